@@ -1,0 +1,188 @@
+/**
+ * runPipeline: source → counter → sinks, in this process. The CLI and the app run it inside a
+ * worker process (worker.ts); tests and the worker call it directly.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { GridCounter } from '../../src-shared/counting/grid-counter.js';
+import { CancelledError } from '../../src-shared/errors.js';
+import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js';
+import type { Settings } from '../../src-shared/settings/types.js';
+import { openSource } from '../sources/index.js';
+import { detectJsonSink } from '../sinks/detect-json.js';
+import { npySink } from '../sinks/npy.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
+import { Diagnostics, type WarningListener } from './diagnostics.js';
+import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  onWarning?: WarningListener;
+  /** Directory relative paths resolve against (the sample resolves them against the working directory). */
+  cwd?: string;
+  /** Sinks beyond the standard outputs (e.g. the app's preview proxies). */
+  extraSinks?: SinkFactory[];
+}
+
+/** The standard outputs of every run, in the order they receive frames. */
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink];
+
+/** How often progress is reported at most. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export async function runPipeline(settings: Settings, options: RunOptions = {}): Promise<RunSummary> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const signal = options.signal ?? new AbortController().signal;
+  const params = settings.heat_map_settings.params;
+  const diagnostics = new Diagnostics(options.onWarning);
+  const outputDir = resolve(cwd, settings.output_settings.output_dir);
+
+  const counter = new GridCounter(params);
+  const source = await openSource(settings, diagnostics, cwd);
+  await mkdir(outputDir, { recursive: true });
+  const context: RunContext = { settings, params, outputDir, source, diagnostics };
+
+  const sinks: Sink[] = [];
+  try {
+    for (const factory of [...STANDARD_SINKS, ...(options.extraSinks ?? [])]) {
+      const sink = await factory(context);
+      if (sink !== null) sinks.push(sink);
+    }
+    const tally = await countFrames(source, counter, sinks, context, signal, options.onProgress);
+    const summary = summarise(settings, source, tally, diagnostics, started);
+    for (const sink of sinks) await sink.finish(summary);
+    summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
+    summary.outputs.push('summary.json');
+    summary.wall_time_s = round((performance.now() - started) / 1000, 3);
+    await writeFileAtomic(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  } catch (error) {
+    await Promise.allSettled(sinks.map((sink) => sink.abort()));
+    throw error;
+  }
+}
+
+interface Tally {
+  frames: number;
+  detections: number;
+  timestamps: string[];
+  peak: RunSummary['peak'];
+}
+
+async function countFrames(
+  source: FrameSource,
+  counter: GridCounter,
+  sinks: Sink[],
+  context: RunContext,
+  signal: AbortSignal,
+  onProgress: RunOptions['onProgress'],
+): Promise<Tally> {
+  const { params, diagnostics } = context;
+  const prepare = {
+    imageWidth: params.image_size_h,
+    imageHeight: params.image_size_v,
+    sanitize: params.counting === 'exact',
+    classIds: params.class_ids,
+    minScore: params.min_score,
+  };
+  const stats: PrepareStats = { nonFinite: 0, filtered: 0 };
+  const tally: Tally = { frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 } };
+  const started = performance.now();
+  let lastProgress = 0;
+
+  for await (const raw of source.frames(signal)) {
+    if (signal.aborted) throw new CancelledError();
+    const nonFiniteBefore = stats.nonFinite;
+    const detections = prepareDetections(raw.detections, prepare, stats);
+    if (stats.nonFinite > nonFiniteBefore) {
+      diagnostics.warn(
+        'non-finite-box',
+        `frame ${raw.index}: dropped ${stats.nonFinite - nonFiniteBefore} detection(s) with NaN or infinite values`,
+      );
+    }
+    const frame = detections === raw.detections ? raw : { ...raw, detections };
+    const { droppedOutsideGrid } = counter.push(detections);
+    if (droppedOutsideGrid > 0) {
+      diagnostics.warn(
+        'point-outside-grid',
+        `frame ${raw.index}: dropped ${droppedOutsideGrid} point(s) outside the grid (legacy point mode, number_of_add_grid 0)`,
+      );
+    }
+    const position = tally.frames;
+    trackPeak(tally, counter, position, frame.timestamp);
+    for (const sink of sinks) await sink.write({ frame, grid: counter.grid, position });
+    tally.frames += 1;
+    tally.detections += detections.count;
+    if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
+
+    const now = performance.now();
+    if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+      lastProgress = now;
+      onProgress(progressOf(tally.frames, source.expectedFrames, now - started));
+    }
+  }
+  if (signal.aborted) throw new CancelledError();
+  onProgress?.(progressOf(tally.frames, source.expectedFrames, performance.now() - started));
+  if (stats.filtered > 0) {
+    diagnostics.warn('filtered', `${stats.filtered} detection(s) left out by class_ids / min_score`);
+  }
+  return tally;
+}
+
+function progressOf(frames: number, expectedFrames: number | undefined, elapsedMs: number): Progress {
+  const rate = elapsedMs > 0 ? (frames * 1000) / elapsedMs : 0;
+  return expectedFrames === undefined ? { frames, rate } : { frames, expectedFrames, rate };
+}
+
+function trackPeak(tally: Tally, counter: GridCounter, position: number, timestamp: string | undefined): void {
+  const grid = counter.grid;
+  let best = tally.peak.count;
+  let at = -1;
+  for (let i = 0; i < grid.length; i++) {
+    if (grid[i] > best) {
+      best = grid[i];
+      at = i;
+    }
+  }
+  if (at < 0) return;
+  tally.peak = { count: best, frame: position, h: at % counter.columns, v: Math.floor(at / counter.columns) };
+  if (timestamp !== undefined) tally.peak.timestamp = timestamp;
+}
+
+function summarise(
+  settings: Settings,
+  source: FrameSource,
+  tally: Tally,
+  diagnostics: Diagnostics,
+  started: number,
+): RunSummary {
+  const data = settings.data_source_settings;
+  const described: RunSummary['source'] = { mode: data.mode, name: source.name };
+  if (data.mode === 'local') {
+    described.meta_file = data.local_data_settings.meta_file;
+    if (data.local_data_settings.video_file !== '') described.video_file = data.local_data_settings.video_file;
+  } else {
+    described.device_id = data.console_data_settings.device_id;
+  }
+  const stamps = tally.timestamps;
+  return {
+    parameters: settings.heat_map_settings.params,
+    source: described,
+    frames: tally.frames,
+    detections: tally.detections,
+    skipped_records: diagnostics.skippedRecords,
+    warnings: diagnostics.warningCounts(),
+    timestamps: stamps,
+    time_range: stamps.length > 0 ? { first: stamps[0], last: stamps[stamps.length - 1] } : null,
+    peak: tally.peak,
+    wall_time_s: round((performance.now() - started) / 1000, 3),
+    outputs: [],
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

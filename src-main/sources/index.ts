@@ -1,0 +1,46 @@
+/**
+ * The source registry: settings in, one FrameSource out. Adding a source is one module and one
+ * line here.
+ */
+import { resolve } from 'node:path';
+import type { MetaFormat, Settings } from '../../src-shared/settings/types.js';
+import { SettingsError } from '../../src-shared/errors.js';
+import type { Diagnostics } from '../pipeline/diagnostics.js';
+import type { FrameSource } from '../pipeline/types.js';
+import { openSeedCsv } from './seed-csv.js';
+import { openMot } from './mot.js';
+import { sniffMetaFormat } from './meta-format.js';
+
+type ConcreteMetaFormat = Exclude<MetaFormat, 'auto'>;
+
+const metadataReaders: Record<ConcreteMetaFormat, ((path: string, diagnostics: Diagnostics) => FrameSource) | undefined> = {
+  seed_csv: openSeedCsv,
+  mot: openMot,
+  inference_json: undefined,
+};
+
+/** Opens the metadata file of a local run, recognising its format from its content unless forced. */
+export async function openMetadata(
+  path: string,
+  format: MetaFormat,
+  diagnostics: Diagnostics,
+): Promise<FrameSource> {
+  const concrete = format === 'auto' ? await sniffMetaFormat(path) : format;
+  const reader = metadataReaders[concrete];
+  if (reader === undefined) {
+    throw new SettingsError(`local_data_settings.meta_format: ${concrete} is not supported by this build`);
+  }
+  return reader(path, diagnostics);
+}
+
+/** The frame source the settings describe; relative paths resolve against `cwd`, as in the sample. */
+export async function openSource(settings: Settings, diagnostics: Diagnostics, cwd: string): Promise<FrameSource> {
+  const { mode, local_data_settings: local } = settings.data_source_settings;
+  if (mode === 'local') {
+    if (local.meta_file === '') {
+      throw new SettingsError('data_source_settings.local_data_settings.meta_file: required in mode local');
+    }
+    return openMetadata(resolve(cwd, local.meta_file), local.meta_format, diagnostics);
+  }
+  throw new SettingsError(`data_source_settings.mode: ${mode} is not supported by this build`);
+}

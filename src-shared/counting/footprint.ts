@@ -1,0 +1,210 @@
+/**
+ * Footprints: the grid cells one detection adds to, as row spans `(v, h0, h1)` with h0..h1
+ * inclusive. Spans keep the cost of a detection proportional to its cells and let the window
+ * subtract a frame by replaying its spans, whatever the image resolution.
+ */
+import type { Detections } from '../frames.js';
+import type { GridParams } from '../settings/types.js';
+import { SettingsError } from '../errors.js';
+
+/** A growable list of spans, three int32 a span. */
+export class SpanList {
+  data = new Int32Array(3 * 64);
+  length = 0;
+
+  push(v: number, h0: number, h1: number): void {
+    if (this.length + 3 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = v;
+    this.data[this.length + 1] = h0;
+    this.data[this.length + 2] = h1;
+    this.length += 3;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  copyFrom(other: SpanList): void {
+    if (this.data.length < other.length) this.data = new Int32Array(other.data.length);
+    this.data.set(other.data.subarray(0, other.length));
+    this.length = other.length;
+  }
+}
+
+/** The point a detection stands for in point mode (`bbox2pix: true`). */
+export interface AnchorPoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * Writes the footprints of one frame's detections into `out`. Returns how many detections
+ * fell outside the grid and were dropped (legacy point mode with n = 0 only).
+ */
+export type FootprintFunction = (detections: Detections, out: SpanList) => number;
+
+/** `halfWidths[d]` = the largest k with k² + d² ≤ n²: the half-width of the disk's row d away from its centre. */
+export function diskHalfWidths(radius: number): Int32Array {
+  const widths = new Int32Array(radius + 1);
+  const r2 = radius * radius;
+  for (let d = 0; d <= radius; d++) {
+    const rest = r2 - d * d;
+    let k = Math.floor(Math.sqrt(rest));
+    while (k * k > rest) k -= 1;
+    while ((k + 1) * (k + 1) <= rest) k += 1;
+    widths[d] = k;
+  }
+  return widths;
+}
+
+/** Builds the footprint function for the counting mode and shape the parameters ask for. */
+export function footprintFunction(params: GridParams): FootprintFunction {
+  if (params.counting === 'legacy') {
+    return params.bbox2pix ? legacyPointFootprints(params) : legacyBoxFootprints(params);
+  }
+  return params.bbox2pix ? exactPointFootprints(params) : exactBoxFootprints(params);
+}
+
+/** The anchor point of detection `i`, as the JSON `positions` report it. */
+export function anchorPoint(detections: Detections, i: number, params: GridParams): AnchorPoint {
+  const o = i * 4;
+  const left = detections.boxes[o];
+  const top = detections.boxes[o + 1];
+  const right = detections.boxes[o + 2];
+  const bottom = detections.boxes[o + 3];
+  if (params.counting === 'legacy') return { x: Math.trunc((left + right) / 2), y: bottom };
+  return { x: (left + right) / 2, y: top + params.point_ratio * (bottom - top) };
+}
+
+function cellIndexer(cells: number, pixels: number): (coordinate: number) => number {
+  const last = cells - 1;
+  return (coordinate) => {
+    const cell = Math.floor((coordinate * cells) / pixels);
+    return cell < 0 ? 0 : cell > last ? last : cell;
+  };
+}
+
+function exactBoxFootprints(params: GridParams): FootprintFunction {
+  const n = params.number_of_add_grid;
+  const lastH = params.grid_num_h - 1;
+  const lastV = params.grid_num_v - 1;
+  const cellH = cellIndexer(params.grid_num_h, params.image_size_h);
+  const cellV = cellIndexer(params.grid_num_v, params.image_size_v);
+  return (detections, out) => {
+    const boxes = detections.boxes;
+    for (let i = 0; i < detections.count; i++) {
+      const o = i * 4;
+      const h0 = Math.max(cellH(boxes[o]) - n, 0);
+      const h1 = Math.min(cellH(boxes[o + 2]) + n, lastH);
+      const v0 = Math.max(cellV(boxes[o + 1]) - n, 0);
+      const v1 = Math.min(cellV(boxes[o + 3]) + n, lastV);
+      for (let v = v0; v <= v1; v++) out.push(v, h0, h1);
+    }
+    return 0;
+  };
+}
+
+function exactPointFootprints(params: GridParams): FootprintFunction {
+  const n = params.number_of_add_grid;
+  const lastH = params.grid_num_h - 1;
+  const lastV = params.grid_num_v - 1;
+  const cellH = cellIndexer(params.grid_num_h, params.image_size_h);
+  const cellV = cellIndexer(params.grid_num_v, params.image_size_v);
+  const halfWidths = diskHalfWidths(n);
+  const ratio = params.point_ratio;
+  return (detections, out) => {
+    const boxes = detections.boxes;
+    for (let i = 0; i < detections.count; i++) {
+      const o = i * 4;
+      const top = boxes[o + 1];
+      const ch = cellH((boxes[o] + boxes[o + 2]) / 2);
+      const cv = cellV(top + ratio * (boxes[o + 3] - top));
+      const v0 = Math.max(cv - n, 0);
+      const v1 = Math.min(cv + n, lastV);
+      for (let v = v0; v <= v1; v++) {
+        const half = halfWidths[Math.abs(v - cv)];
+        out.push(v, Math.max(ch - half, 0), Math.min(ch + half, lastH));
+      }
+    }
+    return 0;
+  };
+}
+
+/** Cell sizes of legacy counting, which needs sizes that divide evenly (as the sample did). */
+function legacyCellSizes(params: GridParams): { cellWidth: number; cellHeight: number } {
+  const check = (image: number, grid: number, imageKey: string, gridKey: string): number => {
+    if (image % grid !== 0) {
+      throw new SettingsError(
+        `counting: legacy needs ${imageKey} (${image}) to be divisible by ${gridKey} (${grid}); use counting: exact for sizes that do not divide`,
+      );
+    }
+    return image / grid;
+  };
+  return {
+    cellWidth: check(params.image_size_h, params.grid_num_h, 'image_size_h', 'grid_num_h'),
+    cellHeight: check(params.image_size_v, params.grid_num_v, 'image_size_v', 'grid_num_v'),
+  };
+}
+
+/** Python's slice stop: a negative stop counts from the end, then it is clipped to [0, size]. */
+function sliceStop(stop: number, size: number): number {
+  if (stop < 0) return Math.max(stop + size, 0);
+  return Math.min(stop, size);
+}
+
+function legacyBoxFootprints(params: GridParams): FootprintFunction {
+  const n = params.number_of_add_grid;
+  const gridH = params.grid_num_h;
+  const gridV = params.grid_num_v;
+  const { cellWidth, cellHeight } = legacyCellSizes(params);
+  return (detections, out) => {
+    const boxes = detections.boxes;
+    for (let i = 0; i < detections.count; i++) {
+      const o = i * 4;
+      // The sample slices griddata[t:b, l:r]: upper bounds are excluded.
+      const l = Math.min(Math.max(Math.floor(boxes[o] / cellWidth) - n, 0), gridH - 1);
+      const r = sliceStop(Math.min(Math.floor(boxes[o + 2] / cellWidth) + n, gridH - 1), gridH);
+      const t = Math.min(Math.max(Math.floor(boxes[o + 1] / cellHeight) - n, 0), gridV - 1);
+      const b = sliceStop(Math.min(Math.floor(boxes[o + 3] / cellHeight) + n, gridV - 1), gridV);
+      if (r <= l) continue;
+      for (let v = t; v < b; v++) out.push(v, l, r - 1);
+    }
+    return 0;
+  };
+}
+
+function legacyPointFootprints(params: GridParams): FootprintFunction {
+  const n = params.number_of_add_grid;
+  const gridH = params.grid_num_h;
+  const gridV = params.grid_num_v;
+  const { cellWidth, cellHeight } = legacyCellSizes(params);
+  const halfWidths = diskHalfWidths(n);
+  return (detections, out) => {
+    const boxes = detections.boxes;
+    let dropped = 0;
+    for (let i = 0; i < detections.count; i++) {
+      const o = i * 4;
+      const ch = Math.floor(Math.trunc((boxes[o] + boxes[o + 2]) / 2) / cellWidth);
+      const cv = Math.floor(boxes[o + 3] / cellHeight);
+      if (n === 0) {
+        if (ch >= 0 && ch < gridH && cv >= 0 && cv < gridV) out.push(cv, ch, ch);
+        else dropped += 1;
+        continue;
+      }
+      // The sample walks ch-n <= h < ch+n and cv-n <= v < cv+n: the disk loses its last row and column.
+      const v0 = Math.max(cv - n, 0);
+      const v1 = Math.min(cv + n - 1, gridV - 1);
+      for (let v = v0; v <= v1; v++) {
+        const half = halfWidths[Math.abs(v - cv)];
+        const h0 = Math.max(ch - half, 0);
+        const h1 = Math.min(ch + half, ch + n - 1, gridH - 1);
+        if (h0 <= h1) out.push(v, h0, h1);
+      }
+    }
+    return dropped;
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Errors a user can act on. The command line prints their message alone (no stack trace) and
+ * exits non-zero; the desktop app shows the message. Anything else that escapes is a bug.
+ */
+export class CrowdheatError extends Error {
+  override readonly name: string = 'CrowdheatError';
+}
+
+/** A setting is missing, malformed or out of range. The message names the key and the value. */
+export class SettingsError extends CrowdheatError {
+  override readonly name = 'SettingsError';
+}
+
+/** An input file or stream cannot be used at all. The message names the file. */
+export class InputError extends CrowdheatError {
+  override readonly name = 'InputError';
+}
+
+/** The run was cancelled by the user. */
+export class CancelledError extends CrowdheatError {
+  override readonly name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export function isCrowdheatError(error: unknown): error is CrowdheatError {
+  return error instanceof CrowdheatError;
+}

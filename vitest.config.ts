@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests spawn ffmpeg and the CLI; two cores are shared between them.
+    maxWorkers: 2,
+  },
+});
