@@ -1,0 +1,152 @@
+import { Builder } from 'flatbuffers';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CrowdheatError } from '../../src-shared/errors.js';
+import {
+  CorruptBufferError,
+  decodeObjectDetectionTop,
+  encodeObjectDetectionTop,
+  type EncodableDetection,
+} from '../../src-shared/flatbuffers/index.js';
+import type { Detections } from '../../src-shared/frames.js';
+
+const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
+const detectionArb: fc.Arbitrary<EncodableDetection> = fc.record({
+  left: int32,
+  top: int32,
+  right: int32,
+  bottom: int32,
+  score: fc.double({ noNaN: true }),
+  class_id: fc.integer({ min: 0, max: 0x7fffffff }),
+});
+
+function expected(detections: readonly EncodableDetection[]): Detections {
+  return {
+    count: detections.length,
+    boxes: Float64Array.from(detections.flatMap((d) => [d.left, d.top, d.right, d.bottom])),
+    // The builder omits a field equal to its default (0), so a score of -0 comes back as +0.
+    scores: Float64Array.from(detections.map((d) => (Object.is(d.score, -0) ? 0 : Math.fround(d.score)))),
+    classIds: Int32Array.from(detections.map((d) => d.class_id)),
+  };
+}
+
+const twoPeople: EncodableDetection[] = [
+  { left: 120, top: 576, right: 412, bottom: 1048, score: 0.99, class_id: 0 },
+  { left: 0, top: 3, right: 319, bottom: 300, score: 0.5, class_id: 2 },
+];
+
+/** Builds an ObjectDetectionTop whose single object carries `boxType` as its union tag. */
+function withBoxType(boxType: number): Uint8Array {
+  const builder = new Builder(64);
+  builder.startObject(4);
+  builder.addFieldInt32(0, 5, 0);
+  const box = builder.endObject();
+  builder.startObject(4);
+  builder.addFieldInt8(1, boxType, 0);
+  builder.addFieldOffset(2, box, 0);
+  const object = builder.endObject();
+  builder.startVector(4, 1, 4);
+  builder.addOffset(object);
+  const list = builder.endVector();
+  builder.startObject(1);
+  builder.addFieldOffset(0, list, 0);
+  const data = builder.endObject();
+  builder.startObject(1);
+  builder.addFieldOffset(0, data, 0);
+  builder.finish(builder.endObject());
+  return builder.asUint8Array().slice();
+}
+
+describe('decodeObjectDetectionTop', () => {
+  it('reads boxes, float32 scores and class ids exactly', () => {
+    const detections = decodeObjectDetectionTop(encodeObjectDetectionTop(twoPeople));
+    expect(detections.count).toBe(2);
+    expect(Array.from(detections.boxes)).toEqual([120, 576, 412, 1048, 0, 3, 319, 300]);
+    expect(Array.from(detections.scores)).toEqual([Math.fround(0.99), 0.5]);
+    expect(Array.from(detections.classIds)).toEqual([0, 2]);
+  });
+
+  it('round-trips random detections', () => {
+    fc.assert(
+      fc.property(fc.array(detectionArb, { maxLength: 40 }), (detections) => {
+        expect(decodeObjectDetectionTop(encodeObjectDetectionTop(detections))).toEqual(expected(detections));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ignores fields appended by newer firmware (area_count)', () => {
+    const plain = encodeObjectDetectionTop(twoPeople);
+    const extended = encodeObjectDetectionTop(twoPeople, { extraField: true });
+    expect(extended.length).toBeGreaterThan(plain.length);
+    expect(decodeObjectDetectionTop(extended)).toEqual(expected(twoPeople));
+  });
+
+  it('reads an empty detection list and a missing perception as no detections', () => {
+    expect(decodeObjectDetectionTop(encodeObjectDetectionTop([])).count).toBe(0);
+    const builder = new Builder(16);
+    builder.startObject(1);
+    builder.finish(builder.endObject());
+    expect(decodeObjectDetectionTop(builder.asUint8Array()).count).toBe(0);
+  });
+
+  it('rejects a bounding box union of an unknown type', () => {
+    expect(decodeObjectDetectionTop(withBoxType(1)).boxes[0]).toBe(5);
+    expect(() => decodeObjectDetectionTop(withBoxType(2))).toThrow(
+      new CorruptBufferError(
+        'corrupt FlatBuffer: object_detection_list[0] has bounding box type 2, not BoundingBox2d',
+      ),
+    );
+    expect(() => decodeObjectDetectionTop(withBoxType(0))).toThrow(CorruptBufferError);
+  });
+
+  it('throws CorruptBufferError for a buffer truncated at every length', () => {
+    const bytes = encodeObjectDetectionTop(twoPeople, { extraField: true });
+    for (let length = 0; length < bytes.length; length++) {
+      expect(() => decodeObjectDetectionTop(bytes.subarray(0, length)), `length ${length}`).toThrow(
+        CorruptBufferError,
+      );
+    }
+  });
+
+  it('CorruptBufferError is a CrowdheatError', () => {
+    expect(new CorruptBufferError('x')).toBeInstanceOf(CrowdheatError);
+  });
+
+  it('either decodes or throws CorruptBufferError when bytes are corrupted', () => {
+    const bytes = encodeObjectDetectionTop(twoPeople, { extraField: true });
+    const corruption = fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(corruption, (changes) => {
+        const corrupted = bytes.slice();
+        for (const [position, value] of changes) corrupted[position] = value;
+        assertDecodesOrRejects(corrupted);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('either decodes or throws CorruptBufferError for arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => assertDecodesOrRejects(bytes)),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+function assertDecodesOrRejects(bytes: Uint8Array): void {
+  let detections: Detections;
+  try {
+    detections = decodeObjectDetectionTop(bytes);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CorruptBufferError);
+    return;
+  }
+  expect(detections.boxes.length).toBe(detections.count * 4);
+  expect(detections.scores.length).toBe(detections.count);
+  expect(detections.classIds.length).toBe(detections.count);
+  expect(detections.count).toBeLessThanOrEqual(bytes.length / 4);
+}
