@@ -1,0 +1,241 @@
+/**
+ * One table of every setting: its dotted YAML key, what values it allows, and when the chosen
+ * mode uses it. Parsing, validation, export and the command line's `--set` all read this table,
+ * so a setting is described once.
+ */
+import { isTimestamp } from '../frames.js';
+import type { Settings } from './types.js';
+
+export interface Rule {
+  /** What is allowed, as an error message says it: `an integer ≥ 1`. */
+  readonly allowed: string;
+  /** The value has the setting's type; checked wherever the key is written, used or not. */
+  hasType(value: unknown): boolean;
+  /** The value has the type and is in range; checked when the chosen mode uses the setting. */
+  accepts(value: unknown): boolean;
+  /** The value is text: a command-line value is taken as written, not read as YAML. */
+  readonly textual: boolean;
+}
+
+type SettingsSection = Record<string, unknown>;
+
+export interface SettingField {
+  /** Dotted key in the sample-format YAML, e.g. `output_settings.transparency`. */
+  readonly key: string;
+  /** The key's last part, as written in a YAML mapping. */
+  readonly name: string;
+  readonly group: FieldGroup;
+  readonly rule: Rule;
+  /** When the chosen mode uses the setting; unused settings are only type-checked. */
+  readonly usage: Usage;
+  get(settings: Settings): unknown;
+  /** Stores a value that passed `rule.hasType`. */
+  set(settings: Settings, value: unknown): void;
+}
+
+/**
+ * Where a field lives: `console` and `local` are the two sub-sections of
+ * `data_source_settings`, `params` are the grid parameters of `heat_map_settings`.
+ */
+export type FieldGroup = 'data_source' | 'console' | 'local' | 'heat_map' | 'params' | 'output';
+
+function integer(min: number, max?: number): Rule {
+  const hasType = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value);
+  return {
+    allowed: max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`,
+    hasType,
+    accepts: (value) => hasType(value) && (value as number) >= min && (max === undefined || (value as number) <= max),
+    textual: false,
+  };
+}
+
+interface NumberRange {
+  min?: number;
+  /** The lower bound itself is not allowed (`fps > 0`). */
+  aboveMin?: boolean;
+  max?: number;
+}
+
+function finiteNumber(range: NumberRange = {}): Rule {
+  const { min, aboveMin = false, max } = range;
+  const hasType = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+  let allowed = 'a number';
+  if (min !== undefined && max !== undefined) allowed = `a number from ${min} to ${max}`;
+  else if (min !== undefined) allowed = `a number ${aboveMin ? '>' : '≥'} ${min}`;
+  return {
+    allowed,
+    hasType,
+    accepts: (value) => {
+      if (!hasType(value)) return false;
+      const number = value as number;
+      if (min !== undefined && (aboveMin ? number <= min : number < min)) return false;
+      return max === undefined || number <= max;
+    },
+    textual: false,
+  };
+}
+
+const BOOLEAN: Rule = {
+  allowed: 'true or false',
+  hasType: (value) => typeof value === 'boolean',
+  accepts: (value) => typeof value === 'boolean',
+  textual: false,
+};
+
+function text(allowed: string, accepts: (value: string) => boolean = () => true): Rule {
+  return {
+    allowed,
+    hasType: (value) => typeof value === 'string',
+    accepts: (value) => typeof value === 'string' && accepts(value),
+    textual: true,
+  };
+}
+
+const ANY_TEXT = text('a string');
+
+function nonEmptyText(what: string): Rule {
+  return text(`${what} (not empty)`, (value) => value.trim() !== '');
+}
+
+function oneOf(values: readonly string[]): Rule {
+  const accepts = (value: unknown): boolean => typeof value === 'string' && values.includes(value);
+  // An enum's type is its list of values: anything else could not be stored in Settings.
+  return { allowed: `one of ${values.join(', ')}`, hasType: accepts, accepts, textual: true };
+}
+
+const TIMESTAMP = text('"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC)', (value) => value === '' || isTimestamp(value));
+
+const CLASS_IDS: Rule = (() => {
+  const accepts = (value: unknown): boolean =>
+    value === null ||
+    (Array.isArray(value) && value.length > 0 && value.every((id) => Number.isInteger(id) && (id as number) >= 0));
+  return { allowed: 'null (all classes) or a non-empty list of integers ≥ 0', hasType: accepts, accepts, textual: false };
+})();
+
+export interface Usage {
+  /** Whether the settings use the field. */
+  test(settings: Settings): boolean;
+  /** The condition as a message says it (`in mode local`); empty when always used. */
+  readonly when: string;
+}
+
+const always: Usage = { test: () => true, when: '' };
+const isConsole = (settings: Settings): boolean => settings.data_source_settings.mode === 'console';
+const consoleMode: Usage = { test: isConsole, when: 'in mode console' };
+const localMode: Usage = {
+  test: (settings) => settings.data_source_settings.mode === 'local',
+  when: 'in mode local',
+};
+/** The sample's Case 1: images from a Console folder, metadata paired to them. */
+const consoleImages: Usage = {
+  test: (settings) => isConsole(settings) && settings.data_source_settings.console_data_settings.sub_directory_name !== '',
+  when: 'in mode console with a sub_directory_name',
+};
+/** The sample's Case 2: metadata alone. */
+const consoleMetadataOnly: Usage = {
+  test: (settings) => isConsole(settings) && settings.data_source_settings.console_data_settings.sub_directory_name === '',
+  when: 'in mode console without a sub_directory_name',
+};
+
+const SECTION_OF: Record<FieldGroup, { prefix: string; of: (settings: Settings) => SettingsSection }> = {
+  data_source: {
+    prefix: 'data_source_settings',
+    of: (settings) => settings.data_source_settings as unknown as SettingsSection,
+  },
+  console: {
+    prefix: 'data_source_settings.console_data_settings',
+    of: (settings) => settings.data_source_settings.console_data_settings as unknown as SettingsSection,
+  },
+  local: {
+    prefix: 'data_source_settings.local_data_settings',
+    of: (settings) => settings.data_source_settings.local_data_settings as unknown as SettingsSection,
+  },
+  heat_map: {
+    prefix: 'heat_map_settings',
+    of: (settings) => settings.heat_map_settings as unknown as SettingsSection,
+  },
+  // Grid parameters are written inline under heat_map_settings (or in its param_file).
+  params: {
+    prefix: 'heat_map_settings',
+    of: (settings) => settings.heat_map_settings.params as unknown as SettingsSection,
+  },
+  output: {
+    prefix: 'output_settings',
+    of: (settings) => settings.output_settings as unknown as SettingsSection,
+  },
+};
+
+function field(group: FieldGroup, name: string, rule: Rule, usage: Usage = always): SettingField {
+  const section = SECTION_OF[group];
+  return {
+    key: `${section.prefix}.${name}`,
+    name,
+    group,
+    rule,
+    usage,
+    get: (settings) => section.of(settings)[name],
+    set: (settings, value) => {
+      section.of(settings)[name] = value;
+    },
+  };
+}
+
+/** Every setting, in the order of the sample's YAML (and of the exported file). */
+export const SETTING_FIELDS: readonly SettingField[] = [
+  field('data_source', 'mode', oneOf(['console', 'local'])),
+  field('console', 'setting_path', nonEmptyText('a path'), consoleMode),
+  field('console', 'device_id', nonEmptyText('a device ID'), consoleMode),
+  field('console', 'sub_directory_name', ANY_TEXT, consoleMode),
+  field('console', 'first_timestamp', TIMESTAMP, consoleMode),
+  field('console', 'last_timestamp', TIMESTAMP, consoleMode),
+  field('console', 'number_of_inference_results', integer(1), consoleMetadataOnly),
+  field('console', 'number_of_images', integer(1), consoleImages),
+  field('console', 'match_tolerance_ms', finiteNumber({ min: 0 }), consoleImages),
+  field('local', 'video_file', ANY_TEXT, localMode),
+  field('local', 'meta_file', nonEmptyText('a path'), localMode),
+  field('local', 'meta_format', oneOf(['auto', 'seed_csv', 'mot', 'inference_json']), localMode),
+  field('heat_map', 'param_file', ANY_TEXT),
+  field('params', 'number_of_add_grid', integer(0)),
+  field('params', 'last_valid_frame', integer(0)),
+  field('params', 'image_size_h', integer(1)),
+  field('params', 'image_size_v', integer(1)),
+  field('params', 'grid_num_h', integer(1)),
+  field('params', 'grid_num_v', integer(1)),
+  field('params', 'bbox2pix', BOOLEAN),
+  field('params', 'point_ratio', finiteNumber({ min: 0, max: 1 })),
+  field('params', 'class_ids', CLASS_IDS),
+  field('params', 'min_score', finiteNumber()),
+  field('params', 'counting', oneOf(['exact', 'legacy'])),
+  field('output', 'output_dir', nonEmptyText('a path')),
+  field('output', 'output_video_fps', finiteNumber({ min: 0, aboveMin: true })),
+  field('output', 'output_video_width', integer(1)),
+  field('output', 'output_video_height', integer(1)),
+  field('output', 'cmap', nonEmptyText('a Matplotlib colormap name')),
+  field('output', 'cbar', BOOLEAN),
+  field('output', 'min', finiteNumber({ min: 0 })),
+  field('output', 'max', finiteNumber({ min: 0 })),
+  field('output', 'overlay', BOOLEAN),
+  field('output', 'transparency', finiteNumber({ min: 0, max: 1 })),
+  field('output', 'interpolation', oneOf(['nearest', 'bilinear'])),
+  field('output', 'ffmpeg_path', ANY_TEXT),
+];
+
+const FIELD_BY_KEY = new Map(SETTING_FIELDS.map((entry) => [entry.key, entry]));
+
+export function fieldByKey(key: string): SettingField | undefined {
+  return FIELD_BY_KEY.get(key);
+}
+
+export function fieldsOf(group: FieldGroup): SettingField[] {
+  return SETTING_FIELDS.filter((entry) => entry.group === group);
+}
+
+/** How a value is shown in a message: strings quoted, lists as JSON, mappings by name. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null || Array.isArray(value)) {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') return String(value);
+  return 'a mapping';
+}
