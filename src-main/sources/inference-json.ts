@@ -1,0 +1,222 @@
+/**
+ * Local inference results (SPEC §2, "inference JSON"): what the Console returns, saved to disk.
+ *
+ * `path` is a file or a folder. A file holds one record (`{DeviceID, ModelID, Image,
+ * Inferences}`) or the Console's wrapper of one, an array of either (the body of
+ * `GET /devices/{id}/inferenceresults`), or JSON Lines of any of these. A folder contributes
+ * every `.json`, `.jsonl` and `.ndjson` file below it, in name order.
+ *
+ * Each inference is a frame. The Console lists records newest first and files may be in any
+ * order, so all frames are collected (their compact detections and `T`, never the raw text of
+ * more than one file at a time), sorted by `T` and then yielded; `Frame.index` is the position
+ * after sorting. An inference seen twice (same `T`) is yielded once, with a warning.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { framesOfRecord, type SkipReporter } from '../../src-shared/console/inference.js';
+import { InputError } from '../../src-shared/errors.js';
+import type { Detections, Frame } from '../../src-shared/frames.js';
+import type { Diagnostics } from '../pipeline/diagnostics.js';
+import type { FrameSource } from '../pipeline/types.js';
+import { readLines } from './line-reader.js';
+import { assertMetaFile, describeFileError } from './meta-format.js';
+
+const INFERENCE_FILE_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
+
+/** A decoded inference waiting to be sorted, with where it came from for warnings. */
+interface CollectedFrame {
+  timestamp: string;
+  detections: Detections;
+  file: number;
+  line: number;
+}
+
+/**
+ * The frame source of a local inference-JSON file or folder. Nothing is read until `frames`
+ * is iterated; a missing path, an unreadable file or input without a single usable inference
+ * then fails with an `InputError`, and a bad line, record or inference is skipped with a warning.
+ */
+export function openInferenceJson(path: string, diagnostics: Diagnostics): FrameSource {
+  let collectedCount: number | undefined;
+  return {
+    name: 'heatmap',
+    hasImages: false,
+    get expectedFrames() {
+      return collectedCount;
+    },
+    frames: async function* (signal: AbortSignal): AsyncGenerator<Frame> {
+      const frames = await collectFrames(path, diagnostics, signal);
+      collectedCount = frames.length;
+      for (let index = 0; index < frames.length; index++) {
+        if (signal.aborted) return;
+        const { timestamp, detections } = frames[index];
+        yield { index, timestamp, detections };
+      }
+    },
+  };
+}
+
+async function collectFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): Promise<CollectedFrame[]> {
+  const files = await inferenceFiles(path);
+  const collected: CollectedFrame[] = [];
+  const skippedBefore = diagnostics.skippedRecords;
+  for (let file = 0; file < files.length && !signal.aborted; file++) {
+    const collect = (value: unknown, where: string, line: number): void => {
+      const skip: SkipReporter = (at, why) => diagnostics.skip(at, why);
+      for (const { timestamp, detections } of recordsOf(value, where, skip)) {
+        collected.push({ timestamp, detections, file, line });
+      }
+    };
+    try {
+      await readJsonValues(files[file], collect, diagnostics, signal);
+    } catch (error) {
+      // In a folder, one unusable file is a skipped record; a single file is the whole input.
+      if (files.length === 1 || !(error instanceof InputError)) throw error;
+      diagnostics.skip(files[file], error.message);
+    }
+  }
+  if (signal.aborted) return [];
+  if (collected.length === 0) {
+    const skipped = diagnostics.skippedRecords - skippedBefore;
+    throw new InputError(
+      skipped === 0
+        ? `${path}: no inference results (expected records with an Inferences array)`
+        : `${path}: no usable inference results (${skipped} skipped)`,
+    );
+  }
+  collected.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+  return dropDuplicates(collected, files, diagnostics);
+}
+
+/** Keeps the first of each run of equal `T` (the sort is stable, so the first read). */
+function dropDuplicates(sorted: CollectedFrame[], files: string[], diagnostics: Diagnostics): CollectedFrame[] {
+  const kept: CollectedFrame[] = [];
+  for (const frame of sorted) {
+    const previous = kept.at(-1);
+    if (previous !== undefined && previous.timestamp === frame.timestamp) {
+      diagnostics.warn(
+        'duplicate-inference',
+        `inference T ${frame.timestamp} appears twice (${files[previous.file]}:${previous.line} and ` +
+          `${files[frame.file]}:${frame.line}); kept the first`,
+      );
+      continue;
+    }
+    kept.push(frame);
+  }
+  return kept;
+}
+
+/** Records of one JSON value: a record (bare or wrapped) or an array of them. */
+function* recordsOf(value: unknown, where: string, skip: SkipReporter): Generator<{ timestamp: string; detections: Detections }> {
+  if (!Array.isArray(value)) {
+    yield* framesOfRecord(value, skip, where);
+    return;
+  }
+  for (let i = 0; i < value.length; i++) yield* framesOfRecord(value[i], skip, `${where} record ${i}`);
+}
+
+/** The files to read: `path` itself, or the inference files below the folder `path`, sorted. */
+async function inferenceFiles(path: string): Promise<string[]> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+  if (!isFolder) {
+    await assertMetaFile(path);
+    return [path];
+  }
+  let entries;
+  try {
+    entries = await readdir(path, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+  const files = entries
+    .filter((entry) => entry.isFile() && INFERENCE_FILE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !relative(path, file).split(sep).some((part) => part.startsWith('.')))
+    .sort();
+  if (files.length === 0) throw new InputError(`${path}: folder holds no .json, .jsonl or .ndjson files`);
+  return files;
+}
+
+/**
+ * Hands each JSON value of a file to `collect`: every line of a JSON Lines file, or the whole
+ * file when its first line is not JSON by itself (a pretty-printed object or array). Lines are
+ * streamed, so a large JSON Lines file is never held whole.
+ * @throws InputError when the file is neither JSON nor JSON Lines with at least one good line.
+ */
+async function readJsonValues(
+  path: string,
+  collect: (value: unknown, where: string, line: number) => void,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+): Promise<void> {
+  let parsedLines = 0;
+  for await (const { text, line } of readLines(path)) {
+    if (signal.aborted) return;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      if (parsedLines === 0) return readWholeFile(path, collect, diagnostics);
+      diagnostics.skip(`${path}:${line}`, `not JSON: ${(error as Error).message}`);
+      continue;
+    }
+    parsedLines += 1;
+    collect(value, `${path}:${line}`, line);
+  }
+  if (parsedLines === 0) throw new InputError(`${path}: empty inference JSON file`);
+}
+
+async function readWholeFile(
+  path: string,
+  collect: (value: unknown, where: string, line: number) => void,
+  diagnostics: Diagnostics,
+): Promise<void> {
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return readLinesOfText(path, text, error as Error, collect, diagnostics);
+  }
+  collect(document, path, 1);
+}
+
+/** The file is not one JSON document: JSON Lines whose first line is bad. Keeps the good lines, if any. */
+function readLinesOfText(
+  path: string,
+  text: string,
+  documentError: Error,
+  collect: (value: unknown, where: string, line: number) => void,
+  diagnostics: Diagnostics,
+): void {
+  const bad: { line: number; message: string }[] = [];
+  let parsedLines = 0;
+  text.split('\n').forEach((raw, i) => {
+    const lineText = raw.trim();
+    if (lineText === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(lineText);
+    } catch (error) {
+      bad.push({ line: i + 1, message: (error as Error).message });
+      return;
+    }
+    parsedLines += 1;
+    collect(value, `${path}:${i + 1}`, i + 1);
+  });
+  if (parsedLines === 0) {
+    throw new InputError(`${path}: not JSON or JSON Lines: ${documentError.message}`);
+  }
+  for (const { line, message } of bad) diagnostics.skip(`${path}:${line}`, `not JSON: ${message}`);
+}
