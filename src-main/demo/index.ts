@@ -1,0 +1,162 @@
+/**
+ * The demo: a synthetic crowd written out as the AITRIOS sample's own input files (seed CSV,
+ * `param.yaml`, `heat_map_app.yaml`), then run through the ordinary pipeline, so a new user
+ * sees every output of crowdheat without a camera or a Console account.
+ *
+ * ```ts
+ * const { summary, configPath } = await runDemo({ outputDir: 'demo-output' });
+ * // demo-output/input/heat_map_app.yaml can be edited and run again with `crowdheat run`.
+ * ```
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CancelledError } from '../../src-shared/errors.js';
+import { AtomicFile, writeFileAtomic } from '../sinks/atomic.js';
+import { simulateScene, DEFAULT_SCENE_FRAMES, SCENE_FPS, SCENE_HEIGHT, SCENE_WIDTH, type SceneFrame } from './scene.js';
+
+export interface DemoOptions {
+  /** Frames of the scene (600, one minute at 10 fps, by default). */
+  frames?: number;
+  /** Seed of the scene; the same seed always gives the same files. */
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface PreparedDemo {
+  /** `<outputDir>/input/heat_map_app.yaml`, the file to run. */
+  configPath: string;
+  /** `<outputDir>/input/demo.csv`. */
+  metaPath: string;
+  /** `<outputDir>/input/param.yaml`. */
+  paramPath: string;
+  /** `<outputDir>/input/demo.mp4`, when a video was written. */
+  videoPath?: string;
+}
+
+export const DEMO_SEED = 1;
+/** Grid of 30-pixel square cells, which divides 1920×1080 evenly (so legacy counting works too). */
+const DEMO_GRID = { columns: 64, rows: 36 };
+const DEMO_WINDOW_FRAMES = 15;
+const DEMO_OUTPUT_SIZE = { width: 960, height: 540 };
+/** The CSV is written in chunks of about this many characters. */
+const CSV_CHUNK_CHARS = 1 << 16;
+
+/**
+ * Writes the demo's inputs under `<outputDir>/input/` and returns their absolute paths.
+ * Each file appears under its name only once complete.
+ */
+export async function prepareDemo(outputDir: string, options: DemoOptions = {}): Promise<PreparedDemo> {
+  const frames = options.frames ?? DEFAULT_SCENE_FRAMES;
+  const seed = options.seed ?? DEMO_SEED;
+  const root = resolve(outputDir);
+  const inputDir = join(root, 'input');
+  await mkdir(inputDir, { recursive: true });
+  const metaPath = join(inputDir, 'demo.csv');
+  const paramPath = join(inputDir, 'param.yaml');
+  const configPath = join(inputDir, 'heat_map_app.yaml');
+
+  await writeSceneCsv(metaPath, simulateScene({ frames, seed }), options.signal);
+  await writeFileAtomic(paramPath, paramYaml());
+  await writeFileAtomic(configPath, appYaml({ root, metaPath, paramPath, videoPath: '', frames, seed }));
+  return { configPath, metaPath, paramPath };
+}
+
+/** The scene's detections as the sample's local metadata file: a header row, then `index,"<JSON>"`. */
+async function writeSceneCsv(path: string, scene: Iterable<SceneFrame>, signal: AbortSignal | undefined): Promise<void> {
+  const file = await AtomicFile.create(path);
+  const encoder = new TextEncoder();
+  try {
+    // pandas writes this header for a one-column frame with its index, as the sample's files have.
+    let chunk = ',0\n';
+    for (const frame of scene) {
+      if (signal?.aborted) throw new CancelledError();
+      chunk += csvRow(frame);
+      if (chunk.length >= CSV_CHUNK_CHARS) {
+        await file.write(encoder.encode(chunk));
+        chunk = '';
+      }
+    }
+    await file.write(encoder.encode(chunk));
+    await file.commit();
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+}
+
+/** One CSV row; the JSON is spaced as Python's `json.dumps` spaces it, its quotes doubled for CSV. */
+export function csvRow(frame: SceneFrame): string {
+  const detections = frame.detections.map(
+    (d) =>
+      `{"class_id": ${d.class_id}, "bounding_box": {"left": ${d.left}, "top": ${d.top}, ` +
+      `"right": ${d.right}, "bottom": ${d.bottom}}, "score": ${d.score}}`,
+  );
+  const json = `{"perception": {"object_detection_list": [${detections.join(', ')}]}}`;
+  return `${frame.index},"${json.replaceAll('"', '""')}"\n`;
+}
+
+function paramYaml(): string {
+  return [
+    '# Grid parameters of the crowdheat demo (the sample\'s param_file format).',
+    '# Each person counts as the point at their feet (bbox2pix, point_ratio 1.0) plus a disk of',
+    '# one cell around it, summed over the last 15 frames (1.5 s at 10 fps).',
+    'number_of_add_grid: 1',
+    `last_valid_frame: ${DEMO_WINDOW_FRAMES}`,
+    `image_size_h: ${SCENE_WIDTH}`,
+    `image_size_v: ${SCENE_HEIGHT}`,
+    `grid_num_h: ${DEMO_GRID.columns}`,
+    `grid_num_v: ${DEMO_GRID.rows}`,
+    'bbox2pix: true',
+    'point_ratio: 1.0',
+    '',
+  ].join('\n');
+}
+
+interface AppYamlPaths {
+  root: string;
+  metaPath: string;
+  paramPath: string;
+  /** Empty for the sample's Case 4 (metadata only). */
+  videoPath: string;
+  frames: number;
+  seed: number;
+}
+
+function appYaml(paths: AppYamlPaths): string {
+  // JSON strings are valid YAML double-quoted scalars, so any path is quoted safely.
+  const quote = (text: string): string => JSON.stringify(text);
+  return [
+    `# crowdheat demo: ${paths.frames} frames of a synthetic crowd (seed ${paths.seed}) at ${SCENE_FPS} fps,`,
+    '# in the AITRIOS heatmap sample\'s format. Run it again with:',
+    `#   crowdheat run --config_path ${quote(join(paths.root, 'input', 'heat_map_app.yaml'))}`,
+    '# Paths are absolute: relative ones would resolve against the directory the command runs in',
+    '# (as in the sample), and this file must work from anywhere.',
+    'data_source_settings:',
+    '  mode: "local"',
+    '  console_data_settings:   # not used in local mode',
+    '    setting_path: "./config/console_access_settings.yaml"',
+    '    device_id: ""',
+    '    sub_directory_name: ""',
+    '    first_timestamp: ""',
+    '    last_timestamp: ""',
+    '    number_of_inference_results: 20',
+    '    number_of_images: 20',
+    '  local_data_settings:',
+    `    video_file: ${quote(paths.videoPath)}${paths.videoPath === '' ? '   # empty: metadata only (Case 4), the heat colours alone' : ''}`,
+    `    meta_file: ${quote(paths.metaPath)}`,
+    'heat_map_settings:',
+    `  param_file: ${quote(paths.paramPath)}`,
+    'output_settings:',
+    `  output_dir: ${quote(paths.root)}`,
+    `  output_video_fps: ${SCENE_FPS}`,
+    `  output_video_width: ${DEMO_OUTPUT_SIZE.width}`,
+    `  output_video_height: ${DEMO_OUTPUT_SIZE.height}`,
+    '  cmap: "jet"',
+    '  cbar: true',
+    '  min: 0',
+    `  max: ${DEMO_WINDOW_FRAMES}   # someone standing still for the whole window saturates the colour`,
+    '  overlay: true',
+    '  transparency: 0.45',
+    '',
+  ].join('\n');
+}
