@@ -2,6 +2,7 @@
  * The source registry: settings in, one FrameSource out. Adding a source is one module and one
  * line here.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { MetaFormat, Settings } from '../../src-shared/settings/types.js';
 import { SettingsError } from '../../src-shared/errors.js';
@@ -9,6 +10,7 @@ import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { openSeedCsv } from './seed-csv.js';
 import { openMot } from './mot.js';
+import { openInferenceJson } from './inference-json.js';
 import { sniffMetaFormat } from './meta-format.js';
 
 type ConcreteMetaFormat = Exclude<MetaFormat, 'auto'>;
@@ -16,7 +18,7 @@ type ConcreteMetaFormat = Exclude<MetaFormat, 'auto'>;
 const metadataReaders: Record<ConcreteMetaFormat, ((path: string, diagnostics: Diagnostics) => FrameSource) | undefined> = {
   seed_csv: openSeedCsv,
   mot: openMot,
-  inference_json: undefined,
+  inference_json: openInferenceJson,
 };
 
 /** Opens the metadata file of a local run, recognising its format from its content unless forced. */
@@ -25,12 +27,17 @@ export async function openMetadata(
   format: MetaFormat,
   diagnostics: Diagnostics,
 ): Promise<FrameSource> {
-  const concrete = format === 'auto' ? await sniffMetaFormat(path) : format;
+  // Only inference JSON comes as a folder (one record per file, as saved from the Console).
+  const concrete = format !== 'auto' ? format : (await isFolder(path)) ? 'inference_json' : await sniffMetaFormat(path);
   const reader = metadataReaders[concrete];
   if (reader === undefined) {
     throw new SettingsError(`local_data_settings.meta_format: ${concrete} is not supported by this build`);
   }
   return reader(path, diagnostics);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
 /** The frame source the settings describe; relative paths resolve against `cwd`, as in the sample. */
