@@ -66,6 +66,25 @@ describe('decodeObjectDetectionTop', () => {
     expect(Array.from(detections.classIds)).toEqual([0, 2]);
   });
 
+  it('reads a buffer as an IMX500 device writes it', () => {
+    // Inference output of a device's object-detection model (two people, 320x320 input tensor), as
+    // published in AITRIOS sample code; the expected values were read independently with a
+    // hand-rolled Python walk over the same bytes.
+    const device = Buffer.from(
+      'DAAAAAAABgAKAAQABgAAAAwAAAAAAAYACAAEAAYAAAAEAAAAAgAAAEgAAAAQAAAADAAUAAgABwAMABAADAAAAAAAAAEBAAAACAAAAAAAZj/Q' +
+        '////YwAAAFUAAACtAAAAEQEAAAwAEAAAAAcACAAMAAwAAAAAAAABFAAAAAAAfz8MABQABAAIAAwAEAAMAAAArAAAAFgAAAD+AAAAwwAAAA==',
+      'base64',
+    );
+    const detections = decodeObjectDetectionTop(device);
+    expect(detections.count).toBe(2);
+    expect(Array.from(detections.boxes)).toEqual([172, 88, 254, 195, 99, 85, 173, 273]);
+    expect(Array.from(detections.scores)).toEqual([0.99609375, 0.8984375]);
+    expect(Array.from(detections.classIds)).toEqual([0, 1]);
+    for (let length = 0; length < device.length; length++) {
+      expect(() => decodeObjectDetectionTop(device.subarray(0, length)), `length ${length}`).toThrow(CorruptBufferError);
+    }
+  });
+
   it('round-trips random detections', () => {
     fc.assert(
       fc.property(fc.array(detectionArb, { maxLength: 40 }), (detections) => {
