@@ -11,6 +11,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CancelledError } from '../../src-shared/errors.js';
+import type { Warning } from '../pipeline/diagnostics.js';
+import { runPipeline } from '../pipeline/run.js';
+import type { Progress, RunSummary } from '../pipeline/types.js';
+import { loadSettingsFile } from '../settings-file.js';
 import { AtomicFile, writeFileAtomic } from '../sinks/atomic.js';
 import { simulateScene, DEFAULT_SCENE_FRAMES, SCENE_FPS, SCENE_HEIGHT, SCENE_WIDTH, type SceneFrame } from './scene.js';
 
@@ -59,6 +63,31 @@ export async function prepareDemo(outputDir: string, options: DemoOptions = {}):
   await writeFileAtomic(paramPath, paramYaml());
   await writeFileAtomic(configPath, appYaml({ root, metaPath, paramPath, videoPath: '', frames, seed }));
   return { configPath, metaPath, paramPath };
+}
+
+export interface RunDemoOptions extends DemoOptions {
+  /** Where the inputs (`input/`) and the outputs (`detect/`, `video/`, …) go. */
+  outputDir: string;
+  onProgress?: (progress: Progress) => void;
+  onWarning?: (warning: Warning) => void;
+}
+
+/**
+ * Prepares the demo's inputs and runs them through the pipeline exactly as `crowdheat run
+ * --config_path <configPath>` would, so the demo also proves the files it leaves behind.
+ */
+export async function runDemo(options: RunDemoOptions): Promise<{ summary: RunSummary; configPath: string }> {
+  const { configPath } = await prepareDemo(options.outputDir, options);
+  const cwd = process.cwd();
+  const { settings, warnings } = loadSettingsFile(configPath, cwd);
+  for (const message of warnings) options.onWarning?.({ kind: 'settings', message });
+  const summary = await runPipeline(settings, {
+    cwd,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning,
+  });
+  return { summary, configPath };
 }
 
 /** The scene's detections as the sample's local metadata file: a header row, then `index,"<JSON>"`. */
