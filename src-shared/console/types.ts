@@ -27,32 +27,6 @@ export interface ImageDirectoryGroup {
   devices: { device_id: string; device_name?: string; Image: string[] }[];
 }
 
-/** One inference of a record: `T` is its timestamp, `O` its output (base64 FlatBuffers, or JSON when `F` is 1). */
-export interface ConsoleInference {
-  T: string;
-  O: unknown;
-  F?: number;
-  [key: string]: unknown;
-}
-
-/** The device's own payload inside a record (`raw=1`). */
-export interface ConsoleInferenceResult {
-  DeviceID?: string;
-  ModelID?: string;
-  Image?: boolean;
-  Inferences: ConsoleInference[];
-  [key: string]: unknown;
-}
-
-/** One record of `GET /devices/{id}/inferenceresults`. */
-export interface ConsoleInferenceRecord {
-  id?: string;
-  device_id?: string;
-  model_id?: string;
-  inference_result: ConsoleInferenceResult;
-  [key: string]: unknown;
-}
-
 export interface ConsoleImage {
   /** `<T>.jpg` for images a device uploaded. */
   name: string;
