@@ -3,6 +3,7 @@
  * then the rules between settings. Every message is one line naming the key (where it was
  * written, when known), the bad value and what is allowed.
  */
+import { closeColormapNames, getColormap } from '../colormaps/index.js';
 import { SettingsError } from '../errors.js';
 import { formatValue, SETTING_FIELDS } from './fields.js';
 import { settingLabel, settingLabels, type SettingOrigins } from './origins.js';
@@ -95,9 +96,27 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
       }
     }
   }
-  // INTEGRATION POINT (colormaps): once src-shared/colormaps/index.ts exports getColormap(name),
-  // call it here for output_settings.cmap and turn its SettingsError into an issue.
+  const cmapKey = 'output_settings.cmap';
+  if (allGood(cmapKey) && !isColormap(output.cmap)) {
+    const close = closeColormapNames(output.cmap);
+    const hint = close.length > 0 ? `; close matches: ${close.join(', ')}` : '';
+    add(
+      cmapKey,
+      `${settingLabel(cmapKey, origins)} must be a Matplotlib colormap name (case-sensitive), ` +
+        `got ${formatValue(output.cmap)}${hint}`,
+    );
+  }
   return issues;
+}
+
+function isColormap(name: string): boolean {
+  try {
+    getColormap(name);
+    return true;
+  } catch (error) {
+    if (error instanceof SettingsError) return false;
+    throw error;
+  }
 }
 
 /** Throws the first problem as a SettingsError; `origins` (from reading a file) names where each value was written. */

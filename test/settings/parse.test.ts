@@ -290,6 +290,15 @@ describe('bad values: one line naming the key, the value and what is allowed', (
     expect(error.message).toBe(`config/heat_map_app.yaml: ${message}`);
   });
 
+  test('an unknown colormap names the value and close matches (the ranking is the colormap module\'s)', () => {
+    const error = errorOf(() => parseSample(sampleWith('cmap: "Reds"', 'cmap: "reds"')));
+    expect(error).toBeInstanceOf(SettingsError);
+    expect(error.message.startsWith(
+      'config/heat_map_app.yaml: output_settings.cmap must be a Matplotlib colormap name (case-sensitive), ' +
+        'got "reds"; close matches: Reds, ',
+    )).toBe(true);
+  });
+
   test('min may equal or exceed max when max is 0 (automatic scale)', () => {
     const { settings } = parseSample(sampleWith('max: 15', 'max: 0').replace('min: 0', 'min: 3'));
     expect(settings.output_settings.max).toBe(0);

@@ -103,7 +103,7 @@ output_settings:
       minScore: fc.double({ min: -1, max: 1, noNaN: true }),
       fps: fc.double({ min: 0.1, max: 120, noNaN: true }),
       transparency: fc.double({ min: 0, max: 1, noNaN: true }),
-      cmap: nonEmpty,
+      cmap: fc.constantFrom('Reds', 'viridis', 'jet_r', 'RdYlGn'),
       ffmpeg: awkward,
     });
     fc.assert(
