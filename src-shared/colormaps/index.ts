@@ -17,6 +17,9 @@ import { COLORMAP_NAMES, STORED_TABLES } from './tables.js';
 
 const REVERSED_SUFFIX = '_r';
 const MAX_SUGGESTIONS = 5;
+/** Further than this many edits (or half the name's length, if more) a name is not "close". */
+const MIN_CLOSE_DISTANCE = 3;
+const FALLBACK_SUGGESTIONS = 'viridis, Reds, jet, hot, gray (any Matplotlib colormap name)';
 
 const decoded = new Map<string, Uint8Array>();
 const knownNames = new Set(COLORMAP_NAMES);
@@ -38,7 +41,7 @@ export function getColormap(name: string): Uint8Array {
   if (cached !== undefined) return cached;
   if (!knownNames.has(name)) {
     const close = closeColormapNames(name);
-    const hint = close.length > 0 ? `; close matches: ${close.join(', ')}` : '';
+    const hint = close.length > 0 ? `; close matches: ${close.join(', ')}` : `; try one of ${FALLBACK_SUGGESTIONS}`;
     throw new SettingsError(`output_settings.cmap: unknown colormap "${name}"${hint}`);
   }
   const stored = STORED_TABLES[name];
@@ -66,15 +69,22 @@ export function colormapIndex(fraction: number, entries: number): number {
 
 /**
  * Up to five known names nearest to `name` by edit distance, ignoring case; ties go to the
- * shorter length difference, then alphabetical order.
+ * shorter length difference, then alphabetical order. Names more than
+ * max(3, half the length of `name`) edits away are left out.
+ *
+ * ```ts
+ * closeColormapNames('Redz') // ['Reds', 'OrRd', 'RdBu', 'RdGy', 'RdPu']
+ * ```
  */
 export function closeColormapNames(name: string): string[] {
   const wanted = name.toLowerCase();
+  const limit = Math.max(MIN_CLOSE_DISTANCE, Math.ceil(name.length / 2));
   return COLORMAP_NAMES.map((candidate) => ({
     candidate,
     distance: editDistance(wanted, candidate.toLowerCase()),
     lengthGap: Math.abs(candidate.length - name.length),
   }))
+    .filter((entry) => entry.distance <= limit)
     .sort(
       (a, b) =>
         a.distance - b.distance ||
