@@ -1,0 +1,315 @@
+/**
+ * The back end of the app, implementing `src-shared/api.ts` once for every host: the Electron
+ * main process and the web host (`host/serve.ts`) wrap the same `Backend`, each with its own
+ * transport, dialogs, credential store and way of starting the analysing process.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type {
+  ApiEvent,
+  ApiHandlers,
+  CredentialsStatus,
+  DeviceSummary,
+  ExportRequest,
+  FrameData,
+  HostInfo,
+  PickPurpose,
+  RunInfo,
+} from '../../src-shared/api.js';
+import { CrowdheatError } from '../../src-shared/errors.js';
+import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
+import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
+import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
+import { outputDirOf, previewDirOf, type AnalysisHandle, type AnalysisRunner } from './analysis.js';
+import { exportOutputs } from './export.js';
+import { readSettingsFile, readSettingsText } from './settings-io.js';
+
+/** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
+export interface CredentialStore {
+  /** For the UI's wording, e.g. `OS keychain`. */
+  readonly storage: string;
+  load(): Promise<ConsoleCredentials | null>;
+  save(credentials: ConsoleCredentials): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The part of the Console client the pickers need. */
+export interface ConsoleBrowser {
+  listDevices(): Promise<ConsoleDevice[]>;
+  listImageDirectories(deviceId: string): Promise<ImageDirectoryGroup[]>;
+}
+
+export interface BackendOptions {
+  host: HostInfo['host'];
+  version: string;
+  /** Directory relative paths in settings resolve against. */
+  cwd: string;
+  /** Where per-run work folders and the demo go (temp dir or the app's data dir). */
+  workRoot: string;
+  runner: AnalysisRunner;
+  credentials: CredentialStore;
+  openConsole: (credentials: ConsoleCredentials) => ConsoleBrowser;
+  /** Writes the demo scene into `dir`; resolves with settings that analyse it. */
+  prepareDemo: (dir: string) => Promise<Settings>;
+  emit: (event: ApiEvent) => void;
+  /** How the host hands a preview picture to its renderer (a served URL, a data URL). */
+  imageUrl: (runId: string, index: number, file: string) => Promise<string>;
+  /** Native dialogs, where the host has them. */
+  pickPath?: (purpose: PickPurpose) => Promise<string | null>;
+}
+
+/** Finished analyses kept for the timeline and export; older work folders are deleted. */
+const KEPT_RUNS = 3;
+const MAX_WARNINGS_KEPT = 200;
+
+interface Run {
+  id: string;
+  workDir: string;
+  settings: Settings;
+  state: RunInfo['state'];
+  handle: AnalysisHandle | null;
+  warnings: string[];
+  error?: string;
+  index?: PreviewIndex;
+}
+
+export class Backend {
+  readonly handlers: ApiHandlers;
+  private readonly runs = new Map<string, Run>();
+  private readonly exports = new Map<string, AbortController>();
+
+  constructor(private readonly options: BackendOptions) {
+    this.handlers = {
+      hostInfo: async () => ({
+        host: options.host,
+        version: options.version,
+        nativeDialogs: options.pickPath !== undefined,
+        cwd: options.cwd,
+      }),
+      pickPath: async ({ purpose }) => ({ path: options.pickPath === undefined ? null : await options.pickPath(purpose) }),
+      openDemo: async () => ({ settings: await options.prepareDemo(join(options.workRoot, 'demo')) }),
+      validateSettings: async ({ settings }) => ({ issues: findSettingsIssues(settings) }),
+      importYaml: async ({ text, path }) => {
+        if (text !== undefined) return readSettingsText(text, options.cwd);
+        if (path === undefined || path === '') throw new CrowdheatError('import: give the YAML text or its path');
+        return readSettingsFile(path, options.cwd);
+      },
+      exportYaml: async ({ settings, path }) => {
+        const text = settingsToYaml(settings);
+        if (path !== undefined && path !== '') await writeFileAtomic(resolve(options.cwd, path), text);
+        return { text };
+      },
+      saveCredentials: async (credentials) => {
+        await options.credentials.save(checkedCredentials(credentials));
+        return this.credentialsStatus();
+      },
+      clearCredentials: async () => {
+        await options.credentials.clear();
+        return this.credentialsStatus();
+      },
+      credentialsStatus: () => this.credentialsStatus(),
+      listDevices: async () => ({ devices: (await (await this.console()).listDevices()).map(deviceSummary) }),
+      listImageDirectories: async ({ device_id }) => {
+        const groups = await (await this.console()).listImageDirectories(device_id);
+        const names = groups.flatMap((group) =>
+          group.devices.filter((device) => device.device_id === device_id).flatMap((device) => device.Image),
+        );
+        return { directories: [...new Set(names)].sort().map((name) => ({ name })) };
+      },
+      analyse: async ({ settings }) => ({ runId: await this.analyse(settings) }),
+      cancel: async ({ runId }) => {
+        this.run(runId).handle?.cancel();
+        return {};
+      },
+      getRunInfo: async ({ runId }) => this.runInfo(this.run(runId)),
+      getFrame: async ({ runId, index }) => this.frame(this.run(runId), index),
+      export: async (request) => ({ exportId: this.startExport(request) }),
+      cancelExport: async ({ exportId }) => {
+        this.exports.get(exportId)?.abort();
+        return {};
+      },
+    };
+  }
+
+  /** The picture of frame `index` of a run, or null (for hosts that serve pictures by path). */
+  previewImagePath(runId: string, index: number): string | null {
+    const run = this.runs.get(runId);
+    if (run?.index === undefined || !run.index.hasImages) return null;
+    if (!Number.isInteger(index) || index < 0 || index >= run.index.frameCount) return null;
+    return join(previewDirOf(run.workDir), previewImageName(index));
+  }
+
+  /** Cancels what runs and deletes every work folder. */
+  async dispose(): Promise<void> {
+    for (const controller of this.exports.values()) controller.abort();
+    for (const run of this.runs.values()) run.handle?.cancel();
+    await Promise.all([...this.runs.values()].map((run) => rm(run.workDir, { recursive: true, force: true })));
+    this.runs.clear();
+  }
+
+  private async credentialsStatus(): Promise<CredentialsStatus> {
+    const stored = await this.options.credentials.load();
+    const storage = this.options.credentials.storage;
+    if (stored === null) return { configured: false, storage };
+    return { configured: true, storage, console_endpoint: stored.console_endpoint, client_id: stored.client_id };
+  }
+
+  private async console(): Promise<ConsoleBrowser> {
+    const stored = await this.options.credentials.load();
+    if (stored === null) throw new CrowdheatError('Console: enter the credentials first');
+    return this.options.openConsole(stored);
+  }
+
+  private async analyse(settings: Settings): Promise<string> {
+    const issues = findSettingsIssues(settings);
+    if (issues.length > 0) throw new CrowdheatError(issues.map((issue) => `${issue.key}: ${issue.message}`).join('; '));
+    const id = `run-${randomBytes(6).toString('hex')}`;
+    const workDir = join(this.options.workRoot, 'runs', id);
+    await mkdir(workDir, { recursive: true });
+    const run: Run = { id, workDir, settings, state: 'running', handle: null, warnings: [] };
+    this.runs.set(id, run);
+    await this.forgetOldRuns();
+    run.handle = this.options.runner.start({ settings, cwd: this.options.cwd, workDir }, (message) => {
+      switch (message.type) {
+        case 'progress':
+          this.options.emit({ type: 'progress', runId: id, ...message.progress });
+          break;
+        case 'warning':
+          if (run.warnings.length < MAX_WARNINGS_KEPT) run.warnings.push(message.warning.message);
+          this.options.emit({ type: 'warning', runId: id, ...message.warning });
+          break;
+        case 'done':
+          run.handle = null;
+          readPreviewIndex(previewDirOf(workDir)).then(
+            (index) => {
+              run.index = index;
+              run.state = 'done';
+              this.options.emit({ type: 'done', runId: id, frames: index.frameCount });
+            },
+            (error: unknown) => this.failRun(run, (error as Error).message, false),
+          );
+          break;
+        case 'error':
+          this.failRun(run, message.message, message.cancelled);
+          break;
+      }
+    });
+    return id;
+  }
+
+  private failRun(run: Run, message: string, cancelled: boolean): void {
+    run.handle = null;
+    run.state = cancelled ? 'cancelled' : 'failed';
+    run.error = message;
+    this.options.emit({ type: 'error', runId: run.id, message, cancelled });
+  }
+
+  private async forgetOldRuns(): Promise<void> {
+    const finished = [...this.runs.values()].filter((run) => run.state !== 'running');
+    for (const run of finished.slice(0, Math.max(0, this.runs.size - KEPT_RUNS))) {
+      this.runs.delete(run.id);
+      await rm(run.workDir, { recursive: true, force: true });
+    }
+  }
+
+  private run(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (run === undefined) throw new CrowdheatError(`no analysis ${JSON.stringify(runId)} (it may have been replaced by newer ones)`);
+    return run;
+  }
+
+  private runInfo(run: Run): RunInfo {
+    const index = run.index;
+    return {
+      runId: run.id,
+      state: run.state,
+      frameCount: index?.frameCount ?? 0,
+      params: run.settings.heat_map_settings.params,
+      output: run.settings.output_settings,
+      hasImages: index?.hasImages ?? false,
+      counts: index?.counts ?? [],
+      timestamps: index?.timestamps ?? [],
+      runningMax: index?.runningMax ?? [],
+      previewWidth: index?.previewWidth ?? 0,
+      previewHeight: index?.previewHeight ?? 0,
+      warnings: run.warnings,
+      ...(run.error === undefined ? {} : { error: run.error }),
+    };
+  }
+
+  private async frame(run: Run, frameIndex: number): Promise<FrameData> {
+    const index = run.index;
+    if (index === undefined) throw new CrowdheatError('the analysis has not finished yet');
+    if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= index.frameCount) {
+      throw new CrowdheatError(`frame ${frameIndex} does not exist (the analysis has frames 0 to ${index.frameCount - 1})`);
+    }
+    const previewDir = previewDirOf(run.workDir);
+    const grid = await readPreviewGrid(previewDir, index, frameIndex);
+    return {
+      index: frameIndex,
+      timestamp: index.timestamps[frameIndex],
+      count: index.counts[frameIndex],
+      grid: Array.from(grid),
+      imageUrl: index.hasImages
+        ? await this.options.imageUrl(run.id, frameIndex, join(previewDir, previewImageName(frameIndex)))
+        : null,
+    };
+  }
+
+  private startExport(request: ExportRequest): string {
+    const run = this.run(request.runId);
+    if (run.state !== 'done') throw new CrowdheatError('export: the analysis has not finished');
+    if (request.folder.trim() === '') throw new CrowdheatError('export: choose a folder');
+    const id = `export-${randomBytes(6).toString('hex')}`;
+    const controller = new AbortController();
+    this.exports.set(id, controller);
+    const folder = resolve(this.options.cwd, request.folder);
+    exportOutputs({
+      from: outputDirOf(run.workDir),
+      to: folder,
+      outputs: request.outputs,
+      signal: controller.signal,
+      onProgress: (progress) => this.options.emit({ type: 'export-progress', exportId: id, ...progress }),
+    })
+      .then(
+        (files) => this.options.emit({ type: 'export-done', exportId: id, folder, files }),
+        (error: unknown) =>
+          this.options.emit({
+            type: 'export-error',
+            exportId: id,
+            message: error instanceof CrowdheatError ? error.message : `export failed: ${(error as Error).message}`,
+            cancelled: controller.signal.aborted,
+          }),
+      )
+      .finally(() => this.exports.delete(id));
+    return id;
+  }
+}
+
+function checkedCredentials(input: ConsoleCredentials): ConsoleCredentials {
+  const credentials: ConsoleCredentials = {
+    console_endpoint: String(input.console_endpoint ?? '').trim(),
+    portal_authorization_endpoint: String(input.portal_authorization_endpoint ?? '').trim(),
+    client_id: String(input.client_id ?? '').trim(),
+    client_secret: String(input.client_secret ?? ''),
+  };
+  for (const key of ['console_endpoint', 'portal_authorization_endpoint'] as const) {
+    if (!/^https?:\/\//.test(credentials[key])) {
+      throw new CrowdheatError(`console_access_settings.${key}: ${JSON.stringify(credentials[key])} is not an http(s) URL`);
+    }
+  }
+  if (credentials.client_id === '') throw new CrowdheatError('console_access_settings.client_id: required');
+  if (credentials.client_secret === '') throw new CrowdheatError('console_access_settings.client_secret: required');
+  return credentials;
+}
+
+function deviceSummary(device: ConsoleDevice): DeviceSummary {
+  return {
+    device_id: device.device_id,
+    device_name: device.property?.device_name ?? device.device_id,
+    connection_state: device.connectionState ?? 'unknown',
+    ...(device.place === undefined ? {} : { place: device.place }),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Export: copies an analysis's chosen outputs into the user's folder. Everything is first
+ * copied into a hidden staging folder inside the target, then renamed into place, so a failed
+ * or cancelled export leaves no half-written file, and the analysis it copies from is only read.
+ */
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ExportOutput } from '../../src-shared/api.js';
+import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
+
+/** Where each output lives inside a run's output folder (the SPEC §4 layout). */
+const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
+  video: { entry: 'video', what: 'MP4 video' },
+  'detect-json': { entry: 'detect', what: 'per-frame JSON' },
+  png: { entry: 'heatmap.png', what: 'heatmap PNG' },
+  npy: { entry: 'griddata.npy', what: 'griddata.npy' },
+  summary: { entry: 'summary.json', what: 'summary.json' },
+};
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  /** The file being copied, relative to the target folder. */
+  current: string;
+}
+
+export interface ExportOptions {
+  /** The analysis's output folder. */
+  from: string;
+  /** The user's folder (created when missing). */
+  to: string;
+  outputs: readonly ExportOutput[];
+  signal: AbortSignal;
+  onProgress: (progress: ExportProgress) => void;
+}
+
+/** Copies the outputs; resolves with the written paths relative to `to`. */
+export async function exportOutputs(options: ExportOptions): Promise<string[]> {
+  const { from, to, signal } = options;
+  if (options.outputs.length === 0) throw new CrowdheatError('export: choose at least one output');
+  const entries: string[] = [];
+  for (const output of new Set(options.outputs)) {
+    const { entry, what } = OUTPUT_ENTRIES[output];
+    if (!(await exists(join(from, entry)))) {
+      throw new CrowdheatError(`export: this analysis has no ${what} to export`);
+    }
+    entries.push(entry);
+  }
+  const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
+
+  await mkdir(to, { recursive: true });
+  const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
+  try {
+    for (const [done, file] of files.entries()) {
+      if (signal.aborted) throw new CancelledError();
+      options.onProgress({ done, total: files.length, current: file });
+      await mkdir(dirname(join(staging, file)), { recursive: true });
+      await copyFile(join(from, file), join(staging, file));
+    }
+    if (signal.aborted) throw new CancelledError();
+    for (const entry of entries) await moveIntoPlace(join(staging, entry), join(to, entry));
+    options.onProgress({ done: files.length, total: files.length, current: '' });
+    return files;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Renames a staged file or folder over its target; an older folder of that name is replaced whole. */
+async function moveIntoPlace(staged: string, target: string): Promise<void> {
+  if ((await stat(staged)).isDirectory() && (await exists(target))) {
+    const old = `${staged}.replaced`;
+    await rename(target, old);
+    await rename(staged, target);
+    await rm(old, { recursive: true, force: true });
+    return;
+  }
+  await rename(staged, target);
+}
+
+async function filesUnder(root: string, entry: string): Promise<string[]> {
+  const path = join(root, entry);
+  if (!(await stat(path)).isDirectory()) return [entry];
+  const listed = await readdir(path, { recursive: true, withFileTypes: true });
+  return listed
+    .filter((item) => item.isFile() && !item.name.endsWith('.partial'))
+    .map((item) => relative(root, join(item.parentPath, item.name)))
+    .sort();
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * The web host: the same `api.ts` over HTTP + WebSocket on 127.0.0.1, so the renderer runs in
+ * any browser (and in the browser tests).
+ *
+ * Anything on the machine can reach 127.0.0.1, so every request must carry the session token
+ * (a random 128-bit value printed in the URL) in `?token=`, an `Authorization: Bearer` header,
+ * or the cookie set when the page loads; and the `Host` header must name this machine, which
+ * stops a web page from reaching the host through DNS rebinding.
+ *
+ * ```ts
+ * const host = await startWebHost({ port: 0 });
+ * console.log(host.url); // http://127.0.0.1:43121/?token=…
+ * await host.close();
+ * ```
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isRequestName, type ApiErrorBody, type ApiEvent, type RequestName } from '../../src-shared/api.js';
+import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
+import { ConsoleClient } from '../../src-shared/console/client.js';
+import { Backend, type CredentialStore } from '../app/backend.js';
+import type { AnalysisRunner } from '../app/analysis.js';
+import { forkRunner } from '../app/fork-runner.js';
+import { packageVersion, rendererDir } from '../app/package-root.js';
+import { prepareDemoSettings } from '../app/demo.js';
+
+export interface WebHostOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The built renderer; defaults to the package's `dist/renderer`. */
+  rendererDir?: string;
+  /** Directory relative paths resolve against; defaults to the process's. */
+  cwd?: string;
+  /** How analyses run; defaults to a child process per analysis. */
+  runner?: AnalysisRunner;
+}
+
+export interface WebHost {
+  /** The URL to open, token included. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const TOKEN_COOKIE = 'crowdheat_token';
+/** The page loads only its own scripts and talks only to this host (its WebSocket included). */
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Session credentials of the web host live in memory only: closing the host forgets them. */
+export class MemoryCredentialStore implements CredentialStore {
+  readonly storage = 'this session only (not saved)';
+  private credentials: ConsoleCredentials | null = null;
+  async load(): Promise<ConsoleCredentials | null> {
+    return this.credentials;
+  }
+  async save(credentials: ConsoleCredentials): Promise<void> {
+    this.credentials = { ...credentials };
+  }
+  async clear(): Promise<void> {
+    this.credentials = null;
+  }
+}
+
+export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  const token = randomBytes(16).toString('hex');
+  const staticRoot = options.rendererDir ?? rendererDir();
+  const workRoot = await mkdtemp(join(tmpdir(), 'crowdheat-serve-'));
+  const sockets = new Set<WebSocket>();
+  const broadcast = (event: ApiEvent): void => {
+    const text = JSON.stringify(event);
+    for (const socket of sockets) socket.send(text);
+  };
+  const backend = new Backend({
+    host: 'web',
+    version: packageVersion(),
+    cwd: options.cwd ?? process.cwd(),
+    workRoot,
+    runner: options.runner ?? forkRunner(),
+    credentials: new MemoryCredentialStore(),
+    openConsole: (credentials) => new ConsoleClient(credentials),
+    prepareDemo: prepareDemoSettings,
+    emit: broadcast,
+    imageUrl: async (runId, index) => `/runs/${runId}/preview/${index}.jpg?token=${token}`,
+  });
+
+  const server = createServer();
+  const webSockets = new WebSocketServer({ noServer: true });
+  let port = 0;
+  const guard = new RequestGuard(token, () => port);
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    handleRequest(request, response, guard, backend, staticRoot).catch((error: unknown) => {
+      console.error(error);
+      if (!response.headersSent) sendJson(response, 500, errorBody('InternalError', 'internal error of the web host'));
+      else response.destroy();
+    });
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = guard.refusal(request) ?? (pathOf(request) === '/events' ? null : { status: 404, body: errorBody('NotFound', 'no such endpoint') });
+    if (refusal !== null) {
+      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(refusal.body)}`);
+      return;
+    }
+    webSockets.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new CrowdheatError('web host: cannot read the listening address');
+  port = address.port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const socket of sockets) socket.terminate();
+      webSockets.close();
+      await new Promise<void>((resolvePromise) => {
+        server.close(() => resolvePromise());
+        server.closeAllConnections();
+      });
+      await backend.dispose();
+      await rm(workRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Refusal {
+  status: number;
+  body: ApiErrorBody;
+}
+
+/** The two checks every request passes: a Host header naming this machine, and the token. */
+class RequestGuard {
+  private readonly expected: Buffer;
+
+  constructor(
+    token: string,
+    private readonly port: () => number,
+  ) {
+    this.expected = Buffer.from(token);
+  }
+
+  refusal(request: IncomingMessage): Refusal | null {
+    const allowedHosts = [`127.0.0.1:${this.port()}`, `localhost:${this.port()}`];
+    if (!allowedHosts.includes(request.headers.host ?? '')) {
+      return { status: 403, body: errorBody('Forbidden', 'the Host header must be 127.0.0.1 or localhost with the port') };
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedHosts.map((host) => `http://${host}`).includes(origin)) {
+      return { status: 403, body: errorBody('Forbidden', 'requests from other origins are refused') };
+    }
+    const given = tokenOf(request);
+    if (given === null || !this.matches(given)) {
+      return { status: 401, body: errorBody('Unauthorized', 'missing or wrong session token: open the URL crowdheat serve printed') };
+    }
+    return null;
+  }
+
+  private matches(given: string): boolean {
+    const bytes = Buffer.from(given);
+    return bytes.length === this.expected.length && timingSafeEqual(bytes, this.expected);
+  }
+}
+
+function tokenOf(request: IncomingMessage): string | null {
+  const fromQuery = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  if (fromQuery !== null) return fromQuery;
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length);
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, value] = part.trim().split('=');
+    if (name === TOKEN_COOKIE && value !== undefined) return value;
+  }
+  return null;
+}
+
+function pathOf(request: IncomingMessage): string {
+  return new URL(request.url ?? '/', 'http://localhost').pathname;
+}
+
+async function handleRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  guard: RequestGuard,
+  backend: Backend,
+  staticRoot: string,
+): Promise<void> {
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Cache-Control', 'no-store');
+  const refusal = guard.refusal(request);
+  if (refusal !== null) {
+    sendJson(response, refusal.status, refusal.body);
+    return;
+  }
+  const path = pathOf(request);
+  if (path.startsWith('/api/')) {
+    await handleApi(request, response, backend, path.slice('/api/'.length));
+    return;
+  }
+  const preview = /^\/runs\/([\w-]+)\/preview\/(\d+)\.jpg$/.exec(path);
+  if (preview !== null && request.method === 'GET') {
+    const file = backend.previewImagePath(preview[1], Number(preview[2]));
+    if (file === null) sendJson(response, 404, errorBody('NotFound', 'no such preview picture'));
+    else await sendFile(response, file, 'image/jpeg');
+    return;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    sendJson(response, 405, errorBody('MethodNotAllowed', `${request.method} is not allowed here`));
+    return;
+  }
+  await serveStatic(request, response, staticRoot, path, tokenOf(request) ?? '');
+}
+
+async function handleApi(request: IncomingMessage, response: ServerResponse, backend: Backend, name: string): Promise<void> {
+  if (request.method !== 'POST') {
+    sendJson(response, 405, errorBody('MethodNotAllowed', 'API requests are POST'));
+    return;
+  }
+  if (!isRequestName(name)) {
+    sendJson(response, 404, errorBody('NotFound', `no API request named ${JSON.stringify(name)}`));
+    return;
+  }
+  let body: unknown;
+  try {
+    const text = await readBody(request);
+    body = text === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    sendJson(response, 400, errorBody('BadRequest', `the request body is not JSON: ${(error as Error).message}`));
+    return;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    sendJson(response, 400, errorBody('BadRequest', 'the request body must be a JSON object'));
+    return;
+  }
+  try {
+    const handler = backend.handlers[name] as (request: unknown) => Promise<unknown>;
+    sendJson(response, 200, await handler(body));
+  } catch (error) {
+    if (isCrowdheatError(error)) {
+      sendJson(response, 400, errorBody(error.name, error.message));
+      return;
+    }
+    console.error(`web host: ${name as RequestName} failed`, error);
+    sendJson(response, 500, errorBody('InternalError', `${name} failed unexpectedly: ${(error as Error).message}`));
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) throw new Error(`larger than ${MAX_REQUEST_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function serveStatic(
+  request: IncomingMessage,
+  response: ServerResponse,
+  root: string,
+  path: string,
+  token: string,
+): Promise<void> {
+  const relative = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1));
+  const file = normalize(join(root, relative));
+  if (!file.startsWith(root + sep)) {
+    sendJson(response, 404, errorBody('NotFound', 'no such file'));
+    return;
+  }
+  if (relative === 'index.html') {
+    // The page's own scripts and styles are fetched without the query: the cookie carries the token for them.
+    response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+    response.setHeader('Content-Security-Policy', PAGE_CSP);
+  }
+  const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+  await sendFile(response, file, type, request.method === 'HEAD');
+}
+
+async function sendFile(response: ServerResponse, file: string, type: string, headOnly = false): Promise<void> {
+  let data: Buffer;
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    data = await readFile(file);
+  } catch {
+    const hint = file.endsWith('index.html') ? ' (build the renderer first: npm run build)' : '';
+    sendJson(response, 404, errorBody('NotFound', `no such file${hint}`));
+    return;
+  }
+  response.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
+  response.end(headOnly ? undefined : data);
+}
+
+function errorBody(name: string, message: string): ApiErrorBody {
+  return { error: { name, message } };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/**
+ * `crowdheat serve [--port N]`: prints the URL (token included) as the first line on stdout and
+ * serves until SIGINT or SIGTERM. Resolves with the exit code.
+ */
+export async function serveCommand(args: readonly string[]): Promise<number> {
+  let port = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = arg === '--port' ? args[++i] : arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined;
+    if (value === undefined) throw new CrowdheatError(`serve: unknown argument ${JSON.stringify(arg)} (usage: crowdheat serve [--port N])`);
+    if (!/^\d+$/.test(value) || Number(value) > 65535) {
+      throw new CrowdheatError(`serve: --port ${JSON.stringify(value)} is not a port number (0–65535)`);
+    }
+    port = Number(value);
+  }
+  const host = await startWebHost({ port });
+  process.stdout.write(`${host.url}\n`);
+  process.stderr.write('crowdheat: serving on 127.0.0.1 only; open the URL above in a browser. Ctrl+C stops.\n');
+  await new Promise<void>((resolvePromise) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolvePromise();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await host.close();
+  return 0;
+}

@@ -1,0 +1,141 @@
+/**
+ * The app's preview proxies, written while analysing so that seeking the timeline is instant:
+ * a small JPEG per frame (when the source has pictures), every frame's grid appended to one
+ * Int32 file, and at the end an index of counts, timestamps and the running maximum.
+ *
+ * ```ts
+ * await runPipeline(settings, { extraSinks: [previewSink({ dir: '/tmp/run-1/preview' })] });
+ * const index = await readPreviewIndex('/tmp/run-1/preview');
+ * const grid = await readPreviewGrid('/tmp/run-1/preview', index, 12);
+ * ```
+ */
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { RgbImage } from '../../src-shared/frames.js';
+import { InputError } from '../../src-shared/errors.js';
+import { AtomicFile, writeFileAtomic } from './atomic.js';
+import type { FrameResult, RunContext, Sink, SinkFactory } from '../pipeline/types.js';
+
+export const PREVIEW_GRIDS_FILE = 'grids.i32';
+export const PREVIEW_INDEX_FILE = 'index.json';
+
+/** What the preview folder holds about its frames, written when the run finishes. */
+export interface PreviewIndex {
+  frameCount: number;
+  columns: number;
+  rows: number;
+  counts: number[];
+  timestamps: string[];
+  runningMax: number[];
+  hasImages: boolean;
+  previewWidth: number;
+  previewHeight: number;
+}
+
+export interface PreviewOptions {
+  /** Folder the proxies go into (created when missing). */
+  dir: string;
+  /** Width of the preview JPEGs; smaller pictures are kept at their size. */
+  width?: number;
+}
+
+const DEFAULT_PREVIEW_WIDTH = 480;
+
+/** The file name of frame `index`'s picture inside the preview folder. */
+export function previewImageName(index: number): string {
+  return `${index}.jpg`;
+}
+
+export function previewSink(options: PreviewOptions): SinkFactory {
+  return async (context: RunContext): Promise<Sink> => {
+    await mkdir(options.dir, { recursive: true });
+    const grids = await AtomicFile.create(join(options.dir, PREVIEW_GRIDS_FILE));
+    return new PreviewSink(options.dir, options.width ?? DEFAULT_PREVIEW_WIDTH, context, grids);
+  };
+}
+
+class PreviewSink implements Sink {
+  private readonly counts: number[] = [];
+  private readonly timestamps: string[] = [];
+  private readonly runningMax: number[] = [];
+  private highest = 0;
+  private previewWidth = 0;
+  private previewHeight = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly width: number,
+    private readonly context: RunContext,
+    private readonly grids: AtomicFile,
+  ) {}
+
+  async write(result: FrameResult): Promise<void> {
+    const { frame, grid, position } = result;
+    for (let i = 0; i < grid.length; i++) if (grid[i] > this.highest) this.highest = grid[i];
+    this.counts.push(frame.detections.count);
+    this.timestamps.push(frame.timestamp ?? '');
+    this.runningMax.push(this.highest);
+    // The grid is a live view the next frame overwrites: copy its bytes before the write yields.
+    await this.grids.write(new Uint8Array(grid.buffer.slice(grid.byteOffset, grid.byteOffset + grid.byteLength)));
+    if (frame.image !== undefined) await this.writeImage(frame.image, position);
+  }
+
+  async finish(): Promise<void> {
+    await this.grids.commit();
+    const params = this.context.params;
+    const index: PreviewIndex = {
+      frameCount: this.counts.length,
+      columns: params.grid_num_h,
+      rows: params.grid_num_v,
+      counts: this.counts,
+      timestamps: this.timestamps,
+      runningMax: this.runningMax,
+      hasImages: this.previewWidth > 0,
+      previewWidth: this.previewWidth,
+      previewHeight: this.previewHeight,
+    };
+    await writeFileAtomic(join(this.dir, PREVIEW_INDEX_FILE), JSON.stringify(index));
+  }
+
+  async abort(): Promise<void> {
+    await this.grids.discard();
+  }
+
+  private async writeImage(image: RgbImage, position: number): Promise<void> {
+    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize({ width: this.width, withoutEnlargement: true })
+      .jpeg({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
+    if (this.previewWidth === 0) {
+      this.previewWidth = jpeg.info.width;
+      this.previewHeight = jpeg.info.height;
+    }
+    await writeFileAtomic(join(this.dir, previewImageName(position)), jpeg.data);
+  }
+}
+
+/** Reads the index a finished preview folder holds. */
+export async function readPreviewIndex(dir: string): Promise<PreviewIndex> {
+  const path = join(dir, PREVIEW_INDEX_FILE);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as PreviewIndex;
+  } catch (error) {
+    throw new InputError(`${path}: cannot read the preview index (${(error as Error).message})`);
+  }
+}
+
+/** Reads frame `frame`'s grid from the preview folder (one positioned read, whatever the run's length). */
+export async function readPreviewGrid(dir: string, index: PreviewIndex, frame: number): Promise<Int32Array> {
+  const cells = index.columns * index.rows;
+  const bytes = new Uint8Array(cells * 4);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(join(dir, PREVIEW_GRIDS_FILE), 'r');
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, frame * bytes.length);
+    if (bytesRead !== bytes.length) throw new InputError(`${join(dir, PREVIEW_GRIDS_FILE)}: frame ${frame} is missing`);
+  } finally {
+    await handle?.close();
+  }
+  return new Int32Array(bytes.buffer);
+}

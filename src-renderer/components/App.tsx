@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ApiClient, ApiEvent, HostInfo, RunInfo } from '../../src-shared/api.js';
+import { defaultSettings, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
+import { messageOf } from '../api/client.js';
+import { settingsIssues, withSetting } from '../logic/settings-form.js';
+import { ConsolePanel } from './ConsolePanel.js';
+import { ExportDialog } from './ExportDialog.js';
+import { SettingsPanel } from './SettingsPanel.js';
+import { SourcesPanel } from './SourcesPanel.js';
+import { Timeline } from './Timeline.js';
+
+interface Message {
+  id: number;
+  kind: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+type Analysis =
+  | { kind: 'idle' }
+  | { kind: 'running'; runId: string; frames: number; expectedFrames?: number; rate: number }
+  | { kind: 'done'; run: RunInfo };
+
+const MAX_MESSAGES = 6;
+let nextMessageId = 1;
+
+export function App({ api }: { api: ApiClient }) {
+  const [host, setHost] = useState<HostInfo | null>(null);
+  const [settings, setSettings] = useState<Settings>(defaultSettings);
+  const [analysis, setAnalysis] = useState<Analysis>({ kind: 'idle' });
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [exporting, setExporting] = useState(false);
+  const issues = useMemo(() => settingsIssues(settings), [settings]);
+
+  const say = useCallback((kind: Message['kind'], text: string) => {
+    setMessages((current) => [...current, { id: nextMessageId++, kind, text }].slice(-MAX_MESSAGES));
+  }, []);
+  const onError = useCallback((text: string) => say('error', text), [say]);
+  const onInfo = useCallback((text: string) => say('info', text), [say]);
+
+  useEffect(() => {
+    api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
+  }, [api, onError]);
+
+  const runId = analysis.kind === 'running' ? analysis.runId : null;
+  useEffect(() => {
+    if (runId === null) return;
+    return api.subscribe((event: ApiEvent) => {
+      if (!('runId' in event) || event.runId !== runId) return;
+      if (event.type === 'progress') {
+        setAnalysis({ kind: 'running', runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate });
+      } else if (event.type === 'warning') {
+        say('warning', event.message);
+      } else if (event.type === 'done') {
+        api.call('getRunInfo', { runId }).then(
+          (run) => setAnalysis({ kind: 'done', run }),
+          (error: unknown) => onError(messageOf(error)),
+        );
+      } else if (event.type === 'error') {
+        setAnalysis({ kind: 'idle' });
+        if (event.cancelled) say('info', 'Analysis cancelled.');
+        else onError(`Analysis failed: ${event.message}`);
+      }
+    });
+  }, [api, runId, say, onError]);
+
+  const onChange = useCallback((field: Field, value: unknown) => {
+    setSettings((current) => withSetting(current, field, value));
+  }, []);
+
+  const openDemo = async () => {
+    try {
+      const { settings: demo } = await api.call('openDemo', {});
+      setSettings(demo);
+      onInfo('Demo loaded: a synthetic crowd of 600 frames. Press Analyse.');
+    } catch (error) {
+      onError(messageOf(error));
+    }
+  };
+
+  const analyse = async () => {
+    try {
+      const { runId: started } = await api.call('analyse', { settings });
+      setAnalysis({ kind: 'running', runId: started, frames: 0, rate: 0 });
+    } catch (error) {
+      onError(messageOf(error));
+    }
+  };
+
+  const running = analysis.kind === 'running' ? analysis : null;
+  const done = analysis.kind === 'done' ? analysis.run : null;
+
+  return (
+    <div className="app">
+      <header>
+        <h1>
+          crowdheat <small>{host !== null ? `${host.version} · ${host.host === 'web' ? 'browser' : 'desktop'}` : ''}</small>
+        </h1>
+        <div className="actions">
+          {running !== null ? (
+            <>
+              <span className="progress-text" data-testid="analysis-progress">
+                analysing… {running.frames}
+                {running.expectedFrames !== undefined ? ` / ${running.expectedFrames}` : ''} frames
+              </span>
+              <button type="button" onClick={() => void api.call('cancel', { runId: running.runId })}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              onClick={() => void analyse()}
+              disabled={issues.length > 0}
+              title={issues.length > 0 ? `Fix the settings first: ${issues[0].message}` : 'Count and render every frame'}
+              data-testid="analyse"
+            >
+              Analyse
+            </button>
+          )}
+          <button type="button" className="secondary" disabled={done === null} onClick={() => setExporting(true)} data-testid="export">
+            Export…
+          </button>
+        </div>
+      </header>
+      <aside>
+        <SourcesPanel api={api} host={host} settings={settings} issues={issues} onChange={onChange} onOpenDemo={() => void openDemo()} onError={onError} />
+        {settings.data_source_settings.mode === 'console' && (
+          <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} />
+        )}
+        <SettingsPanel
+          api={api}
+          host={host}
+          settings={settings}
+          issues={issues}
+          onChange={onChange}
+          onImported={(imported, warnings) => {
+            setSettings(imported);
+            for (const warning of warnings) say('warning', warning);
+          }}
+          onError={onError}
+          onInfo={onInfo}
+        />
+      </aside>
+      <main>
+        {done !== null ? (
+          <Timeline key={done.runId} api={api} run={done} onError={onError} />
+        ) : (
+          <div className="empty">
+            {running !== null ? (
+              <progress max={running.expectedFrames ?? undefined} value={running.frames} />
+            ) : (
+              <p>
+                Choose a source (or <strong>Open demo</strong>), check the settings, then <strong>Analyse</strong>.
+              </p>
+            )}
+          </div>
+        )}
+      </main>
+      <ul className="messages" aria-live="polite">
+        {messages.map((message) => (
+          <li key={message.id} className={message.kind}>
+            <span>{message.text}</span>
+            <button type="button" className="link" aria-label="Dismiss" onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      {exporting && done !== null && (
+        <ExportDialog
+          api={api}
+          host={host}
+          runId={done.runId}
+          defaultFolder={settings.output_settings.output_dir}
+          onClose={() => setExporting(false)}
+          onInfo={onInfo}
+        />
+      )}
+    </div>
+  );
+}

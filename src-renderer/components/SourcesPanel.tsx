@@ -1,0 +1,79 @@
+import type { ApiClient, HostInfo, PickPurpose } from '../../src-shared/api.js';
+import { SETTING_FIELDS, type SettingField as Field, type Settings, type SettingsIssue } from '../../src-shared/settings/index.js';
+import { messageOf } from '../api/client.js';
+import { SettingField } from './SettingField.js';
+
+interface Props {
+  api: ApiClient;
+  host: HostInfo | null;
+  settings: Settings;
+  issues: readonly SettingsIssue[];
+  onChange: (field: Field, value: unknown) => void;
+  onOpenDemo: () => void;
+  onError: (message: string) => void;
+}
+
+const field = (key: string): Field => SETTING_FIELDS.find((entry) => entry.key === key) as Field;
+const VIDEO = field('data_source_settings.local_data_settings.video_file');
+const META = field('data_source_settings.local_data_settings.meta_file');
+const FORMAT = field('data_source_settings.local_data_settings.meta_format');
+const MODE = field('data_source_settings.mode');
+
+/** Local files (video + metadata, or metadata only) and the switch to the Console. */
+export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo, onError }: Props) {
+  const pick = async (target: Field, purpose: PickPurpose) => {
+    try {
+      const { path } = await api.call('pickPath', { purpose });
+      if (path !== null) onChange(target, path);
+    } catch (error) {
+      onError(messageOf(error));
+    }
+  };
+  const local = settings.data_source_settings.mode === 'local';
+  return (
+    <section className="panel" aria-label="Sources">
+      <h2>Source</h2>
+      <div className="mode-switch" role="radiogroup" aria-label="Source">
+        {(['local', 'console'] as const).map((mode) => (
+          <button
+            key={mode}
+            type="button"
+            role="radio"
+            aria-checked={settings.data_source_settings.mode === mode}
+            className={settings.data_source_settings.mode === mode ? 'selected' : ''}
+            onClick={() => onChange(MODE, mode)}
+          >
+            {mode === 'local' ? 'Local files' : 'AITRIOS Console'}
+          </button>
+        ))}
+      </div>
+      {local && (
+        <>
+          <div className="path-row">
+            <SettingField field={META} settings={settings} issues={issues} onChange={onChange} label="metadata file" placeholder="path to CSV, det.txt or inference JSON" />
+            {host?.nativeDialogs === true && (
+              <button type="button" onClick={() => void pick(META, 'metadata')}>
+                Browse…
+              </button>
+            )}
+          </div>
+          <div className="path-row">
+            <SettingField field={VIDEO} settings={settings} issues={issues} onChange={onChange} label="video (optional)" placeholder="empty: metadata only" />
+            {host?.nativeDialogs === true && (
+              <button type="button" onClick={() => void pick(VIDEO, 'video')}>
+                Browse…
+              </button>
+            )}
+          </div>
+          <SettingField field={FORMAT} settings={settings} issues={issues} onChange={onChange} label="metadata format" />
+          {host?.nativeDialogs === false && (
+            <p className="hint">Paths are read by crowdheat on this computer{host.cwd !== '' ? `; relative ones from ${host.cwd}` : ''}.</p>
+          )}
+        </>
+      )}
+      <button type="button" className="secondary" onClick={onOpenDemo} data-testid="open-demo">
+        Open demo
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,245 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { cellAt, colourScaleOf, paintHeat } from '../logic/heat.js';
+import {
+  advancePlayback,
+  chartFrameAt,
+  chartPath,
+  frameForKey,
+  PLAYBACK_SPEEDS,
+  readableTimestamp,
+} from '../logic/timeline.js';
+import { messageOf } from '../api/client.js';
+
+interface TimelineProps {
+  api: ApiClient;
+  run: RunInfo;
+  onError: (message: string) => void;
+}
+
+/** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
+const HEAT_ONLY_WIDTH = 640;
+const CHART_HEIGHT = 80;
+
+interface Hover {
+  h: number;
+  v: number;
+  count: number;
+  left: number;
+  top: number;
+}
+
+export function Timeline({ api, run, onError }: TimelineProps) {
+  const [index, setIndex] = useState(0);
+  const [frame, setFrame] = useState<FrameData | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const [showImage, setShowImage] = useState(run.output.overlay);
+  const [hover, setHover] = useState<Hover | null>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const { params, output } = run;
+  const columns = params.grid_num_h;
+  const rows = params.grid_num_v;
+  const width = run.hasImages ? run.previewWidth : HEAT_ONLY_WIDTH;
+  const height = run.hasImages
+    ? run.previewHeight
+    : Math.max(1, Math.round((HEAT_ONLY_WIDTH * params.image_size_v) / params.image_size_h));
+  const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
+
+  useEffect(() => {
+    let current = true;
+    api.call('getFrame', { runId: run.runId, index }).then(
+      (data) => {
+        if (current) setFrame(data);
+      },
+      (error: unknown) => onError(messageOf(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, run.runId, index, onError]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (frame === null || canvas === null) return;
+    let cancelled = false;
+    const draw = (image: Uint8ClampedArray | null): void => {
+      const context = canvas.getContext('2d');
+      if (cancelled || context === null) return;
+      const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
+      const pixels = paintHeat(
+        { grid: frame.grid, columns, rows, scale, table, image, transparency: output.transparency },
+        width,
+        height,
+      );
+      context.putImageData(new ImageData(pixels, width, height), 0, 0);
+    };
+    if (frame.imageUrl === null || !showImage) {
+      draw(null);
+    } else {
+      const picture = new Image();
+      picture.onload = () => {
+        const scratch = document.createElement('canvas');
+        scratch.width = width;
+        scratch.height = height;
+        const context = scratch.getContext('2d');
+        if (context === null) return;
+        context.drawImage(picture, 0, 0, width, height);
+        draw(context.getImageData(0, 0, width, height).data);
+      };
+      picture.onerror = () => onError(`cannot load the picture of frame ${frame.index}`);
+      picture.src = frame.imageUrl;
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [frame, showImage, output, params, run.runningMax, columns, rows, table, width, height, onError]);
+
+  useEffect(() => {
+    if (!playing) return;
+    let position = index;
+    let last = performance.now();
+    let handle = requestAnimationFrame(function tick(now) {
+      const next = advancePlayback(position, now - last, output.output_video_fps, speed, run.frameCount);
+      last = now;
+      position = next.position;
+      setIndex(Math.floor(position));
+      if (next.ended) setPlaying(false);
+      else handle = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(handle);
+    // Playback restarts from the current frame only when play, speed or the run change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [playing, speed, run.frameCount, output.output_video_fps]);
+
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent) => {
+      if (event.key === ' ') {
+        event.preventDefault();
+        setPlaying((value) => !value);
+        return;
+      }
+      const next = frameForKey(event.key, index, run.frameCount);
+      if (next !== null) {
+        event.preventDefault();
+        setPlaying(false);
+        setIndex(next);
+      }
+    },
+    [index, run.frameCount],
+  );
+
+  const onCanvasMove = (event: MouseEvent<HTMLCanvasElement>) => {
+    const canvas = event.currentTarget;
+    const bounds = canvas.getBoundingClientRect();
+    const x = ((event.clientX - bounds.left) * width) / bounds.width;
+    const y = ((event.clientY - bounds.top) * height) / bounds.height;
+    const cell = cellAt(x, y, width, height, columns, rows);
+    if (cell === null || frame === null) {
+      setHover(null);
+      return;
+    }
+    setHover({
+      ...cell,
+      count: frame.grid[cell.v * columns + cell.h],
+      left: event.clientX - bounds.left,
+      top: event.clientY - bounds.top,
+    });
+  };
+
+  const onChartClick = (event: MouseEvent<SVGSVGElement>) => {
+    const bounds = event.currentTarget.getBoundingClientRect();
+    setPlaying(false);
+    setIndex(chartFrameAt(event.clientX - bounds.left, bounds.width, run.frameCount));
+  };
+
+  const chartWidth = 1000;
+  const path = useMemo(() => chartPath(run.counts, chartWidth, CHART_HEIGHT), [run.counts]);
+  const peopleMax = Math.max(1, ...run.counts);
+  const markerX = ((index + 0.5) / Math.max(1, run.frameCount)) * chartWidth;
+
+  return (
+    <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline">
+      <div className="stage">
+        <canvas
+          ref={canvasRef}
+          width={width}
+          height={height}
+          data-testid="frame-canvas"
+          onMouseMove={onCanvasMove}
+          onMouseLeave={() => setHover(null)}
+        />
+        {hover !== null && (
+          <div className="cell-tooltip" data-testid="cell-tooltip" style={{ left: hover.left + 14, top: hover.top + 14 }}>
+            cell h {hover.h}, v {hover.v}: {hover.count}
+          </div>
+        )}
+      </div>
+      <div className="frame-facts">
+        <span data-testid="frame-number">
+          frame {index + 1} / {run.frameCount}
+        </span>
+        <span data-testid="frame-time">{frame !== null && frame.timestamp !== '' ? readableTimestamp(frame.timestamp) : ''}</span>
+        <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
+      </div>
+      <div className="controls">
+        <button type="button" onClick={() => setPlaying((value) => !value)} data-testid="play">
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button type="button" onClick={() => setIndex((value) => Math.max(0, value - 1))} aria-label="Previous frame">
+          ◀
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={Math.max(0, run.frameCount - 1)}
+          value={index}
+          data-testid="scrubber"
+          aria-label="Frame"
+          onChange={(event) => {
+            setPlaying(false);
+            setIndex(Number(event.target.value));
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => setIndex((value) => Math.min(run.frameCount - 1, value + 1))}
+          aria-label="Next frame"
+        >
+          ▶
+        </button>
+        <label>
+          speed
+          <select value={speed} onChange={(event) => setSpeed(Number(event.target.value))}>
+            {PLAYBACK_SPEEDS.map((value) => (
+              <option key={value} value={value}>
+                {value}×
+              </option>
+            ))}
+          </select>
+        </label>
+        {run.hasImages && (
+          <label>
+            <input type="checkbox" checked={showImage} onChange={(event) => setShowImage(event.target.checked)} /> picture
+          </label>
+        )}
+      </div>
+      <svg
+        className="chart"
+        viewBox={`0 0 ${chartWidth} ${CHART_HEIGHT}`}
+        preserveAspectRatio="none"
+        onClick={onChartClick}
+        data-testid="people-chart"
+        role="img"
+        aria-label={`People per frame, up to ${peopleMax}`}
+      >
+        <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" />
+        <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />
+      </svg>
+      <div className="chart-caption">
+        people per frame (max {peopleMax}) — click to seek; ← → step, space plays
+      </div>
+    </section>
+  );
+}

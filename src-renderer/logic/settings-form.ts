@@ -1,0 +1,80 @@
+/**
+ * How the settings form shows and reads each setting: text typed into a field becomes the
+ * value the setting table checks, so a half-typed number shows its problem at once instead
+ * of being dropped.
+ */
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { findSettingsIssues, SETTING_FIELDS, type SettingField, type Settings, type SettingsIssue } from '../../src-shared/settings/index.js';
+
+/** The choices of the settings that take one of a few words. */
+export const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  'data_source_settings.mode': ['local', 'console'],
+  'data_source_settings.local_data_settings.meta_format': ['auto', 'seed_csv', 'mot', 'inference_json'],
+  'heat_map_settings.counting': ['exact', 'legacy'],
+  'output_settings.interpolation': ['nearest', 'bilinear'],
+};
+
+export type FieldKind = 'boolean' | 'choice' | 'number' | 'text' | 'class-ids';
+
+export function kindOf(field: SettingField): FieldKind {
+  if (CHOICES[field.key] !== undefined) return 'choice';
+  if (field.key === 'heat_map_settings.class_ids') return 'class-ids';
+  if (field.rule.allowed === 'true or false') return 'boolean';
+  return field.rule.textual ? 'text' : 'number';
+}
+
+/** The value of what was typed: a number when it reads as one, else the text (which validation then names). */
+export function valueFromText(kind: FieldKind, text: string): unknown {
+  if (kind === 'number') {
+    const trimmed = text.trim();
+    return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
+  }
+  if (kind === 'class-ids') {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed === 'all') return null;
+    const parts = trimmed.split(/[\s,]+/).filter((part) => part !== '');
+    return parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : text;
+  }
+  return text;
+}
+
+export function textOfValue(value: unknown): string {
+  if (value === null) return 'all';
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+/** A copy of `settings` with one setting changed. */
+export function withSetting(settings: Settings, field: SettingField, value: unknown): Settings {
+  const copy = structuredClone(settings);
+  field.set(copy, value);
+  return copy;
+}
+
+/** Every problem of the settings, the colormap name included. */
+export function settingsIssues(settings: Settings): SettingsIssue[] {
+  const issues = findSettingsIssues(settings);
+  const cmap = settings.output_settings.cmap;
+  if (typeof cmap === 'string' && cmap !== '' && !issues.some((issue) => issue.key === 'output_settings.cmap')) {
+    try {
+      getColormap(cmap);
+    } catch (error) {
+      issues.push({ key: 'output_settings.cmap', message: (error as Error).message });
+    }
+  }
+  return issues;
+}
+
+export function fieldsIn(keys: readonly string[]): SettingField[] {
+  return keys.map((key) => {
+    const field = SETTING_FIELDS.find((entry) => entry.key === key);
+    if (field === undefined) throw new Error(`no setting ${key}`);
+    return field;
+  });
+}
+
+/** The grid and output settings the Settings panel shows (sources have their own panel). */
+export const GRID_KEYS: readonly string[] = SETTING_FIELDS.filter((field) => field.group === 'params').map((field) => field.key);
+export const OUTPUT_KEYS: readonly string[] = SETTING_FIELDS.filter(
+  (field) => field.group === 'output' && field.key !== 'output_settings.output_dir',
+).map((field) => field.key);

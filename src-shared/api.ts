@@ -1,0 +1,216 @@
+/**
+ * THE contract between the UI and the back end (DESIGN.md: one contract, three hosts).
+ *
+ * Every request the renderer may make is one entry of `ApiRequests`, with its request and
+ * response types; every message the back end pushes is one `ApiEvent`. Everything here is
+ * plain JSON: the Electron preload carries it over IPC, the web host over HTTP + WebSocket.
+ * Binary previews cross as URLs the host serves (web) or `data:` URLs (Electron).
+ */
+import type { GridParams, Settings } from './settings/types.js';
+import type { SettingsIssue } from './settings/validate.js';
+
+export type { SettingsIssue };
+
+/** What the host can do; the UI hides what it cannot. */
+export interface HostInfo {
+  host: 'electron' | 'web';
+  version: string;
+  /** Native open/save dialogs (`pickPath`); in the browser the user types a path instead. */
+  nativeDialogs: boolean;
+  /** Directory relative paths in settings resolve against. */
+  cwd: string;
+}
+
+export type PickPurpose = 'video' | 'metadata' | 'settings-open' | 'settings-save' | 'folder';
+
+export interface CredentialsInput {
+  console_endpoint: string;
+  portal_authorization_endpoint: string;
+  client_id: string;
+  client_secret: string;
+}
+
+/** Whether credentials are stored; never carries the secret. */
+export interface CredentialsStatus {
+  configured: boolean;
+  console_endpoint?: string;
+  client_id?: string;
+  /** Where they are kept, for the UI's wording (e.g. `OS keychain`, `session memory`). */
+  storage: string;
+}
+
+export interface DeviceSummary {
+  device_id: string;
+  device_name: string;
+  /** e.g. `Connected`, `Disconnected`. */
+  connection_state: string;
+  place?: string;
+}
+
+/** What the Console source pulls, for the summary line in the Sources panel. */
+export interface ImageDirectory {
+  name: string;
+}
+
+export interface RunStarted {
+  runId: string;
+}
+
+/** Everything the timeline needs about a finished analysis. */
+export interface RunInfo {
+  runId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  frameCount: number;
+  params: GridParams;
+  /** The output settings the analysis ran with (colormap, scale, overlay, transparency). */
+  output: Settings['output_settings'];
+  hasImages: boolean;
+  /** People (detections after filters) per frame, for the chart. */
+  counts: number[];
+  /** T string per frame, `''` where the frame has none. */
+  timestamps: string[];
+  /** Highest cell count in any frame up to and including frame i (the running maximum of §4). */
+  runningMax: number[];
+  /** Preview picture size (0 × 0 when there are no images). */
+  previewWidth: number;
+  previewHeight: number;
+  /** Warnings raised while analysing, as shown to the user. */
+  warnings: string[];
+  error?: string;
+}
+
+export interface FrameData {
+  index: number;
+  timestamp: string;
+  count: number;
+  /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h`. */
+  grid: number[];
+  /** The downscaled frame picture, or null when the source has none. */
+  imageUrl: string | null;
+}
+
+export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary';
+
+export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary'];
+
+export interface ExportRequest {
+  runId: string;
+  outputs: ExportOutput[];
+  /** Folder the outputs go into (created when missing); relative paths resolve against the host's cwd. */
+  folder: string;
+}
+
+export interface ExportStarted {
+  exportId: string;
+}
+
+type Empty = Record<string, never>;
+
+/** Every request: `name → { request, response }`. */
+export interface ApiRequests {
+  hostInfo: { request: Empty; response: HostInfo };
+  /** Native dialog; resolves `{ path: null }` when cancelled or when the host has none. */
+  pickPath: { request: { purpose: PickPurpose }; response: { path: string | null } };
+  /** Writes the demo scene into the app's data folder and returns settings that analyse it. */
+  openDemo: { request: Empty; response: { settings: Settings } };
+  validateSettings: { request: { settings: Settings }; response: { issues: SettingsIssue[] } };
+  /** Sample-format YAML in: either its text (browser upload) or a path the back end reads. */
+  importYaml: { request: { text?: string; path?: string }; response: { settings: Settings; warnings: string[] } };
+  /** Sample-format YAML out; also written to `path` when given. */
+  exportYaml: { request: { settings: Settings; path?: string }; response: { text: string } };
+  saveCredentials: { request: CredentialsInput; response: CredentialsStatus };
+  clearCredentials: { request: Empty; response: CredentialsStatus };
+  credentialsStatus: { request: Empty; response: CredentialsStatus };
+  listDevices: { request: Empty; response: { devices: DeviceSummary[] } };
+  listImageDirectories: { request: { device_id: string }; response: { directories: ImageDirectory[] } };
+  analyse: { request: { settings: Settings }; response: RunStarted };
+  cancel: { request: { runId: string }; response: Empty };
+  getRunInfo: { request: { runId: string }; response: RunInfo };
+  getFrame: { request: { runId: string; index: number }; response: FrameData };
+  export: { request: ExportRequest; response: ExportStarted };
+  cancelExport: { request: { exportId: string }; response: Empty };
+}
+
+export type RequestName = keyof ApiRequests;
+export type RequestOf<K extends RequestName> = ApiRequests[K]['request'];
+export type ResponseOf<K extends RequestName> = ApiRequests[K]['response'];
+
+/** The request names, for transports that check a name before dispatching it. */
+export const REQUEST_NAMES: readonly RequestName[] = [
+  'hostInfo',
+  'pickPath',
+  'openDemo',
+  'validateSettings',
+  'importYaml',
+  'exportYaml',
+  'saveCredentials',
+  'clearCredentials',
+  'credentialsStatus',
+  'listDevices',
+  'listImageDirectories',
+  'analyse',
+  'cancel',
+  'getRunInfo',
+  'getFrame',
+  'export',
+  'cancelExport',
+];
+
+export function isRequestName(name: string): name is RequestName {
+  return (REQUEST_NAMES as readonly string[]).includes(name);
+}
+
+export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'export-settings' | 'open-demo' | 'export';
+
+/** Everything the back end pushes to the UI. */
+export type ApiEvent =
+  | { type: 'progress'; runId: string; frames: number; expectedFrames?: number; rate: number }
+  | { type: 'warning'; runId: string; kind: string; message: string }
+  | { type: 'done'; runId: string; frames: number }
+  | { type: 'error'; runId: string; message: string; cancelled: boolean }
+  | { type: 'export-progress'; exportId: string; done: number; total: number; current: string }
+  | { type: 'export-done'; exportId: string; folder: string; files: string[] }
+  | { type: 'export-error'; exportId: string; message: string; cancelled: boolean }
+  | { type: 'menu'; action: MenuAction };
+
+export type ApiEventListener = (event: ApiEvent) => void;
+
+/** A failed request as it crosses a transport: the message is for a person to read. */
+export interface ApiErrorBody {
+  error: { name: string; message: string };
+}
+
+/** Thrown on the UI side when a request fails; `message` is the back end's, ready to show. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    /** The back end's error class name, e.g. `SettingsError`, `Unauthorized`. */
+    readonly kind: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the renderer holds: one interface, two transports (Electron IPC, HTTP + WebSocket). */
+export interface ApiClient {
+  call<K extends RequestName>(name: K, request: RequestOf<K>): Promise<ResponseOf<K>>;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: ApiEventListener): () => void;
+}
+
+/** What the back end implements once for every host. */
+export type ApiHandlers = { [K in RequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+
+/** What a request's answer is on the Electron IPC channel: errors travel as values, so their messages arrive intact. */
+export type BridgeResult<T> = { ok: true; value: T } | ({ ok: false } & ApiErrorBody);
+
+/** What the Electron preload exposes as `window.crowdheat` (contextBridge): nothing but the API. */
+export interface PreloadBridge {
+  invoke(name: RequestName, request: unknown): Promise<BridgeResult<unknown>>;
+  onEvent(listener: ApiEventListener): () => void;
+}
+
+/** The IPC channel of requests and the one of events. */
+export const IPC_REQUEST_CHANNEL = 'crowdheat:request';
+export const IPC_EVENT_CHANNEL = 'crowdheat:event';
