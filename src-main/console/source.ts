@@ -53,6 +53,8 @@ export interface ConsoleSourceOptions {
 }
 
 const KEY = 'data_source_settings.console_data_settings';
+/** Pictures decoded ahead of the frame being yielded. */
+const DECODE_AHEAD = 4;
 
 /** Opens the Console source the settings describe; relative `setting_path` resolves against `cwd`. */
 export async function openConsoleSource(
@@ -215,11 +217,16 @@ class ConsoleImageSource implements FrameSource {
       const { wanted, pastRange } = this.imagesInRange(page.images, limit - index);
       if (wanted.length > 0) {
         const metadata = await this.metadataFor(wanted, signal);
-        for (const image of wanted) {
+        // Decode a few pictures ahead: sharp works on its own threads while frames are consumed.
+        const decoding = wanted.slice(0, DECODE_AHEAD).map((image) => this.decode(image));
+        for (let i = 0; i < wanted.length; i++) {
           if (signal.aborted) return;
-          const picture = await this.decode(image);
+          // The queue holds exactly the pictures i .. i+DECODE_AHEAD-1, so shift() has one.
+          const picture = await (decoding.shift() as Promise<RgbImage | null>);
+          if (i + DECODE_AHEAD < wanted.length) decoding.push(this.decode(wanted[i + DECODE_AHEAD]));
           if (picture === null) continue;
-          yield { index, timestamp: image.timestamp, detections: metadata(image.timestamp), image: picture };
+          const { timestamp } = wanted[i];
+          yield { index, timestamp, detections: metadata(timestamp), image: picture };
           index += 1;
         }
       }
