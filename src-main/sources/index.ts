@@ -12,6 +12,7 @@ import { openSeedCsv } from './seed-csv.js';
 import { openMot } from './mot.js';
 import { openInferenceJson } from './inference-json.js';
 import { sniffMetaFormat } from './meta-format.js';
+import { openConsoleSource } from '../console/source.js';
 
 type ConcreteMetaFormat = Exclude<MetaFormat, 'auto'>;
 
@@ -43,6 +44,7 @@ async function isFolder(path: string): Promise<boolean> {
 /** The frame source the settings describe; relative paths resolve against `cwd`, as in the sample. */
 export async function openSource(settings: Settings, diagnostics: Diagnostics, cwd: string): Promise<FrameSource> {
   const { mode, local_data_settings: local } = settings.data_source_settings;
+  if (mode === 'console') return openConsoleSource(settings, diagnostics, cwd);
   if (mode === 'local') {
     if (local.meta_file === '') {
       throw new SettingsError('data_source_settings.local_data_settings.meta_file: required in mode local');
