@@ -12,11 +12,13 @@ import { UsageError, type CliCommand, type CliContext } from './cli/command.js';
 import { demoCommand } from './cli/demo.js';
 import { oneLine } from './cli/progress.js';
 import { runCommand } from './cli/run.js';
+import { serveCliCommand } from './host/serve.js';
 
 /** The dispatcher's table: a new command is one line here. */
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   run: runCommand,
   demo: demoCommand,
+  serve: serveCliCommand,
 };
 
 const EXIT_OK = 0;

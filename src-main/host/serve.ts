@@ -29,6 +29,7 @@ import type { AnalysisRunner } from '../app/analysis.js';
 import { forkRunner } from '../app/fork-runner.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
 import { prepareDemoSettings } from '../app/demo.js';
+import { parseFlags, UsageError, type CliCommand } from '../cli/command.js';
 
 export interface WebHostOptions {
   /** 0 (default) picks a free port. */
@@ -333,33 +334,35 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-/**
- * `crowdheat serve [--port N]`: prints the URL (token included) as the first line on stdout and
- * serves until SIGINT or SIGTERM. Resolves with the exit code.
- */
-export async function serveCommand(args: readonly string[]): Promise<number> {
-  let port = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = arg === '--port' ? args[++i] : arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined;
-    if (value === undefined) throw new CrowdheatError(`serve: unknown argument ${JSON.stringify(arg)} (usage: crowdheat serve [--port N])`);
-    if (!/^\d+$/.test(value) || Number(value) > 65535) {
-      throw new CrowdheatError(`serve: --port ${JSON.stringify(value)} is not a port number (0–65535)`);
+/** `crowdheat serve [--port N]`, for the command line's dispatcher table. */
+export const serveCliCommand: CliCommand = {
+  summary: 'open the app in a browser: serve it on 127.0.0.1 with a session token',
+  help: `Usage: crowdheat serve [--port N]
+
+Serves the desktop app's window to a browser on this computer only (127.0.0.1). The first line
+printed is the URL to open; it carries a random session token that every request must present.
+Runs until Ctrl-C (or SIGTERM).
+
+  --port N   listen on port N (default: a free port)`,
+  async run(args, context) {
+    const { values } = parseFlags('serve', args, { port: { type: 'string' } });
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (values.port !== undefined && !(/^\d+$/.test(values.port) && port <= 65535)) {
+      throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0–65535)`, 'serve');
     }
-    port = Number(value);
-  }
-  const host = await startWebHost({ port });
-  process.stdout.write(`${host.url}\n`);
-  process.stderr.write('crowdheat: serving on 127.0.0.1 only; open the URL above in a browser. Ctrl+C stops.\n');
-  await new Promise<void>((resolvePromise) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolvePromise();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await host.close();
-  return 0;
-}
+    const host = await startWebHost({ port, cwd: context.cwd });
+    context.stdout.write(`${host.url}\n`);
+    context.stderr.write('crowdheat: serving on 127.0.0.1 only; open the URL above in a browser. Ctrl-C stops.\n');
+    await new Promise<void>((resolvePromise) => {
+      const stop = (): void => {
+        process.off('SIGTERM', stop);
+        context.signal.removeEventListener('abort', stop);
+        resolvePromise();
+      };
+      process.on('SIGTERM', stop);
+      context.signal.addEventListener('abort', stop);
+    });
+    await host.close();
+    return 0;
+  },
+};

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiClient, ApiEvent, HostInfo, RunInfo } from '../../src-shared/api.js';
-import { defaultSettings, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
+import { defaultSettings, findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
-import { settingsIssues, withSetting } from '../logic/settings-form.js';
+import { withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
 import { SettingsPanel } from './SettingsPanel.js';
@@ -29,7 +29,7 @@ export function App({ api }: { api: ApiClient }) {
   const [analysis, setAnalysis] = useState<Analysis>({ kind: 'idle' });
   const [messages, setMessages] = useState<Message[]>([]);
   const [exporting, setExporting] = useState(false);
-  const issues = useMemo(() => settingsIssues(settings), [settings]);
+  const issues = useMemo(() => findSettingsIssues(settings), [settings]);
 
   const say = useCallback((kind: Message['kind'], text: string) => {
     setMessages((current) => [...current, { id: nextMessageId++, kind, text }].slice(-MAX_MESSAGES));

@@ -67,13 +67,17 @@ export function Timeline({ api, run, onError }: TimelineProps) {
     const draw = (image: Uint8ClampedArray | null): void => {
       const context = canvas.getContext('2d');
       if (cancelled || context === null) return;
-      const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
-      const pixels = paintHeat(
-        { grid: frame.grid, columns, rows, scale, table, image, transparency: output.transparency },
-        width,
-        height,
-      );
-      context.putImageData(new ImageData(pixels, width, height), 0, 0);
+      try {
+        const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
+        const pixels = paintHeat(
+          { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency },
+          width,
+          height,
+        );
+        context.putImageData(new ImageData(pixels, width, height), 0, 0);
+      } catch (error) {
+        onError(messageOf(error));
+      }
     };
     if (frame.imageUrl === null || !showImage) {
       draw(null);

@@ -3,8 +3,7 @@
  * value the setting table checks, so a half-typed number shows its problem at once instead
  * of being dropped.
  */
-import { getColormap } from '../../src-shared/colormaps/index.js';
-import { findSettingsIssues, SETTING_FIELDS, type SettingField, type Settings, type SettingsIssue } from '../../src-shared/settings/index.js';
+import { SETTING_FIELDS, type SettingField, type Settings } from '../../src-shared/settings/index.js';
 
 /** The choices of the settings that take one of a few words. */
 export const CHOICES: Readonly<Record<string, readonly string[]>> = {
@@ -49,20 +48,6 @@ export function withSetting(settings: Settings, field: SettingField, value: unkn
   const copy = structuredClone(settings);
   field.set(copy, value);
   return copy;
-}
-
-/** Every problem of the settings, the colormap name included. */
-export function settingsIssues(settings: Settings): SettingsIssue[] {
-  const issues = findSettingsIssues(settings);
-  const cmap = settings.output_settings.cmap;
-  if (typeof cmap === 'string' && cmap !== '' && !issues.some((issue) => issue.key === 'output_settings.cmap')) {
-    try {
-      getColormap(cmap);
-    } catch (error) {
-      issues.push({ key: 'output_settings.cmap', message: (error as Error).message });
-    }
-  }
-  return issues;
 }
 
 export function fieldsIn(keys: readonly string[]): SettingField[] {

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
+import { cellAt, colourScaleOf, paintHeat } from '../../src-renderer/logic/heat.js';
+import { kindOf, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
+import {
+  advancePlayback,
+  chartFrameAt,
+  chartPath,
+  frameForKey,
+  readableTimestamp,
+  stepFrame,
+} from '../../src-renderer/logic/timeline.js';
+
+const field = (key: string) => SETTING_FIELDS.find((entry) => entry.key === key)!;
+
+describe('timeline stepping', () => {
+  it('steps one frame with the arrow keys and stops at both ends', () => {
+    expect(frameForKey('ArrowRight', 0, 5)).toBe(1);
+    expect(frameForKey('ArrowLeft', 0, 5)).toBe(0);
+    expect(frameForKey('ArrowRight', 4, 5)).toBe(4);
+    expect(frameForKey('PageDown', 3, 50)).toBe(13);
+    expect(frameForKey('Home', 30, 50)).toBe(0);
+    expect(frameForKey('End', 3, 50)).toBe(49);
+    expect(frameForKey('a', 3, 50)).toBeNull();
+  });
+
+  it('keeps an empty run at frame 0', () => {
+    expect(stepFrame(0, 1, 0)).toBe(0);
+    expect(frameForKey('End', 0, 0)).toBe(0);
+  });
+
+  it('plays at fps times speed and ends on the last frame', () => {
+    expect(advancePlayback(10, 500, 2, 1, 600)).toEqual({ position: 11, ended: false });
+    expect(advancePlayback(10, 250, 10, 0.5, 600)).toEqual({ position: 11.25, ended: false });
+    expect(advancePlayback(598, 1000, 10, 1, 600)).toEqual({ position: 599, ended: true });
+  });
+
+  it('seeks the chart by equal slots per frame', () => {
+    expect(chartFrameAt(0, 1000, 600)).toBe(0);
+    expect(chartFrameAt(500, 1000, 600)).toBe(300);
+    expect(chartFrameAt(999.9, 1000, 600)).toBe(599);
+    expect(chartFrameAt(1200, 1000, 600)).toBe(599);
+    expect(chartFrameAt(-5, 1000, 600)).toBe(0);
+  });
+
+  it('draws the chart with the busiest frame at the top', () => {
+    expect(chartPath([0, 2, 1], 300, 100)).toBe('M50,100 L150,0 L250,50');
+    expect(chartPath([], 300, 100)).toBe('');
+  });
+
+  it('shows a T string as a UTC date and anything else as it is', () => {
+    expect(readableTimestamp('20230412140023098')).toBe('2023-04-12 14:00:23.098 UTC');
+    expect(readableTimestamp('')).toBe('');
+  });
+});
+
+describe('cell under the cursor', () => {
+  it('maps a pixel to its cell with the nearest-neighbour blocks of the picture', () => {
+    // 640 × 360 showing 64 × 36 cells: 10-pixel blocks.
+    expect(cellAt(0, 0, 640, 360, 64, 36)).toEqual({ h: 0, v: 0 });
+    expect(cellAt(9.99, 9.99, 640, 360, 64, 36)).toEqual({ h: 0, v: 0 });
+    expect(cellAt(10, 359.5, 640, 360, 64, 36)).toEqual({ h: 1, v: 35 });
+    expect(cellAt(639.9, 0, 640, 360, 64, 36)).toEqual({ h: 63, v: 0 });
+  });
+
+  it('finds nothing outside the picture', () => {
+    expect(cellAt(640, 10, 640, 360, 64, 36)).toBeNull();
+    expect(cellAt(-0.1, 10, 640, 360, 64, 36)).toBeNull();
+    expect(cellAt(5, 360, 640, 360, 64, 36)).toBeNull();
+  });
+
+  it('agrees with the blocks paintHeat draws when sizes do not divide evenly', () => {
+    const columns = 7;
+    const rows = 3;
+    const grid = Array.from({ length: columns * rows }, (_, i) => i);
+    const table = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
+    const pixels = paintHeat(
+      { grid, columns, rows, scale: { min: 0, max: 256 }, table, interpolation: 'nearest', image: null, transparency: 0.5 },
+      50,
+      20,
+    );
+    for (let y = 0; y < 20; y++) {
+      for (let x = 0; x < 50; x++) {
+        const cell = cellAt(x, y, 50, 20, columns, rows)!;
+        expect(pixels[(y * 50 + x) * 4]).toBe(cell.v * columns + cell.h);
+      }
+    }
+  });
+});
+
+describe('heat colours', () => {
+  const params = { ...defaultSettings().heat_map_settings.params, last_valid_frame: 15 };
+  const output = defaultSettings().output_settings;
+
+  it('uses max, else W, else the running maximum as the top of the scale', () => {
+    expect(colourScaleOf({ ...output, min: 2, max: 10 }, params, 99)).toEqual({ min: 2, max: 10 });
+    expect(colourScaleOf({ ...output, max: 0 }, params, 99)).toEqual({ min: 0, max: 15 });
+    expect(colourScaleOf({ ...output, max: 0 }, { ...params, last_valid_frame: 0 }, 99)).toEqual({ min: 0, max: 99 });
+    expect(colourScaleOf({ ...output, max: 0 }, { ...params, last_valid_frame: 0 }, 0)).toEqual({ min: 0, max: 1 });
+  });
+
+  it('colours a cell with the table row Matplotlib picks', () => {
+    const table = getColormap('jet');
+    const scale = { min: 0, max: 15 };
+    const pixels = paintHeat(
+      { grid: [0, 8, 15, 40], columns: 4, rows: 1, scale, table, interpolation: 'nearest', image: null, transparency: 0.4 },
+      4,
+      1,
+    );
+    const rowColour = (row: number) => [table[row * 3], table[row * 3 + 1], table[row * 3 + 2], 255];
+    expect(Array.from(pixels)).toEqual([...rowColour(0), ...rowColour(136), ...rowColour(255), ...rowColour(255)]);
+  });
+
+  it('blends the heat over the picture with the transparency', () => {
+    const table = getColormap('jet');
+    const image = new Uint8ClampedArray([200, 100, 0, 255]);
+    const [r, g, b, a] = paintHeat(
+      { grid: [15], columns: 1, rows: 1, scale: { min: 0, max: 15 }, table, interpolation: 'nearest', image, transparency: 0.4 },
+      1,
+      1,
+    );
+    const top = 255 * 3;
+    expect([r, g, b, a]).toEqual([
+      Math.round(0.6 * 200 + 0.4 * table[top]),
+      Math.round(0.6 * 100 + 0.4 * table[top + 1]),
+      Math.round(0.6 * 0 + 0.4 * table[top + 2]),
+      255,
+    ]);
+  });
+});
+
+describe('settings form', () => {
+  it('keeps a half-typed number as text so validation names it', () => {
+    const transparency = field('output_settings.transparency');
+    expect(kindOf(transparency)).toBe('number');
+    expect(valueFromText('number', '0.25')).toBe(0.25);
+    const typed = withSetting(defaultSettings(), transparency, valueFromText('number', '0.'));
+    expect(typed.output_settings.transparency).toBe(0);
+    const broken = withSetting(defaultSettings(), transparency, valueFromText('number', 'abc'));
+    expect(broken.output_settings.transparency).toBe('abc');
+    expect(findSettingsIssues(broken).find((issue) => issue.key === 'output_settings.transparency')?.message).toBe(
+      'output_settings.transparency must be a number from 0 to 1, got "abc"',
+    );
+  });
+
+  it('reads class ids as a list, "all" as null', () => {
+    expect(valueFromText('class-ids', '0, 2 5')).toEqual([0, 2, 5]);
+    expect(valueFromText('class-ids', 'all')).toBeNull();
+    expect(valueFromText('class-ids', '')).toBeNull();
+    expect(valueFromText('class-ids', 'people')).toBe('people');
+  });
+
+  it('does not change the settings it copies', () => {
+    const original = defaultSettings();
+    withSetting(original, field('output_settings.cmap'), 'jet');
+    expect(original.output_settings.cmap).toBe('Reds');
+  });
+});
