@@ -73,7 +73,8 @@ async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortS
       continue;
     }
     if (row.frame - current > MAX_FRAME_GAP) {
-      diagnostics.skip(where, `frame ${row.frame} jumps more than ${MAX_FRAME_GAP} frames past frame ${current}`);
+      const previous = current === 0 ? 'the start' : `frame ${current}`;
+      diagnostics.skip(where, `frame ${row.frame} is more than ${MAX_FRAME_GAP} frames after ${previous}`);
       continue;
     }
     if (row.frame > current) {

@@ -50,6 +50,7 @@ interface CsvRow {
 async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   let lastUnsplitLine: number | undefined;
+  let unsplitRows = 0;
   const parser = parse({
     bom: true,
     info: true,
@@ -65,6 +66,7 @@ async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: Ab
       // csv-parse can stumble several times inside one broken line; that is one skipped row.
       if (line !== undefined && line === lastUnsplitLine) return undefined;
       lastUnsplitLine = line;
+      unsplitRows += 1;
       diagnostics.skip(`${path}:${line ?? '?'}`, `not a CSV row: ${error?.message ?? 'unreadable'}`);
       return undefined;
     },
@@ -94,7 +96,8 @@ async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: Ab
         continue;
       }
       if (index - next > MAX_FRAME_GAP) {
-        diagnostics.skip(where, `index ${index} jumps more than ${MAX_FRAME_GAP} frames past ${next - 1}`);
+        const previous = next === 0 ? 'the start' : `index ${next - 1}`;
+        diagnostics.skip(where, `index ${index} is more than ${MAX_FRAME_GAP} frames after ${previous}`);
         continue;
       }
       for (; next < index; next++) {
@@ -108,8 +111,9 @@ async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: Ab
     throw describeReadError(path, error);
   }
   if (signal.aborted) return;
-  if (dataRows === 0) throw new InputError(`${path}: no metadata rows`);
-  if (next === 0) throw new InputError(`${path}: no usable metadata rows (all ${dataRows} skipped; see the warnings)`);
+  const rowsSeen = dataRows + unsplitRows;
+  if (rowsSeen === 0) throw new InputError(`${path}: no metadata rows`);
+  if (next === 0) throw new InputError(`${path}: no usable metadata rows (all ${rowsSeen} skipped; see the warnings)`);
 }
 
 function looksLikeDataRow(record: readonly string[]): boolean {

@@ -147,7 +147,7 @@ describe('MOTChallenge source', () => {
   it('skips a row whose frame number jumps implausibly far', async () => {
     const { path, frames, warnings } = await readMot('det.txt', ['1,-1,1,1,1,1,1', '99999999,-1,1,1,1,1,1', '2,-1,1,1,1,1,1']);
     expect(frames.map((f) => f.index)).toEqual([0, 1]);
-    expect(warnings).toEqual([`${path}:2: skipped: frame 99999999 jumps more than 108000 frames past frame 1`]);
+    expect(warnings).toEqual([`${path}:2: skipped: frame 99999999 is more than 108000 frames after frame 1`]);
   });
 
   it('stops when the signal aborts', async () => {

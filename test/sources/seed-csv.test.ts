@@ -105,6 +105,12 @@ describe('seed CSV', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('skips a row whose index jumps implausibly far', async () => {
+    const { path, frames, warnings } = await readCsv([HEADER, `5000000,${cell(jsonDict([]))}`, `0,${cell(jsonDict([]))}`]);
+    expect(frames).toEqual([{ index: 0, boxes: [] }]);
+    expect(warnings).toEqual([`${path}:2: skipped: index 5000000 is more than 108000 frames after the start`]);
+  });
+
   it('reads a first row that is already data as data (no header)', async () => {
     const { frames } = await readCsv([`0,${cell(jsonDict([[1, 2, 3, 4, 1, 0]]))}`]);
     expect(frames).toEqual([{ index: 0, boxes: [[1, 2, 3, 4, 1, 0]] }]);
@@ -263,10 +269,10 @@ describe('seed CSV', () => {
     });
 
     it('rows that are all unusable', async () => {
-      const path = temp.write('meta.csv', `${HEADER}\nx,"{}"\ny,"{}"\n`);
+      const path = temp.write('meta.csv', `${HEADER}\nx,"{}"\ny,"{}"\n2,"{""a"": 1`);
       const error = await failure(path);
       expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${path}: no usable metadata rows (all 2 skipped; see the warnings)`);
+      expect((error as Error).message).toBe(`${path}: no usable metadata rows (all 3 skipped; see the warnings)`);
     });
   });
 
