@@ -12,12 +12,14 @@ import { UsageError, type CliCommand, type CliContext } from './cli/command.js';
 import { demoCommand } from './cli/demo.js';
 import { oneLine } from './cli/progress.js';
 import { runCommand } from './cli/run.js';
+import { consoleCommand } from './console/command.js';
 import { serveCliCommand } from './host/serve.js';
 
 /** The dispatcher's table: a new command is one line here. */
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   run: runCommand,
   demo: demoCommand,
+  console: consoleCommand,
   serve: serveCliCommand,
 };
 
