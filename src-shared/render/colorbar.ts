@@ -27,7 +27,9 @@ const BORDER_VALUE = 0;
 const TICK_VALUE = 255;
 /** Target spacing of ticks, in label heights, before rounding the step to a nice number. */
 const TICK_SPACING_IN_LABELS = 2.5;
-const MAX_TICKS = 6;
+/** An inner tick closer than this (in label heights) to an end tick is left out. */
+const END_CLEARANCE_IN_LABELS = 1.5;
+const MAX_INTERVALS = 5;
 
 /**
  * Draws the colorbar for counts `min`…`max` and returns the box of the bar's colour rows.
@@ -39,13 +41,15 @@ export function drawColorbar(target: RgbImage, table: Uint8Array, min: number, m
   const labelHeight = measureText('0', scale).height;
   const margin = EDGE_MARGIN * scale;
   const border = scale;
+  // Half a label above and below the bar, so the end labels centre on the end rows.
+  const inset = margin + (labelHeight >> 1);
   const outer: PixelBox = {
     x: target.width - margin - BAR_WIDTH * scale - 2 * border,
-    y: Math.max(options.top ?? 0, 0) + margin,
+    y: Math.max(options.top ?? 0, 0) + inset,
     width: BAR_WIDTH * scale + 2 * border,
     height: 0,
   };
-  const outerHeight = target.height - margin - outer.y;
+  const outerHeight = target.height - inset - outer.y;
   if (outer.x < 0 || outerHeight < 2 * border + 2) return { x: 0, y: 0, width: 0, height: 0 };
   const bar: PixelBox = {
     x: outer.x + border,
@@ -69,25 +73,26 @@ export function drawColorbar(target: RgbImage, table: Uint8Array, min: number, m
 
 /**
  * Tick values from `min` to `max`: both ends always, and in between the multiples of a nice
- * step (1, 2, 2.5 or 5 × 10^k) that leave room for their labels on a bar `barHeight` pixels tall.
+ * step (1, 2 or 5 × 10^k) that leave room for their labels on a bar `barHeight` pixels tall.
  *
  * ```ts
  * colorbarTicks(0, 15, 400, 44) // [0, 5, 10, 15]
- * colorbarTicks(0, 7, 100, 11)  // [0, 2, 4, 7]  (6 would crowd the 7)
+ * colorbarTicks(0, 9, 90, 11)   // [0, 2, 4, 6, 9]  (8 would crowd the 9)
  * ```
  */
 export function colorbarTicks(min: number, max: number, barHeight: number, labelHeight: number): number[] {
   const span = max - min;
   if (!(span > 0) || barHeight <= 0) return [min];
   const pixelsPerUnit = (barHeight - 1) / span;
-  const wanted = Math.min(Math.max(Math.floor(barHeight / (labelHeight * TICK_SPACING_IN_LABELS)), 1), MAX_TICKS - 1);
-  const step = niceStep(span / wanted);
+  const wanted = Math.min(Math.max(Math.floor(barHeight / (labelHeight * TICK_SPACING_IN_LABELS)), 1), MAX_INTERVALS);
+  const step = niceStep(span / wanted, span / MAX_INTERVALS);
+  const clearance = labelHeight * END_CLEARANCE_IN_LABELS;
   const ticks = [min];
   for (let k = Math.ceil(min / step); k * step < max; k++) {
     const value = roundToStep(k * step, step);
     if (value <= min) continue;
-    const clearOfMin = (value - min) * pixelsPerUnit >= labelHeight;
-    const clearOfMax = (max - value) * pixelsPerUnit >= labelHeight;
+    const clearOfMin = (value - min) * pixelsPerUnit >= clearance;
+    const clearOfMax = (max - value) * pixelsPerUnit >= clearance;
     if (clearOfMin && clearOfMax) ticks.push(value);
   }
   ticks.push(max);
@@ -100,12 +105,18 @@ export function formatTick(value: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-function niceStep(rough: number): number {
+/**
+ * The 1, 2 or 5 × 10^k nearest to `rough` (by ratio), as in the usual axis tick series, but
+ * not below `smallest` (which keeps the number of ticks bounded).
+ */
+function niceStep(rough: number, smallest: number): number {
   const power = 10 ** Math.floor(Math.log10(rough));
-  for (const factor of [1, 2, 2.5, 5, 10]) {
-    if (factor * power >= rough) return factor * power;
+  const candidates = [1, 2, 5, 10, 20].map((factor) => factor * power).filter((step) => step >= smallest);
+  let best = candidates[0];
+  for (const step of candidates) {
+    if (Math.abs(Math.log(step / rough)) < Math.abs(Math.log(best / rough))) best = step;
   }
-  return 10 * power;
+  return best;
 }
 
 /** Removes float noise such as 0.30000000000000004 from a multiple of `step`. */
