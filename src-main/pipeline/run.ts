@@ -11,6 +11,7 @@ import type { Settings } from '../../src-shared/settings/types.js';
 import { openSource } from '../sources/index.js';
 import { detectJsonSink } from '../sinks/detect-json.js';
 import { npySink } from '../sinks/npy.js';
+import { videoSink } from '../sinks/video.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -26,7 +27,7 @@ export interface RunOptions {
 }
 
 /** The standard outputs of every run, in the order they receive frames. */
-export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink];
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink];
 
 /** How often progress is reported at most. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -13,6 +13,8 @@ import { openMot } from './mot.js';
 import { openInferenceJson } from './inference-json.js';
 import { sniffMetaFormat } from './meta-format.js';
 import { openConsoleSource } from '../console/source.js';
+import { openVideo } from './video.js';
+import { resolveFfmpeg } from '../ffmpeg/locate.js';
 
 type ConcreteMetaFormat = Exclude<MetaFormat, 'auto'>;
 
@@ -49,7 +51,10 @@ export async function openSource(settings: Settings, diagnostics: Diagnostics, c
     if (local.meta_file === '') {
       throw new SettingsError('data_source_settings.local_data_settings.meta_file: required in mode local');
     }
-    return openMetadata(resolve(cwd, local.meta_file), local.meta_format, diagnostics);
+    const metadata = await openMetadata(resolve(cwd, local.meta_file), local.meta_format, diagnostics);
+    if (local.video_file === '') return metadata;
+    const ffmpeg = await resolveFfmpeg(settings.output_settings.ffmpeg_path);
+    return openVideo(resolve(cwd, local.video_file), metadata, diagnostics, ffmpeg);
   }
   throw new SettingsError(`data_source_settings.mode: ${mode} is not supported by this build`);
 }

@@ -1,0 +1,149 @@
+/**
+ * Typed ffmpeg command lines. Each builder returns a piece of the command with its meaning in
+ * its type, so a command is assembled from named parts instead of concatenated strings.
+ *
+ * ```ts
+ * const args = new FfmpegArgs()
+ *   .input(fileInput('in.mp4'))
+ *   .input(rawVideoInput({ pipe: 0, width: 192, height: 108, pixelFormat: 'rgb24', rate: { num: 2, den: 1 } }))
+ *   .filterComplex('[1:v]scale=1920:1080:flags=neighbor[o]')
+ *   .output(h264Output({ map: '[o]', path: 'out.mp4', rate: { num: 2, den: 1 } }));
+ * ```
+ */
+
+/** A frame rate as an exact fraction, because 29.97 is really 30000/1001. */
+export interface Rational {
+  num: number;
+  den: number;
+}
+
+export type RawPixelFormat = 'rgb24' | 'rgba' | 'yuv420p';
+
+export interface RawVideoSpec {
+  /** File descriptor ffmpeg reads: 0 for stdin, 3… for extra pipes. */
+  pipe: number;
+  width: number;
+  height: number;
+  pixelFormat: RawPixelFormat;
+  rate: Rational;
+}
+
+/** One input: the options that precede its `-i`, then the `-i` itself. */
+export interface InputPart {
+  readonly args: readonly string[];
+}
+
+export interface OutputPart {
+  readonly args: readonly string[];
+}
+
+export function fileInput(path: string): InputPart {
+  return { args: ['-i', path] };
+}
+
+export function rawVideoInput(spec: RawVideoSpec): InputPart {
+  return {
+    args: [
+      '-f', 'rawvideo',
+      '-pix_fmt', spec.pixelFormat,
+      '-s', `${spec.width}x${spec.height}`,
+      '-framerate', rationalText(spec.rate),
+      '-i', `pipe:${spec.pipe}`,
+    ],
+  };
+}
+
+export interface H264OutputSpec {
+  /** The filter-graph label (e.g. `[out]`) or stream specifier to encode. */
+  map: string;
+  path: string;
+  rate: Rational;
+  /** x264 preset; the default (`medium`) is what a bare `ffmpeg -c:v libx264` uses. */
+  preset?: string;
+}
+
+/** H.264 in MP4, yuv420p and `+faststart` so browsers play it and can start before the end. */
+export function h264Output(spec: H264OutputSpec): OutputPart {
+  return {
+    args: [
+      '-map', spec.map,
+      '-c:v', 'libx264',
+      ...(spec.preset !== undefined ? ['-preset', spec.preset] : []),
+      '-pix_fmt', 'yuv420p',
+      '-r', rationalText(spec.rate),
+      '-movflags', '+faststart',
+      // The output goes to a temporary name whose extension does not say mp4.
+      '-f', 'mp4',
+      spec.path,
+    ],
+  };
+}
+
+/** Raw frames on stdout, e.g. to read a picture back into JS. */
+export function rawVideoOutput(map: string, pixelFormat: RawPixelFormat, frames?: number): OutputPart {
+  const limit = frames !== undefined ? ['-frames:v', String(frames)] : [];
+  return { args: ['-map', map, ...limit, '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'] };
+}
+
+/** Decodes (or, with `copy`, only demuxes) and throws the frames away: for probing and counting. */
+export function nullOutput(map: string, copy: boolean): OutputPart {
+  return { args: ['-map', map, ...(copy ? ['-c', 'copy'] : []), '-f', 'null', '-'] };
+}
+
+export class FfmpegArgs {
+  private readonly globals: string[] = ['-hide_banner', '-nostdin', '-y'];
+  private readonly inputs: InputPart[] = [];
+  private graph: string | null = null;
+  private readonly outputs: OutputPart[] = [];
+
+  /** ffmpeg's log level: `error` for pipelines, `info` when stderr is parsed. */
+  logLevel(level: 'error' | 'warning' | 'info'): this {
+    this.globals.push('-loglevel', level);
+    return this;
+  }
+
+  input(part: InputPart): this {
+    this.inputs.push(part);
+    return this;
+  }
+
+  filterComplex(graph: string): this {
+    this.graph = graph;
+    return this;
+  }
+
+  output(part: OutputPart): this {
+    this.outputs.push(part);
+    return this;
+  }
+
+  toArray(): string[] {
+    return [
+      ...this.globals,
+      ...this.inputs.flatMap((part) => part.args),
+      ...(this.graph !== null ? ['-filter_complex', this.graph] : []),
+      ...this.outputs.flatMap((part) => part.args),
+    ];
+  }
+}
+
+export function rationalText(rate: Rational): string {
+  return `${rate.num}/${rate.den}`;
+}
+
+/**
+ * The fraction of a frame rate given as a decimal setting (2, 25, 29.97): NTSC rates become
+ * their exact x/1001 form, others are reduced from thousandths.
+ */
+export function rationalFromFps(fps: number): Rational {
+  for (const base of [24, 30, 60, 120]) {
+    if (Math.abs(fps - (base * 1000) / 1001) < 0.005) return { num: base * 1000, den: 1001 };
+  }
+  const num = Math.round(fps * 1000);
+  const divisor = gcd(num, 1000);
+  return { num: num / divisor, den: 1000 / divisor };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

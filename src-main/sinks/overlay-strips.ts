@@ -1,0 +1,81 @@
+/**
+ * The label and the colorbar as RGBA strips for ffmpeg to lay over the video, drawn by the same
+ * renderer functions (and at the same places) as `FrameRenderer`, so the video, heatmap.png and
+ * the app's preview look alike.
+ *
+ * The renderer draws onto RGB pictures (its text box darkens what is under it), so a strip is
+ * drawn twice, onto black and onto white: where both agree the strip is opaque, where they
+ * differ by d the picture shows through with weight d/255, and that weight is the alpha.
+ */
+import type { RgbImage } from '../../src-shared/frames.js';
+import { drawColorbar, drawText, measureText, textScale } from '../../src-shared/render/index.js';
+import type { ColorScale } from '../../src-shared/render/index.js';
+import type { StripSpec } from '../ffmpeg/encoder.js';
+
+/** Font units between the picture's edge and the label, as in `FrameRenderer`. */
+const LABEL_MARGIN = 4;
+/** The widest label a strip leaves room for: seven-digit counts and a timestamp line. */
+const WIDEST_LABEL = 'number of detects : 9999999\n0000-00-00 00:00:00.000Z';
+/** The widest tick label a colorbar strip leaves room for. */
+const WIDEST_TICK = '-9999.99';
+/** Font units of the colorbar beside its tick labels (bar, border, tick, gaps, margin). */
+const COLORBAR_BODY = 24;
+
+export interface StripLayout {
+  label: StripSpec;
+  colorbar: StripSpec;
+  fontScale: number;
+  /** The label's top-left corner inside its strip (and in the picture). */
+  margin: number;
+  /** First row the colorbar may use, below a two-line label. */
+  colorbarTop: number;
+}
+
+export function stripLayout(width: number, height: number): StripLayout {
+  const fontScale = textScale(width, height);
+  const margin = LABEL_MARGIN * fontScale;
+  const label = measureText(WIDEST_LABEL, fontScale);
+  const colorbarWidth = Math.min(width, measureText(WIDEST_TICK, fontScale).width + COLORBAR_BODY * fontScale);
+  return {
+    fontScale,
+    margin,
+    colorbarTop: margin + measureText('\n', fontScale).height,
+    label: { x: 0, y: 0, width: Math.min(width, margin + label.width), height: Math.min(height, margin + label.height) },
+    colorbar: { x: width - colorbarWidth, y: 0, width: colorbarWidth, height },
+  };
+}
+
+/** RGBA of what `paint` draws on a `width`×`height` picture, with alpha recovered as described above. */
+export function paintRgba(width: number, height: number, paint: (target: RgbImage) => void): Uint8Array {
+  const onBlack: RgbImage = { width, height, data: new Uint8Array(width * height * 3) };
+  const onWhite: RgbImage = { width, height, data: new Uint8Array(width * height * 3).fill(255) };
+  paint(onBlack);
+  paint(onWhite);
+  const rgba = new Uint8Array(width * height * 4);
+  for (let pixel = 0, i = 0, o = 0; pixel < width * height; pixel++, i += 3, o += 4) {
+    // The channel with the most contrast gives the best estimate; all three agree up to rounding.
+    const showThrough = Math.max(onWhite.data[i] - onBlack.data[i], onWhite.data[i + 1] - onBlack.data[i + 1], onWhite.data[i + 2] - onBlack.data[i + 2]);
+    const alpha = 255 - showThrough;
+    rgba[o + 3] = alpha;
+    if (alpha === 0) continue;
+    // On black the result is alpha × colour; undo the premultiplication.
+    rgba[o] = Math.min(255, Math.round((onBlack.data[i] * 255) / alpha));
+    rgba[o + 1] = Math.min(255, Math.round((onBlack.data[i + 1] * 255) / alpha));
+    rgba[o + 2] = Math.min(255, Math.round((onBlack.data[i + 2] * 255) / alpha));
+  }
+  return rgba;
+}
+
+export function labelStrip(layout: StripLayout, text: string): Uint8Array {
+  const { label } = layout;
+  return paintRgba(label.width, label.height, (target) => {
+    drawText(target, text, layout.margin, layout.margin, { scale: layout.fontScale });
+  });
+}
+
+export function colorbarStrip(layout: StripLayout, table: Uint8Array, scale: ColorScale): Uint8Array {
+  const { colorbar } = layout;
+  return paintRgba(colorbar.width, colorbar.height, (target) => {
+    drawColorbar(target, table, scale.min, scale.max, { scale: layout.fontScale, top: layout.colorbarTop });
+  });
+}
