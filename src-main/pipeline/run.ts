@@ -12,6 +12,7 @@ import { openSource } from '../sources/index.js';
 import { detectJsonSink } from '../sinks/detect-json.js';
 import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
+import { pngSink } from '../sinks/png.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -27,7 +28,7 @@ export interface RunOptions {
 }
 
 /** The standard outputs of every run, in the order they receive frames. */
-export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink];
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink];
 
 /** How often progress is reported at most. */
 const PROGRESS_INTERVAL_MS = 100;

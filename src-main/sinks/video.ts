@@ -28,16 +28,17 @@ export interface OutputSize {
 
 /**
  * The output picture size. H.264 in yuv420p needs even sizes, so an odd size is rounded up with
- * a warning; zero, negative or fractional sizes are a SettingsError.
+ * a warning (to `diagnostics`, when given: one sink reports it for all); zero, negative or
+ * fractional sizes are a SettingsError.
  */
-export function outputSize(output: OutputSettings, diagnostics: Diagnostics): OutputSize {
+export function outputSize(output: OutputSettings, diagnostics?: Diagnostics): OutputSize {
   const even = (key: 'output_video_width' | 'output_video_height'): number => {
     const value = output[key];
     if (!Number.isInteger(value) || value <= 0) {
       throw new SettingsError(`output_settings.${key}: ${value} is not allowed; give a positive whole number of pixels`);
     }
     if (value % 2 === 0) return value;
-    diagnostics.warn('odd-video-size', `output_settings.${key}: ${value} is odd; H.264 needs even sizes, using ${value + 1}`);
+    diagnostics?.warn('odd-video-size', `output_settings.${key}: ${value} is odd; H.264 needs even sizes, using ${value + 1}`);
     return value + 1;
   };
   return { width: even('output_video_width'), height: even('output_video_height') };

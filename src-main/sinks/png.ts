@@ -1,0 +1,81 @@
+/**
+ * heatmap.png: the last frame's window as heat (with the colorbar and label) over the last
+ * picture — the video's last paired frame, the last Console image, or heat alone — at the
+ * output size. Written at the end of every run that has frames.
+ */
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Frame, RgbImage } from '../../src-shared/frames.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { FrameRenderer, frameLabel } from '../../src-shared/render/index.js';
+import type { Sink, SinkFactory } from '../pipeline/types.js';
+import { readVideoFrame } from '../ffmpeg/decoder.js';
+import { isVideoSource } from '../sources/video.js';
+import { writeFileAtomic } from './atomic.js';
+import { outputSize, RunningScale } from './video.js';
+
+export const PNG_FILE = 'heatmap.png';
+
+export const pngSink: SinkFactory = (context) => {
+  const { settings, params, outputDir, source } = context;
+  const output = settings.output_settings;
+  const size = outputSize(output);
+  const table = getColormap(output.cmap);
+  const scale = new RunningScale(output, params.last_valid_frame);
+  let last: { frame: Frame; grid: Int32Array; position: number; scale: { min: number; max: number } } | null = null;
+
+  const sink: Sink = {
+    write(result) {
+      const frameScale = scale.next(result.grid);
+      if (last === null || last.grid.length !== result.grid.length) {
+        last = { frame: result.frame, grid: new Int32Array(result.grid.length), position: 0, scale: frameScale };
+      }
+      // Keep a copy: the counter overwrites its grid with the next frame.
+      last.grid.set(result.grid);
+      last.frame = result.frame;
+      last.position = result.position;
+      last.scale = frameScale;
+    },
+    async finish() {
+      if (last === null) return;
+      let picture: RgbImage | undefined;
+      if (output.overlay && isVideoSource(source)) {
+        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height);
+      } else if (output.overlay && last.frame.image !== undefined) {
+        picture = await resize(last.frame.image, size.width, size.height);
+      }
+      const renderer = new FrameRenderer({
+        width: size.width,
+        height: size.height,
+        table,
+        interpolation: output.interpolation,
+        overlay: output.overlay,
+        transparency: output.transparency,
+        colorbar: true,
+      });
+      const rendered = renderer.render({
+        grid: last.grid,
+        columns: params.grid_num_h,
+        rows: params.grid_num_v,
+        scale: last.scale,
+        label: frameLabel(last.frame.detections.count, last.frame.timestamp),
+        ...(picture !== undefined ? { image: picture } : {}),
+      });
+      const png = await sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
+      await writeFileAtomic(join(outputDir, PNG_FILE), png);
+    },
+    // Nothing is on disk before finish, and writeFileAtomic cleans up after itself.
+    abort: async () => undefined,
+    outputs: () => (last !== null ? [PNG_FILE] : []),
+  };
+  return sink;
+};
+
+async function resize(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (image.width === width && image.height === height) return image;
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}

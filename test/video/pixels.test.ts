@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
+import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import type { RgbImage } from '../../src-shared/frames.js';
+import { localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
+
+/** Codec noise allowed per channel after H.264 yuv420p and back. */
+const CODEC_NOISE = 6;
+
+function pixel(image: RgbImage, x: number, y: number): number[] {
+  const o = (y * image.width + x) * 3;
+  return [image.data[o], image.data[o + 1], image.data[o + 2]];
+}
+
+function blended(image: number[], heat: number[], t: number): number[] {
+  return image.map((value, i) => Math.round((1 - t) * value + t * heat[i]));
+}
+
+describe('the video shows (1-t)*image + t*heat at each cell', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  let ffmpeg = '';
+  const reds = getColormap('Reds');
+  const row = (index: number): number[] => [reds[index * 3], reds[index * 3 + 1], reds[index * 3 + 2]];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    ffmpeg = await bundledFfmpegPath();
+    await makeVideo(join(dir, 'grey.mp4'), { frames: 6, width: 400, height: 400, color: 'gray' });
+    // One person inside grid cell (h 2, v 2) of a 4×4 grid over 400×400, every frame.
+    const boxes: Box[][] = Array.from({ length: 6 }, () => [[210, 210, 290, 290]]);
+    await writeSeedCsv(join(dir, 'meta.csv'), boxes);
+  });
+  afterAll(() => cleanup());
+
+  const settingsFor = (overlay: boolean): ReturnType<typeof localSettings> => {
+    const settings = localSettings(dir, join(dir, 'grey.mp4'), {
+      output_video_width: 200,
+      output_video_height: 200,
+      cmap: 'Reds',
+      min: 0,
+      max: 4,
+      transparency: 0.4,
+      overlay,
+    });
+    settings.heat_map_settings.params = {
+      ...settings.heat_map_settings.params,
+      image_size_h: 400,
+      image_size_v: 400,
+      grid_num_h: 4,
+      grid_num_v: 4,
+      number_of_add_grid: 0,
+      last_valid_frame: 4,
+      bbox2pix: false,
+    };
+    return settings;
+  };
+
+  it('overlay: the counted cell and an empty cell match the blend within codec noise', async () => {
+    await runPipeline(settingsFor(true));
+    const input = await readVideoFrame(ffmpeg, join(dir, 'grey.mp4'), 5, 200, 200);
+    const output = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 5, 200, 200);
+    // Frame 5: the window of 4 frames holds 4 counts in cell (2, 2), the colour scale's max.
+    const hot = blended(pixel(input, 125, 125), row(255), 0.4);
+    const cold = blended(pixel(input, 25, 175), row(0), 0.4);
+    pixel(output, 125, 125).forEach((value, i) => expect(Math.abs(value - hot[i])).toBeLessThanOrEqual(CODEC_NOISE));
+    pixel(output, 25, 175).forEach((value, i) => expect(Math.abs(value - cold[i])).toBeLessThanOrEqual(CODEC_NOISE));
+    // Frame 0 counts 1 of 4: a quarter up the colormap.
+    const first = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 0, 200, 200);
+    const quarter = blended(pixel(input, 125, 125), row(63), 0.4);
+    pixel(first, 125, 125).forEach((value, i) => expect(Math.abs(value - quarter[i])).toBeLessThanOrEqual(CODEC_NOISE));
+  });
+
+  it('heatmap.png holds the last window over the last picture, exactly as the renderer blends', async () => {
+    await runPipeline(settingsFor(true));
+    const png = await sharp(await readFile(join(dir, 'out', 'heatmap.png'))).raw().toBuffer({ resolveWithObject: true });
+    expect([png.info.width, png.info.height, png.info.channels]).toEqual([200, 200, 3]);
+    const image: RgbImage = { width: 200, height: 200, data: new Uint8Array(png.data) };
+    const input = await readVideoFrame(ffmpeg, join(dir, 'grey.mp4'), 5, 200, 200);
+    expect(pixel(image, 125, 125)).toEqual(blended(pixel(input, 125, 125), row(255), 0.4));
+  });
+
+  it('without overlay the video shows the heat colours alone', async () => {
+    await runPipeline(settingsFor(false));
+    const output = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 5, 200, 200);
+    pixel(output, 125, 125).forEach((value, i) => expect(Math.abs(value - row(255)[i])).toBeLessThanOrEqual(CODEC_NOISE));
+    pixel(output, 25, 175).forEach((value, i) => expect(Math.abs(value - row(0)[i])).toBeLessThanOrEqual(CODEC_NOISE));
+  });
+});
