@@ -2,16 +2,17 @@
  * Heat over picture: `out = round((1 - t) * image + t * heat)` for every byte.
  *
  * ```ts
- * blend(Uint8Array.of(100), Uint8Array.of(200), 0.4, new Uint8Array(1)) // [140]
+ * blend(Uint8Array.of(100), Uint8Array.of(200), 0.4) // [140]
  * ```
  */
 import { SettingsError } from '../errors.js';
 
 /**
  * Blends two RGB buffers of equal length into `out` (allocated when absent; it may be `image`
- * or `heat` itself). Computed as `image + round(t * (heat - image))`, with halves rounded up,
- * which equals the formula above for integer bytes; the 511 possible differences are rounded
- * once into a table so that each byte costs one lookup and one addition.
+ * or `heat` itself). Each byte is `image + round(t * (heat - image))` with halves rounded up,
+ * which equals the formula above for integer bytes. All 65536 (image, heat) pairs are worked
+ * out once per transparency, and aligned buffers are read and written four bytes at a time:
+ * a 1080p frame is 6 million bytes, and this is the one per-pixel step that JavaScript does.
  */
 export function blend(image: Uint8Array, heat: Uint8Array, transparency: number, out?: Uint8Array): Uint8Array {
   if (!(transparency >= 0 && transparency <= 1)) {
@@ -21,13 +22,42 @@ export function blend(image: Uint8Array, heat: Uint8Array, transparency: number,
     throw new RangeError(`blend: image has ${image.length} bytes but heat has ${heat.length}`);
   }
   const result = out ?? new Uint8Array(image.length);
-  const stepOf = new Int16Array(511);
-  for (let difference = -255; difference <= 255; difference++) {
-    stepOf[difference + 255] = Math.round(transparency * difference);
+  if (result.length !== image.length) {
+    throw new RangeError(`blend: output has ${result.length} bytes but image has ${image.length}`);
   }
-  for (let i = 0; i < image.length; i++) {
-    const base = image[i];
-    result[i] = base + stepOf[heat[i] - base + 255];
+  const mix = mixTable(transparency);
+  const aligned = image.byteOffset % 4 === 0 && heat.byteOffset % 4 === 0 && result.byteOffset % 4 === 0;
+  const wordCount = aligned ? image.length >> 2 : 0;
+  if (wordCount > 0) {
+    const imageWords = new Uint32Array(image.buffer, image.byteOffset, wordCount);
+    const heatWords = new Uint32Array(heat.buffer, heat.byteOffset, wordCount);
+    const resultWords = new Uint32Array(result.buffer, result.byteOffset, wordCount);
+    // Byte k of a word pairs with byte k of the other whatever the platform's byte order.
+    for (let i = 0; i < wordCount; i++) {
+      const a = imageWords[i];
+      const b = heatWords[i];
+      resultWords[i] =
+        mix[((a & 0xff) << 8) | (b & 0xff)] |
+        (mix[(a & 0xff00) | ((b >>> 8) & 0xff)] << 8) |
+        (mix[((a >>> 8) & 0xff00) | ((b >>> 16) & 0xff)] << 16) |
+        (mix[((a >>> 16) & 0xff00) | (b >>> 24)] << 24);
+    }
   }
+  for (let i = wordCount * 4; i < image.length; i++) result[i] = mix[(image[i] << 8) | heat[i]];
   return result;
+}
+
+let mixTransparency = Number.NaN;
+let mixBytes = new Uint8Array(0);
+
+/** `mix[(image << 8) | heat]` is the blended byte; kept for the last transparency, which a run reuses every frame. */
+function mixTable(transparency: number): Uint8Array {
+  if (transparency === mixTransparency) return mixBytes;
+  const table = new Uint8Array(65536);
+  for (let base = 0; base < 256; base++) {
+    for (let heat = 0; heat < 256; heat++) table[(base << 8) | heat] = base + Math.round(transparency * (heat - base));
+  }
+  mixTransparency = transparency;
+  mixBytes = table;
+  return table;
 }

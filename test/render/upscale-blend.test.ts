@@ -107,6 +107,17 @@ describe('blend', () => {
     }
   });
 
+  it('gives the same bytes at any alignment and length', () => {
+    const backing = new Uint8Array(64);
+    for (let i = 0; i < 64; i++) backing[i] = (i * 37) & 255;
+    const heat = Uint8Array.from({ length: 64 }, (_, i) => (i * 91) & 255);
+    for (const [offset, length] of [[0, 64], [1, 30], [4, 27], [3, 5]]) {
+      const image = backing.subarray(offset, offset + length);
+      const expected = Array.from(image, (value, i) => Math.round(value + 0.4 * (heat[offset + i] - value)));
+      expect(Array.from(blend(image, heat.subarray(offset, offset + length), 0.4))).toEqual(expected);
+    }
+  });
+
   it('can write over the picture in place', () => {
     const image = Uint8Array.of(0, 100);
     blend(image, Uint8Array.of(100, 0), 0.25, image);
@@ -117,5 +128,6 @@ describe('blend', () => {
     expect(() => blend(new Uint8Array(3), new Uint8Array(3), 1.5)).toThrow(SettingsError);
     expect(() => blend(new Uint8Array(3), new Uint8Array(3), Number.NaN)).toThrow('output_settings.transparency');
     expect(() => blend(new Uint8Array(3), new Uint8Array(6), 0.5)).toThrow(RangeError);
+    expect(() => blend(new Uint8Array(3), new Uint8Array(3), 0.5, new Uint8Array(4))).toThrow(RangeError);
   });
 });
