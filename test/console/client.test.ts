@@ -1,7 +1,12 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleClient, type ConsoleClientOptions, type RetryDelays } from '../../src-shared/console/client.js';
+import {
+  ConsoleClient,
+  DEFAULT_RETRY_DELAYS,
+  type ConsoleClientOptions,
+  type RetryDelays,
+} from '../../src-shared/console/client.js';
 import {
   ConsoleApiError,
   ConsoleCredentialsError,
@@ -175,6 +180,36 @@ describe('ConsoleClient retries', () => {
     const clock = Date.parse(date) - 7000;
     await clientOf(server.credentials, waits, { now: () => clock }).listDevices();
     expect(waits).toEqual([7000]);
+  });
+
+  it('cuts an excessive Retry-After to maxRetryAfterMs', async () => {
+    const server = await startFake();
+    const waits: number[] = [];
+    server.inject({ kind: 'status', status: 429, retryAfter: '86400' });
+    const client = new ConsoleClient(server.credentials, { delays: quickDelays(waits, { maxRetryAfterMs: 5000 }) });
+    await client.listDevices();
+    expect(waits).toEqual([5000]);
+  });
+
+  it('stops waiting between retries when the caller aborts', async () => {
+    const server = await startFake();
+    server.inject({ kind: 'status', status: 503 });
+    const controller = new AbortController();
+    // The real sleep, with a backoff long enough that only the abort (sent once it sleeps) can end it.
+    const client = new ConsoleClient(server.credentials, {
+      delays: {
+        attempts: 3,
+        baseMs: 600_000,
+        capMs: 600_000,
+        random: () => 0.99,
+        sleep: (ms, signal) => {
+          setTimeout(() => controller.abort(), 10);
+          return DEFAULT_RETRY_DELAYS.sleep(ms, signal);
+        },
+      },
+    });
+    expect(await failure(client.listDevices(controller.signal))).toBeInstanceOf(CancelledError);
+    expect(server.apiRequests()).toHaveLength(1);
   });
 
   it('backs off exponentially with jitter on 503', async () => {

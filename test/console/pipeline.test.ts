@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dump } from 'js-yaml';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { formatTimestamp } from '../../src-shared/frames.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
+import { FakeConsole, type FakeRecord } from '../fake-console.js';
+
+const START = Date.UTC(2024, 4, 1, 12, 0, 0, 0);
+const t = (offsetMs: number): string => formatTimestamp(START + offsetMs);
+
+let dir: string;
+let fake: FakeConsole;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crowdheat-console-run-'));
+  const records: FakeRecord[] = Array.from({ length: 8 }, (_, i) => ({
+    id: `r${i}`,
+    inferences: [{ T: t(i * 1000) }, { T: t(i * 1000 + 500) }],
+  }));
+  fake = await FakeConsole.start({
+    devices: [{ device_id: 'cam-1', records, directories: { dir1: Array.from({ length: 8 }, (_, i) => `${t(i * 1000)}.jpg`) } }],
+  });
+  await writeFile(join(dir, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
+});
+afterEach(async () => {
+  await fake.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function settingsFor(subDirectory: string): Settings {
+  const settings = defaultSettings();
+  settings.data_source_settings.mode = 'console';
+  Object.assign(settings.data_source_settings.console_data_settings, {
+    setting_path: 'console_access_settings.yaml',
+    device_id: 'cam-1',
+    sub_directory_name: subDirectory,
+    first_timestamp: t(0),
+    number_of_inference_results: 100,
+    number_of_images: 100,
+  });
+  Object.assign(settings.heat_map_settings.params, { image_size_h: 320, image_size_v: 320, grid_num_h: 32, grid_num_v: 32 });
+  Object.assign(settings.output_settings, { output_dir: 'out', output_video_width: 64, output_video_height: 48 });
+  return settings;
+}
+
+describe('runPipeline with mode console', () => {
+  it('Case 2 writes one detect JSON per inference, named by T', async () => {
+    const summary = await runPipeline(settingsFor(''), { cwd: dir });
+    const expected = Array.from({ length: 16 }, (_, i) => t(i * 500));
+    expect(summary.frames).toBe(16);
+    expect(summary.timestamps).toEqual(expected);
+    expect((await readdir(join(dir, 'out/detect'))).sort()).toEqual(expected.map((T) => `${T}.json`));
+    const first = JSON.parse(await readFile(join(dir, 'out/detect', `${t(0)}.json`), 'utf8')) as { timestamp: string };
+    expect(first.timestamp).toBe(t(0));
+  });
+
+  it('Case 1 names the video after the sub-directory and keeps one frame per image', async () => {
+    const summary = await runPipeline(settingsFor('dir1'), { cwd: dir });
+    expect(summary.frames).toBe(8);
+    expect(summary.timestamps).toEqual(Array.from({ length: 8 }, (_, i) => t(i * 1000)));
+    expect(existsSync(join(dir, 'out/video/dir1_heatmap.mp4'))).toBe(true);
+  });
+});
