@@ -102,7 +102,7 @@ interface TimedDetections {
  * Every inference of the newest `recordLimit` records within `range`, oldest first, each T once.
  * Inferences of a record that fall outside the range are dropped (records can straddle it).
  */
-export async function fetchInferences(
+async function fetchInferences(
   client: ConsoleClient,
   deviceId: string,
   range: TimeRange,
