@@ -9,28 +9,32 @@
 import { readFileSync } from 'node:fs';
 import { CancelledError, CrowdheatError, InputError, SettingsError } from '../src-shared/errors.js';
 import { UsageError, type CliCommand, type CliContext } from './cli/command.js';
-import { demoCommand } from './cli/demo.js';
 import { oneLine } from './cli/progress.js';
-import { runCommand } from './cli/run.js';
-import { consoleCommand } from './console/command.js';
-import { serveCliCommand } from './host/serve.js';
 
-/** The dispatcher's table: a new command is one line here. */
-const COMMANDS: Readonly<Record<string, CliCommand>> = {
-  run: runCommand,
-  demo: demoCommand,
-  console: consoleCommand,
-  serve: serveCliCommand,
+/**
+ * The dispatcher's table: a new command is one line here. Commands load when used, so that
+ * `--version` and a mistyped command answer without loading the whole back end.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  run: async () => (await import('./cli/run.js')).runCommand,
+  demo: async () => (await import('./cli/demo.js')).demoCommand,
+  console: async () => (await import('./console/command.js')).consoleCommand,
+  serve: async () => (await import('./host/serve.js')).serveCliCommand,
 };
+
+function commandNamed(name: string): (() => Promise<CliCommand>) | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 const EXIT_CANCELLED = 130;
 
-function generalHelp(): string {
+async function generalHelp(): Promise<string> {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length), 'help'.length);
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  const lines: string[] = [];
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)}  ${(await load()).summary}`);
   lines.push(`  ${'help'.padEnd(width)}  show this help, or a command's flags (crowdheat help run)`);
   return `crowdheat ${version()}: crowd heatmaps from people-detection metadata
 
@@ -57,14 +61,14 @@ function version(): string {
   return 'unknown';
 }
 
-function helpCommand(topic: string | undefined, context: CliContext): number {
+async function helpCommand(topic: string | undefined, context: CliContext): Promise<number> {
   if (topic === undefined) {
-    context.stdout.write(`${generalHelp()}\n`);
+    context.stdout.write(`${await generalHelp()}\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS[topic];
-  if (command === undefined) throw new UsageError(`no command named ${JSON.stringify(topic)}`, '');
-  context.stdout.write(`${command.help}\n`);
+  const load = commandNamed(topic);
+  if (load === undefined) throw new UsageError(`no command named ${JSON.stringify(topic)}`, '');
+  context.stdout.write(`${(await load()).help}\n`);
   return EXIT_OK;
 }
 
@@ -95,7 +99,7 @@ function report(error: unknown, context: CliContext): number {
 async function dispatch(argv: string[], context: CliContext): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    context.stderr.write(`${generalHelp()}\n`);
+    context.stderr.write(`${await generalHelp()}\n`);
     return EXIT_USAGE;
   }
   if (first === 'help' || first === '--help' || first === '-h') return helpCommand(rest[0], context);
@@ -103,12 +107,12 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
     context.stdout.write(`${version()}\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS[first];
-  if (command === undefined) {
+  const load = commandNamed(first);
+  if (load === undefined) {
     const known = [...Object.keys(COMMANDS), 'help'].join(', ');
     throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: ${known}`, '');
   }
-  return command.run(rest, context);
+  return (await load()).run(rest, context);
 }
 
 /** Runs the command line; returns the exit code. Ctrl-C aborts the command's signal, a second one exits at once. */

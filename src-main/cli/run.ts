@@ -4,7 +4,6 @@
  */
 import { resolve } from 'node:path';
 import { parseOverrideValue, validateSettings, type SettingOverride } from '../../src-shared/settings/index.js';
-import { runPipeline } from '../pipeline/run.js';
 import { readSettingsFile } from '../settings-file.js';
 import { parseFlags, UsageError, type CliCommand, type CliContext } from './command.js';
 import { formatSummary, ProgressReporter } from './progress.js';
@@ -114,6 +113,8 @@ export const runCommand: CliCommand = {
     validateSettings(read.settings, read.origins);
     for (const warning of read.warnings) reporter.warn(warning);
 
+    // Loaded only now, so that a settings error is reported without loading the pipeline.
+    const { runPipeline } = await import('../pipeline/run.js');
     try {
       const summary = await runPipeline(read.settings, {
         signal: context.signal,
