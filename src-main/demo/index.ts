@@ -8,14 +8,18 @@
  * // demo-output/input/heat_map_app.yaml can be edited and run again with `crowdheat run`.
  * ```
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CancelledError } from '../../src-shared/errors.js';
+import { FfmpegArgs, h264Output, rawVideoInput } from '../ffmpeg/args.js';
+import { resolveFfmpeg } from '../ffmpeg/locate.js';
+import { FfmpegProcess } from '../ffmpeg/spawn.js';
 import type { Warning } from '../pipeline/diagnostics.js';
 import { runPipeline } from '../pipeline/run.js';
 import type { Progress, RunSummary } from '../pipeline/types.js';
 import { loadSettingsFile } from '../settings-file.js';
-import { AtomicFile, writeFileAtomic } from '../sinks/atomic.js';
+import { AtomicFile, temporaryPathFor, writeFileAtomic } from '../sinks/atomic.js';
+import { ScenePainter } from './paint.js';
 import { simulateScene, DEFAULT_SCENE_FRAMES, SCENE_FPS, SCENE_HEIGHT, SCENE_WIDTH, type SceneFrame } from './scene.js';
 
 export interface DemoOptions {
@@ -23,6 +27,12 @@ export interface DemoOptions {
   frames?: number;
   /** Seed of the scene; the same seed always gives the same files. */
   seed?: number;
+  /**
+   * Also paint the scene into `input/demo.mp4` (needs ffmpeg: CROWDHEAT_FFMPEG, else the bundled
+   * one), so the run overlays the heat on a camera picture (the sample's Case 3). Default true;
+   * false leaves `video_file` empty (Case 4: the heat colours alone).
+   */
+  video?: boolean;
   signal?: AbortSignal;
 }
 
@@ -58,11 +68,27 @@ export async function prepareDemo(outputDir: string, options: DemoOptions = {}):
   const metaPath = join(inputDir, 'demo.csv');
   const paramPath = join(inputDir, 'param.yaml');
   const configPath = join(inputDir, 'heat_map_app.yaml');
+  const videoPath = options.video === false ? undefined : join(inputDir, 'demo.mp4');
 
-  await writeSceneCsv(metaPath, simulateScene({ frames, seed }), options.signal);
+  const csv = await SceneCsvFile.create(metaPath);
+  let video: SceneVideoFile | null = null;
+  try {
+    if (videoPath !== undefined) video = await SceneVideoFile.create(videoPath);
+    // One pass writes both files, so the video's frame i is exactly the CSV's row i.
+    for (const frame of simulateScene({ frames, seed })) {
+      if (options.signal?.aborted) throw new CancelledError();
+      await csv.write(frame);
+      await video?.write(frame);
+    }
+    await video?.commit();
+    await csv.commit();
+  } catch (error) {
+    await Promise.allSettled([csv.discard(), video?.discard()]);
+    throw error;
+  }
   await writeFileAtomic(paramPath, paramYaml());
-  await writeFileAtomic(configPath, appYaml({ root, metaPath, paramPath, videoPath: '', frames, seed }));
-  return { configPath, metaPath, paramPath };
+  await writeFileAtomic(configPath, appYaml({ root, metaPath, paramPath, videoPath: videoPath ?? '', frames, seed }));
+  return videoPath === undefined ? { configPath, metaPath, paramPath } : { configPath, metaPath, paramPath, videoPath };
 }
 
 export interface RunDemoOptions extends DemoOptions {
@@ -91,25 +117,71 @@ export async function runDemo(options: RunDemoOptions): Promise<{ summary: RunSu
 }
 
 /** The scene's detections as the sample's local metadata file: a header row, then `index,"<JSON>"`. */
-async function writeSceneCsv(path: string, scene: Iterable<SceneFrame>, signal: AbortSignal | undefined): Promise<void> {
-  const file = await AtomicFile.create(path);
-  const encoder = new TextEncoder();
-  try {
-    // pandas writes this header for a one-column frame with its index, as the sample's files have.
-    let chunk = ',0\n';
-    for (const frame of scene) {
-      if (signal?.aborted) throw new CancelledError();
-      chunk += csvRow(frame);
-      if (chunk.length >= CSV_CHUNK_CHARS) {
-        await file.write(encoder.encode(chunk));
-        chunk = '';
-      }
-    }
-    await file.write(encoder.encode(chunk));
-    await file.commit();
-  } catch (error) {
-    await file.discard();
-    throw error;
+class SceneCsvFile {
+  private readonly encoder = new TextEncoder();
+  // pandas writes this header for a one-column frame with its index, as the sample's files have.
+  private pending = ',0\n';
+
+  private constructor(private readonly file: AtomicFile) {}
+
+  static async create(path: string): Promise<SceneCsvFile> {
+    return new SceneCsvFile(await AtomicFile.create(path));
+  }
+
+  async write(frame: SceneFrame): Promise<void> {
+    this.pending += csvRow(frame);
+    if (this.pending.length >= CSV_CHUNK_CHARS) await this.flush();
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    await this.file.commit();
+  }
+
+  async discard(): Promise<void> {
+    await this.file.discard();
+  }
+
+  private async flush(): Promise<void> {
+    await this.file.write(this.encoder.encode(this.pending));
+    this.pending = '';
+  }
+}
+
+/** The scene painted frame by frame into an H.264 MP4; ffmpeg holds no more than its pipe's worth. */
+class SceneVideoFile {
+  private constructor(
+    private readonly path: string,
+    private readonly temporaryPath: string,
+    private readonly painter: ScenePainter,
+    private readonly ffmpeg: FfmpegProcess,
+  ) {}
+
+  static async create(path: string): Promise<SceneVideoFile> {
+    const binary = await resolveFfmpeg('');
+    const { width, height } = DEMO_OUTPUT_SIZE;
+    const rate = { num: SCENE_FPS, den: 1 };
+    const temporaryPath = temporaryPathFor(path);
+    const args = new FfmpegArgs()
+      .logLevel('error')
+      .input(rawVideoInput({ pipe: 0, width, height, pixelFormat: 'rgb24', rate }))
+      // Flat shapes compress well at any preset; the fast one keeps the demo quick.
+      .output(h264Output({ map: '0:v', path: temporaryPath, rate, preset: 'veryfast' }));
+    return new SceneVideoFile(path, temporaryPath, new ScenePainter(width, height), new FfmpegProcess(binary, args));
+  }
+
+  async write(frame: SceneFrame): Promise<void> {
+    await this.ffmpeg.write(0, this.painter.paint(frame).data);
+  }
+
+  async commit(): Promise<void> {
+    await this.ffmpeg.finish(`could not encode ${this.path}`);
+    await rename(this.temporaryPath, this.path);
+  }
+
+  async discard(): Promise<void> {
+    await this.ffmpeg.kill();
+    await rm(this.temporaryPath, { force: true });
   }
 }
 

@@ -6,7 +6,17 @@ import { load as loadYaml } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src-shared/errors.js';
 import { csvRow, prepareDemo } from '../../src-main/demo/index.js';
+import { ScenePainter } from '../../src-main/demo/paint.js';
 import { simulateScene } from '../../src-main/demo/scene.js';
+import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
+import { resolveFfmpeg } from '../../src-main/ffmpeg/locate.js';
+import { probeVideo } from '../../src-main/ffmpeg/probe.js';
+
+function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / a.length;
+}
 
 let dir: string;
 beforeEach(async () => {
@@ -36,7 +46,7 @@ describe('csvRow', () => {
 
 describe('prepareDemo', () => {
   it('writes the scene as a seed CSV that parses back to the same detections', async () => {
-    const { metaPath } = await prepareDemo(dir, { frames: 120, seed: 9 });
+    const { metaPath } = await prepareDemo(dir, { frames: 120, seed: 9, video: false });
     const rows = parseCsv(await readFile(metaPath, 'utf8')) as string[][];
     expect(rows[0]).toEqual(['', '0']);
     const scene = [...simulateScene({ frames: 120, seed: 9 })];
@@ -51,9 +61,9 @@ describe('prepareDemo', () => {
   });
 
   it('writes the same CSV bytes for a seed and other bytes for another seed', async () => {
-    const first = await prepareDemo(join(dir, 'a'), { seed: 4 });
-    const again = await prepareDemo(join(dir, 'b'), { seed: 4 });
-    const other = await prepareDemo(join(dir, 'c'), { seed: 5 });
+    const first = await prepareDemo(join(dir, 'a'), { seed: 4, video: false });
+    const again = await prepareDemo(join(dir, 'b'), { seed: 4, video: false });
+    const other = await prepareDemo(join(dir, 'c'), { seed: 5, video: false });
     const bytes = await readFile(first.metaPath);
     expect(bytes.equals(await readFile(again.metaPath))).toBe(true);
     expect(bytes.equals(await readFile(other.metaPath))).toBe(false);
@@ -61,7 +71,7 @@ describe('prepareDemo', () => {
   });
 
   it('writes the sample-format param and app YAML with absolute paths', async () => {
-    const prepared = await prepareDemo(join(dir, 'out'), { frames: 10 });
+    const prepared = await prepareDemo(join(dir, 'out'), { frames: 10, video: false });
     const root = join(dir, 'out');
     expect(prepared.configPath).toBe(join(root, 'input', 'heat_map_app.yaml'));
     expect(prepared.paramPath).toBe(join(root, 'input', 'param.yaml'));
@@ -76,6 +86,7 @@ describe('prepareDemo', () => {
       bbox2pix: true,
       point_ratio: 1.0,
     });
+    expect(prepared.videoPath).toBeUndefined();
     const app = loadYaml(await readFile(prepared.configPath, 'utf8')) as {
       data_source_settings: { mode: string; local_data_settings: { video_file: string; meta_file: string } };
       heat_map_settings: { param_file: string };
@@ -83,6 +94,7 @@ describe('prepareDemo', () => {
     };
     expect(app.data_source_settings.mode).toBe('local');
     expect(app.data_source_settings.local_data_settings.meta_file).toBe(prepared.metaPath);
+    expect(app.data_source_settings.local_data_settings.video_file).toBe('');
     expect(app.heat_map_settings.param_file).toBe(prepared.paramPath);
     expect(isAbsolute(app.heat_map_settings.param_file)).toBe(true);
     expect(app.output_settings).toEqual({
@@ -101,15 +113,43 @@ describe('prepareDemo', () => {
 
   it('quotes paths with spaces and quotes so the YAML still reads them back', async () => {
     const odd = join(dir, 'my "demo" run: #1');
-    const prepared = await prepareDemo(odd, { frames: 3 });
+    const prepared = await prepareDemo(odd, { frames: 3, video: false });
     const app = loadYaml(await readFile(prepared.configPath, 'utf8')) as { output_settings: { output_dir: string } };
     expect(app.output_settings.output_dir).toBe(odd);
   });
 
-  it('stops on abort and leaves no CSV, complete or partial', async () => {
+  it('stops on abort and leaves no CSV or video, complete or partial', async () => {
     const controller = new AbortController();
     controller.abort();
     await expect(prepareDemo(dir, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
     expect(await readdir(join(dir, 'input'))).toEqual([]);
+  });
+
+  it('paints the scene into an H.264 video whose frame i is the CSV’s frame i', async () => {
+    const frames = 20;
+    const prepared = await prepareDemo(dir, { frames, seed: 2 });
+    expect(prepared.videoPath).toBe(join(dir, 'input', 'demo.mp4'));
+    const app = loadYaml(await readFile(prepared.configPath, 'utf8')) as {
+      data_source_settings: { local_data_settings: { video_file: string } };
+    };
+    expect(app.data_source_settings.local_data_settings.video_file).toBe(prepared.videoPath);
+
+    const ffmpeg = await resolveFfmpeg('');
+    const info = await probeVideo(ffmpeg, prepared.videoPath as string);
+    expect({ codec: info.codec, width: info.width, height: info.height, fps: info.fps, frames: info.frameCount }).toEqual({
+      codec: 'h264',
+      width: 960,
+      height: 540,
+      fps: { num: 10, den: 1 },
+      frames,
+    });
+    // H.264 is lossy: the decoded frame is close to the painted one, and far from its neighbour's.
+    const scene = [...simulateScene({ frames, seed: 2 })];
+    const painter = new ScenePainter(960, 540);
+    const decoded = await readVideoFrame(ffmpeg, prepared.videoPath as string, 12, 960, 540);
+    expect(meanAbsoluteDifference(decoded.data, painter.paint(scene[12]).data)).toBeLessThan(3);
+    const people = (index: number): Uint8Array => painter.paint(scene[index]).data;
+    expect(meanAbsoluteDifference(decoded.data, people(12))).toBeLessThan(meanAbsoluteDifference(decoded.data, people(2)));
+    expect(await readdir(join(dir, 'input'))).toEqual(['demo.csv', 'demo.mp4', 'heat_map_app.yaml', 'param.yaml']);
   });
 });

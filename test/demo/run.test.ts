@@ -24,6 +24,7 @@ describe('runDemo', () => {
       outputDir: dir,
       frames,
       seed: 3,
+      video: false,
       onProgress: (p) => progress.push(p),
       onWarning: (w) => warnings.push(w),
     });
