@@ -6,6 +6,8 @@ import { load as loadYaml } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src-shared/errors.js';
 import { csvRow, prepareDemo } from '../../src-main/demo/index.js';
+import { Diagnostics, type Warning } from '../../src-main/pipeline/diagnostics.js';
+import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
 import { ScenePainter } from '../../src-main/demo/paint.js';
 import { simulateScene } from '../../src-main/demo/scene.js';
 import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
@@ -58,6 +60,26 @@ describe('prepareDemo', () => {
       return dict.perception.object_detection_list.map((d) => ({ ...d.bounding_box, score: d.score, class_id: d.class_id }));
     });
     expect(parsed).toEqual(scene.map((frame) => frame.detections));
+  });
+
+  it('writes a CSV the seed CSV reader reads without a warning, frame for frame', async () => {
+    const { metaPath } = await prepareDemo(dir, { frames: 80, seed: 11, video: false });
+    const warnings: Warning[] = [];
+    const diagnostics = new Diagnostics((warning) => warnings.push(warning));
+    const read: { index: number; boxes: number[]; scores: number[]; classIds: number[] }[] = [];
+    for await (const frame of openSeedCsv(metaPath, diagnostics).frames(new AbortController().signal)) {
+      const { boxes, scores, classIds } = frame.detections;
+      read.push({ index: frame.index, boxes: [...boxes], scores: [...scores], classIds: [...classIds] });
+    }
+    expect(warnings).toEqual([]);
+    expect(diagnostics.skippedRecords).toBe(0);
+    const expected = [...simulateScene({ frames: 80, seed: 11 })].map((frame) => ({
+      index: frame.index,
+      boxes: frame.detections.flatMap((d) => [d.left, d.top, d.right, d.bottom]),
+      scores: frame.detections.map((d) => d.score),
+      classIds: frame.detections.map((d) => d.class_id),
+    }));
+    expect(read).toEqual(expected);
   });
 
   it('writes the same CSV bytes for a seed and other bytes for another seed', async () => {
