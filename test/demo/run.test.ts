@@ -6,6 +6,8 @@ import { runDemo } from '../../src-main/demo/index.js';
 import type { Progress } from '../../src-main/pipeline/types.js';
 import type { Warning } from '../../src-main/pipeline/diagnostics.js';
 import { simulateScene } from '../../src-main/demo/scene.js';
+import { resolveFfmpeg } from '../../src-main/ffmpeg/locate.js';
+import { probeVideo } from '../../src-main/ffmpeg/probe.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -48,5 +50,15 @@ describe('runDemo', () => {
     expect(last.griddata.length).toBe(36);
     expect(last.griddata[0].length).toBe(64);
     expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('leaves an overlay video of the painted scene, one frame per CSV row (the sample’s Case 3)', async () => {
+    const frames = 40;
+    const { summary } = await runDemo({ outputDir: dir, frames, seed: 6 });
+    expect(summary.source.video_file).toBe(join(dir, 'input', 'demo.mp4'));
+    expect(summary.frames).toBe(frames);
+    expect(summary.outputs).toContain('video/demo_heatmap.mp4');
+    const info = await probeVideo(await resolveFfmpeg(''), join(dir, 'video', 'demo_heatmap.mp4'));
+    expect({ width: info.width, height: info.height, frames: info.frameCount }).toEqual({ width: 960, height: 540, frames });
   });
 });
