@@ -10,7 +10,7 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CancelledError } from '../../src-shared/errors.js';
+import { CancelledError, SettingsError } from '../../src-shared/errors.js';
 import { FfmpegArgs, h264Output, rawVideoInput } from '../ffmpeg/args.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { FfmpegProcess } from '../ffmpeg/spawn.js';
@@ -62,6 +62,8 @@ const CSV_CHUNK_CHARS = 1 << 16;
 export async function prepareDemo(outputDir: string, options: DemoOptions = {}): Promise<PreparedDemo> {
   const frames = options.frames ?? DEFAULT_SCENE_FRAMES;
   const seed = options.seed ?? DEMO_SEED;
+  if (!Number.isInteger(frames) || frames < 1) throw new SettingsError(`demo frames: must be an integer ≥ 1, got ${frames}`);
+  if (!Number.isInteger(seed)) throw new SettingsError(`demo seed: must be an integer, got ${seed}`);
   const root = resolve(outputDir);
   const inputDir = join(root, 'input');
   await mkdir(inputDir, { recursive: true });

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { load as loadYaml } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CancelledError } from '../../src-shared/errors.js';
+import { CancelledError, SettingsError } from '../../src-shared/errors.js';
 import { csvRow, prepareDemo } from '../../src-main/demo/index.js';
 import { Diagnostics, type Warning } from '../../src-main/pipeline/diagnostics.js';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
@@ -138,6 +138,12 @@ describe('prepareDemo', () => {
     const prepared = await prepareDemo(odd, { frames: 3, video: false });
     const app = loadYaml(await readFile(prepared.configPath, 'utf8')) as { output_settings: { output_dir: string } };
     expect(app.output_settings.output_dir).toBe(odd);
+  });
+
+  it('refuses a frame count or seed it cannot simulate, naming the value', async () => {
+    await expect(prepareDemo(dir, { frames: 0, video: false })).rejects.toThrow(new SettingsError('demo frames: must be an integer ≥ 1, got 0'));
+    await expect(prepareDemo(dir, { frames: 2.5, video: false })).rejects.toBeInstanceOf(SettingsError);
+    await expect(prepareDemo(dir, { seed: 0.5, video: false })).rejects.toThrow(new SettingsError('demo seed: must be an integer, got 0.5'));
   });
 
   it('stops on abort and leaves no CSV or video, complete or partial', async () => {
