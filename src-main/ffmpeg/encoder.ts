@@ -96,6 +96,9 @@ export class HeatVideoEncoder {
     if (spec.colorbar !== null && (spec.colorbar.perFrame || !this.colorbarSent)) {
       if (frame.colorbar === undefined) throw new RangeError('heat video: the colorbar strip is missing');
       await this.process.write(COLORBAR_PIPE, frame.colorbar);
+      // overlay holds every frame until it knows whether another colorbar frame follows; a
+      // static colorbar must end its stream at once or the whole graph waits for it.
+      if (!spec.colorbar.perFrame) this.process.endInput(COLORBAR_PIPE);
       this.colorbarSent = true;
     }
   }

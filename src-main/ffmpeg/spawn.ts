@@ -96,6 +96,11 @@ export class FfmpegProcess {
     });
   }
 
+  /** Ends one input pipe (ffmpeg sees the end of that stream). */
+  endInput(fd: number): void {
+    this.input(fd).end();
+  }
+
   /** Closes the input pipes and waits for a clean exit; a non-zero exit is an error with ffmpeg's own message. */
   async finish(what: string): Promise<void> {
     for (let fd = 0; fd < this.child.stdio.length; fd++) {

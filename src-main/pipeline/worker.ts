@@ -49,6 +49,17 @@ export function parentChannel(): ParentChannel | null {
   };
 }
 
+/** How long a cancelled run may take to kill its ffmpeg and delete its partial files. */
+const CANCEL_DEADLINE_MS = 8_000;
+
+function killOwnGroup(): void {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(1);
+  }
+}
+
 export function errorKind(error: unknown): WorkerErrorKind {
   if (error instanceof CancelledError) return 'cancelled';
   if (error instanceof SettingsError) return 'settings';
@@ -61,10 +72,17 @@ export function errorKind(error: unknown): WorkerErrorKind {
 export function serveWorker(channel: ParentChannel): void {
   const controller = new AbortController();
   let started = false;
-  channel.onDisconnect(() => controller.abort());
+  const stop = (): void => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    // A run that does not wind down in time (e.g. waiting on a stuck ffmpeg) is ended by force,
+    // together with its ffmpeg: the worker leads its own process group when forked detached.
+    setTimeout(killOwnGroup, CANCEL_DEADLINE_MS).unref();
+  };
+  channel.onDisconnect(stop);
   channel.onMessage((command) => {
     if (command.type === 'cancel') {
-      controller.abort();
+      stop();
       return;
     }
     if (started) return;

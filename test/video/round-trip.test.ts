@@ -17,22 +17,24 @@ describe('video round trip', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await makeTempDir());
     ffmpeg = await bundledFfmpegPath();
-    await makeVideo(join(dir, 'street.mp4'), { frames: 12, width: 320, height: 240, fps: 10, pattern: true });
+    await makeVideo(join(dir, 'street.mp4'), { frames: 60, width: 320, height: 240, fps: 10, pattern: true });
   });
   afterAll(() => cleanup());
 
+  // 60 frames with a static colorbar: more than the pipes buffer, so a graph waiting on the
+  // colorbar stream would hang here.
   it('writes video/<stem>_heatmap.mp4 as H.264 yuv420p with one frame per metadata frame at output_video_fps', async () => {
-    const boxes: Box[][] = Array.from({ length: 12 }, () => [[100, 100, 300, 400]]);
+    const boxes: Box[][] = Array.from({ length: 60 }, () => [[100, 100, 300, 400]]);
     await writeSeedCsv(join(dir, 'meta.csv'), boxes);
     const settings = localSettings(dir, join(dir, 'street.mp4'), { output_video_width: 256, output_video_height: 144, output_video_fps: 5, cbar: true });
     const warnings: Warning[] = [];
     const summary = await runPipeline(settings, { onWarning: (w) => warnings.push(w) });
 
-    expect(summary.frames).toBe(12);
+    expect(summary.frames).toBe(60);
     expect(summary.outputs).toContain('video/street_heatmap.mp4');
     expect(warnings).toEqual([]);
     const info = await probeVideo(ffmpeg, join(dir, 'out', 'video', 'street_heatmap.mp4'));
-    expect(info).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 256, height: 144, frameCount: 12, fps: { num: 5, den: 1 } });
+    expect(info).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 256, height: 144, frameCount: 60, fps: { num: 5, den: 1 } });
     // Nothing temporary is left beside it.
     expect(await readdir(join(dir, 'out', 'video'))).toEqual(['street_heatmap.mp4']);
   });
