@@ -41,6 +41,11 @@ export function fileInput(path: string): InputPart {
   return { args: ['-i', path] };
 }
 
+/** A file read from `seconds` on (input seeking: decoding starts at the keyframe before it). */
+export function seekedFileInput(path: string, seconds: number): InputPart {
+  return { args: ['-ss', seconds.toFixed(6), '-i', path] };
+}
+
 export function rawVideoInput(spec: RawVideoSpec): InputPart {
   return {
     args: [

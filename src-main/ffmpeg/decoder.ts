@@ -5,13 +5,16 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, rawVideoOutput } from './args.js';
+import { FfmpegArgs, fileInput, rawVideoOutput, seekedFileInput, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
  * Frame `index` (from 0, in presentation order) of `path`, scaled to `width`×`height`.
- * Selecting by frame number keeps it exact for variable-frame-rate videos too, at the price of
- * decoding the frames before it.
+ *
+ * With `fps` (the stream's constant rate) ffmpeg seeks to half a frame before the frame's time
+ * and decodes only from the keyframe before it; the first frame at or after that time is frame
+ * `index`. Without it, frames are counted from the start: exact for variable-rate videos too,
+ * at the price of decoding everything before the frame.
  */
 export async function readVideoFrame(
   ffmpeg: string,
@@ -20,11 +23,15 @@ export async function readVideoFrame(
   width: number,
   height: number,
   signal?: AbortSignal,
+  fps?: Rational,
 ): Promise<RgbImage> {
-  const args = new FfmpegArgs()
-    .logLevel('error')
-    .input(fileInput(path))
-    .filterComplex(`[0:v:0]select=eq(n\\,${index}),scale=${width}:${height}[picture]`)
+  const seekSeconds = fps !== undefined && index > 0 ? ((index - 0.5) * fps.den) / fps.num : 0;
+  const args = new FfmpegArgs().logLevel('error');
+  if (seekSeconds > 0) args.input(seekedFileInput(path, seekSeconds));
+  else args.input(fileInput(path));
+  const select = seekSeconds > 0 ? '' : `select=eq(n\\,${index}),`;
+  args
+    .filterComplex(`[0:v:0]${select}scale=${width}:${height}[picture]`)
     .output(rawVideoOutput('[picture]', 'rgb24', 1));
   const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal);
   const size = width * height * 3;

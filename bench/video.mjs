@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * Video pipeline benchmark (run after `npm run build`):
+ *   node bench/video.mjs [--quick]
+ *
+ * 1. Speed: a 600-frame 1920×1080 test video; the bare transcode
+ *    `ffmpeg -i in.mp4 -c:v libx264 -pix_fmt yuv420p out.mp4` against a full crowdheat overlay run
+ *    (real AITRIOS CSV, 192×108 grid, colorbar) with the same ffmpeg binary; prints the ratio. Also
+ *    the floor of the "decode to JS, blend, pipe to an encoder" design: the two ffmpegs joined by a
+ *    raw rgb24 pipe with no work in between.
+ * 2. Memory: peak RSS of the worker and its ffmpeg (sampled from /proc) for 300 and 3,000 frames of 720p.
+ *
+ * Inputs are generated into a temporary folder and deleted; results go to bench/results/video.json.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setInterval, clearInterval } from 'node:timers';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+if (!existsSync(join(dist, 'src-main', 'pipeline', 'worker-client.js'))) {
+  console.error('bench/video.mjs: run `npm run build` first');
+  process.exit(2);
+}
+const { runInWorker } = await import(join(dist, 'src-main/pipeline/worker-client.js'));
+const { defaultSettings } = await import(join(dist, 'src-shared/settings/types.js'));
+const { bundledFfmpegPath } = await import(join(dist, 'src-main/ffmpeg/locate.js'));
+
+const REAL_CSV = '/work/shared/data/aitrios-sample.csv';
+const quick = process.argv.includes('--quick');
+const ffmpeg = await bundledFfmpegPath();
+const PAGE = 4096;
+const CLOCK_TICKS = 100;
+
+/** Samples the process tree under this process every 50 ms: peak RSS (sum and per command) and CPU seconds. */
+function sampleTree() {
+  const peaks = { total: 0, byName: {} };
+  const cpuByPid = new Map();
+  const tick = () => {
+    const all = [];
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const fields = stat.slice(close + 2).split(' ');
+        all.push({
+          pid: Number(name),
+          parent: Number(fields[1]),
+          name: stat.slice(stat.indexOf('(') + 1, close),
+          cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+          rss: Number(fields[21]) * PAGE,
+        });
+      } catch {
+        // ended meanwhile
+      }
+    }
+    const tree = [];
+    const queue = [process.pid];
+    while (queue.length > 0) {
+      const parent = queue.shift();
+      for (const entry of all) if (entry.parent === parent) { tree.push(entry); queue.push(entry.pid); }
+    }
+    let total = 0;
+    const byName = {};
+    for (const entry of tree) {
+      total += entry.rss;
+      byName[entry.name] = (byName[entry.name] ?? 0) + entry.rss;
+      cpuByPid.set(entry.pid, { name: entry.name, cpu: entry.cpu });
+    }
+    peaks.total = Math.max(peaks.total, total);
+    for (const [name, rss] of Object.entries(byName)) peaks.byName[name] = Math.max(peaks.byName[name] ?? 0, rss);
+  };
+  const timer = setInterval(tick, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      const cpuByName = {};
+      for (const { name, cpu } of cpuByPid.values()) cpuByName[name] = round((cpuByName[name] ?? 0) + cpu);
+      const cpu = Object.values(cpuByName).reduce((a, b) => a + b, 0);
+      return {
+        peakRssMiB: mib(peaks.total),
+        peakRssMiBByCommand: Object.fromEntries(Object.entries(peaks.byName).map(([k, v]) => [k, mib(v)])),
+        childCpuS: round(cpu),
+        cpuSByCommand: cpuByName,
+      };
+    },
+  };
+}
+
+const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+const round = (value) => Math.round(value * 100) / 100;
+
+function run(command, args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk) => { err += chunk; });
+    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} failed: ${err.slice(-500)}`))));
+  });
+}
+
+async function timed(what, action) {
+  const sampler = sampleTree();
+  const started = performance.now();
+  await action();
+  const wallS = round((performance.now() - started) / 1000);
+  const usage = sampler.stop();
+  console.log(`${what}: ${wallS} s wall, ${usage.childCpuS} s CPU in child processes, peak RSS ${usage.peakRssMiB} MiB`);
+  return { wallS, ...usage };
+}
+
+async function makeVideo(path, frames, size, fps) {
+  await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`,
+    '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
+}
+
+/** A seed CSV of `frames` rows cycling through the real CSV's rows. */
+async function cycledCsv(path, frames) {
+  const lines = (await readFile(REAL_CSV, 'utf8')).split('\n').filter((line) => line !== '');
+  const rows = lines.slice(1).map((line) => line.slice(line.indexOf(',') + 1));
+  const out = [lines[0]];
+  for (let i = 0; i < frames; i++) out.push(`${i},${rows[i % rows.length]}`);
+  await writeFile(path, out.join('\n') + '\n');
+}
+
+function settingsFor(dir, video, meta, width, height, fps) {
+  const settings = defaultSettings();
+  settings.data_source_settings.local_data_settings.video_file = video;
+  settings.data_source_settings.local_data_settings.meta_file = meta;
+  Object.assign(settings.output_settings, {
+    output_dir: join(dir, 'out'), output_video_width: width, output_video_height: height, output_video_fps: fps,
+    overlay: true, cbar: true, transparency: 0.4, ffmpeg_path: ffmpeg,
+  });
+  return settings;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'crowdheat-bench-'));
+const results = { ffmpeg, cpus: cpus().length, load_average_at_start: loadavg().map(round) };
+try {
+  if (!existsSync(REAL_CSV)) {
+    console.log(`skipping: ${REAL_CSV} is absent`);
+  } else {
+    const frames = quick ? 120 : 600;
+    const input = join(dir, 'in.mp4');
+    console.log(`making a ${frames}-frame 1920x1080 test video…`);
+    await makeVideo(input, frames, '1920x1080', 30);
+    const bare = await timed('bare transcode', () =>
+      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')]));
+    const floorA = await timed('(a) floor: decode → rgb24 pipe → encode', () =>
+      run('/bin/sh', ['-c', `"${ffmpeg}" -hide_banner -loglevel error -nostdin -i "${input}" -f rawvideo -pix_fmt rgb24 - | "${ffmpeg}" -hide_banner -loglevel error -nostdin -y -f rawvideo -pix_fmt rgb24 -s 1920x1080 -framerate 30 -i - -c:v libx264 -pix_fmt yuv420p "${join(dir, 'a.mp4')}"`]));
+    const overlay = await timed('crowdheat overlay run (worker)', () =>
+      runInWorker(settingsFor(dir, input, REAL_CSV, 1920, 1080, 30), { cwd: dir }));
+    results.speed = { frames, size: '1920x1080', bare, floor_decode_pipe_encode: floorA, crowdheat: overlay, ratio_wall: round(overlay.wallS / bare.wallS), ratio_cpu: round(overlay.childCpuS / bare.childCpuS) };
+    console.log(`ratio crowdheat / bare: ${results.speed.ratio_wall} (wall), ${results.speed.ratio_cpu} (CPU)`);
+    await rm(join(dir, 'out'), { recursive: true, force: true });
+
+    results.memory = [];
+    for (const count of quick ? [60, 300] : [300, 3000]) {
+      const video = join(dir, `m${count}.mp4`);
+      const meta = join(dir, `m${count}.csv`);
+      console.log(`making a ${count}-frame 1280x720 test video…`);
+      await makeVideo(video, count, '1280x720', 30);
+      await cycledCsv(meta, count);
+      const usage = await timed(`crowdheat 720p, ${count} frames`, () =>
+        runInWorker(settingsFor(dir, video, meta, 1280, 720, 30), { cwd: dir }));
+      results.memory.push({ frames: count, size: '1280x720', ...usage });
+      await rm(join(dir, 'out'), { recursive: true, force: true });
+      await rm(video, { force: true });
+    }
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+await mkdir(join(root, 'bench', 'results'), { recursive: true });
+await writeFile(join(root, 'bench', 'results', 'video.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(JSON.stringify(results, null, 2));
