@@ -85,6 +85,18 @@ describe('the video shows (1-t)*image + t*heat at each cell', () => {
     expect(pixel(image, 125, 125)).toEqual(blended(pixel(input, 125, 125), row(255), 0.4));
   });
 
+  it('a metadata-only run writes video/heatmap.mp4 with the heat colours alone, and heatmap.png', async () => {
+    const settings = settingsFor(true);
+    settings.data_source_settings.local_data_settings.video_file = '';
+    settings.output_settings.output_dir = join(dir, 'out-meta');
+    const summary = await runPipeline(settings);
+    expect(summary.outputs).toEqual(expect.arrayContaining(['video/heatmap.mp4', 'heatmap.png']));
+    const output = await readVideoFrame(ffmpeg, join(dir, 'out-meta', 'video', 'heatmap.mp4'), 5, 200, 200);
+    pixel(output, 125, 125).forEach((value, i) => expect(Math.abs(value - row(255)[i])).toBeLessThanOrEqual(CODEC_NOISE));
+    const png = await sharp(await readFile(join(dir, 'out-meta', 'heatmap.png'))).raw().toBuffer();
+    expect([...png.subarray((125 * 200 + 125) * 3, (125 * 200 + 125) * 3 + 3)]).toEqual(row(255));
+  });
+
   it('without overlay the video shows the heat colours alone', async () => {
     await runPipeline(settingsFor(false));
     const output = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 5, 200, 200);

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeatVideoEncoder } from '../../src-main/ffmpeg/encoder.js';
+import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
+import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
+import { probeVideo } from '../../src-main/ffmpeg/probe.js';
+import { makeTempDir } from './fixtures.js';
+
+describe('heat video encoder with pictures from JS (Console images)', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+  });
+  afterAll(() => cleanup());
+
+  it('blends each picture with its own heat frame, in order', async () => {
+    const ffmpeg = await bundledFfmpegPath();
+    const path = join(dir, 'pictures.mp4');
+    const encoder = new HeatVideoEncoder({
+      ffmpeg, path, width: 64, height: 64, rate: { num: 2, den: 1 }, columns: 2, rows: 2,
+      interpolation: 'nearest', background: { kind: 'frames', width: 32, height: 32 }, transparency: 0.5,
+      label: { x: 0, y: 0, width: 2, height: 2 }, colorbar: null,
+    });
+    // Frame k: a picture of grey level 40k, heat pure blue in every cell.
+    for (let k = 0; k < 5; k++) {
+      await encoder.write({
+        picture: new Uint8Array(32 * 32 * 3).fill(40 * k),
+        heat: Uint8Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 255 : 0)),
+        label: new Uint8Array(2 * 2 * 4),
+      });
+    }
+    await encoder.finish();
+    expect(await probeVideo(ffmpeg, path)).toMatchObject({ width: 64, height: 64, frameCount: 5, fps: { num: 2, den: 1 } });
+    for (let k = 0; k < 5; k++) {
+      const frame = await readVideoFrame(ffmpeg, path, k, 64, 64);
+      const o = (48 * 64 + 48) * 3;
+      const expected = [20 * k, 20 * k, Math.round(20 * k + 127.5)];
+      [0, 1, 2].forEach((c) => expect(Math.abs(frame.data[o + c] - expected[c])).toBeLessThanOrEqual(6));
+    }
+  });
+});
