@@ -123,8 +123,10 @@ export function formatProgress(progress: Progress, withBar: boolean, columns?: n
   if (!withBar) return text;
   const filled = Math.round(fraction * BAR_WIDTH);
   const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${text}`;
-  // A line wider than the terminal would wrap, and `\r` could no longer redraw it.
-  return columns !== undefined && line.length >= columns ? text.slice(0, Math.max(columns - 1, 0)) : line;
+  // A line wider than the terminal would wrap, and `\r` could no longer redraw it. A terminal
+  // without a size (columns 0, as under `script`) is taken as wide enough.
+  if (columns === undefined || columns <= 0 || line.length < columns) return line;
+  return text.slice(0, columns - 1);
 }
 
 /** The closing paragraph of a run. */

@@ -270,6 +270,23 @@ describe('crowdheat (built)', () => {
     expect(readdirSync(join(cwd, 'out', 'detect')).sort()).toEqual(['00000000.json', '00000001.json', '00000002.json']);
   });
 
+  test('a settings warning is printed and the run goes on; --quiet silences it', async () => {
+    const main = replaceOnce(
+      replaceOnce(replaceOnce(SAMPLE_MAIN_YAML, '"./input/sample.mp4"', '""'), '"./input/sample.csv"', '"det.txt"'),
+      '  cbar: false\n',
+      '  cbar: false\n  dpi: 100\n',
+    );
+    const cwd = workdir(main);
+    writeFileSync(join(cwd, 'det.txt'), MOT_ROWS);
+    const outcome = await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml'], cwd);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr.split('\n')[0]).toBe(
+      'crowdheat: warning: config/heat_map_app.yaml: unknown key output_settings.dpi (ignored)',
+    );
+    const quiet = await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml', '-q'], cwd);
+    expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   test('--quiet prints nothing on success', async () => {
     const cwd = workdir();
     writeFileSync(join(cwd, 'det.txt'), MOT_ROWS);

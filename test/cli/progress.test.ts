@@ -33,6 +33,7 @@ describe('progress line', () => {
 
   test('a terminal too narrow for the bar gets the text alone, cut to fit', () => {
     expect(formatProgress(PROGRESS, true, 30)).toBe('150/600 frames  25.0%  50.0 f');
+    expect(formatProgress(PROGRESS, true, 0)).toBe('[######..................] 150/600 frames  25.0%  50.0 fps  ETA 0:09');
   });
 
   test('durations', () => {
