@@ -29,6 +29,7 @@ export function App({ api }: { api: ApiClient }) {
   const [analysis, setAnalysis] = useState<Analysis>({ kind: 'idle' });
   const [messages, setMessages] = useState<Message[]>([]);
   const [exporting, setExporting] = useState(false);
+  const [preparingDemo, setPreparingDemo] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
 
   const say = useCallback((kind: Message['kind'], text: string) => {
@@ -68,12 +69,15 @@ export function App({ api }: { api: ApiClient }) {
   }, []);
 
   const openDemo = async () => {
+    setPreparingDemo(true);
     try {
       const { settings: demo } = await api.call('openDemo', {});
       setSettings(demo);
       onInfo('Demo loaded: a synthetic crowd of 600 frames. Press Analyse.');
     } catch (error) {
       onError(messageOf(error));
+    } finally {
+      setPreparingDemo(false);
     }
   };
 
@@ -123,7 +127,7 @@ export function App({ api }: { api: ApiClient }) {
         </div>
       </header>
       <aside>
-        <SourcesPanel api={api} host={host} settings={settings} issues={issues} onChange={onChange} onOpenDemo={() => void openDemo()} onError={onError} />
+        <SourcesPanel api={api} host={host} settings={settings} issues={issues} onChange={onChange} onOpenDemo={() => void openDemo()} preparingDemo={preparingDemo} onError={onError} />
         {settings.data_source_settings.mode === 'console' && (
           <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} />
         )}

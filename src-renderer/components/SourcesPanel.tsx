@@ -10,6 +10,7 @@ interface Props {
   issues: readonly SettingsIssue[];
   onChange: (field: Field, value: unknown) => void;
   onOpenDemo: () => void;
+  preparingDemo: boolean;
   onError: (message: string) => void;
 }
 
@@ -20,7 +21,7 @@ const FORMAT = field('data_source_settings.local_data_settings.meta_format');
 const MODE = field('data_source_settings.mode');
 
 /** Local files (video + metadata, or metadata only) and the switch to the Console. */
-export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo, onError }: Props) {
+export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo, preparingDemo, onError }: Props) {
   const pick = async (target: Field, purpose: PickPurpose) => {
     try {
       const { path } = await api.call('pickPath', { purpose });
@@ -71,8 +72,8 @@ export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo
           )}
         </>
       )}
-      <button type="button" className="secondary" onClick={onOpenDemo} data-testid="open-demo">
-        Open demo
+      <button type="button" className="secondary" onClick={onOpenDemo} disabled={preparingDemo} data-testid="open-demo">
+        {preparingDemo ? 'Writing the demo scene…' : 'Open demo'}
       </button>
     </section>
   );

@@ -164,7 +164,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
   const markerX = ((index + 0.5) / Math.max(1, run.frameCount)) * chartWidth;
 
   return (
-    <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline">
+    <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
       <div className="stage">
         <canvas
           ref={canvasRef}
