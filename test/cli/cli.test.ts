@@ -142,7 +142,7 @@ describe('crowdheat (built)', () => {
         'use counting: exact, or sizes that divide evenly',
     ],
   ];
-  test.each(badParams)('param file with %s', async (_name, from, to, message) => {
+  test.concurrent.each(badParams)('param file with %s', async (_name, from, to, message) => {
     const cwd = workdir(SAMPLE_MAIN_YAML, replaceOnce(SAMPLE_PARAM_YAML, from, to));
     const line = expectOneErrorLine(await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml'], cwd), 2);
     expect(line).toBe(`crowdheat: ${message}`);
@@ -200,7 +200,7 @@ describe('crowdheat (built)', () => {
         'console without a sub_directory_name, got 0',
     ],
   ];
-  test.each(badMain)('settings file with %s', async (_name, edit, message) => {
+  test.concurrent.each(badMain)('settings file with %s', async (_name, edit, message) => {
     const cwd = workdir(edit(SAMPLE_MAIN_YAML));
     const line = expectOneErrorLine(await crowdheat(['run', '--config', 'config/heat_map_app.yaml'], cwd), 2);
     expect(line).toBe(`crowdheat: ${message.replace('<cwd>', cwd)}`);
@@ -225,7 +225,7 @@ describe('crowdheat (built)', () => {
         'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path)',
     ],
   ];
-  test.each(badFlags)('flags %j over the sample', async (flags, message) => {
+  test.concurrent.each(badFlags)('flags %j over the sample', async (flags, message) => {
     const cwd = workdir();
     const line = expectOneErrorLine(await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml', ...flags], cwd), 2);
     expect(line).toBe(`crowdheat: ${message}`);
