@@ -3,13 +3,13 @@
  * new user sees every output without a camera; the settings file it leaves can be edited and
  * run again with `crowdheat run`.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SettingsError } from '../../src-shared/errors.js';
 import { runDemo } from '../demo/index.js';
 import { parseFlags, type CliCommand, type CliContext } from './command.js';
 import { formatSummary, ProgressReporter } from './progress.js';
 
-const DEFAULT_DEMO_DIR = 'crowdheat-demo';
+const DEFAULT_DEMO_DIR = join('output', 'demo');
 
 const OPTIONS = {
   output_dir: { type: 'string' },
