@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiClient, ApiEvent, HostInfo, RunInfo } from '../../src-shared/api.js';
-import { defaultSettings, findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
+import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react';
+import type { ApiClient, ApiEvent, HostInfo, MenuAction, RunInfo } from '../../src-shared/api.js';
+import { defaultSettings, findSettingsIssues, SETTING_FIELDS, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import { withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
@@ -80,6 +80,33 @@ export function App({ api }: { api: ApiClient }) {
       setPreparingDemo(false);
     }
   };
+
+  const onMenu = useEffectEvent(async (action: MenuAction) => {
+    try {
+      if (action === 'open-demo') await openDemo();
+      else if (action === 'export') setExporting(analysis.kind === 'done');
+      else if (action === 'open-metadata' || action === 'open-video') {
+        const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
+        const key = `data_source_settings.local_data_settings.${action === 'open-video' ? 'video_file' : 'meta_file'}`;
+        const target = SETTING_FIELDS.find((entry) => entry.key === key);
+        if (path !== null && target !== undefined) onChange(target, path);
+      } else if (action === 'import-settings') {
+        const { path } = await api.call('pickPath', { purpose: 'settings-open' });
+        if (path === null) return;
+        const imported = await api.call('importYaml', { path });
+        setSettings(imported.settings);
+        for (const warning of imported.warnings) say('warning', warning);
+      } else {
+        const { path } = await api.call('pickPath', { purpose: 'settings-save' });
+        if (path !== null) await api.call('exportYaml', { settings, path });
+      }
+    } catch (error) {
+      onError(messageOf(error));
+    }
+  });
+  useEffect(() => api.subscribe((event) => {
+    if (event.type === 'menu') void onMenu(event.action);
+  }), [api]);
 
   const analyse = async () => {
     try {

@@ -1,0 +1,133 @@
+/**
+ * The Electron main process, kept thin (DESIGN.md): one window, the IPC of api.ts, native
+ * dialogs, the menu, safeStorage credentials, and analyses in a utilityProcess. Everything
+ * else is the shared back end (app/backend.ts), tested in Node.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, utilityProcess } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_REQUEST_CHANNEL,
+  isRequestName,
+  type ApiEvent,
+  type BridgeResult,
+  type PickPurpose,
+} from '../../src-shared/api.js';
+import { isCrowdheatError } from '../../src-shared/errors.js';
+import { ConsoleClient } from '../../src-shared/console/client.js';
+import { Backend } from '../app/backend.js';
+import { prepareDemoSettings } from '../app/demo.js';
+import { ANALYSIS_CHILD_PATH } from '../app/fork-runner.js';
+import { packageVersion, rendererDir } from '../app/package-root.js';
+import { credentialsFileIn, SafeStorageCredentialStore } from './credentials.js';
+import { dialogFor } from './dialogs.js';
+import { menuTemplate } from './menu.js';
+import { utilityProcessRunner, type UtilityChild } from './pipeline-process.js';
+
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+
+let window: BrowserWindow | null = null;
+
+function send(event: ApiEvent): void {
+  window?.webContents.send(IPC_EVENT_CHANNEL, event);
+}
+
+async function pickPath(purpose: PickPurpose): Promise<string | null> {
+  const request = dialogFor(purpose);
+  if (window === null) return null;
+  if (request.kind === 'save') {
+    const result = await dialog.showSaveDialog(window, request.options);
+    return result.canceled || result.filePath === undefined ? null : result.filePath;
+  }
+  const result = await dialog.showOpenDialog(window, request.options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+function createBackend(): Backend {
+  const store = new SafeStorageCredentialStore(safeStorage, credentialsFileIn(app.getPath('userData')));
+  return new Backend({
+    host: 'electron',
+    version: packageVersion(),
+    cwd: app.getPath('documents'),
+    workRoot: join(app.getPath('userData'), 'work'),
+    runner: utilityProcessRunner(
+      () => utilityProcess.fork(ANALYSIS_CHILD_PATH, [], { serviceName: 'crowdheat analysis' }) as unknown as UtilityChild,
+    ),
+    credentials: {
+      storage: "the system's keychain",
+      load: () => store.load(),
+      save: (credentials) => store.save(credentials),
+      clear: () => store.clear(),
+    },
+    openConsole: (credentials) => new ConsoleClient(credentials),
+    prepareDemo: prepareDemoSettings,
+    emit: send,
+    // Pictures cross as data: URLs, so the page needs no file:// access beyond its own folder.
+    imageUrl: async (_runId, _index, file) => `data:image/jpeg;base64,${(await readFile(file)).toString('base64')}`,
+    pickPath,
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const created = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'crowdheat',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, 'preload.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+    },
+  });
+  created.once('ready-to-show', () => created.show());
+  // The window shows the app and nothing else: links and new windows do not navigate it.
+  created.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  created.webContents.on('will-navigate', (event) => event.preventDefault());
+  void created.loadFile(join(rendererDir(), 'index.html'));
+  return created;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window === null) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PAGE_CSP] } });
+    });
+    const backend = createBackend();
+    ipcMain.handle(IPC_REQUEST_CHANNEL, async (_event, name: unknown, request: unknown): Promise<BridgeResult<unknown>> => {
+      if (typeof name !== 'string' || !isRequestName(name)) {
+        return { ok: false, error: { name: 'NotFound', message: `no API request named ${JSON.stringify(name)}` } };
+      }
+      try {
+        const handler = backend.handlers[name] as (request: unknown) => Promise<unknown>;
+        return { ok: true, value: await handler(request ?? {}) };
+      } catch (error) {
+        if (!isCrowdheatError(error)) console.error(`crowdheat: ${name} failed`, error);
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: { name: isCrowdheatError(error) ? error.name : 'InternalError', message } };
+      }
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((action) => send({ type: 'menu', action }))));
+    window = createWindow();
+    window.on('closed', () => {
+      window = null;
+    });
+    app.on('window-all-closed', () => {
+      void backend.dispose().finally(() => app.quit());
+    });
+  });
+}
