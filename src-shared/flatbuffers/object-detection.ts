@@ -23,7 +23,7 @@
  */
 import { ByteBuffer } from 'flatbuffers';
 import { CrowdheatError } from '../errors.js';
-import { DetectionsBuilder, type Detections } from '../frames.js';
+import { DetectionsBuilder, EMPTY_DETECTIONS, type Detections } from '../frames.js';
 
 /** The buffer is truncated or one of its offsets points outside it. */
 export class CorruptBufferError extends CrowdheatError {
@@ -52,6 +52,8 @@ const BOUNDING_BOX_2D = 1;
 /** `ByteBuffer` access with every position checked; the runtime itself checks nothing. */
 class CheckedBuffer {
   readonly bb: ByteBuffer;
+  /** The object of `object_detection_list` being read, for messages; -1 outside the list. */
+  objectIndex = -1;
   private readonly length: number;
 
   constructor(bytes: Uint8Array) {
@@ -59,25 +61,29 @@ class CheckedBuffer {
     this.length = bytes.length;
   }
 
-  require(position: number, size: number, what: string): void {
+  require(position: number, size: number, what: string, part = ''): void {
     if (!Number.isInteger(position) || position < 0 || position + size > this.length) {
-      throw new CorruptBufferError(
-        `corrupt FlatBuffer: ${what} at byte ${position} lies outside the ${this.length}-byte buffer`,
-      );
+      throw this.corrupt(`${what}${part} at byte ${position} lies outside the ${this.length}-byte buffer`);
     }
+  }
+
+  /** Labels are static strings so that a good buffer builds no message text. */
+  corrupt(problem: string): CorruptBufferError {
+    const where = this.objectIndex < 0 ? '' : `object_detection_list[${this.objectIndex}] `;
+    return new CorruptBufferError(`corrupt FlatBuffer: ${where}${problem}`);
   }
 
   /** Checks a table at `table` and its vtable; returns the table's position. */
   table(table: number, what: string): number {
     this.require(table, 4, what);
     const vtable = table - this.bb.readInt32(table);
-    this.require(vtable, 4, `${what} vtable`);
+    this.require(vtable, 4, what, ' vtable');
     const vtableSize = this.bb.readUint16(vtable);
     const objectSize = this.bb.readUint16(vtable + 2);
     if (vtableSize < 4 || vtableSize % 2 !== 0) {
-      throw new CorruptBufferError(`corrupt FlatBuffer: ${what} vtable has size ${vtableSize}`);
+      throw this.corrupt(`${what} vtable has size ${vtableSize}`);
     }
-    this.require(vtable, vtableSize, `${what} vtable`);
+    this.require(vtable, vtableSize, what, ' vtable');
     this.require(table, Math.max(objectSize, 4), what);
     return table;
   }
@@ -86,7 +92,7 @@ class CheckedBuffer {
   field(table: number, vtableSlot: number, size: number, what: string): number {
     const offset = this.bb.__offset(table, vtableSlot);
     if (offset === 0) return 0;
-    if (offset < 4) throw new CorruptBufferError(`corrupt FlatBuffer: ${what} has field offset ${offset}`);
+    if (offset < 4) throw this.corrupt(`${what} has field offset ${offset}`);
     this.require(table + offset, size, what);
     return table + offset;
   }
@@ -98,10 +104,10 @@ class CheckedBuffer {
 
   /** Start and length of the vector whose offset is stored at `position`; elements are `elementSize` bytes. */
   vector(position: number, elementSize: number, what: string): { start: number; length: number } {
-    this.require(this.bb.__indirect(position), 4, `${what} length`);
+    this.require(this.bb.__indirect(position), 4, what, ' length');
     const length = this.bb.__vector_len(position);
     const start = this.bb.__vector(position);
-    if (length < 0) throw new CorruptBufferError(`corrupt FlatBuffer: ${what} has length ${length}`);
+    if (length < 0) throw this.corrupt(`${what} has length ${length}`);
     this.require(start, length * elementSize, what);
     return { start, length };
   }
@@ -124,49 +130,61 @@ class CheckedBuffer {
  */
 export function decodeObjectDetectionTop(bytes: Uint8Array): Detections {
   const buffer = new CheckedBuffer(bytes);
-  const bb = buffer.bb;
   buffer.require(0, 4, 'root offset');
   const top = buffer.indirectTable(0, 'ObjectDetectionTop');
 
   const perceptionField = buffer.field(top, TOP_PERCEPTION, 4, 'perception');
-  if (perceptionField === 0) return new DetectionsBuilder().finish();
+  if (perceptionField === 0) return EMPTY_DETECTIONS;
   const data = buffer.indirectTable(perceptionField, 'ObjectDetectionData');
 
   const listField = buffer.field(data, DATA_OBJECT_DETECTION_LIST, 4, 'object_detection_list');
-  if (listField === 0) return new DetectionsBuilder().finish();
+  if (listField === 0) return EMPTY_DETECTIONS;
   const list = buffer.vector(listField, 4, 'object_detection_list');
 
-  const builder = new DetectionsBuilder();
-  for (let i = 0; i < list.length; i++) {
-    const what = `object_detection_list[${i}]`;
-    const object = buffer.indirectTable(list.start + 4 * i, what);
+  try {
+    readObjects(buffer, list);
+  } catch (error) {
+    sharedBuilder.finish();
+    throw error;
+  }
+  return sharedBuilder.finish();
+}
 
-    const classIdField = buffer.field(object, OBJECT_CLASS_ID, 4, `${what}.class_id`);
+/**
+ * One builder for all calls: decoding is synchronous, and `finish` hands out exact-size copies,
+ * so a frame costs those copies and no scratch arrays.
+ */
+const sharedBuilder = new DetectionsBuilder();
+
+function readObjects(buffer: CheckedBuffer, list: { start: number; length: number }): void {
+  const bb = buffer.bb;
+  for (let i = 0; i < list.length; i++) {
+    buffer.objectIndex = i;
+    const object = buffer.indirectTable(list.start + 4 * i, 'GeneralObject');
+
+    const classIdField = buffer.field(object, OBJECT_CLASS_ID, 4, 'class_id');
     const classId = classIdField === 0 ? 0 : bb.readUint32(classIdField);
     // Class ids are held in an Int32Array; a larger uint would silently change meaning.
-    if (classId > 0x7fffffff) throw new CorruptBufferError(`corrupt FlatBuffer: ${what}.class_id ${classId} out of range`);
+    if (classId > 0x7fffffff) throw buffer.corrupt(`class_id ${classId} out of range`);
 
-    const typeField = buffer.field(object, OBJECT_BOUNDING_BOX_TYPE, 1, `${what}.bounding_box_type`);
+    const typeField = buffer.field(object, OBJECT_BOUNDING_BOX_TYPE, 1, 'bounding_box_type');
     const boxType = typeField === 0 ? 0 : bb.readUint8(typeField);
-    if (boxType !== BOUNDING_BOX_2D) {
-      throw new CorruptBufferError(`corrupt FlatBuffer: ${what} has bounding box type ${boxType}, not BoundingBox2d`);
-    }
-    const boxField = buffer.field(object, OBJECT_BOUNDING_BOX, 4, `${what}.bounding_box`);
-    if (boxField === 0) throw new CorruptBufferError(`corrupt FlatBuffer: ${what} has no bounding_box`);
+    if (boxType !== BOUNDING_BOX_2D) throw buffer.corrupt(`has bounding box type ${boxType}, not BoundingBox2d`);
+    const boxField = buffer.field(object, OBJECT_BOUNDING_BOX, 4, 'bounding_box');
+    if (boxField === 0) throw buffer.corrupt('has no bounding_box');
     // A union value is stored like any table reference: an offset to the member's table.
-    const box = buffer.indirectTable(boxField, `${what}.bounding_box`);
+    const box = buffer.indirectTable(boxField, 'bounding_box');
 
-    const scoreField = buffer.field(object, OBJECT_SCORE, 4, `${what}.score`);
+    const scoreField = buffer.field(object, OBJECT_SCORE, 4, 'score');
     const score = scoreField === 0 ? 0 : bb.readFloat32(scoreField);
 
-    builder.add(
-      buffer.int32(box, BOX_LEFT, `${what}.left`),
-      buffer.int32(box, BOX_TOP, `${what}.top`),
-      buffer.int32(box, BOX_RIGHT, `${what}.right`),
-      buffer.int32(box, BOX_BOTTOM, `${what}.bottom`),
+    sharedBuilder.add(
+      buffer.int32(box, BOX_LEFT, 'left'),
+      buffer.int32(box, BOX_TOP, 'top'),
+      buffer.int32(box, BOX_RIGHT, 'right'),
+      buffer.int32(box, BOX_BOTTOM, 'bottom'),
       score,
       classId,
     );
   }
-  return builder.finish();
 }

@@ -35,18 +35,20 @@ const twoPeople: EncodableDetection[] = [
   { left: 0, top: 3, right: 319, bottom: 300, score: 0.5, class_id: 2 },
 ];
 
-/** Builds an ObjectDetectionTop whose single object carries `boxType` as its union tag. */
-function withBoxType(boxType: number): Uint8Array {
+/** Builds an ObjectDetectionTop with one object per entry of `boxTypes`, carrying it as its union tag. */
+function withBoxTypes(...boxTypes: number[]): Uint8Array {
   const builder = new Builder(64);
-  builder.startObject(4);
-  builder.addFieldInt32(0, 5, 0);
-  const box = builder.endObject();
-  builder.startObject(4);
-  builder.addFieldInt8(1, boxType, 0);
-  builder.addFieldOffset(2, box, 0);
-  const object = builder.endObject();
-  builder.startVector(4, 1, 4);
-  builder.addOffset(object);
+  const objects = boxTypes.map((boxType) => {
+    builder.startObject(4);
+    builder.addFieldInt32(0, 5, 0);
+    const box = builder.endObject();
+    builder.startObject(4);
+    builder.addFieldInt8(1, boxType, 0);
+    builder.addFieldOffset(2, box, 0);
+    return builder.endObject();
+  });
+  builder.startVector(4, objects.length, 4);
+  for (let i = objects.length - 1; i >= 0; i--) builder.addOffset(objects[i]);
   const list = builder.endVector();
   builder.startObject(1);
   builder.addFieldOffset(0, list, 0);
@@ -110,13 +112,20 @@ describe('decodeObjectDetectionTop', () => {
   });
 
   it('rejects a bounding box union of an unknown type', () => {
-    expect(decodeObjectDetectionTop(withBoxType(1)).boxes[0]).toBe(5);
-    expect(() => decodeObjectDetectionTop(withBoxType(2))).toThrow(
+    expect(Array.from(decodeObjectDetectionTop(withBoxTypes(1)).boxes)).toEqual([5, 0, 0, 0]);
+    expect(() => decodeObjectDetectionTop(withBoxTypes(2))).toThrow(
       new CorruptBufferError(
         'corrupt FlatBuffer: object_detection_list[0] has bounding box type 2, not BoundingBox2d',
       ),
     );
-    expect(() => decodeObjectDetectionTop(withBoxType(0))).toThrow(CorruptBufferError);
+    expect(() => decodeObjectDetectionTop(withBoxTypes(0))).toThrow(CorruptBufferError);
+  });
+
+  it('a buffer that fails half-way leaves nothing behind for the next one', () => {
+    expect(() => decodeObjectDetectionTop(withBoxTypes(1, 1, 2))).toThrow(
+      new CorruptBufferError('corrupt FlatBuffer: object_detection_list[2] has bounding box type 2, not BoundingBox2d'),
+    );
+    expect(decodeObjectDetectionTop(encodeObjectDetectionTop(twoPeople))).toEqual(expected(twoPeople));
   });
 
   it('throws CorruptBufferError for a buffer truncated at every length', () => {
