@@ -9,12 +9,15 @@
  * const grid = await readPreviewGrid('/tmp/run-1/preview', index, 12);
  * ```
  */
+import { execFile } from 'node:child_process';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
 import { AtomicFile, writeFileAtomic } from './atomic.js';
+import { isVideoSource } from '../sources/video.js';
 import type { FrameResult, RunContext, Sink, SinkFactory } from '../pipeline/types.js';
 
 export const PREVIEW_GRIDS_FILE = 'grids.i32';
@@ -83,6 +86,10 @@ class PreviewSink implements Sink {
 
   async finish(): Promise<void> {
     await this.grids.commit();
+    const source = this.context.source;
+    // A video's frames reach the sinks without pictures (ffmpeg lays the heat over the video
+    // itself), so its previews come from one ffmpeg pass over the frames the run used.
+    if (isVideoSource(source) && this.counts.length > 0) await this.extractVideoPreviews(source.ffmpeg, source.video.path);
     const params = this.context.params;
     const index: PreviewIndex = {
       frameCount: this.counts.length,
@@ -100,6 +107,20 @@ class PreviewSink implements Sink {
 
   async abort(): Promise<void> {
     await this.grids.discard();
+  }
+
+  private async extractVideoPreviews(ffmpeg: string, videoPath: string): Promise<void> {
+    // The folder is the run's private work area: index.json, written last, is what marks it complete.
+    await promisify(execFile)(ffmpeg, [
+      '-v', 'error', '-nostdin', '-i', videoPath,
+      '-frames:v', String(this.counts.length),
+      '-vf', `scale='min(${this.width},iw)':-2`,
+      '-q:v', '5', '-start_number', '0',
+      join(this.dir, '%d.jpg'),
+    ]);
+    const first = await sharp(join(this.dir, previewImageName(0))).metadata();
+    this.previewWidth = first.width ?? 0;
+    this.previewHeight = first.height ?? 0;
   }
 
   private async writeImage(image: RgbImage, position: number): Promise<void> {

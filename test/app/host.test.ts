@@ -217,13 +217,18 @@ describe('ApiClient over HTTP against the web host', () => {
     const finished = await nextEvent((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
     expect(finished).toEqual({ type: 'done', runId, frames: 600 });
     const info = await client.call('getRunInfo', { runId });
-    expect(info).toMatchObject({ state: 'done', frameCount: 600, hasImages: false, previewWidth: 0 });
+    // The demo's 960×540 video gives 480×270 previews.
+    expect(info).toMatchObject({ state: 'done', frameCount: 600, hasImages: true, previewWidth: 480, previewHeight: 270 });
     expect(info.counts).toHaveLength(600);
     expect(info.runningMax.every((value, i) => i === 0 || value >= info.runningMax[i - 1])).toBe(true);
 
     const frame = await client.call('getFrame', { runId, index: 123 });
     expect(frame.count).toBe(info.counts[123]);
-    expect(frame.imageUrl).toBeNull();
+    expect(frame.imageUrl).toBe(`/runs/${runId}/preview/123.jpg?token=${host.token}`);
+    const picture = await fetch(`http://127.0.0.1:${host.port}${frame.imageUrl}`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await picture.arrayBuffer()).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(frame.grid).toHaveLength(64 * 36);
     await expect(client.call('getFrame', { runId, index: 600 })).rejects.toThrow(
       'frame 600 does not exist (the analysis has frames 0 to 599)',
@@ -243,14 +248,12 @@ describe('ApiClient over HTTP against the web host', () => {
     const fromNpy = Array.from({ length: cells }, (_, i) => npy.readInt32LE(offset + i * 4));
     expect(frame.grid).toEqual(fromNpy);
 
-    const { exportId: videoExport } = await client.call('export', { runId, outputs: ['npy', 'video'], folder: 'second' });
-    const failed = await nextEvent((event) => 'exportId' in event && event.exportId === videoExport && event.type !== 'export-progress');
-    if (failed.type === 'export-error') {
-      // Without the video sink there is no MP4: the export stops before writing anything.
-      expect(failed.message).toBe('export: this analysis has no MP4 video to export');
-      expect(await readdir(join(cwd, 'second')).catch(() => [])).toEqual([]);
-    } else {
-      expect(failed.type).toBe('export-done');
-    }
+    // A folder that cannot be made fails the export before anything is written.
+    await writeFile(join(cwd, 'blocked'), 'a file, not a folder');
+    const { exportId: blocked } = await client.call('export', { runId, outputs: ['video', 'npy'], folder: 'blocked/inside' });
+    const failed = await nextEvent((event) => 'exportId' in event && event.exportId === blocked && event.type !== 'export-progress');
+    expect(failed).toMatchObject({ type: 'export-error', cancelled: false });
+    expect(failed.type === 'export-error' && failed.message).toMatch(/^export failed: ENOTDIR/);
+    expect((await readdir(cwd)).sort()).toEqual(['blocked', 'exported']);
   });
 });

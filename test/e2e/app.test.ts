@@ -130,6 +130,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !BUILT)('the app in Chromium through cr
     await page.mouse.move(box.x + ((h + 0.5) * box.width) / columns, box.y + ((v + 0.5) * box.height) / run.params.grid_num_v);
     await expect.poll(() => page.getByTestId('cell-tooltip').textContent()).toBe(`cell h ${h}, v ${v}: ${frame.grid[hot]}`);
 
+    if ((await picture.count()) > 0) await picture.check();
     await page.screenshot({ path: join(tmpdir(), 'crowdheat-e2e-timeline.png') });
 
     const chart = (await page.getByTestId('people-chart').boundingBox())!;
