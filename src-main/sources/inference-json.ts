@@ -60,9 +60,9 @@ async function collectFrames(path: string, diagnostics: Diagnostics, signal: Abo
   const files = await inferenceFiles(path);
   const collected: CollectedFrame[] = [];
   const skippedBefore = diagnostics.skippedRecords;
+  const skip: SkipReporter = (where, why) => diagnostics.skip(where, why);
   for (let file = 0; file < files.length && !signal.aborted; file++) {
     const collect = (value: unknown, where: string, line: number): void => {
-      const skip: SkipReporter = (at, why) => diagnostics.skip(at, why);
       for (const { timestamp, detections } of recordsOf(value, where, skip)) {
         collected.push({ timestamp, detections, file, line });
       }
@@ -72,7 +72,8 @@ async function collectFrames(path: string, diagnostics: Diagnostics, signal: Abo
     } catch (error) {
       // In a folder, one unusable file is a skipped record; a single file is the whole input.
       if (files.length === 1 || !(error instanceof InputError)) throw error;
-      diagnostics.skip(files[file], error.message);
+      const prefix = `${files[file]}: `;
+      diagnostics.skip(files[file], error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
     }
   }
   if (signal.aborted) return [];
