@@ -9,6 +9,16 @@ export function detectionsOf(boxes: readonly Box[]): Detections {
   return builder.finish();
 }
 
+/** The boxes of `detections` as tuples, for comparing with hand-written or brute-force inputs. */
+export function boxesOf(detections: Detections): Box[] {
+  const boxes: Box[] = [];
+  for (let i = 0; i < detections.count; i++) {
+    const o = i * 4;
+    boxes.push([detections.boxes[o], detections.boxes[o + 1], detections.boxes[o + 2], detections.boxes[o + 3]]);
+  }
+  return boxes;
+}
+
 export function paramsWith(overrides: Partial<GridParams>): GridParams {
   return { ...DEFAULT_GRID_PARAMS, class_ids: null, ...overrides };
 }

@@ -5,16 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
-import { prepareDetections, type Detections } from '../../src-shared/frames.js';
+import { prepareDetections } from '../../src-shared/frames.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import { bruteForce, exactCellMember, legacyCellMember } from './brute-force.js';
-import { detectionsOf, paramsWith, type Box } from './helpers.js';
+import { boxesOf, detectionsOf, paramsWith, type Box } from './helpers.js';
 
-function boxesOf(d: Detections): Box[] {
-  const boxes: Box[] = [];
-  for (let i = 0; i < d.count; i++) boxes.push([d.boxes[4 * i], d.boxes[4 * i + 1], d.boxes[4 * i + 2], d.boxes[4 * i + 3]]);
-  return boxes;
-}
 
 function runCounter(p: GridParams, frames: Box[][]): { grids: number[][]; prepared: Box[][] } {
   const counter = new GridCounter(p);

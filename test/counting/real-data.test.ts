@@ -5,14 +5,14 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
-import { prepareDetections, type Detections } from '../../src-shared/frames.js';
+import { prepareDetections } from '../../src-shared/frames.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import { Diagnostics } from '../../src-main/pipeline/diagnostics.js';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
 import { openMot } from '../../src-main/sources/mot.js';
 import type { FrameSource } from '../../src-main/pipeline/types.js';
 import { bruteForce, exactCellMember, legacyCellMember } from './brute-force.js';
-import { paramsWith, type Box } from './helpers.js';
+import { boxesOf, paramsWith, type Box } from './helpers.js';
 
 const CSV = '../shared/data/aitrios-sample.csv';
 const PETS = '../shared/data/motchallenge/PETS09-S2L1-det.txt';
@@ -27,11 +27,6 @@ const parameterSets: Partial<GridParams>[] = [
   { number_of_add_grid: 1, last_valid_frame: 5, grid_num_h: 48, grid_num_v: 27, bbox2pix: true },
 ];
 
-function boxesOf(d: Detections): Box[] {
-  const boxes: Box[] = [];
-  for (let i = 0; i < d.count; i++) boxes.push([d.boxes[4 * i], d.boxes[4 * i + 1], d.boxes[4 * i + 2], d.boxes[4 * i + 3]]);
-  return boxes;
-}
 
 async function checkAgainstBruteForce(source: FrameSource, params: GridParams): Promise<number> {
   const member = params.counting === 'legacy' ? legacyCellMember : exactCellMember;
