@@ -17,12 +17,12 @@ import type {
   PickPurpose,
   RunInfo,
 } from '../../src-shared/api.js';
-import { CrowdheatError } from '../../src-shared/errors.js';
+import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
-import { outputDirOf, previewDirOf, type AnalysisHandle, type AnalysisRunner } from './analysis.js';
+import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
 import { readSettingsFile, readSettingsText } from './settings-io.js';
 
@@ -48,7 +48,9 @@ export interface BackendOptions {
   cwd: string;
   /** Where per-run work folders and the demo go (temp dir or the app's data dir). */
   workRoot: string;
-  runner: AnalysisRunner;
+  /** Runs one analysis: `runInWorker` in the hosts, so the pipeline never blocks them. */
+  runAnalysis: RunAnalysis;
+  /** Browsing uses these; so do analyses in mode console, when any are saved. */
   credentials: CredentialStore;
   openConsole: (credentials: ConsoleCredentials) => ConsoleBrowser;
   /** Writes the demo scene into `dir`; resolves with settings that analyse it. */
@@ -69,7 +71,8 @@ interface Run {
   workDir: string;
   settings: Settings;
   state: RunInfo['state'];
-  handle: AnalysisHandle | null;
+  /** Stops the analysis while it runs; null once it has ended. */
+  cancel: (() => void) | null;
   warnings: string[];
   error?: string;
   index?: PreviewIndex;
@@ -120,7 +123,7 @@ export class Backend {
       },
       analyse: async ({ settings }) => ({ runId: await this.analyse(settings) }),
       cancel: async ({ runId }) => {
-        this.run(runId).handle?.cancel();
+        this.run(runId).cancel?.();
         return {};
       },
       getRunInfo: async ({ runId }) => this.runInfo(this.run(runId)),
@@ -144,7 +147,7 @@ export class Backend {
   /** Cancels what runs and deletes every work folder. */
   async dispose(): Promise<void> {
     for (const controller of this.exports.values()) controller.abort();
-    for (const run of this.runs.values()) run.handle?.cancel();
+    for (const run of this.runs.values()) run.cancel?.();
     await Promise.all([...this.runs.values()].map((run) => rm(run.workDir, { recursive: true, force: true })));
     this.runs.clear();
   }
@@ -165,45 +168,53 @@ export class Backend {
   private async analyse(settings: Settings): Promise<string> {
     const issues = findSettingsIssues(settings);
     if (issues.length > 0) throw new CrowdheatError(issues.map((issue) => `${issue.key}: ${issue.message}`).join('; '));
+    // Saved credentials go to the analysing process over its IPC channel and nowhere else; with
+    // none saved, the run reads setting_path and the environment like the command line.
+    const consoleCredentials = settings.data_source_settings.mode === 'console' ? await this.options.credentials.load() : null;
     const id = `run-${randomBytes(6).toString('hex')}`;
     const workDir = join(this.options.workRoot, 'runs', id);
     await mkdir(workDir, { recursive: true });
-    const run: Run = { id, workDir, settings, state: 'running', handle: null, warnings: [] };
+    const controller = new AbortController();
+    const run: Run = { id, workDir, settings, state: 'running', cancel: () => controller.abort(), warnings: [] };
     this.runs.set(id, run);
     await this.forgetOldRuns();
-    run.handle = this.options.runner.start({ settings, cwd: this.options.cwd, workDir }, (message) => {
-      switch (message.type) {
-        case 'progress':
-          this.options.emit({ type: 'progress', runId: id, ...message.progress });
-          break;
-        case 'warning':
-          if (run.warnings.length < MAX_WARNINGS_KEPT) run.warnings.push(message.warning.message);
-          this.options.emit({ type: 'warning', runId: id, ...message.warning });
-          break;
-        case 'done':
-          run.handle = null;
-          readPreviewIndex(previewDirOf(workDir)).then(
-            (index) => {
-              run.index = index;
-              run.state = 'done';
-              this.options.emit({ type: 'done', runId: id, frames: index.frameCount });
-            },
-            (error: unknown) => this.failRun(run, (error as Error).message, false),
-          );
-          break;
-        case 'error':
-          this.failRun(run, message.message, message.cancelled);
-          break;
-      }
-    });
+    const runSettings: Settings = {
+      ...settings,
+      output_settings: { ...settings.output_settings, output_dir: outputDirOf(workDir) },
+    };
+    this.options
+      .runAnalysis(runSettings, {
+        signal: controller.signal,
+        cwd: this.options.cwd,
+        previewDir: previewDirOf(workDir),
+        ...(consoleCredentials === null ? {} : { consoleCredentials }),
+        onProgress: (progress) => this.options.emit({ type: 'progress', runId: id, ...progress }),
+        onWarning: (warning) => {
+          if (run.warnings.length < MAX_WARNINGS_KEPT) run.warnings.push(warning.message);
+          this.options.emit({ type: 'warning', runId: id, ...warning });
+        },
+      })
+      .then(() => readPreviewIndex(previewDirOf(workDir)))
+      .then(
+        (index) => {
+          run.cancel = null;
+          run.index = index;
+          run.state = 'done';
+          this.options.emit({ type: 'done', runId: id, frames: index.frameCount });
+        },
+        (error: unknown) => {
+          if (!isCrowdheatError(error)) console.error('crowdheat: analysis failed', error);
+          this.failRun(run, analysisFailure(error));
+        },
+      );
     return id;
   }
 
-  private failRun(run: Run, message: string, cancelled: boolean): void {
-    run.handle = null;
-    run.state = cancelled ? 'cancelled' : 'failed';
-    run.error = message;
-    this.options.emit({ type: 'error', runId: run.id, message, cancelled });
+  private failRun(run: Run, failure: { message: string; cancelled: boolean }): void {
+    run.cancel = null;
+    run.state = failure.cancelled ? 'cancelled' : 'failed';
+    run.error = failure.message;
+    this.options.emit({ type: 'error', runId: run.id, ...failure });
   }
 
   private async forgetOldRuns(): Promise<void> {

@@ -27,7 +27,7 @@ import {
   inTimeRange,
   type TimeRange,
 } from '../../src-shared/console/range.js';
-import type { ConsoleImage } from '../../src-shared/console/types.js';
+import type { ConsoleCredentials, ConsoleImage } from '../../src-shared/console/types.js';
 import { SettingsError } from '../../src-shared/errors.js';
 import {
   EMPTY_DETECTIONS,
@@ -50,6 +50,11 @@ export interface ConsoleSourceOptions {
   delays?: Partial<RetryDelays>;
   /** Where CONSOLE_ENDPOINT etc. and the proxy variables are read; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Credentials saved in the app. When given, `setting_path` and the CONSOLE_ENDPOINT… variables
+   * are not read; without them the source reads those, as the command line does.
+   */
+  credentials?: ConsoleCredentials;
 }
 
 const KEY = 'data_source_settings.console_data_settings';
@@ -79,7 +84,7 @@ export async function openConsoleSource(
   }
 
   const env = options.env ?? process.env;
-  const credentials = await requireCredentials(new FileCredentialStore(resolve(cwd, data.setting_path), env));
+  const credentials = options.credentials ?? (await requireCredentials(new FileCredentialStore(resolve(cwd, data.setting_path), env)));
   useProxyFromEnvironment(env);
   const client = new ConsoleClient(credentials, {
     ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),

@@ -18,12 +18,13 @@ import { isCrowdheatError } from '../../src-shared/errors.js';
 import { ConsoleClient } from '../../src-shared/console/client.js';
 import { Backend } from '../app/backend.js';
 import { prepareDemoSettings } from '../app/demo.js';
-import { ANALYSIS_CHILD_PATH } from '../app/fork-runner.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
+import { runInWorker, WORKER_PATH } from '../pipeline/worker-client.js';
+import { WORKER_ENV } from '../pipeline/worker-protocol.js';
 import { credentialsFileIn, SafeStorageCredentialStore } from './credentials.js';
 import { dialogFor } from './dialogs.js';
 import { menuTemplate } from './menu.js';
-import { utilityProcessRunner, type UtilityChild } from './pipeline-process.js';
+import { utilityProcessWorker, type UtilityChild } from './pipeline-process.js';
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
@@ -45,6 +46,15 @@ async function pickPath(purpose: PickPurpose): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** The pipeline worker (the same worker.js as the CLI's) in a utilityProcess. */
+const startWorker = utilityProcessWorker(
+  () =>
+    utilityProcess.fork(WORKER_PATH, [], {
+      serviceName: 'crowdheat analysis',
+      env: { ...process.env, [WORKER_ENV]: '1' },
+    }) as unknown as UtilityChild,
+);
+
 function createBackend(): Backend {
   const store = new SafeStorageCredentialStore(safeStorage, credentialsFileIn(app.getPath('userData')));
   return new Backend({
@@ -52,9 +62,7 @@ function createBackend(): Backend {
     version: packageVersion(),
     cwd: app.getPath('documents'),
     workRoot: join(app.getPath('userData'), 'work'),
-    runner: utilityProcessRunner(
-      () => utilityProcess.fork(ANALYSIS_CHILD_PATH, [], { serviceName: 'crowdheat analysis' }) as unknown as UtilityChild,
-    ),
+    runAnalysis: (settings, options) => runInWorker(settings, { ...options, startWorker }),
     credentials: {
       storage: "the system's keychain",
       load: () => store.load(),

@@ -1,52 +1,47 @@
 /**
- * Analyses in an Electron utilityProcess (a Node process Chromium's process model manages),
- * so the window stays responsive. The process runs the same entry as the web host's child
- * (app/analysis-child.ts); only the way of starting it and its channel differ.
+ * The pipeline worker in an Electron utilityProcess (a Node process Chromium's process model
+ * manages), so the window stays responsive. It runs the same `worker.js` as the command line and
+ * the web host (its `parentChannel` speaks through `process.parentPort` there); `runInWorker`
+ * drives it through this adapter.
  */
-import type { AnalysisCommand, AnalysisMessage, AnalysisRunner } from '../app/analysis.js';
+import type { StartWorker } from '../pipeline/worker-client.js';
+import type { WorkerCommand, WorkerEvent } from '../pipeline/worker-protocol.js';
 
-/** The part of Electron's `UtilityProcess` the runner uses. */
+/** The part of Electron's `UtilityProcess` the adapter uses. */
 export interface UtilityChild {
-  postMessage(message: AnalysisCommand): void;
-  on(event: 'message', listener: (message: AnalysisMessage) => void): this;
+  postMessage(message: WorkerCommand): void;
+  on(event: 'message', listener: (message: WorkerEvent) => void): this;
   on(event: 'exit', listener: (code: number) => void): this;
   kill(): boolean;
 }
 
-/** `utilityProcess.fork` bound to the entry script. */
+/** `utilityProcess.fork` bound to the worker entry (with `CROWDHEAT_WORKER=1` in its environment). */
 export type UtilityFork = () => UtilityChild;
 
-/** How long a cancelled analysis may take to clean up before its process is stopped. */
-const CANCEL_GRACE_MS = 10_000;
-
-export function utilityProcessRunner(fork: UtilityFork): AnalysisRunner {
-  return {
-    start(job, listener) {
-      const child = fork();
-      let finished = false;
-      const finish = (message: AnalysisMessage): void => {
-        if (finished) return;
-        if (message.type === 'done' || message.type === 'error') {
+export function utilityProcessWorker(fork: UtilityFork): StartWorker {
+  return () => {
+    const child = fork();
+    let finished = false;
+    return {
+      send: (command) => {
+        if (!finished) child.postMessage(command);
+      },
+      onEvent: (listener) => {
+        child.on('message', (event) => {
+          listener(event);
+          if (event.type !== 'done' && event.type !== 'error') return;
+          // A utilityProcess lives on with its parentPort open; the run is over, so end it.
           finished = true;
-          // The entry keeps its channel open in a utilityProcess; stop it once the work is reported.
           child.kill();
-        }
-        listener(message);
-      };
-      child.on('message', finish);
-      child.on('exit', (code) =>
-        finish({ type: 'error', message: `the analysis process stopped unexpectedly (exit code ${code})`, cancelled: false }),
-      );
-      child.postMessage({ type: 'start', job });
-      return {
-        cancel: () => {
-          if (finished) return;
-          child.postMessage({ type: 'cancel' });
-          setTimeout(() => {
-            if (!finished) child.kill();
-          }, CANCEL_GRACE_MS).unref();
-        },
-      };
-    },
+        });
+      },
+      onExit: (listener) => {
+        child.on('exit', (code) => listener(`stopped unexpectedly (exit code ${code})`));
+      },
+      kill: () => {
+        finished = true;
+        child.kill();
+      },
+    };
   };
 }

@@ -11,10 +11,19 @@ export const FFMPEG_ENV = 'CROWDHEAT_FFMPEG';
 /** Binaries already seen to run, so a run checks its ffmpeg once, not once per process spawned. */
 const verified = new Set<string>();
 
+/**
+ * The real place of a file of the packaged desktop app: electron-builder unpacks ffmpeg beside
+ * `app.asar` (asarUnpack), while the package reports its path inside the archive, from which no
+ * binary can be started.
+ */
+export function outsideAsar(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
 export async function bundledFfmpegPath(): Promise<string> {
   let path: string;
   try {
-    path = (await import('@ffmpeg-installer/ffmpeg')).default.path;
+    path = outsideAsar((await import('@ffmpeg-installer/ffmpeg')).default.path);
   } catch (error) {
     // The package throws a bare string when the platform's binary package is missing.
     const reason = error instanceof Error ? error.message : String(error);

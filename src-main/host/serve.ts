@@ -25,11 +25,11 @@ import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { ConsoleClient } from '../../src-shared/console/client.js';
 import { Backend, type CredentialStore } from '../app/backend.js';
-import type { AnalysisRunner } from '../app/analysis.js';
-import { forkRunner } from '../app/fork-runner.js';
+import type { RunAnalysis } from '../app/analysis.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
 import { prepareDemoSettings } from '../app/demo.js';
 import { parseFlags, UsageError, type CliCommand } from '../cli/command.js';
+import { runInWorker } from '../pipeline/worker-client.js';
 
 export interface WebHostOptions {
   /** 0 (default) picks a free port. */
@@ -38,8 +38,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** Directory relative paths resolve against; defaults to the process's. */
   cwd?: string;
-  /** How analyses run; defaults to a child process per analysis. */
-  runner?: AnalysisRunner;
+  /** How analyses run; defaults to `runInWorker`, a worker process per analysis. */
+  runAnalysis?: RunAnalysis;
 }
 
 export interface WebHost {
@@ -97,7 +97,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     version: packageVersion(),
     cwd: options.cwd ?? process.cwd(),
     workRoot,
-    runner: options.runner ?? forkRunner(),
+    runAnalysis: options.runAnalysis ?? runInWorker,
     credentials: new MemoryCredentialStore(),
     openConsole: (credentials) => new ConsoleClient(credentials),
     prepareDemo: prepareDemoSettings,

@@ -7,12 +7,14 @@ import { join, resolve } from 'node:path';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js';
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { openSource } from '../sources/index.js';
 import { detectJsonSink } from '../sinks/detect-json.js';
 import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
+import { previewSink } from '../sinks/preview.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -23,8 +25,13 @@ export interface RunOptions {
   onWarning?: WarningListener;
   /** Directory relative paths resolve against (the sample resolves them against the working directory). */
   cwd?: string;
-  /** Sinks beyond the standard outputs (e.g. the app's preview proxies). */
-  extraSinks?: SinkFactory[];
+  /** Also write the app's preview proxies (small JPEGs, grids, an index) into this folder. */
+  previewDir?: string;
+  /**
+   * Console credentials the app keeps; in mode console they replace `setting_path` and the
+   * environment. Plain JSON, so they cross to a worker process over its IPC channel only.
+   */
+  consoleCredentials?: ConsoleCredentials;
 }
 
 /** The standard outputs of every run, in the order they receive frames. */
@@ -42,13 +49,14 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const outputDir = resolve(cwd, settings.output_settings.output_dir);
 
   const counter = new GridCounter(params);
-  const source = await openSource(settings, diagnostics, cwd);
+  const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
   await mkdir(outputDir, { recursive: true });
   const context: RunContext = { settings, params, outputDir, source, diagnostics };
 
   const sinks: Sink[] = [];
   try {
-    for (const factory of [...STANDARD_SINKS, ...(options.extraSinks ?? [])]) {
+    const factories = options.previewDir === undefined ? STANDARD_SINKS : [...STANDARD_SINKS, previewSink({ dir: options.previewDir })];
+    for (const factory of factories) {
       const sink = await factory(context);
       if (sink !== null) sinks.push(sink);
     }

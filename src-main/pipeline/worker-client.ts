@@ -1,6 +1,10 @@
 /**
  * runInWorker: `runPipeline` in its own process, with the same signature. The host keeps its
  * event loop free (UI, HTTP, progress bar) while the worker counts and ffmpeg encodes.
+ *
+ * The worker is a Node child (`forkWorker`, the default: CLI and web host) or, in the desktop
+ * app, an Electron utilityProcess running the same `worker.js` (`src-main/electron/pipeline-process.ts`);
+ * both speak the protocol of worker-protocol.ts, and this module is its only client.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,21 +20,51 @@ export const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url)
 /** How long a cancelled worker may take to clean up (kill ffmpeg, delete partial files). */
 const CANCEL_GRACE_MS = 10_000;
 
-export interface WorkerRunOptions extends Omit<RunOptions, 'extraSinks'> {
-  /** The worker module to fork (default: the compiled `worker.js` beside this file). */
-  workerPath?: string;
+/** The host's end of a started worker process, whatever started it. */
+export interface WorkerProcess {
+  send(command: WorkerCommand): void;
+  onEvent(listener: (event: WorkerEvent) => void): void;
+  /** The process ended or never started; `what` completes "the pipeline worker …". */
+  onExit(listener: (what: string) => void): void;
+  /** Ends the process and what it started (ffmpeg) at once. */
+  kill(): void;
+}
+
+export type StartWorker = () => WorkerProcess;
+
+export interface WorkerRunOptions extends RunOptions {
+  /** How the worker process is started (default: `forkWorker()`). */
+  startWorker?: StartWorker;
+}
+
+/**
+ * A Node child running `workerPath`, in its own process group so that a worker which must be
+ * killed takes its ffmpeg with it.
+ */
+export function forkWorker(workerPath: string = WORKER_PATH): WorkerProcess {
+  const child = fork(workerPath, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [WORKER_ENV]: '1' },
+    detached: true,
+  });
+  return {
+    send: (command) => {
+      if (child.connected) child.send(command);
+    },
+    onEvent: (listener) => child.on('message', listener),
+    onExit: (listener) => {
+      child.on('error', (error) => listener(`could not start: ${error.message}`));
+      child.on('exit', (code, signal) => listener(`stopped unexpectedly (${signal ?? `exit code ${code}`})`));
+    },
+    kill: () => killGroup(child),
+  };
 }
 
 export function runInWorker(settings: Settings, options: WorkerRunOptions = {}): Promise<RunSummary> {
   const { signal, onProgress, onWarning } = options;
   if (signal?.aborted === true) return Promise.reject(new CancelledError());
   return new Promise((resolvePromise, reject) => {
-    // Its own process group, so that a worker which must be killed takes its ffmpeg with it.
-    const child = fork(options.workerPath ?? WORKER_PATH, [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, [WORKER_ENV]: '1' },
-      detached: true,
-    });
+    const worker = (options.startWorker ?? forkWorker)();
     let settled = false;
     let graceTimer: NodeJS.Timeout | null = null;
     const settle = (outcome: () => void): void => {
@@ -40,17 +74,14 @@ export function runInWorker(settings: Settings, options: WorkerRunOptions = {}):
       if (graceTimer !== null) clearTimeout(graceTimer);
       outcome();
     };
-    const send = (command: WorkerCommand): void => {
-      if (child.connected) child.send(command);
-    };
     const onAbort = (): void => {
-      send({ type: 'cancel' });
-      graceTimer = setTimeout(() => killGroup(child), CANCEL_GRACE_MS);
+      worker.send({ type: 'cancel' });
+      graceTimer = setTimeout(() => worker.kill(), CANCEL_GRACE_MS);
       graceTimer.unref();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.on('message', (event: WorkerEvent) => {
+    worker.onEvent((event) => {
       switch (event.type) {
         case 'progress':
           onProgress?.(event.progress);
@@ -66,11 +97,14 @@ export function runInWorker(settings: Settings, options: WorkerRunOptions = {}):
           break;
       }
     });
-    child.on('error', (error) => settle(() => reject(new CrowdheatError(`cannot start the pipeline worker: ${error.message}`))));
-    child.on('exit', (code, exitSignal) => {
-      settle(() => reject(new CrowdheatError(`the pipeline worker stopped unexpectedly (${exitSignal ?? `exit code ${code}`})`)));
+    worker.onExit((what) => settle(() => reject(new CrowdheatError(`the pipeline worker ${what}`))));
+    worker.send({
+      type: 'start',
+      settings,
+      cwd: options.cwd ?? process.cwd(),
+      ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
+      ...(options.consoleCredentials === undefined ? {} : { consoleCredentials: options.consoleCredentials }),
     });
-    send({ type: 'start', settings, cwd: options.cwd ?? process.cwd() });
   });
 }
 

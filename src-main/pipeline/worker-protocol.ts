@@ -3,6 +3,7 @@
  * runs the pipeline. Plain JSON both ways, so they cross `child_process.fork` IPC and
  * Electron's `utilityProcess` alike.
  */
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import type { Warning } from './diagnostics.js';
 import type { Progress, RunSummary } from './types.js';
@@ -11,7 +12,15 @@ import type { Progress, RunSummary } from './types.js';
 export const WORKER_ENV = 'CROWDHEAT_WORKER';
 
 export type WorkerCommand =
-  | { type: 'start'; settings: Settings; cwd: string }
+  | {
+      type: 'start';
+      settings: Settings;
+      cwd: string;
+      /** The app's preview proxies go here; the worker builds the preview sink itself. */
+      previewDir?: string;
+      /** Credentials saved in the app, for mode console; never written or logged by the worker. */
+      consoleCredentials?: ConsoleCredentials;
+    }
   | { type: 'cancel' };
 
 /** Which typed error a failure was, so the host can rebuild it (`internal` is a bug). */

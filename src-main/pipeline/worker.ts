@@ -4,9 +4,10 @@
  * `utilityProcess.fork` (desktop app); `parentChannel` hides how each delivers messages.
  */
 import { CancelledError, CrowdheatError, InputError, SettingsError } from '../../src-shared/errors.js';
-import type { Settings } from '../../src-shared/settings/types.js';
 import { runPipeline } from './run.js';
 import { WORKER_ENV, type WorkerCommand, type WorkerErrorKind, type WorkerEvent } from './worker-protocol.js';
+
+type WorkerStart = Extract<WorkerCommand, { type: 'start' }>;
 
 export interface ParentChannel {
   onMessage(listener: (command: WorkerCommand) => void): void;
@@ -87,16 +88,18 @@ export function serveWorker(channel: ParentChannel): void {
     }
     if (started) return;
     started = true;
-    void run(channel, command.settings, command.cwd, controller.signal);
+    void run(channel, command, controller.signal);
   });
 }
 
-async function run(channel: ParentChannel, settings: Settings, cwd: string, signal: AbortSignal): Promise<void> {
+async function run(channel: ParentChannel, start: WorkerStart, signal: AbortSignal): Promise<void> {
   let final: WorkerEvent;
   try {
-    const summary = await runPipeline(settings, {
+    const summary = await runPipeline(start.settings, {
       signal,
-      cwd,
+      cwd: start.cwd,
+      ...(start.previewDir === undefined ? {} : { previewDir: start.previewDir }),
+      ...(start.consoleCredentials === undefined ? {} : { consoleCredentials: start.consoleCredentials }),
       onProgress: (progress) => void channel.send({ type: 'progress', progress }),
       onWarning: (warning) => void channel.send({ type: 'warning', warning }),
     });

@@ -4,7 +4,7 @@
  * Int32 file, and at the end an index of counts, timestamps and the running maximum.
  *
  * ```ts
- * await runPipeline(settings, { extraSinks: [previewSink({ dir: '/tmp/run-1/preview' })] });
+ * await runPipeline(settings, { previewDir: '/tmp/run-1/preview' });
  * const index = await readPreviewIndex('/tmp/run-1/preview');
  * const grid = await readPreviewGrid('/tmp/run-1/preview', index, 12);
  * ```

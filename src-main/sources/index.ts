@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import type { MetaFormat, Settings } from '../../src-shared/settings/types.js';
 import { SettingsError } from '../../src-shared/errors.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
@@ -43,10 +44,20 @@ async function isFolder(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
-/** The frame source the settings describe; relative paths resolve against `cwd`, as in the sample. */
-export async function openSource(settings: Settings, diagnostics: Diagnostics, cwd: string): Promise<FrameSource> {
+/**
+ * The frame source the settings describe; relative paths resolve against `cwd`, as in the sample.
+ * `consoleCredentials`, when given, are used in mode console instead of `setting_path` and the environment.
+ */
+export async function openSource(
+  settings: Settings,
+  diagnostics: Diagnostics,
+  cwd: string,
+  consoleCredentials?: ConsoleCredentials,
+): Promise<FrameSource> {
   const { mode, local_data_settings: local } = settings.data_source_settings;
-  if (mode === 'console') return openConsoleSource(settings, diagnostics, cwd);
+  if (mode === 'console') {
+    return openConsoleSource(settings, diagnostics, cwd, consoleCredentials === undefined ? {} : { credentials: consoleCredentials });
+  }
   if (mode === 'local') {
     if (local.meta_file === '') {
       throw new SettingsError('data_source_settings.local_data_settings.meta_file: required in mode local');

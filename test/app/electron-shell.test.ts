@@ -8,12 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { REQUEST_NAMES, type MenuAction } from '../../src-shared/api.js';
 import { defaultSettings } from '../../src-shared/settings/index.js';
-import type { AnalysisMessage } from '../../src-main/app/analysis.js';
+import { InputError } from '../../src-shared/errors.js';
 import { dialogFor } from '../../src-main/electron/dialogs.js';
 import { menuTemplate } from '../../src-main/electron/menu.js';
-import { utilityProcessRunner, type UtilityChild } from '../../src-main/electron/pipeline-process.js';
+import { utilityProcessWorker, type UtilityChild } from '../../src-main/electron/pipeline-process.js';
+import { outsideAsar } from '../../src-main/ffmpeg/locate.js';
+import { runInWorker } from '../../src-main/pipeline/worker-client.js';
+import { WORKER_ENV } from '../../src-main/pipeline/worker-protocol.js';
+import { readPreviewIndex } from '../../src-main/sinks/preview.js';
 
-const BUILT_CHILD = fileURLToPath(new URL('../../dist/src-main/app/analysis-child.js', import.meta.url));
+/** The compiled worker, as Electron's main process starts it (tests run from the sources). */
+const BUILT_WORKER = fileURLToPath(new URL('../../dist/src-main/pipeline/worker.js', import.meta.url));
 
 function clickables(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? clickables(item.submenu) : [])]).filter((item) => item.click !== undefined);
@@ -52,7 +57,20 @@ describe('preload', () => {
   });
 });
 
-describe.skipIf(!existsSync(BUILT_CHILD))('utilityProcess runner (over a real child process running the analysis entry)', () => {
+describe('packaged paths', () => {
+  it('starts the bundled ffmpeg from app.asar.unpacked, where asarUnpack puts it', () => {
+    expect(outsideAsar('/opt/crowdheat/resources/app.asar/node_modules/@ffmpeg-installer/linux-x64/ffmpeg')).toBe(
+      '/opt/crowdheat/resources/app.asar.unpacked/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
+    );
+    expect(outsideAsar('C:\\Program Files\\crowdheat\\resources\\app.asar\\node_modules\\@ffmpeg-installer\\win32-x64\\ffmpeg.exe')).toBe(
+      'C:\\Program Files\\crowdheat\\resources\\app.asar.unpacked\\node_modules\\@ffmpeg-installer\\win32-x64\\ffmpeg.exe',
+    );
+    expect(outsideAsar('/opt/crowdheat/resources/app.asar.unpacked/node_modules/x/ffmpeg')).toBe('/opt/crowdheat/resources/app.asar.unpacked/node_modules/x/ffmpeg');
+    expect(outsideAsar('/home/me/crowdheat/node_modules/@ffmpeg-installer/linux-x64/ffmpeg')).toBe('/home/me/crowdheat/node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+  });
+});
+
+describe.skipIf(!existsSync(BUILT_WORKER))('utilityProcess worker (a real child process running the pipeline worker entry)', () => {
   let dir: string;
 
   beforeAll(async () => {
@@ -63,9 +81,9 @@ describe.skipIf(!existsSync(BUILT_CHILD))('utilityProcess runner (over a real ch
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** A Node child with the utilityProcess surface the runner uses. */
+  /** A Node child with the utilityProcess surface the adapter uses, started as main.ts starts the worker. */
   function forkedChild(): UtilityChild & { killed: () => boolean } {
-    const child = fork(BUILT_CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(BUILT_WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, [WORKER_ENV]: '1' } });
     let killed = false;
     const adapter = {
       postMessage: (message: unknown) => void child.send(message as object),
@@ -83,22 +101,38 @@ describe.skipIf(!existsSync(BUILT_CHILD))('utilityProcess runner (over a real ch
     return adapter as UtilityChild & { killed: () => boolean };
   }
 
-  it('runs an analysis, reports done once, and stops its process', async () => {
+  it('runs an analysis with its previews, and ends the process once the run is reported', async () => {
     let child: ReturnType<typeof forkedChild> | undefined;
-    const runner = utilityProcessRunner(() => (child = forkedChild()));
+    const startWorker = utilityProcessWorker(() => (child = forkedChild()));
     const settings = defaultSettings();
     settings.data_source_settings.local_data_settings.meta_file = join(dir, 'meta.csv');
-    const messages: AnalysisMessage[] = [];
-    await new Promise<void>((resolve) => {
-      runner.start({ settings, cwd: dir, workDir: join(dir, 'work') }, (message) => {
-        messages.push(message);
-        if (message.type === 'done' || message.type === 'error') resolve();
-      });
+    settings.output_settings.output_dir = join(dir, 'work', 'output');
+    const frames: number[] = [];
+    const summary = await runInWorker(settings, {
+      cwd: dir,
+      previewDir: join(dir, 'work', 'preview'),
+      onProgress: (progress) => frames.push(progress.frames),
+      startWorker,
     });
-    const last = messages.at(-1)!;
-    expect(last.type).toBe('done');
-    expect(last.type === 'done' && last.summary.frames).toBe(30);
+    expect(summary.frames).toBe(30);
+    expect(frames.at(-1)).toBe(30);
+    const index = await readPreviewIndex(join(dir, 'work', 'preview'));
+    expect(index.frameCount).toBe(30);
+    expect(index.counts).toEqual(Array.from({ length: 30 }, () => 1));
     expect(child?.killed()).toBe(true);
-    expect(messages.filter((message) => message.type === 'done' || message.type === 'error')).toHaveLength(1);
+  });
+
+  it('carries an input error back as the same typed error and ends the process', async () => {
+    let child: ReturnType<typeof forkedChild> | undefined;
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = join(dir, 'missing.csv');
+    settings.output_settings.output_dir = join(dir, 'work-missing', 'output');
+    const error = await runInWorker(settings, { cwd: dir, startWorker: utilityProcessWorker(() => (child = forkedChild())) }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`meta_file not found: ${join(dir, 'missing.csv')}`);
+    expect(child?.killed()).toBe(true);
   });
 });

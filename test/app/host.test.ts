@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import type { ApiEvent } from '../../src-shared/api.js';
 import { ApiError } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
-import { inProcessRunner } from '../../src-main/app/analysis.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
 import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
 
 interface Answer {
@@ -44,7 +44,7 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
   await mkdir(join(rendererDir, 'assets'));
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'export {};');
-  host = await startWebHost({ port: 0, rendererDir, cwd, runner: inProcessRunner });
+  host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
 });
 
 afterAll(async () => {

@@ -54,10 +54,10 @@ describe('cancelling a video run', () => {
     });
 
     it('cancel kills the worker\'s ffmpeg and leaves no partial file', async () => {
-      const { runInWorker } = await import('../../src-main/pipeline/worker-client.js');
+      const { runInWorker, forkWorker } = await import('../../src-main/pipeline/worker-client.js');
       const settings = localSettings(dir, join(dir, 'long.mp4'), { output_video_width: 640, output_video_height: 360, output_dir: join(dir, 'out-worker') });
       const { pids, error } = await cancelWhileEncoding((signal, onProgress) =>
-        runInWorker(settings, { signal, onProgress, workerPath: DIST_WORKER }),
+        runInWorker(settings, { signal, onProgress, startWorker: () => forkWorker(DIST_WORKER) }),
       );
       expect(error).toBeInstanceOf(CancelledError);
       expect(pids.length).toBeGreaterThan(0);
@@ -66,11 +66,12 @@ describe('cancelling a video run', () => {
     });
 
     it('a finished run returns the summary, progress and warnings from the worker', async () => {
-      const { runInWorker } = await import('../../src-main/pipeline/worker-client.js');
+      const { runInWorker, forkWorker } = await import('../../src-main/pipeline/worker-client.js');
       const settings = localSettings(dir, join(dir, 'long.mp4'), { output_video_width: 63, output_video_height: 36, output_dir: join(dir, 'out-done') });
       const progress: Progress[] = [];
       const kinds: string[] = [];
-      const summary = await runInWorker(settings, { onProgress: (p) => progress.push(p), onWarning: (w) => kinds.push(w.kind), workerPath: DIST_WORKER });
+      const startWorker = () => forkWorker(DIST_WORKER);
+      const summary = await runInWorker(settings, { onProgress: (p) => progress.push(p), onWarning: (w) => kinds.push(w.kind), startWorker });
       expect(summary.frames).toBe(FRAMES);
       expect(summary.outputs).toContain('video/long_heatmap.mp4');
       expect(progress[progress.length - 1]).toMatchObject({ frames: FRAMES, expectedFrames: FRAMES });
@@ -78,9 +79,9 @@ describe('cancelling a video run', () => {
     });
 
     it('an input error arrives as the same typed error', async () => {
-      const { runInWorker } = await import('../../src-main/pipeline/worker-client.js');
+      const { runInWorker, forkWorker } = await import('../../src-main/pipeline/worker-client.js');
       const settings = localSettings(dir, join(dir, 'nowhere.mp4'), { output_dir: join(dir, 'out-error') });
-      const error = await runInWorker(settings, { workerPath: DIST_WORKER }).then(() => null, (caught: unknown) => caught);
+      const error = await runInWorker(settings, { startWorker: () => forkWorker(DIST_WORKER) }).then(() => null, (caught: unknown) => caught);
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toBe(`video_file ${join(dir, 'nowhere.mp4')}: no such file`);
     });
