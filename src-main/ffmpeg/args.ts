@@ -49,6 +49,11 @@ export function seekedFileInput(path: string, seconds: number): InputPart {
 export function rawVideoInput(spec: RawVideoSpec): InputPart {
   return {
     args: [
+      // ffmpeg opens its inputs one after the other, and by default probes each for several
+      // frames before it reads the next; a writer feeding frame by frame across pipes then
+      // blocks on a full pipe of a later input while ffmpeg waits for more of an earlier one.
+      // A raw input's format is fully given here, so nothing needs probing.
+      '-probesize', '32', '-analyzeduration', '0',
       '-f', 'rawvideo',
       '-pix_fmt', spec.pixelFormat,
       '-s', `${spec.width}x${spec.height}`,

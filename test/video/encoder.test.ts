@@ -39,4 +39,25 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       [0, 1, 2].forEach((c) => expect(Math.abs(frame.data[o + c] - expected[c])).toBeLessThanOrEqual(6));
     }
   });
+
+  it('takes frame after frame when a heat frame nearly fills its pipe (default 192×108 grid, Console pictures)', async () => {
+    // Two heat frames of 62 kB do not fit a 64 kB pipe: ffmpeg must read the heat input
+    // before it has probed several pictures, or writer and ffmpeg wait on each other for ever.
+    const ffmpeg = await bundledFfmpegPath();
+    const path = join(dir, 'large-grid.mp4');
+    const encoder = new HeatVideoEncoder({
+      ffmpeg, path, width: 300, height: 300, rate: { num: 2, den: 1 }, columns: 192, rows: 108,
+      interpolation: 'nearest', background: { kind: 'frames', width: 300, height: 300 }, transparency: 0.4,
+      label: { x: 0, y: 0, width: 100, height: 20 }, colorbar: null,
+    });
+    for (let k = 0; k < 10; k++) {
+      await encoder.write({
+        picture: new Uint8Array(300 * 300 * 3).fill(20 * k),
+        heat: new Uint8Array(192 * 108 * 3),
+        label: new Uint8Array(100 * 20 * 4),
+      });
+    }
+    await encoder.finish();
+    expect(await probeVideo(ffmpeg, path)).toMatchObject({ width: 300, height: 300, frameCount: 10 });
+  }, 20_000);
 });
