@@ -32,6 +32,8 @@ export interface FakeRecord {
 export interface FakeDevice {
   device_id: string;
   device_name?: string;
+  /** `connectionState` in the device list; defaults to `Connected`. */
+  connection_state?: string;
   records?: FakeRecord[];
   /** Image directory → image names (`<T>.jpg`); contents are JPEGs the fake makes. */
   directories?: Record<string, string[]>;
@@ -301,7 +303,7 @@ export class FakeConsole {
         place: 'test bench',
         comment: '',
         property: { device_name: device.device_name ?? device.device_id },
-        connectionState: 'Connected',
+        connectionState: device.connection_state ?? 'Connected',
       }));
       this.send(response, 200, { devices });
       return;

@@ -102,6 +102,11 @@ export function ConsolePanel({ api, settings, issues, onChange, onError }: Props
           {status !== null && <p className="hint">Kept in {status.storage}; never shown again.</p>}
         </form>
       )}
+      <p className="hint" data-testid="run-credentials">
+        {status?.configured === true
+          ? 'Analyses use these saved credentials; the credentials file below is not read.'
+          : 'Until credentials are saved here, analyses read the credentials file below (or the CONSOLE_ENDPOINT, PORTAL_AUTHORIZATION_ENDPOINT, CLIENT_ID and CLIENT_SECRET environment variables).'}
+      </p>
       {status?.configured === true && (
         <>
           <div className="row">
@@ -152,7 +157,7 @@ export function ConsolePanel({ api, settings, issues, onChange, onError }: Props
       ) : (
         <SettingField field={field('number_of_images')} settings={settings} issues={issues} onChange={onChange} label="images" />
       )}
-      <SettingField field={field('setting_path')} settings={settings} issues={issues} onChange={onChange} label="credentials file for runs" />
+      <SettingField field={field('setting_path')} settings={settings} issues={issues} onChange={onChange} label={status?.configured === true ? 'credentials file (not used: credentials are saved)' : 'credentials file (used while none are saved)'} />
     </section>
   );
 }

@@ -1,0 +1,193 @@
+/**
+ * Console analyses through the back end as the web host runs them: `crowdheat serve` (the built
+ * CLI) with its real pipeline worker, the fake Console on 127.0.0.1, the API over HTTP and the
+ * event WebSocket. Credentials saved in the app reach the worker over IPC and nowhere else; with
+ * none saved, a run reads `setting_path` like the command line.
+ */
+import { readdir, readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ApiEvent, CredentialsInput, RunInfo } from '../../src-shared/api.js';
+import { formatTimestamp } from '../../src-shared/frames.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
+import { httpClient, type ClosableApiClient, type EventSocket } from '../../src-renderer/api/client.js';
+import { FakeConsole, TOKEN_PATH, type FakeRecord } from '../fake-console.js';
+import { SERVE_BUILT, startServe, type ServeProcess } from '../serve-process.js';
+
+const START = Date.UTC(2024, 4, 1, 12, 0, 0, 0);
+const t = (offsetMs: number): string => formatTimestamp(START + offsetMs);
+/** Record r holds inferences 2r and 2r+1; inference k shows k % 3 + 1 people. */
+const RECORDS = 6;
+const peopleAt = (k: number): number => (k % 3) + 1;
+const WRONG_SECRET = 'wr0ng-secret-Qx81-never-shown';
+
+function records(): FakeRecord[] {
+  return Array.from({ length: RECORDS }, (_, r) => ({
+    id: `r${r}`,
+    inferences: [2 * r, 2 * r + 1].map((k) => ({
+      T: t(k * 500),
+      detections: Array.from({ length: peopleAt(k) }, (_, p) => ({ left: 10 + p * 50, top: 20, right: 40 + p * 50, bottom: 120, score: 0.9, class_id: 0 })),
+    })),
+  }));
+}
+
+/** Files under `dir`, recursively, with their paths. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat serve, its worker, the fake Console)', () => {
+  let root: string;
+  let cwd: string;
+  let fake: FakeConsole;
+  let serve: ServeProcess;
+  let client: ClosableApiClient;
+  const events: ApiEvent[] = [];
+  const infos: RunInfo[] = [];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'crowdheat-console-runs-'));
+    cwd = join(root, 'cwd');
+    // The host's work folders (and anything its worker writes to a temp dir) land here, to be searched.
+    const temp = join(root, 'tmp');
+    await mkdir(cwd);
+    await mkdir(temp);
+    fake = await FakeConsole.start({
+      devices: [{ device_id: 'cam-1', device_name: 'Entrance', records: records() }],
+      // Error bodies quote the secret back: what the app shows must still not carry it.
+      echoCredentialsInErrors: true,
+    });
+    // No CLIENT_SECRET & co. and no proxy: a run can only find credentials the app or the file gives it.
+    serve = await startServe(cwd, { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: temp });
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    client = httpClient({
+      baseUrl: serve.url.origin,
+      token: serve.token,
+      openSocket: (url) => {
+        const socket = new WebSocket(url);
+        socket.on('open', opened);
+        return socket as unknown as EventSocket;
+      },
+    });
+    client.subscribe((event) => events.push(event));
+    await open;
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await serve?.stop();
+    await fake?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function settings(overrides: Partial<Settings['data_source_settings']['console_data_settings']> = {}): Settings {
+    const result = defaultSettings();
+    result.data_source_settings.mode = 'console';
+    Object.assign(result.data_source_settings.console_data_settings, {
+      setting_path: 'absent/console_access_settings.yaml',
+      device_id: 'cam-1',
+      number_of_inference_results: 4,
+      ...overrides,
+    });
+    Object.assign(result.heat_map_settings.params, { image_size_h: 320, image_size_v: 320, grid_num_h: 32, grid_num_v: 32 });
+    Object.assign(result.output_settings, { output_video_width: 64, output_video_height: 48 });
+    return result;
+  }
+
+  /** Analyses `runSettings`; resolves with the final event, the run's info and the files searched for secrets. */
+  async function analyse(runSettings: Settings): Promise<{ final: ApiEvent; info: RunInfo; searched: string[] }> {
+    const { runId } = await client.call('analyse', { settings: runSettings });
+    const isFinal = (event: ApiEvent): boolean => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error');
+    const final = await new Promise<ApiEvent>((resolve) => {
+      const seen = events.find(isFinal);
+      if (seen !== undefined) return resolve(seen);
+      const unsubscribe = client.subscribe((event) => {
+        if (!isFinal(event)) return;
+        unsubscribe();
+        resolve(event);
+      });
+    });
+    const info = await client.call('getRunInfo', { runId });
+    infos.push(info);
+    const searched = await expectNoSecretAnywhere();
+    return { final, info, searched };
+  }
+
+  /** Neither secret in any event, run info, file under the test's folders, or line the host printed. */
+  async function expectNoSecretAnywhere(): Promise<string[]> {
+    const accessFile = join(cwd, 'console_access_settings.yaml');
+    const files = await filesUnder(root);
+    for (const secret of [fake.credentials.client_secret, WRONG_SECRET]) {
+      expect(JSON.stringify(events)).not.toContain(secret);
+      expect(JSON.stringify(infos)).not.toContain(secret);
+      expect(serve.output()).not.toContain(secret);
+      for (const file of files) {
+        // The one file the user wrote the secret into for the command line's way.
+        if (file === accessFile) continue;
+        expect({ file, holdsSecret: (await readFile(file)).includes(secret) }).toEqual({ file, holdsSecret: false });
+      }
+    }
+    return files;
+  }
+
+  const save = (input: Partial<CredentialsInput>) => client.call('saveCredentials', { ...fake.credentials, ...input });
+
+  it('analyses with the saved credentials and never reads setting_path', async () => {
+    await save({});
+    const { final, info, searched } = await analyse(settings());
+    // The search covered the run's work folder: its outputs and previews.
+    const inRun = searched.filter((file) => file.includes(`${info.runId}/`)).map((file) => file.slice(file.indexOf(info.runId) + info.runId.length + 1));
+    expect(inRun).toEqual(expect.arrayContaining(['output/summary.json', 'output/griddata.npy', 'preview/index.json', 'preview/grids.i32']));
+    // The newest 4 records (r2…r5) hold inferences 4…11, analysed oldest first.
+    const inferences = [4, 5, 6, 7, 8, 9, 10, 11];
+    expect(final).toEqual({ type: 'done', runId: info.runId, frames: 8 });
+    expect(info.counts).toEqual(inferences.map(peopleAt));
+    expect(info.timestamps).toEqual(inferences.map((k) => t(k * 500)));
+  });
+
+  it('without saved credentials reads setting_path, as the command line does', async () => {
+    await client.call('clearCredentials', {});
+    await writeFile(join(cwd, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
+    const { final, info } = await analyse(settings({ setting_path: 'console_access_settings.yaml', number_of_inference_results: 1 }));
+    expect(final).toEqual({ type: 'done', runId: info.runId, frames: 2 });
+    expect(info.counts).toEqual([10, 11].map(peopleAt));
+  });
+
+  it('without saved credentials and without the file, names the file and the variables', async () => {
+    const { final, info } = await analyse(settings());
+    const message =
+      `data_source_settings.console_data_settings.setting_path: ${join(cwd, 'absent/console_access_settings.yaml')} does not exist ` +
+      'and the environment sets none of CONSOLE_ENDPOINT, PORTAL_AUTHORIZATION_ENDPOINT, CLIENT_ID, CLIENT_SECRET';
+    expect(final).toEqual({ type: 'error', runId: info.runId, message, cancelled: false });
+    expect(info).toMatchObject({ state: 'failed', error: message });
+  });
+
+  it('with a wrong saved secret, fails with the Console\'s refusal and without the secret', async () => {
+    await save({ client_secret: WRONG_SECRET });
+    const { final, info } = await analyse(settings());
+    expect(final.type).toBe('error');
+    expect(final.type === 'error' && final.message).toBe(
+      `Console rejected the credentials (client_id ${fake.credentials.client_id}): ` +
+        `The client credentials are invalid (got ${fake.credentials.client_id} / [redacted]) (HTTP 401, POST ${TOKEN_PATH}); ` +
+        'check client_id and client_secret',
+    );
+    expect(info.state).toBe('failed');
+  });
+
+  it('with an unreachable Console, fails with a message naming it', async () => {
+    const closed = await FakeConsole.start({ devices: [] });
+    const { console_endpoint, portal_authorization_endpoint } = closed.credentials;
+    await closed.stop();
+    await save({ console_endpoint, portal_authorization_endpoint });
+    const { final } = await analyse(settings());
+    expect(final.type === 'error' && final.message).toBe(
+      `cannot reach ${portal_authorization_endpoint}: connect ECONNREFUSED ${new URL(portal_authorization_endpoint).host}`,
+    );
+    expect((await client.call('credentialsStatus', {})).configured).toBe(true);
+  }, 60_000);
+});
