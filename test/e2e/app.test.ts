@@ -2,82 +2,40 @@
  * The app in a real browser: `crowdheat serve` started as a user would, Debian's Chromium
  * driven by playwright-core. Needs the build (`npm test` builds first) and /usr/bin/chromium.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorScale, heatColors } from '../../src-shared/render/index.js';
+import { ROOT } from '../serve-process.js';
+import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUILT = existsSync(join(ROOT, 'dist/src-main/cli.js')) && existsSync(join(ROOT, 'dist/renderer/index.html'));
 const FFMPEG = '/usr/bin/ffmpeg';
 
-if (!existsSync(CHROMIUM)) console.warn(`e2e: skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
-else if (!BUILT) console.warn('e2e: skipped: the app is not built (npm run build)');
-
-describe.skipIf(!existsSync(CHROMIUM) || !BUILT)('the app in Chromium through crowdheat serve', () => {
-  let server: ChildProcess;
-  let browser: Browser;
+describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat serve', () => {
+  let app: OpenApp;
   let page: Page;
   let url: URL;
   let cwd: string;
 
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'crowdheat-e2e-'));
-    server = spawn(process.execPath, [join(ROOT, 'bin/crowdheat'), 'serve', '--port', '0'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: server.stdout! });
-      lines.once('line', resolve);
-      server.once('exit', (code) => reject(new Error(`crowdheat serve exited with ${code}`)));
-    });
-    url = new URL(firstLine);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    app = await openApp(cwd);
+    page = app.page;
+    url = app.serve.url;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (server !== undefined && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await app?.close();
     await rm(cwd, { recursive: true, force: true });
   });
 
-  /** The back end's answer to a request, fetched beside the page (the page's own token). */
-  async function api<T>(name: string, body: unknown): Promise<T> {
-    const response = await fetch(`${url.origin}/api/${name}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${url.searchParams.get('token')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as T;
-  }
+  const api = <T>(name: string, body: unknown): Promise<T> => app.serve.api<T>(name, body);
 
   it('prints the URL with its token first and serves on 127.0.0.1', () => {
     expect(url.hostname).toBe('127.0.0.1');

@@ -1,0 +1,166 @@
+/**
+ * The AITRIOS Console flow in a real browser, as a new user goes through it: `crowdheat serve`
+ * in Chromium against the fake Console (real HTTP on 127.0.0.1). Expected frames and counts are
+ * worked out here from what the fake is seeded with, not from crowdheat's outputs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTimestamp } from '../../src-shared/frames.js';
+import { FakeConsole, type FakeDevice, type FakeRecord } from '../fake-console.js';
+import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
+
+const START = Date.UTC(2024, 4, 1, 12, 0, 0, 0);
+/** Inference k is at START + 500·k ms; record r holds inferences 2r and 2r+1; images are at the even ones. */
+const timeOf = (k: number): number => START + k * 500;
+const t = (k: number): string => formatTimestamp(timeOf(k));
+const INFERENCES = 20;
+/** People the fake reports at inference k. */
+const peopleAt = (k: number): number => (k % 4) + 1;
+/** The timeline's way of writing a T, derived here from the clock rather than from the T string. */
+const readable = (k: number): string => new Date(timeOf(k)).toISOString().replace('T', ' ').replace('Z', ' UTC');
+
+const records: FakeRecord[] = Array.from({ length: INFERENCES / 2 }, (_, r) => ({
+  id: `rec-${r}`,
+  inferences: [2 * r, 2 * r + 1].map((k) => ({
+    T: t(k),
+    detections: Array.from({ length: peopleAt(k) }, (_, p) => ({ left: 40 + p * 60, top: 30, right: 80 + p * 60, bottom: 150, score: 0.8, class_id: 0 })),
+  })),
+}));
+const DEVICES: FakeDevice[] = [
+  {
+    device_id: 'Aid-cam-entrance',
+    device_name: 'Entrance',
+    records,
+    directories: { '20240501120000': Array.from({ length: INFERENCES / 2 }, (_, r) => `${t(2 * r)}.jpg`) },
+  },
+  { device_id: 'Aid-cam-bay', device_name: 'Loading bay', connection_state: 'Disconnected' },
+];
+const WRONG_SECRET = 'not-the-secret-7Hq2';
+
+describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through crowdheat serve', () => {
+  let fake: FakeConsole;
+  let app: OpenApp;
+  let page: Page;
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'crowdheat-e2e-console-'));
+    fake = await FakeConsole.start({ devices: DEVICES });
+    // No credentials or proxy in the environment: only what the user types reaches the Console.
+    app = await openApp(cwd, { PATH: process.env.PATH, HOME: process.env.HOME });
+    page = app.page;
+    await page.goto(app.serve.url.href);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fake?.stop();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  /** The error messages the window shows, oldest first. */
+  const errors = () => page.locator('.messages li.error span').allTextContents();
+
+  async function saveCredentials(credentials: { console_endpoint: string; portal_authorization_endpoint: string; client_id: string; client_secret: string }) {
+    const forget = page.getByRole('button', { name: 'Forget' });
+    if (await forget.isVisible()) await forget.click();
+    await page.getByLabel('console endpoint', { exact: true }).fill(credentials.console_endpoint);
+    await page.getByLabel('portal authorization endpoint').fill(credentials.portal_authorization_endpoint);
+    await page.getByLabel('client id').fill(credentials.client_id);
+    await page.getByLabel('client secret').fill(credentials.client_secret);
+    await page.getByRole('button', { name: 'Save credentials' }).click();
+  }
+
+  /** Steps through the timeline from its first frame, reading each frame's number, time and people count. */
+  async function readTimeline(frames: number): Promise<{ number: string | null; time: string | null; people: string | null }[]> {
+    const seen = [];
+    const timeline = page.getByLabel('Timeline');
+    await expect.poll(() => page.getByTestId('frame-number').textContent(), { timeout: 60_000 }).toBe(`frame 1 / ${frames}`);
+    for (let i = 0; i < frames; i++) {
+      if (i > 0) await timeline.press('ArrowRight');
+      await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe(`frame ${i + 1} / ${frames}`);
+      await expect.poll(() => page.getByTestId('people-count').textContent()).not.toBe('people: …');
+      seen.push({
+        number: await page.getByTestId('frame-number').textContent(),
+        time: await page.getByTestId('frame-time').textContent(),
+        people: await page.getByTestId('people-count').textContent(),
+      });
+    }
+    return seen;
+  }
+
+  const expectedFrames = (inferences: number[]) =>
+    inferences.map((k, i) => ({ number: `frame ${i + 1} / ${inferences.length}`, time: readable(k), people: `people: ${peopleAt(k)}` }));
+
+  it('saves the credentials, lists the devices as the Console reports them, and keeps the secret out of the page', async () => {
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await expect.poll(() => page.getByTestId('run-credentials').textContent()).toContain('analyses read the credentials file below');
+    await saveCredentials(fake.credentials);
+    await expect.poll(() => page.locator('.devices li').allTextContents(), { timeout: 30_000 }).toEqual(
+      DEVICES.map((device) => `${device.device_name} ${device.connection_state ?? 'Connected'}`),
+    );
+    await expect.poll(() => page.locator('.credentials-status').textContent()).toContain(`Signed in as ${fake.credentials.client_id}`);
+    expect(await page.getByTestId('run-credentials').textContent()).toBe('Analyses use these saved credentials; the credentials file below is not read.');
+    expect(await page.content()).not.toContain(fake.credentials.client_secret);
+    const values = await page.evaluate(() => Array.from(document.querySelectorAll('input'), (input) => input.value).join('\n'));
+    expect(values).not.toContain(fake.credentials.client_secret);
+  });
+
+  it('Case 1: analyses a device\'s image folder over a time range and shows each image with its people count', async () => {
+    await page.locator('.devices li button', { hasText: 'Entrance' }).click();
+    await expect.poll(() => page.getByLabel('device id').inputValue()).toBe('Aid-cam-entrance');
+    await expect.poll(() => page.getByLabel('image folder').locator('option').allTextContents()).toEqual(['metadata only (no images)', '20240501120000']);
+    await page.getByLabel('image folder').selectOption('20240501120000');
+    // Images at inferences 4, 6, … 14 fall in the range; the 5 earliest are analysed.
+    await page.getByLabel('from (T)').fill(t(3));
+    await page.getByLabel('to (T)').fill(t(15));
+    await page.getByLabel('images', { exact: true }).fill('5');
+    await page.getByTestId('analyse').click();
+    expect(await readTimeline(5)).toEqual(expectedFrames([4, 6, 8, 10, 12]));
+    await page.screenshot({ path: join(tmpdir(), 'crowdheat-e2e-console-case1.png') });
+  }, 120_000);
+
+  it('Case 2: analyses metadata only, the newest results within the range', async () => {
+    await page.getByLabel('image folder').selectOption('');
+    await page.getByLabel('results', { exact: true }).fill('3');
+    await page.getByTestId('analyse').click();
+    // Records holding inferences 3…15: the newest 3 are records 7, 6 and 5, i.e. inferences 10…15.
+    expect(await readTimeline(6)).toEqual(expectedFrames([10, 11, 12, 13, 14, 15]));
+  }, 120_000);
+
+  it('a wrong client secret: the window says the Console refused the credentials, for browsing and for analysing', async () => {
+    await saveCredentials({ ...fake.credentials, client_secret: WRONG_SECRET });
+    const refused = /^Console rejected the credentials \(client_id crowdheat-test-client\): .*check client_id and client_secret$/;
+    await expect.poll(errors, { timeout: 30_000 }).toContainEqual(expect.stringMatching(refused));
+    await page.getByTestId('analyse').click();
+    await expect
+      .poll(errors, { timeout: 30_000 })
+      .toContainEqual(expect.stringMatching(/^Analysis failed: Console rejected the credentials .*check client_id and client_secret$/));
+    // Still usable: the analysis is over and another can start.
+    await expect.poll(() => page.getByTestId('analyse').isEnabled()).toBe(true);
+    expect(await page.content()).not.toContain(WRONG_SECRET);
+  }, 60_000);
+
+  it('an unreachable Console: the window says it cannot reach it, and stays usable', async () => {
+    const gone = await FakeConsole.start({ devices: [] });
+    const closed = gone.credentials;
+    await gone.stop();
+    await saveCredentials(closed);
+    // Connection failures are retried with backoff before the message comes.
+    await expect
+      .poll(errors, { timeout: 60_000 })
+      .toContain(`cannot reach ${closed.portal_authorization_endpoint}: connect ECONNREFUSED ${new URL(closed.console_endpoint).host}`);
+    await page.getByRole('radio', { name: 'Local files' }).click();
+    await expect.poll(() => page.getByLabel('metadata file').isVisible()).toBe(true);
+  }, 90_000);
+
+  it('never printed a secret on the web host\'s stdout or stderr', () => {
+    const printed = app.serve.output();
+    expect(printed).toContain(app.serve.url.href);
+    expect(printed).not.toContain(fake.credentials.client_secret);
+    expect(printed).not.toContain(WRONG_SECRET);
+  });
+});
