@@ -7,6 +7,9 @@
  * or the cookie set when the page loads; and the `Host` header must name this machine, which
  * stops a web page from reaching the host through DNS rebinding.
  *
+ * Besides `api.ts` (`POST /api/<name>`, events on `/events`) it serves the built page, preview
+ * pictures, and `POST /uploads`, which keeps a copy of a file dropped on the page (uploads.ts).
+ *
  * ```ts
  * const host = await startWebHost({ port: 0 });
  * console.log(host.url); // http://127.0.0.1:43121/?token=…
