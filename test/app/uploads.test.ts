@@ -127,6 +127,13 @@ describe('POST /uploads on the web host', () => {
     await expect(inspecting).rejects.toThrow('nothing.csv: not a video, metadata or settings file crowdheat can read (the file is empty)');
   });
 
+  it("resolves a relative path against the host's folder and asks for a path", async () => {
+    await expect(client.call('inspectFile', { path: 'index.html' })).rejects.toThrow(
+      'index.html: not a video, metadata or settings file crowdheat can read (text, but not settings YAML, a seed CSV, a MOTChallenge det/gt file or inference JSON)',
+    );
+    await expect(client.call('inspectFile', { path: '' })).rejects.toThrow('inspectFile: give the path of a file');
+  });
+
   it('keeps no file of an upload aborted half-way, and nothing under the real name while it runs', async () => {
     const first = await client.localPath(new File(['kept'], 'kept.txt'));
     const uploads = dirname(dirname(first));
