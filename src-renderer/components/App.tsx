@@ -146,6 +146,8 @@ export function App({ api }: { api: ApiClient }) {
   const analyse = async () => {
     try {
       const { runId: started } = await api.call('analyse', { settings });
+      // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
+      setMessages((current) => current.filter((message) => message.kind !== 'info'));
       setAnalysis({ kind: 'running', runId: started, frames: 0, rate: 0 });
     } catch (error) {
       onError(messageOf(error));
