@@ -44,7 +44,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd);
   await mkdir(outputDir, { recursive: true });
-  const context: RunContext = { settings, params, outputDir, source, diagnostics };
+  const context: RunContext = { settings, params, outputDir, source, diagnostics, signal };
 
   const sinks: Sink[] = [];
   try {
@@ -54,7 +54,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     }
     const tally = await countFrames(source, counter, sinks, context, signal, options.onProgress);
     const summary = summarise(settings, source, tally, diagnostics, started);
-    for (const sink of sinks) await sink.finish(summary);
+    for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
     summary.outputs.push('summary.json');
     summary.wall_time_s = round((performance.now() - started) / 1000, 3);
@@ -62,7 +62,34 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     return summary;
   } catch (error) {
     await Promise.allSettled(sinks.map((sink) => sink.abort()));
+    // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
+    throw signal.aborted ? new CancelledError() : error;
+  }
+}
+
+/**
+ * `work`, or a CancelledError as soon as `signal` aborts: a sink stuck in a write (an ffmpeg
+ * that stopped reading) cannot hold a cancelled run. The abandoned work's own failure, which
+ * follows when the sink is aborted, is the cancel's consequence and is dropped.
+ */
+async function untilAborted(work: Promise<void> | void, signal: AbortSignal): Promise<void> {
+  if (!(work instanceof Promise)) return;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    throw new CancelledError();
+  }
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([work, aborted]);
+  } catch (error) {
+    work.catch(() => undefined);
     throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -114,7 +141,7 @@ async function countFrames(
     }
     const position = tally.frames;
     trackPeak(tally, counter, position, frame.timestamp);
-    for (const sink of sinks) await sink.write({ frame, grid: counter.grid, position });
+    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position }), signal);
     tally.frames += 1;
     tally.detections += detections.count;
     if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);

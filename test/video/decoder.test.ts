@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { probeVideo } from '../../src-main/ffmpeg/probe.js';
-import { InputError } from '../../src-shared/errors.js';
+import { CancelledError, InputError } from '../../src-shared/errors.js';
 import { makeTempDir, makeVideo } from './fixtures.js';
+import { descendantsNamed } from './processes.js';
 
 describe('reading one frame of a video', () => {
   let dir = '';
@@ -42,5 +43,13 @@ describe('reading one frame of a video', () => {
     await expect(readVideoFrame(ffmpeg, path, 30, 160, 120)).rejects.toThrow(
       new InputError(`video_file ${path}: cannot read frame 30: frame 30 is past its end`),
     );
+  });
+
+  it('a cancel kills its ffmpeg and rejects with CancelledError', async () => {
+    const controller = new AbortController();
+    const reading = readVideoFrame(ffmpeg, path, 29, 160, 120, controller.signal);
+    controller.abort();
+    await expect(reading).rejects.toBeInstanceOf(CancelledError);
+    expect(descendantsNamed('ffmpeg')).toEqual([]);
   });
 });
