@@ -40,7 +40,7 @@ export const pngSink: SinkFactory = (context) => {
       if (last === null) return;
       let picture: RgbImage | undefined;
       if (output.overlay && isVideoSource(source)) {
-        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, signal, source.video.fps);
+        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, signal);
       } else if (output.overlay && last.frame.image !== undefined) {
         picture = await resize(last.frame.image, size.width, size.height);
       }
