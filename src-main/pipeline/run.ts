@@ -15,6 +15,7 @@ import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
+import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
 
 export interface RunOptions {
@@ -64,32 +65,6 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     await Promise.allSettled(sinks.map((sink) => sink.abort()));
     // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
     throw signal.aborted ? new CancelledError() : error;
-  }
-}
-
-/**
- * `work`, or a CancelledError as soon as `signal` aborts: a sink stuck in a write (an ffmpeg
- * that stopped reading) cannot hold a cancelled run. The abandoned work's own failure, which
- * follows when the sink is aborted, is the cancel's consequence and is dropped.
- */
-async function untilAborted(work: Promise<void> | void, signal: AbortSignal): Promise<void> {
-  if (!(work instanceof Promise)) return;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    throw new CancelledError();
-  }
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([work, aborted]);
-  } catch (error) {
-    work.catch(() => undefined);
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }
 
