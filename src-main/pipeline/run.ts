@@ -15,6 +15,7 @@ import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
+import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
 
 export interface RunOptions {
@@ -44,7 +45,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd);
   await mkdir(outputDir, { recursive: true });
-  const context: RunContext = { settings, params, outputDir, source, diagnostics };
+  const context: RunContext = { settings, params, outputDir, source, diagnostics, signal };
 
   const sinks: Sink[] = [];
   try {
@@ -54,7 +55,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     }
     const tally = await countFrames(source, counter, sinks, context, signal, options.onProgress);
     const summary = summarise(settings, source, tally, diagnostics, started);
-    for (const sink of sinks) await sink.finish(summary);
+    for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
     summary.outputs.push('summary.json');
     summary.wall_time_s = round((performance.now() - started) / 1000, 3);
@@ -62,7 +63,8 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     return summary;
   } catch (error) {
     await Promise.allSettled(sinks.map((sink) => sink.abort()));
-    throw error;
+    // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
+    throw signal.aborted ? new CancelledError() : error;
   }
 }
 
@@ -114,7 +116,7 @@ async function countFrames(
     }
     const position = tally.frames;
     trackPeak(tally, counter, position, frame.timestamp);
-    for (const sink of sinks) await sink.write({ frame, grid: counter.grid, position });
+    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position }), signal);
     tally.frames += 1;
     tally.detections += detections.count;
     if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
