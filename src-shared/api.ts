@@ -104,6 +104,13 @@ export interface ExportStarted {
   exportId: string;
 }
 
+/** What a file handed to the app (e.g. dropped on the window) is, as the back end read it. */
+export type InspectedFile =
+  | { kind: 'video'; path: string; width: number; height: number; frameCount: number; fps: number }
+  | { kind: 'metadata'; path: string; format: 'seed_csv' | 'mot' | 'inference_json' }
+  /** The sample's `heat_map_app.yaml` layout: import it with `importYaml({ path })`. */
+  | { kind: 'settings'; path: string };
+
 type Empty = Record<string, never>;
 
 /** Every request: `name → { request, response }`. */
@@ -129,6 +136,8 @@ export interface ApiRequests {
   getFrame: { request: { runId: string; index: number }; response: FrameData };
   export: { request: ExportRequest; response: ExportStarted };
   cancelExport: { request: { exportId: string }; response: Empty };
+  /** Says whether `path` (relative to the host's cwd) is a video, a metadata file or folder, or settings YAML. */
+  inspectFile: { request: { path: string }; response: InspectedFile };
 }
 
 export type RequestName = keyof ApiRequests;
@@ -154,6 +163,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'getFrame',
   'export',
   'cancelExport',
+  'inspectFile',
 ];
 
 export function isRequestName(name: string): name is RequestName {
@@ -197,6 +207,11 @@ export interface ApiClient {
   call<K extends RequestName>(name: K, request: RequestOf<K>): Promise<ResponseOf<K>>;
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(listener: ApiEventListener): () => void;
+  /**
+   * A path the back end can read for a file the user dropped on the window (a web page sees
+   * no paths): the file's own path on the desktop, a copy uploaded to the host in the browser.
+   */
+  localPath(file: File): Promise<string>;
 }
 
 /** What the back end implements once for every host. */
@@ -209,6 +224,14 @@ export type BridgeResult<T> = { ok: true; value: T } | ({ ok: false } & ApiError
 export interface PreloadBridge {
   invoke(name: RequestName, request: unknown): Promise<BridgeResult<unknown>>;
   onEvent(listener: ApiEventListener): () => void;
+  /** The path of a dropped file on disk (Electron's `webUtils.getPathForFile`); `''` when it has none. */
+  pathForFile(file: File): string;
+}
+
+/** Where the web host takes a dropped file's bytes: `POST /uploads?name=<file name>`, answering `UploadAnswer`. */
+export const UPLOAD_PATH = '/uploads';
+export interface UploadAnswer {
+  path: string;
 }
 
 /** The IPC channel of requests and the one of events. */

@@ -12,8 +12,8 @@ import type { Settings } from '../../src-shared/settings/types.js';
 import type { RunOptions } from '../pipeline/run.js';
 import type { RunSummary } from '../pipeline/types.js';
 
-/** `runPipeline`'s signature, which `runInWorker` shares. */
-export type RunAnalysis = (settings: Settings, options: RunOptions) => Promise<RunSummary>;
+/** `runPipeline`'s signature, which `runInWorker` shares (everything but in-process sinks). */
+export type RunAnalysis = (settings: Settings, options: Omit<RunOptions, 'extraSinks'>) => Promise<RunSummary>;
 
 export function outputDirOf(workDir: string): string {
   return join(workDir, 'output');

@@ -20,10 +20,12 @@ import type {
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
+import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
+import { inspectFile } from './inspect.js';
 import { readSettingsFile, readSettingsText } from './settings-io.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
@@ -132,6 +134,10 @@ export class Backend {
       cancelExport: async ({ exportId }) => {
         this.exports.get(exportId)?.abort();
         return {};
+      },
+      inspectFile: async ({ path }) => {
+        if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
+        return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
       },
     };
   }

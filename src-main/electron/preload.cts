@@ -26,6 +26,7 @@ const REQUESTS = [
   'getFrame',
   'export',
   'cancelExport',
+  'inspectFile',
 ] as const satisfies readonly RequestName[];
 
 /** `true` only when every request name of api.ts is in REQUESTS. */
@@ -50,6 +51,10 @@ const bridge: PreloadBridge = {
     return () => {
       electron.ipcRenderer.off(EVENT_CHANNEL, forward);
     };
+  },
+  // Electron ≥ 32 removed File.path; only the preload may ask webUtils for a dropped file's path.
+  pathForFile(file) {
+    return electron.webUtils.getPathForFile(file);
   },
 };
 

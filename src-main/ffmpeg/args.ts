@@ -95,6 +95,11 @@ export function rawVideoOutput(map: string, pixelFormat: RawPixelFormat, frames?
   return { args: ['-map', map, ...limit, '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'] };
 }
 
+/** Lists every packet of `map` on stdout (framecrc: time base, then dts, pts, … a line) without decoding. */
+export function packetListOutput(map: string): OutputPart {
+  return { args: ['-map', map, '-c', 'copy', '-f', 'framecrc', 'pipe:1'] };
+}
+
 /** Decodes (or, with `copy`, only demuxes) and throws the frames away: for probing and counting. */
 export function nullOutput(map: string, copy: boolean): OutputPart {
   return { args: ['-map', map, ...(copy ? ['-c', 'copy'] : []), '-f', 'null', '-'] };

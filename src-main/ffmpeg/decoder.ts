@@ -5,16 +5,18 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, rawVideoOutput, seekedFileInput, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, packetListOutput, rawVideoOutput, seekedFileInput, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
- * Frame `index` (from 0, in presentation order) of `path`, scaled to `width`×`height`.
+ * Frame `index` (from 0, in presentation order) of `path`, scaled to `width`×`height`: the
+ * picture the video sink paired with metadata frame `index`, for constant- and variable-rate
+ * videos alike.
  *
- * With `fps` (the stream's constant rate) ffmpeg seeks to half a frame before the frame's time
- * and decodes only from the keyframe before it; the first frame at or after that time is frame
- * `index`. Without it, frames are counted from the start: exact for variable-rate videos too,
- * at the price of decoding everything before the frame.
+ * The frame's own timestamp comes from a demux-only pass (no decoding, milliseconds even for
+ * long videos); ffmpeg then seeks to halfway between it and the previous frame's, decodes from
+ * the keyframe before and keeps the first frame at or after that time: frame `index`. A stream
+ * whose packets lack timestamps is decoded from the start and frame `index` selected by number.
  */
 export async function readVideoFrame(
   ffmpeg: string,
@@ -23,21 +25,62 @@ export async function readVideoFrame(
   width: number,
   height: number,
   signal?: AbortSignal,
-  fps?: Rational,
 ): Promise<RgbImage> {
-  const seekSeconds = fps !== undefined && index > 0 ? ((index - 0.5) * fps.den) / fps.num : 0;
+  const times = index > 0 ? await presentationTimes(ffmpeg, path, signal) : null;
+  if (times !== null && index >= times.pts.length) throw pastEnd(path, index);
   const args = new FfmpegArgs().logLevel('error');
-  if (seekSeconds > 0) args.input(seekedFileInput(path, seekSeconds));
-  else args.input(fileInput(path));
-  const select = seekSeconds > 0 ? '' : `select=eq(n\\,${index}),`;
+  let select = '';
+  if (times === null) {
+    args.input(fileInput(path));
+    if (index > 0) select = `select=eq(n\\,${index}),`;
+  } else {
+    const midpoint = (times.pts[index - 1] + times.pts[index]) / 2;
+    args.input(seekedFileInput(path, (midpoint * times.timeBase.num) / times.timeBase.den));
+  }
   args
     .filterComplex(`[0:v:0]${select}scale=${width}:${height}[picture]`)
     .output(rawVideoOutput('[picture]', 'rgb24', 1));
   const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal);
   const size = width * height * 3;
-  if (exit.code !== 0 || stdout.length !== size) {
-    const why = exit.code !== 0 ? process.errorLine() : `frame ${index} is past its end`;
-    throw new InputError(`video_file ${path}: cannot read frame ${index}: ${why}`);
-  }
+  if (exit.code !== 0) throw new InputError(`video_file ${path}: cannot read frame ${index}: ${process.errorLine()}`);
+  if (stdout.length !== size) throw pastEnd(path, index);
   return { width, height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, size) };
+}
+
+function pastEnd(path: string, index: number): InputError {
+  return new InputError(`video_file ${path}: cannot read frame ${index}: frame ${index} is past its end`);
+}
+
+/** One framecrc line: stream, dts, pts, duration, size, checksum. */
+const PACKET_LINE = /^\d+,\s*(-?\d+),\s*(-?\d+),/;
+const TIME_BASE_LINE = /^#tb \d+: (\d+)\/(\d+)/;
+
+/**
+ * The presentation timestamps of the first video stream's frames in presentation order, in its
+ * time base and counted from the file's start (the origin `-ss` seeks from); null when a packet
+ * has no timestamp. ffmpeg's framecrc muxer lists every packet without decoding any.
+ */
+async function presentationTimes(
+  ffmpeg: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ pts: number[]; timeBase: Rational } | null> {
+  const args = new FfmpegArgs().logLevel('error').input(fileInput(path)).output(packetListOutput('0:v:0'));
+  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal);
+  if (exit.code !== 0) throw new InputError(`video_file ${path}: cannot list its frames: ${process.errorLine()}`);
+  let timeBase: Rational | null = null;
+  const pts: number[] = [];
+  for (const line of stdout.toString('latin1').split('\n')) {
+    const base = TIME_BASE_LINE.exec(line);
+    if (base !== null) timeBase = { num: Number(base[1]), den: Number(base[2]) };
+    const packet = PACKET_LINE.exec(line);
+    if (packet === null) continue;
+    const value = Number(packet[2]);
+    // A packet without a timestamp is listed with the smallest int64.
+    if (!Number.isSafeInteger(value)) return null;
+    pts.push(value);
+  }
+  if (timeBase === null) return null;
+  // Packets come in decoding order; B-frames are presented later than they are decoded.
+  return { pts: pts.sort((a, b) => a - b), timeBase };
 }

@@ -73,8 +73,12 @@ export class HeatVideoEncoder {
   private readonly process: FfmpegProcess;
   private colorbarSent = false;
 
-  constructor(private readonly spec: HeatVideoSpec) {
-    this.process = new FfmpegProcess(spec.ffmpeg, buildArgs(spec), { extraInputPipes: 3 });
+  /** With `signal`, a cancel kills ffmpeg at once and a pending `write` or `finish` rejects with `CancelledError`. */
+  constructor(
+    private readonly spec: HeatVideoSpec,
+    signal?: AbortSignal,
+  ) {
+    this.process = new FfmpegProcess(spec.ffmpeg, buildArgs(spec), { extraInputPipes: 3, ...(signal !== undefined ? { signal } : {}) });
   }
 
   get pid(): number | undefined {

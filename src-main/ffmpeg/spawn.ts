@@ -1,11 +1,12 @@
 /**
  * Spawning ffmpeg directly (no shell, no wrapper): typed arguments in, a handle out that
  * remembers the end of stderr (for the error line), writes with backpressure and is always
- * killed on cancel or failure.
+ * killed on cancel or failure. Given the run's abort signal, it kills ffmpeg the moment the
+ * run is cancelled, so nothing waits on a stalled ffmpeg (a full pipe, a slow encode).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '../../src-shared/errors.js';
+import { CancelledError, InputError, type CrowdheatError } from '../../src-shared/errors.js';
 import type { FfmpegArgs } from './args.js';
 
 /** Lines of stderr kept for error messages; ffmpeg's progress lines would otherwise pile up. */
@@ -23,6 +24,8 @@ export interface SpawnOptions {
   stdout?: boolean;
   /** Keep all of stderr (for commands whose report is parsed, like the probe). */
   keepStderr?: boolean;
+  /** Kills ffmpeg when it aborts; writes and `finish` then reject with `CancelledError`. */
+  signal?: AbortSignal;
 }
 
 export class FfmpegProcess {
@@ -33,6 +36,7 @@ export class FfmpegProcess {
   private exit: FfmpegExit | null = null;
   private spawnError: Error | null = null;
   private fullStderr: string | null;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly binary: string,
@@ -59,6 +63,14 @@ export class FfmpegProcess {
         resolvePromise(this.exit);
       });
     });
+    this.signal = options.signal;
+    if (this.signal !== undefined) {
+      const signal = this.signal;
+      const onAbort = (): void => void this.kill();
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      void this.exited.then(() => signal.removeEventListener('abort', onAbort));
+    }
   }
 
   get pid(): number | undefined {
@@ -133,8 +145,9 @@ export class FfmpegProcess {
     return this.stderrLines;
   }
 
-  private async failure(what: string): Promise<InputError> {
+  private async failure(what: string): Promise<CrowdheatError> {
     const exit = await this.exited;
+    if (this.signal?.aborted === true) return new CancelledError();
     if (this.spawnError !== null) {
       return new InputError(`ffmpeg_path (${this.binary}) does not run: ${this.spawnError.message}`);
     }
@@ -163,21 +176,19 @@ export class FfmpegProcess {
 
 const ERROR_HINT = /error|invalid|no such|not found|cannot|could not|unable|failed|denied|does not|matches no/i;
 
-/** Runs a short ffmpeg command to its end; stdout and all of stderr are kept for parsing. */
+/**
+ * Runs a short ffmpeg command to its end; stdout and all of stderr are kept for parsing.
+ * Rejects with `CancelledError` (ffmpeg killed) when `signal` aborts first.
+ */
 export async function runToEnd(
   binary: string,
   args: FfmpegArgs,
   signal?: AbortSignal,
 ): Promise<{ exit: FfmpegExit; stdout: Buffer; process: FfmpegProcess }> {
-  const process = new FfmpegProcess(binary, args, { stdout: true, keepStderr: true });
+  const process = new FfmpegProcess(binary, args, { stdout: true, keepStderr: true, ...(signal !== undefined ? { signal } : {}) });
   const out: Buffer[] = [];
   process.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  const onAbort = (): void => void process.kill();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const exit = await process.exited;
-    return { exit, stdout: Buffer.concat(out), process };
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const exit = await process.exited;
+  if (signal?.aborted === true) throw new CancelledError();
+  return { exit, stdout: Buffer.concat(out), process };
 }

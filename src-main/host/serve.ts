@@ -7,6 +7,9 @@
  * or the cookie set when the page loads; and the `Host` header must name this machine, which
  * stops a web page from reaching the host through DNS rebinding.
  *
+ * Besides `api.ts` (`POST /api/<name>`, events on `/events`) it serves the built page, preview
+ * pictures, and `POST /uploads`, which keeps a copy of a file dropped on the page (uploads.ts).
+ *
  * ```ts
  * const host = await startWebHost({ port: 0 });
  * console.log(host.url); // http://127.0.0.1:43121/?token=…
@@ -20,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isRequestName, type ApiErrorBody, type ApiEvent, type RequestName } from '../../src-shared/api.js';
+import { isRequestName, UPLOAD_PATH, type ApiErrorBody, type ApiEvent, type RequestName, type UploadAnswer } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { ConsoleClient } from '../../src-shared/console/client.js';
@@ -30,6 +33,7 @@ import { packageVersion, rendererDir } from '../app/package-root.js';
 import { prepareDemoSettings } from '../app/demo.js';
 import { parseFlags, UsageError, type CliCommand } from '../cli/command.js';
 import { runInWorker } from '../pipeline/worker-client.js';
+import { receiveUpload } from './uploads.js';
 
 export interface WebHostOptions {
   /** 0 (default) picks a free port. */
@@ -111,7 +115,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const guard = new RequestGuard(token, () => port);
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    handleRequest(request, response, guard, backend, staticRoot).catch((error: unknown) => {
+    handleRequest(request, response, guard, backend, staticRoot, join(workRoot, 'uploads')).catch((error: unknown) => {
       console.error(error);
       if (!response.headersSent) sendJson(response, 500, errorBody('InternalError', 'internal error of the web host'));
       else response.destroy();
@@ -215,6 +219,7 @@ async function handleRequest(
   guard: RequestGuard,
   backend: Backend,
   staticRoot: string,
+  uploadsRoot: string,
 ): Promise<void> {
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('X-Content-Type-Options', 'nosniff');
@@ -227,6 +232,10 @@ async function handleRequest(
   const path = pathOf(request);
   if (path.startsWith('/api/')) {
     await handleApi(request, response, backend, path.slice('/api/'.length));
+    return;
+  }
+  if (path === UPLOAD_PATH) {
+    await handleUpload(request, response, uploadsRoot);
     return;
   }
   const preview = /^\/runs\/([\w-]+)\/preview\/(\d+)\.jpg$/.exec(path);
@@ -275,6 +284,28 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, bac
     console.error(`web host: ${name as RequestName} failed`, error);
     sendJson(response, 500, errorBody('InternalError', `${name} failed unexpectedly: ${(error as Error).message}`));
   }
+}
+
+/** A dropped file's bytes (`POST /uploads?name=…`): answers the path of the host's copy. */
+async function handleUpload(request: IncomingMessage, response: ServerResponse, uploadsRoot: string): Promise<void> {
+  if (request.method !== 'POST') {
+    sendJson(response, 405, errorBody('MethodNotAllowed', 'uploads are POST'));
+    return;
+  }
+  const name = new URL(request.url ?? '/', 'http://localhost').searchParams.get('name') ?? '';
+  if (name === '') {
+    sendJson(response, 400, errorBody('BadRequest', "upload: give the file's name in ?name="));
+    return;
+  }
+  let answer: UploadAnswer;
+  try {
+    answer = { path: await receiveUpload(uploadsRoot, name, request) };
+  } catch (error) {
+    // An aborted upload has no one left to answer; its partial copy is already gone.
+    if (!request.destroyed) sendJson(response, 500, errorBody('UploadError', `${name}: upload failed: ${(error as Error).message}`));
+    return;
+  }
+  sendJson(response, 200, answer);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

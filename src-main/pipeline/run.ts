@@ -17,6 +17,7 @@ import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
+import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   onWarning?: WarningListener;
   /** Directory relative paths resolve against (the sample resolves them against the working directory). */
   cwd?: string;
+  /** Sinks beyond the standard outputs, in this process only (tests); they do not cross to a worker. */
+  extraSinks?: SinkFactory[];
   /** Also write the app's preview proxies (small JPEGs, grids, an index) into this folder. */
   previewDir?: string;
   /**
@@ -51,18 +54,18 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
   await mkdir(outputDir, { recursive: true });
-  const context: RunContext = { settings, params, outputDir, source, diagnostics };
+  const context: RunContext = { settings, params, outputDir, source, diagnostics, signal };
 
   const sinks: Sink[] = [];
   try {
-    const factories = options.previewDir === undefined ? STANDARD_SINKS : [...STANDARD_SINKS, previewSink({ dir: options.previewDir })];
-    for (const factory of factories) {
+    const preview = options.previewDir === undefined ? [] : [previewSink({ dir: options.previewDir })];
+    for (const factory of [...STANDARD_SINKS, ...preview, ...(options.extraSinks ?? [])]) {
       const sink = await factory(context);
       if (sink !== null) sinks.push(sink);
     }
     const tally = await countFrames(source, counter, sinks, context, signal, options.onProgress);
     const summary = summarise(settings, source, tally, diagnostics, started);
-    for (const sink of sinks) await sink.finish(summary);
+    for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
     summary.outputs.push('summary.json');
     summary.wall_time_s = round((performance.now() - started) / 1000, 3);
@@ -70,7 +73,8 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     return summary;
   } catch (error) {
     await Promise.allSettled(sinks.map((sink) => sink.abort()));
-    throw error;
+    // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
+    throw signal.aborted ? new CancelledError() : error;
   }
 }
 
@@ -122,7 +126,7 @@ async function countFrames(
     }
     const position = tally.frames;
     trackPeak(tally, counter, position, frame.timestamp);
-    for (const sink of sinks) await sink.write({ frame, grid: counter.grid, position });
+    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position }), signal);
     tally.frames += 1;
     tally.detections += detections.count;
     if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);

@@ -34,6 +34,8 @@ export interface RunContext {
   readonly outputDir: string;
   readonly source: FrameSource;
   readonly diagnostics: Diagnostics;
+  /** Aborts when the run is cancelled: a sink stops its child processes and rejects. */
+  readonly signal: AbortSignal;
 }
 
 export interface Sink {

@@ -32,7 +32,7 @@ export interface WorkerProcess {
 
 export type StartWorker = () => WorkerProcess;
 
-export interface WorkerRunOptions extends RunOptions {
+export interface WorkerRunOptions extends Omit<RunOptions, 'extraSinks'> {
   /** How the worker process is started (default: `forkWorker()`). */
   startWorker?: StartWorker;
 }

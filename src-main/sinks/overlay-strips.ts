@@ -8,7 +8,7 @@
  * differ by d the picture shows through with weight d/255, and that weight is the alpha.
  */
 import type { RgbImage } from '../../src-shared/frames.js';
-import { drawColorbar, drawText, measureText, textScale } from '../../src-shared/render/index.js';
+import { colorbarWidth, drawColorbar, drawText, measureText, textScale } from '../../src-shared/render/index.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
 import type { StripSpec } from '../ffmpeg/encoder.js';
 
@@ -17,9 +17,7 @@ const LABEL_MARGIN = 4;
 /** The widest label a strip leaves room for: seven-digit counts and a timestamp line. */
 const WIDEST_LABEL = 'number of detects : 9999999\n0000-00-00 00:00:00.000Z';
 /** The widest tick label a colorbar strip leaves room for. */
-const WIDEST_TICK = '-9999.99';
-/** Font units of the colorbar beside its tick labels (bar, border, tick, gaps, margin). */
-const COLORBAR_BODY = 24;
+export const WIDEST_TICK = '-9999.99';
 
 export interface StripLayout {
   label: StripSpec;
@@ -35,13 +33,13 @@ export function stripLayout(width: number, height: number): StripLayout {
   const fontScale = textScale(width, height);
   const margin = LABEL_MARGIN * fontScale;
   const label = measureText(WIDEST_LABEL, fontScale);
-  const colorbarWidth = Math.min(width, measureText(WIDEST_TICK, fontScale).width + COLORBAR_BODY * fontScale);
+  const colorbarStripWidth = Math.min(width, colorbarWidth(WIDEST_TICK, fontScale));
   return {
     fontScale,
     margin,
     colorbarTop: margin + measureText('\n', fontScale).height,
     label: { x: 0, y: 0, width: Math.min(width, margin + label.width), height: Math.min(height, margin + label.height) },
-    colorbar: { x: width - colorbarWidth, y: 0, width: colorbarWidth, height },
+    colorbar: { x: width - colorbarStripWidth, y: 0, width: colorbarStripWidth, height },
   };
 }
 

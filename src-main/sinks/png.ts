@@ -17,7 +17,7 @@ import { outputSize, RunningScale } from './video.js';
 export const PNG_FILE = 'heatmap.png';
 
 export const pngSink: SinkFactory = (context) => {
-  const { settings, params, outputDir, source } = context;
+  const { settings, params, outputDir, source, signal } = context;
   const output = settings.output_settings;
   const size = outputSize(output);
   const table = getColormap(output.cmap);
@@ -40,7 +40,7 @@ export const pngSink: SinkFactory = (context) => {
       if (last === null) return;
       let picture: RgbImage | undefined;
       if (output.overlay && isVideoSource(source)) {
-        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, undefined, source.video.fps);
+        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, signal);
       } else if (output.overlay && last.frame.image !== undefined) {
         picture = await resize(last.frame.image, size.width, size.height);
       }

@@ -117,7 +117,7 @@ class PreviewSink implements Sink {
       '-vf', `scale='min(${this.width},iw)':-2`,
       '-q:v', '5', '-start_number', '0',
       join(this.dir, '%d.jpg'),
-    ]);
+    ], { signal: this.context.signal });
     const first = await sharp(join(this.dir, previewImageName(0))).metadata();
     this.previewWidth = first.width ?? 0;
     this.previewHeight = first.height ?? 0;

@@ -68,7 +68,7 @@ export class RunningScale {
 }
 
 export const videoSink: SinkFactory = async (context) => {
-  const { settings, params, outputDir, source, diagnostics } = context;
+  const { settings, params, outputDir, source, diagnostics, signal } = context;
   const output = settings.output_settings;
   const size = outputSize(output, diagnostics);
   const table = getColormap(output.cmap);
@@ -103,7 +103,7 @@ export const videoSink: SinkFactory = async (context) => {
       transparency: output.transparency,
       label: layout.label,
       colorbar: output.cbar ? { ...layout.colorbar, perFrame: scale.moves } : null,
-    });
+    }, signal);
   };
 
   const sink: Sink = {

@@ -117,7 +117,7 @@ function* recordsOf(value: unknown, where: string, skip: SkipReporter): Generato
 }
 
 /** The files to read: `path` itself, or the inference files below the folder `path`, sorted. */
-async function inferenceFiles(path: string): Promise<string[]> {
+export async function inferenceFiles(path: string): Promise<string[]> {
   let isFolder: boolean;
   try {
     isFolder = (await stat(path)).isDirectory();

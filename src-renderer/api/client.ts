@@ -5,6 +5,7 @@
  */
 import {
   ApiError,
+  UPLOAD_PATH,
   type ApiClient,
   type ApiErrorBody,
   type ApiEvent,
@@ -13,6 +14,7 @@ import {
   type RequestName,
   type RequestOf,
   type ResponseOf,
+  type UploadAnswer,
 } from '../../src-shared/api.js';
 
 /** The part of the WebSocket API the client uses (the browser's, or `ws` in Node tests). */
@@ -70,12 +72,21 @@ export function httpClient(options: HttpClientOptions): ClosableApiClient {
       } catch {
         throw new ApiError('cannot reach crowdheat: is `crowdheat serve` still running?', 'NetworkError');
       }
-      const body = (await response.json().catch(() => null)) as unknown;
-      if (!response.ok) {
-        const error = (body as ApiErrorBody | null)?.error;
-        throw new ApiError(error?.message ?? `${name} failed (HTTP ${response.status})`, error?.name ?? 'HttpError');
+      return answerOf<ResponseOf<K>>(response, `${name} failed`);
+    },
+    async localPath(file) {
+      let response: Response;
+      try {
+        // The File as the body: the browser streams it from disk, never holding a video in memory.
+        response = await fetchImpl(`${options.baseUrl}${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${options.token}` },
+          body: file,
+        });
+      } catch {
+        throw new ApiError(`${file.name}: cannot send it to crowdheat: is \`crowdheat serve\` still running?`, 'NetworkError');
       }
-      return body as ResponseOf<K>;
+      return (await answerOf<UploadAnswer>(response, `${file.name}: upload failed`)).path;
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -97,7 +108,22 @@ export function bridgeClient(bridge: PreloadBridge): ApiClient {
       return result.value as ResponseOf<K>;
     },
     subscribe: (listener) => bridge.onEvent(listener),
+    async localPath(file) {
+      const path = bridge.pathForFile(file);
+      if (path === '') throw new ApiError(`${file.name}: not a file on this computer (drop it from a folder)`, 'InputError');
+      return path;
+    },
   };
+}
+
+/** The JSON body of a successful answer, or an ApiError carrying the host's message. */
+async function answerOf<T>(response: Response, failure: string): Promise<T> {
+  const body = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const error = (body as ApiErrorBody | null)?.error;
+    throw new ApiError(error?.message ?? `${failure} (HTTP ${response.status})`, error?.name ?? 'HttpError');
+  }
+  return body as T;
 }
 
 /** The client for this page: Electron's bridge when present, else the web host named by the page's URL. */

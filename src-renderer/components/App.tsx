@@ -2,9 +2,11 @@ import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react
 import type { ApiClient, ApiEvent, HostInfo, MenuAction, RunInfo } from '../../src-shared/api.js';
 import { defaultSettings, findSettingsIssues, SETTING_FIELDS, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
+import { describeDrop, planDrop, withDroppedSources, type RecognisedFile } from '../logic/drop.js';
 import { withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
+import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { SourcesPanel } from './SourcesPanel.js';
 import { Timeline } from './Timeline.js';
@@ -30,6 +32,7 @@ export function App({ api }: { api: ApiClient }) {
   const [messages, setMessages] = useState<Message[]>([]);
   const [exporting, setExporting] = useState(false);
   const [preparingDemo, setPreparingDemo] = useState(false);
+  const [readingDrop, setReadingDrop] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
 
   const say = useCallback((kind: Message['kind'], text: string) => {
@@ -108,9 +111,43 @@ export function App({ api }: { api: ApiClient }) {
     if (event.type === 'menu') void onMenu(event.action);
   }), [api]);
 
+  /** Every dropped file is read first; the settings change only when all of them could be used. */
+  const dropFiles = async (entries: DroppedEntry[]) => {
+    if (entries.length === 0) return;
+    setReadingDrop(true);
+    try {
+      const recognise = async ({ file, isFolder }: DroppedEntry): Promise<RecognisedFile> => {
+        if (isFolder && host?.host === 'web') {
+          throw new Error(`${file.name}: a browser cannot send a folder; type its path in the metadata field`);
+        }
+        const path = await api.localPath(file);
+        return { name: file.name, file: await api.call('inspectFile', { path }) };
+      };
+      const results = await Promise.allSettled(entries.map(recognise));
+      const failures = results.flatMap((result) => (result.status === 'rejected' ? [messageOf(result.reason)] : []));
+      if (failures.length > 0) {
+        for (const failure of failures) onError(failure);
+        return;
+      }
+      const plan = planDrop(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+      const imported = plan.settings === undefined ? null : await api.call('importYaml', { path: plan.settings.file.path });
+      // Applied to the settings of the moment: fields edited while a large file uploaded stay edited.
+      setSettings((current) => withDroppedSources(imported?.settings ?? current, plan));
+      for (const warning of imported?.warnings ?? []) say('warning', warning);
+      onInfo(describeDrop(plan, withDroppedSources(imported?.settings ?? settings, plan)));
+    } catch (error) {
+      onError(messageOf(error));
+    } finally {
+      setReadingDrop(false);
+    }
+  };
+  const dragging = useFileDrop((entries) => void dropFiles(entries));
+
   const analyse = async () => {
     try {
       const { runId: started } = await api.call('analyse', { settings });
+      // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
+      setMessages((current) => current.filter((message) => message.kind !== 'info'));
       setAnalysis({ kind: 'running', runId: started, frames: 0, rate: 0 });
     } catch (error) {
       onError(messageOf(error));
@@ -197,6 +234,7 @@ export function App({ api }: { api: ApiClient }) {
           </li>
         ))}
       </ul>
+      {(dragging || readingDrop) && <DropOverlay reading={readingDrop} />}
       {exporting && done !== null && (
         <ExportDialog
           api={api}

@@ -67,6 +67,7 @@ export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo
             )}
           </div>
           <SettingField field={FORMAT} settings={settings} issues={issues} onChange={onChange} label="metadata format" />
+          <p className="hint">Or drop a video, a metadata file or settings YAML anywhere on the window.</p>
           {host?.nativeDialogs === false && (
             <p className="hint">Paths are read by crowdheat on this computer{host.cwd !== '' ? `; relative ones from ${host.cwd}` : ''}.</p>
           )}

@@ -80,7 +80,10 @@ export function anchorPoint(detections: Detections, i: number, params: GridParam
   return { x: (left + right) / 2, y: top + params.point_ratio * (bottom - top) };
 }
 
-function cellIndexer(cells: number, pixels: number): (coordinate: number) => number {
+/** The cell a pixel coordinate falls in, clamped to the grid. */
+type CellIndexer = (coordinate: number) => number;
+
+function cellIndexer(cells: number, pixels: number): CellIndexer {
   const last = cells - 1;
   return (coordinate) => {
     const cell = Math.floor((coordinate * cells) / pixels);
@@ -88,12 +91,19 @@ function cellIndexer(cells: number, pixels: number): (coordinate: number) => num
   };
 }
 
+/** What both exact footprints need: the margin n, the last cell indices and pixel-to-cell maps. */
+function exactGrid(params: GridParams): { n: number; lastH: number; lastV: number; cellH: CellIndexer; cellV: CellIndexer } {
+  return {
+    n: params.number_of_add_grid,
+    lastH: params.grid_num_h - 1,
+    lastV: params.grid_num_v - 1,
+    cellH: cellIndexer(params.grid_num_h, params.image_size_h),
+    cellV: cellIndexer(params.grid_num_v, params.image_size_v),
+  };
+}
+
 function exactBoxFootprints(params: GridParams): FootprintFunction {
-  const n = params.number_of_add_grid;
-  const lastH = params.grid_num_h - 1;
-  const lastV = params.grid_num_v - 1;
-  const cellH = cellIndexer(params.grid_num_h, params.image_size_h);
-  const cellV = cellIndexer(params.grid_num_v, params.image_size_v);
+  const { n, lastH, lastV, cellH, cellV } = exactGrid(params);
   return (detections, out) => {
     const boxes = detections.boxes;
     for (let i = 0; i < detections.count; i++) {
@@ -109,11 +119,7 @@ function exactBoxFootprints(params: GridParams): FootprintFunction {
 }
 
 function exactPointFootprints(params: GridParams): FootprintFunction {
-  const n = params.number_of_add_grid;
-  const lastH = params.grid_num_h - 1;
-  const lastV = params.grid_num_v - 1;
-  const cellH = cellIndexer(params.grid_num_h, params.image_size_h);
-  const cellV = cellIndexer(params.grid_num_v, params.image_size_v);
+  const { n, lastH, lastV, cellH, cellV } = exactGrid(params);
   const halfWidths = diskHalfWidths(n);
   const ratio = params.point_ratio;
   return (detections, out) => {
@@ -134,8 +140,8 @@ function exactPointFootprints(params: GridParams): FootprintFunction {
   };
 }
 
-/** Cell sizes of legacy counting, which needs sizes that divide evenly (as the sample did). */
-function legacyCellSizes(params: GridParams): { cellWidth: number; cellHeight: number } {
+/** The margin n, grid size and cell sizes of legacy counting, which needs sizes that divide evenly (as the sample did). */
+function legacyGrid(params: GridParams): { n: number; gridH: number; gridV: number; cellWidth: number; cellHeight: number } {
   const check = (image: number, grid: number, imageKey: string, gridKey: string): number => {
     if (image % grid !== 0) {
       throw new SettingsError(
@@ -145,6 +151,9 @@ function legacyCellSizes(params: GridParams): { cellWidth: number; cellHeight: n
     return image / grid;
   };
   return {
+    n: params.number_of_add_grid,
+    gridH: params.grid_num_h,
+    gridV: params.grid_num_v,
     cellWidth: check(params.image_size_h, params.grid_num_h, 'image_size_h', 'grid_num_h'),
     cellHeight: check(params.image_size_v, params.grid_num_v, 'image_size_v', 'grid_num_v'),
   };
@@ -157,10 +166,7 @@ function sliceStop(stop: number, size: number): number {
 }
 
 function legacyBoxFootprints(params: GridParams): FootprintFunction {
-  const n = params.number_of_add_grid;
-  const gridH = params.grid_num_h;
-  const gridV = params.grid_num_v;
-  const { cellWidth, cellHeight } = legacyCellSizes(params);
+  const { n, gridH, gridV, cellWidth, cellHeight } = legacyGrid(params);
   return (detections, out) => {
     const boxes = detections.boxes;
     for (let i = 0; i < detections.count; i++) {
@@ -178,10 +184,7 @@ function legacyBoxFootprints(params: GridParams): FootprintFunction {
 }
 
 function legacyPointFootprints(params: GridParams): FootprintFunction {
-  const n = params.number_of_add_grid;
-  const gridH = params.grid_num_h;
-  const gridV = params.grid_num_v;
-  const { cellWidth, cellHeight } = legacyCellSizes(params);
+  const { n, gridH, gridV, cellWidth, cellHeight } = legacyGrid(params);
   const halfWidths = diskHalfWidths(n);
   return (detections, out) => {
     const boxes = detections.boxes;

@@ -18,11 +18,14 @@ export interface ColorbarOptions {
   top?: number;
 }
 
-/** Font units (times the scale) of the bar's layout. */
-const BAR_WIDTH = 8;
+/** Font units (times the scale) of the bar's layout, from the picture's right edge leftwards. */
 const EDGE_MARGIN = 4;
-const LABEL_GAP = 3;
+const BORDER_WIDTH = 1;
+const BAR_WIDTH = 8;
 const TICK_LENGTH = 2;
+const LABEL_GAP = 3;
+/** Font units the colorbar takes right of its tick labels' boxes. */
+const BODY_WIDTH = EDGE_MARGIN + 2 * BORDER_WIDTH + BAR_WIDTH + TICK_LENGTH + LABEL_GAP;
 const BORDER_VALUE = 0;
 const TICK_VALUE = 255;
 /** Target spacing of ticks, in label heights, before rounding the step to a nice number. */
@@ -40,7 +43,7 @@ export function drawColorbar(target: RgbImage, table: Uint8Array, min: number, m
   const scale = options.scale ?? textScale(target.width, target.height);
   const labelHeight = measureText('0', scale).height;
   const margin = EDGE_MARGIN * scale;
-  const border = scale;
+  const border = BORDER_WIDTH * scale;
   // Half a label above and below the bar, so the end labels centre on the end rows.
   const inset = margin + (labelHeight >> 1);
   const outer: PixelBox = {
@@ -69,6 +72,18 @@ export function drawColorbar(target: RgbImage, table: Uint8Array, min: number, m
     drawText(target, formatTick(tick), outer.x - (TICK_LENGTH + LABEL_GAP) * scale, labelTop, { scale, align: 'right' });
   }
   return bar;
+}
+
+/**
+ * Pixels from the picture's right edge that a colorbar at `scale` covers when its widest tick
+ * label is `widestTick`: the width of a strip that holds it whole.
+ *
+ * ```ts
+ * colorbarWidth('15', 4) // 136: the label's box (60) and the bar with its margin, borders, tick and gap (76)
+ * ```
+ */
+export function colorbarWidth(widestTick: string, scale: number): number {
+  return measureText(widestTick, scale).width + BODY_WIDTH * scale;
 }
 
 /**

@@ -7,6 +7,6 @@ export { heatColors } from './heat.js';
 export { upscaleNearest, upscaleBilinear } from './upscale.js';
 export { blend } from './blend.js';
 export { drawText, measureText, textScale, type PixelBox, type TextOptions } from './text.js';
-export { drawColorbar, colorbarTicks, formatTick, type ColorbarOptions } from './colorbar.js';
+export { drawColorbar, colorbarTicks, colorbarWidth, formatTick, type ColorbarOptions } from './colorbar.js';
 export { frameLabel } from './label.js';
 export { FrameRenderer, type FrameInput, type FrameStyle } from './frame.js';

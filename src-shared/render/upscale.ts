@@ -8,6 +8,16 @@
  * ```
  */
 
+/** Stretches `columns` × `rows` cell colours to a `width` × `height` RGB picture in `out` (allocated when not given). */
+export type Upscale = (
+  cells: Uint8Array,
+  columns: number,
+  rows: number,
+  width: number,
+  height: number,
+  out?: Uint8Array,
+) => Uint8Array;
+
 /**
  * Nearest: output pixel (x, y) takes cell (floor(x * columns / width), floor(y * rows / height)),
  * the same rule SPEC §3 uses to put a detection's pixel in a cell, so a cell's block here is
@@ -16,15 +26,7 @@
  *
  * Each output row is built once per cell row and copied to the other rows of its block.
  */
-export function upscaleNearest(
-  cells: Uint8Array,
-  columns: number,
-  rows: number,
-  width: number,
-  height: number,
-  out: Uint8Array = new Uint8Array(width * height * 3),
-): Uint8Array {
-  checkSizes(cells, columns, rows, width, height, out);
+export const upscaleNearest: Upscale = sizeChecked((cells, columns, rows, width, height, out) => {
   const rowBytes = width * 3;
   for (let cellRow = 0; cellRow < rows; cellRow++) {
     const firstY = blockStart(cellRow, height, rows);
@@ -45,8 +47,7 @@ export function upscaleNearest(
     }
     for (let y = firstY + 1; y < endY; y++) out.copyWithin(y * rowBytes, rowStart, rowStart + rowBytes);
   }
-  return out;
-}
+});
 
 /**
  * Bilinear: cell centres sit at pixel centres `(c + 0.5) * width / columns` and colours blend
@@ -55,15 +56,7 @@ export function upscaleNearest(
  * Weights are 8-bit fixed point; each cell row is interpolated horizontally once, then each
  * output row mixes two of those rows.
  */
-export function upscaleBilinear(
-  cells: Uint8Array,
-  columns: number,
-  rows: number,
-  width: number,
-  height: number,
-  out: Uint8Array = new Uint8Array(width * height * 3),
-): Uint8Array {
-  checkSizes(cells, columns, rows, width, height, out);
+export const upscaleBilinear: Upscale = sizeChecked((cells, columns, rows, width, height, out) => {
   const xSamples = samplePositions(width, columns);
   const rowBytes = width * 3;
   // Horizontally interpolated cell rows, scaled by 256 (max 255 * 256 fits 16 bits).
@@ -91,8 +84,7 @@ export function upscaleBilinear(
       out[o + i] = (stretched[upper + i] * (256 - weight) + stretched[lower + i] * weight + 32768) >>> 16;
     }
   }
-  return out;
-}
+});
 
 /** First output pixel of block `index` when `cellCount` cells span `pixels` pixels: ceil(index * pixels / cellCount). */
 function blockStart(index: number, pixels: number, cellCount: number): number {
@@ -114,11 +106,21 @@ function samplePositions(pixels: number, cellCount: number): { first: Int32Array
   return { first, second, weight };
 }
 
-function checkSizes(cells: Uint8Array, columns: number, rows: number, width: number, height: number, out: Uint8Array): void {
-  if (cells.length !== columns * rows * 3) {
-    throw new RangeError(`upscale: ${cells.length} bytes of cell colours for a ${columns}×${rows} grid`);
-  }
-  if (out.length !== width * height * 3) {
-    throw new RangeError(`upscale: output buffer of ${out.length} bytes for a ${width}×${height} picture`);
-  }
+/**
+ * `fill` as an `Upscale`: the output buffer allocated when not given, and both buffers' sizes
+ * checked against the grid and the picture before `fill` writes every byte of `out`.
+ */
+function sizeChecked(
+  fill: (cells: Uint8Array, columns: number, rows: number, width: number, height: number, out: Uint8Array) => void,
+): Upscale {
+  return (cells, columns, rows, width, height, out = new Uint8Array(width * height * 3)) => {
+    if (cells.length !== columns * rows * 3) {
+      throw new RangeError(`upscale: ${cells.length} bytes of cell colours for a ${columns}×${rows} grid`);
+    }
+    if (out.length !== width * height * 3) {
+      throw new RangeError(`upscale: output buffer of ${out.length} bytes for a ${width}×${height} picture`);
+    }
+    fill(cells, columns, rows, width, height, out);
+    return out;
+  };
 }

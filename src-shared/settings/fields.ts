@@ -137,32 +137,25 @@ const consoleMetadataOnly: Usage = {
   when: 'in mode console without a sub_directory_name',
 };
 
-const SECTION_OF: Record<FieldGroup, { prefix: string; of: (settings: Settings) => SettingsSection }> = {
-  data_source: {
-    prefix: 'data_source_settings',
-    of: (settings) => settings.data_source_settings as unknown as SettingsSection,
-  },
-  console: {
-    prefix: 'data_source_settings.console_data_settings',
-    of: (settings) => settings.data_source_settings.console_data_settings as unknown as SettingsSection,
-  },
-  local: {
-    prefix: 'data_source_settings.local_data_settings',
-    of: (settings) => settings.data_source_settings.local_data_settings as unknown as SettingsSection,
-  },
-  heat_map: {
-    prefix: 'heat_map_settings',
-    of: (settings) => settings.heat_map_settings as unknown as SettingsSection,
-  },
+interface Section {
+  /** Dotted YAML key the section's fields are written under. */
+  prefix: string;
+  of(settings: Settings): SettingsSection;
+}
+
+/** The section `of` picks out, its fields read and written by name under `prefix`. */
+function section(prefix: string, of: (settings: Settings) => object): Section {
+  return { prefix, of: of as (settings: Settings) => SettingsSection };
+}
+
+const SECTION_OF: Record<FieldGroup, Section> = {
+  data_source: section('data_source_settings', (settings) => settings.data_source_settings),
+  console: section('data_source_settings.console_data_settings', (settings) => settings.data_source_settings.console_data_settings),
+  local: section('data_source_settings.local_data_settings', (settings) => settings.data_source_settings.local_data_settings),
+  heat_map: section('heat_map_settings', (settings) => settings.heat_map_settings),
   // Grid parameters are written inline under heat_map_settings (or in its param_file).
-  params: {
-    prefix: 'heat_map_settings',
-    of: (settings) => settings.heat_map_settings.params as unknown as SettingsSection,
-  },
-  output: {
-    prefix: 'output_settings',
-    of: (settings) => settings.output_settings as unknown as SettingsSection,
-  },
+  params: section('heat_map_settings', (settings) => settings.heat_map_settings.params),
+  output: section('output_settings', (settings) => settings.output_settings),
 };
 
 function field(group: FieldGroup, name: string, rule: Rule, usage: Usage = always): SettingField {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunSummary } from '../../src-main/pipeline/types.js';
+import { DEFAULT_GRID_PARAMS } from '../../src-shared/settings/types.js';
 import { formatDuration, formatProgress, formatSummary, oneLine, ProgressReporter, type TextStream } from '../../src-main/cli/progress.js';
 
 /** A stream that keeps what is written, as a terminal or as a pipe. */
@@ -105,19 +106,7 @@ describe('progress line', () => {
 
 describe('summary', () => {
   const summary: RunSummary = {
-    parameters: {
-      number_of_add_grid: 1,
-      last_valid_frame: 15,
-      image_size_h: 1920,
-      image_size_v: 1080,
-      grid_num_h: 192,
-      grid_num_v: 108,
-      bbox2pix: false,
-      point_ratio: 1,
-      class_ids: null,
-      min_score: 0,
-      counting: 'exact',
-    },
+    parameters: { ...DEFAULT_GRID_PARAMS },
     source: { mode: 'local', name: 'sample', meta_file: 'in/sample.csv' },
     frames: 600,
     detections: 5006,

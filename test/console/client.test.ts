@@ -65,6 +65,11 @@ function clientOf(
   return new ConsoleClient(credentials, { delays: quickDelays(waits), ...options });
 }
 
+/** The API requests carried, in order, the tokens the fake issued at these positions (0 = the first). */
+function expectTokensSent(server: FakeConsole, issued: number[]): void {
+  expect(server.apiRequests().map((request) => request.token)).toEqual(issued.map((position) => server.issuedTokens[position]));
+}
+
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -89,10 +94,7 @@ describe('ConsoleClient tokens', () => {
       `GET ${API_PREFIX}/devices`,
       `GET ${API_PREFIX}/devices`,
     ]);
-    expect(server.apiRequests().map((request) => request.token)).toEqual([
-      server.issuedTokens[0],
-      server.issuedTokens[0],
-    ]);
+    expectTokensSent(server, [0, 0]);
   });
 
   it('renews the token 180 s before it expires, before the Console refuses it', async () => {
@@ -106,11 +108,7 @@ describe('ConsoleClient tokens', () => {
     clock += 1;
     await client.listDevices();
     expect(server.tokenRequests).toBe(2);
-    expect(server.apiRequests().map((request) => request.token)).toEqual([
-      server.issuedTokens[0],
-      server.issuedTokens[0],
-      server.issuedTokens[1],
-    ]);
+    expectTokensSent(server, [0, 0, 1]);
   });
 
   it('renews once when the Console says the token expired early', async () => {
@@ -120,11 +118,7 @@ describe('ConsoleClient tokens', () => {
     server.expireTokens();
     await client.listDevices();
     expect(server.tokenRequests).toBe(2);
-    expect(server.apiRequests().map((request) => request.token)).toEqual([
-      server.issuedTokens[0],
-      server.issuedTokens[0],
-      server.issuedTokens[1],
-    ]);
+    expectTokensSent(server, [0, 0, 1]);
   });
 
   it('renews once when the token was revoked', async () => {

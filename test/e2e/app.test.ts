@@ -47,9 +47,12 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     await page.getByTestId('open-demo').click();
     // The demo scene (metadata and video) is written first: a few seconds.
     await expect.poll(() => page.getByTestId('analyse').isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await page.locator('.messages').textContent()).toContain('Press Analyse');
     await page.getByTestId('analyse').click();
     const canvas = page.getByTestId('frame-canvas');
     await canvas.waitFor({ timeout: 240_000 });
+    // The hint is gone once the run has started.
+    expect(await page.locator('.messages').textContent()).not.toContain('Press Analyse');
     // The heat alone, so the canvas colour of a cell is its table row (the blend is tested in logic.test.ts).
     const picture = page.getByLabel('picture');
     if ((await picture.count()) > 0) await picture.uncheck();

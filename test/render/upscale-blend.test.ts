@@ -40,9 +40,23 @@ describe('upscaleNearest', () => {
     expect(Buffer.from(upscaleNearest(cells, columns, rows, width, height)).equals(Buffer.from(expected))).toBe(true);
   });
 
+});
+
+describe.each([
+  ['upscaleNearest', upscaleNearest],
+  ['upscaleBilinear', upscaleBilinear],
+])('%s', (_name, upscale) => {
   it('rejects buffers of the wrong size', () => {
-    expect(() => upscaleNearest(new Uint8Array(5), 2, 1, 4, 4)).toThrow(RangeError);
-    expect(() => upscaleNearest(new Uint8Array(6), 2, 1, 4, 4, new Uint8Array(3))).toThrow(RangeError);
+    expect(() => upscale(new Uint8Array(5), 2, 1, 4, 4)).toThrow(new RangeError('upscale: 5 bytes of cell colours for a 2×1 grid'));
+    expect(() => upscale(new Uint8Array(6), 2, 1, 4, 4, new Uint8Array(3))).toThrow(
+      new RangeError('upscale: output buffer of 3 bytes for a 4×4 picture'),
+    );
+  });
+
+  it('writes into the buffer it is given and returns it', () => {
+    const out = new Uint8Array(4 * 2 * 3);
+    expect(upscale(new Uint8Array(6).fill(9), 2, 1, 4, 2, out)).toBe(out);
+    expect(out.every((value) => value === 9)).toBe(true);
   });
 });
 

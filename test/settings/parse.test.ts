@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { InputError, SettingsError } from '../../src-shared/errors.js';
 import {
+  DEFAULT_GRID_PARAMS,
   defaultSettings,
   parseOverrideValue,
   parseSettings,
@@ -173,14 +174,9 @@ output_settings:
     expect(settings.data_source_settings.console_data_settings.match_tolerance_ms).toBe(40);
     expect(settings.data_source_settings.console_data_settings.number_of_images).toBe(500);
     expect(settings.data_source_settings.local_data_settings.meta_format).toBe('mot');
+    // The sample's param file holds the default grid (pinned above); the new keys change the rest.
     expect(settings.heat_map_settings.params).toEqual({
-      number_of_add_grid: 1,
-      last_valid_frame: 15,
-      image_size_h: 1920,
-      image_size_v: 1080,
-      grid_num_h: 192,
-      grid_num_v: 108,
-      bbox2pix: false,
+      ...DEFAULT_GRID_PARAMS,
       point_ratio: 0.5,
       class_ids: [0, 2],
       min_score: 0.3,

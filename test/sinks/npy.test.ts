@@ -26,6 +26,7 @@ function contextFor(outputDir: string, rows: number, columns: number): RunContex
     outputDir,
     source: { name: 'heatmap', hasImages: false, frames: async function* () {} },
     diagnostics: new Diagnostics(),
+    signal: new AbortController().signal,
   };
 }
 

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src-shared/errors.js';
 import { readLines } from '../../src-main/sources/line-reader.js';
-import { tempDir } from './helpers.js';
+import { tempDirEachTest } from './helpers.js';
 
-let temp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  temp = tempDir();
-});
-afterEach(() => temp.remove());
+const temp = tempDirEachTest();
 
 async function collect(path: string): Promise<{ text: string; line: number }[]> {
   const lines: { text: string; line: number }[] = [];

@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src-shared/errors.js';
 import { sniffMetaFormat } from '../../src-main/sources/meta-format.js';
-import { tempDir } from './helpers.js';
+import { tempDirEachTest } from './helpers.js';
 
 const DATA = '/work/shared/data';
 
-let temp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  temp = tempDir();
-});
-afterEach(() => temp.remove());
+const temp = tempDirEachTest();
 
 const SEED_ROW = '0,"{""perception"": {""object_detection_list"": []}}"';
 

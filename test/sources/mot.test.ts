@@ -1,22 +1,14 @@
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src-shared/errors.js';
+import { describe, expect, it } from 'vitest';
 import { isGroundTruthName, openMot } from '../../src-main/sources/mot.js';
-import { readAll, recordingDiagnostics, tempDir } from './helpers.js';
+import { expectInputError, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
 
 const MOT_DIR = '/work/shared/data/motchallenge';
 
-let temp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  temp = tempDir();
-});
-afterEach(() => temp.remove());
+const temp = tempDirEachTest();
 
-async function readMot(name: string, lines: string[], eol = '\n') {
-  const path = temp.write(name, lines.join(eol) + eol);
-  const { diagnostics, warnings } = recordingDiagnostics();
-  const frames = await readAll(openMot(path, diagnostics));
-  return { path, frames, warnings: warnings.map((w) => w.message), diagnostics };
+function readMot(name: string, lines: string[], eol = '\n') {
+  return readFileWith(openMot, temp.write(name, lines.join(eol) + eol));
 }
 
 describe('MOTChallenge source', () => {
@@ -163,43 +155,19 @@ describe('MOTChallenge source', () => {
   });
 
   describe('errors a user can act on', () => {
-    async function failure(path: string): Promise<unknown> {
-      try {
-        await readAll(openMot(path, recordingDiagnostics().diagnostics));
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    }
-
-    it('missing file', async () => {
-      const path = `${temp.dir}/det.txt`;
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`meta_file not found: ${path}`);
-    });
-
-    it('a directory', async () => {
-      const error = await failure(temp.dir);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`meta_file is a directory, not a file: ${temp.dir}`);
-    });
+    unreadablePathTests(openMot, temp, 'det.txt');
 
     it.each([
       ['empty', ''],
       ['blank', '\r\n\n   \n'],
     ])('%s file', async (_name, text) => {
       const path = temp.write('det.txt', text);
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${path}: no metadata rows`);
+      await expectInputError(openMot, path, `${path}: no metadata rows`);
     });
 
     it('rows that are all unusable', async () => {
       const path = temp.write('det.txt', 'frame,id,left\nnot,a,row,at,all,!\n');
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${path}: no usable metadata rows (all 2 skipped; see the warnings)`);
+      await expectInputError(openMot, path, `${path}: no usable metadata rows (all 2 skipped; see the warnings)`);
     });
   });
 
@@ -209,8 +177,7 @@ describe('MOTChallenge source', () => {
       ['TUD-Stadtmitte', 179, 951, [340.829, 79.4999, 340.829 + 87.662, 79.4999 + 244.25, 0.998128, 0], [203.324, 82.7671, 203.324 + 30.07, 82.7671 + 166.284, 0.651763, 0]],
       ['ETH-Bahnhof', 1000, 6209, [286.552, 154.138, 286.552 + 71.337, 154.138 + 167.328, 0.998331, 0], [481.598, 243.602, 481.598 + 20.317, 243.602 + 56.317, 0.94687, 0]],
     ])('%s: %i frames, %i detections, exact first and last rows', async (sequence, frameCount, detectionCount, first, last) => {
-      const { diagnostics, warnings } = recordingDiagnostics();
-      const frames = await readAll(openMot(`${MOT_DIR}/${sequence}-det.txt`, diagnostics));
+      const { frames, warnings } = await readFileWith(openMot, `${MOT_DIR}/${sequence}-det.txt`);
       expect(warnings).toEqual([]);
       expect(frames).toHaveLength(frameCount);
       expect(frames.at(-1)?.index).toBe(frameCount - 1);

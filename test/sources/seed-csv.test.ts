@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InputError } from '../../src-shared/errors.js';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
-import { readAll, recordingDiagnostics, tempDir } from './helpers.js';
+import { expectInputError, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
 
 const REAL_CSV = '/work/shared/data/aitrios-sample.csv';
 const HEADER = '0,1,2,3,4,5,6,7,8,9';
@@ -25,17 +24,10 @@ function jsonDict(boxes: number[][]): string {
   });
 }
 
-let temp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  temp = tempDir();
-});
-afterEach(() => temp.remove());
+const temp = tempDirEachTest();
 
-async function readCsv(lines: string[], eol = '\n') {
-  const path = temp.write('meta.csv', lines.join(eol) + eol);
-  const { diagnostics, warnings } = recordingDiagnostics();
-  const frames = await readAll(openSeedCsv(path, diagnostics));
-  return { path, frames, warnings: warnings.map((w) => w.message), diagnostics };
+function readCsv(lines: string[], eol = '\n') {
+  return readFileWith(openSeedCsv, temp.write('meta.csv', lines.join(eol) + eol));
 }
 
 describe('seed CSV', () => {
@@ -235,27 +227,7 @@ describe('seed CSV', () => {
   });
 
   describe('errors a user can act on', () => {
-    async function failure(path: string): Promise<unknown> {
-      try {
-        await readAll(openSeedCsv(path, recordingDiagnostics().diagnostics));
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    }
-
-    it('missing file', async () => {
-      const path = `${temp.dir}/absent.csv`;
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`meta_file not found: ${path}`);
-    });
-
-    it('a directory', async () => {
-      const error = await failure(temp.dir);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`meta_file is a directory, not a file: ${temp.dir}`);
-    });
+    unreadablePathTests(openSeedCsv, temp, 'absent.csv');
 
     it.each([
       ['empty', ''],
@@ -263,16 +235,12 @@ describe('seed CSV', () => {
       ['only blank lines', '\n\n  \n'],
     ])('%s file', async (_name, text) => {
       const path = temp.write('meta.csv', text);
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${path}: no metadata rows`);
+      await expectInputError(openSeedCsv, path, `${path}: no metadata rows`);
     });
 
     it('rows that are all unusable', async () => {
       const path = temp.write('meta.csv', `${HEADER}\nx,"{}"\ny,"{}"\n2,"{""a"": 1`);
-      const error = await failure(path);
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${path}: no usable metadata rows (all 3 skipped; see the warnings)`);
+      await expectInputError(openSeedCsv, path, `${path}: no usable metadata rows (all 3 skipped; see the warnings)`);
     });
   });
 
@@ -298,8 +266,7 @@ describe('seed CSV', () => {
           `0,${cell(pythonJsonDumps(boxes, options.note))}`,
           `1,${cell(pythonRepr(boxes, options))}`,
         ].join('\n'));
-        const { diagnostics, warnings } = recordingDiagnostics();
-        const frames = await readAll(openSeedCsv(path, diagnostics));
+        const { frames, warnings } = await readFileWith(openSeedCsv, path);
         expect(warnings).toEqual([]);
         expect(frames).toHaveLength(2);
         expect(frames[1].boxes).toEqual(frames[0].boxes);
@@ -311,8 +278,7 @@ describe('seed CSV', () => {
 
   describe.skipIf(!existsSync(REAL_CSV))('the AITRIOS sample file', () => {
     it('reads 600 frames with the exact detections', async () => {
-      const { diagnostics, warnings } = recordingDiagnostics();
-      const frames = await readAll(openSeedCsv(REAL_CSV, diagnostics));
+      const { frames, warnings } = await readFileWith(openSeedCsv, REAL_CSV);
       expect(warnings).toEqual([]);
       expect(frames).toHaveLength(600);
       expect(frames.map((f) => f.index)).toEqual(Array.from({ length: 600 }, (_, i) => i));

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { CancelledError, InputError } from '../../src-shared/errors.js';
-import type { Progress } from '../../src-main/pipeline/types.js';
+import type { Progress, SinkFactory } from '../../src-main/pipeline/types.js';
 import { localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
-import { descendantsNamed, isAlive } from './processes.js';
+import { commandLine, descendantsNamed, isAlive } from './processes.js';
 
 const FRAMES = 240;
 const DIST_WORKER = join(process.cwd(), 'dist', 'src-main', 'pipeline', 'worker.js');
@@ -46,6 +46,58 @@ describe('cancelling a video run', () => {
     expect(pids.filter(isAlive)).toEqual([]);
     expect(await readdir(join(dir, 'out-in', 'video'))).toEqual([]);
   });
+
+  it('in process: a cancel frees a sink blocked on a stalled ffmpeg at once, kills it and leaves no partial file', async () => {
+    const out = join(dir, 'out-stalled');
+    const settings = localSettings(dir, join(dir, 'long.mp4'), { output_video_width: 640, output_video_height: 360, output_dir: out });
+    const controller = new AbortController();
+    // Runs after the standard sinks, so it counts the frames that got through the video sink.
+    let framesThrough = 0;
+    const counting: SinkFactory = () => ({
+      write: () => {
+        framesThrough += 1;
+      },
+      finish: async () => undefined,
+      abort: async () => undefined,
+    });
+    // The encoder is the ffmpeg writing into the output folder (the other one decodes the input).
+    let stalled: number[] = [];
+    const stallEncoder = (): void => {
+      if (stalled.length > 0) return;
+      stalled = descendantsNamed('ffmpeg').filter((pid) => commandLine(pid).some((arg) => arg.startsWith(out)));
+      for (const pid of stalled) process.kill(pid, 'SIGSTOP');
+    };
+    try {
+      const outcome = runPipeline(settings, { signal: controller.signal, onProgress: stallEncoder, extraSinks: [counting] }).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      // Stopped, the encoder reads nothing: its pipes fill and the video sink's write waits for
+      // good. Cancel once no frame has got through the sinks for a few looks in a row.
+      let quietLooks = 0;
+      let seen = -1;
+      while (quietLooks < 3) {
+        await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+        quietLooks = stalled.length > 0 && framesThrough === seen ? quietLooks + 1 : 0;
+        seen = framesThrough;
+      }
+      expect(framesThrough).toBeLessThan(FRAMES);
+      controller.abort();
+      // No worker deadline stands behind this run: without the sinks hearing the cancel it never settles.
+      const error = await outcome;
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(stalled).toHaveLength(1);
+      expect(stalled.filter(isAlive)).toEqual([]);
+      expect(descendantsNamed('ffmpeg')).toEqual([]);
+      expect(await readdir(join(out, 'video'))).toEqual([]);
+      const left = await readdir(out, { recursive: true });
+      expect(left.filter((name) => name.endsWith('.partial'))).toEqual([]);
+      expect(left.filter((name) => !name.startsWith('detect'))).toEqual(['video']);
+    } finally {
+      // Our own stopped ffmpeg must not outlive a failed test.
+      for (const pid of stalled.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 5000);
 
   describe('in the worker process', () => {
     beforeAll(() => {

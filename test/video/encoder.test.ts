@@ -4,7 +4,9 @@ import { HeatVideoEncoder } from '../../src-main/ffmpeg/encoder.js';
 import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { probeVideo } from '../../src-main/ffmpeg/probe.js';
+import { CancelledError } from '../../src-shared/errors.js';
 import { makeTempDir } from './fixtures.js';
+import { isAlive } from './processes.js';
 
 describe('heat video encoder with pictures from JS (Console images)', () => {
   let dir = '';
@@ -60,4 +62,27 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
     await encoder.finish();
     expect(await probeVideo(ffmpeg, path)).toMatchObject({ width: 300, height: 300, frameCount: 10 });
   }, 20_000);
+
+  it('on abort kills a stalled ffmpeg and rejects the pending write with CancelledError', async () => {
+    const ffmpeg = await bundledFfmpegPath();
+    const controller = new AbortController();
+    const encoder = new HeatVideoEncoder({
+      ffmpeg, path: join(dir, 'stalled.mp4'), width: 64, height: 64, rate: { num: 2, den: 1 }, columns: 1024, rows: 1024,
+      interpolation: 'nearest', background: { kind: 'none' }, transparency: 0.5,
+      label: { x: 0, y: 0, width: 2, height: 2 }, colorbar: null,
+    }, controller.signal);
+    const pid = encoder.pid as number;
+    // Stopped, ffmpeg reads nothing: a 3 MB heat frame cannot fit in its pipe's buffer.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const pending = encoder.write({ heat: new Uint8Array(1024 * 1024 * 3), label: new Uint8Array(2 * 2 * 4) });
+      const outcome = pending.then(() => null, (caught: unknown) => caught);
+      controller.abort();
+      expect(await outcome).toBeInstanceOf(CancelledError);
+      expect(isAlive(pid)).toBe(false);
+      await expect(encoder.finish()).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 5000);
 });

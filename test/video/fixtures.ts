@@ -13,10 +13,10 @@ export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promi
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Encodes a flat-coloured (or test-pattern) H.264 video of `frames` frames. */
+/** Encodes a flat-coloured (or test-pattern) H.264 video of `frames` frames; `ultrafast` (no B-frames) unless `preset` says otherwise. */
 export async function makeVideo(
   path: string,
-  options: { frames: number; width: number; height: number; fps?: number; color?: string; pattern?: boolean },
+  options: { frames: number; width: number; height: number; fps?: number; color?: string; pattern?: boolean; preset?: string },
 ): Promise<void> {
   const ffmpeg = await bundledFfmpegPath();
   const fps = options.fps ?? 10;
@@ -27,9 +27,42 @@ export async function makeVideo(
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
     '-f', 'lavfi', '-i', source,
     '-frames:v', String(options.frames),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
+    '-c:v', 'libx264', '-preset', options.preset ?? 'ultrafast', '-pix_fmt', 'yuv420p', path,
   ]);
   if (result.status !== 0) throw new Error(`making ${path} failed: ${result.stderr.toString()}`);
+}
+
+/** Solid colours, one a frame, for the variable-frame-rate clip. */
+export const VFR_COLORS: readonly (readonly [number, number, number])[] = [
+  [200, 30, 30], [30, 200, 30], [30, 30, 200], [200, 200, 30], [200, 30, 200], [30, 200, 200], [120, 60, 10], [10, 60, 120],
+];
+
+/**
+ * A variable-frame-rate clip: frame k is a solid VFR_COLORS[k] shown at k² × 80 ms (0, 80,
+ * 320, 720 ms, …), encoded losslessly (libx264rgb, qp 0) so each decoded pixel is its colour
+ * exactly. `-vsync vfr` (ffmpeg 4.1 has no `-fps_mode`) keeps the irregular timestamps.
+ */
+export async function makeVfrVideo(path: string, width = 64, height = 64): Promise<void> {
+  const ffmpeg = await bundledFfmpegPath();
+  const frames = Buffer.concat(VFR_COLORS.map((color) => Buffer.alloc(width * height * 3, Buffer.from(color))));
+  const result = spawnSync(ffmpeg, [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', '25', '-i', 'pipe:0',
+    '-vf', "setpts='N*N*2/(25*TB)'", '-vsync', 'vfr',
+    '-c:v', 'libx264rgb', '-qp', '0', path,
+  ], { input: frames });
+  if (result.status !== 0) throw new Error(`making ${path} failed: ${result.stderr.toString()}`);
+}
+
+/** Frame `index` of `path` as rgb24, selected by number after decoding from the start: the reference. */
+export async function frameByNumber(path: string, index: number, width: number, height: number): Promise<Buffer> {
+  const ffmpeg = await bundledFfmpegPath();
+  const result = spawnSync(ffmpeg, [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path,
+    '-vf', `select=eq(n\\,${index}),scale=${width}:${height}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+  ], { maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`reading frame ${index} of ${path} failed: ${result.stderr.toString()}`);
+  return result.stdout;
 }
 
 /** An audio-only file (a sine tone in M4A). */

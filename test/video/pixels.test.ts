@@ -7,7 +7,7 @@ import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import type { RgbImage } from '../../src-shared/frames.js';
-import { localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
+import { localSettings, makeTempDir, makeVfrVideo, makeVideo, VFR_COLORS, writeSeedCsv, type Box } from './fixtures.js';
 
 /** Codec noise allowed per channel after H.264 yuv420p and back. */
 const CODEC_NOISE = 6;
@@ -102,5 +102,29 @@ describe('the video shows (1-t)*image + t*heat at each cell', () => {
     const output = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 5, 200, 200);
     pixel(output, 125, 125).forEach((value, i) => expect(Math.abs(value - row(255)[i])).toBeLessThanOrEqual(CODEC_NOISE));
     pixel(output, 25, 175).forEach((value, i) => expect(Math.abs(value - row(0)[i])).toBeLessThanOrEqual(CODEC_NOISE));
+  });
+});
+
+describe('heatmap.png over a variable-frame-rate video', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    await makeVfrVideo(join(dir, 'vfr.mp4'));
+  });
+  afterAll(() => cleanup());
+
+  it('shows the picture of the frame the run used last, found by number, not by time', async () => {
+    // Six metadata frames without detections: the run's last frame is video frame 5 (shown at
+    // 2 s), while seeking at the average rate (about 2 fps) would land on frame 6 (2.88 s).
+    await writeSeedCsv(join(dir, 'meta.csv'), Array.from({ length: 6 }, () => []));
+    const settings = localSettings(dir, join(dir, 'vfr.mp4'), { output_video_width: 200, output_video_height: 200, transparency: 0 });
+    const summary = await runPipeline(settings);
+    expect(summary.frames).toBe(6);
+    const png = await sharp(await readFile(join(dir, 'out', 'heatmap.png'))).raw().toBuffer({ resolveWithObject: true });
+    const image: RgbImage = { width: png.info.width, height: png.info.height, data: new Uint8Array(png.data) };
+    // Bottom left: below the label, left of the colorbar; with transparency 0 the picture alone.
+    expect(pixel(image, 4, 196)).toEqual([...VFR_COLORS[5]]);
+    expect(pixel(image, 60, 150)).toEqual([...VFR_COLORS[5]]);
   });
 });

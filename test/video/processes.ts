@@ -49,3 +49,12 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** The arguments `pid` was started with (empty once it is gone). */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((part) => part !== '');
+  } catch {
+    return [];
+  }
+}
