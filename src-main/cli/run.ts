@@ -113,10 +113,12 @@ export const runCommand: CliCommand = {
     validateSettings(read.settings, read.origins);
     for (const warning of read.warnings) reporter.warn(warning);
 
-    // Loaded only now, so that a settings error is reported without loading the pipeline.
-    const { runPipeline } = await import('../pipeline/run.js');
+    // Loaded only now, so that a settings error is reported without loading the pipeline. The
+    // run happens in the worker process, like the app's: Ctrl-C cancels it there, and a stuck
+    // ffmpeg is ended with the worker's process group.
+    const { runInWorker } = await import('../pipeline/worker-client.js');
     try {
-      const summary = await runPipeline(read.settings, {
+      const summary = await runInWorker(read.settings, {
         signal: context.signal,
         cwd: context.cwd,
         onProgress: (progress) => reporter.update(progress),

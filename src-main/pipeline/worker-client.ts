@@ -127,7 +127,11 @@ function rebuildError(kind: WorkerErrorKind, message: string): Error {
       return new InputError(message);
     case 'crowdheat':
       return new CrowdheatError(message);
-    case 'internal':
-      return new Error(message);
+    case 'internal': {
+      // The worker sends a bug's whole stack: its first line is the message, the rest is for CROWDHEAT_DEBUG.
+      const error = new Error(message.split('\n', 1)[0]);
+      error.stack = message;
+      return error;
+    }
   }
 }
