@@ -13,7 +13,7 @@ import type { FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorScale, heatColors } from '../../src-shared/render/index.js';
 import { ROOT } from '../serve-process.js';
-import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
+import { canvasPixel, E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
 
 const FFMPEG = '/usr/bin/ffmpeg';
 
@@ -78,14 +78,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     const blockWidth = size[0] / columns;
     const blockHeight = size[1] / run.params.grid_num_v;
     const centre = { x: Math.floor((h + 0.5) * blockWidth), y: Math.floor((v + 0.5) * blockHeight) };
-    await expect
-      .poll(() =>
-        canvas.evaluate((element: HTMLCanvasElement, at) => {
-          const pixel = element.getContext('2d')!.getImageData(at.x, at.y, 1, 1).data;
-          return [pixel[0], pixel[1], pixel[2]];
-        }, centre),
-      )
-      .toEqual(expected);
+    await expect.poll(() => canvasPixel(canvas, centre)).toEqual(expected);
 
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + ((h + 0.5) * box.width) / columns, box.y + ((v + 0.5) * box.height) / run.params.grid_num_v);

@@ -3,7 +3,7 @@
  * Debian's Chromium driven by playwright-core. Shared by the browser tests.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { SERVE_BUILT, startServe, type ServeProcess } from '../serve-process.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -50,4 +50,12 @@ export async function openApp(cwd: string, env?: NodeJS.ProcessEnv): Promise<Ope
       await serve.stop();
     },
   };
+}
+
+/** The RGB of the canvas pixel at `at` (canvas pixels, not CSS pixels). */
+export function canvasPixel(canvas: Locator, at: { x: number; y: number }): Promise<number[]> {
+  return canvas.evaluate((element: HTMLCanvasElement, point) => {
+    const pixel = element.getContext('2d')!.getImageData(point.x, point.y, 1, 1).data;
+    return [pixel[0], pixel[1], pixel[2]];
+  }, at);
 }

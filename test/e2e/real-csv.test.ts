@@ -14,7 +14,7 @@ import type { RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorScale, heatColors } from '../../src-shared/render/index.js';
 import { ROOT } from '../serve-process.js';
-import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
+import { canvasPixel, E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
 
 const CSV = join(ROOT, '../shared/data/aitrios-sample.csv');
 
@@ -81,14 +81,7 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the real AITRIOS 
       const scale = colorScale(run.output.min, run.output.max, window, 0);
       const colour = Array.from(heatColors(Int32Array.of(grid[hot]), scale, getColormap(run.output.cmap)));
       const centre = { x: Math.floor(((h + 0.5) * size[0]) / columns), y: Math.floor(((v + 0.5) * size[1]) / rows) };
-      await expect
-        .poll(() =>
-          canvas.evaluate((element: HTMLCanvasElement, at) => {
-            const pixel = element.getContext('2d')!.getImageData(at.x, at.y, 1, 1).data;
-            return [pixel[0], pixel[1], pixel[2]];
-          }, centre),
-        )
-        .toEqual(colour);
+      await expect.poll(() => canvasPixel(canvas, centre)).toEqual(colour);
 
       await page.mouse.move(box.x + ((h + 0.5) * box.width) / columns, box.y + ((v + 0.5) * box.height) / rows);
       await expect.poll(() => page.getByTestId('cell-tooltip').textContent()).toBe(`cell h ${h}, v ${v}: ${grid[hot]}`);
