@@ -49,7 +49,9 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   }
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
 
-  await mkdir(to, { recursive: true });
+  await mkdir(to, { recursive: true }).catch((error: unknown) => {
+    throw new CrowdheatError(`export: cannot create the folder ${to}: ${fileProblem(error)}`);
+  });
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
   try {
     for (const [done, file] of files.entries()) {
@@ -62,9 +64,32 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     for (const entry of entries) await moveIntoPlace(join(staging, entry), join(to, entry));
     options.onProgress({ done: files.length, total: files.length, current: '' });
     return files;
+  } catch (error) {
+    if (error instanceof CrowdheatError) throw error;
+    throw new CrowdheatError(`export: cannot write into ${to}: ${fileProblem(error)}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** What went wrong with a file operation, in words (the system's code kept for searching). */
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  EISDIR: 'a folder of the same name is in the way',
+  ENOTEMPTY: 'a folder of the same name is in the way',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the disk is read-only',
+  EDQUOT: 'the disk quota is used up',
+};
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words = code === undefined ? undefined : FILE_PROBLEMS[code];
+  if (words !== undefined) return `${words} (${code})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Renames a staged file or folder over its target; an older folder of that name is replaced whole. */

@@ -253,7 +253,9 @@ describe('ApiClient over HTTP against the web host', () => {
     const { exportId: blocked } = await client.call('export', { runId, outputs: ['video', 'npy'], folder: 'blocked/inside' });
     const failed = await nextEvent((event) => 'exportId' in event && event.exportId === blocked && event.type !== 'export-progress');
     expect(failed).toMatchObject({ type: 'export-error', cancelled: false });
-    expect(failed.type === 'export-error' && failed.message).toMatch(/^export failed: ENOTDIR/);
+    expect(failed.type === 'export-error' && failed.message).toBe(
+      `export: cannot create the folder ${join(cwd, 'blocked/inside')}: part of the path is a file, not a folder (ENOTDIR)`,
+    );
     expect((await readdir(cwd)).sort()).toEqual(['blocked', 'exported']);
   });
 });
