@@ -74,7 +74,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Session credentials of the web host live in memory only: closing the host forgets them. */
 export class MemoryCredentialStore implements CredentialStore {
-  readonly storage = 'this session only (not saved)';
+  readonly storage = 'memory, for this session only';
   private credentials: ConsoleCredentials | null = null;
   async load(): Promise<ConsoleCredentials | null> {
     return this.credentials;

@@ -21,6 +21,8 @@ interface TimelineProps {
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
 const HEAT_ONLY_WIDTH = 640;
 const CHART_HEIGHT = 80;
+/** Height of everything around the frame (header, facts, controls, chart, caption), for fitting the frame in the window. */
+const CHROME_HEIGHT = 300;
 
 interface Hover {
   h: number;
@@ -166,19 +168,22 @@ export function Timeline({ api, run, onError }: TimelineProps) {
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
       <div className="stage">
-        <canvas
-          ref={canvasRef}
-          width={width}
-          height={height}
-          data-testid="frame-canvas"
-          onMouseMove={onCanvasMove}
-          onMouseLeave={() => setHover(null)}
-        />
-        {hover !== null && (
-          <div className="cell-tooltip" data-testid="cell-tooltip" style={{ left: hover.left + 14, top: hover.top + 14 }}>
-            cell h {hover.h}, v {hover.v}: {hover.count}
-          </div>
-        )}
+        {/* As wide as the panel, but never so tall that the controls below leave the window. */}
+        <div className="frame" style={{ width: `min(100%, max(320px, calc((100vh - ${CHROME_HEIGHT}px) * ${width / height})))` }}>
+          <canvas
+            ref={canvasRef}
+            width={width}
+            height={height}
+            data-testid="frame-canvas"
+            onMouseMove={onCanvasMove}
+            onMouseLeave={() => setHover(null)}
+          />
+          {hover !== null && (
+            <div className="cell-tooltip" data-testid="cell-tooltip" style={{ left: hover.left + 14, top: hover.top + 14 }}>
+              cell h {hover.h}, v {hover.v}: {hover.count}
+            </div>
+          )}
+        </div>
       </div>
       <div className="frame-facts">
         <span data-testid="frame-number">

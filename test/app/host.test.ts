@@ -202,7 +202,7 @@ describe('ApiClient over HTTP against the web host', () => {
     });
     expect(status).toEqual({
       configured: true,
-      storage: 'this session only (not saved)',
+      storage: 'memory, for this session only',
       console_endpoint: 'https://console.example/api/v1',
       client_id: 'client-1',
     });
