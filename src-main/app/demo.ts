@@ -6,7 +6,15 @@ import { prepareDemo } from '../demo/index.js';
 import type { Settings } from '../../src-shared/settings/index.js';
 import { readSettingsFile } from './settings-io.js';
 
+/**
+ * Where the demo's exports go by default, relative to the host's folder (Documents on the
+ * desktop, the folder `crowdheat serve` started in): not the data folder the inputs live in,
+ * which is temporary under `serve`.
+ */
+export const DEMO_EXPORT_FOLDER = 'crowdheat-demo';
+
 export async function prepareDemoSettings(dir: string): Promise<Settings> {
   const demo = await prepareDemo(dir);
-  return readSettingsFile(demo.configPath, dir).settings;
+  const { settings } = readSettingsFile(demo.configPath, dir);
+  return { ...settings, output_settings: { ...settings.output_settings, output_dir: DEMO_EXPORT_FOLDER } };
 }

@@ -183,6 +183,9 @@ describe('ApiClient over HTTP against the web host', () => {
   it('validates settings and round-trips them through YAML', async () => {
     const { settings } = await client.call('openDemo', {});
     expect((await client.call('validateSettings', { settings })).issues).toEqual([]);
+    // Exports default to a folder beside the user's files, not to the host's temporary data folder.
+    expect(settings.output_settings.output_dir).toBe('crowdheat-demo');
+    expect(settings.data_source_settings.local_data_settings.meta_file.startsWith(join(tmpdir(), 'crowdheat-serve-'))).toBe(true);
     const broken = structuredClone(settings);
     broken.output_settings.transparency = 3;
     const { issues } = await client.call('validateSettings', { settings: broken });
