@@ -89,6 +89,22 @@ export function h264Output(spec: H264OutputSpec): OutputPart {
   };
 }
 
+export interface JpegSequenceSpec {
+  /** The filter-graph label to write. */
+  map: string;
+  /** An image2 pattern: `%d` is the frame number from 0 and a literal `%` is written `%%`. */
+  pattern: string;
+  /** The rate the frames' `pts = N` count in; equal to it, ffmpeg writes each frame once, none duplicated or dropped. */
+  rate: Rational;
+}
+
+/** One JPEG a frame (`-q:v 5`), numbered from 0, as the app's previews have always been made. */
+export function jpegSequenceOutput(spec: JpegSequenceSpec): OutputPart {
+  return {
+    args: ['-map', spec.map, '-r', rationalText(spec.rate), '-q:v', '5', '-f', 'image2', '-start_number', '0', spec.pattern],
+  };
+}
+
 /** Raw frames on stdout, e.g. to read a picture back into JS. */
 export function rawVideoOutput(map: string, pixelFormat: RawPixelFormat, frames?: number): OutputPart {
   const limit = frames !== undefined ? ['-frames:v', String(frames)] : [];

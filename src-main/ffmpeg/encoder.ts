@@ -8,12 +8,16 @@
  * Frame pairing is by position, not time: every input is retimed to `pts = N` (its frame
  * number) in the output's time base before the inputs meet, so frame i of the video always
  * meets heat frame i whatever the video's own timestamps say.
+ *
+ * With `previews`, the same ffmpeg also writes each frame's camera picture (before the heat) as
+ * a small JPEG: the app's timeline then needs no second decode of the video after the run.
  */
 import type { Interpolation } from '../../src-shared/settings/types.js';
 import {
   FfmpegArgs,
   fileInput,
   h264Output,
+  jpegSequenceOutput,
   rawVideoInput,
   type Rational,
 } from './args.js';
@@ -31,6 +35,16 @@ export interface StripSpec {
   y: number;
   width: number;
   height: number;
+}
+
+/** Each frame's picture as a JPEG beside the video (the app's previews, sinks/preview.ts). */
+export interface PreviewPictures {
+  /** The video the pictures come from; decoded once when it is also the background. */
+  video: string;
+  /** image2 pattern of the files: `%d` is the frame's position in the run. */
+  pattern: string;
+  /** Largest width; a narrower video keeps its size, and the height keeps the video's aspect. */
+  width: number;
 }
 
 export interface HeatVideoSpec {
@@ -51,6 +65,7 @@ export interface HeatVideoSpec {
   colorbar: (StripSpec & { perFrame: boolean }) | null;
   /** x264 preset (default: x264's own default, `medium`). */
   preset?: string;
+  previews?: PreviewPictures;
 }
 
 export interface HeatFrame {
@@ -87,6 +102,10 @@ export class HeatVideoEncoder {
 
   get background(): Background {
     return this.spec.background;
+  }
+
+  get previews(): PreviewPictures | undefined {
+    return this.spec.previews;
   }
 
   async write(frame: HeatFrame): Promise<void> {
@@ -128,11 +147,19 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
   let inputs = 0;
   const nextInput = (): number => inputs++;
 
+  const previews = spec.previews;
+  let previewSource: string | null = null;
   let backgroundLabel: string | null = null;
   if (spec.background.kind === 'video') {
     const index = nextInput();
     args.input(fileInput(spec.background.path));
-    graph.push(`[${index}:v:0]scale=${width}:${height},format=yuv420p,${retime}[background]`);
+    let picture = `[${index}:v:0]`;
+    if (previews?.video === spec.background.path) {
+      graph.push(`${picture}split=2[picture][previewsource]`);
+      picture = '[picture]';
+      previewSource = '[previewsource]';
+    }
+    graph.push(`${picture}scale=${width}:${height},format=yuv420p,${retime}[background]`);
     backgroundLabel = '[background]';
   } else if (spec.background.kind === 'frames') {
     const index = nextInput();
@@ -142,18 +169,30 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
     backgroundLabel = '[background]';
   }
 
+  if (previews !== undefined && previewSource === null) {
+    // No picture under the heat (overlay off): the video is read for the previews alone.
+    const index = nextInput();
+    args.input(fileInput(previews.video));
+    previewSource = `[${index}:v:0]`;
+  }
+
   const heatIndex = nextInput();
   args.input(rawVideoInput({ pipe: HEAT_PIPE, width: spec.columns, height: spec.rows, pixelFormat: 'rgb24', rate }));
+  let heatGrid = `[${heatIndex}:v]`;
+  if (previewSource !== null) {
+    graph.push(`${heatGrid}split=2[heatgrid][heatclock]`);
+    heatGrid = '[heatgrid]';
+  }
   if (backgroundLabel !== null) {
     // The heat's opacity rides in an alpha plane set on the grid-sized picture (cheap), then
     // stretched in YUV: stretching RGBA at full size costs more than the whole blend.
     graph.push(
-      `[${heatIndex}:v]format=rgba,colorchannelmixer=aa=${spec.transparency},format=yuva444p,` +
+      `${heatGrid}format=rgba,colorchannelmixer=aa=${spec.transparency},format=yuva444p,` +
         `scale=${width}:${height}:flags=${flags},format=yuva420p,${retime}[heat]`,
     );
     graph.push(`${backgroundLabel}[heat]overlay=shortest=1:format=yuv420[blended]`);
   } else {
-    graph.push(`[${heatIndex}:v]scale=${width}:${height}:flags=${flags},format=yuv420p,${retime}[blended]`);
+    graph.push(`${heatGrid}scale=${width}:${height}:flags=${flags},format=yuv420p,${retime}[blended]`);
   }
 
   const labelIndex = nextInput();
@@ -172,8 +211,21 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
     graph.push(`${last}[colorbar]overlay=x=${bar.x}:y=${bar.y}:format=yuv420[withbar]`);
     last = '[withbar]';
   }
+
+  if (previews !== undefined && previewSource !== null) {
+    // The heat's frames pace the pictures: streamselect passes a picture only beside a heat
+    // frame of the same position, so there is exactly one preview per frame of the run (none
+    // for the rest of a video longer than its metadata) and the picture branch never runs
+    // ahead of the heat. The scale comes last so it converts straight to the JPEG encoder's
+    // yuvj420p, bicubic like a plain `-vf` (a filter graph's own default is bilinear): the
+    // pictures are byte for byte those of a separate `ffmpeg -i video -vf scale=… %d.jpg`.
+    graph.push(`[heatclock]${retime}[clock]`);
+    graph.push(`${previewSource}${retime}[previewpicture]`);
+    graph.push(`[previewpicture][clock]streamselect=inputs=2:map=0,scale='min(${previews.width},iw)':-2:flags=bicubic[preview]`);
+  }
   args.filterComplex(graph.join(';'));
   const preset = spec.preset;
   args.output(h264Output(preset === undefined ? { map: last, path: spec.path, rate } : { map: last, path: spec.path, rate, preset }));
+  if (previews !== undefined) args.output(jpegSequenceOutput({ map: '[preview]', pattern: previews.pattern, rate }));
   return args;
 }

@@ -54,12 +54,16 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
   await mkdir(outputDir, { recursive: true });
-  const context: RunContext = { settings, params, outputDir, source, diagnostics, signal };
+  const context: RunContext = {
+    settings, params, outputDir, source, diagnostics, signal,
+    ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
+  };
 
   const sinks: Sink[] = [];
   try {
-    const preview = options.previewDir === undefined ? [] : [previewSink({ dir: options.previewDir })];
-    for (const factory of [...STANDARD_SINKS, ...preview, ...(options.extraSinks ?? [])]) {
+    // The preview sink comes after the video sink: for a video, the JPEGs are the video sink's
+    // ffmpeg's, complete once that sink has finished.
+    for (const factory of [...STANDARD_SINKS, previewSink, ...(options.extraSinks ?? [])]) {
       const sink = await factory(context);
       if (sink !== null) sinks.push(sink);
     }

@@ -36,6 +36,8 @@ export interface RunContext {
   readonly diagnostics: Diagnostics;
   /** Aborts when the run is cancelled: a sink stops its child processes and rejects. */
   readonly signal: AbortSignal;
+  /** The app's preview folder (sinks/preview.ts), when the run writes previews. */
+  readonly previewDir?: string;
 }
 
 export interface Sink {

@@ -3,16 +3,19 @@
  * a small JPEG per frame (when the source has pictures), every frame's grid appended to one
  * Int32 file, and at the end an index of counts, timestamps and the running maximum.
  *
+ * A video's pictures never reach JS: the video sink's ffmpeg writes their JPEGs while it
+ * composites the heat video (ffmpeg/encoder.ts), so the video is decoded once. Other pictures
+ * (Console images) are written here, one atomic file each. The folder is the run's private
+ * work area: `index.json`, written last, is what marks it complete.
+ *
  * ```ts
  * await runPipeline(settings, { previewDir: '/tmp/run-1/preview' });
  * const index = await readPreviewIndex('/tmp/run-1/preview');
  * const grid = await readPreviewGrid('/tmp/run-1/preview', index, 12);
  * ```
  */
-import { execFile } from 'node:child_process';
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
@@ -36,27 +39,35 @@ export interface PreviewIndex {
   previewHeight: number;
 }
 
-export interface PreviewOptions {
-  /** Folder the proxies go into (created when missing). */
-  dir: string;
-  /** Width of the preview JPEGs; smaller pictures are kept at their size. */
-  width?: number;
-}
-
-const DEFAULT_PREVIEW_WIDTH = 480;
+/** Width of the preview JPEGs; smaller pictures are kept at their size. */
+export const PREVIEW_WIDTH = 480;
 
 /** The file name of frame `index`'s picture inside the preview folder. */
 export function previewImageName(index: number): string {
   return `${index}.jpg`;
 }
 
-export function previewSink(options: PreviewOptions): SinkFactory {
-  return async (context: RunContext): Promise<Sink> => {
-    await mkdir(options.dir, { recursive: true });
-    const grids = await AtomicFile.create(join(options.dir, PREVIEW_GRIDS_FILE));
-    return new PreviewSink(options.dir, options.width ?? DEFAULT_PREVIEW_WIDTH, context, grids);
-  };
+const PREVIEW_IMAGE = /^\d+\.jpg$/;
+
+/** The same names as an ffmpeg image2 pattern inside `dir` (a `%` in the folder's name is written `%%`). */
+export function previewImagePattern(dir: string): string {
+  return join(dir.replaceAll('%', '%%'), '%d.jpg');
 }
+
+/** Deletes the preview pictures in `dir`, e.g. those a cancelled ffmpeg left, half-written ones included. */
+export async function removePreviewImages(dir: string): Promise<void> {
+  const names = await readdir(dir);
+  await Promise.all(names.filter((name) => PREVIEW_IMAGE.test(name)).map((name) => rm(join(dir, name), { force: true })));
+}
+
+/** Writes the previews into the run's `previewDir` (created when missing); no sink without one. */
+export const previewSink: SinkFactory = async (context) => {
+  const dir = context.previewDir;
+  if (dir === undefined) return null;
+  await mkdir(dir, { recursive: true });
+  const grids = await AtomicFile.create(join(dir, PREVIEW_GRIDS_FILE));
+  return new PreviewSink(dir, PREVIEW_WIDTH, context, grids);
+};
 
 class PreviewSink implements Sink {
   private readonly counts: number[] = [];
@@ -86,10 +97,12 @@ class PreviewSink implements Sink {
 
   async finish(): Promise<void> {
     await this.grids.commit();
-    const source = this.context.source;
-    // A video's frames reach the sinks without pictures (ffmpeg lays the heat over the video
-    // itself), so its previews come from one ffmpeg pass over the frames the run used.
-    if (isVideoSource(source) && this.counts.length > 0) await this.extractVideoPreviews(source.ffmpeg, source.video.path);
+    // The video sink has finished (run.ts), so its ffmpeg has written a video's pictures.
+    if (isVideoSource(this.context.source) && this.counts.length > 0) {
+      const first = await sharp(join(this.dir, previewImageName(0))).metadata();
+      this.previewWidth = first.width ?? 0;
+      this.previewHeight = first.height ?? 0;
+    }
     const params = this.context.params;
     const index: PreviewIndex = {
       frameCount: this.counts.length,
@@ -107,20 +120,6 @@ class PreviewSink implements Sink {
 
   async abort(): Promise<void> {
     await this.grids.discard();
-  }
-
-  private async extractVideoPreviews(ffmpeg: string, videoPath: string): Promise<void> {
-    // The folder is the run's private work area: index.json, written last, is what marks it complete.
-    await promisify(execFile)(ffmpeg, [
-      '-v', 'error', '-nostdin', '-i', videoPath,
-      '-frames:v', String(this.counts.length),
-      '-vf', `scale='min(${this.width},iw)':-2`,
-      '-q:v', '5', '-start_number', '0',
-      join(this.dir, '%d.jpg'),
-    ], { signal: this.context.signal });
-    const first = await sharp(join(this.dir, previewImageName(0))).metadata();
-    this.previewWidth = first.width ?? 0;
-    this.previewHeight = first.height ?? 0;
   }
 
   private async writeImage(image: RgbImage, position: number): Promise<void> {

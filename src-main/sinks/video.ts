@@ -2,7 +2,8 @@
  * video/<name>_heatmap.mp4: H.264 (yuv420p, +faststart) at `output_video_fps`, one picture per
  * frame: the heat blended over the camera picture (or alone), the label, and the colorbar when
  * `cbar` is set. Composited and encoded by one ffmpeg (see ffmpeg/encoder.ts); written to a
- * temporary name and renamed when complete.
+ * temporary name and renamed when complete. When the run writes the app's previews and the
+ * source is a video, the same ffmpeg writes their pictures (sinks/preview.ts).
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { HeatVideoEncoder, type Background } from '../ffmpeg/encoder.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
 import { temporaryPathFor } from './atomic.js';
+import { PREVIEW_WIDTH, previewImagePattern, removePreviewImages } from './preview.js';
 import { colorbarStrip, labelStrip, stripLayout } from './overlay-strips.js';
 
 export interface OutputSize {
@@ -68,7 +70,7 @@ export class RunningScale {
 }
 
 export const videoSink: SinkFactory = async (context) => {
-  const { settings, params, outputDir, source, diagnostics, signal } = context;
+  const { settings, params, outputDir, source, diagnostics, signal, previewDir } = context;
   const output = settings.output_settings;
   const size = outputSize(output, diagnostics);
   const table = getColormap(output.cmap);
@@ -103,6 +105,9 @@ export const videoSink: SinkFactory = async (context) => {
       transparency: output.transparency,
       label: layout.label,
       colorbar: output.cbar ? { ...layout.colorbar, perFrame: scale.moves } : null,
+      ...(previewDir !== undefined && isVideoSource(source)
+        ? { previews: { video: source.video.path, pattern: previewImagePattern(previewDir), width: PREVIEW_WIDTH } }
+        : {}),
     }, signal);
   };
 
@@ -135,6 +140,8 @@ export const videoSink: SinkFactory = async (context) => {
     async abort() {
       await encoder?.abort();
       await rm(temporaryPath, { force: true });
+      // Only now that ffmpeg is gone: it writes the preview pictures until it is.
+      if (encoder?.previews !== undefined && previewDir !== undefined) await removePreviewImages(previewDir);
     },
     outputs: () => (encoder !== null ? [`video/${fileName}`] : []),
   };
