@@ -10,11 +10,19 @@
  *    raw rgb24 pipe with no work in between.
  * 2. Memory: peak RSS of the worker and its ffmpeg (sampled from /proc) for 300 and 3,000 frames of 720p.
  *
- * Inputs are generated into a temporary folder and deleted; results go to bench/results/video.json.
+ *   node bench/video.mjs --previews [--before <git ref>] [--rounds N]
+ *
+ * 3. App-style runs instead (`runInWorker` with `previewDir`, as the desktop app analyses): the
+ *    same 600 frames of 1080p and real CSV, against the bare transcode. With `--before`, that
+ *    commit is also built (tsc) in a temporary clone and its runs are measured in turn with this
+ *    build's, e.g. `--before main` to compare the branch with what it changes.
+ *
+ * Inputs are generated into a temporary folder and deleted; results go to bench/results/video.json
+ * (bench/results/previews.json for --previews).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
@@ -33,6 +41,10 @@ const { bundledFfmpegPath } = await import(join(dist, 'src-main/ffmpeg/locate.js
 
 const REAL_CSV = '/work/shared/data/aitrios-sample.csv';
 const quick = process.argv.includes('--quick');
+const optionValue = (name) => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+};
 const ffmpeg = await bundledFfmpegPath();
 const PAGE = 4096;
 const CLOCK_TICKS = 100;
@@ -140,7 +152,83 @@ function settingsFor(dir, video, meta, width, height, fps) {
   return settings;
 }
 
+/** Builds `ref` of this repository (tsc only: the worker and what it runs) in a clone under `dir`; returns its dist. */
+async function buildCommit(ref, dir) {
+  const clone = join(dir, 'before');
+  const inFolder = (cwd, command, ...args) => {
+    const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stdout}${result.stderr}`);
+    return result.stdout.trim();
+  };
+  const commit = inFolder(root, 'git', 'rev-parse', '--verify', `${ref}^{commit}`);
+  inFolder(root, 'git', 'clone', '--quiet', '--shared', '--no-checkout', root, clone);
+  inFolder(clone, 'git', 'checkout', '--quiet', commit);
+  await symlink(realpathSync(join(root, 'node_modules')), join(clone, 'node_modules'));
+  console.log(`building ${ref} (${commit.slice(0, 10)}) in ${clone}…`);
+  inFolder(clone, 'npx', 'tsc', '-p', 'tsconfig.json');
+  return { commit, dist: join(clone, 'dist') };
+}
+
+async function previewsBench(dir) {
+  const results = { ffmpeg, cpus: cpus().length, load_average_at_start: loadavg().map(round) };
+  if (!existsSync(REAL_CSV)) throw new Error(`${REAL_CSV} is absent`);
+  const frames = quick ? 120 : 600;
+  const rounds = Number(optionValue('--rounds') ?? 1);
+  const before = optionValue('--before');
+  const builds = [{ name: 'after', runInWorker }];
+  if (before !== undefined) {
+    const { commit, dist: beforeDist } = await buildCommit(before, dir);
+    const module = await import(join(beforeDist, 'src-main/pipeline/worker-client.js'));
+    builds.unshift({ name: 'before', commit, runInWorker: module.runInWorker });
+  }
+  const input = join(dir, 'in.mp4');
+  console.log(`making a ${frames}-frame 1920x1080 test video…`);
+  await makeVideo(input, frames, '1920x1080', 30);
+  results.load_average_after_setup = loadavg().map(round);
+  const runs = { bare: [] };
+  for (const build of builds) runs[build.name] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Interleaved, so a change in the machine's load falls on every kind of run alike.
+    runs.bare.push(await timed('bare transcode', () =>
+      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
+    for (const build of builds) {
+      const previewDir = join(dir, 'preview');
+      runs[build.name].push(await timed(`app-style run, ${build.name}`, () =>
+        build.runInWorker(settingsFor(dir, input, REAL_CSV, 1920, 1080, 30), { cwd: dir, previewDir })));
+      const pictures = readdirSync(previewDir).filter((name) => name.endsWith('.jpg')).length;
+      if (pictures !== frames) throw new Error(`${build.name}: ${pictures} previews for ${frames} frames`);
+      await rm(previewDir, { recursive: true, force: true });
+      await rm(join(dir, 'out'), { recursive: true, force: true });
+    }
+  }
+  const mean = (list, key) => round(list.reduce((sum, entry) => sum + entry[key], 0) / list.length);
+  const summary = {};
+  for (const [name, list] of Object.entries(runs)) summary[name] = { wallS: mean(list, 'wallS'), cpuS: mean(list, 'childCpuS') };
+  const ratios = {};
+  for (const name of Object.keys(summary)) {
+    if (name === 'bare') continue;
+    ratios[`${name}/bare`] = { wall: round(summary[name].wallS / summary.bare.wallS), cpu: round(summary[name].cpuS / summary.bare.cpuS) };
+  }
+  if (summary.before !== undefined) {
+    ratios['after/before'] = { wall: round(summary.after.wallS / summary.before.wallS), cpu: round(summary.after.cpuS / summary.before.cpuS) };
+  }
+  Object.assign(results, { frames, size: '1920x1080', rounds, ...(before !== undefined ? { before: builds[0].commit } : {}), runs, mean: summary, ratios });
+  results.load_average_at_end = loadavg().map(round);
+  console.log(JSON.stringify({ load_average_at_start: results.load_average_at_start, mean: summary, ratios }, null, 2));
+  return results;
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'crowdheat-bench-'));
+if (process.argv.includes('--previews')) {
+  try {
+    const results = await previewsBench(dir);
+    await mkdir(join(root, 'bench', 'results'), { recursive: true });
+    await writeFile(join(root, 'bench', 'results', 'previews.json'), JSON.stringify(results, null, 2) + '\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 const results = { ffmpeg, cpus: cpus().length, load_average_at_start: loadavg().map(round) };
 try {
   if (!existsSync(REAL_CSV)) {
