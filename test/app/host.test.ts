@@ -260,5 +260,5 @@ describe('ApiClient over HTTP against the web host', () => {
       `export: cannot create the folder ${join(cwd, 'blocked/inside')}: part of the path is a file, not a folder (ENOTDIR)`,
     );
     expect((await readdir(cwd)).sort()).toEqual(['blocked', 'exported']);
-  });
+  }, 240_000);
 });
