@@ -66,6 +66,8 @@ export interface BackendOptions {
 
 /** Finished analyses kept for the timeline and export; older work folders are deleted. */
 const KEPT_RUNS = 3;
+/** Records of failed or cancelled analyses kept for getRunInfo (their files are deleted at once). */
+const KEPT_FAILURES = 10;
 const MAX_WARNINGS_KEPT = 200;
 
 interface Run {
@@ -83,6 +85,8 @@ interface Run {
 export class Backend {
   readonly handlers: ApiHandlers;
   private readonly runs = new Map<string, Run>();
+  /** An analysis is being set up (its record is not in `runs` yet). */
+  private starting = false;
   private readonly exports = new Map<string, AbortController>();
 
   constructor(private readonly options: BackendOptions) {
@@ -174,6 +178,20 @@ export class Backend {
   private async analyse(settings: Settings): Promise<string> {
     const issues = findSettingsIssues(settings);
     if (issues.length > 0) throw new CrowdheatError(issues.map((issue) => `${issue.key}: ${issue.message}`).join('; '));
+    // One analysis at a time: a second (a double click, a second window) would compete for the
+    // same cores and push the one on screen out of the kept runs.
+    if (this.starting || [...this.runs.values()].some((run) => run.state === 'running')) {
+      throw new CrowdheatError('an analysis is already running; wait for it or cancel it first');
+    }
+    this.starting = true;
+    try {
+      return await this.startAnalysis(settings);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startAnalysis(settings: Settings): Promise<string> {
     // Saved credentials go to the analysing process over its IPC channel and nowhere else; with
     // none saved, the run reads setting_path and the environment like the command line.
     const consoleCredentials = settings.data_source_settings.mode === 'console' ? await this.options.credentials.load() : null;
@@ -220,12 +238,21 @@ export class Backend {
     run.cancel = null;
     run.state = failure.cancelled ? 'cancelled' : 'failed';
     run.error = failure.message;
+    // Nothing of a failed run can be shown or exported: its files go now, its record stays for getRunInfo.
+    void rm(run.workDir, { recursive: true, force: true });
     this.options.emit({ type: 'error', runId: run.id, ...failure });
   }
 
+  /** Keeps the newest KEPT_RUNS finished analyses (failed ones do not count) and a few failure records. */
   private async forgetOldRuns(): Promise<void> {
-    const finished = [...this.runs.values()].filter((run) => run.state !== 'running');
-    for (const run of finished.slice(0, Math.max(0, this.runs.size - KEPT_RUNS))) {
+    const runs = [...this.runs.values()];
+    const done = runs.filter((run) => run.state === 'done');
+    const failed = runs.filter((run) => run.state === 'failed' || run.state === 'cancelled');
+    const forgotten = [
+      ...done.slice(0, Math.max(0, done.length - KEPT_RUNS)),
+      ...failed.slice(0, Math.max(0, failed.length - KEPT_FAILURES)),
+    ];
+    for (const run of forgotten) {
       this.runs.delete(run.id);
       await rm(run.workDir, { recursive: true, force: true });
     }

@@ -51,6 +51,8 @@ export interface WebHost {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** The host's temporary folder (analyses, the demo, uploads); deleted by `close`. */
+  readonly workRoot: string;
   close(): Promise<void>;
 }
 
@@ -146,6 +148,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    workRoot,
     close: async () => {
       for (const socket of sockets) socket.terminate();
       webSockets.close();
