@@ -17,10 +17,15 @@ interface Message {
   text: string;
 }
 
-type Analysis =
-  | { kind: 'idle' }
-  | { kind: 'running'; runId: string; frames: number; expectedFrames?: number; rate: number }
-  | { kind: 'done'; run: RunInfo };
+interface Running {
+  runId: string;
+  frames: number;
+  expectedFrames?: number;
+  rate: number;
+}
+
+/** How often a running analysis is asked for its state, in case an event was lost (a dropped connection). */
+const RUN_CHECK_INTERVAL_MS = 5_000;
 
 const MAX_MESSAGES = 6;
 let nextMessageId = 1;
@@ -28,7 +33,12 @@ let nextMessageId = 1;
 export function App({ api }: { api: ApiClient }) {
   const [host, setHost] = useState<HostInfo | null>(null);
   const [settings, setSettings] = useState<Settings>(defaultSettings);
-  const [analysis, setAnalysis] = useState<Analysis>({ kind: 'idle' });
+  /** The analysis in progress, if any. */
+  const [running, setRunning] = useState<Running | null>(null);
+  /** The `analyse` request is on its way (so a double click starts one run). */
+  const [starting, setStarting] = useState(false);
+  /** The last finished analysis: on screen until a newer one finishes, also while one runs or after one fails. */
+  const [done, setDone] = useState<RunInfo | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [exporting, setExporting] = useState(false);
   const [preparingDemo, setPreparingDemo] = useState(false);
@@ -45,26 +55,45 @@ export function App({ api }: { api: ApiClient }) {
     api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
   }, [api, onError]);
 
-  const runId = analysis.kind === 'running' ? analysis.runId : null;
+  const runId = running?.runId ?? null;
   useEffect(() => {
     if (runId === null) return;
-    return api.subscribe((event: ApiEvent) => {
-      if (!('runId' in event) || event.runId !== runId) return;
+    let ended = false;
+    /** The run's end, from its RunInfo: the one place the outcome is applied, whichever way it was learnt. */
+    const settle = (info: RunInfo): void => {
+      if (ended || info.state === 'running') return;
+      ended = true;
+      setRunning(null);
+      if (info.state === 'done') setDone(info);
+      else if (info.state === 'cancelled') say('info', 'Analysis cancelled.');
+      else onError(`Analysis failed: ${info.error ?? 'no reason given'}`);
+    };
+    const check = (): void => {
+      api.call('getRunInfo', { runId }).then(settle, (error: unknown) => {
+        if (ended) return;
+        ended = true;
+        setRunning(null);
+        onError(messageOf(error));
+      });
+    };
+    const unsubscribe = api.subscribe((event: ApiEvent) => {
+      if (ended || !('runId' in event) || event.runId !== runId) return;
       if (event.type === 'progress') {
-        setAnalysis({ kind: 'running', runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate });
+        setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate });
       } else if (event.type === 'warning') {
         say('warning', event.message);
-      } else if (event.type === 'done') {
-        api.call('getRunInfo', { runId }).then(
-          (run) => setAnalysis({ kind: 'done', run }),
-          (error: unknown) => onError(messageOf(error)),
-        );
-      } else if (event.type === 'error') {
-        setAnalysis({ kind: 'idle' });
-        if (event.cancelled) say('info', 'Analysis cancelled.');
-        else onError(`Analysis failed: ${event.message}`);
+      } else if (event.type === 'done' || event.type === 'error') {
+        check();
       }
     });
+    // Events sent before this subscription existed, or lost with a dropped connection, are caught up by asking.
+    check();
+    const timer = setInterval(check, RUN_CHECK_INTERVAL_MS);
+    return () => {
+      ended = true;
+      unsubscribe();
+      clearInterval(timer);
+    };
   }, [api, runId, say, onError]);
 
   const onChange = useCallback((field: Field, value: unknown) => {
@@ -87,7 +116,7 @@ export function App({ api }: { api: ApiClient }) {
   const onMenu = useEffectEvent(async (action: MenuAction) => {
     try {
       if (action === 'open-demo') await openDemo();
-      else if (action === 'export') setExporting(analysis.kind === 'done');
+      else if (action === 'export') setExporting(done !== null);
       else if (action === 'open-metadata' || action === 'open-video') {
         const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
         const key = `data_source_settings.local_data_settings.${action === 'open-video' ? 'video_file' : 'meta_file'}`;
@@ -144,18 +173,19 @@ export function App({ api }: { api: ApiClient }) {
   const dragging = useFileDrop((entries) => void dropFiles(entries));
 
   const analyse = async () => {
+    if (starting || running !== null) return;
+    setStarting(true);
     try {
       const { runId: started } = await api.call('analyse', { settings });
       // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
       setMessages((current) => current.filter((message) => message.kind !== 'info'));
-      setAnalysis({ kind: 'running', runId: started, frames: 0, rate: 0 });
+      setRunning({ runId: started, frames: 0, rate: 0 });
     } catch (error) {
       onError(messageOf(error));
+    } finally {
+      setStarting(false);
     }
   };
-
-  const running = analysis.kind === 'running' ? analysis : null;
-  const done = analysis.kind === 'done' ? analysis.run : null;
 
   return (
     <div className="app">
@@ -178,7 +208,7 @@ export function App({ api }: { api: ApiClient }) {
             <button
               type="button"
               onClick={() => void analyse()}
-              disabled={issues.length > 0}
+              disabled={issues.length > 0 || starting}
               title={issues.length > 0 ? `Fix the settings first: ${issues[0].message}` : 'Count and render every frame'}
               data-testid="analyse"
             >

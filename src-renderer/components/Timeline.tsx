@@ -119,11 +119,23 @@ export function Timeline({ api, run, onError }: TimelineProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [playing, speed, run.frameCount, output.output_video_fps]);
 
+  /** Play from the current frame, or from the first when at the end; pause when playing. */
+  const togglePlay = useCallback(() => {
+    if (!playing && index >= run.frameCount - 1) setIndex(0);
+    setPlaying(!playing);
+  }, [playing, index, run.frameCount]);
+
+  /** One frame back or on; stepping stops playback, which would otherwise overwrite the step. */
+  const step = (by: -1 | 1) => {
+    setPlaying(false);
+    setIndex((value) => Math.min(run.frameCount - 1, Math.max(0, value + by)));
+  };
+
   const onKeyDown = useCallback(
     (event: KeyboardEvent) => {
       if (event.key === ' ') {
         event.preventDefault();
-        setPlaying((value) => !value);
+        togglePlay();
         return;
       }
       const next = frameForKey(event.key, index, run.frameCount);
@@ -133,7 +145,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
         setIndex(next);
       }
     },
-    [index, run.frameCount],
+    [index, run.frameCount, togglePlay],
   );
 
   const onCanvasMove = (event: MouseEvent<HTMLCanvasElement>) => {
@@ -193,10 +205,10 @@ export function Timeline({ api, run, onError }: TimelineProps) {
         <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
       </div>
       <div className="controls">
-        <button type="button" onClick={() => setPlaying((value) => !value)} data-testid="play">
+        <button type="button" onClick={togglePlay} data-testid="play">
           {playing ? 'Pause' : 'Play'}
         </button>
-        <button type="button" onClick={() => setIndex((value) => Math.max(0, value - 1))} aria-label="Previous frame">
+        <button type="button" onClick={() => step(-1)} aria-label="Previous frame">
           ◀
         </button>
         <input
@@ -213,7 +225,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
         />
         <button
           type="button"
-          onClick={() => setIndex((value) => Math.min(run.frameCount - 1, value + 1))}
+          onClick={() => step(1)}
           aria-label="Next frame"
         >
           ▶

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorScale, heatColors } from '../../src-shared/render/index.js';
-import { ROOT } from '../serve-process.js';
 import { canvasPixel, E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
 
 const FFMPEG = '/usr/bin/ffmpeg';
@@ -92,7 +91,42 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe('frame 301 / 600');
   }, 360_000);
 
-  it.skipIf(!existsSync(join(ROOT, 'dist/src-main/sinks/video.js')))('exports an MP4 that decodes', async () => {
+  it('stops playback on a step, replays from the start at the end, and keeps the timeline through a failed run', async () => {
+    const frameNumber = () => page.getByTestId('frame-number').textContent();
+    await page.getByTestId('play').click();
+    await page.getByLabel('Previous frame').click();
+    await expect.poll(() => page.getByTestId('play').textContent()).toBe('Play');
+    const stepped = await frameNumber();
+    await page.waitForTimeout(400);
+    expect(await frameNumber()).toBe(stepped);
+
+    await page.getByLabel('Timeline').press('End');
+    await expect.poll(frameNumber).toBe('frame 600 / 600');
+    await page.getByTestId('play').click();
+    await expect.poll(async () => Number(/frame (\d+)/.exec((await frameNumber()) ?? '')?.[1])).toBeLessThan(300);
+    await page.getByTestId('play').click();
+
+    // A run that fails leaves the finished analysis on screen and exportable.
+    const shownRun = await page.getByLabel('Timeline').getAttribute('data-run-id');
+    const metadata = page.getByLabel('metadata file');
+    const demoMetadata = await metadata.inputValue();
+    await metadata.fill('missing-metadata.csv');
+    await page.getByTestId('analyse').click();
+    await expect.poll(() => page.locator('.messages').textContent(), { timeout: 30_000 }).toContain('Analysis failed:');
+    expect(await page.locator('.messages').textContent()).toContain('missing-metadata.csv');
+    expect(await page.getByLabel('Timeline').getAttribute('data-run-id')).toBe(shownRun);
+    expect(await page.getByTestId('export').isEnabled()).toBe(true);
+
+    // A double click starts one analysis, which then replaces the one on screen.
+    await metadata.fill(demoMetadata);
+    await page.getByTestId('analyse').dblclick();
+    await expect
+      .poll(() => page.getByLabel('Timeline').getAttribute('data-run-id'), { timeout: 240_000 })
+      .not.toBe(shownRun);
+    expect(await page.locator('.messages').textContent()).not.toContain('already running');
+  }, 300_000);
+
+  it('exports an MP4 that decodes', async () => {
     await page.getByTestId('export').click();
     const folder = join(cwd, 'exported');
     await page.getByTestId('export-folder').fill(folder);
