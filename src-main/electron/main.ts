@@ -4,7 +4,7 @@
  * else is the shared back end (app/backend.ts), tested in Node.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, utilityProcess } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   IPC_EVENT_CHANNEL,
@@ -55,13 +55,18 @@ const startWorker = utilityProcessWorker(
     }) as unknown as UtilityChild,
 );
 
+/** Per-run work folders and the demo: the app's own, under its data folder. */
+function workRoot(): string {
+  return join(app.getPath('userData'), 'work');
+}
+
 function createBackend(): Backend {
   const store = new SafeStorageCredentialStore(safeStorage, credentialsFileIn(app.getPath('userData')));
   return new Backend({
     host: 'electron',
     version: packageVersion(),
     cwd: app.getPath('documents'),
-    workRoot: join(app.getPath('userData'), 'work'),
+    workRoot: workRoot(),
     runAnalysis: (settings, options) => runInWorker(settings, { ...options, startWorker }),
     credentials: {
       storage: "the system's keychain",
@@ -111,7 +116,9 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Runs a previous session could not clean up (a crash, a forced quit); this is the only instance.
+    await rm(join(workRoot(), 'runs'), { recursive: true, force: true });
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PAGE_CSP] } });
     });
@@ -134,8 +141,16 @@ if (!app.requestSingleInstanceLock()) {
     window.on('closed', () => {
       window = null;
     });
-    app.on('window-all-closed', () => {
-      void backend.dispose().finally(() => app.quit());
+    // Every way of quitting (last window, Cmd+Q, the menu) passes here: stop the runs, delete their folders.
+    let disposed = false;
+    app.on('before-quit', (event) => {
+      if (disposed) return;
+      event.preventDefault();
+      void backend.dispose().finally(() => {
+        disposed = true;
+        app.quit();
+      });
     });
+    app.on('window-all-closed', () => app.quit());
   });
 }
