@@ -229,7 +229,9 @@ async function handleRequest(
   response.setHeader('Cache-Control', 'no-store');
   const refusal = guard.refusal(request);
   if (refusal !== null) {
-    sendJson(response, refusal.status, refusal.body);
+    // A person who opened a link without its token reads a sentence; programs get JSON.
+    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) sendRefusalPage(response, refusal);
+    else sendJson(response, refusal.status, refusal.body);
     return;
   }
   const path = pathOf(request);
@@ -356,6 +358,13 @@ async function sendFile(response: ServerResponse, file: string, type: string, he
   }
   response.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
   response.end(headOnly ? undefined : data);
+}
+
+function sendRefusalPage(response: ServerResponse, refusal: Refusal): void {
+  const text = refusal.body.error.message.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  const page = `<!doctype html><meta charset="utf-8"><title>crowdheat</title><p style="font: 16px sans-serif; margin: 2em">crowdheat: ${text}.</p>\n`;
+  response.writeHead(refusal.status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) });
+  response.end(page);
 }
 
 function errorBody(name: string, message: string): ApiErrorBody {

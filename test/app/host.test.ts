@@ -67,6 +67,13 @@ describe('web host access checks', () => {
     expect(api.status).toBe(401);
   });
 
+  it('tells a browser without the token, in a sentence, what to open', async () => {
+    const page = await send(host.port, { path: '/', headers: { Accept: 'text/html,application/xhtml+xml' } });
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('crowdheat: missing or wrong session token: open the URL crowdheat serve printed.');
+  });
+
   it('refuses a wrong token of the right length', async () => {
     const wrong = host.token.replace(/^./, host.token[0] === 'a' ? 'b' : 'a');
     const answer = await send(host.port, { path: `/?token=${wrong}` });
