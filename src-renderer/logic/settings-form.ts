@@ -22,11 +22,14 @@ export function kindOf(field: SettingField): FieldKind {
   return field.rule.textual ? 'text' : 'number';
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** The value of what was typed: a number when it reads as one, else the text (which validation then names). */
 export function valueFromText(kind: FieldKind, text: string): unknown {
   if (kind === 'number') {
     const trimmed = text.trim();
-    return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
+    // Plain decimal notation only: Number() would also read `0x10` or `0b1` and show a value nobody typed.
+    return DECIMAL.test(trimmed) ? Number(trimmed) : text;
   }
   if (kind === 'class-ids') {
     const trimmed = text.trim();

@@ -39,6 +39,9 @@ export interface SettingField {
  */
 export type FieldGroup = 'data_source' | 'console' | 'local' | 'heat_map' | 'params' | 'output';
 
+/** The widest and tallest video crowdheat writes. */
+export const MAX_OUTPUT_SIDE = 8192;
+
 function integer(min: number, max?: number): Rule {
   const hasType = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value);
   return {
@@ -201,8 +204,9 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('params', 'counting', oneOf(['exact', 'legacy'])),
   field('output', 'output_dir', nonEmptyText('a path')),
   field('output', 'output_video_fps', finiteNumber({ min: 0, aboveMin: true })),
-  field('output', 'output_video_width', integer(1)),
-  field('output', 'output_video_height', integer(1)),
+  // H.264's largest level (6.2) stops at 8192 pixels a side.
+  field('output', 'output_video_width', integer(1, MAX_OUTPUT_SIDE)),
+  field('output', 'output_video_height', integer(1, MAX_OUTPUT_SIDE)),
   field('output', 'cmap', nonEmptyText('a Matplotlib colormap name')),
   field('output', 'cbar', BOOLEAN),
   field('output', 'min', finiteNumber({ min: 0 })),

@@ -135,6 +135,11 @@ describe('settings form', () => {
     const transparency = field('output_settings.transparency');
     expect(kindOf(transparency)).toBe('number');
     expect(valueFromText('number', '0.25')).toBe(0.25);
+    expect(valueFromText('number', '-1.5e2')).toBe(-150);
+    // Only decimal notation is a number: hex, binary and spaces inside stay text for validation to name.
+    expect(valueFromText('number', '0x10')).toBe('0x10');
+    expect(valueFromText('number', '0b1')).toBe('0b1');
+    expect(valueFromText('number', '1 000')).toBe('1 000');
     const typed = withSetting(defaultSettings(), transparency, valueFromText('number', '0.'));
     expect(typed.output_settings.transparency).toBe(0);
     const broken = withSetting(defaultSettings(), transparency, valueFromText('number', 'abc'));

@@ -159,7 +159,7 @@ describe('crowdheat (built)', () => {
       `${M}output_settings.min (20) must be less than output_settings.max (15); or set max to 0 for an automatic scale`,
     ],
     ['a bad boolean', (y) => replaceOnce(y, 'overlay: true', 'overlay: on'), `${M}output_settings.overlay must be true or false, got "on"`],
-    ['output width 0', (y) => replaceOnce(y, 'output_video_width: 300', 'output_video_width: 0'), `${M}output_settings.output_video_width must be an integer ≥ 1, got 0`],
+    ['output width 0', (y) => replaceOnce(y, 'output_video_width: 300', 'output_video_width: 0'), `${M}output_settings.output_video_width must be an integer from 1 to 8192, got 0`],
     ['fps 0', (y) => replaceOnce(y, 'output_video_fps: 2', 'output_video_fps: 0'), `${M}output_settings.output_video_fps must be a number > 0, got 0`],
     [
       'a YAML syntax error',
