@@ -31,6 +31,9 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
   const kind = kindOf(field);
   const value = field.get(settings);
   const issue = issues.find((entry) => entry.key === field.key);
+  // An empty field the user has not filled yet is a to-do, not a mistake: said quietly.
+  const pending = issue !== undefined && value === '';
+  const message = issue === undefined ? '' : withoutKey(issue.message, field.key);
   let input;
   if (kind === 'boolean') {
     input = <input id={id} type="checkbox" checked={value === true} onChange={(event) => onChange(field, event.target.checked)} />;
@@ -53,18 +56,23 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
         value={textOfValue(value)}
         placeholder={placeholder}
         list={field.key === 'output_settings.cmap' ? COLORMAP_LIST_ID : undefined}
-        aria-invalid={issue !== undefined}
+        aria-invalid={issue !== undefined && !pending}
         onChange={(event) => onChange(field, valueFromText(kind, event.target.value))}
       />
     );
   }
   return (
-    <div className={`setting${issue !== undefined ? ' invalid' : ''}`} data-key={field.key}>
+    <div className={`setting${issue !== undefined && !pending ? ' invalid' : ''}`} data-key={field.key}>
       <label htmlFor={id} title={`${field.key}: ${field.rule.allowed}`}>
         {label ?? field.name}
       </label>
       {input}
-      {issue !== undefined && <div className="issue">{issue.message}</div>}
+      {issue !== undefined && <div className={pending ? 'issue pending' : 'issue'}>{message}</div>}
     </div>
   );
+}
+
+/** The message without its leading key: the field's label already says which setting it is. */
+function withoutKey(message: string, key: string): string {
+  return message.startsWith(`${key} must `) ? message.slice(key.length + 1) : message;
 }

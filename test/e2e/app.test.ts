@@ -43,6 +43,11 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
 
   it('opens the demo, analyses it, and shows a frame with the grid colours, the count and the hover text', async () => {
     await page.goto(url.href);
+    // A new user's first screen: the empty metadata path is a quiet to-do, not an error.
+    await expect
+      .poll(() => page.locator('.setting .issue.pending').first().textContent())
+      .toBe('must be a path (not empty) in mode local, got ""');
+    expect(await page.locator('.setting.invalid').count()).toBe(0);
     await page.getByTestId('open-demo').click();
     // The demo scene (metadata and video) is written first: a few seconds.
     await expect.poll(() => page.getByTestId('analyse').isEnabled(), { timeout: 60_000 }).toBe(true);
