@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
-import { cellAt, colourScaleOf, paintHeat } from '../logic/heat.js';
+import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../logic/heat.js';
 import {
   advancePlayback,
   chartFrameAt,
@@ -48,6 +48,8 @@ export function Timeline({ api, run, onError }: TimelineProps) {
     ? run.previewHeight
     : Math.max(1, Math.round((HEAT_ONLY_WIDTH * params.image_size_v) / params.image_size_h));
   const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
+  const legend = useMemo(() => legendGradient(table), [table]);
+  const legendScale = colourScaleOf(output, params, run.runningMax[index] ?? 0);
 
   useEffect(() => {
     let current = true;
@@ -202,7 +204,12 @@ export function Timeline({ api, run, onError }: TimelineProps) {
           frame {index + 1} / {run.frameCount}
         </span>
         <span data-testid="frame-time">{frame !== null && frame.timestamp !== '' ? readableTimestamp(frame.timestamp) : ''}</span>
-        <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
+        <span className="legend" data-testid="legend" title="people counted in a cell over the window">
+          {legendScale.min}
+          <span className="legend-bar" style={{ background: legend }} />
+          {legendScale.max}
+        </span>
+                <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
       </div>
       <div className="controls">
         <button type="button" onClick={togglePlay} data-testid="play">

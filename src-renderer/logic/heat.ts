@@ -66,3 +66,17 @@ function rgbOf(rgba: Uint8ClampedArray): Uint8Array {
   }
   return rgb;
 }
+
+/**
+ * A CSS gradient of the colormap from the scale's min (left) to its max (right), sampled at
+ * `stops` evenly spaced table rows: the timeline's legend, in the colours the cells use.
+ */
+export function legendGradient(table: Uint8Array, stops = 16): string {
+  const rows = table.length / 3;
+  const colours: string[] = [];
+  for (let stop = 0; stop < stops; stop++) {
+    const row = Math.round((stop / (stops - 1)) * (rows - 1)) * 3;
+    colours.push(`rgb(${table[row]}, ${table[row + 1]}, ${table[row + 2]}) ${((stop / (stops - 1)) * 100).toFixed(1)}%`);
+  }
+  return `linear-gradient(to right, ${colours.join(', ')})`;
+}

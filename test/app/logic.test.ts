@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
-import { cellAt, colourScaleOf, paintHeat } from '../../src-renderer/logic/heat.js';
+import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../../src-renderer/logic/heat.js';
 import { kindOf, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
 import {
   advancePlayback,
@@ -160,5 +160,19 @@ describe('settings form', () => {
     const original = defaultSettings();
     withSetting(original, field('output_settings.cmap'), 'jet');
     expect(original.output_settings.cmap).toBe('Reds');
+  });
+});
+
+describe('timeline legend', () => {
+  it('runs from the first table row to the last in evenly spaced stops', () => {
+    const table = Uint8Array.from([0, 0, 0, 10, 20, 30, 100, 110, 120, 255, 254, 253]);
+    expect(legendGradient(table, 4)).toBe(
+      'linear-gradient(to right, rgb(0, 0, 0) 0.0%, rgb(10, 20, 30) 33.3%, rgb(100, 110, 120) 66.7%, rgb(255, 254, 253) 100.0%)',
+    );
+    const viridis = getColormap('viridis');
+    const gradient = legendGradient(viridis);
+    expect(gradient.startsWith(`linear-gradient(to right, rgb(${viridis[0]}, ${viridis[1]}, ${viridis[2]}) 0.0%`)).toBe(true);
+    const last = viridis.length - 3;
+    expect(gradient.endsWith(`rgb(${viridis[last]}, ${viridis[last + 1]}, ${viridis[last + 2]}) 100.0%)`)).toBe(true);
   });
 });

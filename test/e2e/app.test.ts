@@ -83,6 +83,8 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     const blockHeight = size[1] / run.params.grid_num_v;
     const centre = { x: Math.floor((h + 0.5) * blockWidth), y: Math.floor((v + 0.5) * blockHeight) };
     await expect.poll(() => canvasPixel(canvas, centre)).toEqual(expected);
+    // The legend spans the same scale: its min and max either side of the gradient.
+    expect(await page.getByTestId('legend').textContent()).toBe(`${scale.min}${scale.max}`);
 
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + ((h + 0.5) * box.width) / columns, box.y + ((v + 0.5) * box.height) / run.params.grid_num_v);
