@@ -4,6 +4,7 @@
  * or cancelled export leaves no half-written file, and the analysis it copies from is only read.
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ExportOutput } from '../../src-shared/api.js';
@@ -49,9 +50,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   }
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
 
-  await mkdir(to, { recursive: true }).catch((error: unknown) => {
-    throw new CrowdheatError(`export: cannot create the folder ${to}: ${fileProblem(error)}`);
-  });
+  await makeFolder(to, signal);
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
   try {
     for (const [done, file] of files.entries()) {
@@ -69,6 +68,43 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     throw new CrowdheatError(`export: cannot write into ${to}: ${fileProblem(error)}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Creates `path` and its missing parents one level at a time. `mkdir(..., { recursive: true })`
+ * never returns under /proc (a Node bug: it loops on ENOENT), so only non-recursive calls are made,
+ * and the signal is checked between them.
+ */
+async function makeFolder(path: string, signal: AbortSignal): Promise<void> {
+  const cannot = (problem: string) => new CrowdheatError(`export: cannot create the folder ${path}: ${problem}`);
+  const missing: string[] = [];
+  for (let folder = path; ; folder = dirname(folder)) {
+    let found: Stats | undefined;
+    try {
+      found = await stat(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(fileProblem(error));
+    }
+    if (found !== undefined) {
+      if (!found.isDirectory()) throw cannot(fileProblem({ code: folder === path ? 'EEXIST' : 'ENOTDIR' }));
+      break;
+    }
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    if (signal.aborted) throw new CancelledError();
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Made meanwhile by someone else: fine when it is a folder.
+      if (code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
+      // Its parent exists (found or just made), so ENOENT means this file system makes no folders there (e.g. /proc).
+      if (code === 'ENOENT') throw cannot(`${dirname(folder)} does not allow folders in it (ENOENT)`);
+      throw cannot(fileProblem(error));
+    }
   }
 }
 

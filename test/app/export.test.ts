@@ -2,6 +2,7 @@
  * exportOutputs on real folders: what is copied, what a cancelled or failed export leaves (nothing),
  * and the messages a person reads.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,14 @@ describe('exportOutputs', () => {
     ).rejects.toThrow(`export: cannot create the folder ${to}: part of the path is a file, not a folder (ENOTDIR)`);
   });
 
+  it('says in words that a file is where the folder should be', async () => {
+    const to = join(root, 'a-file');
+    await writeFile(to, 'not a folder');
+    await expect(
+      exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(`export: cannot create the folder ${to}: a file is in the way (EEXIST)`);
+  });
+
   it('says in words why a file cannot be written, and leaves no staging folder', async () => {
     // A folder named like the single file to export: renaming the staged file over it fails.
     const to = join(root, 'exported');
@@ -95,5 +104,15 @@ describe('exportOutputs', () => {
       exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
     ).rejects.toThrow(`export: cannot write into ${to}: a folder of the same name is in the way (EISDIR)`);
     expect(await readdir(to)).toEqual(['griddata.npy']);
+  });
+});
+
+// mkdir(..., { recursive: true }) never returns under /proc (a Node bug); the export must fail at once instead.
+describe.skipIf(!existsSync('/proc/self'))('exportOutputs under /proc', () => {
+  it('fails with a one-line message instead of hanging', async () => {
+    const to = '/proc/crowdheat-export-test/inside';
+    await expect(
+      exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(`export: cannot create the folder ${to}: /proc does not allow folders in it (ENOENT)`);
   });
 });
