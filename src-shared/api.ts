@@ -94,6 +94,12 @@ export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary';
 export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary'];
 
 export interface ExportRequest {
+  /**
+   * Chosen by the caller (see `newExportId`) and carried by the export's events. A small export
+   * ends within milliseconds, so its events can arrive before the answer: knowing the id first,
+   * the caller can listen before it asks.
+   */
+  exportId: string;
   runId: string;
   outputs: ExportOutput[];
   /** Folder the outputs go into (created when missing); relative paths resolve against the host's cwd. */
@@ -101,7 +107,17 @@ export interface ExportRequest {
 }
 
 export interface ExportStarted {
+  /** The request's id. */
   exportId: string;
+}
+
+/** What an export id looks like: the back end refuses anything else. */
+export const EXPORT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A fresh export id: 96 random bits (Web Crypto, in the browser and in Node alike). */
+export function newExportId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  return `export-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** What a file handed to the app (e.g. dropped on the window) is, as the back end read it. */

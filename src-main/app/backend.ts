@@ -17,6 +17,7 @@ import type {
   PickPurpose,
   RunInfo,
 } from '../../src-shared/api.js';
+import { EXPORT_ID_PATTERN } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
@@ -306,7 +307,11 @@ export class Backend {
     const run = this.run(request.runId);
     if (run.state !== 'done') throw new CrowdheatError('export: the analysis has not finished');
     if (request.folder.trim() === '') throw new CrowdheatError('export: choose a folder');
-    const id = `export-${randomBytes(6).toString('hex')}`;
+    const id = request.exportId;
+    if (typeof id !== 'string' || !EXPORT_ID_PATTERN.test(id)) {
+      throw new CrowdheatError(`export: the export id ${JSON.stringify(id)} is not 8 to 64 letters, digits, - or _`);
+    }
+    if (this.exports.has(id)) throw new CrowdheatError(`export: the export id ${id} is in use`);
     const controller = new AbortController();
     this.exports.set(id, controller);
     const folder = resolve(this.options.cwd, request.folder);

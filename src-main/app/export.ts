@@ -1,10 +1,13 @@
 /**
  * Export: copies an analysis's chosen outputs into the user's folder. Everything is first
- * copied into a hidden staging folder inside the target, then renamed into place, so a failed
- * or cancelled export leaves no half-written file, and the analysis it copies from is only read.
+ * copied into a hidden staging folder inside the target, then each file is renamed into place,
+ * so a failed or cancelled export leaves no half-written file, and the analysis it copies from
+ * is only read. Existing folders (`video/`, `detect/`) are merged into: a file of the same name
+ * is replaced by one atomic rename, and nothing else in the user's folder is ever removed.
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import type { Stats } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
@@ -48,11 +51,12 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     entries.push(entry);
   }
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
+  if (entries.includes('detect')) await refuseOtherFrames(join(to, 'detect'), files);
 
-  await mkdir(to, { recursive: true }).catch((error: unknown) => {
-    throw new CrowdheatError(`export: cannot create the folder ${to}: ${fileProblem(error)}`);
-  });
+  await makeFolder(to, signal);
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
+  let placed = 0;
+  let placing = '';
   try {
     for (const [done, file] of files.entries()) {
       if (signal.aborted) throw new CancelledError();
@@ -61,14 +65,84 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
       await copyFile(join(from, file), join(staging, file));
     }
     if (signal.aborted) throw new CancelledError();
-    for (const entry of entries) await moveIntoPlace(join(staging, entry), join(to, entry));
+    // The folders first, so that a file in the way of one stops the export before any file is replaced.
+    for (const folder of new Set(files.map((file) => dirname(join(to, file))))) await makeFolder(folder, signal);
+    if (signal.aborted) throw new CancelledError();
+    // From here on the export is committed: a cancel no longer stops it half-way.
+    for (const file of files) {
+      placing = file;
+      await rename(join(staging, file), join(to, file));
+      placed++;
+    }
     options.onProgress({ done: files.length, total: files.length, current: '' });
     return files;
   } catch (error) {
     if (error instanceof CrowdheatError) throw error;
-    throw new CrowdheatError(`export: cannot write into ${to}: ${fileProblem(error)}`);
+    const what = placing === '' ? `into ${to}` : `${placing} into ${to}`;
+    const already = placed > 0 ? ` (${placed} of ${files.length} files were written; the others are as they were)` : '';
+    throw new CrowdheatError(`export: cannot write ${what}: ${fileProblem(error)}${already}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A `detect/` folder is read as one run's frames, so frames of another (e.g. longer) run left
+ * beside this export's would silently mix two runs. Deleting them could delete a user's data,
+ * so the export refuses instead, before writing anything. Only `.json` files count (tools read
+ * those as frames); a user's notes or hidden files in the folder are left alone and do not block.
+ */
+async function refuseOtherFrames(target: string, files: readonly string[]): Promise<void> {
+  let present: string[];
+  try {
+    present = (await readdir(target, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
+  } catch {
+    return; // No folder yet (or not a folder: the move reports that in words).
+  }
+  const written = new Set(files.filter((file) => dirname(file) === 'detect').map((file) => basename(file)));
+  const others = present.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !written.has(name)).sort();
+  if (others.length > 0) {
+    throw new CrowdheatError(
+      `export: ${target} already holds ${others.length} frame file(s) this export would not replace (e.g. ${others[0]}); ` +
+        'move them away or choose another folder, so frames of two runs do not mix',
+    );
+  }
+}
+
+/**
+ * Creates `path` and its missing parents one level at a time. `mkdir(..., { recursive: true })`
+ * never returns under /proc (a Node bug: it loops on ENOENT), so only non-recursive calls are made,
+ * and the signal is checked between them.
+ */
+async function makeFolder(path: string, signal: AbortSignal): Promise<void> {
+  const cannot = (problem: string) => new CrowdheatError(`export: cannot create the folder ${path}: ${problem}`);
+  const missing: string[] = [];
+  for (let folder = path; ; folder = dirname(folder)) {
+    let found: Stats | undefined;
+    try {
+      found = await stat(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(fileProblem(error));
+    }
+    if (found !== undefined) {
+      if (!found.isDirectory()) throw cannot(fileProblem({ code: folder === path ? 'EEXIST' : 'ENOTDIR' }));
+      break;
+    }
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    if (signal.aborted) throw new CancelledError();
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Made meanwhile by someone else: fine when it is a folder.
+      if (code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
+      // Its parent exists (found or just made), so ENOENT means this file system makes no folders there (e.g. /proc).
+      if (code === 'ENOENT') throw cannot(`${dirname(folder)} does not allow folders in it (ENOENT)`);
+      throw cannot(fileProblem(error));
+    }
   }
 }
 
@@ -90,18 +164,6 @@ function fileProblem(error: unknown): string {
   const words = code === undefined ? undefined : FILE_PROBLEMS[code];
   if (words !== undefined) return `${words} (${code})`;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Renames a staged file or folder over its target; an older folder of that name is replaced whole. */
-async function moveIntoPlace(staged: string, target: string): Promise<void> {
-  if ((await stat(staged)).isDirectory() && (await exists(target))) {
-    const old = `${staged}.replaced`;
-    await rename(target, old);
-    await rename(staged, target);
-    await rm(old, { recursive: true, force: true });
-    return;
-  }
-  await rename(staged, target);
 }
 
 async function filesUnder(root: string, entry: string): Promise<string[]> {

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
-import { EXPORT_OUTPUTS, type ApiClient, type ExportOutput, type HostInfo } from '../../src-shared/api.js';
+import { useEffect, useEffectEvent, useState } from 'react';
+import { EXPORT_OUTPUTS, newExportId, type ApiClient, type ExportOutput, type HostInfo } from '../../src-shared/api.js';
 import { messageOf } from '../api/client.js';
+import { exportPhaseAfter, exportRefused, exportStarted, type ExportPhase } from '../logic/export-dialog.js';
 
 interface Props {
   api: ApiClient;
@@ -19,41 +20,45 @@ const OUTPUT_LABELS: Record<ExportOutput, string> = {
   summary: 'summary.json',
 };
 
-type Phase =
-  | { kind: 'choosing' }
-  | { kind: 'exporting'; exportId: string; done: number; total: number }
-  | { kind: 'failed'; message: string };
-
 /** Choose outputs and a folder; shows progress and can cancel. */
 export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo }: Props) {
   const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(EXPORT_OUTPUTS));
   const [folder, setFolder] = useState(defaultFolder);
-  const [phase, setPhase] = useState<Phase>({ kind: 'choosing' });
+  const [phase, setPhase] = useState<ExportPhase>({ kind: 'choosing' });
 
-  useEffect(
-    () =>
-      api.subscribe((event) => {
-        if (phase.kind !== 'exporting') return;
-        if (event.type === 'export-progress' && event.exportId === phase.exportId) {
-          setPhase({ ...phase, done: event.done, total: event.total });
-        } else if (event.type === 'export-done' && event.exportId === phase.exportId) {
-          onInfo(`Exported ${event.files.length} file(s) to ${event.folder}`);
-          onClose();
-        } else if (event.type === 'export-error' && event.exportId === phase.exportId) {
-          setPhase(event.cancelled ? { kind: 'choosing' } : { kind: 'failed', message: event.message });
-        }
-      }),
-    [api, phase, onClose, onInfo],
-  );
+  // Listening from the start, not from when the answer arrives: the events may come first.
+  useEffect(() => api.subscribe((event) => setPhase((current) => exportPhaseAfter(current, event))), [api]);
+
+  const finished = useEffectEvent((message: string) => {
+    onInfo(message);
+    onClose();
+  });
+  useEffect(() => {
+    if (phase.kind === 'finished') finished(phase.message);
+  }, [phase]);
 
   const start = async () => {
+    const exportId = newExportId();
+    setPhase(exportStarted(exportId));
     try {
-      const { exportId } = await api.call('export', { runId, outputs: [...outputs], folder });
-      setPhase({ kind: 'exporting', exportId, done: 0, total: 0 });
+      await api.call('export', { exportId, runId, outputs: [...outputs], folder });
     } catch (error) {
-      setPhase({ kind: 'failed', message: messageOf(error) });
+      setPhase((current) => exportRefused(current, exportId, messageOf(error)));
     }
   };
+
+  const cancel = (exportId: string) => void api.call('cancelExport', { exportId });
+
+  // Escape closes the dialog, or cancels the export while one runs.
+  const escape = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    if (phase.kind === 'exporting') cancel(phase.exportId);
+    else onClose();
+  });
+  useEffect(() => {
+    window.addEventListener('keydown', escape);
+    return () => window.removeEventListener('keydown', escape);
+  }, []);
 
   const browse = async () => {
     const { path } = await api.call('pickPath', { purpose: 'folder' });
@@ -101,7 +106,7 @@ export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo 
         {phase.kind === 'failed' && <p className="error-text">{phase.message}</p>}
         <div className="row end">
           {phase.kind === 'exporting' ? (
-            <button type="button" onClick={() => void api.call('cancelExport', { exportId: phase.exportId })}>
+            <button type="button" onClick={() => cancel(phase.exportId)}>
               Cancel export
             </button>
           ) : (

@@ -2,6 +2,7 @@
  * exportOutputs on real folders: what is copied, what a cancelled or failed export leaves (nothing),
  * and the messages a person reads.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +43,72 @@ describe('exportOutputs', () => {
     expect(progress.at(-1)).toEqual({ done: 5, total: 5, current: '' });
   });
 
-  it('replaces an older detect folder whole, so no frame of another run stays behind', async () => {
+  it('refuses, before writing anything, to leave frames of another run beside this export\'s in detect/', async () => {
     const to = join(root, 'exported');
     await mkdir(join(to, 'detect'), { recursive: true });
-    await writeFile(join(to, 'detect', '00000099.json'), 'from an older run');
+    await writeFile(join(to, 'detect', '00000001.json'), 'from an older run');
+    await writeFile(join(to, 'detect', '00000099.json'), 'from an older, longer run');
+    await expect(
+      exportOutputs({ from, to, outputs: ['detect-json', 'npy'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(
+      `export: ${join(to, 'detect')} already holds 1 frame file(s) this export would not replace (e.g. 00000099.json); ` +
+        'move them away or choose another folder, so frames of two runs do not mix',
+    );
+    expect(await readdir(to)).toEqual(['detect']);
+    expect((await readdir(join(to, 'detect'))).sort()).toEqual(['00000001.json', '00000099.json']);
+    expect(await readFile(join(to, 'detect', '00000001.json'), 'utf8')).toBe('from an older run');
+  });
+
+  it('replaces frames of the same names in detect/ and keeps a user\'s other files there', async () => {
+    const to = join(root, 'exported');
+    await mkdir(join(to, 'detect'), { recursive: true });
+    await writeFile(join(to, 'detect', '00000001.json'), 'from an older run');
+    await writeFile(join(to, 'detect', 'notes.txt'), 'the user’s notes');
     await exportOutputs({ from, to, outputs: ['detect-json'], signal: new AbortController().signal, onProgress: noProgress });
-    expect(await readdir(join(to, 'detect'))).toHaveLength(4);
+    expect((await readdir(join(to, 'detect'))).sort()).toEqual([
+      '00000000.json',
+      '00000001.json',
+      '00000002.json',
+      '00000003.json',
+      'notes.txt',
+    ]);
+    expect(await readFile(join(to, 'detect', '00000001.json'), 'utf8')).toBe('{"frame": 1}');
+    expect(await readFile(join(to, 'detect', 'notes.txt'), 'utf8')).toBe('the user’s notes');
+  });
+
+  it('keeps a user\'s unrelated file in video/ and replaces the video of the same name', async () => {
+    await mkdir(join(from, 'video'));
+    await writeFile(join(from, 'video', 'clip_heatmap.mp4'), 'new video');
+    const to = join(root, 'exported');
+    await mkdir(join(to, 'video'), { recursive: true });
+    await writeFile(join(to, 'video', 'holiday.mp4'), 'the user’s holiday');
+    await writeFile(join(to, 'video', 'clip_heatmap.mp4'), 'old video');
+    const files = await exportOutputs({ from, to, outputs: ['video'], signal: new AbortController().signal, onProgress: noProgress });
+    expect(files).toEqual(['video/clip_heatmap.mp4']);
+    expect((await readdir(join(to, 'video'))).sort()).toEqual(['clip_heatmap.mp4', 'holiday.mp4']);
+    expect(await readFile(join(to, 'video', 'holiday.mp4'), 'utf8')).toBe('the user’s holiday');
+    expect(await readFile(join(to, 'video', 'clip_heatmap.mp4'), 'utf8')).toBe('new video');
+    expect(await readdir(to)).toEqual(['video']);
+  });
+
+  it('keeps the files it has not reached when a rename fails half-way, and says how far it got', async () => {
+    const to = join(root, 'exported');
+    await mkdir(join(to, 'detect', '00000002.json'), { recursive: true });
+    await writeFile(join(to, 'detect', '00000002.json', 'kept.txt'), 'in a folder in the way');
+    await writeFile(join(to, 'detect', '00000003.json'), 'the old frame 3');
+    await writeFile(join(to, 'detect', 'notes.txt'), 'the user’s notes');
+    await expect(
+      exportOutputs({ from, to, outputs: ['detect-json', 'summary'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(
+      `export: cannot write detect/00000002.json into ${to}: a folder of the same name is in the way (EISDIR) ` +
+        '(2 of 5 files were written; the others are as they were)',
+    );
+    expect(await readFile(join(to, 'detect', '00000001.json'), 'utf8')).toBe('{"frame": 1}');
+    expect(await readFile(join(to, 'detect', '00000002.json', 'kept.txt'), 'utf8')).toBe('in a folder in the way');
+    expect(await readFile(join(to, 'detect', '00000003.json'), 'utf8')).toBe('the old frame 3');
+    expect(await readFile(join(to, 'detect', 'notes.txt'), 'utf8')).toBe('the user’s notes');
+    // No staging folder left, and the summary was not reached.
+    expect(await readdir(to)).toEqual(['detect']);
   });
 
   it('leaves the folder as it was when cancelled half-way', async () => {
@@ -87,13 +148,43 @@ describe('exportOutputs', () => {
     ).rejects.toThrow(`export: cannot create the folder ${to}: part of the path is a file, not a folder (ENOTDIR)`);
   });
 
+  it('says in words that a file is where the folder should be', async () => {
+    const to = join(root, 'a-file');
+    await writeFile(to, 'not a folder');
+    await expect(
+      exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(`export: cannot create the folder ${to}: a file is in the way (EEXIST)`);
+  });
+
+  it('stops before a file is replaced when a file is in the way of an output folder', async () => {
+    const to = join(root, 'exported');
+    await mkdir(to);
+    await writeFile(join(to, 'detect'), 'a file named detect');
+    await writeFile(join(to, 'griddata.npy'), 'the old grid');
+    await expect(
+      exportOutputs({ from, to, outputs: ['npy', 'detect-json'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(`export: cannot create the folder ${join(to, 'detect')}: a file is in the way (EEXIST)`);
+    expect((await readdir(to)).sort()).toEqual(['detect', 'griddata.npy']);
+    expect(await readFile(join(to, 'griddata.npy'), 'utf8')).toBe('the old grid');
+  });
+
   it('says in words why a file cannot be written, and leaves no staging folder', async () => {
     // A folder named like the single file to export: renaming the staged file over it fails.
     const to = join(root, 'exported');
     await mkdir(join(to, 'griddata.npy', 'occupied'), { recursive: true });
     await expect(
       exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
-    ).rejects.toThrow(`export: cannot write into ${to}: a folder of the same name is in the way (EISDIR)`);
+    ).rejects.toThrow(`export: cannot write griddata.npy into ${to}: a folder of the same name is in the way (EISDIR)`);
     expect(await readdir(to)).toEqual(['griddata.npy']);
+  });
+});
+
+// mkdir(..., { recursive: true }) never returns under /proc (a Node bug); the export must fail at once instead.
+describe.skipIf(!existsSync('/proc/self'))('exportOutputs under /proc', () => {
+  it('fails with a one-line message instead of hanging', async () => {
+    const to = '/proc/crowdheat-export-test/inside';
+    await expect(
+      exportOutputs({ from, to, outputs: ['npy'], signal: new AbortController().signal, onProgress: noProgress }),
+    ).rejects.toThrow(`export: cannot create the folder ${to}: /proc does not allow folders in it (ENOENT)`);
   });
 });

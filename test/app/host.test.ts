@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiEvent } from '../../src-shared/api.js';
-import { ApiError } from '../../src-shared/api.js';
+import { ApiError, newExportId } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
@@ -245,7 +245,13 @@ describe('ApiClient over HTTP against the web host', () => {
     );
 
     const folder = join(cwd, 'exported');
-    const { exportId } = await client.call('export', { runId, outputs: ['npy', 'detect-json', 'summary'], folder: 'exported' });
+    // The caller chooses the id, so it can listen before it asks; the back end refuses a malformed one.
+    await expect(client.call('export', { exportId: 'x y', runId, outputs: ['npy'], folder: 'exported' })).rejects.toThrow(
+      'export: the export id "x y" is not 8 to 64 letters, digits, - or _',
+    );
+    const exportId = newExportId();
+    expect(exportId).toMatch(/^export-[0-9a-f]{24}$/);
+    expect(await client.call('export', { exportId, runId, outputs: ['npy', 'detect-json', 'summary'], folder: 'exported' })).toEqual({ exportId });
     const exported = await nextEvent((event) => 'exportId' in event && event.exportId === exportId && event.type !== 'export-progress');
     expect(exported).toMatchObject({ type: 'export-done', folder });
     expect((await readdir(folder)).sort()).toEqual(['detect', 'griddata.npy', 'summary.json']);
@@ -260,7 +266,7 @@ describe('ApiClient over HTTP against the web host', () => {
 
     // A folder that cannot be made fails the export before anything is written.
     await writeFile(join(cwd, 'blocked'), 'a file, not a folder');
-    const { exportId: blocked } = await client.call('export', { runId, outputs: ['video', 'npy'], folder: 'blocked/inside' });
+    const { exportId: blocked } = await client.call('export', { exportId: newExportId(), runId, outputs: ['video', 'npy'], folder: 'blocked/inside' });
     const failed = await nextEvent((event) => 'exportId' in event && event.exportId === blocked && event.type !== 'export-progress');
     expect(failed).toMatchObject({ type: 'export-error', cancelled: false });
     expect(failed.type === 'export-error' && failed.message).toBe(
