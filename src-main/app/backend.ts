@@ -17,7 +17,7 @@ import type {
   PickPurpose,
   RunInfo,
 } from '../../src-shared/api.js';
-import { EXPORT_ID_PATTERN } from '../../src-shared/api.js';
+import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
@@ -100,13 +100,14 @@ export class Backend {
       }),
       pickPath: async ({ purpose }) => ({ path: options.pickPath === undefined ? null : await options.pickPath(purpose) }),
       openDemo: async () => ({ settings: await options.prepareDemo(join(options.workRoot, 'demo')) }),
-      validateSettings: async ({ settings }) => ({ issues: findSettingsIssues(settings) }),
+      validateSettings: async ({ settings }) => ({ issues: findSettingsIssues(checkedShape(settings, 'validateSettings')) }),
       importYaml: async ({ text, path }) => {
         if (text !== undefined) return readSettingsText(text, options.cwd);
         if (path === undefined || path === '') throw new CrowdheatError('import: give the YAML text or its path');
         return readSettingsFile(path, options.cwd);
       },
       exportYaml: async ({ settings, path }) => {
+        checkedShape(settings, 'exportYaml');
         const text = settingsToYaml(settings);
         if (path !== undefined && path !== '') await writeFileAtomic(resolve(options.cwd, path), text);
         return { text };
@@ -128,7 +129,7 @@ export class Backend {
         );
         return { directories: [...new Set(names)].sort().map((name) => ({ name })) };
       },
-      analyse: async ({ settings }) => ({ runId: await this.analyse(settings) }),
+      analyse: async ({ settings }) => ({ runId: await this.analyse(checkedShape(settings, 'analyse')) }),
       cancel: async ({ runId }) => {
         this.run(runId).cancel?.();
         return {};
@@ -239,9 +240,11 @@ export class Backend {
     run.cancel = null;
     run.state = failure.cancelled ? 'cancelled' : 'failed';
     run.error = failure.message;
-    // Nothing of a failed run can be shown or exported: its files go now, its record stays for getRunInfo.
-    void rm(run.workDir, { recursive: true, force: true });
-    this.options.emit({ type: 'error', runId: run.id, ...failure });
+    // Nothing of a failed run can be shown or exported: its files go now (before anyone hears of the
+    // failure, so nobody reads a folder being deleted); its record stays for getRunInfo.
+    void rm(run.workDir, { recursive: true, force: true })
+      .catch(() => undefined)
+      .then(() => this.options.emit({ type: 'error', runId: run.id, ...failure }));
   }
 
   /** Keeps the newest KEPT_RUNS finished analyses (failed ones do not count) and a few failure records. */
@@ -306,7 +309,10 @@ export class Backend {
   private startExport(request: ExportRequest): string {
     const run = this.run(request.runId);
     if (run.state !== 'done') throw new CrowdheatError('export: the analysis has not finished');
-    if (request.folder.trim() === '') throw new CrowdheatError('export: choose a folder');
+    if (typeof request.folder !== 'string' || request.folder.trim() === '') throw new CrowdheatError('export: choose a folder');
+    if (!Array.isArray(request.outputs) || !request.outputs.every((output) => EXPORT_OUTPUTS.includes(output))) {
+      throw new CrowdheatError(`export: outputs must be a list of ${EXPORT_OUTPUTS.join(', ')}`);
+    }
     const id = request.exportId;
     if (typeof id !== 'string' || !EXPORT_ID_PATTERN.test(id)) {
       throw new CrowdheatError(`export: the export id ${JSON.stringify(id)} is not 8 to 64 letters, digits, - or _`);
@@ -335,6 +341,30 @@ export class Backend {
       .finally(() => this.exports.delete(id));
     return id;
   }
+}
+
+/** The sections every settings object has; a request without one is refused before anything reads it. */
+const SETTINGS_SECTIONS = [
+  'data_source_settings',
+  'data_source_settings.local_data_settings',
+  'data_source_settings.console_data_settings',
+  'heat_map_settings',
+  'heat_map_settings.params',
+  'output_settings',
+] as const;
+
+/** The request's settings, when they have every section (the values are validated separately). */
+function checkedShape(settings: unknown, request: string): Settings {
+  for (const path of SETTINGS_SECTIONS) {
+    let node: unknown = settings;
+    for (const key of path.split('.')) node = isObject(node) ? node[key] : undefined;
+    if (!isObject(node)) throw new CrowdheatError(`${request}: the settings have no ${path} section`);
+  }
+  return settings as Settings;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkedCredentials(input: ConsoleCredentials): ConsoleCredentials {

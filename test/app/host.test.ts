@@ -129,6 +129,23 @@ describe('web host access checks', () => {
     expect(broken.status).toBe(400);
   });
 
+  it('refuses requests whose settings or export fields have the wrong shape with a 400 naming them', async () => {
+    const headers = { Authorization: `Bearer ${host.token}` };
+    const answer = async (name: string, body: unknown) => {
+      const reply = await send(host.port, { path: `/api/${name}`, method: 'POST', body: JSON.stringify(body), headers });
+      return { status: reply.status, message: JSON.parse(reply.body).error.message as string };
+    };
+    expect(await answer('analyse', { settings: {} })).toEqual({
+      status: 400,
+      message: 'analyse: the settings have no data_source_settings section',
+    });
+    expect(await answer('validateSettings', { settings: { data_source_settings: { local_data_settings: {} } } })).toEqual({
+      status: 400,
+      message: 'validateSettings: the settings have no data_source_settings.console_data_settings section',
+    });
+    expect(await answer('exportYaml', {})).toEqual({ status: 400, message: 'exportYaml: the settings have no data_source_settings section' });
+  });
+
   it('does not serve files outside the renderer folder', async () => {
     const answer = await send(host.port, { path: `/..%2f..%2fetc%2fpasswd?token=${host.token}` });
     expect(answer.status).toBe(404);
