@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import type { ApiClient, ApiEvent, HostInfo, MenuAction, RunInfo } from '../../src-shared/api.js';
-import { defaultSettings, findSettingsIssues, SETTING_FIELDS, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
+import { defaultSettings, findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import { describeDrop, planDrop, withDroppedSources, type RecognisedFile } from '../logic/drop.js';
-import { withSetting } from '../logic/settings-form.js';
+import { settingField, withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
 import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
@@ -120,8 +120,7 @@ export function App({ api }: { api: ApiClient }) {
       else if (action === 'open-metadata' || action === 'open-video') {
         const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
         const key = `data_source_settings.local_data_settings.${action === 'open-video' ? 'video_file' : 'meta_file'}`;
-        const target = SETTING_FIELDS.find((entry) => entry.key === key);
-        if (path !== null && target !== undefined) onChange(target, path);
+        if (path !== null) onChange(settingField(key), path);
       } else if (action === 'import-settings') {
         const { path } = await api.call('pickPath', { purpose: 'settings-open' });
         if (path === null) return;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiClient, CredentialsStatus, DeviceSummary, ImageDirectory } from '../../src-shared/api.js';
-import { SETTING_FIELDS, type SettingField as Field, type Settings, type SettingsIssue } from '../../src-shared/settings/index.js';
+import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
+import { settingField } from '../logic/settings-form.js';
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
 
@@ -12,8 +13,7 @@ interface Props {
   onError: (message: string) => void;
 }
 
-const field = (name: string): Field =>
-  SETTING_FIELDS.find((entry) => entry.key === `data_source_settings.console_data_settings.${name}`) as Field;
+const field = (name: string): Field => settingField(`data_source_settings.console_data_settings.${name}`);
 
 const EMPTY_FORM = { console_endpoint: '', portal_authorization_endpoint: '', client_id: '', client_secret: '' };
 

@@ -1,6 +1,7 @@
 import type { ApiClient, HostInfo, PickPurpose } from '../../src-shared/api.js';
-import { SETTING_FIELDS, type SettingField as Field, type Settings, type SettingsIssue } from '../../src-shared/settings/index.js';
+import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
+import { settingField } from '../logic/settings-form.js';
 import { SettingField } from './SettingField.js';
 
 interface Props {
@@ -14,11 +15,10 @@ interface Props {
   onError: (message: string) => void;
 }
 
-const field = (key: string): Field => SETTING_FIELDS.find((entry) => entry.key === key) as Field;
-const VIDEO = field('data_source_settings.local_data_settings.video_file');
-const META = field('data_source_settings.local_data_settings.meta_file');
-const FORMAT = field('data_source_settings.local_data_settings.meta_format');
-const MODE = field('data_source_settings.mode');
+const VIDEO = settingField('data_source_settings.local_data_settings.video_file');
+const META = settingField('data_source_settings.local_data_settings.meta_file');
+const FORMAT = settingField('data_source_settings.local_data_settings.meta_format');
+const MODE = settingField('data_source_settings.mode');
 
 /** Local files (video + metadata, or metadata only) and the switch to the Console. */
 export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo, preparingDemo, onError }: Props) {

@@ -3,8 +3,8 @@
  * fills, and the line that tells the user what happened.
  */
 import type { InspectedFile } from '../../src-shared/api.js';
-import { SETTING_FIELDS, type SettingField, type Settings } from '../../src-shared/settings/index.js';
-import { withSetting } from './settings-form.js';
+import type { Settings } from '../../src-shared/settings/index.js';
+import { settingField as field, withSetting } from './settings-form.js';
 
 /** A dropped file the back end recognised, under the name the user knows it by. */
 export interface RecognisedFile {
@@ -21,11 +21,6 @@ export interface DropPlan {
   settings?: Recognised<'settings'>;
 }
 
-const field = (key: string): SettingField => {
-  const found = SETTING_FIELDS.find((entry) => entry.key === key);
-  if (found === undefined) throw new Error(`no setting ${key}`);
-  return found;
-};
 const MODE = field('data_source_settings.mode');
 const VIDEO = field('data_source_settings.local_data_settings.video_file');
 const META = field('data_source_settings.local_data_settings.meta_file');

@@ -3,7 +3,7 @@
  * value the setting table checks, so a half-typed number shows its problem at once instead
  * of being dropped.
  */
-import { SETTING_FIELDS, type SettingField, type Settings } from '../../src-shared/settings/index.js';
+import { fieldByKey, SETTING_FIELDS, type SettingField, type Settings } from '../../src-shared/settings/index.js';
 
 /** The choices of the settings that take one of a few words. */
 export const CHOICES: Readonly<Record<string, readonly string[]>> = {
@@ -53,12 +53,15 @@ export function withSetting(settings: Settings, field: SettingField, value: unkn
   return copy;
 }
 
+/** The field of a setting the UI names by its dotted key; a key that is not a setting is a bug. */
+export function settingField(key: string): SettingField {
+  const field = fieldByKey(key);
+  if (field === undefined) throw new Error(`no setting ${key}`);
+  return field;
+}
+
 export function fieldsIn(keys: readonly string[]): SettingField[] {
-  return keys.map((key) => {
-    const field = SETTING_FIELDS.find((entry) => entry.key === key);
-    if (field === undefined) throw new Error(`no setting ${key}`);
-    return field;
-  });
+  return keys.map(settingField);
 }
 
 /** The grid and output settings the Settings panel shows (sources have their own panel). */

@@ -13,7 +13,7 @@ import { validateSettings } from './validate.js';
 import type { Settings } from './types.js';
 
 export * from './types.js';
-export { SETTING_FIELDS, type SettingField, type Rule } from './fields.js';
+export { fieldByKey, SETTING_FIELDS, type SettingField, type Rule } from './fields.js';
 export { settingLabel, type SettingOrigin, type SettingOrigins } from './origins.js';
 export { findSettingsIssues, validateSettings, type SettingsIssue } from './validate.js';
 export {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getColormap } from '../../src-shared/colormaps/index.js';
-import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
+import { defaultSettings, findSettingsIssues } from '../../src-shared/settings/index.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../../src-renderer/logic/heat.js';
-import { kindOf, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
+import { kindOf, settingField as field, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
 import {
   advancePlayback,
   chartFrameAt,
@@ -12,7 +12,6 @@ import {
   stepFrame,
 } from '../../src-renderer/logic/timeline.js';
 
-const field = (key: string) => SETTING_FIELDS.find((entry) => entry.key === key)!;
 
 describe('timeline stepping', () => {
   it('steps one frame with the arrow keys and stops at both ends', () => {
