@@ -28,6 +28,7 @@ import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './
 import { exportOutputs } from './export.js';
 import { inspectFile } from './inspect.js';
 import { readSettingsFile, readSettingsText } from './settings-io.js';
+import { isPlainObject } from '../../src-shared/objects.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -357,15 +358,12 @@ const SETTINGS_SECTIONS = [
 function checkedShape(settings: unknown, request: string): Settings {
   for (const path of SETTINGS_SECTIONS) {
     let node: unknown = settings;
-    for (const key of path.split('.')) node = isObject(node) ? node[key] : undefined;
-    if (!isObject(node)) throw new CrowdheatError(`${request}: the settings have no ${path} section`);
+    for (const key of path.split('.')) node = isPlainObject(node) ? node[key] : undefined;
+    if (!isPlainObject(node)) throw new CrowdheatError(`${request}: the settings have no ${path} section`);
   }
   return settings as Settings;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkedCredentials(input: ConsoleCredentials): ConsoleCredentials {
   const credentials: ConsoleCredentials = {

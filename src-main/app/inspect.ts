@@ -15,6 +15,7 @@ import { InputError } from '../../src-shared/errors.js';
 import { probeVideo } from '../ffmpeg/probe.js';
 import { inferenceFiles } from '../sources/inference-json.js';
 import { sniffMetaFormat } from '../sources/meta-format.js';
+import { isPlainObject } from '../../src-shared/objects.js';
 
 /** Enough to tell text from binary and to see the start of a metadata file. */
 const HEAD_BYTES = 64 * 1024;
@@ -81,7 +82,7 @@ function isSettingsYaml(text: string): boolean {
   } catch {
     return false;
   }
-  return typeof document === 'object' && document !== null && !Array.isArray(document) && SETTINGS_SECTIONS.some((key) => key in document);
+  return isPlainObject(document) && SETTINGS_SECTIONS.some((key) => key in document);
 }
 
 /** The head as text, or null when it holds a NUL byte or is not UTF-8 (a video, an image, an archive). */

@@ -9,6 +9,7 @@ import { SettingsError } from '../../src-shared/errors.js';
 import { parseYaml } from '../../src-shared/settings/yaml.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
+import { isPlainObject } from '../../src-shared/objects.js';
 
 export interface CredentialStore {
   /** The stored credentials, or null when none are stored. */
@@ -92,8 +93,8 @@ export class FileCredentialStore implements CredentialStore {
       throw new SettingsError(`${this.path}: cannot read: ${(error as Error).message}`);
     }
     const document = parseYaml(text, this.path) ?? {};
-    if (!isMapping(document)) throw new SettingsError(`${this.path}: expected a mapping of console_access_settings`);
-    const section = isMapping(document.console_access_settings) ? document.console_access_settings : document;
+    if (!isPlainObject(document)) throw new SettingsError(`${this.path}: expected a mapping of console_access_settings`);
+    const section = isPlainObject(document.console_access_settings) ? document.console_access_settings : document;
     const result: Partial<Record<CredentialKey, string>> = {};
     for (const key of CREDENTIAL_KEYS) {
       const value = section[key];
@@ -119,8 +120,4 @@ export async function requireCredentials(store: FileCredentialStore): Promise<Co
     );
   }
   return credentials;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -42,6 +42,7 @@ import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
 import { useProxyFromEnvironment } from './proxy.js';
+import { isPlainObject } from '../../src-shared/objects.js';
 
 export interface ConsoleSourceOptions {
   /** Replaces the global fetch (tests, or a host with its own networking). */
@@ -133,7 +134,7 @@ async function fetchInferences(
     let oldest: string | null = null;
     for (let i = 0; i < records.length; i++) {
       const record = records[i];
-      const id = isRecord(record) && typeof record.id === 'string' ? record.id : `#${recordsFetched - records.length + i}`;
+      const id = isPlainObject(record) && typeof record.id === 'string' ? record.id : `#${recordsFetched - records.length + i}`;
       for (const inference of framesOfRecord(record, skip, `Console ${deviceId} record ${id}`)) {
         if (!inTimeRange(inference.timestamp, range)) continue;
         if (!byTimestamp.has(inference.timestamp)) byTimestamp.set(inference.timestamp, inference.detections);
@@ -323,8 +324,4 @@ function nearest(sorted: number[], target: number): number {
   }
   if (low > 0 && target - sorted[low - 1] <= sorted[low] - target) return low - 1;
   return low;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

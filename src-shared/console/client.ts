@@ -22,6 +22,7 @@ import type {
   ImageDirectoryGroup,
   ImageOrder,
 } from './types.js';
+import { isPlainObject } from '../objects.js';
 
 /** How hard and how long the client tries; tests shrink these so faults cost milliseconds. */
 export interface RetryDelays {
@@ -125,10 +126,10 @@ export class ConsoleClient {
 
   async listDevices(signal?: AbortSignal): Promise<ConsoleDevice[]> {
     const body = await this.getJson('/devices', new URLSearchParams(), signal);
-    const devices = isRecord(body) ? body.devices : undefined;
+    const devices = isPlainObject(body) ? body.devices : undefined;
     if (!Array.isArray(devices)) throw this.unexpected('GET', '/devices', 'no "devices" list');
     return devices.filter(
-      (device): device is ConsoleDevice => isRecord(device) && typeof device.device_id === 'string',
+      (device): device is ConsoleDevice => isPlainObject(device) && typeof device.device_id === 'string',
     );
   }
 
@@ -138,7 +139,7 @@ export class ConsoleClient {
     const path = '/devices/images/directories';
     const body = await this.getJson(path, query, signal);
     if (!Array.isArray(body)) throw this.unexpected('GET', path, 'not a list of groups');
-    return body.filter((group): group is ImageDirectoryGroup => isRecord(group) && Array.isArray(group.devices));
+    return body.filter((group): group is ImageDirectoryGroup => isPlainObject(group) && Array.isArray(group.devices));
   }
 
   /**
@@ -156,7 +157,7 @@ export class ConsoleClient {
     const body = await this.getJson(path, params, query.signal);
     if (Array.isArray(body)) return body;
     // Some Console deployments wrap the list; accept that shape too.
-    if (isRecord(body) && Array.isArray(body.data)) return body.data;
+    if (isPlainObject(body) && Array.isArray(body.data)) return body.data;
     throw this.unexpected('GET', path, 'not a list of records');
   }
 
@@ -173,10 +174,10 @@ export class ConsoleClient {
       `/devices/${encodeURIComponent(query.deviceId)}` +
       `/images/directories/${encodeURIComponent(query.subDirectory)}`;
     const body = await this.getJson(path, params, query.signal);
-    if (!isRecord(body) || !Array.isArray(body.images)) throw this.unexpected('GET', path, 'no "images" list');
+    if (!isPlainObject(body) || !Array.isArray(body.images)) throw this.unexpected('GET', path, 'no "images" list');
     const images = body.images.filter(
       (image): image is { name: string; contents: string } =>
-        isRecord(image) && typeof image.name === 'string' && typeof image.contents === 'string',
+        isPlainObject(image) && typeof image.name === 'string' && typeof image.contents === 'string',
     );
     const total = typeof body.total_image_count === 'number' ? body.total_image_count : images.length;
     return { total_image_count: total, images };
@@ -244,12 +245,12 @@ export class ConsoleClient {
     }
     if (answer.status < 200 || answer.status >= 300) throw this.apiError(answer, 'POST', path);
     const body = this.parseJson(answer, 'POST', path);
-    const value = isRecord(body) ? body.access_token : undefined;
+    const value = isPlainObject(body) ? body.access_token : undefined;
     if (typeof value !== 'string' || value === '') {
       throw this.unexpected('POST', path, 'no access_token in the answer');
     }
     this.issuedTokens.add(value);
-    const lifetimeMs = isRecord(body) && typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;
+    const lifetimeMs = isPlainObject(body) && typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;
     // Short-lived tokens would otherwise be renewed before every request: keep at least half their life.
     const usableMs = Math.max(lifetimeMs - TOKEN_RENEWAL_MARGIN_MS, lifetimeMs / 2);
     this.token = { value, renewAt: this.now() + usableMs };
@@ -326,7 +327,7 @@ export class ConsoleClient {
   private apiError(answer: HttpAnswer, method: string, path: string): ConsoleApiError {
     const body = tryParseJson(answer.body);
     // The documented shape is ConsoleErrorBody; anything else still yields a readable line.
-    const errorBody: Record<string, unknown> = isRecord(body) ? body : {};
+    const errorBody: Record<string, unknown> = isPlainObject(body) ? body : {};
     const code =
       typeof errorBody.code === 'string' || typeof errorBody.code === 'number'
         ? String(errorBody.code)
@@ -357,7 +358,7 @@ function connectionFailure(error: unknown, timeoutMs: number): string | null {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
   if (error instanceof TypeError) {
     const cause: unknown = error.cause;
-    if (isRecord(cause)) {
+    if (isPlainObject(cause)) {
       if (typeof cause.message === 'string' && cause.message !== '') return oneLine(cause.message);
       if (typeof cause.code === 'string') return cause.code;
     }
@@ -368,7 +369,7 @@ function connectionFailure(error: unknown, timeoutMs: number): string | null {
 
 function describeAuthError(answer: HttpAnswer): string {
   const body = tryParseJson(answer.body);
-  if (isRecord(body)) {
+  if (isPlainObject(body)) {
     for (const key of ['error_description', 'message', 'error', 'code']) {
       const value = body[key];
       if (typeof value === 'string' && value !== '') return oneLine(value);
@@ -385,9 +386,6 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -10,6 +10,7 @@
 import { CrowdheatError } from '../errors.js';
 import { decodeObjectDetectionTop } from '../flatbuffers/object-detection.js';
 import { DetectionsBuilder, isTimestamp, type Detections } from '../frames.js';
+import { isPlainObject } from '../objects.js';
 
 /** Inline (`F: 1`) output: the seed CSV's per-frame dict. */
 export interface InlinePerception {
@@ -117,17 +118,17 @@ export function decodeInference(inference: Inference): DecodedInference {
  * without an `Inferences` array is reported once and yields nothing.
  */
 export function* framesOfRecord(record: unknown, skip: SkipReporter, where = 'record'): Generator<DecodedInference> {
-  const body = isObject(record) && 'inference_result' in record ? record.inference_result : record;
-  if (!isObject(body) || !Array.isArray(body.Inferences)) {
+  const body = isPlainObject(record) && 'inference_result' in record ? record.inference_result : record;
+  if (!isPlainObject(body) || !Array.isArray(body.Inferences)) {
     skip(where, 'not an inference result (no Inferences array)');
     return;
   }
   const inferences: unknown[] = body.Inferences;
   for (let i = 0; i < inferences.length; i++) {
     const entry = inferences[i];
-    const label = isObject(entry) && typeof entry.T === 'string' ? ` (T ${entry.T})` : '';
+    const label = isPlainObject(entry) && typeof entry.T === 'string' ? ` (T ${entry.T})` : '';
     const entryWhere = `${where} inference ${i}${label}`;
-    if (!isObject(entry)) {
+    if (!isPlainObject(entry)) {
       skip(entryWhere, `inference is ${describe(entry)}, not an object`);
       continue;
     }
@@ -152,16 +153,16 @@ function decodeInlinePerception(output: unknown): Detections {
       throw new InvalidInferenceError(`O is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const perception = isObject(value) ? value.perception : undefined;
-  const list = isObject(perception) ? perception.object_detection_list : undefined;
+  const perception = isPlainObject(value) ? value.perception : undefined;
+  const list = isPlainObject(perception) ? perception.object_detection_list : undefined;
   if (!Array.isArray(list)) {
     throw new InvalidInferenceError('O has no perception.object_detection_list array');
   }
   const builder = new DetectionsBuilder();
   for (let i = 0; i < list.length; i++) {
     const object: unknown = list[i];
-    const box = isObject(object) ? object.bounding_box : undefined;
-    if (!isObject(object) || !isObject(box)) {
+    const box = isPlainObject(object) ? object.bounding_box : undefined;
+    if (!isPlainObject(object) || !isPlainObject(box)) {
       throw new InvalidInferenceError(`O object_detection_list[${i}] has no bounding_box`);
     }
     builder.add(
@@ -192,9 +193,6 @@ function classId(value: unknown, index: number): number {
   return value as number;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A short rendering of a bad value for a message. */
 function describe(value: unknown): string {

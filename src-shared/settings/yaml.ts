@@ -10,6 +10,7 @@ import { InputError, SettingsError } from '../errors.js';
 import { fieldByKey, fieldsOf, formatValue, SETTING_FIELDS, type SettingField } from './fields.js';
 import { originLabel, type SettingOrigin, type SettingOrigins } from './origins.js';
 import { defaultSettings, type Settings } from './types.js';
+import { isPlainObject } from '../objects.js';
 
 /** Reads a file the settings name (the param file), given its path as written. */
 export type ReadText = (path: string) => string;
@@ -50,9 +51,6 @@ export function parseYaml(text: string, path: string): unknown {
   return documents[0];
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Ranks of the places a value can be written; a higher rank wins. */
 const Rank = {
@@ -154,7 +152,7 @@ class Entries {
 
 function sectionMapping(value: unknown, label: string): Record<string, unknown> {
   if (value === null || value === undefined) return {};
-  if (!isMapping(value)) throw new SettingsError(`${label} must be a mapping of settings, got ${formatValue(value)}`);
+  if (!isPlainObject(value)) throw new SettingsError(`${label} must be a mapping of settings, got ${formatValue(value)}`);
   return value;
 }
 
@@ -199,7 +197,7 @@ function readFlatSection(
 }
 
 function readMainDocument(document: unknown, path: string, entries: Entries): void {
-  if (!isMapping(document)) {
+  if (!isPlainObject(document)) {
     const got = document === undefined ? 'an empty file' : formatValue(document);
     throw new SettingsError(
       `${path}: expected a mapping with data_source_settings, heat_map_settings and output_settings, got ${got}`,
@@ -228,7 +226,7 @@ function readParamFile(paramFile: string, readText: ReadText, entries: Entries):
     throw new InputError(`heat_map_settings.param_file: ${reason}`);
   }
   const document = parseYaml(text, paramFile);
-  if (!isMapping(document)) {
+  if (!isPlainObject(document)) {
     const got = document === undefined ? 'an empty file' : formatValue(document);
     throw new SettingsError(`${where}: expected a mapping of grid parameters (grid_num_h: 192, ...), got ${got}`);
   }
