@@ -27,7 +27,8 @@ export function previewDirOf(workDir: string): string {
 export function analysisFailure(error: unknown): { message: string; cancelled: boolean } {
   if (error instanceof CancelledError) return { message: 'cancelled', cancelled: true };
   if (isCrowdheatError(error)) return { message: error.message, cancelled: false };
-  // A bug: the worker sends its stack as the message; the window gets its first line.
+  // A bug. runInWorker already keeps the worker's stack out of the message; a run in this process
+  // may still throw a message of several lines, and the window shows one.
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   return { message: `unexpected error while analysing: ${detail}`, cancelled: false };
 }
