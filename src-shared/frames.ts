@@ -13,6 +13,8 @@ export interface Detections {
   readonly boxes: Float64Array;
   readonly scores: Float64Array;
   readonly classIds: Int32Array;
+  /** Track id of each detection where the source has one (MOT `id` column, trackers); -1 where not. */
+  readonly trackIds: Int32Array;
 }
 
 /** A decoded picture: tightly packed RGB, 3 bytes a pixel, row after row. */
@@ -38,6 +40,7 @@ export const EMPTY_DETECTIONS: Detections = Object.freeze({
   boxes: new Float64Array(0),
   scores: new Float64Array(0),
   classIds: new Int32Array(0),
+  trackIds: new Int32Array(0),
 });
 
 /**
@@ -53,13 +56,15 @@ export class DetectionsBuilder {
   private boxes = new Float64Array(64);
   private scores = new Float64Array(16);
   private classIds = new Int32Array(16);
+  private trackIds = new Int32Array(16);
   private n = 0;
 
   get count(): number {
     return this.n;
   }
 
-  add(left: number, top: number, right: number, bottom: number, score: number, classId: number): void {
+  /** Adds one detection; `trackId` is -1 when the source has no track ids. */
+  add(left: number, top: number, right: number, bottom: number, score: number, classId: number, trackId = -1): void {
     if (this.n === this.scores.length) this.grow();
     const o = this.n * 4;
     this.boxes[o] = left;
@@ -68,6 +73,7 @@ export class DetectionsBuilder {
     this.boxes[o + 3] = bottom;
     this.scores[this.n] = score;
     this.classIds[this.n] = classId;
+    this.trackIds[this.n] = trackId;
     this.n += 1;
   }
 
@@ -79,6 +85,7 @@ export class DetectionsBuilder {
       boxes: this.boxes.slice(0, this.n * 4),
       scores: this.scores.slice(0, this.n),
       classIds: this.classIds.slice(0, this.n),
+      trackIds: this.trackIds.slice(0, this.n),
     };
     this.n = 0;
     return result;
@@ -92,9 +99,12 @@ export class DetectionsBuilder {
     scores.set(this.scores);
     const classIds = new Int32Array(capacity);
     classIds.set(this.classIds);
+    const trackIds = new Int32Array(capacity);
+    trackIds.set(this.trackIds);
     this.boxes = boxes;
     this.scores = scores;
     this.classIds = classIds;
+    this.trackIds = trackIds;
   }
 }
 
@@ -173,7 +183,7 @@ export function prepareDetections(
       top = clip(top, options.imageHeight);
       bottom = clip(bottom, options.imageHeight);
     }
-    builder.add(left, top, right, bottom, scores[i], classIds[i]);
+    builder.add(left, top, right, bottom, scores[i], classIds[i], detections.trackIds[i]);
   }
   return kept === 0 ? EMPTY_DETECTIONS : builder.finish();
 }

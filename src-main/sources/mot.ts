@@ -34,7 +34,7 @@ const NON_FINITE: ReadonlyMap<string, number> = new Map([
   ['-inf', Number.NEGATIVE_INFINITY],
   ['-infinity', Number.NEGATIVE_INFINITY],
 ]);
-/** Class ids are held in an `Int32Array`. */
+/** Class and track ids are held in an `Int32Array`. */
 const MAX_CLASS_ID = 0x7fffffff;
 
 export function openMot(path: string, diagnostics: Diagnostics): FrameSource {
@@ -89,7 +89,7 @@ async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortS
       }
       current = row.frame;
     }
-    builder.add(row.left, row.top, row.left + row.width, row.top + row.height, row.conf, row.classId);
+    builder.add(row.left, row.top, row.left + row.width, row.top + row.height, row.conf, row.classId, row.trackId);
   }
   if (current > 0 && !signal.aborted) {
     yield { index: current - 1, detections: builder.finish() };
@@ -109,6 +109,8 @@ interface MotRow {
   height: number;
   conf: number;
   classId: number;
+  /** The `id` column: a track id from 1 in ground truth and tracker output, -1 (no track) in detections. */
+  trackId: number;
 }
 
 /** The row's values, or why it cannot be read. */
@@ -138,6 +140,8 @@ function readRow(text: string, groundTruth: boolean): MotRow | string {
     const classText = cells[7].trim();
     if (/^\d+$/.test(classText) && Number(classText) <= MAX_CLASS_ID) classId = Number(classText);
   }
+  const idText = cells[1].trim();
+  const trackId = /^\d+$/.test(idText) && Number(idText) <= MAX_CLASS_ID ? Number(idText) : -1;
   return {
     frame: Number(frameText),
     left,
@@ -146,6 +150,7 @@ function readRow(text: string, groundTruth: boolean): MotRow | string {
     height,
     conf,
     classId,
+    trackId,
   };
 }
 
