@@ -27,6 +27,7 @@ function expected(detections: readonly EncodableDetection[]): Detections {
     // The builder omits a field equal to its default (0), so a score of -0 comes back as +0.
     scores: Float64Array.from(detections.map((d) => (Object.is(d.score, -0) ? 0 : Math.fround(d.score)))),
     classIds: Int32Array.from(detections.map((d) => d.class_id)),
+    trackIds: new Int32Array(detections.length).fill(-1),
   };
 }
 
