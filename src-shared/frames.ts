@@ -114,12 +114,18 @@ export interface PrepareStats {
   nonFinite: number;
   /** Detections dropped by `class_ids` or `min_score`. */
   filtered: number;
+  /** Detections dropped because their box has no pixel inside the image (exact counting only). */
+  outsideImage: number;
 }
 
 export interface PrepareOptions {
   imageWidth: number;
   imageHeight: number;
-  /** Clip boxes to the image and swap inverted edges (exact counting); legacy counting keeps them raw. */
+  /**
+   * Exact counting: swap inverted edges and drop boxes with no pixel inside the image. Boxes are
+   * never clipped: points and cells come from the box as the detector gave it, and the
+   * footprint alone is clipped to the grid. Legacy counting (`false`) keeps boxes raw.
+   */
   sanitize: boolean;
   /** Keep only these class ids; `null` keeps all. */
   classIds: readonly number[] | null;
@@ -128,8 +134,10 @@ export interface PrepareOptions {
 
 /**
  * Applies SPEC §1 to one frame's detections: drops non-finite boxes, then (when `sanitize`)
- * swaps inverted edges and clips to the image, then applies the class and score filters.
- * Returns the input itself when nothing changes, so the common case allocates nothing.
+ * swaps inverted edges and drops boxes with no pixel inside the image (`right ≤ 0`,
+ * `left ≥ imageWidth`, `bottom ≤ 0` or `top ≥ imageHeight`), then applies the class and score
+ * filters. Counts what it drops in `stats`. Returns the input itself when nothing changes, so
+ * the common case allocates nothing.
  */
 export function prepareDetections(
   detections: Detections,
@@ -143,7 +151,7 @@ export function prepareDetections(
   let changed = false;
   for (let i = 0; i < count; i++) {
     const o = i * 4;
-    let reason: 'nonFinite' | 'filtered' | null = null;
+    let reason: 'nonFinite' | 'filtered' | 'outsideImage' | null = null;
     if (
       !Number.isFinite(boxes[o]) ||
       !Number.isFinite(boxes[o + 1]) ||
@@ -152,6 +160,8 @@ export function prepareDetections(
       !Number.isFinite(scores[i])
     ) {
       reason = 'nonFinite';
+    } else if (options.sanitize && isOutsideImage(boxes, o, options)) {
+      reason = 'outsideImage';
     } else if (scores[i] < options.minScore || (classFilter !== null && !classFilter.includes(classIds[i]))) {
       reason = 'filtered';
     }
@@ -161,7 +171,7 @@ export function prepareDetections(
       keep[i] = 0;
       kept -= 1;
       changed = true;
-    } else if (options.sanitize && !changed && needsSanitizing(boxes, o, options)) {
+    } else if (options.sanitize && !changed && (boxes[o + 2] < boxes[o] || boxes[o + 3] < boxes[o + 1])) {
       changed = true;
     }
   }
@@ -178,33 +188,19 @@ export function prepareDetections(
     if (options.sanitize) {
       if (right < left) [left, right] = [right, left];
       if (bottom < top) [top, bottom] = [bottom, top];
-      left = clip(left, options.imageWidth);
-      right = clip(right, options.imageWidth);
-      top = clip(top, options.imageHeight);
-      bottom = clip(bottom, options.imageHeight);
     }
     builder.add(left, top, right, bottom, scores[i], classIds[i], detections.trackIds[i]);
   }
   return kept === 0 ? EMPTY_DETECTIONS : builder.finish();
 }
 
-function needsSanitizing(boxes: Float64Array, o: number, options: PrepareOptions): boolean {
-  const left = boxes[o];
-  const top = boxes[o + 1];
-  const right = boxes[o + 2];
-  const bottom = boxes[o + 3];
-  return (
-    right < left ||
-    bottom < top ||
-    left < 0 ||
-    top < 0 ||
-    right > options.imageWidth ||
-    bottom > options.imageHeight
-  );
-}
-
-function clip(value: number, limit: number): number {
-  return value < 0 ? 0 : value > limit ? limit : value;
+/** Whether box `o` (edges in either order) has no pixel inside the image. */
+function isOutsideImage(boxes: Float64Array, o: number, options: PrepareOptions): boolean {
+  const left = Math.min(boxes[o], boxes[o + 2]);
+  const right = Math.max(boxes[o], boxes[o + 2]);
+  const top = Math.min(boxes[o + 1], boxes[o + 3]);
+  const bottom = Math.max(boxes[o + 1], boxes[o + 3]);
+  return right <= 0 || left >= options.imageWidth || bottom <= 0 || top >= options.imageHeight;
 }
 
 /** AITRIOS timestamps: `yyyyMMddHHmmssfff`, 17 digits, UTC. */

@@ -6,7 +6,8 @@
  *
  * The seed CSV's metadata cells were written by Python, sometimes with `str(dict)` rather than
  * `json.dumps`, so they can hold single quotes, `True` or `nan`, none of which `JSON.parse`
- * accepts. Anything else (names, calls, sets, bytes, trailing text) is a `LiteralSyntaxError`
+ * accepts. NumPy 2 prints its scalars as calls (`np.int64(10)`, `np.float32(0.9)`, `np.True_`,
+ * `np.str_('a')`, also spelled `numpy.`): those are read as the values they hold. Anything else (names, calls, sets, bytes, trailing text) is a `LiteralSyntaxError`
  * with the character offset, so a malformed row is reported rather than half-read.
  *
  * ```ts
@@ -43,6 +44,23 @@ const NAMED_VALUES: ReadonlyMap<string, LiteralValue> = new Map<string, LiteralV
   ['NaN', Number.NaN],
   ['inf', Number.POSITIVE_INFINITY],
   ['Infinity', Number.POSITIVE_INFINITY],
+]);
+
+/** NumPy scalar types whose repr is `np.<type>(<value>)`, by the kind of value they hold. */
+const NUMPY_SCALARS: ReadonlyMap<string, 'number' | 'integer' | 'string' | 'boolean'> = new Map([
+  ...['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'intc', 'uintc', 'intp', 'uintp',
+    'int_', 'uint', 'longlong', 'ulonglong', 'short', 'ushort', 'byte', 'ubyte', 'long', 'ulong']
+    .map((name) => [name, 'integer'] as const),
+  ...['float16', 'float32', 'float64', 'float96', 'float128', 'half', 'single', 'double', 'longdouble', 'float_']
+    .map((name) => [name, 'number'] as const),
+  ['str_', 'string'],
+  ['bool_', 'boolean'],
+  ['bool', 'boolean'],
+]);
+/** NumPy 2's reprs of its two booleans. */
+const NUMPY_NAMED: ReadonlyMap<string, boolean> = new Map([
+  ['True_', true],
+  ['False_', false],
 ]);
 
 const NUMBER_PATTERN = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
@@ -114,7 +132,7 @@ class LiteralReader {
         return this.signed();
       default:
         if ((c >= '0' && c <= '9') || c === '.') return this.unsignedNumber();
-        return this.named();
+        return this.named(depth);
     }
   }
 
@@ -305,17 +323,45 @@ class LiteralReader {
     return match[0];
   }
 
-  private named(): LiteralValue {
+  private named(depth: number): LiteralValue {
     const start = this.position;
     const name = this.name();
     const quote = this.text[this.position];
     // Python 2 writes unicode strings as u'...'.
     if ((name === 'u' || name === 'U') && (quote === "'" || quote === '"')) return this.string();
+    if ((name === 'np' || name === 'numpy') && this.text[this.position] === '.') return this.numpyScalar(start, depth);
     const value = NAMED_VALUES.get(name);
     if (value === undefined) {
       this.position = start;
       this.fail(`unknown name '${name}'`);
     }
+    return value;
+  }
+
+  /** After `np` or `numpy` (at `start`), at its `.`: a NumPy 2 scalar repr, read as the value it holds. */
+  private numpyScalar(start: number, depth: number): LiteralValue {
+    this.position += 1;
+    const type = this.name();
+    const named = NUMPY_NAMED.get(type);
+    if (named !== undefined) return named;
+    const kind = NUMPY_SCALARS.get(type);
+    if (kind === undefined || this.text[this.position] !== '(') {
+      this.position = start;
+      this.fail(`unknown name '${this.text.slice(start, start + 40)}'`);
+    }
+    this.position += 1;
+    const valueStart = this.position;
+    const value = this.value(depth + 1);
+    const fits =
+      kind === 'string' ? typeof value === 'string'
+        : kind === 'boolean' ? typeof value === 'boolean'
+          : kind === 'integer' ? typeof value === 'number' && Number.isInteger(value)
+            : typeof value === 'number';
+    if (!fits) {
+      this.position = valueStart;
+      this.fail(`np.${type}() needs ${kind === 'integer' ? 'a whole number' : `a ${kind}`}`);
+    }
+    this.expect(')', `')' after np.${type}(...)`);
     return value;
   }
 }

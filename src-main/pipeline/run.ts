@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
+import { ExtentTracker, type ImageExtent } from '../../src-shared/counting/extent.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
@@ -87,6 +88,9 @@ interface Tally {
   detections: number;
   timestamps: string[];
   peak: RunSummary['peak'];
+  /** Detections dropped because their box has no pixel inside the image. */
+  outsideImage: number;
+  imageExtent: ImageExtent | null;
 }
 
 async function countFrames(
@@ -105,14 +109,18 @@ async function countFrames(
     classIds: params.class_ids,
     minScore: params.min_score,
   };
-  const stats: PrepareStats = { nonFinite: 0, filtered: 0 };
-  const tally: Tally = { frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 } };
+  const stats: PrepareStats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
+  const extent = new ExtentTracker(params.image_size_h, params.image_size_v);
+  const tally: Tally = {
+    frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 }, outsideImage: 0, imageExtent: null,
+  };
   const started = performance.now();
   let lastProgress = 0;
 
   for await (const raw of source.frames(signal)) {
     if (signal.aborted) throw new CancelledError();
     const nonFiniteBefore = stats.nonFinite;
+    extent.observe(raw.detections);
     const detections = prepareDetections(raw.detections, prepare, stats);
     if (stats.nonFinite > nonFiniteBefore) {
       diagnostics.warn(
@@ -146,6 +154,16 @@ async function countFrames(
   if (stats.filtered > 0) {
     diagnostics.warn('filtered', `${stats.filtered} detection(s) left out by class_ids / min_score`);
   }
+  tally.outsideImage = stats.outsideImage;
+  if (stats.outsideImage > 0) {
+    diagnostics.warn(
+      'outside-image',
+      `${stats.outsideImage} detection(s) with no pixel inside the ${params.image_size_h}×${params.image_size_v} image ` +
+        'were left out (no heat, not in detect/)',
+    );
+  }
+  tally.imageExtent = extent.result();
+  if (tally.imageExtent.message !== null) diagnostics.warn('image-size-mismatch', tally.imageExtent.message);
   return tally;
 }
 
@@ -191,6 +209,8 @@ function summarise(
     frames: tally.frames,
     detections: tally.detections,
     skipped_records: diagnostics.skippedRecords,
+    outside_image: tally.outsideImage,
+    ...(tally.imageExtent === null ? {} : { image_extent: tally.imageExtent }),
     warnings: diagnostics.warningCounts(),
     timestamps: stamps,
     time_range: stamps.length > 0 ? { first: stamps[0], last: stamps[stamps.length - 1] } : null,

@@ -5,6 +5,7 @@
 import type { Frame } from '../../src-shared/frames.js';
 import type { GridParams, Settings } from '../../src-shared/settings/types.js';
 import type { Diagnostics } from './diagnostics.js';
+import type { ImageExtent } from '../../src-shared/counting/extent.js';
 
 export interface FrameSource {
   /** What the outputs are named after: the video's stem, the Console sub-directory, or `heatmap`. */
@@ -59,6 +60,10 @@ export interface RunSummary {
   frames: number;
   detections: number;
   skipped_records: number;
+  /** Detections left out because their box has no pixel inside the image (exact counting). */
+  outside_image?: number;
+  /** The detections' extent against image_size, and whether it contradicts it (see counting/extent.ts). */
+  image_extent?: ImageExtent;
   warnings: Record<string, number>;
   /** T strings of the frames, in order (empty when the source has none). */
   timestamps: string[];

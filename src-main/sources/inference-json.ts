@@ -19,7 +19,11 @@ import type { Detections, Frame } from '../../src-shared/frames.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { readLines } from './line-reader.js';
-import { assertMetaFile, describeFileError } from './meta-format.js';
+import { assertMetaFile, describeFileError, fileSize } from './meta-format.js';
+import { SkipTally } from './skip-tally.js';
+import { showValue } from '../../src-shared/messages.js';
+import { isPlainObject } from '../../src-shared/objects.js';
+import { MAX_RECORD_CHARS, MAX_RECORD_DEPTH, nestingDepth } from '../../src-shared/perception.js';
 
 const INFERENCE_FILE_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
 
@@ -27,9 +31,12 @@ const INFERENCE_FILE_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
 interface CollectedFrame {
   timestamp: string;
   detections: Detections;
-  file: number;
-  line: number;
+  /** Where the inference is: `file:line, inference n` (JSON Lines) or `file: record r, inference n`. */
+  where: string;
 }
+
+/** A whole-document JSON file (not JSON Lines) larger than this is refused rather than read into memory. */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /**
  * The frame source of a local inference-JSON file or folder. Nothing is read until `frames`
@@ -59,46 +66,42 @@ export function openInferenceJson(path: string, diagnostics: Diagnostics): Frame
 async function collectFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): Promise<CollectedFrame[]> {
   const files = await inferenceFiles(path);
   const collected: CollectedFrame[] = [];
-  const skippedBefore = diagnostics.skippedRecords;
-  const skip: SkipReporter = (where, why) => diagnostics.skip(where, why);
+  const skips = new SkipTally(path, diagnostics);
+  const skip: SkipReporter = (where, why) => skips.skip(where, why);
   for (let file = 0; file < files.length && !signal.aborted; file++) {
-    const collect = (value: unknown, where: string, line: number): void => {
-      for (const { timestamp, detections } of recordsOf(value, where, skip)) {
-        collected.push({ timestamp, detections, file, line });
+    const collect = (value: unknown, where: string, whole: boolean): void => {
+      for (const { timestamp, detections, where: at } of recordsOf(value, where, whole, skip, skips)) {
+        collected.push({ timestamp, detections, where: at });
       }
     };
     try {
-      await readJsonValues(files[file], collect, diagnostics, signal);
+      await readJsonValues(files[file], collect, skips, signal);
     } catch (error) {
       // In a folder, one unusable file is a skipped record; a single file is the whole input.
       if (files.length === 1 || !(error instanceof InputError)) throw error;
       const prefix = `${files[file]}: `;
-      diagnostics.skip(files[file], error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
+      skips.tried();
+      skips.skip(files[file], error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
     }
   }
   if (signal.aborted) return [];
   if (collected.length === 0) {
-    const skipped = diagnostics.skippedRecords - skippedBefore;
-    throw new InputError(
-      skipped === 0
-        ? `${path}: no inference results (expected records with an Inferences array)`
-        : `${path}: no usable inference results (${skipped} skipped)`,
-    );
+    if (skips.records === 0) throw new InputError(`${path}: no inference results (expected records with an Inferences array)`);
+    throw skips.nothingUsable('inferences');
   }
   collected.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
-  return dropDuplicates(collected, files, diagnostics);
+  return dropDuplicates(collected, diagnostics);
 }
 
 /** Keeps the first of each run of equal `T` (the sort is stable, so the first read). */
-function dropDuplicates(sorted: CollectedFrame[], files: string[], diagnostics: Diagnostics): CollectedFrame[] {
+function dropDuplicates(sorted: CollectedFrame[], diagnostics: Diagnostics): CollectedFrame[] {
   const kept: CollectedFrame[] = [];
   for (const frame of sorted) {
     const previous = kept.at(-1);
     if (previous !== undefined && previous.timestamp === frame.timestamp) {
       diagnostics.warn(
         'duplicate-inference',
-        `inference T ${frame.timestamp} appears twice (${files[previous.file]}:${previous.line} and ` +
-          `${files[frame.file]}:${frame.line}); kept the first`,
+        `inference T ${frame.timestamp} appears twice (${previous.where} and ${frame.where}); kept the first`,
       );
       continue;
     }
@@ -107,13 +110,25 @@ function dropDuplicates(sorted: CollectedFrame[], files: string[], diagnostics: 
   return kept;
 }
 
-/** Records of one JSON value: a record (bare or wrapped) or an array of them. */
-function* recordsOf(value: unknown, where: string, skip: SkipReporter): Generator<{ timestamp: string; detections: Detections }> {
-  if (!Array.isArray(value)) {
-    yield* framesOfRecord(value, skip, where);
-    return;
+/**
+ * Records of one JSON value: a record (bare or wrapped) or an array of them, `record r` (from 1)
+ * naming each; counts the inferences (or records without any) tried in `skips`.
+ */
+function* recordsOf(
+  value: unknown,
+  where: string,
+  whole: boolean,
+  skip: SkipReporter,
+  skips: SkipTally,
+): Generator<{ timestamp: string; detections: Detections; where: string }> {
+  const records = Array.isArray(value) ? (value as unknown[]) : [value];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    const body = isPlainObject(record) && 'inference_result' in record ? record.inference_result : record;
+    const inferences = isPlainObject(body) && Array.isArray(body.Inferences) ? body.Inferences.length : 1;
+    for (let n = 0; n < inferences; n++) skips.tried();
+    yield* framesOfRecord(record, skip, whole || Array.isArray(value) ? `${where}: record ${i + 1}` : where);
   }
-  for (let i = 0; i < value.length; i++) yield* framesOfRecord(value[i], skip, `${where} record ${i}`);
 }
 
 /** The files to read: `path` itself, or the inference files below the folder `path`, sorted. */
@@ -143,41 +158,59 @@ export async function inferenceFiles(path: string): Promise<string[]> {
   return files;
 }
 
+/** Receives each JSON value of a file: `where` is `file:line` (JSON Lines) or `file` (a whole document, `whole`). */
+type Collect = (value: unknown, where: string, whole: boolean) => void;
+
 /**
  * Hands each JSON value of a file to `collect`: every line of a JSON Lines file, or the whole
  * file when its first line is not JSON by itself (a pretty-printed object or array). Lines are
- * streamed, so a large JSON Lines file is never held whole.
+ * streamed, so a large JSON Lines file is never held whole; a line longer than
+ * `MAX_RECORD_CHARS` or nesting deeper than `MAX_RECORD_DEPTH` is skipped unparsed.
  * @throws InputError when the file is neither JSON nor JSON Lines with at least one good line.
  */
-async function readJsonValues(
-  path: string,
-  collect: (value: unknown, where: string, line: number) => void,
-  diagnostics: Diagnostics,
-  signal: AbortSignal,
-): Promise<void> {
+async function readJsonValues(path: string, collect: Collect, skips: SkipTally, signal: AbortSignal): Promise<void> {
   let parsedLines = 0;
   for await (const { text, line } of readLines(path)) {
     if (signal.aborted) return;
     if (text.trim() === '') continue;
+    const where = `${path}:${line}`;
+    if (parsedLines > 0) {
+      const refused = refuseRecord(text);
+      if (refused !== undefined) {
+        skips.tried();
+        skips.skip(where, refused);
+        continue;
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      if (parsedLines === 0) return readWholeFile(path, collect, diagnostics);
-      diagnostics.skip(`${path}:${line}`, `not JSON: ${(error as Error).message}`);
+      if (parsedLines === 0) return readWholeFile(path, collect, skips);
+      skips.tried();
+      skips.skip(where, `not JSON: ${(error as Error).message}`);
       continue;
     }
     parsedLines += 1;
-    collect(value, `${path}:${line}`, line);
+    collect(value, where, false);
   }
   if (parsedLines === 0) throw new InputError(`${path}: empty inference JSON file`);
 }
 
-async function readWholeFile(
-  path: string,
-  collect: (value: unknown, where: string, line: number) => void,
-  diagnostics: Diagnostics,
-): Promise<void> {
+/** Why a JSON line is not even parsed (too long, too deep), or undefined. */
+function refuseRecord(text: string): string | undefined {
+  if (text.length > MAX_RECORD_CHARS) return `line of ${text.length} characters is longer than the cap of ${MAX_RECORD_CHARS}`;
+  if (nestingDepth(text) > MAX_RECORD_DEPTH) return `line nests deeper than the cap of ${MAX_RECORD_DEPTH} levels`;
+  return undefined;
+}
+
+async function readWholeFile(path: string, collect: Collect, skips: SkipTally): Promise<void> {
+  const size = await fileSize(path);
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new InputError(
+      `${path}: a JSON document of ${size} bytes is larger than the cap of ${MAX_DOCUMENT_BYTES}; write it as JSON Lines (one record a line)`,
+    );
+  }
   let text: string;
   try {
     text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
@@ -188,36 +221,38 @@ async function readWholeFile(
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return readLinesOfText(path, text, error as Error, collect, diagnostics);
+    return readLinesOfText(path, text, error as Error, collect, skips);
   }
-  collect(document, path, 1);
+  collect(document, path, true);
 }
 
 /** The file is not one JSON document: JSON Lines whose first line is bad. Keeps the good lines, if any. */
-function readLinesOfText(
-  path: string,
-  text: string,
-  documentError: Error,
-  collect: (value: unknown, where: string, line: number) => void,
-  diagnostics: Diagnostics,
-): void {
+function readLinesOfText(path: string, text: string, documentError: Error, collect: Collect, skips: SkipTally): void {
   const bad: { line: number; message: string }[] = [];
   let parsedLines = 0;
   text.split('\n').forEach((raw, i) => {
     const lineText = raw.trim();
     if (lineText === '') return;
     let value: unknown;
+    const refused = refuseRecord(lineText);
+    if (refused !== undefined) {
+      bad.push({ line: i + 1, message: refused });
+      return;
+    }
     try {
       value = JSON.parse(lineText);
     } catch (error) {
-      bad.push({ line: i + 1, message: (error as Error).message });
+      bad.push({ line: i + 1, message: `not JSON: ${(error as Error).message}` });
       return;
     }
     parsedLines += 1;
-    collect(value, `${path}:${i + 1}`, i + 1);
+    collect(value, `${path}:${i + 1}`, false);
   });
   if (parsedLines === 0) {
-    throw new InputError(`${path}: not JSON or JSON Lines: ${documentError.message}`);
+    throw new InputError(`${path}: not JSON or JSON Lines: ${showValue(documentError.message, 120)}`);
   }
-  for (const { line, message } of bad) diagnostics.skip(`${path}:${line}`, `not JSON: ${message}`);
+  for (const { line, message } of bad) {
+    skips.tried();
+    skips.skip(`${path}:${line}`, message);
+  }
 }

@@ -95,9 +95,12 @@ async function readHead(path: string): Promise<{ text: string; truncated: boolea
   }
 }
 
-/**
- * Frames without a row are yielded as empty frames, so a jump in the frame numbers costs one
- * frame of output each. A jump longer than this (an hour at 30 fps) is taken for a typo in the
- * row, which is skipped, rather than for an hour of silence.
- */
-export const MAX_FRAME_GAP = 108_000;
+
+/** The size of a file in bytes. @throws InputError when it cannot be read. */
+export async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+}

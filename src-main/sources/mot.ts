@@ -1,7 +1,8 @@
 /**
  * MOTChallenge `det.txt` / `gt.txt`: one detection a line, `frame,id,left,top,width,height,conf,…`,
- * frames numbered from 1, rows sorted by frame. Streamed line by line; only the current frame's
- * detections are held.
+ * frames numbered from 1, rows in any order (each row is placed at its own frame; see
+ * frame-order.ts: a file in frame order is streamed, one out of order is sorted through
+ * temporary files).
  *
  * - Frame `f` becomes `Frame.index` f−1. Frames without rows (before the first row too) are
  *   empty frames, so the counting window advances through them; frames after the last row are
@@ -11,16 +12,19 @@
  * - class_id: 0 for detections. In ground truth (a file named `gt.txt`, or ending in `-gt.txt` /
  *   `_gt.txt`), MOT16 and later put the object class in column 8; it is read when it is a
  *   non-negative integer, otherwise (MOT15 writes -1 there) the class is 0.
- * - A row that cannot be read, or that goes back to an earlier frame, is skipped with a warning
- *   naming `file:line`.
+ * - A row that cannot be read is skipped with a warning naming `file:line`; a file without a
+ *   single usable row fails with an `InputError` saying how many rows were tried and why the
+ *   first failed. Frames more than `MAX_FRAME_GAP` apart fail before any output.
  */
 import { basename } from 'node:path';
 import { DetectionsBuilder, EMPTY_DETECTIONS, type Frame } from '../../src-shared/frames.js';
-import { InputError } from '../../src-shared/errors.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
+import { showValue } from '../../src-shared/messages.js';
 import { readLines } from './line-reader.js';
-import { MAX_FRAME_GAP, assertMetaFile } from './meta-format.js';
+import { assertMetaFile, fileSize } from './meta-format.js';
+import { orderRows, type FrameRow } from './frame-order.js';
+import { SkipTally } from './skip-tally.js';
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE: ReadonlyMap<string, number> = new Map([
@@ -53,51 +57,49 @@ export function isGroundTruthName(path: string): boolean {
 async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const groundTruth = isGroundTruthName(path);
+  const skips = new SkipTally(path, diagnostics);
+  const ordered = await orderRows(path, (report) => motRows(path, report ? skips : undefined), 1, 'frame', await fileSize(path), signal);
   const builder = new DetectionsBuilder();
-  let rows = 0;
-  let yielded = 0;
-  /** The 1-based frame whose detections `builder` holds; 0 before the first row. */
+  /** The 1-based frame whose detections `builder` holds; 0 before the first usable row. */
   let current = 0;
-  for await (const { text, line } of readLines(path)) {
+  // Nothing is yielded before the first usable row, so input without one fails before any output.
+  for await (const { frame, line, text } of ordered.iterate()) {
     if (signal.aborted) return;
-    if (text.trim() === '') continue;
-    rows += 1;
-    const where = `${path}:${line}`;
     const row = readRow(text, groundTruth);
     if (typeof row === 'string') {
-      diagnostics.skip(where, row);
+      skips.skip(`${path}:${line}`, row);
       continue;
     }
-    if (row.frame < current) {
-      diagnostics.skip(where, `frame ${row.frame} after frame ${current}: rows must be sorted by frame`);
-      continue;
-    }
-    if (row.frame - current > MAX_FRAME_GAP) {
-      const previous = current === 0 ? 'the start' : `frame ${current}`;
-      diagnostics.skip(where, `frame ${row.frame} is more than ${MAX_FRAME_GAP} frames after ${previous}`);
-      continue;
-    }
-    if (row.frame > current) {
-      if (current > 0) {
-        yield { index: current - 1, detections: builder.finish() };
-        yielded += 1;
-      }
-      for (let empty = current + 1; empty < row.frame; empty++) {
+    if (frame > current) {
+      if (current > 0) yield { index: current - 1, detections: builder.finish() };
+      for (let empty = current + 1; empty < frame; empty++) {
         if (signal.aborted) return;
         yield { index: empty - 1, detections: EMPTY_DETECTIONS };
-        yielded += 1;
       }
-      current = row.frame;
+      current = frame;
     }
     builder.add(row.left, row.top, row.left + row.width, row.top + row.height, row.conf, row.classId, row.trackId);
   }
-  if (current > 0 && !signal.aborted) {
+  if (signal.aborted) return;
+  if (current > 0) {
     yield { index: current - 1, detections: builder.finish() };
-    yielded += 1;
+    return;
   }
-  if (rows === 0) throw new InputError(`${path}: no metadata rows`);
-  if (yielded === 0 && !signal.aborted) {
-    throw new InputError(`${path}: no usable metadata rows (all ${rows} skipped; see the warnings)`);
+  throw skips.nothingUsable('rows');
+}
+
+/** The rows of a MOT file that have a frame number; a row without one is reported to `skips` when given. */
+async function* motRows(path: string, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+  for await (const { text, line } of readLines(path)) {
+    if (text.trim() === '') continue;
+    const comma = text.indexOf(',');
+    const frameText = (comma === -1 ? text : text.slice(0, comma)).trim();
+    skips?.tried();
+    if (!/^\d+$/.test(frameText) || Number(frameText) < 1 || !Number.isSafeInteger(Number(frameText))) {
+      skips?.skip(`${path}:${line}`, `frame '${showValue(frameText, 20)}' is not a whole number from 1`);
+      continue;
+    }
+    yield { frame: Number(frameText), line, text };
   }
 }
 

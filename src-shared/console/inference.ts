@@ -9,8 +9,10 @@
  */
 import { CrowdheatError } from '../errors.js';
 import { decodeObjectDetectionTop } from '../flatbuffers/object-detection.js';
-import { DetectionsBuilder, isTimestamp, type Detections } from '../frames.js';
+import { isTimestamp, type Detections } from '../frames.js';
+import { showValue } from '../messages.js';
 import { isPlainObject } from '../objects.js';
+import { MAX_RECORD_CHARS, PerceptionError, describeValue, parseMetadataText, readPerception, type DroppedDetection } from '../perception.js';
 
 /** Inline (`F: 1`) output: the seed CSV's per-frame dict. */
 export interface InlinePerception {
@@ -87,7 +89,10 @@ export function decodeBase64(text: string): Uint8Array {
 }
 
 /**
- * Decodes one inference into its timestamp and detections.
+ * Decodes one inference into its timestamp and detections. `O` is read by the one perception
+ * reader (src-shared/perception.ts): `{"perception": {}}` is a frame without detections, and a
+ * bad detection is dropped and told to `onDropped` (its index in the list, why) while the
+ * others are kept — for inline JSON and FlatBuffers alike.
  *
  * ```ts
  * decodeInference({ T: '20230412140023098', F: 1, O: '{"perception": {"object_detection_list": [' +
@@ -97,7 +102,7 @@ export function decodeBase64(text: string): Uint8Array {
  * @throws InvalidInferenceError for a missing or invalid `T`, `O` or `F`;
  *   CorruptBufferError for a FlatBuffer that is truncated or malformed.
  */
-export function decodeInference(inference: Inference): DecodedInference {
+export function decodeInference(inference: Inference, onDropped: DroppedDetection = () => {}): DecodedInference {
   // Records come from JSON, so the declared type is a hope; check what matters.
   const { T, O, F } = inference as Partial<Record<keyof Inference, unknown>>;
   if (typeof T !== 'string' || !isTimestamp(T)) {
@@ -105,19 +110,27 @@ export function decodeInference(inference: Inference): DecodedInference {
   }
   if (F === undefined || F === 0) {
     if (typeof O !== 'string') throw new InvalidInferenceError(`O is ${describe(O)}, not a base64 string`);
-    return { timestamp: T, detections: decodeObjectDetectionTop(decodeBase64(O)) };
+    if (O.length > MAX_RECORD_CHARS) {
+      throw new InvalidInferenceError(`O of ${O.length} characters is longer than the cap of ${MAX_RECORD_CHARS}`);
+    }
+    return { timestamp: T, detections: decodeObjectDetectionTop(decodeBase64(O), onDropped) };
   }
-  if (F === 1) return { timestamp: T, detections: decodeInlinePerception(O) };
+  if (F === 1) return { timestamp: T, detections: decodeInlinePerception(O, onDropped) };
   throw new InvalidInferenceError(`F ${describe(F)} is not 0 (FlatBuffers) or 1 (JSON)`);
 }
 
 /**
  * Yields one decoded inference per entry of a record's `Inferences`, in the record's order.
  * Accepts the bare record or the Console's wrapper. A bad inference is reported through
- * `skip` (naming `where` and its position and `T`) and the others still come; a record
- * without an `Inferences` array is reported once and yields nothing.
+ * `skip` as `<where>, inference <n> (T <T>)`, n counted from 1 and the others still come; a record
+ * without an `Inferences` array is reported once and yields nothing. Each decoded inference
+ * comes with its `where`, for later messages about it.
  */
-export function* framesOfRecord(record: unknown, skip: SkipReporter, where = 'record'): Generator<DecodedInference> {
+export function* framesOfRecord(
+  record: unknown,
+  skip: SkipReporter,
+  where = 'record',
+): Generator<DecodedInference & { where: string }> {
   const body = isPlainObject(record) && 'inference_result' in record ? record.inference_result : record;
   if (!isPlainObject(body) || !Array.isArray(body.Inferences)) {
     skip(where, 'not an inference result (no Inferences array)');
@@ -126,77 +139,36 @@ export function* framesOfRecord(record: unknown, skip: SkipReporter, where = 're
   const inferences: unknown[] = body.Inferences;
   for (let i = 0; i < inferences.length; i++) {
     const entry = inferences[i];
-    const label = isPlainObject(entry) && typeof entry.T === 'string' ? ` (T ${entry.T})` : '';
-    const entryWhere = `${where} inference ${i}${label}`;
+    const label = isPlainObject(entry) && typeof entry.T === 'string' ? ` (T ${showValue(entry.T, 20)})` : '';
+    const entryWhere = `${where}, inference ${i + 1}${label}`;
     if (!isPlainObject(entry)) {
       skip(entryWhere, `inference is ${describe(entry)}, not an object`);
       continue;
     }
     let decoded: DecodedInference;
     try {
-      decoded = decodeInference(entry as unknown as Inference);
+      decoded = decodeInference(entry as unknown as Inference, (index, why) => skip(entryWhere, `detection ${index}: ${why}`));
     } catch (error) {
       if (!(error instanceof CrowdheatError)) throw error;
       skip(entryWhere, error.message);
       continue;
     }
-    yield decoded;
+    yield { ...decoded, where: entryWhere };
   }
 }
 
-function decodeInlinePerception(output: unknown): Detections {
-  let value = output;
-  if (typeof output === 'string') {
-    try {
-      value = JSON.parse(output);
-    } catch (error) {
-      throw new InvalidInferenceError(`O is not valid JSON: ${(error as Error).message}`);
-    }
+/** Inline output through the one perception reader; its record-level faults become `InvalidInferenceError`s. */
+function decodeInlinePerception(output: unknown, onDropped: DroppedDetection): Detections {
+  try {
+    const value = typeof output === 'string' ? parseMetadataText(output) : output;
+    return readPerception(value, onDropped);
+  } catch (error) {
+    if (error instanceof PerceptionError) throw new InvalidInferenceError(`O: ${error.message}`);
+    throw error;
   }
-  const perception = isPlainObject(value) ? value.perception : undefined;
-  const list = isPlainObject(perception) ? perception.object_detection_list : undefined;
-  if (!Array.isArray(list)) {
-    throw new InvalidInferenceError('O has no perception.object_detection_list array');
-  }
-  const builder = new DetectionsBuilder();
-  for (let i = 0; i < list.length; i++) {
-    const object: unknown = list[i];
-    const box = isPlainObject(object) ? object.bounding_box : undefined;
-    if (!isPlainObject(object) || !isPlainObject(box)) {
-      throw new InvalidInferenceError(`O object_detection_list[${i}] has no bounding_box`);
-    }
-    builder.add(
-      number(box.left, i, 'left'),
-      number(box.top, i, 'top'),
-      number(box.right, i, 'right'),
-      number(box.bottom, i, 'bottom'),
-      number(object.score, i, 'score'),
-      classId(object.class_id, i),
-    );
-  }
-  return builder.finish();
 }
 
-function number(value: unknown, index: number, key: string): number {
-  if (typeof value !== 'number') {
-    throw new InvalidInferenceError(`O object_detection_list[${index}].${key} is ${describe(value)}, not a number`);
-  }
-  return value;
-}
-
-function classId(value: unknown, index: number): number {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 0x7fffffff) {
-    throw new InvalidInferenceError(
-      `O object_detection_list[${index}].class_id is ${describe(value)}, not a non-negative integer`,
-    );
-  }
-  return value as number;
-}
-
-
-/** A short rendering of a bad value for a message. */
+/** A short rendering of a bad value for a message (never serialises containers, however deep). */
 function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return describeValue(value);
 }

@@ -23,6 +23,7 @@
  */
 import { ByteBuffer } from 'flatbuffers';
 import { CrowdheatError } from '../errors.js';
+import type { DroppedDetection } from '../perception.js';
 import { DetectionsBuilder, EMPTY_DETECTIONS, type Detections } from '../frames.js';
 
 /** The buffer is truncated or one of its offsets points outside it. */
@@ -120,7 +121,10 @@ class CheckedBuffer {
 
 /**
  * Decodes an `ObjectDetectionTop` buffer into detections (model input-tensor pixels).
- * A missing `perception` or `object_detection_list` is a frame without detections.
+ * A missing `perception` or `object_detection_list` is a frame without detections. The rules
+ * are the perception reader's (src-shared/perception.ts): an object without a BoundingBox2d is
+ * dropped and told to `onDropped` (its index, why) while the others are kept; an absent
+ * `class_id` or `score` is FlatBuffers' default, 0.
  *
  * ```ts
  * decodeObjectDetectionTop(encodeObjectDetectionTop([{ left: 1, top: 2, right: 3, bottom: 4, score: 0.5, class_id: 0 }]))
@@ -128,7 +132,7 @@ class CheckedBuffer {
  * ```
  * @throws CorruptBufferError when the buffer is truncated or malformed.
  */
-export function decodeObjectDetectionTop(bytes: Uint8Array): Detections {
+export function decodeObjectDetectionTop(bytes: Uint8Array, onDropped: DroppedDetection = () => {}): Detections {
   const buffer = new CheckedBuffer(bytes);
   buffer.require(0, 4, 'root offset');
   const top = buffer.indirectTable(0, 'ObjectDetectionTop');
@@ -142,7 +146,7 @@ export function decodeObjectDetectionTop(bytes: Uint8Array): Detections {
   const list = buffer.vector(listField, 4, 'object_detection_list');
 
   try {
-    readObjects(buffer, list);
+    readObjects(buffer, list, onDropped);
   } catch (error) {
     sharedBuilder.finish();
     throw error;
@@ -156,7 +160,7 @@ export function decodeObjectDetectionTop(bytes: Uint8Array): Detections {
  */
 const sharedBuilder = new DetectionsBuilder();
 
-function readObjects(buffer: CheckedBuffer, list: { start: number; length: number }): void {
+function readObjects(buffer: CheckedBuffer, list: { start: number; length: number }, onDropped: DroppedDetection): void {
   const bb = buffer.bb;
   for (let i = 0; i < list.length; i++) {
     buffer.objectIndex = i;
@@ -167,11 +171,18 @@ function readObjects(buffer: CheckedBuffer, list: { start: number; length: numbe
     // Class ids are held in an Int32Array; a larger uint would silently change meaning.
     if (classId > 0x7fffffff) throw buffer.corrupt(`class_id ${classId} out of range`);
 
+    // As in the perception reader: an object without a usable box is dropped and told, the others kept.
+    const boxField = buffer.field(object, OBJECT_BOUNDING_BOX, 4, 'bounding_box');
+    if (boxField === 0) {
+      onDropped(i, "no 'bounding_box'");
+      continue;
+    }
     const typeField = buffer.field(object, OBJECT_BOUNDING_BOX_TYPE, 1, 'bounding_box_type');
     const boxType = typeField === 0 ? 0 : bb.readUint8(typeField);
-    if (boxType !== BOUNDING_BOX_2D) throw buffer.corrupt(`has bounding box type ${boxType}, not BoundingBox2d`);
-    const boxField = buffer.field(object, OBJECT_BOUNDING_BOX, 4, 'bounding_box');
-    if (boxField === 0) throw buffer.corrupt('has no bounding_box');
+    if (boxType !== BOUNDING_BOX_2D) {
+      onDropped(i, `bounding box type ${boxType} is not BoundingBox2d`);
+      continue;
+    }
     // A union value is stored like any table reference: an offset to the member's table.
     const box = buffer.indirectTable(boxField, 'bounding_box');
 

@@ -13,7 +13,7 @@ import { boxesOf, detectionsOf, paramsWith, type Box } from './helpers.js';
 
 function runCounter(p: GridParams, frames: Box[][]): { grids: number[][]; prepared: Box[][] } {
   const counter = new GridCounter(p);
-  const stats = { nonFinite: 0, filtered: 0 };
+  const stats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
   const options = { imageWidth: p.image_size_h, imageHeight: p.image_size_v, sanitize: p.counting === 'exact', classIds: null, minScore: 0 };
   const grids: number[][] = [];
   const prepared: Box[][] = [];

@@ -32,7 +32,7 @@ async function checkAgainstBruteForce(source: FrameSource, params: GridParams): 
   const member = params.counting === 'legacy' ? legacyCellMember : exactCellMember;
   const counter = new GridCounter(params);
   const options = { imageWidth: params.image_size_h, imageHeight: params.image_size_v, sanitize: params.counting === 'exact', classIds: null, minScore: 0 };
-  const stats = { nonFinite: 0, filtered: 0 };
+  const stats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
   const seen: Box[][] = [];
   let checked = 0;
   for await (const frame of source.frames(new AbortController().signal)) {

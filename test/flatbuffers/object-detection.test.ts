@@ -112,20 +112,17 @@ describe('decodeObjectDetectionTop', () => {
     expect(decodeObjectDetectionTop(builder.asUint8Array()).count).toBe(0);
   });
 
-  it('rejects a bounding box union of an unknown type', () => {
+  it('drops an object whose bounding box union is not a BoundingBox2d, keeps the others and says which', () => {
     expect(Array.from(decodeObjectDetectionTop(withBoxTypes(1)).boxes)).toEqual([5, 0, 0, 0]);
-    expect(() => decodeObjectDetectionTop(withBoxTypes(2))).toThrow(
-      new CorruptBufferError(
-        'corrupt FlatBuffer: object_detection_list[0] has bounding box type 2, not BoundingBox2d',
-      ),
-    );
-    expect(() => decodeObjectDetectionTop(withBoxTypes(0))).toThrow(CorruptBufferError);
+    const dropped: string[] = [];
+    const kept = decodeObjectDetectionTop(withBoxTypes(1, 2, 0), (index, why) => dropped.push(`${index}: ${why}`));
+    expect(kept.count).toBe(1);
+    expect(dropped).toEqual(['1: bounding box type 2 is not BoundingBox2d', '2: bounding box type 0 is not BoundingBox2d']);
   });
 
   it('a buffer that fails half-way leaves nothing behind for the next one', () => {
-    expect(() => decodeObjectDetectionTop(withBoxTypes(1, 1, 2))).toThrow(
-      new CorruptBufferError('corrupt FlatBuffer: object_detection_list[2] has bounding box type 2, not BoundingBox2d'),
-    );
+    const bytes = encodeObjectDetectionTop(twoPeople);
+    expect(() => decodeObjectDetectionTop(bytes.subarray(0, bytes.length - 4))).toThrow(CorruptBufferError);
     expect(decodeObjectDetectionTop(encodeObjectDetectionTop(twoPeople))).toEqual(expected(twoPeople));
   });
 

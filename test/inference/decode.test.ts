@@ -50,7 +50,7 @@ describe('decodeInference', () => {
     );
     expect(() => decodeInference({ T: '2023041214002309', O })).toThrow(InvalidInferenceError);
     expect(() => decodeInference({ T: '20230231140023098', O })).toThrow(
-      new InvalidInferenceError('T "20230231140023098" is not a yyyyMMddHHmmssfff timestamp'),
+      new InvalidInferenceError("T '20230231140023098' is not a yyyyMMddHHmmssfff timestamp"),
     );
   });
 
@@ -59,8 +59,8 @@ describe('decodeInference', () => {
     expect(() => decodeInference({ T, O: 'not base64!' })).toThrow(new InvalidInferenceError('O is not valid base64'));
     expect(() => decodeInference({ T, O: base64Of([person]).slice(0, 24) })).toThrow(CorruptBufferError);
     expect(() => decodeInference({ T, O: '{"perception": ', F: 1 })).toThrow(InvalidInferenceError);
-    expect(() => decodeInference({ T, O: { perception: {} } as never, F: 1 })).toThrow(
-      new InvalidInferenceError('O has no perception.object_detection_list array'),
+    expect(() => decodeInference({ T, O: { other: {} } as never, F: 1 })).toThrow(
+      new InvalidInferenceError("O: metadata dict has no 'perception' dict"),
     );
     expect(() => decodeInference({ T, O: base64Of([person]), F: 2 })).toThrow(
       new InvalidInferenceError('F 2 is not 0 (FlatBuffers) or 1 (JSON)'),
@@ -116,8 +116,8 @@ describe('framesOfRecord', () => {
     const frames = [...framesOfRecord(damaged, (where, why) => skips.push(`${where}: ${why}`), 'a.json')];
     expect(frames.map((f) => f.timestamp)).toEqual(['20230412140023098', '20230412140023765']);
     expect(skips).toEqual([
-      'a.json inference 1 (T 20230412140023431): O is not valid base64',
-      'a.json inference 2: inference is "junk", not an object',
+      'a.json, inference 2 (T 20230412140023431): O is not valid base64',
+      "a.json, inference 3: inference is 'junk', not an object",
     ]);
   });
 

@@ -134,7 +134,7 @@ describe('openInferenceJson', () => {
     await writeFile(path, JSON.stringify(record(inference('20230412140023098', 1), { T: 'yesterday', O: '' }, inference('20230412140023431', 1))));
     expect(summary(await framesOf(path)).map(([, T]) => T)).toEqual(['20230412140023098', '20230412140023431']);
     expect(warnings.map((w) => w.message)).toEqual([
-      `${path}:1 inference 1 (T yesterday): skipped: T "yesterday" is not a yyyyMMddHHmmssfff timestamp`,
+      `${path}:1, inference 2 (T yesterday): skipped: T 'yesterday' is not a yyyyMMddHHmmssfff timestamp`,
     ]);
   });
 
@@ -166,7 +166,8 @@ describe('openInferenceJson', () => {
     expect(warnings).toEqual([
       {
         kind: 'duplicate-inference',
-        message: `inference T 20230412140023431 appears twice (${join(dir, 'a.json')}:1 and ${join(dir, 'b.json')}:1); kept the first`,
+        message: `inference T 20230412140023431 appears twice (${join(dir, 'a.json')}:1, inference 2 (T 20230412140023431) and ` +
+          `${join(dir, 'b.json')}:1, inference 1 (T 20230412140023431)); kept the first`,
       },
     ]);
   });
@@ -179,7 +180,9 @@ describe('openInferenceJson', () => {
     await expect(framesOf(empty)).rejects.toThrow(new InputError(`${empty}: empty inference JSON file`));
     const useless = join(dir, 'useless.json');
     await writeFile(useless, JSON.stringify({ Inferences: [{ T: '1', O: '' }] }));
-    await expect(framesOf(useless)).rejects.toThrow(new InputError(`${useless}: no usable inference results (1 skipped)`));
+    await expect(framesOf(useless)).rejects.toThrow(new InputError(
+        `${useless}: no usable record among 1 inferences; the first: ${useless}:1, inference 1 (T 1): T '1' is not a yyyyMMddHHmmssfff timestamp`,
+      ));
     const notRecords = join(dir, 'other.json');
     await writeFile(notRecords, '[]');
     await expect(framesOf(notRecords)).rejects.toThrow(

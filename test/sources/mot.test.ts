@@ -105,7 +105,7 @@ describe('MOTChallenge source', () => {
     ]);
   });
 
-  it('skips unreadable rows and rows that go back in time, naming file and line', async () => {
+  it('skips unreadable rows naming file and line, and places a row that goes back in time at its own frame', async () => {
     const { path, frames, warnings, diagnostics } = await readMot('det.txt', [
       '1,-1,1,1,1,1,1',
       '2,-1,2,2,2,2,1',
@@ -120,12 +120,11 @@ describe('MOTChallenge source', () => {
       '3,-1,4,4,4,4,1',
     ]);
     expect(frames).toEqual([
-      { index: 0, boxes: [[1, 1, 2, 2, 1, 0]] },
+      { index: 0, boxes: [[1, 1, 2, 2, 1, 0], [9, 9, 18, 18, 1, 0]] },
       { index: 1, boxes: [[2, 2, 4, 4, 1, 0], [3, 3, 6, 6, 1, 0]] },
       { index: 2, boxes: [[4, 4, 8, 8, 1, 0]] },
     ]);
     expect(warnings).toEqual([
-      `${path}:3: skipped: frame 1 after frame 2: rows must be sorted by frame`,
       `${path}:5: skipped: frame '0' is not a whole number from 1`,
       `${path}:6: skipped: frame '2.5' is not a whole number from 1`,
       `${path}:7: skipped: expected at least 6 comma-separated columns (frame,id,left,top,width,height), found 5`,
@@ -133,13 +132,17 @@ describe('MOTChallenge source', () => {
       `${path}:9: skipped: conf 'high' is not a number`,
       `${path}:10: skipped: width '' is not a number`,
     ]);
-    expect(diagnostics.skippedRecords).toBe(7);
+    expect(diagnostics.skippedRecords).toBe(6);
   });
 
-  it('skips a row whose frame number jumps implausibly far', async () => {
-    const { path, frames, warnings } = await readMot('det.txt', ['1,-1,1,1,1,1,1', '99999999,-1,1,1,1,1,1', '2,-1,1,1,1,1,1']);
-    expect(frames.map((f) => f.index)).toEqual([0, 1]);
-    expect(warnings).toEqual([`${path}:2: skipped: frame 99999999 is more than 108000 frames after frame 1`]);
+  it('refuses a jump in frame numbers beyond the cap before yielding any frame, naming both rows', async () => {
+    const path = temp.write('det.txt', ['1,-1,1,1,1,1,1', '99999999,-1,1,1,1,1,1', '2,-1,1,1,1,1,1'].join('\n'));
+    await expectInputError(
+      openMot,
+      path,
+      `${path}:1 (frame 1) and ${path}:2 (frame 99999999) leave 99999997 frames without rows between them; ` +
+        'at most 9000 are filled with empty frames (fix or split the file)',
+    );
   });
 
   it('stops when the signal aborts', async () => {
@@ -167,7 +170,11 @@ describe('MOTChallenge source', () => {
 
     it('rows that are all unusable', async () => {
       const path = temp.write('det.txt', 'frame,id,left\nnot,a,row,at,all,!\n');
-      await expectInputError(openMot, path, `${path}: no usable metadata rows (all 2 skipped; see the warnings)`);
+      await expectInputError(
+        openMot,
+        path,
+        `${path}: no usable record among 2 rows; the first: ${path}:1: frame 'frame' is not a whole number from 1`,
+      );
     });
   });
 

@@ -97,10 +97,38 @@ describe('seed CSV', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('skips a row whose index jumps implausibly far', async () => {
-    const { path, frames, warnings } = await readCsv([HEADER, `5000000,${cell(jsonDict([]))}`, `0,${cell(jsonDict([]))}`]);
-    expect(frames).toEqual([{ index: 0, boxes: [] }]);
-    expect(warnings).toEqual([`${path}:2: skipped: index 5000000 is more than 108000 frames after the start`]);
+  it('refuses a jump in the index beyond the cap before yielding any frame, naming both rows', async () => {
+    const path = temp.write('meta.csv', [HEADER, `0,${cell(jsonDict([]))}`, `5000000,${cell(jsonDict([]))}`, `1,${cell(jsonDict([]))}`].join('\n'));
+    await expectInputError(
+      openSeedCsv,
+      path,
+      `${path}:2 (index 0) and ${path}:3 (index 5000000) leave 4999999 frames without rows between them; ` +
+        'at most 9000 are filled with empty frames (fix or split the file)',
+    );
+  });
+
+  it('refuses a jump found only after sorting a file out of order, naming both rows', async () => {
+    const path = temp.write('meta.csv', [HEADER, `5,${cell(jsonDict([]))}`, `0,${cell(jsonDict([]))}`, `20000,${cell(jsonDict([]))}`].join('\n'));
+    await expectInputError(
+      openSeedCsv,
+      path,
+      `${path}:2 (index 5) and ${path}:4 (index 20000) leave 19994 frames without rows between them; ` +
+        'at most 9000 are filled with empty frames (fix or split the file)',
+    );
+  });
+
+  it('refuses a first index beyond the cap, naming its row', async () => {
+    const path = temp.write('meta.csv', [HEADER, `9001,${cell(jsonDict([]))}`].join('\n'));
+    await expectInputError(
+      openSeedCsv,
+      path,
+      `${path}:2: index 9001 leaves 9001 frames without rows before it; at most 9000 are filled with empty frames (fix or split the file)`,
+    );
+  });
+
+  it('fills a gap of exactly the cap with empty frames', async () => {
+    const { frames } = await readCsv([HEADER, `0,${cell(jsonDict([]))}`, `9001,${cell(jsonDict([]))}`]);
+    expect(frames.length).toBe(9002);
   });
 
   it('reads a first row that is already data as data (no header)', async () => {
@@ -108,7 +136,7 @@ describe('seed CSV', () => {
     expect(frames).toEqual([{ index: 0, boxes: [[1, 2, 3, 4, 1, 0]] }]);
   });
 
-  it('skips rows whose index repeats or goes back, naming file and line', async () => {
+  it('places rows at their own index whatever the order, and skips a repeated index, naming file and line', async () => {
     const { path, frames, warnings, diagnostics } = await readCsv([
       HEADER,
       `0,${cell(jsonDict([[1, 2, 3, 4, 1, 0]]))}`,
@@ -120,10 +148,12 @@ describe('seed CSV', () => {
     ]);
     expect(frames.map((f) => f.index)).toEqual([0, 1, 2]);
     expect(frames[2].boxes).toEqual([[2, 2, 2, 2, 1, 0]]);
+    expect(frames[0].boxes).toEqual([[1, 2, 3, 4, 1, 0]]);
+    expect(frames[1].boxes).toEqual([[5, 6, 7, 8, 1, 0]]);
     expect(warnings).toEqual([
-      `${path}:4: skipped: index 1 is not above the previous row's 1`,
-      `${path}:5: skipped: index 0 is not above the previous row's 1`,
       `${path}:6: skipped: index 'x1' is not a whole number from 0`,
+      `${path}:5: skipped: index 0 was already read at line 2`,
+      `${path}:4: skipped: index 1 was already read at line 3`,
     ]);
     expect(diagnostics.skippedRecords).toBe(3);
   });
@@ -146,7 +176,7 @@ describe('seed CSV', () => {
       `${path}:4: skipped: 'object_detection_list' is not a list`,
       `${path}:5: skipped: no metadata dict after the index`,
       `${path}:6: skipped: unexpected value in column 3: 'surprise'`,
-      `${path}:8: skipped: metadata dict has no 'perception' dict`,
+      `${path}:8: skipped: metadata is a list of 2, not a dict`,
     ]);
     expect(diagnostics.skippedRecords).toBe(6);
   });
@@ -172,7 +202,7 @@ describe('seed CSV', () => {
     expect(frames).toEqual([{ index: 0, boxes: [[1, 2, 3, 4, 0.5, 0], [7, 8, 9, 10, 0.25, 0]] }]);
     expect(warnings).toEqual([
       `${path}:2: skipped: detection 1: no 'bounding_box'`,
-      `${path}:2: skipped: detection 2: bounding_box.left "1" is not a number`,
+      `${path}:2: skipped: detection 2: bounding_box.left '1' is not a number`,
       `${path}:2: skipped: detection 3: no 'bounding_box.bottom'`,
       `${path}:2: skipped: detection 4: no 'score'`,
       `${path}:2: skipped: detection 5: class_id -1 is not a whole number from 0`,
@@ -240,7 +270,11 @@ describe('seed CSV', () => {
 
     it('rows that are all unusable', async () => {
       const path = temp.write('meta.csv', `${HEADER}\nx,"{}"\ny,"{}"\n2,"{""a"": 1`);
-      await expectInputError(openSeedCsv, path, `${path}: no usable metadata rows (all 3 skipped; see the warnings)`);
+      await expectInputError(
+        openSeedCsv,
+        path,
+        `${path}: no usable record among 3 rows; the first: ${path}:2: index 'x' is not a whole number from 0`,
+      );
     });
   });
 
