@@ -346,8 +346,9 @@ class LiteralReader {
     if (named !== undefined) return named;
     const kind = NUMPY_SCALARS.get(type);
     if (kind === undefined || this.text[this.position] !== '(') {
+      const dotted = this.text.slice(start, this.position);
       this.position = start;
-      this.fail(`unknown name '${this.text.slice(start, start + 40)}'`);
+      this.fail(`unknown name '${dotted}'`);
     }
     this.position += 1;
     const valueStart = this.position;

@@ -125,7 +125,7 @@ describe('Console Case 2 (metadata only)', () => {
     const frames = await collect(consoleSettings({}), warnings);
     expect(frames.map((frame) => frame.timestamp)).toEqual([t(0), t(200)]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].message.startsWith(`Console ${DEVICE_ID} record x inference 1 (T ${t(100)}): skipped: `)).toBe(true);
+    expect(warnings[0].message.startsWith(`Console ${DEVICE_ID} record x, inference 2 (T ${t(100)}): skipped: `)).toBe(true);
   });
 
   it('pages 25,000 records by narrowing the T range, losing and repeating nothing', async () => {

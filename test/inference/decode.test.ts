@@ -121,6 +121,23 @@ describe('framesOfRecord', () => {
     ]);
   });
 
+  it('drops a bad inline detection and keeps the others, by the same rules as the seed CSV', () => {
+    const O = JSON.stringify({
+      perception: {
+        object_detection_list: [
+          { class_id: 0, bounding_box: { left: 1, top: 2, right: 3, bottom: 4 }, score: 0.5 },
+          { class_id: 0, score: 0.5 },
+          { bounding_box: { left: 5, top: 6, right: 7, bottom: 8 }, score: 0.25 },
+        ],
+      },
+    });
+    const skips: string[] = [];
+    const frames = [...framesOfRecord({ Inferences: [{ T: '20230412140023098', F: 1, O }] }, (where, why) => skips.push(`${where}: ${why}`), 'c.json')];
+    expect(frames.map((f) => Array.from(f.detections.boxes))).toEqual([[1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect(frames[0].where).toBe('c.json, inference 1 (T 20230412140023098)');
+    expect(skips).toEqual(["c.json, inference 1 (T 20230412140023098): detection 1: no 'bounding_box'"]);
+  });
+
   it('reports a value that is not a record', () => {
     const skips: string[] = [];
     expect([...framesOfRecord({ DeviceID: 'x' }, (where, why) => skips.push(`${where}: ${why}`), 'b.json line 3')]).toEqual([]);

@@ -12,6 +12,15 @@ function readMot(name: string, lines: string[], eol = '\n') {
 }
 
 describe('MOTChallenge source', () => {
+  it("fills the detections' track ids from the id column, -1 where it is not a track", async () => {
+    const path = temp.write('gt.txt', ['1,7,1,1,1,1,1,1,1', '1,-1,2,2,2,2,1', '2,12,3,3,3,3,1,1,1', '2,x,4,4,4,4,1'].join('\n'));
+    const ids: number[][] = [];
+    for await (const frame of openMot(path, recordingDiagnostics().diagnostics).frames(new AbortController().signal)) {
+      ids.push(Array.from(frame.detections.trackIds));
+    }
+    expect(ids).toEqual([[7, -1], [12, -1]]);
+  });
+
   it('is a metadata-only source named heatmap', () => {
     const source = openMot('/nowhere.txt', recordingDiagnostics().diagnostics);
     expect(source).toMatchObject({ name: 'heatmap', hasImages: false });

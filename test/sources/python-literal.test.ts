@@ -92,4 +92,31 @@ describe('parsePythonLiteral', () => {
     expect(() => parsePythonLiteral('['.repeat(10_000))).toThrow('nesting deeper than 128 levels');
     expect(parsePythonLiteral(`${'['.repeat(100)}${']'.repeat(100)}`)).toBeInstanceOf(Array);
   });
+
+  it('reads NumPy 2 scalar reprs as the values they hold, with np. or numpy.', () => {
+    expect(
+      parsePythonLiteral(
+        "{'a': np.int64(10), 'b': np.float32(0.9), 'c': np.float64(-2.5e3), 'd': np.True_, 'e': np.False_, " +
+          "'f': np.str_('person'), 'g': numpy.uint8(7), 'h': np.float64(nan), 'i': np.float32(-inf), 'j': np.bool_(True)}",
+      ),
+    ).toEqual({ a: 10, b: 0.9, c: -2500, d: true, e: false, f: 'person', g: 7, h: Number.NaN, i: Number.NEGATIVE_INFINITY, j: true });
+  });
+
+  it.each([
+    ['np.array([1])', "unknown name 'np.array' at character 1"],
+    ['np.int64(1.5)', 'np.int64() needs a whole number at character 10'],
+    ["np.float32('x')", 'np.float32() needs a number at character 12'],
+    ['np.int64', "unknown name 'np.int64' at character 1"],
+    ['np.int64(1', "expected ')' after np.int64(...) at character 11"],
+    ['os.system(1)', "unknown name 'os' at character 1"],
+  ])('refuses %s, which is not a NumPy scalar repr', (text, message) => {
+    let caught: unknown;
+    try {
+      parsePythonLiteral(text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(LiteralSyntaxError);
+    expect((caught as LiteralSyntaxError).message).toBe(message);
+  });
 });
