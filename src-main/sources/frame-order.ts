@@ -7,7 +7,8 @@
  * track by track) is distributed into bucket files in a private temporary folder, each holding
  * a contiguous range of frames and about `BUCKET_BYTES` of rows; each bucket is then read,
  * sorted by (frame, line) and handed out, and the folder is removed whatever happens. Memory is
- * then 8 bytes a row (the frame numbers, to place the bucket boundaries) plus one bucket.
+ * then 8 bytes a row (the frame numbers, to place the bucket boundaries) plus one bucket's text
+ * and 24 bytes a row of it.
  *
  * Before any row is handed out, the gaps between frames are checked: frames without a row
  * become empty frames, so a jump of a million frames would ask for a million frames of outputs.
@@ -39,7 +40,7 @@ export type FrameRowReader = (report: boolean) => AsyncIterable<FrameRow>;
  */
 export const MAX_FRAME_GAP = 9_000;
 /** About this much row text per bucket file when a file out of order is sorted. */
-export const BUCKET_BYTES = 32 * 1024 * 1024;
+export const BUCKET_BYTES = 16 * 1024 * 1024;
 /** At most this many bucket files at once. */
 const MAX_BUCKETS = 512;
 /** Rows gathered for one bucket before they are written out. */
@@ -174,16 +175,15 @@ async function* bucketSorted(
     await distribute(read, starts, files, signal);
     for (const file of files) {
       if (signal.aborted) return;
-      const bucket = await readBucket(file);
+      yield* readBucket(file);
       await rm(file, { force: true });
-      for (const row of bucket) yield row;
     }
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-/** Writes each row (`frame \t line \t JSON text`) to the bucket of its frame. */
+/** Writes each row (`frame \t line \t text`, see `encodeRowText`) to the bucket of its frame. */
 async function distribute(read: FrameRowReader, starts: number[], files: string[], signal: AbortSignal): Promise<void> {
   const handles: FileHandle[] = [];
   const pending: string[][] = starts.map(() => []);
@@ -193,7 +193,7 @@ async function distribute(read: FrameRowReader, starts: number[], files: string[
     for await (const row of read(true)) {
       if (signal.aborted) return;
       const k = bucketOf(starts, row.frame);
-      const text = `${row.frame}\t${row.line}\t${JSON.stringify(row.text)}\n`;
+      const text = `${row.frame}\t${row.line}\t${encodeRowText(row.text)}\n`;
       pending[k].push(text);
       sizes[k] += text.length;
       if (sizes[k] >= FLUSH_CHARS) {
@@ -220,20 +220,44 @@ function bucketOf(starts: number[], frame: number): number {
   return low;
 }
 
-async function readBucket(file: string): Promise<FrameRow[]> {
+/**
+ * One bucket, sorted by (frame, line). Rows stay in the bucket's text; only their frame, line
+ * and position are held in typed arrays (24 bytes a row), and each row's text is cut out as it
+ * is handed out.
+ */
+async function* readBucket(file: string): AsyncGenerator<FrameRow> {
   const text = await readFile(file, 'utf8');
-  const rows: FrameRow[] = [];
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  const frames = new Float64Array(count);
+  const lines = new Float64Array(count);
+  const starts = new Uint32Array(count);
+  const ends = new Uint32Array(count);
   let start = 0;
-  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+  for (let n = 0; n < count; n++) {
+    const end = text.indexOf('\n', start);
     const tab1 = text.indexOf('\t', start);
     const tab2 = text.indexOf('\t', tab1 + 1);
-    rows.push({
-      frame: Number(text.slice(start, tab1)),
-      line: Number(text.slice(tab1 + 1, tab2)),
-      text: JSON.parse(text.slice(tab2 + 1, end)) as string,
-    });
+    frames[n] = Number(text.slice(start, tab1));
+    lines[n] = Number(text.slice(tab1 + 1, tab2));
+    starts[n] = tab2 + 1;
+    ends[n] = end;
     start = end + 1;
   }
-  rows.sort((a, b) => a.frame - b.frame || a.line - b.line);
-  return rows;
+  const order = new Uint32Array(count);
+  for (let n = 0; n < count; n++) order[n] = n;
+  order.sort((a, b) => frames[a] - frames[b] || lines[a] - lines[b]);
+  for (let k = 0; k < count; k++) {
+    const n = order[k];
+    yield { frame: frames[n], line: lines[n], text: decodeRowText(text.slice(starts[n], ends[n])) };
+  }
+}
+
+/** A row's text as a bucket holds it: as it is, or as a JSON string when it has a line break or starts with a quote. */
+function encodeRowText(text: string): string {
+  return text.startsWith('"') || text.includes('\n') || text.includes('\r') ? JSON.stringify(text) : text;
+}
+
+function decodeRowText(stored: string): string {
+  return stored.startsWith('"') ? (JSON.parse(stored) as string) : stored;
 }

@@ -52,6 +52,16 @@ describe('orderRows', () => {
     expect(sortFolders()).toEqual(before);
   });
 
+  it('hands out row texts unchanged through the buckets, quotes, tabs and line breaks included', async () => {
+    const texts = ['"quoted"', 'a\nb\r\nc', 'tab\there', '{"perception": {}}'];
+    const read: FrameRowReader = async function* () {
+      for (let i = 0; i < texts.length; i++) yield { frame: texts.length - i, line: i + 1, text: texts[i] };
+    };
+    const ordered = await orderRows('f', read, 1, 'frame', 100, new AbortController().signal);
+    expect(ordered.sorted).toBe(true);
+    expect((await collect(ordered.iterate())).map((r) => r.text)).toEqual([...texts].reverse());
+  });
+
   it('removes its folder when iteration stops early', async () => {
     const { read } = readerOf([3, 2, 1]);
     const before = sortFolders();
