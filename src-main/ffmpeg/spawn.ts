@@ -98,8 +98,6 @@ export class FfmpegProcess {
     if (progress) {
       this.child.stdout?.setEncoding('utf8');
       this.child.stdout?.on('data', (text: string) => this.readProgress(text));
-    } else {
-      this.child.stdout?.on('data', () => this.alive());
     }
     // Writes to a pipe ffmpeg closed (it failed or finished early) surface through `exited`.
     for (const stream of this.child.stdio) {
@@ -191,7 +189,11 @@ export class FfmpegProcess {
     }
   }
 
-  private alive(): void {
+  /**
+   * Records a sign of life. Output read from `stdout` by the caller counts: it calls this (a
+   * listener here would switch the pipe to flowing mode behind the caller's back).
+   */
+  alive(): void {
     this.lastSignOfLife = performance.now();
   }
 
@@ -310,16 +312,25 @@ const ERROR_HINT = /error|invalid|no such|not found|cannot|could not|unable|fail
  * Runs a short ffmpeg command to its end; stdout and all of stderr are kept for parsing.
  * Rejects with `CancelledError` (ffmpeg killed) when `signal` aborts first, and with a
  * ProcessError when ffmpeg stalls (no output for the stall limit), crashes or is killed; any
- * other exit is the caller's to judge.
+ * other exit is the caller's to judge. `task` names what it does in messages ("reading x.mp4").
  */
 export async function runToEnd(
   binary: string,
   args: FfmpegArgs,
   signal?: AbortSignal,
+  task?: string,
 ): Promise<{ exit: FfmpegExit; stdout: Buffer; process: FfmpegProcess }> {
-  const process = new FfmpegProcess(binary, args, { stdout: true, keepStderr: true, ...(signal !== undefined ? { signal } : {}) });
+  const process = new FfmpegProcess(binary, args, {
+    stdout: true,
+    keepStderr: true,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(task !== undefined ? { task } : {}),
+  });
   const out: Buffer[] = [];
-  process.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  process.stdout.on('data', (chunk: Buffer) => {
+    process.alive();
+    out.push(chunk);
+  });
   const exit = await process.waitingOn(process.exited);
   if (signal?.aborted === true) throw new CancelledError();
   if (process.wasStalled || exit.signal !== null || (exit.code !== null && exit.code >= 128)) {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { bundledFfmpegPath, verifyRuns } from '../../src-main/ffmpeg/locate.js';
 import { HeatVideoEncoder } from '../../src-main/ffmpeg/encoder.js';
+import { probeVideo } from '../../src-main/ffmpeg/probe.js';
 import { STALL_ENV } from '../../src-main/ffmpeg/spawn.js';
 import { CancelledError, InputError, ProcessError, SettingsError } from '../../src-shared/errors.js';
 import { parseSettings, validateSettings } from '../../src-shared/settings/index.js';
@@ -82,6 +83,16 @@ describe('waits on ffmpeg have deadlines', () => {
     expect(took).toBeLessThan(1000);
     expect(shells.filter(isAlive)).toEqual([]);
     expect(await readdir(join(out, 'video'))).toEqual([]);
+  });
+
+  it('an ffmpeg that says nothing while probing a video is stopped after the stall limit, naming the video', async () => {
+    process.env[STALL_ENV] = '1000';
+    const silent = await fakeFfmpeg(join(dir, 'silent-probe-ffmpeg'), 'exec sleep 4');
+    const error = await probeVideo(silent, join(dir, 'meta.csv')).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProcessError);
+    expect((error as Error).message).toBe(
+      `ffmpeg made no progress for 1 s while reading ${join(dir, 'meta.csv')} and was stopped (${silent})`,
+    );
   });
 
   it('an ffmpeg killed by a signal is a ProcessError (exit 1), not bad input', async () => {
