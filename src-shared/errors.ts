@@ -16,6 +16,14 @@ export class InputError extends CrowdheatError {
   override readonly name = 'InputError';
 }
 
+/**
+ * An external program (ffmpeg) crashed, was killed, stopped making progress or never answered.
+ * Not the user's settings or input: the command line exits 1, not 2.
+ */
+export class ProcessError extends CrowdheatError {
+  override readonly name = 'ProcessError';
+}
+
 /** The run was cancelled by the user. */
 export class CancelledError extends CrowdheatError {
   override readonly name = 'CancelledError';

@@ -133,6 +133,15 @@ export class FfmpegArgs {
     return this;
   }
 
+  /**
+   * ffmpeg reports its progress (`frame=N` … `progress=continue|end` blocks, about every 0.5 s
+   * and once at the end) to `url`, e.g. `pipe:1`; at any log level.
+   */
+  progressTo(url: string): this {
+    this.globals.push('-nostats', '-progress', url);
+    return this;
+  }
+
   input(part: InputPart): this {
     this.inputs.push(part);
     return this;

@@ -40,7 +40,7 @@ export async function readVideoFrame(
   args
     .filterComplex(`[0:v:0]${select}scale=${width}:${height}[picture]`)
     .output(rawVideoOutput('[picture]', 'rgb24', 1));
-  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal);
+  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal, `reading ${path}`);
   const size = width * height * 3;
   if (exit.code !== 0) throw new InputError(`video_file ${path}: cannot read frame ${index}: ${process.errorLine()}`);
   if (stdout.length !== size) throw pastEnd(path, index);
@@ -66,7 +66,7 @@ async function presentationTimes(
   signal?: AbortSignal,
 ): Promise<{ pts: number[]; timeBase: Rational } | null> {
   const args = new FfmpegArgs().logLevel('error').input(fileInput(path)).output(packetListOutput('0:v:0'));
-  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal);
+  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal, `reading ${path}`);
   if (exit.code !== 0) throw new InputError(`video_file ${path}: cannot list its frames: ${process.errorLine()}`);
   let timeBase: Rational | null = null;
   const pts: number[] = [];

@@ -21,6 +21,7 @@ import {
   rawVideoInput,
   type Rational,
 } from './args.js';
+import { ProcessError } from '../../src-shared/errors.js';
 import { FfmpegProcess } from './spawn.js';
 
 export type Background =
@@ -51,6 +52,8 @@ export interface HeatVideoSpec {
   ffmpeg: string;
   /** Where the MP4 is written (a temporary name; the caller renames it). */
   path: string;
+  /** The name messages give the video (its final path); default `path`. */
+  displayPath?: string;
   width: number;
   height: number;
   rate: Rational;
@@ -87,13 +90,21 @@ const PICTURE_PIPE = 5;
 export class HeatVideoEncoder {
   private readonly process: FfmpegProcess;
   private colorbarSent = false;
+  private framesSent = 0;
 
   /** With `signal`, a cancel kills ffmpeg at once and a pending `write` or `finish` rejects with `CancelledError`. */
   constructor(
     private readonly spec: HeatVideoSpec,
     signal?: AbortSignal,
   ) {
-    this.process = new FfmpegProcess(spec.ffmpeg, buildArgs(spec), { extraInputPipes: 3, ...(signal !== undefined ? { signal } : {}) });
+    // ffmpeg's progress on stdout says how many frames it encoded: finish() checks it, and its
+    // regular blocks are the signs of life the stall watchdog looks for.
+    this.process = new FfmpegProcess(spec.ffmpeg, buildArgs(spec).progressTo('pipe:1'), {
+      extraInputPipes: 3,
+      progressOnStdout: true,
+      task: `encoding ${spec.displayPath ?? spec.path}`,
+      ...(signal !== undefined ? { signal } : {}),
+    });
   }
 
   get pid(): number | undefined {
@@ -124,11 +135,24 @@ export class HeatVideoEncoder {
       if (!spec.colorbar.perFrame) this.process.endInput(COLORBAR_PIPE);
       this.colorbarSent = true;
     }
+    this.framesSent += 1;
   }
 
-  /** Ends the streams and waits for ffmpeg to write the file. */
+  /**
+   * Ends the streams and waits for ffmpeg to write the file, then checks that the video holds
+   * every frame sent: a ProcessError when ffmpeg's own final count differs (frames dropped or
+   * duplicated), so a short video is never kept as if complete.
+   */
   async finish(): Promise<void> {
-    await this.process.finish(`could not encode ${this.spec.path}`);
+    const shown = this.spec.displayPath ?? this.spec.path;
+    await this.process.finish('could not finish the video');
+    const encoded = this.process.progressComplete ? this.process.progressFrame : null;
+    if (encoded !== this.framesSent) {
+      const found = encoded === null ? 'no final frame count' : `${encoded} frame(s)`;
+      throw new ProcessError(
+        `ffmpeg encoded ${found} for the ${this.framesSent} frame(s) sent into ${shown}; the video is not kept`,
+      );
+    }
   }
 
   /** Kills ffmpeg and waits until it is gone. */

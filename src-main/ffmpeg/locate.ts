@@ -68,18 +68,35 @@ export async function resolveFfmpeg(
   return path;
 }
 
-/** Runs `ffmpeg -version`; a binary that does not start or does not answer like ffmpeg is an InputError. */
-export async function verifyRuns(path: string): Promise<void> {
+/** How long `ffmpeg -version` may take before the binary is judged not to be a working ffmpeg (ms). */
+export const VERSION_DEADLINE_MS = 10_000;
+
+/**
+ * Runs `ffmpeg -version`; a binary that does not start, does not answer like ffmpeg or does not
+ * answer within `deadlineMs` (it is then killed) is an InputError naming `ffmpeg_path`.
+ */
+export async function verifyRuns(path: string, deadlineMs: number = VERSION_DEADLINE_MS): Promise<void> {
   if (verified.has(path)) return;
   const reason = await new Promise<string | null>((resolvePromise) => {
     let output = '';
     const child = spawn(path, ['-hide_banner', '-version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      // Its own end, not its pipes': a child of a wrapper script may hold them open.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolvePromise(`no answer to -version within ${deadlineMs / 1000} s`);
+    }, deadlineMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (output.length < 4096) output += chunk.toString('utf8');
     });
     child.stderr.resume();
-    child.on('error', (error) => resolvePromise(error.message));
+    child.on('error', (error) => {
+      clearTimeout(deadline);
+      resolvePromise(error.message);
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(deadline);
       if (code === 0 && output.startsWith('ffmpeg version')) resolvePromise(null);
       else if (code === 0) resolvePromise('it does not answer -version like ffmpeg');
       else resolvePromise(signal !== null ? `killed by ${signal}` : `exit code ${code}`);

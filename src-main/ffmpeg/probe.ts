@@ -26,7 +26,7 @@ const FRAME_COUNT = /frame=\s*(\d+)/g;
 
 export async function probeVideo(ffmpeg: string, path: string, signal?: AbortSignal): Promise<VideoInfo> {
   const args = new FfmpegArgs().logLevel('info').input(fileInput(path)).output(nullOutput('0:v:0', true));
-  const { exit, process } = await runToEnd(ffmpeg, args, signal);
+  const { exit, process } = await runToEnd(ffmpeg, args, signal, `reading ${path}`);
   const stderr = process.stderrText;
   if (exit.code !== 0) {
     if (/matches no streams/.test(stderr)) throw new InputError(`video_file ${path}: has no video stream`);

@@ -3,14 +3,34 @@
  * remembers the end of stderr (for the error line), writes with backpressure and is always
  * killed on cancel or failure. Given the run's abort signal, it kills ffmpeg the moment the
  * run is cancelled, so nothing waits on a stalled ffmpeg (a full pipe, a slow encode).
+ *
+ * Every wait on ffmpeg has a deadline: while crowdheat waits for it (a write waiting for the
+ * pipe to drain, or its end), ffmpeg must show a sign of life — read some input, write some
+ * output or progress — at least every `stallMs`, else it is killed and the wait fails with a
+ * ProcessError naming it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { CancelledError, InputError, type CrowdheatError } from '../../src-shared/errors.js';
+import { CancelledError, InputError, ProcessError, type CrowdheatError } from '../../src-shared/errors.js';
+import { showValue } from '../../src-shared/messages.js';
 import type { FfmpegArgs } from './args.js';
 
 /** Lines of stderr kept for error messages; ffmpeg's progress lines would otherwise pile up. */
 const STDERR_LINES_KEPT = 40;
+
+/** Default limit of ffmpeg's silence while crowdheat waits on it (ms); see `ffmpegStallMs`. */
+export const DEFAULT_STALL_MS = 20_000;
+/** Environment variable overriding DEFAULT_STALL_MS, in milliseconds (1000–600000). */
+export const STALL_ENV = 'CROWDHEAT_FFMPEG_STALL_MS';
+
+/**
+ * The stall limit in ms: `CROWDHEAT_FFMPEG_STALL_MS` when it is a whole number of 1000–600000,
+ * else DEFAULT_STALL_MS.
+ */
+export function ffmpegStallMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[STALL_ENV]);
+  return Number.isInteger(value) && value >= 1000 && value <= 600_000 ? value : DEFAULT_STALL_MS;
+}
 
 export interface FfmpegExit {
   code: number | null;
@@ -26,6 +46,12 @@ export interface SpawnOptions {
   keepStderr?: boolean;
   /** Kills ffmpeg when it aborts; writes and `finish` then reject with `CancelledError`. */
   signal?: AbortSignal;
+  /** Longest silence of ffmpeg while it is waited on, in ms (default `ffmpegStallMs()`). */
+  stallMs?: number;
+  /** What this ffmpeg does, for messages: "while <task>" (e.g. `encoding /out/video/x.mp4`). */
+  task?: string;
+  /** Parse `-progress pipe:1` blocks on stdout (see `FfmpegArgs.progressTo`) into `progressFrame`. */
+  progressOnStdout?: boolean;
 }
 
 export class FfmpegProcess {
@@ -37,6 +63,18 @@ export class FfmpegProcess {
   private spawnError: Error | null = null;
   private fullStderr: string | null;
   private readonly signal: AbortSignal | undefined;
+  private readonly stallMs: number;
+  private readonly task: string | undefined;
+  /** Waits in progress on ffmpeg (writes on a full pipe, `finish`); the watchdog runs while > 0. */
+  private waiting = 0;
+  private lastSignOfLife = performance.now();
+  private stalled = false;
+  private readonly watchdog: NodeJS.Timeout;
+  private progressText = '';
+  private progressFrameCount: number | null = null;
+  private progressEnded = false;
+  /** Resolves on the process's own end ('exit'), even while a descendant still holds its pipes. */
+  private readonly ended: Promise<void>;
 
   constructor(
     readonly binary: string,
@@ -46,14 +84,31 @@ export class FfmpegProcess {
     const extra = options.extraInputPipes ?? 0;
     const stdio: ('pipe' | 'ignore')[] = ['pipe', options.stdout === true ? 'pipe' : 'ignore', 'pipe'];
     for (let i = 0; i < extra; i++) stdio.push('pipe');
+    const progress = options.progressOnStdout === true;
+    if (progress) stdio[1] = 'pipe';
     this.child = spawn(binary, args.toArray(), { stdio });
+    this.stallMs = options.stallMs ?? ffmpegStallMs();
+    this.task = options.task;
     this.child.stderr?.setEncoding('utf8');
     this.fullStderr = options.keepStderr === true ? '' : null;
-    this.child.stderr?.on('data', (text: string) => this.collect(text));
+    this.child.stderr?.on('data', (text: string) => {
+      this.alive();
+      this.collect(text);
+    });
+    if (progress) {
+      this.child.stdout?.setEncoding('utf8');
+      this.child.stdout?.on('data', (text: string) => this.readProgress(text));
+    }
     // Writes to a pipe ffmpeg closed (it failed or finished early) surface through `exited`.
     for (const stream of this.child.stdio) {
-      (stream as Writable | Readable | null)?.on('error', () => undefined);
+      const pipe = stream as Writable | Readable | null | undefined;
+      pipe?.on('error', () => undefined);
+      if (pipe !== null && pipe !== undefined && 'write' in pipe) pipe.on('drain', () => this.alive());
     }
+    this.ended = new Promise((resolvePromise) => {
+      this.child.on('exit', () => resolvePromise());
+      this.child.on('error', () => resolvePromise());
+    });
     this.exited = new Promise((resolvePromise) => {
       this.child.on('error', (error) => {
         this.spawnError = error;
@@ -63,6 +118,9 @@ export class FfmpegProcess {
         resolvePromise(this.exit);
       });
     });
+    this.watchdog = setInterval(() => this.checkStall(), Math.max(50, Math.min(1000, this.stallMs / 4)));
+    this.watchdog.unref();
+    void this.exited.then(() => clearInterval(this.watchdog));
     this.signal = options.signal;
     if (this.signal !== undefined) {
       const signal = this.signal;
@@ -98,14 +156,73 @@ export class FfmpegProcess {
     if (this.exit !== null) throw await this.failure('exited before all frames were written');
     const stream = this.input(fd);
     if (stream.write(chunk)) return;
-    await new Promise<void>((resolvePromise, reject) => {
-      const onDrain = (): void => resolvePromise();
-      stream.once('drain', onDrain);
-      this.exited.then(async () => {
-        stream.off('drain', onDrain);
-        reject(await this.failure('exited before all frames were written'));
-      }, reject);
-    });
+    await this.waitingOn(
+      new Promise<void>((resolvePromise, reject) => {
+        const onDrain = (): void => resolvePromise();
+        stream.once('drain', onDrain);
+        this.exited.then(async () => {
+          stream.off('drain', onDrain);
+          reject(await this.failure('exited before all frames were written'));
+        }, reject);
+      }),
+    );
+  }
+
+  /** Whether the watchdog stopped ffmpeg for making no progress. */
+  get wasStalled(): boolean {
+    return this.stalled;
+  }
+
+  /** The error for a failed ffmpeg: what it was doing (`what`), its exit and its stderr's telling line. */
+  failureOf(what: string): Promise<CrowdheatError> {
+    return this.failure(what);
+  }
+
+  /** Runs the stall watchdog while `wait` is pending. */
+  async waitingOn<T>(wait: Promise<T>): Promise<T> {
+    if (this.waiting === 0) this.lastSignOfLife = performance.now();
+    this.waiting += 1;
+    try {
+      return await wait;
+    } finally {
+      this.waiting -= 1;
+    }
+  }
+
+  /**
+   * Records a sign of life. Output read from `stdout` by the caller counts: it calls this (a
+   * listener here would switch the pipe to flowing mode behind the caller's back).
+   */
+  alive(): void {
+    this.lastSignOfLife = performance.now();
+  }
+
+  private checkStall(): void {
+    if (this.waiting === 0 || this.exit !== null || this.stalled) return;
+    if (performance.now() - this.lastSignOfLife < this.stallMs) return;
+    this.stalled = true;
+    void this.kill();
+  }
+
+  /** The output frame count of the last `-progress` block (null before the first). */
+  get progressFrame(): number | null {
+    return this.progressFrameCount;
+  }
+
+  /** Whether ffmpeg wrote its final progress block (`progress=end`). */
+  get progressComplete(): boolean {
+    return this.progressEnded;
+  }
+
+  private readProgress(text: string): void {
+    this.alive();
+    const lines = (this.progressText + text).split('\n');
+    this.progressText = lines.pop() ?? '';
+    for (const line of lines) {
+      const [key, value] = line.trim().split('=', 2);
+      if (key === 'frame' && value !== undefined && /^\d+$/.test(value)) this.progressFrameCount = Number(value);
+      else if (key === 'progress' && value === 'end') this.progressEnded = true;
+    }
   }
 
   /** Ends one input pipe (ffmpeg sees the end of that stream). */
@@ -120,13 +237,18 @@ export class FfmpegProcess {
       const stream = this.child.stdio[fd] as Writable | null;
       stream?.end();
     }
-    const exit = await this.exited;
-    if (exit.code !== 0) throw await this.failure(what);
+    const exit = await this.waitingOn(this.exited);
+    if (exit.code !== 0 || this.stalled) throw await this.failure(what);
   }
 
-  /** Kills ffmpeg (if still running) and waits until it is gone. */
+  /**
+   * Kills ffmpeg (if still running) and waits until it is gone: its own end, not its pipes'
+   * (a descendant of a wrapper script may hold them open), which are then closed from this side.
+   */
   async kill(): Promise<void> {
-    if (this.exit === null && this.child.exitCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.ended;
+    for (const stream of this.child.stdio) (stream as Writable | Readable | null)?.destroy();
     await this.exited;
   }
 
@@ -149,10 +271,20 @@ export class FfmpegProcess {
     const exit = await this.exited;
     if (this.signal?.aborted === true) return new CancelledError();
     if (this.spawnError !== null) {
-      return new InputError(`ffmpeg_path (${this.binary}) does not run: ${this.spawnError.message}`);
+      return new InputError(`ffmpeg_path (${showValue(this.binary)}) does not run: ${this.spawnError.message}`);
+    }
+    if (this.stalled) {
+      const during = this.task === undefined ? '' : ` while ${this.task}`;
+      return new ProcessError(
+        `ffmpeg made no progress for ${this.stallMs / 1000} s${during} and was stopped (${showValue(this.binary)})`,
+      );
     }
     const status = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-    return new InputError(`ffmpeg ${what} (${status}): ${this.errorLine()}`);
+    // A signal (or a shell's 128+n for one) is a crash or a kill, not a fault of the settings or input.
+    const crashed = exit.signal !== null || (exit.code !== null && exit.code >= 128);
+    const during = this.task === undefined ? '' : ` while ${this.task}`;
+    const message = `ffmpeg ${what}${during} (${status}): ${this.errorLine()}`;
+    return crashed ? new ProcessError(message) : new InputError(message);
   }
 
   /** All of stderr, when spawned with `keepStderr`. */
@@ -178,17 +310,31 @@ const ERROR_HINT = /error|invalid|no such|not found|cannot|could not|unable|fail
 
 /**
  * Runs a short ffmpeg command to its end; stdout and all of stderr are kept for parsing.
- * Rejects with `CancelledError` (ffmpeg killed) when `signal` aborts first.
+ * Rejects with `CancelledError` (ffmpeg killed) when `signal` aborts first, and with a
+ * ProcessError when ffmpeg stalls (no output for the stall limit), crashes or is killed; any
+ * other exit is the caller's to judge. `task` names what it does in messages ("reading x.mp4").
  */
 export async function runToEnd(
   binary: string,
   args: FfmpegArgs,
   signal?: AbortSignal,
+  task?: string,
 ): Promise<{ exit: FfmpegExit; stdout: Buffer; process: FfmpegProcess }> {
-  const process = new FfmpegProcess(binary, args, { stdout: true, keepStderr: true, ...(signal !== undefined ? { signal } : {}) });
+  const process = new FfmpegProcess(binary, args, {
+    stdout: true,
+    keepStderr: true,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(task !== undefined ? { task } : {}),
+  });
   const out: Buffer[] = [];
-  process.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  const exit = await process.exited;
+  process.stdout.on('data', (chunk: Buffer) => {
+    process.alive();
+    out.push(chunk);
+  });
+  const exit = await process.waitingOn(process.exited);
   if (signal?.aborted === true) throw new CancelledError();
+  if (process.wasStalled || exit.signal !== null || (exit.code !== null && exit.code >= 128)) {
+    throw await process.failureOf('did not finish');
+  }
   return { exit, stdout: Buffer.concat(out), process };
 }

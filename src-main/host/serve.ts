@@ -18,13 +18,16 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isRequestName, UPLOAD_PATH, type ApiErrorBody, type ApiEvent, type RequestName, type UploadAnswer } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { ConsoleClient } from '../../src-shared/console/client.js';
 import { Backend, type CredentialStore } from '../app/backend.js';
@@ -33,7 +36,7 @@ import { packageVersion, rendererDir } from '../app/package-root.js';
 import { prepareDemoSettings } from '../app/demo.js';
 import { parseFlags, UsageError, type CliCommand } from '../cli/command.js';
 import { runInWorker } from '../pipeline/worker-client.js';
-import { receiveUpload } from './uploads.js';
+import { MAX_KEPT_UPLOAD_BYTES, MAX_UPLOAD_BYTES, UploadStore, UploadTooLargeError } from './uploads.js';
 
 export interface WebHostOptions {
   /** 0 (default) picks a free port. */
@@ -44,6 +47,12 @@ export interface WebHostOptions {
   cwd?: string;
   /** How analyses run; defaults to `runInWorker`, a worker process per analysis. */
   runAnalysis?: RunAnalysis;
+  /** Largest upload in bytes (default MAX_UPLOAD_BYTES, 2 GiB); a larger one is answered 413. */
+  maxUploadBytes?: number;
+  /** Most bytes of uploads kept at once (default MAX_KEPT_UPLOAD_BYTES, 4 GiB); the oldest go first. */
+  maxKeptUploadBytes?: number;
+  /** Where the host logs what went wrong (one line each); defaults to stderr. */
+  log?: (line: string) => void;
 }
 
 export interface WebHost {
@@ -115,10 +124,16 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const webSockets = new WebSocketServer({ noServer: true });
   let port = 0;
   const guard = new RequestGuard(token, () => port);
+  const uploads = new UploadStore(
+    join(workRoot, 'uploads'),
+    options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+    options.maxKeptUploadBytes ?? MAX_KEPT_UPLOAD_BYTES,
+  );
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    handleRequest(request, response, guard, backend, staticRoot, join(workRoot, 'uploads')).catch((error: unknown) => {
-      console.error(error);
+    handleRequest(request, response, guard, backend, staticRoot, uploads, log).catch((error: unknown) => {
+      logFailure(log, 'web host: a request failed', error);
       if (!response.headersSent) sendJson(response, 500, errorBody('InternalError', 'internal error of the web host'));
       else response.destroy();
     });
@@ -157,6 +172,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         server.closeAllConnections();
       });
       await backend.dispose();
+      await uploads.clear();
       await rm(workRoot, { recursive: true, force: true });
     },
   };
@@ -201,7 +217,7 @@ class RequestGuard {
 }
 
 function tokenOf(request: IncomingMessage): string | null {
-  const fromQuery = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  const fromQuery = targetOf(request)?.searchParams.get('token') ?? null;
   if (fromQuery !== null) return fromQuery;
   const authorization = request.headers.authorization;
   if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length);
@@ -212,8 +228,28 @@ function tokenOf(request: IncomingMessage): string | null {
   return null;
 }
 
+/** The request's target as a URL, or null when it cannot be read as one. */
+function targetOf(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The request's path ('' when its target is malformed: no route matches it). */
 function pathOf(request: IncomingMessage): string {
-  return new URL(request.url ?? '/', 'http://localhost').pathname;
+  return targetOf(request)?.pathname ?? '';
+}
+
+/**
+ * One line in the log for a failure: its message, cut and escaped; the stack only with
+ * CROWDHEAT_DEBUG=1 (a request must not be able to fill the log).
+ */
+function logFailure(log: (line: string) => void, what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  log(oneLine(`${what}: ${message}`));
+  if (process.env.CROWDHEAT_DEBUG === '1' && error instanceof Error && error.stack !== undefined) log(error.stack);
 }
 
 async function handleRequest(
@@ -222,7 +258,8 @@ async function handleRequest(
   guard: RequestGuard,
   backend: Backend,
   staticRoot: string,
-  uploadsRoot: string,
+  uploads: UploadStore,
+  log: (line: string) => void,
 ): Promise<void> {
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('X-Content-Type-Options', 'nosniff');
@@ -234,13 +271,17 @@ async function handleRequest(
     else sendJson(response, refusal.status, refusal.body);
     return;
   }
+  if (targetOf(request) === null) {
+    sendJson(response, 400, errorBody('BadRequest', 'the request target is not a valid URL'));
+    return;
+  }
   const path = pathOf(request);
   if (path.startsWith('/api/')) {
-    await handleApi(request, response, backend, path.slice('/api/'.length));
+    await handleApi(request, response, backend, path.slice('/api/'.length), log);
     return;
   }
   if (path === UPLOAD_PATH) {
-    await handleUpload(request, response, uploadsRoot);
+    await handleUpload(request, response, uploads);
     return;
   }
   const preview = /^\/runs\/([\w-]+)\/preview\/(\d+)\.jpg$/.exec(path);
@@ -257,7 +298,13 @@ async function handleRequest(
   await serveStatic(request, response, staticRoot, path, tokenOf(request) ?? '');
 }
 
-async function handleApi(request: IncomingMessage, response: ServerResponse, backend: Backend, name: string): Promise<void> {
+async function handleApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  backend: Backend,
+  name: string,
+  log: (line: string) => void,
+): Promise<void> {
   if (request.method !== 'POST') {
     sendJson(response, 405, errorBody('MethodNotAllowed', 'API requests are POST'));
     return;
@@ -271,7 +318,7 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, bac
     const text = await readBody(request);
     body = text === '' ? {} : JSON.parse(text);
   } catch (error) {
-    sendJson(response, 400, errorBody('BadRequest', `the request body is not JSON: ${(error as Error).message}`));
+    sendJson(response, 400, errorBody('BadRequest', oneLine(`the request body is not JSON: ${(error as Error).message}`)));
     return;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -286,28 +333,42 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, bac
       sendJson(response, 400, errorBody(error.name, error.message));
       return;
     }
-    console.error(`web host: ${name as RequestName} failed`, error);
+    logFailure(log, `web host: ${name as RequestName} failed`, error);
     sendJson(response, 500, errorBody('InternalError', `${name} failed unexpectedly: ${(error as Error).message}`));
   }
 }
 
 /** A dropped file's bytes (`POST /uploads?name=…`): answers the path of the host's copy. */
-async function handleUpload(request: IncomingMessage, response: ServerResponse, uploadsRoot: string): Promise<void> {
+async function handleUpload(request: IncomingMessage, response: ServerResponse, uploads: UploadStore): Promise<void> {
   if (request.method !== 'POST') {
     sendJson(response, 405, errorBody('MethodNotAllowed', 'uploads are POST'));
     return;
   }
-  const name = new URL(request.url ?? '/', 'http://localhost').searchParams.get('name') ?? '';
+  const name = targetOf(request)?.searchParams.get('name') ?? '';
   if (name === '') {
     sendJson(response, 400, errorBody('BadRequest', "upload: give the file's name in ?name="));
     return;
   }
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > uploads.maxBytes) {
+    // Refused before a byte is read; the connection closes rather than drain what was announced.
+    response.setHeader('Connection', 'close');
+    const refusal = new UploadTooLargeError(showValue(name), uploads.maxBytes);
+    sendJson(response, 413, errorBody(refusal.name, refusal.message));
+    return;
+  }
   let answer: UploadAnswer;
   try {
-    answer = { path: await receiveUpload(uploadsRoot, name, request) };
+    answer = { path: await uploads.receive(name, request) };
   } catch (error) {
     // An aborted upload has no one left to answer; its partial copy is already gone.
-    if (!request.destroyed) sendJson(response, 500, errorBody('UploadError', `${name}: upload failed: ${(error as Error).message}`));
+    if (error instanceof UploadTooLargeError) {
+      response.setHeader('Connection', 'close');
+      sendJson(response, 413, errorBody(error.name, error.message));
+      request.destroy();
+    } else if (!request.destroyed) {
+      sendJson(response, 500, errorBody('UploadError', oneLine(`${showValue(name)}: upload failed: ${(error as Error).message}`)));
+    }
     return;
   }
   sendJson(response, 200, answer);
@@ -331,7 +392,13 @@ async function serveStatic(
   path: string,
   token: string,
 ): Promise<void> {
-  const relative = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1));
+  let relative: string;
+  try {
+    relative = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1));
+  } catch {
+    sendJson(response, 400, errorBody('BadRequest', 'malformed %-escape in the path'));
+    return;
+  }
   const file = normalize(join(root, relative));
   if (!file.startsWith(root + sep)) {
     sendJson(response, 404, errorBody('NotFound', 'no such file'));
@@ -346,18 +413,25 @@ async function serveStatic(
   await sendFile(response, file, type, request.method === 'HEAD');
 }
 
+/** Streams a regular file (never reads one whole into memory); anything else is a 404. */
 async function sendFile(response: ServerResponse, file: string, type: string, headOnly = false): Promise<void> {
-  let data: Buffer;
+  let size: number;
   try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-    data = await readFile(file);
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error('not a file');
+    size = info.size;
   } catch {
     const hint = file.endsWith('index.html') ? ' (build the renderer first: npm run build)' : '';
     sendJson(response, 404, errorBody('NotFound', `no such file${hint}`));
     return;
   }
-  response.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
-  response.end(headOnly ? undefined : data);
+  response.writeHead(200, { 'Content-Type': type, 'Content-Length': size });
+  if (headOnly) {
+    response.end();
+    return;
+  }
+  // A file that changed size meanwhile ends the connection rather than lie about its length.
+  await pipeline(createReadStream(file, { start: 0, end: Math.max(0, size - 1) }), response).catch(() => response.destroy());
 }
 
 function sendRefusalPage(response: ServerResponse, refusal: Refusal): void {

@@ -17,6 +17,7 @@ import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
+import { removeLeftoverPartials } from '../sinks/leftovers.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -60,6 +61,8 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
   };
 
+  // Partial files of an earlier run that was killed before it could remove them.
+  await removeLeftoverPartials(outputDir);
   const sinks: Sink[] = [];
   try {
     // The preview sink comes after the video sink: for a video, the JPEGs are the video sink's

@@ -95,6 +95,7 @@ export const videoSink: SinkFactory = async (context) => {
     return new HeatVideoEncoder({
       ffmpeg,
       path: temporaryPath,
+      displayPath: finalPath,
       width: size.width,
       height: size.height,
       rate: rationalFromFps(output.output_video_fps),

@@ -33,8 +33,16 @@ export interface RetryDelays {
   capMs: number;
   /** A `Retry-After` longer than this is cut to it, so a confused server cannot stall a run for hours. */
   maxRetryAfterMs: number;
-  /** Limit of one attempt, body included. */
+  /**
+   * Limit of one attempt: for the answer's headers, and again for each piece of its body (so a
+   * large answer that keeps arriving is not cut, but one that stops is).
+   */
   timeoutMs: number;
+  /**
+   * Limit of one request, every attempt and every wait between attempts included: a retry is
+   * made only when its wait and its whole `timeoutMs` fit in what is left.
+   */
+  budgetMs: number;
   /** Waits between tries; rejects when `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Uniform in [0, 1): the jitter. */
@@ -45,14 +53,17 @@ export const DEFAULT_RETRY_DELAYS: Readonly<RetryDelays> = Object.freeze({
   attempts: 5,
   baseMs: 500,
   capMs: 30_000,
-  maxRetryAfterMs: 300_000,
-  timeoutMs: 60_000,
+  maxRetryAfterMs: 30_000,
+  timeoutMs: 20_000,
+  budgetMs: 50_000,
   sleep: abortableSleep,
   random: Math.random,
 });
 
 export interface ConsoleClientOptions {
   fetchImpl?: typeof fetch;
+  /** Largest answer body read, in bytes (default MAX_RESPONSE_BYTES); a longer one is an error, not retried. */
+  maxResponseBytes?: number;
   delays?: Partial<RetryDelays>;
   /** Clock for token expiry (ms since the epoch). */
   now?: () => number;
@@ -83,6 +94,11 @@ export interface ImagesQuery {
 export const MAX_INFERENCE_RESULTS_PER_REQUEST = 10_000;
 /** Most images one images request may ask for. */
 export const MAX_IMAGES_PER_REQUEST = 256;
+/**
+ * Largest answer body the client reads (bytes): 10,000 inference records with their raw payloads
+ * take a few tens of MB. A body that goes on past it is abandoned, so memory stays bounded.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** Tokens are renewed this long before they expire. */
 const TOKEN_RENEWAL_MARGIN_MS = 180_000;
 
@@ -103,6 +119,7 @@ export class ConsoleClient {
   private readonly delays: RetryDelays;
   private readonly now: () => number;
   private readonly apiBase: string;
+  private readonly maxResponseBytes: number;
   private token: HeldToken | null = null;
   private pendingToken: Promise<string> | null = null;
   /** Every token this client was given, so none can leak through a quoted server message. */
@@ -115,6 +132,7 @@ export class ConsoleClient {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
     this.delays = { ...DEFAULT_RETRY_DELAYS, ...options.delays };
     this.now = options.now ?? Date.now;
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.apiBase = credentials.console_endpoint.replace(/\/+$/, '');
   }
 
@@ -258,34 +276,116 @@ export class ConsoleClient {
   }
 
   /**
-   * One request with retries. Returns the last answer, whatever its status, once it is not
-   * worth retrying or the attempts are spent; throws only when no answer came at all.
+   * One request with retries, within `budgetMs` in all. Returns the last answer, whatever its
+   * status, once it is not worth retrying, the attempts are spent or the budget would be
+   * overrun; throws only when no answer came at all (ConsoleUnreachableError naming `endpoint`),
+   * when the body is longer than the cap (ConsoleError), or on cancel (CancelledError).
    */
   private async send(endpoint: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<HttpAnswer> {
-    const { attempts, timeoutMs } = this.delays;
+    const { attempts, timeoutMs, budgetMs } = this.delays;
+    const limitMs = Math.min(timeoutMs, budgetMs);
+    const started = performance.now();
+    // A retry starts only if it can have its whole limit, with its wait, inside the budget.
+    const roomFor = (waitMs: number): boolean => performance.now() - started + waitMs + limitMs <= budgetMs;
     let lastReason = '';
+    let lastTimedOut = false;
+    let tries = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (signal?.aborted) throw new CancelledError();
-      const attemptSignal =
-        signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      tries = attempt;
       let answer: HttpAnswer;
       try {
-        const response = await this.fetchImpl(url, { ...init, signal: attemptSignal });
-        const body = await response.text();
-        answer = { status: response.status, statusText: response.statusText, headers: response.headers, body };
+        answer = await this.attempt(url, init, limitMs, signal);
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
-        const reason = connectionFailure(error, timeoutMs);
+        if (error instanceof ConsoleError) throw error;
+        const reason = connectionFailure(error);
         if (reason === null) throw error;
         lastReason = reason;
-        if (attempt < attempts) await this.pause(this.backoffMs(attempt), signal);
+        lastTimedOut = error instanceof AttemptTimeout;
+        const wait = this.backoffMs(attempt);
+        if (attempt === attempts || !roomFor(wait)) break;
+        await this.pause(wait, signal);
         continue;
       }
       const retryable = answer.status === 429 || answer.status >= 500;
       if (!retryable || attempt === attempts) return answer;
-      await this.pause(this.retryAfterMs(answer.headers) ?? this.backoffMs(attempt), signal);
+      const wait = this.retryAfterMs(answer.headers) ?? this.backoffMs(attempt);
+      if (!roomFor(wait)) return answer;
+      await this.pause(wait, signal);
     }
-    throw new ConsoleUnreachableError(withoutUserInfo(endpoint), this.scrub(lastReason));
+    const elapsed = formatSeconds(performance.now() - started);
+    const tried = tries === 1 ? '1 attempt' : `${tries} attempts`;
+    const each = lastTimedOut ? `, each up to ${formatSeconds(limitMs)} s` : '';
+    throw new ConsoleUnreachableError(
+      withoutUserInfo(endpoint),
+      this.scrub(`${lastReason} (${tried}${each}, ${elapsed} s in all)`),
+    );
+  }
+
+  /**
+   * One attempt: the answer's headers within `limitMs`, then its body with at most `limitMs`
+   * between pieces and at most `maxResponseBytes` in all. The timer and the listener on the
+   * caller's signal are held by this call until it settles: a signal combined with
+   * `AbortSignal.any` can be garbage-collected in Node 20 while fetch waits, and never fire.
+   */
+  private async attempt(url: string, init: RequestInit, limitMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, limitMs);
+    };
+    const onCancel = (): void => controller.abort();
+    signal?.addEventListener('abort', onCancel, { once: true });
+    arm();
+    try {
+      const response = await this.fetchImpl(url, { ...init, signal: controller.signal });
+      const body = await this.readBody(response, init.method ?? 'GET', pathOf(url), arm);
+      return { status: response.status, statusText: response.statusText, headers: response.headers, body };
+    } catch (error) {
+      if (timedOut && !(error instanceof ConsoleError)) throw new AttemptTimeout(limitMs);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** The body as text, refusing one longer than the cap; `progress` is called at every piece. */
+  private async readBody(response: Response, method: string, path: string, progress: () => void): Promise<string> {
+    const declared = Number(response.headers.get('content-length'));
+    const tooLong = (): ConsoleError =>
+      new ConsoleError(
+        `Console: the answer to ${method} ${path} is longer than ${formatBytes(this.maxResponseBytes)}; ` +
+          'ask for fewer records a request',
+      );
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLong();
+    }
+    if (response.body === null) return '';
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      progress();
+      length += value.byteLength;
+      if (length > this.maxResponseBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLong();
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
   }
 
   private async pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -353,9 +453,25 @@ export class ConsoleClient {
   }
 }
 
+/** An attempt that got no answer (or no more of its body) within its limit. */
+class AttemptTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super('no answer in time');
+  }
+}
+
+/** Milliseconds as seconds with at most one decimal: 20000 → "20", 1250 → "1.3". */
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
 /** The reason to show for a failed attempt that deserves a retry, or null for any other error. */
-function connectionFailure(error: unknown, timeoutMs: number): string | null {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+function connectionFailure(error: unknown): string | null {
+  if (error instanceof AttemptTimeout) return error.message;
   if (error instanceof TypeError) {
     const cause: unknown = error.cause;
     if (isPlainObject(cause)) {

@@ -203,7 +203,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('params', 'min_score', finiteNumber()),
   field('params', 'counting', oneOf(['exact', 'legacy'])),
   field('output', 'output_dir', nonEmptyText('a path')),
-  field('output', 'output_video_fps', finiteNumber({ min: 0, aboveMin: true })),
+  field('output', 'output_video_fps', finiteNumber({ min: 0.1, max: 240 })),
   // H.264's largest level (6.2) stops at 8192 pixels a side.
   field('output', 'output_video_width', integer(1, MAX_OUTPUT_SIDE)),
   field('output', 'output_video_height', integer(1, MAX_OUTPUT_SIDE)),

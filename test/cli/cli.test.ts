@@ -160,7 +160,7 @@ describe('crowdheat (built)', () => {
     ],
     ['a bad boolean', (y) => replaceOnce(y, 'overlay: true', 'overlay: on'), `${M}output_settings.overlay must be true or false, got "on"`],
     ['output width 0', (y) => replaceOnce(y, 'output_video_width: 300', 'output_video_width: 0'), `${M}output_settings.output_video_width must be an integer from 1 to 8192, got 0`],
-    ['fps 0', (y) => replaceOnce(y, 'output_video_fps: 2', 'output_video_fps: 0'), `${M}output_settings.output_video_fps must be a number > 0, got 0`],
+    ['fps 0', (y) => replaceOnce(y, 'output_video_fps: 2', 'output_video_fps: 0'), `${M}output_settings.output_video_fps must be a number from 0.1 to 240, got 0`],
     [
       'a YAML syntax error',
       (y) => replaceOnce(y, '  cbar: false', '\tcbar: false'),

@@ -265,8 +265,8 @@ describe('bad values: one line naming the key, the value and what is allowed', (
       'output_video_width: 1000000000',
       'output_settings.output_video_width must be an integer from 1 to 8192, got 1000000000',
     ],
-    ['output_video_fps: 2', 'output_video_fps: 0', 'output_settings.output_video_fps must be a number > 0, got 0'],
-    ['output_video_fps: 2', 'output_video_fps: -2', 'output_settings.output_video_fps must be a number > 0, got -2'],
+    ['output_video_fps: 2', 'output_video_fps: 0', 'output_settings.output_video_fps must be a number from 0.1 to 240, got 0'],
+    ['output_video_fps: 2', 'output_video_fps: -2', 'output_settings.output_video_fps must be a number from 0.1 to 240, got -2'],
     [
       'min: 0',
       'min: 15',
