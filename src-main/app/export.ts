@@ -6,11 +6,11 @@
  * is replaced by one atomic rename, and nothing else in the user's folder is ever removed.
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
+import { fileProblem, makeFolder } from '../sinks/atomic.js';
 
 /** Where each output lives inside a run's output folder (the SPEC §4 layout). */
 const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
@@ -53,7 +53,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
   if (entries.includes('detect')) await refuseOtherFrames(join(to, 'detect'), files);
 
-  await makeFolder(to, signal);
+  await makeFolder(to, signal, 'export');
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
   let placed = 0;
   let placing = '';
@@ -66,7 +66,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     }
     if (signal.aborted) throw new CancelledError();
     // The folders first, so that a file in the way of one stops the export before any file is replaced.
-    for (const folder of new Set(files.map((file) => dirname(join(to, file))))) await makeFolder(folder, signal);
+    for (const folder of new Set(files.map((file) => dirname(join(to, file))))) await makeFolder(folder, signal, 'export');
     if (signal.aborted) throw new CancelledError();
     // From here on the export is committed: a cancel no longer stops it half-way.
     for (const file of files) {
@@ -107,63 +107,6 @@ async function refuseOtherFrames(target: string, files: readonly string[]): Prom
         'move them away or choose another folder, so frames of two runs do not mix',
     );
   }
-}
-
-/**
- * Creates `path` and its missing parents one level at a time. `mkdir(..., { recursive: true })`
- * never returns under /proc (a Node bug: it loops on ENOENT), so only non-recursive calls are made,
- * and the signal is checked between them.
- */
-async function makeFolder(path: string, signal: AbortSignal): Promise<void> {
-  const cannot = (problem: string) => new CrowdheatError(`export: cannot create the folder ${path}: ${problem}`);
-  const missing: string[] = [];
-  for (let folder = path; ; folder = dirname(folder)) {
-    let found: Stats | undefined;
-    try {
-      found = await stat(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(fileProblem(error));
-    }
-    if (found !== undefined) {
-      if (!found.isDirectory()) throw cannot(fileProblem({ code: folder === path ? 'EEXIST' : 'ENOTDIR' }));
-      break;
-    }
-    missing.unshift(folder);
-    if (dirname(folder) === folder) break;
-  }
-  for (const folder of missing) {
-    if (signal.aborted) throw new CancelledError();
-    try {
-      await mkdir(folder);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Made meanwhile by someone else: fine when it is a folder.
-      if (code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
-      // Its parent exists (found or just made), so ENOENT means this file system makes no folders there (e.g. /proc).
-      if (code === 'ENOENT') throw cannot(`${dirname(folder)} does not allow folders in it (ENOENT)`);
-      throw cannot(fileProblem(error));
-    }
-  }
-}
-
-/** What went wrong with a file operation, in words (the system's code kept for searching). */
-const FILE_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  ENOTDIR: 'part of the path is a file, not a folder',
-  EEXIST: 'a file is in the way',
-  EISDIR: 'a folder of the same name is in the way',
-  ENOTEMPTY: 'a folder of the same name is in the way',
-  ENOSPC: 'the disk is full',
-  EROFS: 'the disk is read-only',
-  EDQUOT: 'the disk quota is used up',
-};
-
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const words = code === undefined ? undefined : FILE_PROBLEMS[code];
-  if (words !== undefined) return `${words} (${code})`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function filesUnder(root: string, entry: string): Promise<string[]> {

@@ -2,7 +2,6 @@
  * runPipeline: source → counter → sinks, in this process. The CLI and the app run it inside a
  * worker process (worker.ts); tests and the worker call it directly.
  */
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
 import { CancelledError } from '../../src-shared/errors.js';
@@ -15,7 +14,7 @@ import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -51,9 +50,10 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const diagnostics = new Diagnostics(options.onWarning);
   const outputDir = resolve(cwd, settings.output_settings.output_dir);
 
+  // The output folder first: a folder that cannot take files fails the run before any work.
+  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
-  await mkdir(outputDir, { recursive: true });
   const context: RunContext = {
     settings, params, outputDir, source, diagnostics, signal,
     ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),

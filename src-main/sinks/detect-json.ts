@@ -6,13 +6,14 @@
  * The text uses Python's `json.dumps` separators (", " and ": ") so that a file can be diffed
  * against the sample's own output.
  */
-import { mkdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Detections, Frame } from '../../src-shared/frames.js';
 import { anchorPoint } from '../../src-shared/counting/footprint.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { makeFolder, OutputFolderError, shownPath, writeFileAtomic } from './atomic.js';
+import { showValue } from '../../src-shared/messages.js';
 
 /** Writes in flight at once: enough to keep the disk busy without holding many grids in memory. */
 const WRITES_IN_FLIGHT = 8;
@@ -49,6 +50,28 @@ function positionsText(detections: Detections, params: GridParams): string {
   return '[' + items.join(', ') + ']';
 }
 
+/** A name `detectFileName` gives: a 17-digit T string or a frame number of 8 or more digits. */
+const FRAME_FILE_NAME = /^\d{8,}\.json$/;
+
+/**
+ * The frame files an earlier run left in `directory` (by their names, which crowdheat gives),
+ * to be replaced as a whole by this run. A `.json` file named otherwise is not crowdheat's: the
+ * run refuses (OutputFolderError) before writing anything, as the app's export does, because
+ * tools read every JSON file in `detect/` as a frame and deleting it could delete a user's data.
+ * Hidden files and files of other types are left alone and do not block.
+ */
+async function framesOfEarlierRuns(directory: string): Promise<Set<string>> {
+  const names = (await readdir(directory, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
+  const foreign = names.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !FRAME_FILE_NAME.test(name)).sort();
+  if (foreign.length > 0) {
+    throw new OutputFolderError(
+      `output_settings.output_dir: ${shownPath(directory)} holds ${foreign.length} JSON file(s) crowdheat did not write ` +
+        `(e.g. "${showValue(foreign[0])}"); move them away or choose another output_dir, so they are not read as frames`,
+    );
+  }
+  return new Set(names.filter((name) => FRAME_FILE_NAME.test(name)));
+}
+
 /** The JSON text of one frame (SPEC §4). */
 export function detectJson(frame: Frame, grid: Int32Array, params: GridParams): string {
   const detections = frame.detections;
@@ -63,9 +86,16 @@ export function detectJson(frame: Frame, grid: Int32Array, params: GridParams): 
   return `{"number_of_detects": ${detections.count}, ${places}, "griddata": ${grids}${timestamp}}`;
 }
 
+/**
+ * The per-frame JSON sink. A run into a folder holding an earlier run's frames replaces them as
+ * a whole: once every frame of this run is written, the earlier frame files this run did not
+ * rewrite are removed, so `detect/` never holds 600 frames beside a summary saying 40. An
+ * interrupted or failed run removes nothing.
+ */
 export const detectJsonSink: SinkFactory = async (context) => {
   const directory = join(context.outputDir, 'detect');
-  await mkdir(directory, { recursive: true });
+  await makeFolder(directory, context.signal, 'output_settings.output_dir');
+  const earlier = await framesOfEarlierRuns(directory);
   const pending = new Set<Promise<void>>();
   let failure: unknown = null;
   let written = 0;
@@ -79,7 +109,9 @@ export const detectJsonSink: SinkFactory = async (context) => {
     async write({ frame, grid }) {
       // The text is built now: the grid is overwritten by the next frame.
       const text = detectJson(frame, grid, context.params);
-      const task: Promise<void> = writeFileAtomic(join(directory, detectFileName(frame)), text).then(
+      const name = detectFileName(frame);
+      earlier.delete(name);
+      const task: Promise<void> = writeFileAtomic(join(directory, name), text).then(
         () => {
           written += 1;
           pending.delete(task);
@@ -92,7 +124,11 @@ export const detectJsonSink: SinkFactory = async (context) => {
       pending.add(task);
       await settle(WRITES_IN_FLIGHT - 1);
     },
-    finish: () => settle(0),
+    async finish() {
+      await settle(0);
+      for (const name of earlier) await rm(join(directory, name), { force: true });
+      earlier.clear();
+    },
     async abort() {
       await Promise.allSettled(pending);
     },
