@@ -2,8 +2,11 @@
  * Export: copies an analysis's chosen outputs into the user's folder. Everything is first
  * copied into a hidden staging folder inside the target, then each file is renamed into place,
  * so a failed or cancelled export leaves no half-written file, and the analysis it copies from
- * is only read. Existing folders (`video/`, `detect/`) are merged into: a file of the same name
- * is replaced by one atomic rename, and nothing else in the user's folder is ever removed.
+ * is only read. An existing `video/` is merged into: a file of the same name is replaced by one
+ * atomic rename. An existing `detect/` is replaced as a whole, as a run into the folder does
+ * (sinks/detect-json.ts): frame files of an earlier run or export that this one does not rewrite
+ * are removed once all its files are in place; a JSON file crowdheat did not name there stops
+ * the export before anything is written. Nothing else in the user's folder is ever removed.
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
@@ -11,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
 import { fileProblem, makeFolder } from '../sinks/atomic.js';
+import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
 
 /** Where each output lives inside a run's output folder (the SPEC §4 layout). */
 const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
@@ -51,7 +55,10 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     entries.push(entry);
   }
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
-  if (entries.includes('detect')) await refuseOtherFrames(join(to, 'detect'), files);
+  const earlierFrames = entries.includes('detect')
+    ? await framesOfEarlierRuns(join(to, 'detect'), 'export', 'folder')
+    : new Set<string>();
+  for (const file of files) if (dirname(file) === 'detect') earlierFrames.delete(basename(file));
 
   await makeFolder(to, signal, 'export');
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
@@ -74,6 +81,8 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
       await rename(join(staging, file), join(to, file));
       placed++;
     }
+    placing = 'detect';
+    await removeEarlierFrames(join(to, 'detect'), earlierFrames);
     options.onProgress({ done: files.length, total: files.length, current: '' });
     return files;
   } catch (error) {
@@ -83,29 +92,6 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     throw new CrowdheatError(`export: cannot write ${what}: ${fileProblem(error)}${already}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/**
- * A `detect/` folder is read as one run's frames, so frames of another (e.g. longer) run left
- * beside this export's would silently mix two runs. Deleting them could delete a user's data,
- * so the export refuses instead, before writing anything. Only `.json` files count (tools read
- * those as frames); a user's notes or hidden files in the folder are left alone and do not block.
- */
-async function refuseOtherFrames(target: string, files: readonly string[]): Promise<void> {
-  let present: string[];
-  try {
-    present = (await readdir(target, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
-  } catch {
-    return; // No folder yet (or not a folder: the move reports that in words).
-  }
-  const written = new Set(files.filter((file) => dirname(file) === 'detect').map((file) => basename(file)));
-  const others = present.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !written.has(name)).sort();
-  if (others.length > 0) {
-    throw new CrowdheatError(
-      `export: ${target} already holds ${others.length} frame file(s) this export would not replace (e.g. ${others[0]}); ` +
-        'move them away or choose another folder, so frames of two runs do not mix',
-    );
   }
 }
 

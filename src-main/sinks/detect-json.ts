@@ -12,7 +12,7 @@ import type { Detections, Frame } from '../../src-shared/frames.js';
 import { anchorPoint } from '../../src-shared/counting/footprint.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { makeFolder, OutputFolderError, shownPath, writeFileAtomic } from './atomic.js';
+import { fileProblem, makeFolder, OutputFolderError, shownPath, writeFileAtomic } from './atomic.js';
 import { showValue } from '../../src-shared/messages.js';
 
 /** Writes in flight at once: enough to keep the disk busy without holding many grids in memory. */
@@ -54,22 +54,37 @@ function positionsText(detections: Detections, params: GridParams): string {
 const FRAME_FILE_NAME = /^\d{8,}\.json$/;
 
 /**
- * The frame files an earlier run left in `directory` (by their names, which crowdheat gives),
- * to be replaced as a whole by this run. A `.json` file named otherwise is not crowdheat's: the
- * run refuses (OutputFolderError) before writing anything, as the app's export does, because
- * tools read every JSON file in `detect/` as a frame and deleting it could delete a user's data.
- * Hidden files and files of other types are left alone and do not block.
+ * The frame files an earlier run or export left in `directory` (by their names, which crowdheat
+ * gives), to be replaced as a whole: the caller removes those it did not rewrite once all its
+ * own are in place. A `.json` file named otherwise is not crowdheat's: this throws
+ * OutputFolderError before anything is written (`label` starts the message, `instead` says what
+ * else to choose), because tools read every JSON file in `detect/` as a frame and deleting it
+ * could delete a user's data. Hidden files and files of other types are left alone and do not
+ * block. A missing folder holds no earlier frames.
  */
-async function framesOfEarlierRuns(directory: string): Promise<Set<string>> {
-  const names = (await readdir(directory, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
+export async function framesOfEarlierRuns(directory: string, label: string, instead: string): Promise<Set<string>> {
+  let names: string[];
+  try {
+    names = (await readdir(directory, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
+  } catch (error) {
+    // No folder yet, or a file in its way (making the folder says so in words).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Set();
+    throw new OutputFolderError(`${label}: cannot read the folder ${shownPath(directory)}: ${fileProblem(error)}`);
+  }
   const foreign = names.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !FRAME_FILE_NAME.test(name)).sort();
   if (foreign.length > 0) {
     throw new OutputFolderError(
-      `output_settings.output_dir: ${shownPath(directory)} holds ${foreign.length} JSON file(s) crowdheat did not write ` +
-        `(e.g. "${showValue(foreign[0])}"); move them away or choose another output_dir, so they are not read as frames`,
+      `${label}: ${shownPath(directory)} holds ${foreign.length} JSON file(s) crowdheat did not write ` +
+        `(e.g. "${showValue(foreign[0])}"); move them away or choose another ${instead}, so they are not read as frames`,
     );
   }
   return new Set(names.filter((name) => FRAME_FILE_NAME.test(name)));
+}
+
+/** Removes the files `names` from `directory` (earlier frames this run or export did not rewrite). */
+export async function removeEarlierFrames(directory: string, names: Iterable<string>): Promise<void> {
+  for (const name of names) await rm(join(directory, name), { force: true });
 }
 
 /** The JSON text of one frame (SPEC §4). */
@@ -95,7 +110,7 @@ export function detectJson(frame: Frame, grid: Int32Array, params: GridParams): 
 export const detectJsonSink: SinkFactory = async (context) => {
   const directory = join(context.outputDir, 'detect');
   await makeFolder(directory, context.signal, 'output_settings.output_dir');
-  const earlier = await framesOfEarlierRuns(directory);
+  const earlier = await framesOfEarlierRuns(directory, 'output_settings.output_dir', 'output_dir');
   const pending = new Set<Promise<void>>();
   let failure: unknown = null;
   let written = 0;
@@ -126,7 +141,7 @@ export const detectJsonSink: SinkFactory = async (context) => {
     },
     async finish() {
       await settle(0);
-      for (const name of earlier) await rm(join(directory, name), { force: true });
+      await removeEarlierFrames(directory, earlier);
       earlier.clear();
     },
     async abort() {
