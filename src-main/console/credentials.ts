@@ -93,7 +93,16 @@ export class FileCredentialStore implements CredentialStore {
     }
     // A regular file of at most 1 MB, like every settings file; its errors name the path only.
     const text = await readSettingsFileText(this.path, process.cwd());
-    const document = parseYaml(text, this.path) ?? {};
+    let document: unknown;
+    try {
+      document = parseYaml(text, this.path) ?? {};
+    } catch (error) {
+      // A syntax error's reason can quote the text it stopped at, which may be the secret:
+      // say where, not what.
+      const where = error instanceof SettingsError ? /^(.*?:\d+:\d+): YAML syntax error/.exec(error.message)?.[1] : undefined;
+      if (where === undefined) throw error;
+      throw new SettingsError(`${where}: not valid YAML (the reason is not shown, as the line may hold a credential)`);
+    }
     if (!isPlainObject(document)) throw new SettingsError(`${this.path}: expected a mapping of console_access_settings`);
     const section = isPlainObject(document.console_access_settings) ? document.console_access_settings : document;
     const result: Partial<Record<CredentialKey, string>> = {};
