@@ -263,11 +263,22 @@ function readFlatSection(
   }
 }
 
+/** The top-level sections of a main settings file (`heat_count_settings` is the sample's other name). */
+const MAIN_SECTIONS: readonly string[] = ['data_source_settings', 'heat_map_settings', 'heat_count_settings', 'output_settings'];
+
 function readMainDocument(document: unknown, path: string, entries: Entries): void {
   if (!isPlainObject(document)) {
     throw new SettingsError(
       `${path}: expected a mapping with data_source_settings, heat_map_settings and output_settings, ` +
         `got ${describeDocument(document)}`,
+    );
+  }
+  const names = Object.keys(document);
+  if (names.length > 0 && !names.some((name) => MAIN_SECTIONS.includes(name))) {
+    // Not a settings file: say so without listing its keys, which are the file's content.
+    throw new SettingsError(
+      `${path}: holds none of data_source_settings, heat_map_settings, output_settings ` +
+        `(${names.length} other key(s)); is it a settings file?`,
     );
   }
   if ('heat_map_settings' in document && 'heat_count_settings' in document) {

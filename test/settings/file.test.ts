@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,6 +95,11 @@ describe('settings files on disk', () => {
     const error = await importSettingsFile(notes, root).catch((caught: unknown) => caught);
     expect((error as Error).message).toBe(
       `${notes}: expected a mapping with data_source_settings, heat_map_settings and output_settings, got text`,
+    );
+    await writeFile(notes, 'password: swordfish\nnote: buy milk\n');
+    const mapping = await importSettingsFile(notes, root).catch((caught: unknown) => caught);
+    expect((mapping as Error).message).toBe(
+      `${notes}: holds none of data_source_settings, heat_map_settings, output_settings (2 other key(s)); is it a settings file?`,
     );
     const uploaded = await readSettingsText('- eggs\n- milk\n', root).catch((caught: unknown) => caught);
     expect((uploaded as Error).message).toBe(
