@@ -2,8 +2,19 @@
  * Errors a user can act on. The command line prints their message alone (no stack trace) and
  * exits non-zero; the desktop app shows the message. Anything else that escapes is a bug.
  */
+import { oneLine } from './messages.js';
+
 export class CrowdheatError extends Error {
   override readonly name: string = 'CrowdheatError';
+
+  /**
+   * `message` is made one line of at most 300 characters: line breaks between sentences become
+   * spaces, other control characters are escaped (`oneLine`), so no error a user sees can flood
+   * the screen or drive the terminal, whatever value it quotes.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(oneLine(message.replace(/\s*[\r\n]+\s*/g, ' ').trim()), options);
+  }
 }
 
 /** A setting is missing, malformed or out of range. The message names the key and the value. */

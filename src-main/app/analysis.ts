@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { CancelledError, isCrowdheatError } from '../../src-shared/errors.js';
+import { oneLine } from '../../src-shared/messages.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import type { RunOptions } from '../pipeline/run.js';
 import type { RunSummary } from '../pipeline/types.js';
@@ -30,5 +31,5 @@ export function analysisFailure(error: unknown): { message: string; cancelled: b
   // A bug. runInWorker already keeps the worker's stack out of the message; a run in this process
   // may still throw a message of several lines, and the window shows one.
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-  return { message: `unexpected error while analysing: ${detail}`, cancelled: false };
+  return { message: oneLine(`unexpected error while analysing: ${detail}`), cancelled: false };
 }

@@ -15,6 +15,6 @@ export const DEMO_EXPORT_FOLDER = 'crowdheat-demo';
 
 export async function prepareDemoSettings(dir: string): Promise<Settings> {
   const demo = await prepareDemo(dir);
-  const { settings } = readSettingsFile(demo.configPath, dir);
+  const { settings } = await readSettingsFile(demo.configPath, dir);
   return { ...settings, output_settings: { ...settings.output_settings, output_dir: DEMO_EXPORT_FOLDER } };
 }

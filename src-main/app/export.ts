@@ -2,15 +2,19 @@
  * Export: copies an analysis's chosen outputs into the user's folder. Everything is first
  * copied into a hidden staging folder inside the target, then each file is renamed into place,
  * so a failed or cancelled export leaves no half-written file, and the analysis it copies from
- * is only read. Existing folders (`video/`, `detect/`) are merged into: a file of the same name
- * is replaced by one atomic rename, and nothing else in the user's folder is ever removed.
+ * is only read. An existing `video/` is merged into: a file of the same name is replaced by one
+ * atomic rename. An existing `detect/` is replaced as a whole, as a run into the folder does
+ * (sinks/detect-json.ts): frame files of an earlier run or export that this one does not rewrite
+ * are removed once all its files are in place; a JSON file crowdheat did not name there stops
+ * the export before anything is written. Nothing else in the user's folder is ever removed.
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
+import { fileProblem, makeFolder } from '../sinks/atomic.js';
+import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
 
 /** Where each output lives inside a run's output folder (the SPEC §4 layout). */
 const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
@@ -51,9 +55,12 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     entries.push(entry);
   }
   const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
-  if (entries.includes('detect')) await refuseOtherFrames(join(to, 'detect'), files);
+  const earlierFrames = entries.includes('detect')
+    ? await framesOfEarlierRuns(join(to, 'detect'), 'export', 'folder')
+    : new Set<string>();
+  for (const file of files) if (dirname(file) === 'detect') earlierFrames.delete(basename(file));
 
-  await makeFolder(to, signal);
+  await makeFolder(to, signal, 'export');
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
   let placed = 0;
   let placing = '';
@@ -66,7 +73,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     }
     if (signal.aborted) throw new CancelledError();
     // The folders first, so that a file in the way of one stops the export before any file is replaced.
-    for (const folder of new Set(files.map((file) => dirname(join(to, file))))) await makeFolder(folder, signal);
+    for (const folder of new Set(files.map((file) => dirname(join(to, file))))) await makeFolder(folder, signal, 'export');
     if (signal.aborted) throw new CancelledError();
     // From here on the export is committed: a cancel no longer stops it half-way.
     for (const file of files) {
@@ -74,6 +81,8 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
       await rename(join(staging, file), join(to, file));
       placed++;
     }
+    placing = 'detect';
+    await removeEarlierFrames(join(to, 'detect'), earlierFrames);
     options.onProgress({ done: files.length, total: files.length, current: '' });
     return files;
   } catch (error) {
@@ -84,86 +93,6 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-/**
- * A `detect/` folder is read as one run's frames, so frames of another (e.g. longer) run left
- * beside this export's would silently mix two runs. Deleting them could delete a user's data,
- * so the export refuses instead, before writing anything. Only `.json` files count (tools read
- * those as frames); a user's notes or hidden files in the folder are left alone and do not block.
- */
-async function refuseOtherFrames(target: string, files: readonly string[]): Promise<void> {
-  let present: string[];
-  try {
-    present = (await readdir(target, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
-  } catch {
-    return; // No folder yet (or not a folder: the move reports that in words).
-  }
-  const written = new Set(files.filter((file) => dirname(file) === 'detect').map((file) => basename(file)));
-  const others = present.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !written.has(name)).sort();
-  if (others.length > 0) {
-    throw new CrowdheatError(
-      `export: ${target} already holds ${others.length} frame file(s) this export would not replace (e.g. ${others[0]}); ` +
-        'move them away or choose another folder, so frames of two runs do not mix',
-    );
-  }
-}
-
-/**
- * Creates `path` and its missing parents one level at a time. `mkdir(..., { recursive: true })`
- * never returns under /proc (a Node bug: it loops on ENOENT), so only non-recursive calls are made,
- * and the signal is checked between them.
- */
-async function makeFolder(path: string, signal: AbortSignal): Promise<void> {
-  const cannot = (problem: string) => new CrowdheatError(`export: cannot create the folder ${path}: ${problem}`);
-  const missing: string[] = [];
-  for (let folder = path; ; folder = dirname(folder)) {
-    let found: Stats | undefined;
-    try {
-      found = await stat(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(fileProblem(error));
-    }
-    if (found !== undefined) {
-      if (!found.isDirectory()) throw cannot(fileProblem({ code: folder === path ? 'EEXIST' : 'ENOTDIR' }));
-      break;
-    }
-    missing.unshift(folder);
-    if (dirname(folder) === folder) break;
-  }
-  for (const folder of missing) {
-    if (signal.aborted) throw new CancelledError();
-    try {
-      await mkdir(folder);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Made meanwhile by someone else: fine when it is a folder.
-      if (code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
-      // Its parent exists (found or just made), so ENOENT means this file system makes no folders there (e.g. /proc).
-      if (code === 'ENOENT') throw cannot(`${dirname(folder)} does not allow folders in it (ENOENT)`);
-      throw cannot(fileProblem(error));
-    }
-  }
-}
-
-/** What went wrong with a file operation, in words (the system's code kept for searching). */
-const FILE_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  ENOTDIR: 'part of the path is a file, not a folder',
-  EEXIST: 'a file is in the way',
-  EISDIR: 'a folder of the same name is in the way',
-  ENOTEMPTY: 'a folder of the same name is in the way',
-  ENOSPC: 'the disk is full',
-  EROFS: 'the disk is read-only',
-  EDQUOT: 'the disk quota is used up',
-};
-
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const words = code === undefined ? undefined : FILE_PROBLEMS[code];
-  if (words !== undefined) return `${words} (${code})`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function filesUnder(root: string, entry: string): Promise<string[]> {

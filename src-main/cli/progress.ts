@@ -4,6 +4,7 @@
  * closing summary. On a terminal the progress line is redrawn in place; into a file or a pipe
  * it is a plain line now and then, so logs stay readable.
  */
+import { oneLine as boundedLine } from '../../src-shared/messages.js';
 import type { Progress, RunSummary } from '../pipeline/types.js';
 
 /** The part of a stream the reporter needs (process.stderr has it). */
@@ -90,9 +91,13 @@ export class ProgressReporter {
   }
 }
 
-/** Error text from anywhere, folded onto one line: the CLI prints exactly one line per problem. */
+/**
+ * Error or warning text from anywhere, as the CLI prints it: line breaks folded into spaces,
+ * other control characters escaped, cut to 300 characters with `…` (src-shared/messages.ts).
+ * Every line the CLI prints about a problem passes through here.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return boundedLine(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */

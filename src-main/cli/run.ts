@@ -109,7 +109,7 @@ export const runCommand: CliCommand = {
       throw new UsageError('nothing to analyse: give --config_path FILE, or --meta_file FILE', 'run');
     }
     const reporter = new ProgressReporter(context.stderr, { quiet: flags.quiet === true });
-    const read = readSettingsFile(configPathOf(flags), context.cwd, overridesOf(flags));
+    const read = await readSettingsFile(configPathOf(flags), context.cwd, overridesOf(flags));
     validateSettings(read.settings, read.origins);
     for (const warning of read.warnings) reporter.warn(warning);
 

@@ -3,13 +3,11 @@
  * the device list, the configured device's image directories and its newest inference result —
  * so a user fixes credentials and device ids before starting a run.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConsoleClient, type RetryDelays } from '../../src-shared/console/client.js';
 import { ConsoleError } from '../../src-shared/console/errors.js';
-import { InputError } from '../../src-shared/errors.js';
 import { parseYaml } from '../../src-shared/settings/yaml.js';
-import { readSettingsFile } from '../settings-file.js';
+import { readSettingsFileText, readSettingsWithParamFile } from '../settings-file.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
 import { useProxyFromEnvironment } from './proxy.js';
 
@@ -33,7 +31,7 @@ export async function consoleCheck(
   options: ConsoleCheckOptions = {},
 ): Promise<void> {
   const env = options.env ?? process.env;
-  const { accessSettingsPath, deviceId } = consoleTarget(configPath, cwd);
+  const { accessSettingsPath, deviceId } = await consoleTarget(configPath, cwd);
   const credentials = await requireCredentials(new FileCredentialStore(accessSettingsPath, env));
   if (useProxyFromEnvironment(env)) out('proxy: from HTTPS_PROXY/HTTP_PROXY');
   const client = new ConsoleClient(credentials, {
@@ -76,23 +74,19 @@ export async function consoleCheck(
 }
 
 /** Where the access settings are and which device to check. */
-function consoleTarget(configPath: string, cwd: string): { accessSettingsPath: string; deviceId: string | null } {
+async function consoleTarget(
+  configPath: string,
+  cwd: string,
+): Promise<{ accessSettingsPath: string; deviceId: string | null }> {
   const absolute = resolve(cwd, configPath);
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(absolute, 'utf8'), configPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new InputError(`${configPath}: not found (looked for ${absolute})`);
-    }
-    throw error;
-  }
+  const text = await readSettingsFileText(configPath, cwd);
+  const document = parseYaml(text, configPath);
   const isAccessSettings =
     typeof document === 'object' &&
     document !== null &&
     ('console_access_settings' in document || 'client_id' in document || 'console_endpoint' in document);
   if (isAccessSettings) return { accessSettingsPath: absolute, deviceId: null };
-  const data = readSettingsFile(configPath, cwd).settings.data_source_settings.console_data_settings;
+  const data = (await readSettingsWithParamFile({ text, path: configPath }, cwd)).settings.data_source_settings.console_data_settings;
   const deviceId = data.device_id.trim();
   return {
     accessSettingsPath: resolve(cwd, data.setting_path),

@@ -3,12 +3,13 @@
  * `console_access_settings.yaml` with the environment filling the gaps (the sample's way),
  * the desktop app keeps them encrypted by the OS keychain (`src-main/electron/credentials.ts`).
  */
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, lstat, rm } from 'node:fs/promises';
 import { dump } from 'js-yaml';
 import { SettingsError } from '../../src-shared/errors.js';
 import { parseYaml } from '../../src-shared/settings/yaml.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
+import { readSettingsFileText } from '../settings-file.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 
 export interface CredentialStore {
@@ -85,14 +86,23 @@ export class FileCredentialStore implements CredentialStore {
 
   /** The file's four keys as written (strings only), or null when there is no file. */
   private async readFile(): Promise<Partial<Record<CredentialKey, string>> | null> {
-    let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      await lstat(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new SettingsError(`${this.path}: cannot read: ${(error as Error).message}`);
     }
-    const document = parseYaml(text, this.path) ?? {};
+    // A regular file of at most 1 MB, like every settings file; its errors name the path only.
+    const text = await readSettingsFileText(this.path, process.cwd());
+    let document: unknown;
+    try {
+      document = parseYaml(text, this.path) ?? {};
+    } catch (error) {
+      // A syntax error's reason can quote the text it stopped at, which may be the secret:
+      // say where, not what.
+      const where = error instanceof SettingsError ? /^(.*?:\d+:\d+): YAML syntax error/.exec(error.message)?.[1] : undefined;
+      if (where === undefined) throw error;
+      throw new SettingsError(`${where}: not valid YAML (the reason is not shown, as the line may hold a credential)`);
+    }
     if (!isPlainObject(document)) throw new SettingsError(`${this.path}: expected a mapping of console_access_settings`);
     const section = isPlainObject(document.console_access_settings) ? document.console_access_settings : document;
     const result: Partial<Record<CredentialKey, string>> = {};

@@ -107,7 +107,7 @@ export interface RunDemoOptions extends DemoOptions {
 export async function runDemo(options: RunDemoOptions): Promise<{ summary: RunSummary; configPath: string }> {
   const { configPath } = await prepareDemo(options.outputDir, options);
   const cwd = process.cwd();
-  const { settings, warnings } = loadSettingsFile(configPath, cwd);
+  const { settings, warnings } = await loadSettingsFile(configPath, cwd);
   for (const message of warnings) options.onWarning?.({ kind: 'settings', message });
   const summary = await runPipeline(settings, {
     cwd,

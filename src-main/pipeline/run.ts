@@ -2,7 +2,6 @@
  * runPipeline: source → counter → sinks, in this process. The CLI and the app run it inside a
  * worker process (worker.ts); tests and the worker call it directly.
  */
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
 import { ExtentTracker, type ImageExtent } from '../../src-shared/counting/extent.js';
@@ -16,7 +15,7 @@ import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
 import { removeLeftoverPartials } from '../sinks/leftovers.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
@@ -53,9 +52,10 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const diagnostics = new Diagnostics(options.onWarning);
   const outputDir = resolve(cwd, settings.output_settings.output_dir);
 
+  // The output folder first: a folder that cannot take files fails the run before any work.
+  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
-  await mkdir(outputDir, { recursive: true });
   const context: RunContext = {
     settings, params, outputDir, source, diagnostics, signal,
     ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),

@@ -2,10 +2,134 @@
  * Atomic file writes: every output goes to a temporary name in the same directory and is
  * renamed into place when complete, so an interrupted run never leaves a truncated file
  * under a real name (rename within one directory is atomic on every OS we ship for).
+ *
+ * Also the one way output folders are made (`makeFolder`, for the CLI's run, the app's run and
+ * its export) and the one way a file-system failure is put in words (`fileProblem`): a write that
+ * fails says which file and why (`the disk is full (ENOSPC)`), never a bare system error.
  */
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { CancelledError, CrowdheatError, InputError } from '../../src-shared/errors.js';
+import { showValue } from '../../src-shared/messages.js';
+
+/** What went wrong with a file operation, in words (the system's code kept for searching). */
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  EISDIR: 'a folder of the same name is in the way',
+  ENOTEMPTY: 'a folder of the same name is in the way',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the disk is read-only',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for this disk',
+  EIO: 'the disk reported an input/output error',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links (a loop?)',
+};
+
+/** A file operation's failure in words, e.g. `the disk is full (ENOSPC)`; other errors by their message, cut. */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const words = code === undefined ? undefined : FILE_PROBLEMS[code];
+  if (words !== undefined) return `${words} (${code})`;
+  return showValue(error instanceof Error ? error.message : String(error), 120);
+}
+
+/** A path as messages show it: cut and escaped, long enough to recognise. */
+export function shownPath(path: string): string {
+  return showValue(path, 120);
+}
+
+/**
+ * A write of `path` failed: a CrowdheatError naming the file and the problem in words (exit 1:
+ * the settings were fine, the disk was not). Errors that already speak (cancel) pass through.
+ */
+function writeFailure(path: string, error: unknown): unknown {
+  if (error instanceof CrowdheatError) return error;
+  return new CrowdheatError(`cannot write ${shownPath(path)}: ${fileProblem(error)}`, { cause: error });
+}
+
+/**
+ * An output folder cannot be made or used. An InputError, so the command line exits 2: the
+ * setting names a place that cannot hold outputs.
+ */
+export class OutputFolderError extends InputError {}
+
+/**
+ * Creates the folder `path` and its missing parents, one level at a time, checking `signal`
+ * between levels. `label` starts the message (`export`, `output_settings.output_dir`).
+ *
+ * `mkdir(..., { recursive: true })` never returns under /proc (a Node bug: it loops on ENOENT),
+ * so only non-recursive calls are made. Throws OutputFolderError in words when something is in
+ * the way: a file or device (/dev/null) where a folder should be, a dangling symbolic link, no
+ * permission, a read-only disk, or a file system that makes no folders there.
+ */
+export async function makeFolder(path: string, signal: AbortSignal, label: string): Promise<void> {
+  const cannot = (problem: string) =>
+    new OutputFolderError(`${label}: cannot create the folder ${shownPath(path)}: ${problem}`);
+  const missing: string[] = [];
+  for (let folder = path; ; folder = dirname(folder)) {
+    let found: Stats | undefined;
+    try {
+      found = await stat(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(fileProblem(error));
+      const link = await lstat(folder).catch(() => undefined);
+      if (link?.isSymbolicLink() === true) {
+        const target = await readlink(folder).catch(() => '?');
+        throw cannot(`${shownPath(folder)} is a symbolic link to ${shownPath(target)}, which does not exist`);
+      }
+    }
+    if (found !== undefined) {
+      if (!found.isDirectory()) {
+        if (found.isFile()) throw cannot(fileProblem({ code: folder === path ? 'EEXIST' : 'ENOTDIR' }));
+        const kind = found.isCharacterDevice() || found.isBlockDevice() ? 'a device' : 'something other than a folder';
+        throw cannot(
+          folder === path ? `${kind} is in the way (EEXIST)` : `part of the path, ${shownPath(folder)}, is ${kind} (ENOTDIR)`,
+        );
+      }
+      break;
+    }
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    if (signal.aborted) throw new CancelledError();
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Made meanwhile by someone else: fine when it is a folder.
+      if (code === 'EEXIST' && (await stat(folder).catch(() => undefined))?.isDirectory() === true) continue;
+      // Its parent exists (found or just made), so ENOENT means this file system makes no folders there (e.g. /proc).
+      if (code === 'ENOENT') throw cannot(`${shownPath(dirname(folder))} does not allow folders in it (ENOENT)`);
+      throw cannot(fileProblem(error));
+    }
+  }
+}
+
+/**
+ * Makes `path` (as `makeFolder`) and proves that files can be created in it, by creating and
+ * removing a hidden empty file: a folder that exists but takes no files (read-only, no
+ * permission, /proc/1) fails here, before any work, with OutputFolderError.
+ */
+export async function prepareOutputFolder(path: string, signal: AbortSignal, label: string): Promise<void> {
+  await makeFolder(path, signal, label);
+  const probe = temporaryPathFor(join(path, 'crowdheat-write-check'));
+  try {
+    await writeFile(probe, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'this file system takes no new files here (ENOENT)' : fileProblem(error);
+    throw new OutputFolderError(`${label}: cannot write into the folder ${shownPath(path)}: ${problem}`);
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
 
 /** The temporary sibling of `path`: hidden, unique per process and call, ending in `.partial`. */
 export function temporaryPathFor(path: string): string {
@@ -13,15 +137,15 @@ export function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${tag}.partial`);
 }
 
-/** Writes `data` to `path` through a temporary file. */
+/** Writes `data` to `path` through a temporary file; a failure names `path` and the problem in words. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temporary = temporaryPathFor(path);
   try {
     await writeFile(temporary, data);
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw writeFailure(path, error);
   }
 }
 
@@ -42,33 +166,48 @@ export class AtomicFile {
     private readonly handle: FileHandle,
   ) {}
 
+  /** Opens the temporary file; every method's failure names `path` and the problem in words. */
   static async create(path: string): Promise<AtomicFile> {
     const temporaryPath = temporaryPathFor(path);
-    const handle = await open(temporaryPath, 'w');
+    const handle = await open(temporaryPath, 'w').catch((error: unknown) => {
+      throw writeFailure(path, error);
+    });
     return new AtomicFile(path, temporaryPath, handle);
   }
 
   /** Appends `data` at the end of what was written so far. */
   async write(data: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
-      offset += bytesWritten;
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      throw writeFailure(this.path, error);
     }
   }
 
   /** Overwrites bytes at `position` (e.g. a header whose contents are known only at the end). */
   async writeAt(data: Uint8Array, position: number): Promise<void> {
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset, position + offset);
-      offset += bytesWritten;
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        const { bytesWritten } = await this.handle.write(data, offset, data.length - offset, position + offset);
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      throw writeFailure(this.path, error);
     }
   }
 
   async commit(): Promise<void> {
-    await this.handle.close();
-    await rename(this.temporaryPath, this.path);
+    try {
+      await this.handle.close();
+      await rename(this.temporaryPath, this.path);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
   }
 
   async discard(): Promise<void> {

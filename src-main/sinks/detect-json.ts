@@ -6,13 +6,14 @@
  * The text uses Python's `json.dumps` separators (", " and ": ") so that a file can be diffed
  * against the sample's own output.
  */
-import { mkdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Detections, Frame } from '../../src-shared/frames.js';
 import { anchorPoint } from '../../src-shared/counting/footprint.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { fileProblem, makeFolder, OutputFolderError, shownPath, writeFileAtomic } from './atomic.js';
+import { showValue } from '../../src-shared/messages.js';
 
 /** Writes in flight at once: enough to keep the disk busy without holding many grids in memory. */
 const WRITES_IN_FLIGHT = 8;
@@ -49,6 +50,43 @@ function positionsText(detections: Detections, params: GridParams): string {
   return '[' + items.join(', ') + ']';
 }
 
+/** A name `detectFileName` gives: a 17-digit T string or a frame number of 8 or more digits. */
+const FRAME_FILE_NAME = /^\d{8,}\.json$/;
+
+/**
+ * The frame files an earlier run or export left in `directory` (by their names, which crowdheat
+ * gives), to be replaced as a whole: the caller removes those it did not rewrite once all its
+ * own are in place. A `.json` file named otherwise is not crowdheat's: this throws
+ * OutputFolderError before anything is written (`label` starts the message, `instead` says what
+ * else to choose), because tools read every JSON file in `detect/` as a frame and deleting it
+ * could delete a user's data. Hidden files and files of other types are left alone and do not
+ * block. A missing folder holds no earlier frames.
+ */
+export async function framesOfEarlierRuns(directory: string, label: string, instead: string): Promise<Set<string>> {
+  let names: string[];
+  try {
+    names = (await readdir(directory, { withFileTypes: true })).filter((item) => item.isFile()).map((item) => item.name);
+  } catch (error) {
+    // No folder yet, or a file in its way (making the folder says so in words).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Set();
+    throw new OutputFolderError(`${label}: cannot read the folder ${shownPath(directory)}: ${fileProblem(error)}`);
+  }
+  const foreign = names.filter((name) => name.endsWith('.json') && !name.startsWith('.') && !FRAME_FILE_NAME.test(name)).sort();
+  if (foreign.length > 0) {
+    throw new OutputFolderError(
+      `${label}: ${shownPath(directory)} holds ${foreign.length} JSON file(s) crowdheat did not write ` +
+        `(e.g. "${showValue(foreign[0])}"); move them away or choose another ${instead}, so they are not read as frames`,
+    );
+  }
+  return new Set(names.filter((name) => FRAME_FILE_NAME.test(name)));
+}
+
+/** Removes the files `names` from `directory` (earlier frames this run or export did not rewrite). */
+export async function removeEarlierFrames(directory: string, names: Iterable<string>): Promise<void> {
+  for (const name of names) await rm(join(directory, name), { force: true });
+}
+
 /** The JSON text of one frame (SPEC §4). */
 export function detectJson(frame: Frame, grid: Int32Array, params: GridParams): string {
   const detections = frame.detections;
@@ -63,9 +101,16 @@ export function detectJson(frame: Frame, grid: Int32Array, params: GridParams): 
   return `{"number_of_detects": ${detections.count}, ${places}, "griddata": ${grids}${timestamp}}`;
 }
 
+/**
+ * The per-frame JSON sink. A run into a folder holding an earlier run's frames replaces them as
+ * a whole: once every frame of this run is written, the earlier frame files this run did not
+ * rewrite are removed, so `detect/` never holds 600 frames beside a summary saying 40. An
+ * interrupted or failed run removes nothing.
+ */
 export const detectJsonSink: SinkFactory = async (context) => {
   const directory = join(context.outputDir, 'detect');
-  await mkdir(directory, { recursive: true });
+  await makeFolder(directory, context.signal, 'output_settings.output_dir');
+  const earlier = await framesOfEarlierRuns(directory, 'output_settings.output_dir', 'output_dir');
   const pending = new Set<Promise<void>>();
   let failure: unknown = null;
   let written = 0;
@@ -79,7 +124,9 @@ export const detectJsonSink: SinkFactory = async (context) => {
     async write({ frame, grid }) {
       // The text is built now: the grid is overwritten by the next frame.
       const text = detectJson(frame, grid, context.params);
-      const task: Promise<void> = writeFileAtomic(join(directory, detectFileName(frame)), text).then(
+      const name = detectFileName(frame);
+      earlier.delete(name);
+      const task: Promise<void> = writeFileAtomic(join(directory, name), text).then(
         () => {
           written += 1;
           pending.delete(task);
@@ -92,7 +139,11 @@ export const detectJsonSink: SinkFactory = async (context) => {
       pending.add(task);
       await settle(WRITES_IN_FLIGHT - 1);
     },
-    finish: () => settle(0),
+    async finish() {
+      await settle(0);
+      await removeEarlierFrames(directory, earlier);
+      earlier.clear();
+    },
     async abort() {
       await Promise.allSettled(pending);
     },

@@ -5,7 +5,7 @@
  * temporary name and renamed when complete. When the run writes the app's previews and the
  * source is a video, the same ffmpeg writes their pictures (sinks/preview.ts).
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RgbImage } from '../../src-shared/frames.js';
@@ -19,7 +19,7 @@ import { rationalFromFps } from '../ffmpeg/args.js';
 import { HeatVideoEncoder, type Background } from '../ffmpeg/encoder.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
-import { temporaryPathFor } from './atomic.js';
+import { makeFolder, temporaryPathFor } from './atomic.js';
 import { PREVIEW_WIDTH, previewImagePattern, removePreviewImages } from './preview.js';
 import { colorbarStrip, labelStrip, stripLayout } from './overlay-strips.js';
 
@@ -77,7 +77,7 @@ export const videoSink: SinkFactory = async (context) => {
   const ffmpeg = isVideoSource(source) ? source.ffmpeg : await resolveFfmpeg(output.ffmpeg_path);
   const fileName = videoFileName(source.name);
   const finalPath = join(outputDir, 'video', fileName);
-  await mkdir(join(outputDir, 'video'), { recursive: true });
+  await makeFolder(join(outputDir, 'video'), signal, 'output_settings.output_dir');
   const temporaryPath = temporaryPathFor(finalPath);
   const layout = stripLayout(size.width, size.height);
   const scale = new RunningScale(output, params.last_valid_frame);

@@ -3,7 +3,9 @@
  *
  * The window is a ring of the last W frames' footprints. Pushing a frame subtracts the spans
  * of the frame that leaves the window and adds those of the frame that enters, so a frame
- * costs its footprints, never the size of the grid or of the image.
+ * costs its footprints, never the size of the grid or of the image. The ring grows with the
+ * frames pushed, up to W, and each slot holds its frame's spans at their exact size: a window
+ * longer than the data costs nothing beyond the data.
  *
  * ```ts
  * const counter = new GridCounter({ ...DEFAULT_GRID_PARAMS, last_valid_frame: 2 });
@@ -20,6 +22,9 @@ export interface PushResult {
   droppedOutsideGrid: number;
 }
 
+/** The spans of a frame without footprints, shared by every such slot of the ring. */
+const NO_SPANS = new Int32Array(0);
+
 export class GridCounter {
   /** The window's counts, row-major: cell (h, v) is `grid[v * grid_num_h + h]`. */
   readonly grid: Int32Array;
@@ -27,8 +32,11 @@ export class GridCounter {
   readonly rows: number;
   private readonly footprints: FootprintFunction;
   private readonly windowFrames: number;
-  /** Footprints of the last `windowFrames` frames; `next` is the slot of the oldest. */
-  private readonly ring: SpanList[];
+  /**
+   * Spans (v, h0, h1 triples) of the last `windowFrames` frames; once full, `next` is the slot
+   * of the oldest.
+   */
+  private readonly ring: Int32Array[] = [];
   private next = 0;
   private readonly scratch = new SpanList();
   private framesSeen = 0;
@@ -39,7 +47,6 @@ export class GridCounter {
     this.grid = new Int32Array(this.columns * this.rows);
     this.footprints = footprintFunction(params);
     this.windowFrames = params.last_valid_frame;
-    this.ring = Array.from({ length: this.windowFrames }, () => new SpanList());
   }
 
   /** Number of frames pushed so far. */
@@ -53,12 +60,16 @@ export class GridCounter {
     spans.clear();
     const droppedOutsideGrid = this.footprints(detections, spans);
     if (this.windowFrames > 0) {
-      const slot = this.ring[this.next];
-      this.apply(slot, -1);
-      slot.copyFrom(spans);
-      this.next = (this.next + 1) % this.windowFrames;
+      const entering = spans.length === 0 ? NO_SPANS : spans.data.slice(0, spans.length);
+      if (this.ring.length < this.windowFrames) this.ring.push(entering);
+      else {
+        const leaving = this.ring[this.next];
+        this.apply(leaving, leaving.length, -1);
+        this.ring[this.next] = entering;
+        this.next = (this.next + 1) % this.windowFrames;
+      }
     }
-    this.apply(spans, 1);
+    this.apply(spans.data, spans.length, 1);
     this.framesSeen += 1;
     return { droppedOutsideGrid };
   }
@@ -70,11 +81,11 @@ export class GridCounter {
     return peak;
   }
 
-  private apply(spans: SpanList, delta: number): void {
+  /** Adds `delta` to every cell of the first `length` values of `data` (v, h0, h1 triples). */
+  private apply(data: Int32Array, length: number, delta: number): void {
     const grid = this.grid;
-    const data = spans.data;
     const columns = this.columns;
-    for (let s = 0; s < spans.length; s += 3) {
+    for (let s = 0; s < length; s += 3) {
       const row = data[s] * columns;
       const end = row + data[s + 2];
       for (let cell = row + data[s + 1]; cell <= end; cell++) grid[cell] += delta;

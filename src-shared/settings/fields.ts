@@ -4,6 +4,7 @@
  * so a setting is described once.
  */
 import { isTimestamp } from '../frames.js';
+import { showValue } from '../messages.js';
 import type { Settings } from './types.js';
 
 export interface Rule {
@@ -41,6 +42,30 @@ export type FieldGroup = 'data_source' | 'console' | 'local' | 'heat_map' | 'par
 
 /** The widest and tallest video crowdheat writes. */
 export const MAX_OUTPUT_SIDE = 8192;
+
+/**
+ * Upper bounds that keep one run inside a small machine (2 cores, a few GB), each checked by
+ * validation before any work starts (README "Limits" lists them).
+ */
+export const LIMITS = {
+  /** Grid cells, grid_num_h × grid_num_v: 2048 × 2048. A grid is an Int32Array of this many cells per view. */
+  gridCells: 4_194_304,
+  /** Width or height of the metadata space, in pixels (a 16K frame is 15360 wide). */
+  imageSide: 100_000,
+  /** W, frames summed by the window: about 11.5 days at 1 fps. The window holds only frames seen. */
+  windowFrames: 1_000_000,
+  /** Console results or images a run fetches. */
+  consoleItems: 1_000_000,
+  /** Console pairing tolerance, in milliseconds: one day. */
+  matchToleranceMs: 86_400_000,
+  /** Entries of class_ids, and the largest class id (FlatBuffers' class_id is a uint32). */
+  classIds: 1_000,
+  classId: 4_294_967_295,
+  /** The colour scale's min and max: the largest count an int32 grid cell holds. */
+  scale: 2_147_483_647,
+  /** Characters of a text setting (paths, names, IDs). */
+  textLength: 4_096,
+} as const;
 
 function integer(min: number, max?: number): Rule {
   const hasType = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value);
@@ -86,6 +111,7 @@ const BOOLEAN: Rule = {
 };
 
 function text(allowed: string, accepts: (value: string) => boolean = () => true): Rule {
+  // The length bound (LIMITS.textLength) is checked for every text setting in validate.ts.
   return {
     allowed,
     hasType: (value) => typeof value === 'string',
@@ -111,8 +137,16 @@ const TIMESTAMP = text('"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UT
 const CLASS_IDS: Rule = (() => {
   const accepts = (value: unknown): boolean =>
     value === null ||
-    (Array.isArray(value) && value.length > 0 && value.every((id) => Number.isInteger(id) && (id as number) >= 0));
-  return { allowed: 'null (all classes) or a non-empty list of integers ≥ 0', hasType: accepts, accepts, textual: false };
+    (Array.isArray(value) &&
+      value.length > 0 &&
+      value.length <= LIMITS.classIds &&
+      value.every((id) => Number.isInteger(id) && (id as number) >= 0 && (id as number) <= LIMITS.classId));
+  return {
+    allowed: `null (all classes) or a list of 1 to ${LIMITS.classIds} integers from 0 to ${LIMITS.classId}`,
+    hasType: accepts,
+    accepts,
+    textual: false,
+  };
 })();
 
 export interface Usage {
@@ -184,19 +218,21 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('console', 'sub_directory_name', ANY_TEXT, consoleMode),
   field('console', 'first_timestamp', TIMESTAMP, consoleMode),
   field('console', 'last_timestamp', TIMESTAMP, consoleMode),
-  field('console', 'number_of_inference_results', integer(1), consoleMetadataOnly),
-  field('console', 'number_of_images', integer(1), consoleImages),
-  field('console', 'match_tolerance_ms', finiteNumber({ min: 0 }), consoleImages),
+  field('console', 'number_of_inference_results', integer(1, LIMITS.consoleItems), consoleMetadataOnly),
+  field('console', 'number_of_images', integer(1, LIMITS.consoleItems), consoleImages),
+  field('console', 'match_tolerance_ms', finiteNumber({ min: 0, max: LIMITS.matchToleranceMs }), consoleImages),
   field('local', 'video_file', ANY_TEXT, localMode),
   field('local', 'meta_file', nonEmptyText('a path'), localMode),
   field('local', 'meta_format', oneOf(['auto', 'seed_csv', 'mot', 'inference_json']), localMode),
   field('heat_map', 'param_file', ANY_TEXT),
-  field('params', 'number_of_add_grid', integer(0)),
-  field('params', 'last_valid_frame', integer(0)),
-  field('params', 'image_size_h', integer(1)),
-  field('params', 'image_size_v', integer(1)),
-  field('params', 'grid_num_h', integer(1)),
-  field('params', 'grid_num_v', integer(1)),
+  // At most the larger grid side (validate.ts): a wider margin or disk covers nothing more.
+  field('params', 'number_of_add_grid', integer(0, LIMITS.gridCells)),
+  field('params', 'last_valid_frame', integer(0, LIMITS.windowFrames)),
+  field('params', 'image_size_h', integer(1, LIMITS.imageSide)),
+  field('params', 'image_size_v', integer(1, LIMITS.imageSide)),
+  // Also at most LIMITS.gridCells together (validate.ts).
+  field('params', 'grid_num_h', integer(1, LIMITS.gridCells)),
+  field('params', 'grid_num_v', integer(1, LIMITS.gridCells)),
   field('params', 'bbox2pix', BOOLEAN),
   field('params', 'point_ratio', finiteNumber({ min: 0, max: 1 })),
   field('params', 'class_ids', CLASS_IDS),
@@ -209,8 +245,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('output', 'output_video_height', integer(1, MAX_OUTPUT_SIDE)),
   field('output', 'cmap', nonEmptyText('a Matplotlib colormap name')),
   field('output', 'cbar', BOOLEAN),
-  field('output', 'min', finiteNumber({ min: 0 })),
-  field('output', 'max', finiteNumber({ min: 0 })),
+  field('output', 'min', finiteNumber({ min: 0, max: LIMITS.scale })),
+  field('output', 'max', finiteNumber({ min: 0, max: LIMITS.scale })),
   field('output', 'overlay', BOOLEAN),
   field('output', 'transparency', finiteNumber({ min: 0, max: 1 })),
   field('output', 'interpolation', oneOf(['nearest', 'bilinear'])),
@@ -227,12 +263,30 @@ export function fieldsOf(group: FieldGroup): SettingField[] {
   return SETTING_FIELDS.filter((entry) => entry.group === group);
 }
 
-/** How a value is shown in a message: strings quoted, lists as JSON, mappings by name. */
+/**
+ * How a value is shown in a message: strings quoted, lists as JSON, mappings by name; cut with
+ * `…` and control characters escaped (src-shared/messages.ts), so that a huge or hostile value
+ * cannot flood a message. Lists are rendered item by item only up to the cut, so a list of a
+ * million entries costs no more than a short one.
+ */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string' || typeof value === 'boolean' || value === null || Array.isArray(value)) {
-    return JSON.stringify(value);
-  }
+  if (typeof value === 'string') return `"${showValue(value)}"`;
+  if (typeof value === 'boolean' || value === null) return String(value);
   if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    let length = 0;
+    for (const item of value as unknown[]) {
+      const shown = Array.isArray(item) ? '[…]' : formatValue(item);
+      items.push(shown);
+      length += shown.length + 2;
+      if (length > MAX_SHOWN_LIST) break;
+    }
+    return showValue(`[${items.join(', ')}${items.length < value.length ? ', …' : ''}]`);
+  }
   return 'a mapping';
 }
+
+/** Characters of a list rendered before the rest is cut. */
+const MAX_SHOWN_LIST = 60;

@@ -5,7 +5,7 @@
  */
 import { closeColormapNames, getColormap } from '../colormaps/index.js';
 import { SettingsError } from '../errors.js';
-import { formatValue, SETTING_FIELDS } from './fields.js';
+import { formatValue, LIMITS, SETTING_FIELDS } from './fields.js';
 import { settingLabel, settingLabels, type SettingOrigins } from './origins.js';
 import type { Settings } from './types.js';
 
@@ -23,6 +23,17 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
   const bad = new Set<string>();
   for (const field of SETTING_FIELDS) {
     const value = field.get(settings);
+    if (typeof value === 'string' && value.length > LIMITS.textLength) {
+      // Wrong in any mode: a megabyte of text is no path, name or ID.
+      bad.add(field.key);
+      issues.push({
+        key: field.key,
+        message:
+          `${settingLabel(field.key, origins)} must be at most ${LIMITS.textLength} characters, ` +
+          `got ${value.length}: ${formatValue(value)}`,
+      });
+      continue;
+    }
     const hasType = field.rule.hasType(value);
     if (hasType && !(field.usage.test(settings) && !field.rule.accepts(value))) continue;
     bad.add(field.key);
@@ -67,6 +78,32 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
         `${settingLabel('heat_map_settings.counting', origins)} is legacy, which needs ${sizeName} (${size}) ` +
           `to be divisible by ${gridName} (${grid}); use counting: exact, or sizes that divide evenly`,
       );
+    }
+  }
+
+  const [columnsKey, rowsKey, marginKey] = [
+    'heat_map_settings.grid_num_h',
+    'heat_map_settings.grid_num_v',
+    'heat_map_settings.number_of_add_grid',
+  ];
+  if (allGood(columnsKey, rowsKey)) {
+    const cells = params.grid_num_h * params.grid_num_v;
+    if (cells > LIMITS.gridCells) {
+      const [columnsLabel, rowsLabel] = settingLabels(columnsKey, rowsKey, origins);
+      add(
+        columnsKey,
+        `${columnsLabel} × ${rowsLabel} (${params.grid_num_h} × ${params.grid_num_v} = ${cells} cells) ` +
+          `must be at most ${LIMITS.gridCells} cells (2048 × 2048)`,
+      );
+    } else if (allGood(marginKey)) {
+      const largerSide = Math.max(params.grid_num_h, params.grid_num_v);
+      if (params.number_of_add_grid > largerSide) {
+        add(
+          marginKey,
+          `${settingLabel(marginKey, origins)} must be at most the larger grid side (${largerSide}), ` +
+            `got ${params.number_of_add_grid}`,
+        );
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { fieldByKey, fieldsOf, formatValue, SETTING_FIELDS, type SettingField } 
 import { originLabel, type SettingOrigin, type SettingOrigins } from './origins.js';
 import { defaultSettings, type Settings } from './types.js';
 import { isPlainObject } from '../objects.js';
+import { showValue } from '../messages.js';
 
 /** Reads a file the settings name (the param file), given its path as written. */
 export type ReadText = (path: string) => string;
@@ -30,27 +31,92 @@ export interface SettingsRead {
   origins: SettingOrigins;
 }
 
+/** The largest settings text crowdheat reads (1 MB); the sample's files are under 2 kB. */
+export const MAX_SETTINGS_BYTES = 1_048_576;
+
 /**
- * Parses one YAML document. A syntax error becomes one line (file, line, column, reason)
- * instead of js-yaml's multi-line snippet. An empty document is `undefined`.
+ * The most values a YAML document may hold once its aliases are expanded. A settings file holds
+ * about fifty; a long class_ids list a thousand. An alias is a reference in the parsed data, so
+ * an 813-byte "billion laughs" file parses at once, but anything that walks it (validation, a
+ * message showing the value) would walk a billion values: it is refused here, before any walk.
  */
-export function parseYaml(text: string, path: string): unknown {
+export const MAX_YAML_VALUES = 100_000;
+
+/**
+ * Loads YAML text as a list of documents, each within `MAX_YAML_VALUES` values once aliases are
+ * expanded. Throws a one-line SettingsError naming `path` (and line and column) for a syntax
+ * error (js-yaml's own bounds included: nesting deeper than 100 levels), text over
+ * `MAX_SETTINGS_BYTES`, or too many values.
+ */
+function loadBoundedYaml(text: string, path: string): unknown[] {
+  if (text.length > MAX_SETTINGS_BYTES) {
+    throw new SettingsError(`${path}: settings text is larger than ${MAX_SETTINGS_BYTES} bytes (1 MB); is it the right file?`);
+  }
   let documents: unknown[];
   try {
     documents = loadAll(text);
   } catch (error) {
     if (error instanceof YAMLException) {
       const where = error.mark === undefined ? path : `${path}:${error.mark.line + 1}:${error.mark.column + 1}`;
-      throw new SettingsError(`${where}: YAML syntax error: ${error.reason}`);
+      // The reason can quote the text (a tag's name); shown cut and escaped, like any value.
+      throw new SettingsError(`${where}: YAML syntax error: ${showValue(error.reason)}`);
     }
     throw error;
   }
+  if (expandedValueCount(documents, MAX_YAML_VALUES) > MAX_YAML_VALUES) {
+    throw new SettingsError(
+      `${path}: YAML holds more than ${MAX_YAML_VALUES} values once its aliases (*name) are expanded; ` +
+        'settings need far fewer',
+    );
+  }
+  return documents;
+}
+
+/**
+ * How many values `root` holds, counting a value reached through several aliases once per
+ * path (as a reader walking it would); stops counting past `limit`, so the cost is bounded
+ * whatever the aliases expand to, and cycles end too. Walks with a stack, not recursion.
+ */
+function expandedValueCount(root: unknown, limit: number): number {
+  const stack: unknown[] = [root];
+  let count = 0;
+  while (stack.length > 0 && count <= limit) {
+    const value = stack.pop();
+    count += 1;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) stack.push(item);
+    } else if (isPlainObject(value)) {
+      for (const item of Object.values(value)) stack.push(item);
+    }
+    // A mapping or list with more entries than the limit is over it at once.
+    if (stack.length > limit) return limit + 1;
+  }
+  return count;
+}
+
+/**
+ * Parses one YAML document. A syntax error becomes one line (file, line, column, reason)
+ * instead of js-yaml's multi-line snippet. An empty document is `undefined`. The text and
+ * its expanded aliases are bounded (`loadBoundedYaml`).
+ */
+export function parseYaml(text: string, path: string): unknown {
+  const documents = loadBoundedYaml(text, path);
   if (documents.length > 1) {
     throw new SettingsError(`${path}: holds ${documents.length} YAML documents (separated by ---), expected one`);
   }
   return documents[0];
 }
 
+/**
+ * What kind of YAML value a document is, for a message that must not echo a file's content
+ * (a text file read as settings is one long string).
+ */
+function describeDocument(document: unknown): string {
+  if (document === undefined || document === null) return 'an empty file';
+  if (Array.isArray(document)) return 'a list';
+  if (typeof document === 'string') return 'text';
+  return `a ${typeof document}`;
+}
 
 /** Ranks of the places a value can be written; a higher rank wins. */
 const Rank = {
@@ -104,10 +170,11 @@ export function parseOverrideValue(dotted: string, text: string): unknown {
   const field = resolveSettingKey(dotted);
   if (field === undefined || field.rule.textual) return text;
   try {
-    const documents = loadAll(text);
+    const documents = loadBoundedYaml(text, field.key);
     return documents.length === 1 ? documents[0] : text;
-  } catch {
-    return text;
+  } catch (error) {
+    if (!(error instanceof SettingsError) || error.message.includes('YAML syntax error')) return text;
+    throw error;
   }
 }
 
@@ -135,7 +202,7 @@ class Entries {
   }
 
   unknownKey(where: string, key: string): void {
-    this.warnings.push(`${where}: unknown key ${key} (ignored)`);
+    this.warnings.push(`${where}: unknown key ${showValue(key)} (ignored)`);
   }
 
   /** One file giving a setting two different values is worth a word; a flag over a file is not. */
@@ -196,11 +263,22 @@ function readFlatSection(
   }
 }
 
+/** The top-level sections of a main settings file (`heat_count_settings` is the sample's other name). */
+const MAIN_SECTIONS: readonly string[] = ['data_source_settings', 'heat_map_settings', 'heat_count_settings', 'output_settings'];
+
 function readMainDocument(document: unknown, path: string, entries: Entries): void {
   if (!isPlainObject(document)) {
-    const got = document === undefined ? 'an empty file' : formatValue(document);
     throw new SettingsError(
-      `${path}: expected a mapping with data_source_settings, heat_map_settings and output_settings, got ${got}`,
+      `${path}: expected a mapping with data_source_settings, heat_map_settings and output_settings, ` +
+        `got ${describeDocument(document)}`,
+    );
+  }
+  const names = Object.keys(document);
+  if (names.length > 0 && !names.some((name) => MAIN_SECTIONS.includes(name))) {
+    // Not a settings file: say so without listing its keys, which are the file's content.
+    throw new SettingsError(
+      `${path}: holds none of data_source_settings, heat_map_settings, output_settings ` +
+        `(${names.length} other key(s)); is it a settings file?`,
     );
   }
   if ('heat_map_settings' in document && 'heat_count_settings' in document) {
@@ -227,8 +305,9 @@ function readParamFile(paramFile: string, readText: ReadText, entries: Entries):
   }
   const document = parseYaml(text, paramFile);
   if (!isPlainObject(document)) {
-    const got = document === undefined ? 'an empty file' : formatValue(document);
-    throw new SettingsError(`${where}: expected a mapping of grid parameters (grid_num_h: 192, ...), got ${got}`);
+    throw new SettingsError(
+      `${where}: expected a mapping of grid parameters (grid_num_h: 192, ...), got ${describeDocument(document)}`,
+    );
   }
   const params = fieldsOf('params');
   for (const [name, value] of Object.entries(document)) {

@@ -43,20 +43,36 @@ describe('exportOutputs', () => {
     expect(progress.at(-1)).toEqual({ done: 5, total: 5, current: '' });
   });
 
-  it('refuses, before writing anything, to leave frames of another run beside this export\'s in detect/', async () => {
-    const to = join(root, 'exported');
+  it('replaces the frames of an earlier, longer run in detect/ as a whole, as a run into the folder does', async () => {
+    const to = join(root, 'exported-over-longer');
     await mkdir(join(to, 'detect'), { recursive: true });
     await writeFile(join(to, 'detect', '00000001.json'), 'from an older run');
     await writeFile(join(to, 'detect', '00000099.json'), 'from an older, longer run');
+    await writeFile(join(to, 'detect', 'notes.txt'), 'the user’s notes');
+    await exportOutputs({ from, to, outputs: ['detect-json'], signal: new AbortController().signal, onProgress: noProgress });
+    expect((await readdir(join(to, 'detect'))).sort()).toEqual([
+      '00000000.json',
+      '00000001.json',
+      '00000002.json',
+      '00000003.json',
+      'notes.txt',
+    ]);
+    expect(await readFile(join(to, 'detect', '00000001.json'), 'utf8')).toBe('{"frame": 1}');
+  });
+
+  it('refuses, before writing anything, when detect/ holds a JSON file crowdheat did not name', async () => {
+    const to = join(root, 'exported-beside-foreign');
+    await mkdir(join(to, 'detect'), { recursive: true });
+    await writeFile(join(to, 'detect', '00000099.json'), 'from an older, longer run');
+    await writeFile(join(to, 'detect', 'by-hand.json'), '{}');
     await expect(
       exportOutputs({ from, to, outputs: ['detect-json', 'npy'], signal: new AbortController().signal, onProgress: noProgress }),
     ).rejects.toThrow(
-      `export: ${join(to, 'detect')} already holds 1 frame file(s) this export would not replace (e.g. 00000099.json); ` +
-        'move them away or choose another folder, so frames of two runs do not mix',
+      `export: ${join(to, 'detect')} holds 1 JSON file(s) crowdheat did not write (e.g. "by-hand.json"); ` +
+        'move them away or choose another folder, so they are not read as frames',
     );
     expect(await readdir(to)).toEqual(['detect']);
-    expect((await readdir(join(to, 'detect'))).sort()).toEqual(['00000001.json', '00000099.json']);
-    expect(await readFile(join(to, 'detect', '00000001.json'), 'utf8')).toBe('from an older run');
+    expect((await readdir(join(to, 'detect'))).sort()).toEqual(['00000099.json', 'by-hand.json']);
   });
 
   it('replaces frames of the same names in detect/ and keeps a user\'s other files there', async () => {

@@ -128,9 +128,9 @@ describe('crowdheat (built)', () => {
   const P = 'heat_map_settings.param_file (./config/default_param.yaml): ';
   const M = 'config/heat_map_app.yaml: ';
   const badParams: Array<[string, string, string, string]> = [
-    ['grid_num_h: 0', 'grid_num_h : 192', 'grid_num_h : 0', `${P}grid_num_h must be an integer ≥ 1, got 0`],
-    ['number_of_add_grid: -1', 'number_of_add_grid : 1', 'number_of_add_grid : -1', `${P}number_of_add_grid must be an integer ≥ 0, got -1`],
-    ['a non-integer size', 'image_size_v : 1080', 'image_size_v : 1080.5', `${P}image_size_v must be an integer ≥ 1, got 1080.5`],
+    ['grid_num_h: 0', 'grid_num_h : 192', 'grid_num_h : 0', `${P}grid_num_h must be an integer from 1 to 4194304, got 0`],
+    ['number_of_add_grid: -1', 'number_of_add_grid : 1', 'number_of_add_grid : -1', `${P}number_of_add_grid must be an integer from 0 to 4194304, got -1`],
+    ['a non-integer size', 'image_size_v : 1080', 'image_size_v : 1080.5', `${P}image_size_v must be an integer from 1 to 100000, got 1080.5`],
     ['a bad boolean', 'bbox2pix : false', 'bbox2pix : "no"', `${P}bbox2pix must be true or false, got "no"`],
     ['an unknown counting', 'bbox2pix : false', 'counting: approximate', `${P}counting must be one of exact, legacy, got "approximate"`],
     ['point_ratio above 1', 'bbox2pix : false', 'point_ratio: 2', `${P}point_ratio must be a number from 0 to 1, got 2`],
@@ -169,7 +169,7 @@ describe('crowdheat (built)', () => {
     [
       'a missing param file',
       (y) => replaceOnce(y, './config/default_param.yaml', './config/params.yaml'),
-      'heat_map_settings.param_file: ./config/params.yaml: not found (looked for <cwd>/config/params.yaml)',
+      'heat_map_settings.param_file: "./config/params.yaml": not found (looked for "<cwd>/config/params.yaml")',
     ],
     [
       'mode local without meta_file',
@@ -190,13 +190,13 @@ describe('crowdheat (built)', () => {
           'number_of_images: 20',
           'number_of_images: 0',
         ).replace('first_timestamp: ""', 'first_timestamp: "20230412140023098"'),
-      `${M}data_source_settings.console_data_settings.number_of_images must be an integer ≥ 1 in mode console ` +
+      `${M}data_source_settings.console_data_settings.number_of_images must be an integer from 1 to 1000000 in mode console ` +
         'with a sub_directory_name, got 0',
     ],
     [
       'number_of_inference_results 0 in Case 2',
       (y) => replaceOnce(consoleCase2(y), 'number_of_inference_results: 20', 'number_of_inference_results: 0'),
-      `${M}data_source_settings.console_data_settings.number_of_inference_results must be an integer ≥ 1 in mode ` +
+      `${M}data_source_settings.console_data_settings.number_of_inference_results must be an integer from 1 to 1000000 in mode ` +
         'console without a sub_directory_name, got 0',
     ],
   ];
@@ -208,13 +208,13 @@ describe('crowdheat (built)', () => {
 
   test('a missing settings file', async () => {
     const line = expectOneErrorLine(await crowdheat(['run', '--config_path', 'config/nope.yaml'], root), 2);
-    expect(line).toBe(`crowdheat: config/nope.yaml: not found (looked for ${join(root, 'config', 'nope.yaml')})`);
+    expect(line).toBe(`crowdheat: "config/nope.yaml": not found (looked for "${join(root, 'config', 'nope.yaml')}")`);
   });
 
   const badFlags: Array<[string[], string]> = [
     [['--set', 'output_settings.transparency=1.5'], '--set output_settings.transparency must be a number from 0 to 1, got 1.5'],
-    [['--last_valid_frame', 'ten'], '--last_valid_frame must be an integer ≥ 0, got "ten"'],
-    [['--number_of_add_grid=-2'], '--number_of_add_grid must be an integer ≥ 0, got -2'],
+    [['--last_valid_frame', 'ten'], '--last_valid_frame must be an integer from 0 to 1000000, got "ten"'],
+    [['--number_of_add_grid=-2'], '--number_of_add_grid must be an integer from 0 to 4194304, got -2'],
     [['--counting', 'fuzzy'], '--counting must be one of exact, legacy, got "fuzzy"'],
     [['--mode', 'cloud'], '--mode must be one of console, local, got "cloud"'],
     [['--meta_format', 'xml'], '--meta_format must be one of auto, seed_csv, mot, inference_json, got "xml"'],

@@ -99,6 +99,20 @@ describe('FileCredentialStore', () => {
     expect((error as Error).message).toBe(`${path}: console_access_settings.client_secret must be a string`);
   });
 
+  it('a YAML syntax error in the credentials file names the line, never the text (it may be the secret)', async () => {
+    const path = await fileWith('console_access_settings:\n  client_secret: !s3cr3t-t0ken value\n');
+    const error = await new FileCredentialStore(path, {}).load().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${path.replaceAll('/', '\\/')}:\\d+:\\d+: not valid YAML \\(the reason is not shown, as the line may hold a credential\\)$`),
+    );
+    expect((error as Error).message).not.toContain('s3cr3t');
+  });
+
+  it('a device as the credentials file is refused unread', async () => {
+    await expect(new FileCredentialStore('/dev/zero', {}).load()).rejects.toThrow('"/dev/zero": is a device, not a settings file');
+  });
+
   it('says where credentials go when there are none', async () => {
     const path = join(dir, 'none.yaml');
     await expect(requireCredentials(new FileCredentialStore(path, {}))).rejects.toThrow(

@@ -160,7 +160,7 @@ describe('validating typed settings (the desktop app)', () => {
     settings.output_settings.transparency = -0.5;
     settings.output_settings.min = 20;
     expect(findSettingsIssues(settings)).toEqual([
-      { key: 'heat_map_settings.grid_num_v', message: 'heat_map_settings.grid_num_v must be an integer ≥ 1, got 0' },
+      { key: 'heat_map_settings.grid_num_v', message: 'heat_map_settings.grid_num_v must be an integer from 1 to 4194304, got 0' },
       {
         key: 'output_settings.transparency',
         message: 'output_settings.transparency must be a number from 0 to 1, got -0.5',
@@ -177,7 +177,7 @@ describe('validating typed settings (the desktop app)', () => {
     settings.data_source_settings.local_data_settings.meta_file = 'a.csv';
     (settings.data_source_settings.console_data_settings as unknown as Record<string, unknown>).number_of_images = '20';
     expect(findSettingsIssues(settings).map((issue) => issue.message)).toEqual([
-      'data_source_settings.console_data_settings.number_of_images must be an integer ≥ 1, got "20"',
+      'data_source_settings.console_data_settings.number_of_images must be an integer from 1 to 1000000, got "20"',
     ]);
   });
 });
