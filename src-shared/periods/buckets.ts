@@ -81,10 +81,11 @@ export class LocalClock {
     return Math.min(guess, second);
   }
 
-  /** ISO 8601 with the local offset, e.g. `2026-11-29T09:00:00+09:00`. */
+  /** ISO 8601 with the local offset, e.g. `2026-11-29T09:00:00+09:00` (`.sss` only when not 0). */
   iso(instantMs: number): string {
     const offset = Math.round(this.offset(instantMs) / 60_000);
-    const wall = new Date(instantMs + offset * 60_000).toISOString().slice(0, 19);
+    const text = new Date(instantMs + offset * 60_000).toISOString();
+    const wall = text.slice(20, 23) === '000' ? text.slice(0, 19) : text.slice(0, 23);
     const sign = offset < 0 ? '-' : '+';
     const abs = Math.abs(offset);
     return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
