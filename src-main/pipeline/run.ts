@@ -51,7 +51,7 @@ function standardSinks(cwd: string): SinkFactory[] {
   return [
     ...STANDARD_SINKS.map((factory) => {
       if (factory === detectJsonSink) return gatePerFrame(factory, cwd, (frame) => join('detect', detectFileName(frame)));
-      if (factory === npySink) return gatePerFrame(factory, cwd);
+      if (factory === npySink || factory === videoSink) return gatePerFrame(factory, cwd);
       return factory;
     }),
     storeSink,

@@ -1,6 +1,7 @@
 /**
- * Per-frame outputs (detect/*.json, griddata.npy) grow with every frame: about 145 KB a frame at
- * the default grid. `output_settings.per_frame_outputs` decides when they are written:
+ * Per-frame outputs (detect/*.json, griddata.npy, the heatmap video) grow with every frame: about
+ * 145 KB a frame at the default grid, and a video frame each (a week at 1 fps would be 84 hours
+ * of video at the default 2 fps). `output_settings.per_frame_outputs` decides when they are written:
  * `auto` (default) while the run has at most PER_FRAME_LIMIT frames, `always`, or `never`.
  *
  * In `auto`, a run known up front to be longer (the source's frame count, or a seed CSV's
@@ -18,7 +19,7 @@ import type { RunContext, Sink, SinkFactory } from '../pipeline/types.js';
 export const PER_FRAME_LIMIT = 100_000;
 
 const WARNING =
-  `the run has more than ${PER_FRAME_LIMIT.toLocaleString('en-US')} frames: per-frame outputs (detect/*.json, griddata.npy) ` +
+  `the run has more than ${PER_FRAME_LIMIT.toLocaleString('en-US')} frames: per-frame outputs (detect/*.json, griddata.npy, the video) ` +
   'are left out; set output_settings.per_frame_outputs: always to write them';
 
 /** Lines in a file (newline bytes), read in 1 MiB pieces. */
