@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
 import { parseIsoWithOffset, resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
 import type { RunContext, RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
@@ -65,7 +66,7 @@ export function timeSummary(timeBase: TimeBase, clockIso: (ms: number) => string
 }
 
 /** Adds a period view's busiest moment and place to the summary. */
-export function addBusiest(summary: RunSummary, view: PeriodView): void {
+export function addBusiest(summary: Pick<RunSummary, 'busiest_moment' | 'busiest_place'>, view: PeriodView): void {
   summary.busiest_moment = view.busiestMoment;
   summary.busiest_place = view.busiestPlace === null ? null : { ...view.busiestPlace, value: round(view.busiestPlace.value, 3), unit: view.unit };
 }
@@ -123,7 +124,7 @@ export const storeSink: SinkFactory = async (context) => {
         diagnostics.warn('time-order', `no time base: ${error.message}; figures are in person-frames`);
         timeBase = resolveTimeBase({ ...input, timestamps: input.timestamps.map(() => null), metadataFps: 0, videoFps: 0 });
       }
-      await writer.finish(timeBase, { settings: JSON.stringify(settings), source_name: source.name });
+      await writer.finish(timeBase, { settings: settingsToYaml(settings), source_name: source.name });
       finished = true;
       written = [STORE_FILE];
 

@@ -3,7 +3,7 @@
  * store"). One DuckDB file per analysis:
  *
  * - `meta(key VARCHAR, value VARCHAR)`: `schema_version`, `complete` ('true' once the run
- *   finished), `time_base`, `fps`, `settings` (the run's settings as JSON), …
+ *   finished), `time_base`, `fps`, `settings` (the run's settings as YAML), …
  * - `frames(frame_index INTEGER, t VARCHAR NULL, time_ms DOUBLE NULL, duration_ms DOUBLE NULL)`
  * - `detections(frame_index INTEGER, left DOUBLE, top DOUBLE, right DOUBLE, bottom DOUBLE,
  *   score DOUBLE, class_id INTEGER, track_id INTEGER NULL)`
@@ -31,7 +31,7 @@ export interface StoreMeta {
   fps: number;
   frames: number;
   detections: number;
-  /** The run's settings, as JSON (no credentials: those never enter settings). */
+  /** The run's settings as crowdheat's settings YAML (no credentials: those never enter settings). */
   settings: string;
   /** Source name (video stem, Console folder, `heatmap`). */
   source_name: string;
