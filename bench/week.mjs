@@ -76,7 +76,10 @@ function timed(args) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`crowdheat ${args.join(' ')} failed:\n${result.stderr}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  return { seconds, rssMb: rss === null ? NaN : Number(rss[1]) / 1024, stderr: result.stderr };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr);
+  const cpu = user === null || system === null ? NaN : Number(user[1]) + Number(system[1]);
+  return { seconds, cpu, rssMb: rss === null ? NaN : Number(rss[1]) / 1024, stderr: result.stderr };
 }
 
 function diskMb(path) {
@@ -104,16 +107,16 @@ try {
   writeFileSync(join(dir, 'week.yaml'), settingsYaml(csv, out));
   const week = timed(['run', '--config', join(dir, 'week.yaml'), '--quiet']);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  results.push({ stage: 'week: CSV → store → whole-week + hourly maps (defaults, period hour)', seconds: week.seconds, rssMb: week.rssMb, diskMb: diskMb(out) });
+  results.push({ stage: 'week: CSV → store → whole-week + hourly maps (defaults, period hour)', seconds: week.seconds, cpu: week.cpu, rssMb: week.rssMb, diskMb: diskMb(out) });
   console.log(`  outputs: ${summary.outputs.join(', ')}; store ${diskMb(join(out, 'crowdheat.duckdb')).toFixed(1)} MB; warnings ${JSON.stringify(summary.warnings)}`);
 
   const recount = timed(['recount', out, '--out', join(dir, 'recount'), '--period', 'none',
     '--set', 'heat_map_settings.grid_num_h=96', '--set', 'heat_map_settings.grid_num_v=54',
     '--set', 'heat_map_settings.bbox2pix=true', '--set', 'heat_map_settings.number_of_add_grid=2']);
-  results.push({ stage: 'recount: whole week, new grid (96×54, point, n = 2)', seconds: recount.seconds, rssMb: recount.rssMb, diskMb: diskMb(join(dir, 'recount')) });
+  results.push({ stage: 'recount: whole week, new grid (96×54, point, n = 2)', seconds: recount.seconds, cpu: recount.cpu, rssMb: recount.rssMb, diskMb: diskMb(join(dir, 'recount')) });
 
   const hourly = timed(['recount', out, '--out', join(dir, 'hourly'), '--period', 'hour']);
-  results.push({ stage: 'hourly: the stored week by hour (168 maps)', seconds: hourly.seconds, rssMb: hourly.rssMb, diskMb: diskMb(join(dir, 'hourly')) });
+  results.push({ stage: 'hourly: the stored week by hour (168 maps)', seconds: hourly.seconds, cpu: hourly.cpu, rssMb: hourly.rssMb, diskMb: diskMb(join(dir, 'hourly')) });
 
   const sliceCsv = join(dir, 'slice.csv');
   await writeCsv(sliceCsv, SLICE);
@@ -124,25 +127,27 @@ try {
   results.push({
     stage: `baseline: per-frame run (detect JSON, griddata.npy, video), ${SLICE} frames × ${scale.toFixed(0)}`,
     seconds: slice.seconds * scale,
+    cpu: slice.cpu * scale,
     rssMb: slice.rssMb,
     diskMb: diskMb(sliceOut) * scale,
   });
 
   const floor = await parseOnly(csv);
-  results.push({ stage: 'floor: read + parse the week CSV only', seconds: floor.seconds, rssMb: NaN, diskMb: 0 });
+  results.push({ stage: 'floor: read + parse the week CSV only', seconds: floor.seconds, cpu: NaN, rssMb: NaN, diskMb: 0 });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
 const lines = [
   `week benchmark: ${FRAMES} frames at 1 fps (${new Date().toISOString()})`,
-  '| stage | wall s | peak RSS MB | written MB | ratio to floor |',
-  '|---|---|---|---|---|',
+  '| stage | wall s | CPU s (user + sys, all processes) | peak RSS MB | written MB | wall ratio to floor |',
+  '|---|---|---|---|---|---|',
 ];
 const floorSeconds = results[results.length - 1].seconds;
 for (const r of results) {
   const rss = Number.isNaN(r.rssMb) ? '–' : r.rssMb.toFixed(0);
-  lines.push(`| ${r.stage} | ${r.seconds.toFixed(1)} | ${rss} | ${r.diskMb.toFixed(1)} | ${(r.seconds / floorSeconds).toFixed(2)} |`);
+  const cpu = Number.isNaN(r.cpu) ? '–' : r.cpu.toFixed(1);
+  lines.push(`| ${r.stage} | ${r.seconds.toFixed(1)} | ${cpu} | ${rss} | ${r.diskMb.toFixed(1)} | ${(r.seconds / floorSeconds).toFixed(2)} |`);
 }
 console.log(lines.join('\n'));
 mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
