@@ -20,6 +20,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   demo: async () => (await import('./cli/demo.js')).demoCommand,
   console: async () => (await import('./console/command.js')).consoleCommand,
   serve: async () => (await import('./host/serve.js')).serveCliCommand,
+  export: async () => (await import('./cli/store-commands.js')).exportCommand,
+  recount: async () => (await import('./cli/store-commands.js')).recountCommand,
 };
 
 function commandNamed(name: string): (() => Promise<CliCommand>) | undefined {

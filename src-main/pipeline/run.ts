@@ -10,13 +10,15 @@ import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { openSource } from '../sources/index.js';
-import { detectJsonSink } from '../sinks/detect-json.js';
+import { detectFileName, detectJsonSink } from '../sinks/detect-json.js';
 import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
 import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
 import { removeLeftoverPartials } from '../sinks/leftovers.js';
+import { gatePerFrame } from '../sinks/per-frame-gate.js';
+import { storeSink } from '../sinks/store.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -40,6 +42,21 @@ export interface RunOptions {
 
 /** The standard outputs of every run, in the order they receive frames. */
 export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink];
+
+/**
+ * The standard outputs with the per-frame ones gated by `output_settings.per_frame_outputs`,
+ * and the analysis store (which also writes the period outputs).
+ */
+function standardSinks(cwd: string): SinkFactory[] {
+  return [
+    ...STANDARD_SINKS.map((factory) => {
+      if (factory === detectJsonSink) return gatePerFrame(factory, cwd, (frame) => join('detect', detectFileName(frame)));
+      if (factory === npySink || factory === videoSink) return gatePerFrame(factory, cwd);
+      return factory;
+    }),
+    storeSink,
+  ];
+}
 
 /** How often progress is reported at most. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -67,7 +84,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   try {
     // The preview sink comes after the video sink: for a video, the JPEGs are the video sink's
     // ffmpeg's, complete once that sink has finished.
-    for (const factory of [...STANDARD_SINKS, previewSink, ...(options.extraSinks ?? [])]) {
+    for (const factory of [...standardSinks(cwd), previewSink, ...(options.extraSinks ?? [])]) {
       const sink = await factory(context);
       if (sink !== null) sinks.push(sink);
     }
@@ -141,7 +158,7 @@ async function countFrames(
     }
     const position = tally.frames;
     trackPeak(tally, counter, position, frame.timestamp);
-    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position }), signal);
+    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
     tally.frames += 1;
     tally.detections += detections.count;
     if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);

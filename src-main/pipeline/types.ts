@@ -26,6 +26,8 @@ export interface FrameResult {
   readonly grid: Int32Array;
   /** Position of the frame in the run, from 0. */
   readonly position: number;
+  /** The frame as the source gave it, before sanitising and filters (the store keeps this). */
+  readonly raw?: Frame;
 }
 
 export interface RunContext {
@@ -71,6 +73,23 @@ export interface RunSummary {
   peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
   wall_time_s: number;
   outputs: string[];
+  /** Time base, span and gaps of the frames (SPEC §8); set by the store sink. */
+  time_base?: {
+    kind: 'T' | 'metadata_fps' | 'video_fps' | 'none';
+    fps: number;
+    unit: 'person-seconds' | 'person-frames';
+    first: string | null;
+    last: string | null;
+    median_interval_ms: number;
+    covered_s: number;
+    gaps: { count: number; total_s: number; listed: Array<{ after_frame: number; from: string; to: string; seconds: number }> };
+  };
+  /** The period outputs' bucket setting, time zone and number of buckets. */
+  period?: { period: string; timezone: string; buckets: number };
+  /** The frame with the most detections (earliest on ties). */
+  busiest_moment?: { frame: number; t: string | null; time: string | null; count: number } | null;
+  /** The cell with the highest whole-period value (smallest v, then h, on ties). */
+  busiest_place?: { h: number; v: number; value: number; unit: string } | null;
 }
 
 /** Progress of a run, as the CLI's bar and the app's progress events show it. */

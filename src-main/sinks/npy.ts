@@ -13,10 +13,10 @@ import { AtomicFile } from './atomic.js';
 const HEADER_BYTES = 128;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0x01, 0x00]; // \x93NUMPY v1.0
 
-/** The .npy v1.0 header for an int32 little-endian C-order array of `shape`. */
-export function npyHeader(shape: readonly number[]): Uint8Array {
+/** The .npy v1.0 header for a little-endian C-order array of `shape` (`descr` '<i4' int32, '<f8' float64). */
+export function npyHeader(shape: readonly number[], descr: '<i4' | '<f8' = '<i4'): Uint8Array {
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  const dict = `{'descr': '<i4', 'fortran_order': False, 'shape': (${dims}), }`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   const prefix = MAGIC.length + 2;
   const textLength = HEADER_BYTES - prefix;
   if (dict.length + 1 > textLength) throw new Error(`npy header too long for shape (${dims})`);

@@ -35,8 +35,8 @@ export interface FrameStyle {
 }
 
 export interface FrameInput {
-  /** Counts, row after row (`rows` × `columns`). */
-  grid: Int32Array;
+  /** Counts (or person-seconds), row after row (`rows` × `columns`). */
+  grid: ArrayLike<number>;
   columns: number;
   rows: number;
   scale: ColorScale;

@@ -15,7 +15,7 @@ import type { ColorScale } from './scale.js';
  * A count c takes the table row `colormapIndex((c - min) / (max - min), rows)`: the same
  * arithmetic, in the same order, as Matplotlib's `cmap(Normalize(min, max)(c))`.
  */
-export function heatColors(grid: Int32Array, scale: ColorScale, table: Uint8Array, out?: Uint8Array): Uint8Array {
+export function heatColors(grid: ArrayLike<number>, scale: ColorScale, table: Uint8Array, out?: Uint8Array): Uint8Array {
   const colors = out ?? new Uint8Array(grid.length * 3);
   const entries = table.length / 3;
   const range = scale.max - scale.min;

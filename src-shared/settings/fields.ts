@@ -5,6 +5,8 @@
  */
 import { isTimestamp } from '../frames.js';
 import { showValue } from '../messages.js';
+import { isTimeZone, parsePeriod } from '../periods/buckets.js';
+import { parseIsoWithOffset } from '../periods/time-base.js';
 import type { Settings } from './types.js';
 
 export interface Rule {
@@ -149,6 +151,18 @@ const CLASS_IDS: Rule = (() => {
   };
 })();
 
+/** The highest `metadata_fps` accepted (far above any camera's inference rate). */
+export const MAX_METADATA_FPS = 1000;
+
+const START_TIME = text(
+  '"" or an ISO 8601 date-time with offset, e.g. 2026-11-23T09:00:00+09:00',
+  (value) => value === '' || !Number.isNaN(parseIsoWithOffset(value)),
+);
+
+const PERIOD = text('none, hour, day or <N>min with N from 1 to 1440', (value) => parsePeriod(value) !== null);
+
+const TIME_ZONE = text('"" (the machine\'s) or an IANA time zone name, e.g. Asia/Tokyo', (value) => value === '' || isTimeZone(value));
+
 export interface Usage {
   /** Whether the settings use the field. */
   test(settings: Settings): boolean;
@@ -224,6 +238,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('local', 'video_file', ANY_TEXT, localMode),
   field('local', 'meta_file', nonEmptyText('a path'), localMode),
   field('local', 'meta_format', oneOf(['auto', 'seed_csv', 'mot', 'inference_json']), localMode),
+  field('local', 'metadata_fps', finiteNumber({ min: 0, max: MAX_METADATA_FPS }), localMode),
+  field('local', 'start_time', START_TIME, localMode),
   field('heat_map', 'param_file', ANY_TEXT),
   // At most the larger grid side (validate.ts): a wider margin or disk covers nothing more.
   field('params', 'number_of_add_grid', integer(0, LIMITS.gridCells)),
@@ -251,6 +267,9 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('output', 'transparency', finiteNumber({ min: 0, max: 1 })),
   field('output', 'interpolation', oneOf(['nearest', 'bilinear'])),
   field('output', 'ffmpeg_path', ANY_TEXT),
+  field('output', 'period', PERIOD),
+  field('output', 'timezone', TIME_ZONE),
+  field('output', 'per_frame_outputs', oneOf(['auto', 'always', 'never'])),
 ];
 
 const FIELD_BY_KEY = new Map(SETTING_FIELDS.map((entry) => [entry.key, entry]));

@@ -7,6 +7,7 @@ export type SourceMode = 'console' | 'local';
 export type MetaFormat = 'auto' | 'seed_csv' | 'mot' | 'inference_json';
 export type CountingMode = 'exact' | 'legacy';
 export type Interpolation = 'nearest' | 'bilinear';
+export type PerFrameOutputs = 'auto' | 'always' | 'never';
 
 /** `data_source_settings.console_data_settings` (the sample's Cases 1 and 2). */
 export interface ConsoleDataSettings {
@@ -32,6 +33,10 @@ export interface LocalDataSettings {
   meta_file: string;
   /** New: the format of `meta_file`; `auto` recognises it from its content. */
   meta_format: MetaFormat;
+  /** New: the frame rate of metadata without timestamps (seed CSV, MOT); 0 = not set. */
+  metadata_fps: number;
+  /** New: ISO 8601 date-time with offset of frame 0 when `metadata_fps` gives the times; '' = the Unix epoch. */
+  start_time: string;
 }
 
 export interface DataSourceSettings {
@@ -88,6 +93,12 @@ export interface OutputSettings {
   interpolation: Interpolation;
   /** New: the ffmpeg binary; empty uses `CROWDHEAT_FFMPEG`, then the bundled one. */
   ffmpeg_path: string;
+  /** New: time buckets of the period outputs: `none`, `hour`, `day` or `<N>min`. */
+  period: string;
+  /** New: IANA time zone whose local clock buckets align to; '' = the machine's. */
+  timezone: string;
+  /** New: per-frame detect JSON and griddata.npy: `auto` (up to 100,000 frames), `always`, `never`. */
+  per_frame_outputs: PerFrameOutputs;
 }
 
 export interface Settings {
@@ -128,6 +139,8 @@ export function defaultSettings(): Settings {
         video_file: '',
         meta_file: '',
         meta_format: 'auto',
+        metadata_fps: 0,
+        start_time: '',
       },
     },
     heat_map_settings: {
@@ -147,6 +160,9 @@ export function defaultSettings(): Settings {
       transparency: 0.4,
       interpolation: 'nearest',
       ffmpeg_path: '',
+      period: 'none',
+      timezone: '',
+      per_frame_outputs: 'auto',
     },
   };
 }

@@ -133,6 +133,13 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
       }
     }
   }
+  const local = settings.data_source_settings.local_data_settings;
+  const startKey = 'data_source_settings.local_data_settings.start_time';
+  const fpsKey = 'data_source_settings.local_data_settings.metadata_fps';
+  if (settings.data_source_settings.mode === 'local' && allGood(startKey, fpsKey) && local.start_time !== '' && local.metadata_fps === 0) {
+    const [startLabel, fpsLabel] = settingLabels(startKey, fpsKey, origins);
+    add(startKey, `${startLabel} (${formatValue(local.start_time)}) gives frame 0 its time only with ${fpsLabel} set above 0`);
+  }
   const cmapKey = 'output_settings.cmap';
   if (allGood(cmapKey) && !isColormap(output.cmap)) {
     const close = closeColormapNames(output.cmap);

@@ -4,6 +4,7 @@ import {
   DEFAULT_GRID_PARAMS,
   defaultSettings,
   parseOverrideValue,
+  findSettingsIssues,
   parseSettings,
   readSettings,
   resolveSettingKey,
@@ -88,6 +89,8 @@ heat_count_settings:
       video_file: '',
       meta_file: './input/sample.csv',
       meta_format: 'auto',
+      metadata_fps: 0,
+      start_time: '',
     });
     expect(settings.data_source_settings.console_data_settings.first_timestamp).toBe('yyyyMMddHHmmssfff');
     expect(settings.heat_map_settings.param_file).toBe('./config/default_param.yaml');
@@ -487,7 +490,8 @@ describe('overrides (command-line flags)', () => {
     const error = errorOf(() => readSettings(null, sampleFiles, [{ key: 'output_settings.colour', value: 1, label: '--set output_settings.colour' }]));
     expect(error.message).toBe(
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path)',
+        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
+        'period, timezone, per_frame_outputs)',
     );
   });
 
@@ -509,5 +513,42 @@ describe('overrides (command-line flags)', () => {
     expect(parseOverrideValue('output_settings.output_dir', '123')).toBe('123');
     expect(parseOverrideValue('data_source_settings.first_timestamp', '20230412140023098')).toBe('20230412140023098');
     expect(parseOverrideValue('output_settings.transparency', '[0.6')).toBe('[0.6');
+  });
+});
+
+describe('time and period settings', () => {
+  const read = (lines: string[]): Settings => readSettings({ text: ['data_source_settings:', '  mode: local', '  local_data_settings:', '    meta_file: a.csv', ...lines].join('\n'), path: 'p.yaml' }, sampleFiles).settings;
+  const issues = (lines: string[]): string[] => {
+    const text = ['data_source_settings:', '  mode: local', '  local_data_settings:', '    meta_file: a.csv', ...lines].join('\n');
+    const { settings, origins } = readSettings({ text, path: 'p.yaml' }, sampleFiles);
+    return findSettingsIssues(settings, origins).map((issue) => issue.message);
+  };
+
+  test('metadata_fps, start_time, period, timezone and per_frame_outputs are read and checked', () => {
+    const settings = read(['    metadata_fps: 10', '    start_time: "2026-11-23T09:00:00+09:00"', 'output_settings:', '  period: 15min', '  timezone: Asia/Tokyo', '  per_frame_outputs: never']);
+    expect(findSettingsIssues(settings)).toEqual([]);
+    expect(settings.data_source_settings.local_data_settings).toMatchObject({ metadata_fps: 10, start_time: '2026-11-23T09:00:00+09:00' });
+    expect(settings.output_settings).toMatchObject({ period: '15min', timezone: 'Asia/Tokyo', per_frame_outputs: 'never' });
+  });
+
+  test('bad values name the key, the value and what is allowed', () => {
+    const messages = issues(['    metadata_fps: 1001', '    start_time: "2026-11-23 09:00"', 'output_settings:', '  period: 2h', '  timezone: Mars/Olympus']);
+    expect(messages).toEqual([
+      'p.yaml: data_source_settings.local_data_settings.metadata_fps must be a number from 0 to 1000 in mode local, got 1001',
+      'p.yaml: data_source_settings.local_data_settings.start_time must be "" or an ISO 8601 date-time with offset, ' +
+        'e.g. 2026-11-23T09:00:00+09:00 in mode local, got "2026-11-23 09:00"',
+      'p.yaml: output_settings.period must be none, hour, day or <N>min with N from 1 to 1440, got "2h"',
+      'p.yaml: output_settings.timezone must be "" (the machine\'s) or an IANA time zone name, e.g. Asia/Tokyo, got "Mars/Olympus"',
+    ]);
+    expect(() => read(['output_settings:', '  per_frame_outputs: sometimes'])).toThrow(
+      'p.yaml: output_settings.per_frame_outputs must be one of auto, always, never, got "sometimes"',
+    );
+  });
+
+  test('start_time without metadata_fps is refused', () => {
+    expect(issues(['    start_time: "2026-11-23T09:00:00Z"'])).toEqual([
+      'p.yaml: data_source_settings.local_data_settings.start_time ("2026-11-23T09:00:00Z") gives frame 0 its time only with ' +
+        'data_source_settings.local_data_settings.metadata_fps set above 0',
+    ]);
   });
 });

@@ -50,6 +50,8 @@ data_source_settings:
     video_file: ""
     meta_file: in/a.csv
     meta_format: auto
+    metadata_fps: 0
+    start_time: ""
 heat_map_settings:
   param_file: ""
   number_of_add_grid: 1
@@ -76,6 +78,9 @@ output_settings:
   transparency: 0.4
   interpolation: nearest
   ffmpeg_path: ""
+  period: none
+  timezone: ""
+  per_frame_outputs: auto
 `);
   });
 

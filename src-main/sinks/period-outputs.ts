@@ -1,0 +1,138 @@
+/**
+ * The period outputs (fixed names; `crowdheat report` reads them):
+ *
+ * - `heatmap_period.png` + `heatmap_period.npy`: the whole period's grid (float64, shape
+ *   (grid_num_v, grid_num_h)) in person-seconds with a time base, else person-frames;
+ * - with `period` set: `periods/<yyyyMMdd-HHmm local>.png` for each bucket,
+ *   `heatmap_buckets.npy` (float64, shape (buckets, grid_num_v, grid_num_h)) and `buckets.csv`.
+ *
+ * Every file is written atomically; the bucket pictures share one colour scale so they compare.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { formatTimestamp, type RgbImage } from '../../src-shared/frames.js';
+import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { FrameRenderer } from '../../src-shared/render/index.js';
+import type { OutputSettings } from '../../src-shared/settings/types.js';
+import type { PeriodView } from '../store/views.js';
+import { writeFileAtomic } from './atomic.js';
+import { npyHeader } from './npy.js';
+import { outputSize } from './video.js';
+
+export const PERIOD_PNG = 'heatmap_period.png';
+export const PERIOD_NPY = 'heatmap_period.npy';
+export const BUCKETS_NPY = 'heatmap_buckets.npy';
+export const BUCKETS_CSV = 'buckets.csv';
+export const PERIODS_DIR = 'periods';
+
+/** A float64 .npy file's bytes: header, then the values little-endian. */
+export function npyFloat64(values: Float64Array, shape: readonly number[]): Uint8Array {
+  const header = npyHeader(shape, '<f8');
+  const bytes = new Uint8Array(header.length + values.length * 8);
+  bytes.set(header, 0);
+  const view = new DataView(bytes.buffer, header.length);
+  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
+  return bytes;
+}
+
+function maxOf(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
+/** A number for a CSV cell: integers as they are, fractions to the millisecond. */
+function csvNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+}
+
+export interface PeriodOutputOptions {
+  output: OutputSettings;
+  /** IANA time zone of the bucket names and ISO times. */
+  timeZone: string;
+  /** A picture under the heat (the video's or the Console's), already any size: resized here. */
+  picture?: RgbImage;
+  /** The range the view covers, for the picture's label. */
+  label: string;
+}
+
+/**
+ * Writes the period outputs of `view` into `outputDir`. Returns their names relative to it.
+ */
+export async function writePeriodOutputs(outputDir: string, view: PeriodView, options: PeriodOutputOptions): Promise<string[]> {
+  const { output } = options;
+  const { columns, rows } = view;
+  const size = outputSize(output);
+  const picture = options.picture === undefined || !output.overlay ? undefined : await resize(options.picture, size.width, size.height);
+  const renderer = new FrameRenderer({
+    width: size.width,
+    height: size.height,
+    table: getColormap(output.cmap),
+    interpolation: output.interpolation,
+    overlay: output.overlay,
+    transparency: output.transparency,
+    colorbar: true,
+  });
+  const render = async (grid: Float64Array, max: number, label: string): Promise<Buffer> => {
+    const rendered = renderer.render({
+      grid,
+      columns,
+      rows,
+      scale: { min: 0, max: max > 0 ? max : 1 },
+      label,
+      ...(picture !== undefined ? { image: picture } : {}),
+    });
+    return sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
+  };
+
+  const written: string[] = [];
+  await writeFileAtomic(join(outputDir, PERIOD_NPY), npyFloat64(view.whole, [rows, columns]));
+  written.push(PERIOD_NPY);
+  await writeFileAtomic(join(outputDir, PERIOD_PNG), await render(view.whole, maxOf(view.whole), `${view.unit}\n${options.label}`));
+  written.push(PERIOD_PNG);
+
+  const buckets = view.buckets;
+  if (buckets === null) return written;
+  const count = buckets.starts.length;
+  const cells = rows * columns;
+  await writeFileAtomic(join(outputDir, BUCKETS_NPY), npyFloat64(buckets.grids, [count, rows, columns]));
+  written.push(BUCKETS_NPY);
+  const clock = new LocalClock(options.timeZone);
+  const lines = ['start,start_t,end,frames,detections,person_seconds,peak_frame'];
+  for (let b = 0; b < count; b++) {
+    lines.push(
+      [
+        clock.iso(buckets.starts[b]),
+        formatTimestamp(buckets.starts[b]),
+        clock.iso(buckets.ends[b]),
+        buckets.frames[b],
+        buckets.detections[b],
+        csvNumber(buckets.personSeconds[b]),
+        buckets.peakFrame[b] < 0 ? '' : buckets.peakFrame[b],
+      ].join(','),
+    );
+  }
+  await writeFileAtomic(join(outputDir, BUCKETS_CSV), lines.join('\n') + '\n');
+  written.push(BUCKETS_CSV);
+  const directory = join(outputDir, PERIODS_DIR);
+  await mkdir(directory, { recursive: true });
+  const sharedMax = maxOf(buckets.grids);
+  for (let b = 0; b < count; b++) {
+    const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
+    const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
+    await writeFileAtomic(join(directory, `${clock.fileStamp(buckets.starts[b])}.png`), await render(grid, sharedMax, label));
+  }
+  written.push(`${PERIODS_DIR}/`);
+  return written;
+}
+
+async function resize(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (image.width === width && image.height === height) return image;
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}

@@ -1,0 +1,167 @@
+/**
+ * The store sink: every run keeps what it read in `crowdheat.duckdb` (src-main/store/), fed the
+ * frames as the source gave them (before sanitising and filters). At the end it resolves the time
+ * base (SPEC §8), then computes the period outputs from the store — not from the frames it saw —
+ * and adds the time base, gaps, busiest moment and busiest place to the summary.
+ */
+import { join } from 'node:path';
+import type { RgbImage } from '../../src-shared/frames.js';
+import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
+import { parseIsoWithOffset, resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { settingsToYaml } from '../../src-shared/settings/index.js';
+import type { Settings } from '../../src-shared/settings/types.js';
+import { readVideoFrame } from '../ffmpeg/decoder.js';
+import type { RunContext, RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
+import { isVideoSource } from '../sources/video.js';
+import { STORE_FILE } from '../store/schema.js';
+import { StoreReader, StoreWriter, type StoredFrames } from '../store/store.js';
+import { periodView, type PeriodView } from '../store/views.js';
+import { writePeriodOutputs } from './period-outputs.js';
+import { outputSize } from './video.js';
+
+/** The most gaps summary.json lists one by one (all are counted). */
+const LISTED_GAPS = 100;
+
+/** The time zone of a run's buckets and ISO times: `output_settings.timezone`, else the machine's. */
+export function timeZoneOf(settings: Settings): string {
+  return settings.output_settings.timezone === '' ? machineTimeZone() : settings.output_settings.timezone;
+}
+
+/** The run's period setting (validated, so it parses). */
+export function periodOf(settings: Settings): Period {
+  return parsePeriod(settings.output_settings.period) ?? { kind: 'none' };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** The summary's figures on time: its base, the gaps, and the span it covers. */
+export function timeSummary(timeBase: TimeBase, clockIso: (ms: number) => string): NonNullable<RunSummary['time_base']> {
+  const times = timeBase.timesMs;
+  const durations = timeBase.durationsMs;
+  let total = 0;
+  if (durations !== null) for (let i = 0; i < durations.length; i++) total += durations[i];
+  const gapMs = timeBase.gaps.reduce((sum, gap) => sum + (gap.to_ms - gap.from_ms), 0);
+  return {
+    kind: timeBase.kind,
+    fps: timeBase.fps,
+    unit: times === null ? 'person-frames' : 'person-seconds',
+    first: times === null || times.length === 0 ? null : clockIso(times[0]),
+    last: times === null || times.length === 0 ? null : clockIso(times[times.length - 1]),
+    median_interval_ms: round(timeBase.medianIntervalMs, 3),
+    covered_s: round(total / 1000, 3),
+    gaps: {
+      count: timeBase.gaps.length,
+      total_s: round(gapMs / 1000, 3),
+      listed: timeBase.gaps.slice(0, LISTED_GAPS).map((gap) => ({
+        after_frame: gap.after_frame,
+        from: clockIso(gap.from_ms),
+        to: clockIso(gap.to_ms),
+        seconds: round((gap.to_ms - gap.from_ms) / 1000, 3),
+      })),
+    },
+  };
+}
+
+/** Adds a period view's busiest moment and place to the summary. */
+export function addBusiest(summary: Pick<RunSummary, 'busiest_moment' | 'busiest_place'>, view: PeriodView): void {
+  summary.busiest_moment = view.busiestMoment;
+  summary.busiest_place = view.busiestPlace === null ? null : { ...view.busiestPlace, value: round(view.busiestPlace.value, 3), unit: view.unit };
+}
+
+/** A label of the range a view covers: first and last time, or the frames. */
+export function rangeLabel(frames: StoredFrames, iso: (ms: number) => string): string {
+  const n = frames.index.length;
+  if (n === 0) return 'no frames';
+  // The label font has ASCII only: no dashes.
+  if (frames.timeMs === null) return `frames ${frames.index[0]} to ${frames.index[n - 1]}`;
+  const show = (ms: number): string => iso(ms).slice(0, 19).replace('T', ' ');
+  return `${show(frames.timeMs[0])} to ${show(frames.timeMs[n - 1])}`;
+}
+
+async function pictureFor(context: RunContext, lastImage: RgbImage | undefined): Promise<RgbImage | undefined> {
+  const output = context.settings.output_settings;
+  if (!output.overlay) return undefined;
+  if (isVideoSource(context.source)) {
+    const size = outputSize(output);
+    return readVideoFrame(context.source.ffmpeg, context.source.video.path, 0, size.width, size.height, context.signal);
+  }
+  return lastImage;
+}
+
+export const storeSink: SinkFactory = async (context) => {
+  const path = join(context.outputDir, STORE_FILE);
+  const writer = await StoreWriter.create(path);
+  const { settings, diagnostics } = context;
+  let lastImage: RgbImage | undefined;
+  let written: string[] = [];
+  let finished = false;
+
+  const sink: Sink = {
+    write({ frame, raw }) {
+      writer.addFrame(raw ?? frame);
+      if (frame.image !== undefined) lastImage = frame.image;
+    },
+    async finish(summary) {
+      const local = settings.data_source_settings.local_data_settings;
+      const isLocal = settings.data_source_settings.mode === 'local';
+      const source = context.source;
+      const videoFps = isVideoSource(source) ? source.video.fps.num / source.video.fps.den : 0;
+      const input = {
+        timestamps: writer.timestamps(),
+        frameIndexes: writer.frameIndexes(),
+        metadataFps: isLocal ? local.metadata_fps : 0,
+        startMs: isLocal && local.start_time !== '' ? parseIsoWithOffset(local.start_time) : 0,
+        videoFps,
+      };
+      let timeBase: TimeBase;
+      try {
+        timeBase = resolveTimeBase(input);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        diagnostics.warn('time-order', `no time base: ${error.message}; figures are in person-frames`);
+        timeBase = resolveTimeBase({ ...input, timestamps: input.timestamps.map(() => null), metadataFps: 0, videoFps: 0 });
+      }
+      await writer.finish(timeBase, { settings: settingsToYaml(settings), source_name: source.name });
+      finished = true;
+      written = [STORE_FILE];
+
+      const timeZone = timeZoneOf(settings);
+      const period = periodOf(settings);
+      if (period.kind !== 'none' && timeBase.timesMs === null) {
+        diagnostics.warn(
+          'period-without-time-base',
+          `output_settings.period is ${settings.output_settings.period} but the frames have no time base ` +
+            '(no T, no local_data_settings.metadata_fps, no video): only the whole period is written, in person-frames',
+        );
+      }
+      const store = await StoreReader.open(path);
+      try {
+        const frames = await store.frames();
+        const view = await periodView(store, frames, { params: context.params, period, timeZone });
+        const clock = new LocalClock(timeZone);
+        const iso = (ms: number): string => clock.iso(ms);
+        summary.time_base = timeSummary(timeBase, iso);
+        summary.period = { period: settings.output_settings.period, timezone: timeZone, buckets: view.buckets?.starts.length ?? 0 };
+        addBusiest(summary, view);
+        const picture = await pictureFor(context, lastImage);
+        const outputs = await writePeriodOutputs(context.outputDir, view, {
+          output: settings.output_settings,
+          timeZone,
+          label: rangeLabel(frames, iso),
+          ...(picture !== undefined ? { picture } : {}),
+        });
+        written.push(...outputs);
+      } finally {
+        store.close();
+      }
+    },
+    async abort() {
+      if (!finished) await writer.abort();
+    },
+    outputs: () => written,
+  };
+  return sink;
+};

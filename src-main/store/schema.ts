@@ -1,0 +1,38 @@
+/**
+ * The analysis store's schema (SPEC §8), as Python users see it too (README: "The analysis
+ * store"). One DuckDB file per analysis:
+ *
+ * - `meta(key VARCHAR, value VARCHAR)`: `schema_version`, `complete` ('true' once the run
+ *   finished), `time_base`, `fps`, `settings` (the run's settings as YAML), …
+ * - `frames(frame_index INTEGER, t VARCHAR NULL, time_ms DOUBLE NULL, duration_ms DOUBLE NULL)`
+ * - `detections(frame_index INTEGER, left DOUBLE, top DOUBLE, right DOUBLE, bottom DOUBLE,
+ *   score DOUBLE, class_id INTEGER, track_id INTEGER NULL)`
+ */
+
+/** The file name of the store in a run's output_dir. */
+export const STORE_FILE = 'crowdheat.duckdb';
+
+/** The schema this build writes; it reads this one and refuses newer ones. */
+export const STORE_SCHEMA_VERSION = 1;
+
+export const CREATE_TABLES = [
+  'CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
+  'CREATE TABLE frames (frame_index INTEGER NOT NULL, t VARCHAR, time_ms DOUBLE, duration_ms DOUBLE)',
+  'CREATE TABLE detections (frame_index INTEGER NOT NULL, "left" DOUBLE NOT NULL, top DOUBLE NOT NULL, ' +
+    '"right" DOUBLE NOT NULL, bottom DOUBLE NOT NULL, score DOUBLE NOT NULL, class_id INTEGER NOT NULL, track_id INTEGER)',
+];
+
+/** What a store's `meta` table says about its analysis. */
+export interface StoreMeta {
+  schema_version: number;
+  complete: boolean;
+  time_base: 'T' | 'metadata_fps' | 'video_fps' | 'none';
+  /** Frame rate behind the times when they come from a rate, else 0. */
+  fps: number;
+  frames: number;
+  detections: number;
+  /** The run's settings as crowdheat's settings YAML (no credentials: those never enter settings). */
+  settings: string;
+  /** Source name (video stem, Console folder, `heatmap`). */
+  source_name: string;
+}

@@ -1,0 +1,368 @@
+/**
+ * The analysis store (DuckDB): written once while the source is read, then read by every view.
+ *
+ * Writing streams: detections go to DuckDB in data chunks of up to 2,048 rows as frames arrive,
+ * so memory does not grow with detections; frames (one index, T and time each) are kept until
+ * the end, when their durations are known. The file is written under a temporary name with
+ * `complete = 'false'` and renamed into place after `complete` is set, so a store from an
+ * interrupted run is never taken for a finished one.
+ */
+import { rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { Detections, Frame } from '../../src-shared/frames.js';
+import { InputError } from '../../src-shared/errors.js';
+import { oneLine, showValue } from '../../src-shared/messages.js';
+import type { TimeBase } from '../../src-shared/periods/time-base.js';
+import { temporaryPathFor } from '../sinks/atomic.js';
+import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from './schema.js';
+
+/** Rows in one DuckDB data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+/** DuckDB's own settings for a store: the CLI and the app share 2 cores with other work. */
+const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
+
+/** The run's facts a store keeps beside frames and detections. */
+export interface StoreFacts {
+  settings: string;
+  source_name: string;
+}
+
+/**
+ * Writes one analysis into a new store at `path`.
+ *
+ * ```ts
+ * const writer = await StoreWriter.create('out/crowdheat.duckdb');
+ * for (const frame of frames) writer.addFrame(frame);
+ * await writer.finish(resolveTimeBase({...writer.timeInput(), ...}), facts);
+ * ```
+ */
+export class StoreWriter {
+  private readonly indexes: number[] = [];
+  private readonly stamps: (string | null)[] = [];
+  private detectionsWritten = 0;
+  private readonly rowFrame = new Int32Array(CHUNK_ROWS);
+  private readonly rowBox = new Float64Array(CHUNK_ROWS * 4);
+  private readonly rowScore = new Float64Array(CHUNK_ROWS);
+  private readonly rowClass = new Int32Array(CHUNK_ROWS);
+  private readonly rowTrack = new Int32Array(CHUNK_ROWS);
+  private pending = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly temporaryPath: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly appender: DuckDBAppender,
+  ) {}
+
+  /** Creates the store's temporary file and its tables. */
+  static async create(path: string): Promise<StoreWriter> {
+    const temporaryPath = temporaryPathFor(path);
+    const instance = await DuckDBInstance.create(temporaryPath, DUCKDB_OPTIONS);
+    const connection = await instance.connect();
+    for (const statement of CREATE_TABLES) await connection.run(statement);
+    await connection.run('INSERT INTO meta VALUES ($1, $2), ($3, $4)', [
+      'schema_version', String(STORE_SCHEMA_VERSION), 'complete', 'false',
+    ]);
+    const appender = await connection.createAppender('detections');
+    return new StoreWriter(path, temporaryPath, instance, connection, appender);
+  }
+
+  /** Frames added so far. */
+  get frameCount(): number {
+    return this.indexes.length;
+  }
+
+  /** Each added frame's source index, in order. */
+  frameIndexes(): Int32Array {
+    return Int32Array.from(this.indexes);
+  }
+
+  /** Each added frame's `T`, or null. */
+  timestamps(): readonly (string | null)[] {
+    return this.stamps;
+  }
+
+  /** Adds one frame and its detections as the source gave them (before sanitising or filters). */
+  addFrame(frame: Frame): void {
+    this.indexes.push(frame.index);
+    this.stamps.push(frame.timestamp ?? null);
+    const d = frame.detections;
+    for (let i = 0; i < d.count; i++) {
+      const row = this.pending;
+      this.rowFrame[row] = frame.index;
+      this.rowBox.set(d.boxes.subarray(i * 4, i * 4 + 4), row * 4);
+      this.rowScore[row] = d.scores[i];
+      this.rowClass[row] = d.classIds[i];
+      this.rowTrack[row] = d.trackIds[i];
+      this.pending += 1;
+      if (this.pending === CHUNK_ROWS) this.flushDetections();
+    }
+  }
+
+  /**
+   * Writes the frames with their times and durations, marks the store complete and moves it
+   * into place. `timeBase` covers the added frames, in order.
+   */
+  async finish(timeBase: TimeBase, facts: StoreFacts): Promise<void> {
+    this.flushDetections();
+    this.appender.closeSync();
+    await this.writeFrames(timeBase);
+    const meta: Array<[string, string]> = [
+      ['time_base', timeBase.kind],
+      ['fps', String(timeBase.fps)],
+      ['frames', String(this.indexes.length)],
+      ['detections', String(this.detectionsWritten)],
+      ['settings', facts.settings],
+      ['source_name', facts.source_name],
+    ];
+    for (const [key, value] of meta) await this.connection.run('INSERT INTO meta VALUES ($1, $2)', [key, value]);
+    await this.connection.run("UPDATE meta SET value = 'true' WHERE key = 'complete'");
+    await this.connection.run('CHECKPOINT');
+    this.close();
+    await rm(`${this.path}.wal`, { force: true });
+    await rename(this.temporaryPath, this.path);
+  }
+
+  /** Closes and removes the temporary store. */
+  async abort(): Promise<void> {
+    try {
+      this.appender.closeSync();
+    } catch {
+      // Already closed by a failed finish: the file is removed below either way.
+    }
+    this.close();
+    await rm(this.temporaryPath, { force: true });
+    await rm(`${this.temporaryPath}.wal`, { force: true });
+  }
+
+  private close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private flushDetections(): void {
+    const rows = this.pending;
+    if (rows === 0) return;
+    const chunk = DuckDBDataChunk.create([INTEGER, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, INTEGER, INTEGER], rows);
+    const frame = chunk.getColumnVector(0);
+    const edges = [1, 2, 3, 4].map((column) => chunk.getColumnVector(column));
+    const score = chunk.getColumnVector(5);
+    const classId = chunk.getColumnVector(6);
+    const track = chunk.getColumnVector(7);
+    for (let row = 0; row < rows; row++) {
+      frame.setItem(row, this.rowFrame[row]);
+      for (let e = 0; e < 4; e++) edges[e].setItem(row, this.rowBox[row * 4 + e]);
+      score.setItem(row, this.rowScore[row]);
+      classId.setItem(row, this.rowClass[row]);
+      track.setItem(row, this.rowTrack[row] < 0 ? null : this.rowTrack[row]);
+    }
+    for (const vector of [frame, ...edges, score, classId, track]) vector.flush();
+    this.appender.appendDataChunk(chunk);
+    this.detectionsWritten += rows;
+    this.pending = 0;
+  }
+
+  private async writeFrames(timeBase: TimeBase): Promise<void> {
+    const appender = await this.connection.createAppender('frames');
+    const n = this.indexes.length;
+    for (let from = 0; from < n; from += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - from);
+      const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, DOUBLE, DOUBLE], rows);
+      const [index, t, time, duration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
+      for (let row = 0; row < rows; row++) {
+        const i = from + row;
+        index.setItem(row, this.indexes[i]);
+        t.setItem(row, this.stamps[i]);
+        time.setItem(row, timeBase.timesMs === null ? null : timeBase.timesMs[i]);
+        duration.setItem(row, timeBase.durationsMs === null ? null : timeBase.durationsMs[i]);
+      }
+      for (const vector of [index, t, time, duration]) vector.flush();
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+}
+
+/** A store's frames, in frame order, as typed arrays. */
+export interface StoredFrames {
+  index: Int32Array;
+  t: (string | null)[];
+  /** Null when the analysis has no time base. */
+  timeMs: Float64Array | null;
+  durationMs: Float64Array | null;
+}
+
+/**
+ * A finished store, opened read-only.
+ *
+ * @throws InputError when the path holds no store, a store from an interrupted run, or a store
+ *   of a newer schema than this build reads.
+ */
+export class StoreReader {
+  private constructor(
+    readonly path: string,
+    readonly meta: StoreMeta,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens `path`: a store file, or an output folder holding `crowdheat.duckdb`. */
+  static async open(path: string): Promise<StoreReader> {
+    const file = await storeFileOf(path);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, { ...DUCKDB_OPTIONS, access_mode: 'READ_ONLY' });
+    } catch (error) {
+      throw new InputError(oneLine(`${showValue(file)}: not a crowdheat analysis store (${error instanceof Error ? error.message : String(error)})`));
+    }
+    const connection = await instance.connect();
+    const fail = (message: string): never => {
+      connection.closeSync();
+      instance.closeSync();
+      throw new InputError(oneLine(`${showValue(file)}: ${message}`));
+    };
+    const values = new Map<string, string>();
+    try {
+      const result = await connection.runAndReadAll('SELECT key, value FROM meta');
+      for (const [key, value] of result.getRows()) values.set(String(key), String(value));
+    } catch {
+      fail('not a crowdheat analysis store (it has no meta table)');
+    }
+    const version = Number(values.get('schema_version'));
+    if (!Number.isInteger(version)) fail('not a crowdheat analysis store (no schema_version)');
+    if (version > STORE_SCHEMA_VERSION) {
+      fail(`written by a newer crowdheat (store schema ${version}); this one reads schema ${STORE_SCHEMA_VERSION}: update crowdheat`);
+    }
+    if (version < 1) fail(`store schema ${version} is older than any this crowdheat reads; run the analysis again`);
+    if (values.get('complete') !== 'true') {
+      fail('incomplete: the run that wrote it was interrupted; run the analysis again');
+    }
+    const timeBase = values.get('time_base');
+    const meta: StoreMeta = {
+      schema_version: version,
+      complete: true,
+      time_base: timeBase === 'T' || timeBase === 'metadata_fps' || timeBase === 'video_fps' ? timeBase : 'none',
+      fps: Number(values.get('fps') ?? 0),
+      frames: Number(values.get('frames') ?? 0),
+      detections: Number(values.get('detections') ?? 0),
+      settings: values.get('settings') ?? '{}',
+      source_name: values.get('source_name') ?? 'heatmap',
+    };
+    return new StoreReader(file, meta, instance, connection);
+  }
+
+  /** Every frame, ordered by frame index. */
+  async frames(): Promise<StoredFrames> {
+    const n = this.meta.frames;
+    const index = new Int32Array(n);
+    const t: (string | null)[] = new Array<string | null>(n).fill(null);
+    const timeMs = this.meta.time_base === 'none' ? null : new Float64Array(n);
+    const durationMs = timeMs === null ? null : new Float64Array(n);
+    const result = await this.connection.stream('SELECT frame_index, t, time_ms, duration_ms FROM frames ORDER BY frame_index');
+    let row = 0;
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const [vIndex, vT, vTime, vDuration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
+      for (let i = 0; i < chunk.rowCount; i++, row++) {
+        index[row] = vIndex.getItem(i) as number;
+        const stamp = vT.getItem(i);
+        t[row] = stamp === null ? null : String(stamp);
+        if (timeMs !== null && durationMs !== null) {
+          timeMs[row] = vTime.getItem(i) as number;
+          durationMs[row] = vDuration.getItem(i) as number;
+        }
+      }
+    }
+    return { index, t, timeMs, durationMs };
+  }
+
+  /**
+   * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` (all when omitted), as
+   * the source gave them, in runs of one frame each: `visit(frameIndex, detections)` may see one
+   * frame in several runs. Memory stays one chunk (2,048 detections).
+   */
+  async forEachDetections(
+    visit: (frameIndex: number, detections: Detections) => void,
+    fromIndex = -2147483648,
+    toIndex = 2147483647,
+  ): Promise<void> {
+    const result = await this.connection.stream(
+      'SELECT frame_index, "left", top, "right", bottom, score, class_id, track_id FROM detections ' +
+        'WHERE frame_index BETWEEN $1 AND $2',
+      [fromIndex, toIndex],
+    );
+    const frameOf = new Int32Array(CHUNK_ROWS);
+    const boxes = new Float64Array(CHUNK_ROWS * 4);
+    const scores = new Float64Array(CHUNK_ROWS);
+    const classIds = new Int32Array(CHUNK_ROWS);
+    const trackIds = new Int32Array(CHUNK_ROWS);
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const vectors = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
+      const rows = chunk.rowCount;
+      for (let i = 0; i < rows; i++) {
+        frameOf[i] = vectors[0].getItem(i) as number;
+        for (let e = 0; e < 4; e++) boxes[i * 4 + e] = vectors[1 + e].getItem(i) as number;
+        scores[i] = vectors[5].getItem(i) as number;
+        classIds[i] = vectors[6].getItem(i) as number;
+        const track = vectors[7].getItem(i);
+        trackIds[i] = track === null ? -1 : (track as number);
+      }
+      let start = 0;
+      while (start < rows) {
+        let end = start + 1;
+        while (end < rows && frameOf[end] === frameOf[start]) end += 1;
+        visit(frameOf[start], {
+          count: end - start,
+          boxes: boxes.subarray(start * 4, end * 4),
+          scores: scores.subarray(start, end),
+          classIds: classIds.subarray(start, end),
+          trackIds: trackIds.subarray(start, end),
+        });
+        start = end;
+      }
+    }
+  }
+
+  /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */
+  async exportParquet(directory: string): Promise<string[]> {
+    const written: string[] = [];
+    for (const table of ['frames', 'detections']) {
+      const target = join(directory, `${table}.parquet`);
+      const temporary = temporaryPathFor(target);
+      try {
+        await this.connection.run(`COPY (SELECT * FROM ${table} ORDER BY frame_index) TO '${temporary.replaceAll("'", "''")}' (FORMAT parquet)`);
+        await rename(temporary, target);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      written.push(target);
+    }
+    return written;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** The store file a path names: the path itself, or `crowdheat.duckdb` inside a folder. */
+export async function storeFileOf(path: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InputError(oneLine(`${showValue(path)}: no such store or output folder`));
+  }
+  if (!info.isDirectory()) return path;
+  const file = join(path, STORE_FILE);
+  try {
+    await stat(file);
+  } catch {
+    throw new InputError(oneLine(`${showValue(path)}: the folder holds no ${STORE_FILE} (run an analysis into it first)`));
+  }
+  return file;
+}

@@ -1,0 +1,211 @@
+/**
+ * Views computed from a store, never from the source: the window grid at a frame, the period
+ * grid over a time range, per-bucket grids, busiest moment and place — for the run's grid
+ * settings or any others (a re-count). The math is src-shared/periods/accumulate.ts.
+ */
+import { busiestCell, PeriodAccumulator } from '../../src-shared/periods/accumulate.js';
+import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
+import { formatTimestamp } from '../../src-shared/frames.js';
+import type { GridParams } from '../../src-shared/settings/types.js';
+import type { StoredFrames, StoreReader } from './store.js';
+
+/** Maps a frame index to its position in the store's frame order (identity when indexes are 0..n-1). */
+export function positionLookup(frames: StoredFrames): (frameIndex: number) => number {
+  const index = frames.index;
+  let dense = true;
+  for (let i = 0; i < index.length && dense; i++) dense = index[i] === i;
+  if (dense) return (frameIndex) => (frameIndex >= 0 && frameIndex < index.length ? frameIndex : -1);
+  const map = new Map<number, number>();
+  for (let i = 0; i < index.length; i++) map.set(index[i], i);
+  return (frameIndex) => map.get(frameIndex) ?? -1;
+}
+
+export type PeriodUnit = 'person-seconds' | 'person-frames';
+
+export interface BucketFigures {
+  /** Start and end ([start, end)) of each bucket, ms since the epoch. */
+  starts: Float64Array;
+  ends: Float64Array;
+  /** The grids, buckets × grid_num_v × grid_num_h. */
+  grids: Float64Array;
+  /** Frames, counted detections, person-seconds (Σ detections × duration) of each bucket. */
+  frames: Int32Array;
+  detections: Int32Array;
+  personSeconds: Float64Array;
+  /** Frame index of the frame with the most detections in each bucket (earliest on ties), -1 when empty. */
+  peakFrame: Int32Array;
+}
+
+export interface BusiestMoment {
+  frame: number;
+  t: string | null;
+  /** ISO 8601 with the view's time zone offset; null without a time base. */
+  time: string | null;
+  count: number;
+}
+
+export interface PeriodView {
+  unit: PeriodUnit;
+  columns: number;
+  rows: number;
+  /** The whole range's grid, grid_num_v × grid_num_h. */
+  whole: Float64Array;
+  /** Per-bucket figures; null when `period` is none or there is no time base. */
+  buckets: BucketFigures | null;
+  frames: number;
+  detections: number;
+  busiestMoment: BusiestMoment | null;
+  busiestPlace: { h: number; v: number; value: number } | null;
+  /** Points dropped outside the grid (legacy point mode, n = 0), detections left out by filters. */
+  droppedOutsideGrid: number;
+  filtered: number;
+}
+
+export interface PeriodViewOptions {
+  params: GridParams;
+  period: Period;
+  /** IANA time zone of the buckets and of the ISO times. */
+  timeZone: string;
+  /** Range of times (ms since the epoch), from inclusive, to exclusive; the whole analysis when omitted. */
+  fromMs?: number;
+  toMs?: number;
+}
+
+/**
+ * The period grid (person-seconds with a time base, else person-frames) over the frames whose
+ * time lies in [fromMs, toMs), and per bucket of `period`. Reads the store's detections once.
+ */
+export async function periodView(store: StoreReader, frames: StoredFrames, options: PeriodViewOptions): Promise<PeriodView> {
+  const { params } = options;
+  const n = frames.index.length;
+  const times = frames.timeMs;
+  const durations = frames.durationMs;
+  const unit: PeriodUnit = times === null ? 'person-frames' : 'person-seconds';
+
+  // Which frames are in the range: a contiguous run of positions, as times do not go backwards.
+  let first = 0;
+  let last = n; // exclusive
+  if (times !== null) {
+    if (options.fromMs !== undefined) while (first < n && times[first] < options.fromMs) first += 1;
+    if (options.toMs !== undefined) while (last > first && times[last - 1] >= options.toMs) last -= 1;
+  }
+  const selected = Math.max(last - first, 0);
+
+  let bucketOf: Int32Array = new Int32Array(n).fill(-1);
+  let starts: Float64Array = new Float64Array(0);
+  let ends: Float64Array = new Float64Array(0);
+  const bucketed = times !== null && options.period.kind !== 'none' && selected > 0;
+  if (bucketed) {
+    const assigned = assignBuckets(times.subarray(first, last), options.period, options.timeZone);
+    bucketOf.set(assigned.bucketOf, first);
+    starts = assigned.starts;
+    ends = assigned.ends;
+  } else {
+    bucketOf = new Int32Array(n).fill(-1);
+    bucketOf.fill(0, first, last);
+  }
+  const bucketCount = bucketed ? starts.length : 1;
+  const accumulator = new PeriodAccumulator(params, bucketCount, n);
+  const positionOf = positionLookup(frames);
+  const weights = new Float64Array(n);
+  for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
+
+  if (selected > 0) {
+    await store.forEachDetections(
+      (frameIndex, detections) => {
+        const p = positionOf(frameIndex);
+        if (p < first || p >= last) return;
+        accumulator.addFrame(p, detections, bucketOf[p], weights[p]);
+      },
+      frames.index[first],
+      frames.index[last - 1],
+    );
+  }
+
+  const grids = accumulator.grids();
+  const cells = params.grid_num_h * params.grid_num_v;
+  const whole = new Float64Array(cells);
+  for (let b = 0; b < bucketCount; b++) {
+    for (let c = 0; c < cells; c++) whole[c] += grids[b * cells + c];
+  }
+
+  const counts = accumulator.counts;
+  let detections = 0;
+  let busiest = -1;
+  for (let p = first; p < last; p++) {
+    detections += counts[p];
+    if (counts[p] > 0 && (busiest < 0 || counts[p] > counts[busiest])) busiest = p;
+  }
+  const clock = times === null ? null : new LocalClock(options.timeZone);
+  const busiestMoment: BusiestMoment | null =
+    busiest < 0
+      ? null
+      : {
+          frame: frames.index[busiest],
+          t: frames.t[busiest] ?? (times === null ? null : formatTimestamp(times[busiest])),
+          time: clock === null || times === null ? null : clock.iso(times[busiest]),
+          count: counts[busiest],
+        };
+
+  let buckets: BucketFigures | null = null;
+  if (bucketed) {
+    const frameCounts = new Int32Array(bucketCount);
+    const detectionCounts = new Int32Array(bucketCount);
+    const personSeconds = new Float64Array(bucketCount);
+    const peakFrame = new Int32Array(bucketCount).fill(-1);
+    const peakCount = new Int32Array(bucketCount).fill(-1);
+    for (let p = first; p < last; p++) {
+      const b = bucketOf[p];
+      frameCounts[b] += 1;
+      detectionCounts[b] += counts[p];
+      personSeconds[b] += counts[p] * weights[p];
+      if (counts[p] > peakCount[b]) {
+        peakCount[b] = counts[p];
+        peakFrame[b] = frames.index[p];
+      }
+    }
+    buckets = { starts, ends, grids, frames: frameCounts, detections: detectionCounts, personSeconds, peakFrame };
+  }
+
+  return {
+    unit,
+    columns: params.grid_num_h,
+    rows: params.grid_num_v,
+    whole,
+    buckets,
+    frames: selected,
+    detections,
+    busiestMoment,
+    busiestPlace: busiestCell(whole, params.grid_num_h),
+    droppedOutsideGrid: accumulator.droppedOutsideGrid,
+    filtered: accumulator.stats.filtered,
+  };
+}
+
+/**
+ * The window grid at `frameIndex` (SPEC §3: the footprints of the last `last_valid_frame`
+ * frames up to it, all frames so far when W = 0), computed from the store: what the per-frame
+ * run's griddata holds for that frame. Null when the store has no such frame.
+ */
+export async function windowGridAt(
+  store: StoreReader,
+  frames: StoredFrames,
+  params: GridParams,
+  frameIndex: number,
+): Promise<Int32Array | null> {
+  const position = positionLookup(frames)(frameIndex);
+  if (position < 0) return null;
+  const W = params.last_valid_frame;
+  const firstPosition = W > 0 ? Math.max(position - W + 1, 0) : 0;
+  const accumulator = new PeriodAccumulator(params, 1, frames.index.length);
+  const positionOf = positionLookup(frames);
+  await store.forEachDetections(
+    (index, detections) => {
+      const p = positionOf(index);
+      if (p >= firstPosition && p <= position) accumulator.addFrame(p, detections, 0, 1);
+    },
+    frames.index[firstPosition],
+    frameIndex,
+  );
+  return Int32Array.from(accumulator.grids());
+}

@@ -1,0 +1,131 @@
+/**
+ * `crowdheat export parquet` and `crowdheat recount`, spawned as a user runs them (built CLI),
+ * on a run of the first 60 frames of the real AITRIOS CSV.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(REPO, 'bin', 'crowdheat');
+
+function crowdheat(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+async function query(sql: string): Promise<unknown[][]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowsJson();
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'crowdheat-store-cli-'));
+  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 61).join('\n') + '\n';
+  await writeFile(join(root, 'sample.csv'), rows);
+  await writeFile(
+    join(root, 'run.yaml'),
+    [
+      'data_source_settings:',
+      '  mode: local',
+      '  local_data_settings:',
+      '    meta_file: sample.csv',
+      '    metadata_fps: 1',
+      '    start_time: "2026-11-23T08:59:30+09:00"',
+      'heat_map_settings:',
+      '  grid_num_h: 48',
+      '  grid_num_v: 27',
+      'output_settings:',
+      '  output_dir: out',
+      '  period: hour',
+      '  timezone: Asia/Tokyo',
+      '',
+    ].join('\n'),
+  );
+  const run = await crowdheat(['run', '--config', 'run.yaml', '--quiet'], root);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('stored analysis commands', () => {
+  it('the run wrote hourly buckets split at local 09:00, 30 frames each', async () => {
+    expect(await readFile(join(root, 'out', 'buckets.csv'), 'utf8')).toMatch(
+      /^start,start_t,end,frames,detections,person_seconds,peak_frame\n2026-11-23T08:00:00\+09:00,20261122230000000,2026-11-23T09:00:00\+09:00,30,\d+,\d+,\d+\n2026-11-23T09:00:00\+09:00,20261123000000000,2026-11-23T10:00:00\+09:00,30,\d+,\d+,\d+\n$/,
+    );
+    const summary = JSON.parse(await readFile(join(root, 'out', 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(summary.period).toEqual({ period: 'hour', timezone: 'Asia/Tokyo', buckets: 2 });
+    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', fps: 1, unit: 'person-seconds', covered_s: 60, gaps: { count: 0, total_s: 0, listed: [] } });
+  });
+
+  it('export parquet writes frames and detections that DuckDB reads back whole', async () => {
+    const outcome = await crowdheat(['export', 'parquet', 'out', '--out', 'parquet'], root);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toBe(`${join(root, 'parquet', 'frames.parquet')}\n${join(root, 'parquet', 'detections.parquet')}\n`);
+    const summary = JSON.parse(await readFile(join(root, 'out', 'summary.json'), 'utf8')) as { detections: number };
+    expect(await query(`SELECT count(*), min(frame_index), max(frame_index), min(duration_ms), max(duration_ms) FROM '${join(root, 'parquet', 'frames.parquet')}'`)).toEqual([
+      ['60', 0, 59, 1000, 1000],
+    ]);
+    expect(await query(`SELECT count(*) FROM '${join(root, 'parquet', 'detections.parquet')}'`)).toEqual([[String(summary.detections)]]);
+  });
+
+  it('recount with the run\'s own settings writes the same period grid as the run', async () => {
+    const outcome = await crowdheat(['recount', 'out', '--out', 'same'], root);
+    expect(outcome.code).toBe(0);
+    expect(await readFile(join(root, 'same', 'heatmap_period.npy'))).toEqual(await readFile(join(root, 'out', 'heatmap_period.npy')));
+    expect(await readFile(join(root, 'same', 'heatmap_buckets.npy'))).toEqual(await readFile(join(root, 'out', 'heatmap_buckets.npy')));
+  });
+
+  it('recount for a time range and another grid: the range halves split the whole, on the new grid', async () => {
+    const first = await crowdheat(['recount', 'out', '--out', 'first', '--period', 'none', '--to', '2026-11-23T09:00:00+09:00', '--set', 'heat_map_settings.grid_num_h=24'], root);
+    const second = await crowdheat(['recount', 'out', '--out', 'second', '--period', 'none', '--from', '2026-11-23T09:00:00+09:00', '--set', 'heat_map_settings.grid_num_h=24'], root);
+    const whole = await crowdheat(['recount', 'out', '--out', 'whole', '--period', 'none', '--set', 'heat_map_settings.grid_num_h=24'], root);
+    for (const outcome of [first, second, whole]) expect(outcome.code).toBe(0);
+    const grid = async (folder: string): Promise<Float64Array> => {
+      const bytes = await readFile(join(root, folder, 'heatmap_period.npy'));
+      expect(bytes.subarray(0, 128).toString('latin1')).toContain("'shape': (27, 24)");
+      return new Float64Array(bytes.buffer.slice(bytes.byteOffset + 128, bytes.byteOffset + bytes.length));
+    };
+    const [a, b, all] = [await grid('first'), await grid('second'), await grid('whole')];
+    expect(Array.from(a, (value, i) => value + b[i])).toEqual(Array.from(all));
+    const report = JSON.parse(await readFile(join(root, 'first', 'recount.json'), 'utf8')) as { frames: number; unit: string };
+    expect(report).toMatchObject({ frames: 30, unit: 'person-seconds' });
+  });
+
+  it('bad arguments and stores end in one line and exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer ≥ 1, got 0\n$/],
+      [['recount', 'out', '--period', 'weekly'], /^crowdheat: --period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"\n$/],
+      [['recount', 'out', '--from', 'yesterday'], /^crowdheat: --from "yesterday": expected ISO 8601 with an offset/],
+      [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],
+      [['export', 'parquet', 'sample.csv'], /^crowdheat: \/.*\/sample\.csv: not a crowdheat analysis store/],
+    ];
+    for (const [args, message] of cases) {
+      const outcome = await crowdheat(args, root);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(message);
+      expect(outcome.stderr.split('\n')).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src-shared/settings/types.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { PER_FRAME_LIMIT } from '../../src-main/sinks/per-frame-gate.js';
+import { StoreReader } from '../../src-main/store/store.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crowdheat-long-'));
+  // One more frame than the limit; every 1000th frame has one person.
+  const rows = ['0,1'];
+  for (let i = 0; i <= PER_FRAME_LIMIT; i++) {
+    const people = i % 1000 === 0 ? '{"class_id": 0, "bounding_box": {"left": 10, "top": 10, "right": 20, "bottom": 20}, "score": 0.9}' : '';
+    rows.push(`${i},"{""perception"": {""object_detection_list"": [${people.replaceAll('"', '""')}]}}"`);
+  }
+  await writeFile(join(dir, 'long.csv'), rows.join('\n') + '\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('runs longer than the per-frame limit', () => {
+  it('leave out detect JSON, griddata.npy and the video with a warning naming the setting, and keep the store', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = join(dir, 'long.csv');
+    settings.data_source_settings.local_data_settings.metadata_fps = 10;
+    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 8, grid_num_v: 6, number_of_add_grid: 0 };
+    settings.output_settings.output_dir = join(dir, 'out');
+    const warnings: string[] = [];
+    const summary = await runPipeline(settings, { onWarning: (warning) => warnings.push(warning.message) });
+    expect(summary.frames).toBe(PER_FRAME_LIMIT + 1);
+    expect(warnings).toEqual([
+      'the run has more than 100,000 frames: per-frame outputs (detect/*.json, griddata.npy, the video) are left out; ' +
+        'set output_settings.per_frame_outputs: always to write them',
+    ]);
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['crowdheat.duckdb', 'heatmap.png', 'heatmap_period.npy', 'heatmap_period.png', 'summary.json']);
+    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', covered_s: 10_000.1 });
+    // 101 people at 0.1 s each, all in cell (0, 0) with n = 0.
+    expect(summary.busiest_place).toEqual({ h: 0, v: 0, value: 10.1, unit: 'person-seconds' });
+    const store = await StoreReader.open(join(dir, 'out'));
+    expect(store.meta).toMatchObject({ frames: PER_FRAME_LIMIT + 1, detections: 101 });
+    store.close();
+  }, 300_000);
+});
