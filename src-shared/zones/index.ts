@@ -1,0 +1,5 @@
+/** Zones (SPEC §9): named polygons, exact point-in-polygon, per-frame occupancy, figures per bucket and visits. */
+export * from './definition.js';
+export * from './geometry.js';
+export * from './occupancy.js';
+export * from './figures.js';
