@@ -215,6 +215,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('output', 'transparency', finiteNumber({ min: 0, max: 1 })),
   field('output', 'interpolation', oneOf(['nearest', 'bilinear'])),
   field('output', 'ffmpeg_path', ANY_TEXT),
+  field('output', 'zone_outlines', BOOLEAN),
 ];
 
 const FIELD_BY_KEY = new Map(SETTING_FIELDS.map((entry) => [entry.key, entry]));

@@ -3,3 +3,4 @@ export * from './definition.js';
 export * from './geometry.js';
 export * from './occupancy.js';
 export * from './figures.js';
+export * from './settings.js';

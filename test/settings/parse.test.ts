@@ -487,7 +487,7 @@ describe('overrides (command-line flags)', () => {
     const error = errorOf(() => readSettings(null, sampleFiles, [{ key: 'output_settings.colour', value: 1, label: '--set output_settings.colour' }]));
     expect(error.message).toBe(
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path)',
+        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, zone_outlines)',
     );
   });
 

@@ -76,6 +76,7 @@ output_settings:
   transparency: 0.4
   interpolation: nearest
   ffmpeg_path: ""
+  zone_outlines: true
 `);
   });
 
