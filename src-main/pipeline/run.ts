@@ -15,6 +15,8 @@ import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
+import { peopleSink } from '../sinks/people.js';
+import { zonesSink } from '../sinks/zones.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
@@ -38,7 +40,7 @@ export interface RunOptions {
 }
 
 /** The standard outputs of every run, in the order they receive frames. */
-export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink];
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink, zonesSink, peopleSink];
 
 /** How often progress is reported at most. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -4,3 +4,6 @@ export * from './geometry.js';
 export * from './occupancy.js';
 export * from './figures.js';
 export * from './settings.js';
+export * from './draw.js';
+export * from './time.js';
+export * from './output.js';
