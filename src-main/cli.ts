@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   demo: async () => (await import('./cli/demo.js')).demoCommand,
   console: async () => (await import('./console/command.js')).consoleCommand,
   serve: async () => (await import('./host/serve.js')).serveCliCommand,
+  report: async () => (await import('./cli/report.js')).reportCommand,
 };
 
 function commandNamed(name: string): (() => Promise<CliCommand>) | undefined {

@@ -46,7 +46,7 @@ export const zonesSink: SinkFactory = (context) => {
       const visits = recorder.tracked ? zoneVisits(recorder.trackEntries(), base) : null;
       const rows = zoneFigures({ occupancy: recorder.occupancy(), zoneCount: zones.length, base, boundaries: null, visits });
       await writeFileAtomic(join(outputDir, ZONES_FILE), zonesCsv(rows, zones, base));
-      summary.zones = zonesSummary(rows, zones, base, ZONES_FILE);
+      summary.zones = zonesSummary(rows, zones, base, ZONES_FILE, settings.output_settings.zone_outlines);
       written = true;
     },
     abort: async () => undefined,

@@ -97,12 +97,21 @@ export interface ZonesSummary {
   /** Where frame times came from, in words. */
   time_base: string;
   file: string;
+  /** Whether heatmap.png carries the outlines (`output_settings.zone_outlines`). */
+  outlines: boolean;
   zones: ZoneSummary[];
 }
 
 /** The `zones` block from whole-run figures (`zoneFigures` with no buckets). */
-export function zonesSummary(rows: readonly ZoneFigures[], zones: readonly ZoneDefinition[], base: FrameTimes, file: string): ZonesSummary {
+export function zonesSummary(
+  rows: readonly ZoneFigures[],
+  zones: readonly ZoneDefinition[],
+  base: FrameTimes,
+  file: string,
+  outlines: boolean,
+): ZonesSummary {
   return {
+    outlines,
     unit: base.unit,
     time_base: base.unit === 'seconds' ? 'frame timestamps (T)' : 'none: every frame counts as one frame (person-frames)',
     file,
