@@ -216,7 +216,7 @@ function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary
     }
   }
   const svg = overlay.length > 0 ? `<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" aria-hidden="true">${overlay.join('')}</svg>` : '';
-  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(picture.name)}: the heatmap over the camera picture; zones outlined; the dashed circle marks the busiest place.</figcaption></figure>`;
+  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.`)}</figcaption></figure>`;
 }
 
 function zoneTable(rows: CsvRows): string {
@@ -288,7 +288,7 @@ function peopleChart(rows: CsvRows): string {
     const i = Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1));
     const label = timed ? readableIso(rows[i].slot_start).slice(5, 16) : `frame ${rows[i].first_frame}`;
     const x = px(xs[i]);
-    ticks.push(`<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${CHART.top + plotH}" y2="${CHART.top + plotH + 5}" stroke="#5b6470"/><text x="${fmt(x)}" y="${CHART.height - 10}" text-anchor="middle" font-size="12" fill="#5b6470">${escapeHtml(label)}</text>`);
+    ticks.push(`<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${CHART.top + plotH}" y2="${CHART.top + plotH + 5}" stroke="#5b6470"/><text x="${fmt(x)}" y="${CHART.height - 10}" text-anchor="${k === 0 ? 'start' : k === tickCount - 1 ? 'end' : 'middle'}" font-size="12" fill="#5b6470">${escapeHtml(label)}</text>`);
   }
   for (const y of [0, top / 2, top]) {
     ticks.push(`<text x="${CHART.left - 6}" y="${fmt(py(y) + 4)}" text-anchor="end" font-size="12" fill="#5b6470">${shown(y, 1)}</text><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fmt(py(y))}" y2="${fmt(py(y))}" stroke="#d5dae0"/>`);

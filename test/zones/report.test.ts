@@ -114,7 +114,7 @@ describe('crowdheat report', () => {
     expect(summary.people.gaps.count).toBe(1);
 
     const csv = parse(await readFile(join(out, 'zones.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
-    const table = await page.$$eval('table.zones tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (cell) => cell.getAttribute("data-value") ?? "")));
+    const table = await page.$$eval('table.zones tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => cell.getAttribute('data-value') ?? '')));
     expect(table).toEqual(
       csv.map((row) => [row.zone, row.mean_occupancy, row.peak_occupancy, row.peak_frame, row.person_time, row.occupied_share, row.visits, row.mean_visit, row.median_visit]),
     );
