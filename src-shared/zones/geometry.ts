@@ -121,12 +121,19 @@ export function pointInPolygon(polygon: Polygon, x: number, y: number): boolean 
     const ay = ys[j];
     const bx = xs[i];
     const by = ys[i];
-    if (onSegment(x, y, ax, ay, bx, by)) return true;
-    if (ay > y !== by > y) {
-      // The edge straddles the line; orient it upwards (a below, b above) and ask which side x is on.
-      const side = ay < by ? orientation(ax, ay, bx, by, x, y) : orientation(bx, by, ax, ay, x, y);
-      if (side > 0) inside = !inside;
+    // An edge whose height range misses the point's line can neither hold the point nor be crossed.
+    if (y < (ay < by ? ay : by) || y > (ay < by ? by : ay)) continue;
+    const straddles = ay > y !== by > y;
+    if (x < (ax < bx ? ax : bx)) {
+      // Left of both ends: not on the edge, and on its left side wherever it is crossed.
+      if (straddles) inside = !inside;
+      continue;
     }
+    if (x > (ax < bx ? bx : ax)) continue;
+    // Inside the edge's bounding box: the exact sign decides (0: on the edge).
+    const side = ay < by ? orientation(ax, ay, bx, by, x, y) : orientation(bx, by, ax, ay, x, y);
+    if (side === 0) return true;
+    if (straddles && side > 0) inside = !inside;
   }
   return inside;
 }
