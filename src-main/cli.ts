@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   serve: async () => (await import('./host/serve.js')).serveCliCommand,
   export: async () => (await import('./cli/store-commands.js')).exportCommand,
   recount: async () => (await import('./cli/store-commands.js')).recountCommand,
+  report: async () => (await import('./cli/report.js')).reportCommand,
 };
 
 function commandNamed(name: string): (() => Promise<CliCommand>) | undefined {

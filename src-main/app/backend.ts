@@ -29,6 +29,7 @@ import { exportOutputs } from './export.js';
 import { inspectFile } from './inspect.js';
 import { readSettingsFile, readSettingsText } from './settings-io.js';
 import { isPlainObject } from '../../src-shared/objects.js';
+import { readZones } from '../../src-shared/zones/settings.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -361,7 +362,10 @@ function checkedShape(settings: unknown, request: string): Settings {
     for (const key of path.split('.')) node = isPlainObject(node) ? node[key] : undefined;
     if (!isPlainObject(node)) throw new CrowdheatError(`${request}: the settings have no ${path} section`);
   }
-  return settings as Settings;
+  // Zones arrive as plain JSON: checked for shape (none when left out) before anything uses them.
+  const typed = settings as Settings;
+  typed.zones = readZones((settings as { zones?: unknown }).zones, request).zones;
+  return typed;
 }
 
 

@@ -19,6 +19,8 @@ import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
 import { removeLeftoverPartials } from '../sinks/leftovers.js';
 import { gatePerFrame } from '../sinks/per-frame-gate.js';
 import { storeSink } from '../sinks/store.js';
+import { peopleSink } from '../sinks/people.js';
+import { zonesSink } from '../sinks/zones.js';
 import { Diagnostics, type WarningListener } from './diagnostics.js';
 import { untilAborted } from './until-aborted.js';
 import type { FrameSource, Progress, RunContext, RunSummary, Sink, SinkFactory } from './types.js';
@@ -41,7 +43,7 @@ export interface RunOptions {
 }
 
 /** The standard outputs of every run, in the order they receive frames. */
-export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink];
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink, zonesSink, peopleSink];
 
 /**
  * The standard outputs with the per-frame ones gated by `output_settings.per_frame_outputs`,

@@ -6,6 +6,7 @@ import type { Frame } from '../../src-shared/frames.js';
 import type { GridParams, Settings } from '../../src-shared/settings/types.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ImageExtent } from '../../src-shared/counting/extent.js';
+import type { ZonesSummary } from '../../src-shared/zones/output.js';
 
 export interface FrameSource {
   /** What the outputs are named after: the video's stem, the Console sub-directory, or `heatmap`. */
@@ -90,6 +91,22 @@ export interface RunSummary {
   busiest_moment?: { frame: number; t: string | null; time: string | null; count: number } | null;
   /** The cell with the highest whole-period value (smallest v, then h, on ties). */
   busiest_place?: { h: number; v: number; value: number; unit: string } | null;
+  /** Zone figures for the whole run (sinks/zones.ts), when the settings define zones. */
+  zones?: ZonesSummary;
+  /** People over time (sinks/people.ts): the slots of people.csv, the busiest frame, gaps in the data. */
+  people?: PeopleSummary;
+}
+
+/** summary.json's `people` block. */
+export interface PeopleSummary {
+  file: string;
+  /** Length of a people.csv slot, in `slot_unit`. */
+  slot: number;
+  slot_unit: 'ms' | 'frames';
+  /** The frame with the most detections (earliest on ties). */
+  busiest?: { frame: number; people: number; timestamp?: string };
+  /** Stretches between frames longer than a frame's capped duration (SPEC §8). */
+  gaps: { count: number; total_s: number; listed: Array<{ from_T: string; to_T: string; seconds: number }> };
 }
 
 /** Progress of a run, as the CLI's bar and the app's progress events show it. */

@@ -1,13 +1,15 @@
 /**
  * heatmap.png: the last frame's window as heat (with the colorbar and label) over the last
  * picture — the video's last paired frame, the last Console image, or heat alone — at the
- * output size. Written at the end of every run that has frames.
+ * output size, with the zones' outlines and names unless `zone_outlines` is false. Written at
+ * the end of every run that has frames.
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Frame, RgbImage } from '../../src-shared/frames.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { FrameRenderer, frameLabel } from '../../src-shared/render/index.js';
+import { drawZoneOutlines } from '../../src-shared/zones/draw.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
 import { isVideoSource } from '../sources/video.js';
@@ -61,6 +63,9 @@ export const pngSink: SinkFactory = (context) => {
         label: frameLabel(last.frame.detections.count, last.frame.timestamp),
         ...(picture !== undefined ? { image: picture } : {}),
       });
+      if (output.zone_outlines && settings.zones.length > 0) {
+        drawZoneOutlines(rendered, settings.zones, params.image_size_h, params.image_size_v);
+      }
       const png = await sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
       await writeFileAtomic(join(outputDir, PNG_FILE), png);
     },

@@ -10,6 +10,7 @@ import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { SourcesPanel } from './SourcesPanel.js';
 import { Timeline } from './Timeline.js';
+import { ZoneEditor } from './ZoneEditor.js';
 
 interface Message {
   id: number;
@@ -236,6 +237,12 @@ export function App({ api }: { api: ApiClient }) {
           }}
           onError={onError}
           onInfo={onInfo}
+        />
+        <ZoneEditor
+          zones={settings.zones}
+          width={settings.heat_map_settings.params.image_size_h}
+          height={settings.heat_map_settings.params.image_size_v}
+          onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
         />
       </aside>
       <main>

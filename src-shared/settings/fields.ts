@@ -270,6 +270,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('output', 'period', PERIOD),
   field('output', 'timezone', TIME_ZONE),
   field('output', 'per_frame_outputs', oneOf(['auto', 'always', 'never'])),
+  field('output', 'zone_outlines', BOOLEAN),
 ];
 
 const FIELD_BY_KEY = new Map(SETTING_FIELDS.map((entry) => [entry.key, entry]));

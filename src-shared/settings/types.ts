@@ -3,6 +3,8 @@
  * that a setting has one name everywhere: in the YAML, in the code, in the UI and in the docs.
  */
 
+import type { ZoneDefinition } from '../zones/definition.js';
+
 export type SourceMode = 'console' | 'local';
 export type MetaFormat = 'auto' | 'seed_csv' | 'mot' | 'inference_json';
 export type CountingMode = 'exact' | 'legacy';
@@ -99,12 +101,16 @@ export interface OutputSettings {
   timezone: string;
   /** New: per-frame detect JSON and griddata.npy: `auto` (up to 100,000 frames), `always`, `never`. */
   per_frame_outputs: PerFrameOutputs;
+  /** New: draw the zones' outlines and names on heatmap.png (and the period pictures). */
+  zone_outlines: boolean;
 }
 
 export interface Settings {
   data_source_settings: DataSourceSettings;
   heat_map_settings: HeatMapSettings;
   output_settings: OutputSettings;
+  /** New top-level `zones:` section: named polygons in metadata pixels (SPEC §9); empty when none. */
+  zones: ZoneDefinition[];
 }
 
 export const DEFAULT_GRID_PARAMS: Readonly<GridParams> = Object.freeze({
@@ -163,6 +169,8 @@ export function defaultSettings(): Settings {
       period: 'none',
       timezone: '',
       per_frame_outputs: 'auto',
+      zone_outlines: true,
     },
+    zones: [],
   };
 }

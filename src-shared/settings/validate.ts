@@ -8,6 +8,7 @@ import { SettingsError } from '../errors.js';
 import { formatValue, LIMITS, SETTING_FIELDS } from './fields.js';
 import { settingLabel, settingLabels, type SettingOrigins } from './origins.js';
 import type { Settings } from './types.js';
+import { zoneProblems } from '../zones/settings.js';
 
 /** One problem, keyed by the dotted YAML key (the desktop app marks that field). */
 export interface SettingsIssue {
@@ -150,6 +151,7 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
         `got ${formatValue(output.cmap)}${hint}`,
     );
   }
+  for (const message of zoneProblems(settings.zones)) add('zones', message);
   return issues;
 }
 

@@ -12,6 +12,7 @@ import { originLabel, type SettingOrigin, type SettingOrigins } from './origins.
 import { defaultSettings, type Settings } from './types.js';
 import { isPlainObject } from '../objects.js';
 import { showValue } from '../messages.js';
+import { readZones, zoneWarnings } from '../zones/settings.js';
 
 /** Reads a file the settings name (the param file), given its path as written. */
 export type ReadText = (path: string) => string;
@@ -188,6 +189,8 @@ interface Entry {
 class Entries {
   readonly byKey = new Map<string, Entry>();
   readonly warnings: string[] = [];
+  /** The `zones:` section as written, and the file it was in. */
+  zones: { value: unknown; where: string } | null = null;
 
   put(field: SettingField, value: unknown, origin: SettingOrigin, rank: number): void {
     const incoming: Entry = { value, origin, rank };
@@ -290,7 +293,8 @@ function readMainDocument(document: unknown, path: string, entries: Entries): vo
       readFlatSection(value, name, path, heatMapField, entries);
     } else if (name === 'output_settings') {
       readFlatSection(value, name, path, (key) => fieldsOf('output').find((f) => f.name === key), entries);
-    } else entries.unknownKey(path, name);
+    } else if (name === 'zones') entries.zones = { value, where: path };
+    else entries.unknownKey(path, name);
   }
 }
 
@@ -356,6 +360,13 @@ export function readSettings(
     field.set(settings, Array.isArray(entry.value) ? [...entry.value] : entry.value);
     origins.set(field.key, entry.origin);
   }
+  if (entries.zones !== null) {
+    const read = readZones(entries.zones.value, entries.zones.where);
+    settings.zones = read.zones;
+    entries.warnings.push(...read.warnings);
+    const { image_size_h: width, image_size_v: height } = settings.heat_map_settings.params;
+    entries.warnings.push(...zoneWarnings(read.zones, width, height).map((warning) => `${entries.zones?.where}: ${warning}`));
+  }
   return { settings, warnings: entries.warnings, origins };
 }
 
@@ -373,7 +384,9 @@ export function settingsToYaml(settings: Settings): string {
     },
     heat_map_settings: { param_file: '', ...settings.heat_map_settings.params },
     output_settings: { ...settings.output_settings },
+    ...(settings.zones.length > 0 ? { zones: settings.zones.map((zone) => ({ name: zone.name, points: zone.points })) } : {}),
   };
   const header = '# crowdheat settings (the AITRIOS heat map sample\'s heat_map_app.yaml layout)\n';
-  return header + dump(document, { lineWidth: -1, quoteStyle: 'double', noRefs: true });
+  // flowLevel 3 writes each zone's points on one line, `points: [[0, 700], [400, 700], ...]`.
+  return header + dump(document, { lineWidth: -1, quoteStyle: 'double', noRefs: true, flowLevel: 3 });
 }

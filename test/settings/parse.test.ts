@@ -491,7 +491,7 @@ describe('overrides (command-line flags)', () => {
     expect(error.message).toBe(
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
         'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
-        'period, timezone, per_frame_outputs)',
+        'period, timezone, per_frame_outputs, zone_outlines)',
     );
   });
 

@@ -81,6 +81,7 @@ output_settings:
   period: none
   timezone: ""
   per_frame_outputs: auto
+  zone_outlines: true
 `);
   });
 

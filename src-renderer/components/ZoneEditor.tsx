@@ -1,0 +1,153 @@
+/**
+ * The Zones panel: draw named zones on the metadata's picture space. Click to add corners,
+ * double-click or Enter to close the outline, drag a corner to move it, Delete to remove the
+ * selected zone (or the outline being drawn), Escape to drop the outline. The zones live in the
+ * settings, so they are analysed, exported and imported with them.
+ */
+import { useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
+import {
+  addCorner,
+  closeOutline,
+  cornerAt,
+  deleteSelected,
+  editorProblems,
+  imagePoint,
+  moveCorner,
+  renameZone,
+  type ZoneEditorState,
+} from '../logic/zones.js';
+
+interface ZoneEditorProps {
+  zones: ZoneDefinition[];
+  /** The metadata space (image_size_h × image_size_v). */
+  width: number;
+  height: number;
+  onZonesChange(zones: ZoneDefinition[]): void;
+}
+
+export function ZoneEditor({ zones, width, height, onZonesChange }: ZoneEditorProps) {
+  const [drawing, setDrawing] = useState<Array<[number, number]>>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const dragging = useRef<{ zone: number; corner: number; moved: boolean } | null>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const state: ZoneEditorState = { zones, drawing, selected: selected !== null && selected < zones.length ? selected : null };
+  const problems = editorProblems(state);
+  const cornerRadius = Math.max(width, height) / 120;
+
+  const apply = (next: ZoneEditorState): void => {
+    if (next.zones !== state.zones) onZonesChange(next.zones);
+    setDrawing(next.drawing);
+    setSelected(next.selected);
+  };
+
+  const pointOf = (event: { clientX: number; clientY: number }): [number, number] | null => {
+    const svg = svgRef.current;
+    const matrix = svg?.getScreenCTM();
+    if (svg === null || matrix === null || matrix === undefined) return null;
+    const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+    return imagePoint(point.x, point.y, width, height);
+  };
+
+  const close = (): void => {
+    const result = closeOutline(state);
+    setError(result.error);
+    apply(result.state);
+  };
+
+  const onPointerDown = (event: PointerEvent<SVGSVGElement>): void => {
+    const point = pointOf(event);
+    if (point === null || drawing.length > 0) return;
+    const hit = cornerAt(zones, point, cornerRadius * 2);
+    if (hit === null) return;
+    dragging.current = { ...hit, moved: false };
+    setSelected(hit.zone);
+    event.currentTarget.setPointerCapture(event.pointerId);
+  };
+
+  const onPointerMove = (event: PointerEvent<SVGSVGElement>): void => {
+    const drag = dragging.current;
+    const point = drag === null ? null : pointOf(event);
+    if (drag === null || point === null) return;
+    drag.moved = true;
+    onZonesChange(moveCorner(state, drag.zone, drag.corner, point).zones);
+  };
+
+  const onPointerUp = (): void => {
+    // A press on a corner is a drag or a selection, never a new corner: the click that follows is skipped.
+    if (dragging.current !== null) setTimeout(() => (dragging.current = null), 0);
+  };
+
+  const onClick = (event: MouseEvent<SVGSVGElement>): void => {
+    if (dragging.current !== null) return;
+    const point = pointOf(event);
+    if (point === null) return;
+    setError(null);
+    apply(addCorner(state, point));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<SVGSVGElement>): void => {
+    if (event.key === 'Enter') close();
+    else if (event.key === 'Delete' || event.key === 'Backspace') apply(deleteSelected(state));
+    else if (event.key === 'Escape') setDrawing([]);
+    else return;
+    event.preventDefault();
+  };
+
+  return (
+    <section className="panel zones-panel" aria-labelledby="zones-heading">
+      <h2 id="zones-heading">Zones</h2>
+      <svg
+        ref={svgRef}
+        className="zone-canvas"
+        viewBox={`0 0 ${width} ${height}`}
+        role="application"
+        aria-label="zone editor: click to add corners, double-click or Enter to close, drag a corner to move it, Delete to remove"
+        tabIndex={0}
+        data-testid="zone-canvas"
+        onClick={onClick}
+        onDoubleClick={close}
+        onKeyDown={onKeyDown}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+      >
+        <rect x={0} y={0} width={width} height={height} className="zone-backdrop" />
+        {zones.map((zone, index) => (
+          <g key={index} className={index === state.selected ? 'zone selected' : 'zone'}>
+            <polygon points={zone.points.map(([x, y]) => `${x},${y}`).join(' ')} vectorEffect="non-scaling-stroke" />
+            {zone.points.map(([x, y], corner) => (
+              <circle key={corner} cx={x} cy={y} r={cornerRadius} />
+            ))}
+            <text x={zone.points[0]?.[0] ?? 0} y={zone.points[0]?.[1] ?? 0} dy="1.2em" dx="0.3em" fontSize={height / 18}>
+              {zone.name}
+            </text>
+          </g>
+        ))}
+        {drawing.length > 0 && (
+          <polyline className="zone-drawing" points={drawing.map(([x, y]) => `${x},${y}`).join(' ')} vectorEffect="non-scaling-stroke" />
+        )}
+      </svg>
+      {state.selected !== null && (
+        <label className="zone-name">
+          Name
+          <input
+            type="text"
+            value={zones[state.selected].name}
+            onChange={(event) => onZonesChange(renameZone(state, state.selected ?? 0, event.target.value).zones)}
+            data-testid="zone-name"
+          />
+        </label>
+      )}
+      <p className="hint">
+        {drawing.length > 0 ? `${drawing.length} corner(s): double-click or Enter to close, Escape to drop.` : `${zones.length} zone(s). Click the picture to start one.`}
+      </p>
+      {[...(error === null ? [] : [error]), ...problems].map((message) => (
+        <p key={message} className="error" role="alert">
+          {message}
+        </p>
+      ))}
+    </section>
+  );
+}

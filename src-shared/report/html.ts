@@ -1,0 +1,339 @@
+/**
+ * report.html: one self-contained page for someone who never opens crowdheat. Everything is
+ * inline — pictures as data: URIs, the chart as SVG, the style sheet in a <style> element, no
+ * script — so the file opens by double-click, offline, and prints on A4 or Letter.
+ *
+ * Every figure the page shows from zones.csv or summary.json also carries its exact value in a
+ * `data-value` attribute, so a reader (or a test) can check the page against the files.
+ */
+import { parseTimestamp } from '../frames.js';
+import { isoWithOffset, localOffset, type UtcOffset } from '../zones/time.js';
+import type { ZonesSummary } from '../zones/output.js';
+
+/** The parts of summary.json the report reads (sinks write more). */
+export interface ReportSummary {
+  source: { mode: string; name: string; meta_file?: string; video_file?: string; device_id?: string };
+  parameters: Record<string, unknown>;
+  frames: number;
+  detections: number;
+  skipped_records: number;
+  time_range: { first: string; last: string } | null;
+  peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
+  zones?: ZonesSummary;
+  people?: {
+    busiest?: { frame: number; people: number; timestamp?: string };
+    gaps: { count: number; total_s: number; listed: Array<{ from_T: string; to_T: string; seconds: number }> };
+  };
+}
+
+/** A picture ready to inline: a data: URI and its size in pixels. */
+export interface InlinePicture {
+  name: string;
+  uri: string;
+  width: number;
+  height: number;
+}
+
+/** A CSV read as rows of named cells. */
+export type CsvRows = Array<Record<string, string>>;
+
+export interface ReportInput {
+  summary: ReportSummary;
+  /** heatmap_period.png when present, else heatmap.png; null when neither exists. */
+  mainPicture: (InlinePicture & { outlinesDrawn: boolean }) | null;
+  /** periods/*.png, in name order (already made small). */
+  periodPictures: InlinePicture[];
+  /** How many period pictures were left out to keep the file small. */
+  periodPicturesLeftOut: number;
+  zones: CsvRows | null;
+  people: CsvRows | null;
+  buckets: { columns: string[]; rows: string[][]; leftOut: number } | null;
+  /** When the report was made (ms since the epoch). */
+  madeMs: number;
+  offset?: UtcOffset;
+}
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d5dae0; --accent: #0b6e99; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+.muted { color: var(--muted); }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px 16px; margin: 12px 0; }
+.fact { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+.fact b { display: block; font-size: 20px; }
+figure { margin: 0; }
+.picture { position: relative; width: 100%; }
+.picture img { display: block; width: 100%; height: auto; }
+.picture svg { position: absolute; inset: 0; width: 100%; height: 100%; }
+figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
+.gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px; }
+.gallery img { width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: right; vertical-align: top; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
+th { background: #f1f4f7; }
+.chart { width: 100%; height: auto; }
+@page { margin: 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  h2 { break-after: avoid; }
+  figure, .fact, tr, .chart { break-inside: avoid; }
+  .gallery { grid-template-columns: repeat(4, 1fr); }
+  th { background: none; }
+}
+`;
+
+/** Text safe inside HTML elements and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** `2023-04-12 23:00:23 +09:00` from an ISO 8601 string with offset (as zones.csv writes them). */
+export function readableIso(iso: string): string {
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?([+-]\d\d:\d\d|Z)$/.exec(iso);
+  return match === null ? iso : `${match[1]} ${match[2]} ${match[3]}`;
+}
+
+function localOfT(t: string | undefined, offset: UtcOffset): string {
+  if (t === undefined || t === '') return '';
+  const ms = parseTimestamp(t);
+  return Number.isNaN(ms) ? t : readableIso(isoWithOffset(ms, offset));
+}
+
+/** A number as the page shows it: at most `digits` decimals, trailing zeros dropped. */
+export function shown(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return '';
+  return String(Math.round(value * 10 ** digits) / 10 ** digits);
+}
+
+function valueCell(raw: string, text: string, className = ''): string {
+  const cls = className === '' ? '' : ` class="${className}"`;
+  return `<td${cls} data-value="${escapeHtml(raw)}">${escapeHtml(text)}</td>`;
+}
+
+function fact(label: string, value: string, raw: string, key: string): string {
+  return `<div class="fact" data-key="${escapeHtml(key)}" data-value="${escapeHtml(raw)}"><span class="muted">${escapeHtml(label)}</span><b>${escapeHtml(value)}</b></div>`;
+}
+
+/** Builds the whole page. Pure: the caller reads the files and writes the result. */
+export function reportHtml(input: ReportInput): string {
+  const offset = input.offset ?? localOffset;
+  const { summary } = input;
+  const title = `Crowd report: ${summary.source.name}`;
+  const parts: string[] = [];
+  parts.push(`<h1>${escapeHtml(title)}</h1>`);
+  const range = summary.time_range;
+  parts.push(
+    `<p class="muted">${range === null ? 'The data has no timestamps: times are frame numbers.' : `From ${escapeHtml(localOfT(range.first, offset))} to ${escapeHtml(localOfT(range.last, offset))} (local time).`} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`,
+  );
+
+  const busiest = summary.people?.busiest;
+  const facts = [
+    fact('frames', String(summary.frames), String(summary.frames), 'frames'),
+    fact('detections', String(summary.detections), String(summary.detections), 'detections'),
+  ];
+  if (busiest !== undefined) {
+    const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${busiest.frame}`;
+    facts.push(fact(`busiest moment: ${when}`, `${busiest.people} people`, String(busiest.people), 'busiest-people'));
+  }
+  const peak = summary.peak;
+  if (peak.frame >= 0) {
+    const where = placeOf(summary);
+    const when = peak.timestamp !== undefined ? localOfT(peak.timestamp, offset) : `frame ${peak.frame}`;
+    facts.push(fact(`busiest place: ${where}, ${when}`, `${peak.count} in the window`, String(peak.count), 'busiest-place'));
+  }
+  parts.push(`<div class="facts">${facts.join('')}</div>`);
+
+  if (input.mainPicture !== null) parts.push(mainFigure(input.mainPicture, summary));
+
+  if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones));
+  else parts.push('<h2>Zones</h2><p class="muted">No zones were defined for this analysis.</p>');
+
+  parts.push('<h2>People over time</h2>');
+  parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
+
+  if (input.periodPictures.length > 0) {
+    const left = input.periodPicturesLeftOut > 0 ? ` (${input.periodPicturesLeftOut} more left out to keep this file small)` : '';
+    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(picture.name)}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(picture.name)}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
+  }
+  if (input.buckets !== null) parts.push(bucketsTable(input.buckets));
+
+  parts.push(gapsSection(summary, offset));
+  parts.push(settingsSection(summary));
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${parts.join('\n')}
+</body>
+</html>
+`;
+}
+
+function placeOf(summary: ReportSummary): string {
+  const p = summary.parameters;
+  const { h, v } = summary.peak;
+  const width = Number(p.image_size_h);
+  const height = Number(p.image_size_v);
+  const columns = Number(p.grid_num_h);
+  const rows = Number(p.grid_num_v);
+  if (![width, height, columns, rows].every((n) => Number.isFinite(n) && n > 0)) return `cell h ${h}, v ${v}`;
+  const x = Math.round(((h + 0.5) * width) / columns);
+  const y = Math.round(((v + 0.5) * height) / rows);
+  return `cell h ${h}, v ${v} (around x ${x}, y ${y})`;
+}
+
+function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary: ReportSummary): string {
+  const width = Number(summary.parameters.image_size_h);
+  const height = Number(summary.parameters.image_size_v);
+  const zones = summary.zones?.zones ?? [];
+  const overlay: string[] = [];
+  if (Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0) {
+    if (!picture.outlinesDrawn) {
+      for (const zone of zones) {
+        const points = zone.points.map(([x, y]) => `${x},${y}`).join(' ');
+        overlay.push(`<polygon points="${points}" fill="none" stroke="#000" stroke-width="6" vector-effect="non-scaling-stroke"/><polygon points="${points}" fill="none" stroke="#0ff" stroke-width="3" vector-effect="non-scaling-stroke"/>`);
+        const top = zone.points.reduce((best, point) => (point[1] < best[1] ? point : best), zone.points[0]);
+        overlay.push(`<text x="${top[0]}" y="${top[1]}" dy="1.1em" dx="0.4em" font-size="${Math.round(height / 28)}" fill="#fff" stroke="#000" stroke-width="${Math.max(1, Math.round(height / 400))}" paint-order="stroke">${escapeHtml(zone.name)}</text>`);
+      }
+    }
+    const { h, v } = summary.peak;
+    const columns = Number(summary.parameters.grid_num_h);
+    const rows = Number(summary.parameters.grid_num_v);
+    if (summary.peak.frame >= 0 && columns > 0 && rows > 0) {
+      const cx = ((h + 0.5) * width) / columns;
+      const cy = ((v + 0.5) * height) / rows;
+      overlay.push(`<circle cx="${cx}" cy="${cy}" r="${Math.round(height / 30)}" fill="none" stroke="#fff" stroke-width="3" stroke-dasharray="6 4" vector-effect="non-scaling-stroke"><title>busiest place</title></circle>`);
+    }
+  }
+  const svg = overlay.length > 0 ? `<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" aria-hidden="true">${overlay.join('')}</svg>` : '';
+  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.`)}</figcaption></figure>`;
+}
+
+function zoneTable(rows: CsvRows): string {
+  const perFrames = rows[0]?.unit === 'frames';
+  const personUnit = perFrames ? 'person-frames' : 'person-seconds';
+  const visitUnit = perFrames ? 'frames' : 's';
+  const hasBuckets = rows.some((row) => row.bucket_start !== '' && rows.filter((other) => other.zone === row.zone).length > 1);
+  const header = [
+    '<th class="text">zone</th>',
+    hasBuckets ? '<th class="text">period</th>' : '',
+    '<th>mean people</th><th>peak</th><th class="text">peak at</th>',
+    `<th>${personUnit}</th><th>occupied</th><th>visits</th><th>mean visit (${visitUnit})</th><th>median visit (${visitUnit})</th>`,
+  ].join('');
+  const body = rows
+    .map((row) => {
+      const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : `frame ${row.peak_frame}`;
+      const share = Number(row.occupied_share);
+      return `<tr data-zone="${escapeHtml(row.zone)}">${[
+        valueCell(row.zone, row.zone, 'text'),
+        hasBuckets ? valueCell(row.bucket_start, `${readableIso(row.bucket_start)} – ${readableIso(row.bucket_end)}`, 'text') : '',
+        valueCell(row.mean_occupancy, shown(Number(row.mean_occupancy))),
+        valueCell(row.peak_occupancy, row.peak_occupancy),
+        valueCell(row.peak_frame, peakAt, 'text'),
+        valueCell(row.person_time, shown(Number(row.person_time), 1)),
+        valueCell(row.occupied_share, `${shown(share * 100, 1)} %`),
+        valueCell(row.visits, row.visits === '' ? '–' : row.visits),
+        valueCell(row.mean_visit, row.mean_visit === '' ? '–' : shown(Number(row.mean_visit), 1)),
+        valueCell(row.median_visit, row.median_visit === '' ? '–' : shown(Number(row.median_visit), 1)),
+      ].join('')}</tr>`;
+    })
+    .join('\n');
+  const note = perFrames
+    ? 'The data has no time base, so time is counted in frames: person-frames instead of person-seconds.'
+    : 'Mean people is weighted by how long each frame lasted; occupied is the share of time with at least one person in the zone.';
+  const visitsNote = rows.every((row) => row.visits === '') ? ' Visits need track ids (MOT gt.txt, tracker output); these detections have none.' : '';
+  return `<h2>Zones</h2><table class="zones"><thead><tr>${header}</tr></thead><tbody>\n${body}\n</tbody></table><p class="muted">${escapeHtml(note + visitsNote)}</p>`;
+}
+
+/** The chart's drawing area, in SVG units. */
+const CHART = { width: 1000, height: 260, left: 44, right: 12, top: 12, bottom: 34 };
+
+function peopleChart(rows: CsvRows): string {
+  const timed = rows[0].slot_start_T !== '';
+  const xOf = (row: Record<string, string>): number => (timed ? parseTimestamp(row.slot_start_T) : Number(row.first_frame));
+  const xs = rows.map(xOf);
+  const mins = rows.map((row) => Number(row.min_people));
+  const maxs = rows.map((row) => Number(row.max_people));
+  const means = rows.map((row) => Number(row.mean_people));
+  const x0 = xs[0];
+  const x1 = xs.length > 1 ? xs[xs.length - 1] : x0 + 1;
+  const top = Math.max(1, ...maxs);
+  const plotW = CHART.width - CHART.left - CHART.right;
+  const plotH = CHART.height - CHART.top - CHART.bottom;
+  const px = (x: number): number => CHART.left + ((x - x0) / (x1 - x0 || 1)) * plotW;
+  const py = (y: number): number => CHART.top + plotH - (y / top) * plotH;
+  // A jump of more than two typical slots is a gap: the line breaks there.
+  const step = xs.length > 1 ? Math.min(...xs.slice(1).map((x, i) => x - xs[i])) : 1;
+  const segments: number[][] = [];
+  xs.forEach((x, i) => {
+    if (i === 0 || x - xs[i - 1] > 2 * step) segments.push([]);
+    segments[segments.length - 1].push(i);
+  });
+  const fmt = (n: number): string => n.toFixed(1);
+  const band = segments.map((seg) => `<polygon points="${[...seg.map((i) => `${fmt(px(xs[i]))},${fmt(py(maxs[i]))}`), ...[...seg].reverse().map((i) => `${fmt(px(xs[i]))},${fmt(py(mins[i]))}`)].join(' ')}" fill="#0b6e99" fill-opacity="0.18" stroke="none"/>`).join('');
+  const line = segments.map((seg) => `<polyline points="${seg.map((i) => `${fmt(px(xs[i]))},${fmt(py(means[i]))}`).join(' ')}" fill="none" stroke="#0b6e99" stroke-width="1.5"/>`).join('');
+  const ticks: string[] = [];
+  const tickCount = Math.min(6, rows.length);
+  for (let k = 0; k < tickCount; k++) {
+    const i = Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1));
+    const label = timed ? readableIso(rows[i].slot_start).slice(5, 16) : `frame ${rows[i].first_frame}`;
+    const x = px(xs[i]);
+    ticks.push(`<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${CHART.top + plotH}" y2="${CHART.top + plotH + 5}" stroke="#5b6470"/><text x="${fmt(x)}" y="${CHART.height - 10}" text-anchor="${k === 0 ? 'start' : k === tickCount - 1 ? 'end' : 'middle'}" font-size="12" fill="#5b6470">${escapeHtml(label)}</text>`);
+  }
+  for (const y of [0, top / 2, top]) {
+    ticks.push(`<text x="${CHART.left - 6}" y="${fmt(py(y) + 4)}" text-anchor="end" font-size="12" fill="#5b6470">${shown(y, 1)}</text><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fmt(py(y))}" y2="${fmt(py(y))}" stroke="#d5dae0"/>`);
+  }
+  const slotText = timed ? 'local time' : 'frames';
+  const caption = `People per frame: the line is the mean of each slot of people.csv, the band its minimum to maximum; x: ${slotText}. Breaks in the line are gaps in the data.`;
+  return `<figure><svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="people over time">${ticks.join('')}${band}${line}</svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }): string {
+  const head = buckets.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
+  const body = buckets.rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  const more = buckets.leftOut > 0 ? `<p class="muted">${buckets.leftOut} more rows in buckets.csv.</p>` : '';
+  return `<h2>Periods</h2><table class="buckets"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+}
+
+function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
+  const range = summary.time_range;
+  const lines: string[] = ['<h2>Time range and gaps</h2>'];
+  if (range === null) {
+    lines.push('<p>The frames carry no timestamps, so there is no time range; frames are numbered from 0.</p>');
+    return lines.join('');
+  }
+  lines.push(`<p>First frame ${escapeHtml(localOfT(range.first, offset))} (T ${escapeHtml(range.first)}), last frame ${escapeHtml(localOfT(range.last, offset))} (T ${escapeHtml(range.last)}).</p>`);
+  const gaps = summary.people?.gaps;
+  if (gaps === undefined || gaps.count === 0) {
+    lines.push('<p data-key="gaps" data-value="0">No gaps: no interval between frames was longer than 3 typical intervals.</p>');
+    return lines.join('');
+  }
+  lines.push(`<p data-key="gaps" data-value="${gaps.count}">${gaps.count} gap${gaps.count === 1 ? '' : 's'} in the data, ${escapeHtml(shown(gaps.total_s, 1))} s in all (an interval longer than 3 typical intervals; that time counts for no one).</p>`);
+  const rows = gaps.listed.map((gap) => `<tr><td class="text">${escapeHtml(localOfT(gap.from_T, offset))}</td><td class="text">${escapeHtml(localOfT(gap.to_T, offset))}</td><td>${escapeHtml(shown(gap.seconds, 1))}</td></tr>`).join('');
+  const more = gaps.count > gaps.listed.length ? `<p class="muted">The first ${gaps.listed.length} are listed.</p>` : '';
+  lines.push(`<table class="gaps"><thead><tr><th class="text">from</th><th class="text">to</th><th>seconds</th></tr></thead><tbody>${rows}</tbody></table>${more}`);
+  return lines.join('');
+}
+
+function settingsSection(summary: ReportSummary): string {
+  const rows: Array<[string, string]> = [['source', `${summary.source.mode}: ${summary.source.name}`]];
+  if (summary.source.meta_file !== undefined) rows.push(['metadata file', summary.source.meta_file]);
+  if (summary.source.video_file !== undefined) rows.push(['video file', summary.source.video_file]);
+  if (summary.source.device_id !== undefined) rows.push(['device', summary.source.device_id]);
+  for (const [key, value] of Object.entries(summary.parameters)) rows.push([key, JSON.stringify(value) ?? 'null']);
+  if (summary.skipped_records > 0) rows.push(['skipped records', String(summary.skipped_records)]);
+  for (const zone of summary.zones?.zones ?? []) rows.push([`zone ${zone.name}`, JSON.stringify(zone.points)]);
+  if (summary.zones !== undefined) rows.push(['zone time base', summary.zones.time_base]);
+  const body = rows.map(([key, value]) => `<tr><td class="text">${escapeHtml(key)}</td><td class="text">${escapeHtml(value)}</td></tr>`).join('');
+  return `<h2>Settings used</h2><table class="settings"><tbody>${body}</tbody></table>`;
+}
