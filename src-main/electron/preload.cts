@@ -20,6 +20,7 @@ const REQUESTS = [
   'credentialsStatus',
   'listDevices',
   'listImageDirectories',
+  'consoleRange',
   'analyse',
   'cancel',
   'getRunInfo',
