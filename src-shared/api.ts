@@ -161,6 +161,8 @@ export interface ApiRequests {
   saveCredentials: { request: CredentialsInput; response: CredentialsStatus };
   clearCredentials: { request: Empty; response: CredentialsStatus };
   credentialsStatus: { request: Empty; response: CredentialsStatus };
+  /** Fetches a token with the saved credentials: the status when they work, the Console's refusal or unreachability when not. */
+  checkCredentials: { request: Empty; response: CredentialsStatus };
   listDevices: { request: Empty; response: { devices: DeviceSummary[] } };
   listImageDirectories: { request: { device_id: string }; response: { directories: ImageDirectory[] } };
   /** The device's oldest and newest inference result, and the folder's images when one is named. */
@@ -190,6 +192,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'saveCredentials',
   'clearCredentials',
   'credentialsStatus',
+  'checkCredentials',
   'listDevices',
   'listImageDirectories',
   'consoleRange',

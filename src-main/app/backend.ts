@@ -139,6 +139,10 @@ export class Backend {
         return this.credentialsStatus();
       },
       credentialsStatus: () => this.credentialsStatus(),
+      checkCredentials: async () => {
+        await (await this.console()).authenticate();
+        return this.credentialsStatus();
+      },
       listDevices: async () => ({ devices: (await (await this.console()).listDevices()).map(deviceSummary) }),
       listImageDirectories: async ({ device_id }) => {
         const groups = await (await this.console()).listImageDirectories(device_id);

@@ -18,6 +18,7 @@ const REQUESTS = [
   'saveCredentials',
   'clearCredentials',
   'credentialsStatus',
+  'checkCredentials',
   'listDevices',
   'listImageDirectories',
   'consoleRange',
