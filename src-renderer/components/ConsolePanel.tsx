@@ -280,7 +280,7 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           'No inference results on this device.'
         ) : (
           <>
-            Inference results from {localLabel(oldest)} to {localLabel(newest)} (UTC {utcLabel(oldest)} to {utcLabel(newest)}){' '}
+            Inference results from {localLabel(oldest)} to {localLabel(newest)} ({utcLabel(oldest)} to {utcLabel(newest)}){' '}
             <button type="button" className="link" onClick={() => onUse(oldest, newest)}>
               Use this range
             </button>
@@ -292,7 +292,7 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           {images.count} {images.count === 1 ? 'image' : 'images'} in {images.folder}
           {images.first !== null && images.last !== null && (
             <>
-              , from {localLabel(images.first)} to {localLabel(images.last)} (UTC {utcLabel(images.first)} to {utcLabel(images.last)}){' '}
+              , from {localLabel(images.first)} to {localLabel(images.last)} ({utcLabel(images.first)} to {utcLabel(images.last)}){' '}
               <button type="button" className="link" onClick={() => onUse(images.first ?? '', images.last ?? '')}>
                 Use the images&apos; range
               </button>
