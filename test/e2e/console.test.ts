@@ -191,6 +191,26 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     await expect.poll(() => page.getByTestId('analyse').isEnabled()).toBe(true);
   }, 60_000);
 
+  it('saved credentials are checked again when the window opens: signed in only once a token came, and said so when refused', async () => {
+    await page.reload();
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await expect.poll(() => page.getByTestId('credentials-status').textContent(), { timeout: 30_000 }).toContain(
+      `Signed in as ${fake.credentials.client_id}`,
+    );
+    // The secret is revoked on the Console's side: its next token request is refused.
+    fake.inject({ kind: 'status', status: 401 }, 1, 'token');
+    await page.reload();
+    const before = await errors();
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await expect.poll(() => page.getByTestId('credentials-status').textContent(), { timeout: 30_000 }).toBe(
+      `The saved credentials for ${fake.credentials.client_id} do not work; forget them and enter them again.Forget`,
+    );
+    expect(await page.content()).not.toContain('Signed in as');
+    await expect
+      .poll(async () => (await errors()).slice(before.length), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^Console rejected the credentials \(client_id crowdheat-test-client\): /)]);
+  }, 60_000);
+
   it('Forget drops the secret and the client id, keeps the endpoints; a wrong secret is refused and never shows "Signed in"', async () => {
     await page.getByRole('button', { name: 'Forget' }).click();
     expect(
