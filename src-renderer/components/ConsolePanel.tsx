@@ -22,7 +22,9 @@ const EMPTY_FORM = { console_endpoint: '', portal_authorization_endpoint: '', cl
  * Where the credentials stand. `checking`: saved ones are being tried (a token fetched);
  * only `verified` says "signed in".
  */
-type Sign = { state: 'loading' } | { state: 'none'; status: CredentialsStatus } | { state: 'checking' | 'verified' | 'refused'; status: CredentialsStatus };
+type Sign =
+  | { state: 'loading' }
+  | { state: 'none' | 'checking' | 'verified' | 'refused'; status: CredentialsStatus };
 
 /** Console credentials, the device and image-folder pickers, the time range and counts. */
 export function ConsolePanel({ api, settings, issues, onChange, onError }: Props) {
