@@ -37,6 +37,11 @@ export interface CredentialsStatus {
   client_id?: string;
   /** Where they are kept, for the UI's wording (e.g. `OS keychain`, `session memory`). */
   storage: string;
+  /**
+   * The authorization endpoint in use, or, when not configured, the endpoints of the
+   * credentials last forgotten (Forget drops the secret, not where the Console is).
+   */
+  portal_authorization_endpoint?: string;
 }
 
 export interface DeviceSummary {
@@ -50,6 +55,18 @@ export interface DeviceSummary {
 /** What the Console source pulls, for the summary line in the Sources panel. */
 export interface ImageDirectory {
   name: string;
+}
+
+/**
+ * What a device holds on the Console, for picking a range: T strings (`yyyyMMddHHmmssfff`, UTC),
+ * null where there is nothing.
+ */
+export interface ConsoleRangeInfo {
+  device_id: string;
+  /** Oldest and newest T of the device's inference results. */
+  inferences: { oldest: string | null; newest: string | null };
+  /** The image folder asked for: how many images and the T of the first and last. */
+  images?: { folder: string; count: number; first: string | null; last: string | null };
 }
 
 export interface RunStarted {
@@ -144,8 +161,12 @@ export interface ApiRequests {
   saveCredentials: { request: CredentialsInput; response: CredentialsStatus };
   clearCredentials: { request: Empty; response: CredentialsStatus };
   credentialsStatus: { request: Empty; response: CredentialsStatus };
+  /** Fetches a token with the saved credentials: the status when they work, the Console's refusal or unreachability when not. */
+  checkCredentials: { request: Empty; response: CredentialsStatus };
   listDevices: { request: Empty; response: { devices: DeviceSummary[] } };
   listImageDirectories: { request: { device_id: string }; response: { directories: ImageDirectory[] } };
+  /** The device's oldest and newest inference result, and the folder's images when one is named. */
+  consoleRange: { request: { device_id: string; sub_directory_name?: string }; response: ConsoleRangeInfo };
   analyse: { request: { settings: Settings }; response: RunStarted };
   cancel: { request: { runId: string }; response: Empty };
   getRunInfo: { request: { runId: string }; response: RunInfo };
@@ -171,8 +192,10 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'saveCredentials',
   'clearCredentials',
   'credentialsStatus',
+  'checkCredentials',
   'listDevices',
   'listImageDirectories',
+  'consoleRange',
   'analyse',
   'cancel',
   'getRunInfo',

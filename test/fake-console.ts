@@ -105,6 +105,8 @@ interface TokenState {
 interface PendingFault {
   fault: Fault;
   target: FaultTarget;
+  /** Matching requests still to let through before this fault fires. */
+  skip: number;
 }
 
 interface DeviceState {
@@ -189,7 +191,39 @@ export class FakeConsole {
 
   /** The next matching requests (`count` of them) fail with `fault`, in the order injected. */
   inject(fault: Fault, count = 1, target: FaultTarget = 'api'): void {
-    for (let i = 0; i < count; i++) this.faults.push({ fault, target });
+    for (let i = 0; i < count; i++) this.faults.push({ fault, target, skip: 0 });
+  }
+
+  /**
+   * Fails the `count` matching requests that follow the next `after` ones with `fault`: a fault
+   * in the middle of a run (e.g. the third page of a fetch) without the test timing it. Every
+   * matching request counts, a failed one too.
+   */
+  injectAfter(after: number, fault: Fault, count = 1, target: FaultTarget = 'api'): void {
+    for (let i = 0; i < count; i++) this.faults.push({ fault, target, skip: after });
+  }
+
+  /**
+   * New records of a device, as a device uploads them while a run or a follow goes on; later
+   * requests see them (in the Console's newest-first order).
+   */
+  appendRecords(deviceId: string, records: FakeRecord[]): void {
+    const state = this.deviceState(deviceId);
+    state.records.push(...records);
+    state.records.sort((a, b) => compareDesc(newestT(a), newestT(b)));
+  }
+
+  /** New images in a device's folder (created when missing); names are kept sorted as the Console lists them. */
+  appendImages(deviceId: string, directory: string, names: string[]): void {
+    const state = this.deviceState(deviceId);
+    state.directories.set(directory, [...(state.directories.get(directory) ?? []), ...names].sort());
+  }
+
+  /** Every inference T the fake holds for a device, oldest first: the list a test compares stored frames with. */
+  inferenceTimes(deviceId: string): string[] {
+    return this.deviceState(deviceId)
+      .records.flatMap((record) => record.inferences.map((inference) => inference.T))
+      .sort();
   }
 
   /** Every token issued so far expires now. */
@@ -210,6 +244,12 @@ export class FakeConsole {
     return this.requests.filter((request) => request.path.startsWith(API_PREFIX));
   }
 
+  private deviceState(deviceId: string): DeviceState {
+    const state = this.devices.get(deviceId);
+    if (state === undefined) throw new Error(`fake Console: no device ${deviceId}`);
+    return state;
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -228,9 +268,18 @@ export class FakeConsole {
     const body = await readBody(request);
 
     const isToken = url.pathname === TOKEN_PATH;
-    const faultIndex = this.faults.findIndex(
-      (pending) => pending.target === 'any' || (pending.target === 'token') === isToken,
-    );
+    const matches = (pending: PendingFault): boolean => pending.target === 'any' || (pending.target === 'token') === isToken;
+    // Faults waiting their turn count this request down; the first ready one fires.
+    let faultIndex = -1;
+    for (let i = 0; i < this.faults.length; i++) {
+      const pending = this.faults[i];
+      if (!matches(pending)) continue;
+      if (pending.skip === 0) {
+        if (faultIndex < 0) faultIndex = i;
+      } else {
+        pending.skip -= 1;
+      }
+    }
     if (faultIndex >= 0) {
       const [{ fault }] = this.faults.splice(faultIndex, 1);
       if (fault.kind === 'drop') {

@@ -20,6 +20,7 @@ import type {
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
+import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
@@ -40,8 +41,10 @@ export interface CredentialStore {
   clear(): Promise<void>;
 }
 
-/** The part of the Console client the pickers need. */
-export interface ConsoleBrowser {
+/** The part of the Console client the pickers need (`ConsoleClient` is one). */
+export interface ConsoleBrowser extends RangeQueries {
+  /** Fetches a token: rejects when the credentials are refused or the Console cannot be reached. */
+  authenticate(): Promise<void>;
   listDevices(): Promise<ConsoleDevice[]>;
   listImageDirectories(deviceId: string): Promise<ImageDirectoryGroup[]>;
 }
@@ -91,6 +94,8 @@ export class Backend {
   /** An analysis is being set up (its record is not in `runs` yet). */
   private starting = false;
   private readonly exports = new Map<string, AbortController>();
+  /** Where the Console was, after Forget: the form offers these again. */
+  private forgottenEndpoints: { console_endpoint: string; portal_authorization_endpoint: string } | null = null;
 
   constructor(private readonly options: BackendOptions) {
     this.handlers = {
@@ -114,15 +119,31 @@ export class Backend {
         if (path !== undefined && path !== '') await writeFileAtomic(resolve(options.cwd, path), text);
         return { text };
       },
-      saveCredentials: async (credentials) => {
-        await options.credentials.save(checkedCredentials(credentials));
+      saveCredentials: async (input) => {
+        const credentials = checkedCredentials(input);
+        // Verified before kept: a wrong secret or an unreachable host is refused here, so the
+        // window never says "signed in" with credentials that do not work.
+        await options.openConsole(credentials).authenticate();
+        await options.credentials.save(credentials);
+        this.forgottenEndpoints = null;
         return this.credentialsStatus();
       },
       clearCredentials: async () => {
+        const stored = await options.credentials.load().catch(() => null);
         await options.credentials.clear();
+        if (stored !== null) {
+          this.forgottenEndpoints = {
+            console_endpoint: stored.console_endpoint,
+            portal_authorization_endpoint: stored.portal_authorization_endpoint,
+          };
+        }
         return this.credentialsStatus();
       },
       credentialsStatus: () => this.credentialsStatus(),
+      checkCredentials: async () => {
+        await (await this.console()).authenticate();
+        return this.credentialsStatus();
+      },
       listDevices: async () => ({ devices: (await (await this.console()).listDevices()).map(deviceSummary) }),
       listImageDirectories: async ({ device_id }) => {
         const groups = await (await this.console()).listImageDirectories(device_id);
@@ -130,6 +151,14 @@ export class Backend {
           group.devices.filter((device) => device.device_id === device_id).flatMap((device) => device.Image),
         );
         return { directories: [...new Set(names)].sort().map((name) => ({ name })) };
+      },
+      consoleRange: async ({ device_id: deviceId, sub_directory_name: folder }) => {
+        if (typeof deviceId !== 'string' || deviceId.trim() === '') throw new CrowdheatError('consoleRange: give a device_id');
+        const client = await this.console();
+        const { oldest, newest } = await findInferenceRange(client, deviceId);
+        if (folder === undefined || folder === '') return { device_id: deviceId, inferences: { oldest, newest } };
+        const { count, first, last } = await findImageFolderRange(client, deviceId, folder);
+        return { device_id: deviceId, inferences: { oldest, newest }, images: { folder, count, first, last } };
       },
       analyse: async ({ settings }) => ({ runId: await this.analyse(checkedShape(settings, 'analyse')) }),
       cancel: async ({ runId }) => {
@@ -169,8 +198,14 @@ export class Backend {
   private async credentialsStatus(): Promise<CredentialsStatus> {
     const stored = await this.options.credentials.load();
     const storage = this.options.credentials.storage;
-    if (stored === null) return { configured: false, storage };
-    return { configured: true, storage, console_endpoint: stored.console_endpoint, client_id: stored.client_id };
+    if (stored === null) return { configured: false, storage, ...this.forgottenEndpoints };
+    return {
+      configured: true,
+      storage,
+      console_endpoint: stored.console_endpoint,
+      portal_authorization_endpoint: stored.portal_authorization_endpoint,
+      client_id: stored.client_id,
+    };
   }
 
   private async console(): Promise<ConsoleBrowser> {

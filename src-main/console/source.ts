@@ -28,7 +28,8 @@ import {
   type TimeRange,
 } from '../../src-shared/console/range.js';
 import type { ConsoleCredentials, ConsoleImage } from '../../src-shared/console/types.js';
-import { SettingsError } from '../../src-shared/errors.js';
+import { InputError, SettingsError } from '../../src-shared/errors.js';
+import { timestampToIso } from '../../src-shared/console/timestamps.js';
 import {
   EMPTY_DETECTIONS,
   formatTimestamp,
@@ -178,6 +179,10 @@ class ConsoleMetadataSource implements FrameSource {
       signal,
     );
     this.fetchedFrames = inferences.length;
+    // Zero frames is not a result: an empty analysis would replace the one on screen.
+    if (inferences.length === 0) {
+      throw new InputError(`no data for device ${this.data.device_id} ${rangeInWords(this.range)} on the Console`);
+    }
     for (let index = 0; index < inferences.length; index++) {
       if (signal.aborted) return;
       const { timestamp, detections } = inferences[index];
@@ -236,7 +241,12 @@ class ConsoleImageSource implements FrameSource {
           index += 1;
         }
       }
-      if (pastRange || page.images.length === 0 || skip >= page.total_image_count) return;
+      if (pastRange || page.images.length === 0 || skip >= page.total_image_count) break;
+    }
+    if (index === 0 && !signal.aborted) {
+      throw new InputError(
+        `no images in folder ${directory} of device ${deviceId} ${rangeInWords(this.range)} on the Console`,
+      );
     }
   }
 
@@ -304,6 +314,18 @@ class ConsoleImageSource implements FrameSource {
       return null;
     }
   }
+}
+
+/**
+ * A range as a message says it, in ISO 8601 UTC: `between 2024-05-01T12:00:00.000Z and …`,
+ * `since …`, `until …`, or `at all`.
+ */
+export function rangeInWords(range: TimeRange): string {
+  const { first, last } = range;
+  if (first !== null && last !== null) return `between ${timestampToIso(first)} and ${timestampToIso(last)}`;
+  if (first !== null) return `since ${timestampToIso(first)}`;
+  if (last !== null) return `until ${timestampToIso(last)}`;
+  return 'at all';
 }
 
 /** T of an image named `<T>.jpg`, or null. */

@@ -3,7 +3,8 @@
  * `last_timestamp` (SPEC §6, Cases 1 and 2), and the Cosmos DB filter that asks for them.
  */
 import { SettingsError } from '../errors.js';
-import { formatTimestamp, isTimestamp, parseTimestamp } from '../frames.js';
+import { formatTimestamp, parseTimestamp } from '../frames.js';
+import { timestampOf } from './timestamps.js';
 
 /** Inclusive bounds as T strings; null means unbounded on that side. */
 export interface TimeRange {
@@ -16,29 +17,31 @@ export const IMAGE_SPAN_FROM_FIRST_MS = 10 * 60 * 60 * 1000;
 
 const KEY_PREFIX = 'data_source_settings.console_data_settings';
 
-/** Checks both settings: each is empty or a real `yyyyMMddHHmmssfff` moment, and first ≤ last. */
-export function checkTimestamps(first: string, last: string): void {
-  for (const [key, value] of [
-    ['first_timestamp', first],
-    ['last_timestamp', last],
-  ] as const) {
-    if (value !== '' && !isTimestamp(value)) {
-      throw new SettingsError(
-        `${KEY_PREFIX}.${key}: "${value}" is not a timestamp; expected yyyyMMddHHmmssfff (17 digits, UTC) or ""`,
-      );
+/**
+ * Both settings as T strings: each is empty, a real `yyyyMMddHHmmssfff` moment or ISO 8601 with
+ * an offset (converted to T), and first ≤ last. Throws `SettingsError` naming the key otherwise.
+ */
+export function checkTimestamps(first: string, last: string): { first: string; last: string } {
+  const read = (key: 'first_timestamp' | 'last_timestamp', value: string): string => {
+    try {
+      return timestampOf(value);
+    } catch (error) {
+      throw new SettingsError(`${KEY_PREFIX}.${key}: ${(error as Error).message}`);
     }
+  };
+  const checked = { first: read('first_timestamp', first), last: read('last_timestamp', last) };
+  if (checked.first !== '' && checked.last !== '' && checked.first > checked.last) {
+    throw new SettingsError(`${KEY_PREFIX}: first_timestamp ${checked.first} is after last_timestamp ${checked.last}`);
   }
-  if (first !== '' && last !== '' && first > last) {
-    throw new SettingsError(`${KEY_PREFIX}: first_timestamp ${first} is after last_timestamp ${last}`);
-  }
+  return checked;
 }
 
 /**
  * Case 1 (images): both set → that range; only first → 10 hours from it; only last →
  * everything up to it; neither → an error, as in the sample.
  */
-export function imageTimeRange(first: string, last: string): TimeRange {
-  checkTimestamps(first, last);
+export function imageTimeRange(firstSetting: string, lastSetting: string): TimeRange {
+  const { first, last } = checkTimestamps(firstSetting, lastSetting);
   if (first === '' && last === '') {
     throw new SettingsError(
       `${KEY_PREFIX}: first_timestamp and last_timestamp are both empty; ` +
@@ -54,8 +57,8 @@ export function imageTimeRange(first: string, last: string): TimeRange {
  * nothing is newer than now, and a device clock running ahead must not hide its newest
  * results); only last → everything up to it; neither → everything (the newest N).
  */
-export function inferenceTimeRange(first: string, last: string): TimeRange {
-  checkTimestamps(first, last);
+export function inferenceTimeRange(firstSetting: string, lastSetting: string): TimeRange {
+  const { first, last } = checkTimestamps(firstSetting, lastSetting);
   return { first: first === '' ? null : first, last: last === '' ? null : last };
 }
 

@@ -3,7 +3,7 @@
  * mode uses it. Parsing, validation, export and the command line's `--set` all read this table,
  * so a setting is described once.
  */
-import { isTimestamp } from '../frames.js';
+import { isTimestampText } from '../console/timestamps.js';
 import { showValue } from '../messages.js';
 import { isTimeZone, parsePeriod } from '../periods/buckets.js';
 import { parseIsoWithOffset } from '../periods/time-base.js';
@@ -134,7 +134,10 @@ function oneOf(values: readonly string[]): Rule {
   return { allowed: `one of ${values.join(', ')}`, hasType: accepts, accepts, textual: true };
 }
 
-const TIMESTAMP = text('"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC)', (value) => value === '' || isTimestamp(value));
+const TIMESTAMP = text(
+  '"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC) or ISO 8601 with an offset (2024-05-01T21:00:00+09:00)',
+  (value) => value === '' || isTimestampText(value),
+);
 
 const CLASS_IDS: Rule = (() => {
   const accepts = (value: unknown): boolean =>

@@ -5,6 +5,7 @@
  */
 import { closeColormapNames, getColormap } from '../colormaps/index.js';
 import { SettingsError } from '../errors.js';
+import { timestampOf } from '../console/timestamps.js';
 import { formatValue, LIMITS, SETTING_FIELDS } from './fields.js';
 import { settingLabel, settingLabels, type SettingOrigins } from './origins.js';
 import type { Settings } from './types.js';
@@ -129,7 +130,7 @@ export function findSettingsIssues(settings: Settings, origins?: SettingOrigins)
           `${firstLabel} and ${lastLabel} are both empty; with sub_directory_name set (images from the Console) ` +
             'at least one of them is needed',
         );
-      } else if (first !== '' && last !== '' && first > last) {
+      } else if (first !== '' && last !== '' && timestampOf(first) > timestampOf(last)) {
         add(firstKey, `${firstLabel} (${formatValue(first)}) must not be after ${lastLabel} (${formatValue(last)})`);
       }
     }

@@ -167,27 +167,67 @@ describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat 
     expect(info).toMatchObject({ state: 'failed', error: message });
   });
 
-  it('with a wrong saved secret, fails with the Console\'s refusal and without the secret', async () => {
-    await save({ client_secret: WRONG_SECRET });
-    const { final, info } = await analyse(settings());
-    expect(final.type).toBe('error');
-    expect(final.type === 'error' && final.message).toBe(
-      `Console rejected the credentials (client_id ${fake.credentials.client_id}): ` +
-        `The client credentials are invalid (got ${fake.credentials.client_id} / [redacted]) (HTTP 401, POST ${TOKEN_PATH}); ` +
-        'check client_id and client_secret',
+  const refusal =
+    `Console rejected the credentials (client_id crowdheat-test-client): ` +
+    `The client credentials are invalid (got crowdheat-test-client / [redacted]) (HTTP 401, POST ${TOKEN_PATH}); ` +
+    'check client_id and client_secret';
+
+  it('refuses to save a wrong secret: the Console\'s refusal, nothing kept, the secret nowhere', async () => {
+    await client.call('clearCredentials', {});
+    await expect(save({ client_secret: WRONG_SECRET })).rejects.toThrow(refusal);
+    expect((await client.call('credentialsStatus', {})).configured).toBe(false);
+    await expectNoSecretAnywhere();
+  });
+
+  it('with a wrong secret in the credentials file, the analysis fails with the Console\'s refusal and without the secret', async () => {
+    await writeFile(
+      join(cwd, 'console_access_settings.yaml'),
+      dump({ console_access_settings: { ...fake.credentials, client_secret: WRONG_SECRET } }),
     );
+    const { final, info } = await analyse(settings({ setting_path: 'console_access_settings.yaml' }));
+    expect(final.type === 'error' && final.message).toBe(refusal);
     expect(info.state).toBe('failed');
   });
 
-  it('with an unreachable Console, fails with a message naming it', async () => {
+  it('refuses to save credentials of an unreachable Console, naming it', async () => {
     const closed = await FakeConsole.start({ devices: [] });
     const { console_endpoint, portal_authorization_endpoint } = closed.credentials;
     await closed.stop();
-    await save({ console_endpoint, portal_authorization_endpoint });
-    const { final } = await analyse(settings());
-    expect(final.type === 'error' && final.message).toBe(
+    await expect(save({ console_endpoint, portal_authorization_endpoint })).rejects.toThrow(
       `cannot reach ${portal_authorization_endpoint}: connect ECONNREFUSED ${new URL(portal_authorization_endpoint).host}`,
     );
-    expect((await client.call('credentialsStatus', {})).configured).toBe(true);
+    expect((await client.call('credentialsStatus', {})).configured).toBe(false);
   }, 60_000);
+
+  it('Forget drops the secret and the client id and keeps both endpoints', async () => {
+    const saved = await save({});
+    expect(saved).toMatchObject({
+      configured: true,
+      client_id: fake.credentials.client_id,
+      console_endpoint: fake.credentials.console_endpoint,
+      portal_authorization_endpoint: fake.credentials.portal_authorization_endpoint,
+    });
+    expect(await client.call('clearCredentials', {})).toEqual({
+      configured: false,
+      storage: saved.storage,
+      console_endpoint: fake.credentials.console_endpoint,
+      portal_authorization_endpoint: fake.credentials.portal_authorization_endpoint,
+    });
+  });
+
+  it('finds the device\'s oldest and newest inference results', async () => {
+    await save({});
+    expect(await client.call('consoleRange', { device_id: 'cam-1' })).toEqual({
+      device_id: 'cam-1',
+      inferences: { oldest: t(0), newest: t((2 * RECORDS - 1) * 500) },
+    });
+  });
+
+  it('no data in the range fails the analysis with the device and the range named', async () => {
+    await save({});
+    const { final, info } = await analyse(settings({ first_timestamp: t(60_000), last_timestamp: '2024-05-01T12:02:00Z' }));
+    const message = 'no data for device cam-1 between 2024-05-01T12:01:00.000Z and 2024-05-01T12:02:00.000Z on the Console';
+    expect(final).toEqual({ type: 'error', runId: info.runId, message, cancelled: false });
+    expect(info).toMatchObject({ state: 'failed', error: message });
+  });
 });

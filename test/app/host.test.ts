@@ -9,6 +9,7 @@ import { ApiError, newExportId } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+import { FakeConsole } from '../fake-console.js';
 
 interface Answer {
   status: number;
@@ -220,22 +221,24 @@ describe('ApiClient over HTTP against the web host', () => {
     expect(imported.settings).toEqual({ ...settings, heat_map_settings: { ...settings.heat_map_settings, param_file: '' } });
   });
 
-  it('keeps credentials without ever returning the secret', async () => {
-    const status = await client.call('saveCredentials', {
-      console_endpoint: 'https://console.example/api/v1',
-      portal_authorization_endpoint: 'https://auth.example/token',
-      client_id: 'client-1',
-      client_secret: 'very-secret-value',
-    });
-    expect(status).toEqual({
-      configured: true,
-      storage: 'memory, for this session only',
-      console_endpoint: 'https://console.example/api/v1',
-      client_id: 'client-1',
-    });
-    expect(JSON.stringify(await client.call('credentialsStatus', {}))).not.toContain('very-secret-value');
-    expect((await client.call('clearCredentials', {})).configured).toBe(false);
-    await expect(client.call('listDevices', {})).rejects.toThrow('Console: enter the credentials first');
+  it('keeps credentials, checked with the Console first, without ever returning the secret', async () => {
+    const fake = await FakeConsole.start({ devices: [], clientSecret: 'very-secret-value' });
+    try {
+      const status = await client.call('saveCredentials', fake.credentials);
+      expect(status).toEqual({
+        configured: true,
+        storage: 'memory, for this session only',
+        console_endpoint: fake.credentials.console_endpoint,
+        portal_authorization_endpoint: fake.credentials.portal_authorization_endpoint,
+        client_id: fake.credentials.client_id,
+      });
+      expect(fake.tokenRequests).toBe(1);
+      expect(JSON.stringify(await client.call('credentialsStatus', {}))).not.toContain('very-secret-value');
+      expect((await client.call('clearCredentials', {})).configured).toBe(false);
+      await expect(client.call('listDevices', {})).rejects.toThrow('Console: enter the credentials first');
+    } finally {
+      await fake.stop();
+    }
   });
 
   it('analyses the demo, serves every frame grid, and exports griddata.npy equal to them', async () => {

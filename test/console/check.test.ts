@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dump } from 'js-yaml';
-import { consoleCheck } from '../../src-main/console/check.js';
+import { consoleCheck, consoleRange } from '../../src-main/console/check.js';
 import { ConsoleCredentialsError, ConsoleError } from '../../src-shared/console/errors.js';
 import { FakeConsole } from '../fake-console.js';
 
@@ -24,7 +24,7 @@ beforeEach(async () => {
         device_id: 'cam-1',
         device_name: 'Entrance',
         records: [{ id: 'r', inferences: [{ T: '20240501120000000' }, { T: '20240501120000500' }] }],
-        directories: { '20240501115900': [], '20240501120000': [] },
+        directories: { '20240501115900': [], '20240501120000': ['20240501120000000.jpg', '20240501120000500.jpg'] },
       },
       { device_id: 'cam-2' },
     ],
@@ -36,14 +36,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function appSettings(deviceId: string): Promise<string> {
+async function appSettings(deviceId: string, folder = ''): Promise<string> {
   const path = join(dir, 'heat_map_app.yaml');
   await writeFile(
     path,
     dump({
       data_source_settings: {
         mode: 'console',
-        console_data_settings: { setting_path: 'access.yaml', device_id: deviceId, sub_directory_name: '' },
+        console_data_settings: { setting_path: 'access.yaml', device_id: deviceId, sub_directory_name: folder },
       },
     }),
   );
@@ -53,7 +53,7 @@ async function appSettings(deviceId: string): Promise<string> {
 const FAST = { attempts: 2, baseMs: 1, capMs: 1 };
 
 describe('consoleCheck', () => {
-  it('walks token, devices, directories and the newest result', async () => {
+  it('walks token, devices, directories and the oldest and newest results', async () => {
     await appSettings('cam-1');
     const lines: string[] = [];
     await consoleCheck('heat_map_app.yaml', dir, (line) => lines.push(line), { env: {}, delays: FAST });
@@ -61,8 +61,25 @@ describe('consoleCheck', () => {
       `token: ok (client_id ${fake.credentials.client_id}, ${fake.credentials.portal_authorization_endpoint})`,
       'devices: 2: cam-1 (Entrance), cam-2',
       'device cam-1: image directories: 2 (20240501115900 … 20240501120000)',
-      'device cam-1: newest inference result: 20240501120000500',
+      'device cam-1: inference results from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)',
     ]);
+  });
+
+  it('with an image folder set, adds its image count and its first and last image', async () => {
+    await appSettings('cam-1', '20240501120000');
+    const lines: string[] = [];
+    await consoleCheck('heat_map_app.yaml', dir, (line) => lines.push(line), { env: {}, delays: FAST });
+    expect(lines.slice(3)).toEqual([
+      'device cam-1: inference results from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)',
+      'device cam-1: image folder 20240501120000: 2 images, from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)',
+    ]);
+  });
+
+  it('names an image folder the device does not have', async () => {
+    await appSettings('cam-1', 'gone');
+    await expect(consoleCheck('heat_map_app.yaml', dir, () => {}, { env: {}, delays: FAST })).rejects.toThrow(
+      new ConsoleError('data_source_settings.console_data_settings.sub_directory_name: gone is not among the 2 image directories of device cam-1'),
+    );
   });
 
   it('checks an access settings file alone', async () => {
@@ -97,7 +114,39 @@ describe('consoleCheck', () => {
   });
 });
 
+describe('consoleRange', () => {
+  it('reports the device and folder of the settings file, or those given instead', async () => {
+    await appSettings('cam-1', '20240501115900');
+    const lines: string[] = [];
+    await consoleRange('heat_map_app.yaml', dir, (line) => lines.push(line), { env: {}, delays: FAST });
+    await consoleRange('access.yaml', dir, (line) => lines.push(line), { env: {}, delays: FAST, deviceId: 'cam-2' });
+    expect(lines).toEqual([
+      'device cam-1: inference results from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)',
+      'device cam-1: image folder 20240501115900: 0 images',
+      'device cam-2: inference results: none',
+    ]);
+  });
+
+  it('asks for a device when the file names none', async () => {
+    await expect(consoleRange('access.yaml', dir, () => {}, { env: {}, delays: FAST })).rejects.toThrow(
+      'access.yaml: names no device; give --device_id ID',
+    );
+  });
+});
+
 describe.skipIf(!existsSync(BUILT))('crowdheat console check (built CLI)', () => {
+  it('console range prints the ranges of the device given', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, 'console', 'range', '--config_path', 'access.yaml', '--device_id', 'cam-1', '--sub_directory_name', '20240501120000'],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(stdout).toBe(
+      'device cam-1: inference results from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)' +
+        '\ndevice cam-1: image folder 20240501120000: 2 images, from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)\n',
+    );
+  });
+
   it('prints the steps and exits 0', async () => {
     await appSettings('cam-1');
     const { stdout, stderr } = await run(process.execPath, [CLI, 'console', 'check', '--config_path', 'heat_map_app.yaml'], {
@@ -109,7 +158,7 @@ describe.skipIf(!existsSync(BUILT))('crowdheat console check (built CLI)', () =>
       `token: ok (client_id ${fake.credentials.client_id}, ${fake.credentials.portal_authorization_endpoint})`,
       'devices: 2: cam-1 (Entrance), cam-2',
       'device cam-1: image directories: 2 (20240501115900 … 20240501120000)',
-      'device cam-1: newest inference result: 20240501120000500',
+      'device cam-1: inference results from 20240501120000000 (2024-05-01T12:00:00.000Z) to 20240501120000500 (2024-05-01T12:00:00.500Z)',
       '',
     ]);
     expect(stdout).not.toContain(fake.credentials.client_secret);

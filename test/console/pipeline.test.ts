@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +9,7 @@ import { dump } from 'js-yaml';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
+import { settingsToYaml } from '../../src-shared/settings/index.js';
 import { FakeConsole, type FakeRecord } from '../fake-console.js';
 
 const START = Date.UTC(2024, 4, 1, 12, 0, 0, 0);
@@ -62,5 +65,51 @@ describe('runPipeline with mode console', () => {
     expect(summary.frames).toBe(8);
     expect(summary.timestamps).toEqual(Array.from({ length: 8 }, (_, i) => t(i * 1000)));
     expect(existsSync(join(dir, 'out/video/dir1_heatmap.mp4'))).toBe(true);
+  });
+});
+
+const CLI = join(import.meta.dirname, '../../bin/crowdheat');
+const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
+
+describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
+  /** Runs the CLI on settings whose range is written as `range` in the YAML; resolves with its exit code and output. */
+  async function runWithRange(range: { first: string; last: string }) {
+    const text = settingsToYaml(settingsFor(''))
+      .replace(/first_timestamp: .*/, `first_timestamp: ${range.first}`)
+      .replace(/last_timestamp: .*/, `last_timestamp: ${range.last}`);
+    await writeFile(join(dir, 'heat_map_app.yaml'), text);
+    return promisify(execFile)(process.execPath, [CLI, 'run', '--config_path', 'heat_map_app.yaml', '--quiet'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+  }
+
+  it('reads first_timestamp and last_timestamp written as ISO 8601 with offsets, unquoted', async () => {
+    // 21:00:02 in Tokyo is 12:00:02 UTC; 08:00:03.5 in New York (EDT) is 12:00:03.500 UTC.
+    const result = await runWithRange({ first: '2024-05-01T21:00:02+09:00', last: '2024-05-01T08:00:03.500-04:00' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((await readdir(join(dir, 'out/detect'))).sort()).toEqual([t(2000), t(2500), t(3000), t(3500)].map((T) => `${T}.json`));
+  });
+
+  it('a range without data exits 2 with one line naming the device and the range, and writes no outputs', async () => {
+    const result = await runWithRange({ first: '"20240501130000000"', last: '2024-05-01T14:00:00Z' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'crowdheat: no data for device cam-1 between 2024-05-01T13:00:00.000Z and 2024-05-01T14:00:00.000Z on the Console\n',
+    );
+    expect(existsSync(join(dir, 'out/summary.json'))).toBe(false);
+    expect(existsSync(join(dir, 'out/griddata.npy'))).toBe(false);
+  });
+
+  it('an ISO 8601 moment without an offset is refused before anything is fetched', async () => {
+    const result = await runWithRange({ first: '2024-05-01T12:00:00', last: '""' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('data_source_settings.console_data_settings.first_timestamp must be');
+    expect(result.stderr).toContain('ISO 8601 with an offset');
+    expect(fake.apiRequests()).toEqual([]);
   });
 });

@@ -37,10 +37,20 @@ describe('Case 2 metadata range (the sample README table)', () => {
 describe('timestamp checks', () => {
   it('names the key and value of a malformed timestamp', () => {
     expect(() => inferenceTimeRange('', '2023041214002972')).toThrow(
-      'data_source_settings.console_data_settings.last_timestamp: "2023041214002972" is not a timestamp; ' +
-        'expected yyyyMMddHHmmssfff (17 digits, UTC) or ""',
+      'data_source_settings.console_data_settings.last_timestamp: "2023041214002972" has 16 digits; ' +
+        'a T string has 17 (yyyyMMddHHmmssfff, UTC)',
     );
-    expect(() => inferenceTimeRange('20230231000000000', '')).toThrow(/first_timestamp: "20230231000000000" is not a timestamp/);
+    expect(() => inferenceTimeRange('20230231000000000', '')).toThrow(
+      'data_source_settings.console_data_settings.first_timestamp: "20230231000000000" is not a real date and time (yyyyMMddHHmmssfff, UTC)',
+    );
+  });
+  it('converts ISO 8601 with an offset to T strings before building the range', () => {
+    expect(inferenceTimeRange('2023-04-12T23:00:23.098+09:00', '2023-04-12T14:00:29.728Z')).toEqual({ first: FIRST, last: LAST });
+    expect(imageTimeRange('2023-04-12T10:00:23.098-04:00', '')).toEqual({ first: FIRST, last: '20230413000023098' });
+    expect(() => inferenceTimeRange('2023-04-12T14:00:23', '')).toThrow(
+      'data_source_settings.console_data_settings.first_timestamp: "2023-04-12T14:00:23" has no offset; ' +
+        'add Z for UTC or the local offset, e.g. "2023-04-12T14:00:23+09:00"',
+    );
   });
   it('refuses a range that ends before it starts', () => {
     expect(() => imageTimeRange(LAST, FIRST)).toThrow(

@@ -6,7 +6,7 @@ import { dump } from 'js-yaml';
 import { openConsoleSource } from '../../src-main/console/source.js';
 import { Diagnostics, type Warning } from '../../src-main/pipeline/diagnostics.js';
 import { ConsoleApiError } from '../../src-shared/console/errors.js';
-import { SettingsError } from '../../src-shared/errors.js';
+import { InputError, SettingsError } from '../../src-shared/errors.js';
 import { formatTimestamp, parseTimestamp, type Detections, type Frame } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import type { EncodableDetection } from '../../src-shared/flatbuffers/index.js';
@@ -272,8 +272,49 @@ describe('Console source settings', () => {
   it('refuses a timestamp that is not 17 digits', async () => {
     await startFake({});
     await expect(collect(consoleSettings({ first_timestamp: '2024050112000000' }))).rejects.toThrow(
-      'data_source_settings.console_data_settings.first_timestamp: "2024050112000000" is not a timestamp; ' +
-        'expected yyyyMMddHHmmssfff (17 digits, UTC) or ""',
+      'data_source_settings.console_data_settings.first_timestamp: "2024050112000000" has 16 digits; ' +
+        'a T string has 17 (yyyyMMddHHmmssfff, UTC)',
+    );
+  });
+
+  it('reads a range written in ISO 8601 with offsets as the same T range', async () => {
+    const server = await startFake({
+      records: [0, 1000, 2000, 3000].map((ms, r) => ({ id: `r${r}`, inferences: [{ T: t(ms), detections: [] }] })),
+    });
+    // START is 12:00 UTC: 21:00 in Tokyo (+09:00), 08:00 in New York (EDT, -04:00).
+    const frames = await collect(
+      consoleSettings({ first_timestamp: '2024-05-01T21:00:01+09:00', last_timestamp: '2024-05-01T08:00:02.000-04:00' }),
+    );
+    expect(frames.map((frame) => frame.timestamp)).toEqual([t(1000), t(2000)]);
+    expect(inferenceRequests(server)[0].query.filter).toBe(
+      `EXISTS(SELECT VALUE i FROM i IN c.Inferences WHERE i.T >= "${t(1000)}" AND i.T <= "${t(2000)}")`,
+    );
+  });
+
+  it('no inference in the range is an error naming the device and the range, not an empty analysis', async () => {
+    await startFake({ records: [{ id: 'r0', inferences: [{ T: t(0), detections: [] }] }] });
+    await expect(collect(consoleSettings({ first_timestamp: t(1), last_timestamp: t(60_000) }))).rejects.toThrow(
+      new InputError('no data for device cam-1 between 2024-05-01T12:00:00.001Z and 2024-05-01T12:01:00.000Z on the Console'),
+    );
+    await expect(collect(consoleSettings({ first_timestamp: t(1) }))).rejects.toThrow(
+      'no data for device cam-1 since 2024-05-01T12:00:00.001Z on the Console',
+    );
+    await fake?.stop();
+    await startFake({ records: [] });
+    await expect(collect(consoleSettings({}))).rejects.toThrow('no data for device cam-1 at all on the Console');
+  });
+
+  it('no image in the range is an error naming the folder, the device and the range', async () => {
+    await startFake({ records: [], directories: { dir1: [`${t(0)}.jpg`], empty: [] } });
+    await expect(
+      collect(consoleSettings({ sub_directory_name: 'dir1', first_timestamp: t(1), last_timestamp: t(1000) })),
+    ).rejects.toThrow(
+      new InputError(
+        'no images in folder dir1 of device cam-1 between 2024-05-01T12:00:00.001Z and 2024-05-01T12:00:01.000Z on the Console',
+      ),
+    );
+    await expect(collect(consoleSettings({ sub_directory_name: 'empty', last_timestamp: t(1000) }))).rejects.toThrow(
+      'no images in folder empty of device cam-1 until 2024-05-01T12:00:01.000Z on the Console',
     );
   });
 

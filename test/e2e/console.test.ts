@@ -21,6 +21,17 @@ const INFERENCES = 20;
 const peopleAt = (k: number): number => (k % 4) + 1;
 /** The timeline's way of writing a T, derived here from the clock rather than from the T string. */
 const readable = (k: number): string => new Date(timeOf(k)).toISOString().replace('T', ' ').replace('Z', ' UTC');
+/** The page runs in Tokyo (UTC+09:00, no daylight saving): the pickers show its wall-clock time. */
+const TIME_ZONE = 'Asia/Tokyo';
+const TOKYO_OFFSET_MS = 9 * 60 * 60 * 1000;
+/** Inference k's moment as Tokyo wall-clock time, to the millisecond: `2024-05-01T21:00:01.500`. */
+const tokyoTime = (k: number): string => new Date(timeOf(k) + TOKYO_OFFSET_MS).toISOString().slice(0, 23);
+/**
+ * The same as the picker's value: HTML's normalized form leaves out zero milliseconds and
+ * seconds and trailing zeros of the fraction (`21:00:01.5`, `21:00:09`, `21:00`).
+ */
+const tokyoInput = (k: number): string => tokyoTime(k).replace(/\.?0+$/, '').replace(/:00$/, '');
+const tokyoLabel = (k: number): string => tokyoTime(k).replace('T', ' ');
 
 const records: FakeRecord[] = Array.from({ length: INFERENCES / 2 }, (_, r) => ({
   id: `rec-${r}`,
@@ -51,7 +62,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     fake = await FakeConsole.start({ devices: DEVICES });
     // No credentials or proxy in the environment: only what the user types reaches the Console.
     app = await openApp(cwd, { PATH: process.env.PATH, HOME: process.env.HOME });
-    page = app.page;
+    page = await app.browser.newPage({ viewport: { width: 1400, height: 900 }, timezoneId: TIME_ZONE });
     await page.goto(app.serve.url.href);
   });
 
@@ -73,6 +84,16 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     await page.getByLabel('client secret').fill(credentials.client_secret);
     await page.getByRole('button', { name: 'Save credentials' }).click();
   }
+
+  const fromPicker = () => page.getByLabel('from (local time)');
+  const toPicker = () => page.getByLabel('to (local time)');
+  /** What the range pickers show: local values and the UTC beside each. */
+  const pickers = async () => ({
+    from: await fromPicker().inputValue(),
+    fromUtc: await page.getByTestId('from-utc').textContent(),
+    to: await toPicker().inputValue(),
+    toUtc: await page.getByTestId('to-utc').textContent(),
+  });
 
   /** What the timeline shows about the current frame. */
   const shown = async () => ({
@@ -115,9 +136,11 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     await expect.poll(() => page.getByLabel('device id').inputValue()).toBe('Aid-cam-entrance');
     await expect.poll(() => page.getByLabel('image folder').locator('option').allTextContents()).toEqual(['metadata only (no images)', '20240501120000']);
     await page.getByLabel('image folder').selectOption('20240501120000');
-    // Images at inferences 4, 6, … 14 fall in the range; the 5 earliest are analysed.
-    await page.getByLabel('from (T)').fill(t(3));
-    await page.getByLabel('to (T)').fill(t(15));
+    // Images at inferences 4, 6, … 14 fall in the range; the 5 earliest are analysed. The range
+    // is typed as Tokyo wall-clock time; the UTC moment shows beside each picker.
+    await fromPicker().fill(tokyoInput(3));
+    await toPicker().fill(tokyoInput(15));
+    await expect.poll(pickers).toEqual({ from: tokyoInput(3), fromUtc: readable(3), to: tokyoInput(15), toUtc: readable(15) });
     await page.getByLabel('images', { exact: true }).fill('5');
     await page.getByTestId('analyse').click();
     await expectTimeline([4, 6, 8, 10, 12]);
@@ -126,26 +149,89 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
 
   it('Case 2: analyses metadata only, the newest results within the range', async () => {
     await page.getByLabel('image folder').selectOption('');
-    await page.getByLabel('results', { exact: true }).fill('3');
+    await expect.poll(() => page.getByTestId('results-hint').textContent()).toContain('A record can hold several inferences and each inference is a frame');
+    await page.getByLabel('result records', { exact: true }).fill('3');
     await page.getByTestId('analyse').click();
     // Records holding inferences 3…15: the newest 3 are records 7, 6 and 5, i.e. inferences 10…15.
     await expectTimeline([10, 11, 12, 13, 14, 15]);
   }, 120_000);
 
-  it('a wrong client secret: the window says the Console refused the credentials, for browsing and for analysing', async () => {
-    await saveCredentials({ ...fake.credentials, client_secret: WRONG_SECRET });
-    const refused = /^Console rejected the credentials \(client_id crowdheat-test-client\): .*check client_id and client_secret$/;
-    await expect.poll(errors, { timeout: 30_000 }).toContainEqual(expect.stringMatching(refused));
+  it('finds the device\'s data range and the folder\'s images, shown in local time and UTC, and puts either into the pickers', async () => {
+    await page.getByLabel('image folder').selectOption('20240501120000');
+    await page.getByRole('button', { name: 'Find the data range' }).click();
+    await expect.poll(() => page.getByTestId('range-inferences').textContent(), { timeout: 30_000 }).toBe(
+      `Inference results from ${tokyoLabel(0)} to ${tokyoLabel(INFERENCES - 1)} (${readable(0)} to ${readable(INFERENCES - 1)}) Use this range`,
+    );
+    expect(await page.getByTestId('range-images').textContent()).toBe(
+      `10 images in 20240501120000, from ${tokyoLabel(0)} to ${tokyoLabel(18)} (${readable(0)} to ${readable(18)}) Use the images' range`,
+    );
+    await page.getByRole('button', { name: "Use the images' range" }).click();
+    await expect.poll(pickers).toEqual({ from: tokyoInput(0), fromUtc: readable(0), to: tokyoInput(18), toUtc: readable(18) });
+    await page.getByRole('button', { name: 'Use this range' }).click();
+    await expect.poll(pickers).toEqual({ from: tokyoInput(0), fromUtc: readable(0), to: tokyoInput(INFERENCES - 1), toUtc: readable(INFERENCES - 1) });
+    await page.getByLabel('images', { exact: true }).fill('3');
+    await page.getByTestId('analyse').click();
+    await expectTimeline([0, 2, 4]);
+  }, 120_000);
+
+  it('switching device resets the image folder; a device without data in range is an error that keeps the result on screen', async () => {
+    await expect.poll(() => page.getByLabel('image folder').inputValue()).toBe('20240501120000');
+    await page.locator('.devices li button', { hasText: 'Loading bay' }).click();
+    await expect.poll(() => page.getByLabel('device id').inputValue()).toBe('Aid-cam-bay');
+    // The bay has no folders: only "metadata only" is offered, and it is what is chosen.
+    await expect.poll(() => page.getByLabel('image folder').locator('option').allTextContents()).toEqual(['metadata only (no images)']);
+    expect(await page.getByLabel('image folder').inputValue()).toBe('');
+    const before = await errors();
     await page.getByTestId('analyse').click();
     await expect
-      .poll(errors, { timeout: 30_000 })
-      .toContainEqual(expect.stringMatching(/^Analysis failed: Console rejected the credentials .*check client_id and client_secret$/));
-    // Still usable: the analysis is over and another can start.
+      .poll(async () => (await errors()).slice(before.length), { timeout: 30_000 })
+      .toEqual([`Analysis failed: no data for device Aid-cam-bay between ${new Date(timeOf(0)).toISOString()} and ${new Date(timeOf(INFERENCES - 1)).toISOString()} on the Console`]);
+    // The previous analysis stays: same frames, same last frame shown.
+    expect(await shown()).toEqual({ number: 'frame 3 / 3', time: readable(4), people: `people: ${peopleAt(4)}` });
     await expect.poll(() => page.getByTestId('analyse').isEnabled()).toBe(true);
+  }, 60_000);
+
+  it('saved credentials are checked again when the window opens: signed in only once a token came, and said so when refused', async () => {
+    await page.reload();
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await expect.poll(() => page.getByTestId('credentials-status').textContent(), { timeout: 30_000 }).toContain(
+      `Signed in as ${fake.credentials.client_id}`,
+    );
+    // The secret is revoked on the Console's side: its next token request is refused.
+    fake.inject({ kind: 'status', status: 401 }, 1, 'token');
+    await page.reload();
+    const before = await errors();
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await expect.poll(() => page.getByTestId('credentials-status').textContent(), { timeout: 30_000 }).toBe(
+      `The saved credentials for ${fake.credentials.client_id} do not work; forget them and enter them again.Forget`,
+    );
+    expect(await page.content()).not.toContain('Signed in as');
+    await expect
+      .poll(async () => (await errors()).slice(before.length), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^Console rejected the credentials \(client_id crowdheat-test-client\): /)]);
+  }, 60_000);
+
+  it('Forget drops the secret and the client id, keeps the endpoints; a wrong secret is refused and never shows "Signed in"', async () => {
+    await page.getByRole('button', { name: 'Forget' }).click();
+    expect(
+      await Promise.all(
+        ['console endpoint', 'portal authorization endpoint', 'client id', 'client secret'].map((label) =>
+          page.getByLabel(label, { exact: true }).inputValue(),
+        ),
+      ),
+    ).toEqual([fake.credentials.console_endpoint, fake.credentials.portal_authorization_endpoint, '', '']);
+    const before = await errors();
+    await saveCredentials({ ...fake.credentials, client_secret: WRONG_SECRET });
+    const refused = /^Console rejected the credentials \(client_id crowdheat-test-client\): .*check client_id and client_secret$/;
+    await expect.poll(async () => (await errors()).slice(before.length), { timeout: 30_000 }).toEqual([expect.stringMatching(refused)]);
+    expect(await page.locator('.credentials-status').count()).toBe(0);
+    expect(await page.content()).not.toContain('Signed in as');
+    // The form keeps what was typed, to fix the secret alone.
+    expect(await page.getByLabel('client id').inputValue()).toBe(fake.credentials.client_id);
     expect(await page.content()).not.toContain(WRONG_SECRET);
   }, 60_000);
 
-  it('an unreachable Console: the window says it cannot reach it, and stays usable', async () => {
+  it('an unreachable Console: the window says it cannot reach it, never "Signed in", and stays usable', async () => {
     const gone = await FakeConsole.start({ devices: [] });
     const closed = gone.credentials;
     await gone.stop();
@@ -154,6 +240,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     await expect
       .poll(errors, { timeout: 60_000 })
       .toContain(`cannot reach ${closed.portal_authorization_endpoint}: connect ECONNREFUSED ${new URL(closed.console_endpoint).host}`);
+    expect(await page.content()).not.toContain('Signed in as');
     await page.getByRole('radio', { name: 'Local files' }).click();
     await expect.poll(() => page.getByLabel('metadata file').isVisible()).toBe(true);
   }, 90_000);

@@ -337,11 +337,14 @@ describe('bad values: one line naming the key, the value and what is allowed', (
 });
 
 describe('console settings', () => {
-  const ALLOWED_T = '"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC)';
+  const ALLOWED_T =
+    '"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC) or ISO 8601 with an offset (2024-05-01T21:00:00+09:00)';
   test.each([
     ['"2023-04-12 14:00"', `${ALLOWED_T} in mode console, got "2023-04-12 14:00"`],
     ['"20230412140023"', `${ALLOWED_T} in mode console, got "20230412140023"`],
     ['"20231312140023098"', `${ALLOWED_T} in mode console, got "20231312140023098"`],
+    ['2023-04-12T14:00:23', `${ALLOWED_T} in mode console, got "2023-04-12T14:00:23"`],
+    ['2023-02-30T14:00:23Z', `${ALLOWED_T} in mode console, got "2023-02-30T14:00:23Z"`],
     // Unquoted, YAML reads a number and its last digits are already lost: a type error anywhere.
     ['20230412140023098', `${ALLOWED_T}, got 20230412140023096`],
   ])('first_timestamp: %s is refused', (written, rest) => {
@@ -349,6 +352,22 @@ describe('console settings', () => {
     expect(error).toBeInstanceOf(SettingsError);
     expect(error.message).toBe(
       `config/heat_map_app.yaml: data_source_settings.console_data_settings.first_timestamp must be ${rest}`,
+    );
+  });
+
+  test('ISO 8601 with an offset is accepted as written, quoted or not, and ordered by the moment it names', () => {
+    const text = consoleSample()
+      .replace('first_timestamp: ""', 'first_timestamp: 2023-04-12T23:00:23.098+09:00')
+      .replace('last_timestamp: ""', 'last_timestamp: "20230412140029728"');
+    const { first_timestamp: first, last_timestamp: last } = parseSample(text).settings.data_source_settings.console_data_settings;
+    expect([first, last]).toEqual(['2023-04-12T23:00:23.098+09:00', '20230412140029728']);
+    // 23:00:30 in Tokyo is 14:00:30 UTC: after the last timestamp, though its digits sort before it.
+    const late = consoleSample()
+      .replace('first_timestamp: ""', 'first_timestamp: "2023-04-12T23:00:30+09:00"')
+      .replace('last_timestamp: ""', 'last_timestamp: "20230412140029728"');
+    expect(errorOf(() => parseSample(late)).message).toBe(
+      'config/heat_map_app.yaml: data_source_settings.console_data_settings.first_timestamp ("2023-04-12T23:00:30+09:00") ' +
+        'must not be after data_source_settings.console_data_settings.last_timestamp ("20230412140029728")',
     );
   });
 

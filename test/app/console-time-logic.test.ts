@@ -1,0 +1,54 @@
+/**
+ * The Console range picker's conversions in a fixed time zone. The zone is set before any date
+ * is made: Node reads TZ again when it changes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../../src-renderer/logic/console-time.js';
+
+let savedZone: string | undefined;
+beforeAll(() => {
+  savedZone = process.env.TZ;
+  process.env.TZ = 'Asia/Tokyo';
+});
+afterAll(() => {
+  if (savedZone === undefined) delete process.env.TZ;
+  else process.env.TZ = savedZone;
+});
+
+describe('datetime-local values and T strings (in Tokyo, UTC+09:00)', () => {
+  it('shows a T string as wall-clock time to the millisecond, the UTC moment beside it', () => {
+    expect(timestampToLocalInput('20240501120000250')).toBe('2024-05-01T21:00:00.250');
+    expect(localLabel('20240501120000250')).toBe('2024-05-01 21:00:00.250');
+    expect(utcLabel('20240501120000250')).toBe('2024-05-01 12:00:00.250 UTC');
+    // The local date is the next day.
+    expect(timestampToLocalInput('20231231235959999')).toBe('2024-01-01T08:59:59.999');
+  });
+
+  it('reads every form the input gives back, seconds and milliseconds optional', () => {
+    expect(localInputToTimestamp('2024-05-01T21:00:00.250')).toBe('20240501120000250');
+    expect(localInputToTimestamp('2024-05-01T21:00:05')).toBe('20240501120005000');
+    expect(localInputToTimestamp('2024-05-01T21:00')).toBe('20240501120000000');
+    expect(localInputToTimestamp('2024-05-01T21:00:00.5')).toBe('20240501120000500');
+    expect(localInputToTimestamp('2024-01-01T08:59:59.999')).toBe('20231231235959999');
+  });
+
+  it('an empty or incomplete value clears the setting', () => {
+    expect(localInputToTimestamp('')).toBe('');
+    expect(localInputToTimestamp('2024-05-01')).toBe('');
+    expect(timestampToLocalInput('')).toBe('');
+    expect(utcLabel('')).toBe('');
+  });
+
+  it('round-trips every millisecond it is given', () => {
+    for (const t of ['20240229000000000', '20240501120000001', '19991231150000999', '20380119031408000']) {
+      expect(localInputToTimestamp(timestampToLocalInput(t))).toBe(t);
+    }
+  });
+
+  it('reads what a setting holds: a T string, ISO 8601 with an offset, or nothing usable', () => {
+    expect(settingTimestamp('20240501120000000')).toBe('20240501120000000');
+    expect(settingTimestamp('2024-05-01T21:00:00+09:00')).toBe('20240501120000000');
+    expect(settingTimestamp('')).toBeNull();
+    expect(settingTimestamp('2024-05-01T21:00:00')).toBeNull();
+  });
+});
