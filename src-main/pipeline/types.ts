@@ -4,6 +4,7 @@
  */
 import type { Frame } from '../../src-shared/frames.js';
 import type { GridParams, Settings } from '../../src-shared/settings/types.js';
+import type { RateOrigin, SizeOrigin } from '../../src-shared/render/video-format.js';
 import type { Diagnostics } from './diagnostics.js';
 
 export interface FrameSource {
@@ -66,6 +67,22 @@ export interface RunSummary {
   peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
   wall_time_s: number;
   outputs: string[];
+  /** The video written, when one was: its size and rate and where they came from (`resolveVideoFormat`). */
+  video?: VideoSummary;
+}
+
+export interface VideoSummary {
+  /** Relative to the output folder. */
+  file: string;
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  duration_s: number;
+  size_from: SizeOrigin;
+  rate_from: RateOrigin;
+  preset: string;
+  crf: number;
 }
 
 /** Progress of a run, as the CLI's bar and the app's progress events show it. */

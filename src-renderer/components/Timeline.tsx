@@ -74,7 +74,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
       try {
         const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
         const pixels = paintHeat(
-          { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency },
+          { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency, emptyCells: output.empty_cells },
           width,
           height,
         );

@@ -65,9 +65,9 @@ heat_map_settings:
   counting: exact
 output_settings:
   output_dir: output
-  output_video_fps: 2
-  output_video_width: 300
-  output_video_height: 300
+  output_video_fps: 0
+  output_video_width: 0
+  output_video_height: 0
   cmap: Reds
   cbar: false
   min: 0
@@ -76,6 +76,9 @@ output_settings:
   transparency: 0.4
   interpolation: nearest
   ffmpeg_path: ""
+  encoder_preset: veryfast
+  encoder_crf: 23
+  empty_cells: clear
 `);
   });
 
