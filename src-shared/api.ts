@@ -77,6 +77,19 @@ export interface RunInfo {
   /** Warnings raised while analysing, as shown to the user. */
   warnings: string[];
   error?: string;
+  /** The analysis's heat video, once written: what an export of it holds (the Export dialog shows it). */
+  video?: VideoFacts;
+}
+
+/** Size, rate and length of a heat video, and the size of its file. */
+export interface VideoFacts {
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  /** frames / fps. */
+  durationS: number;
+  bytes: number;
 }
 
 export interface FrameData {

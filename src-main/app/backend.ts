@@ -4,7 +4,7 @@
  * transport, dialogs, credential store and way of starting the analysing process.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type {
   ApiEvent,
@@ -16,6 +16,7 @@ import type {
   HostInfo,
   PickPurpose,
   RunInfo,
+  VideoFacts,
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
@@ -82,6 +83,7 @@ interface Run {
   warnings: string[];
   error?: string;
   index?: PreviewIndex;
+  video?: VideoFacts;
 }
 
 export class Backend {
@@ -221,7 +223,14 @@ export class Backend {
           this.options.emit({ type: 'warning', runId: id, ...warning });
         },
       })
-      .then(() => readPreviewIndex(previewDirOf(workDir)))
+      .then(async (summary) => {
+        if (summary.video !== undefined) {
+          const { width, height, fps, frames, duration_s: durationS, file } = summary.video;
+          const { size: bytes } = await stat(join(outputDirOf(workDir), file));
+          run.video = { width, height, fps, frames, durationS, bytes };
+        }
+        return readPreviewIndex(previewDirOf(workDir));
+      })
       .then(
         (index) => {
           run.cancel = null;
@@ -285,6 +294,7 @@ export class Backend {
       previewHeight: index?.previewHeight ?? 0,
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
+      ...(run.video === undefined ? {} : { video: run.video }),
     };
   }
 

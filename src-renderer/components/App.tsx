@@ -240,7 +240,7 @@ export function App({ api }: { api: ApiClient }) {
       </aside>
       <main>
         {done !== null ? (
-          <Timeline key={done.runId} api={api} run={done} onError={onError} />
+          <Timeline key={done.runId} api={api} run={done} onError={onError} onFitToData={(max) => onChange(settingField('output_settings.max'), max)} />
         ) : (
           <div className="empty">
             {running !== null ? (
