@@ -8,8 +8,9 @@
  */
 import type { GridParams, Settings } from './settings/types.js';
 import type { SettingsIssue } from './settings/validate.js';
+import type { VideoChoice } from './render/video-format.js';
 
-export type { SettingsIssue };
+export type { SettingsIssue, VideoChoice };
 
 /** What the host can do; the UI hides what it cannot. */
 export interface HostInfo {
@@ -117,6 +118,11 @@ export interface ExportRequest {
   outputs: ExportOutput[];
   /** Folder the outputs go into (created when missing); relative paths resolve against the host's cwd. */
   folder: string;
+  /**
+   * The video's size and rate when they differ from the analysis's (`RunInfo.video`): the video
+   * is then re-encoded, every frame kept, at the analysis's encoder settings.
+   */
+  video?: VideoChoice;
 }
 
 export interface ExportStarted {

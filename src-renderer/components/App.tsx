@@ -269,6 +269,7 @@ export function App({ api }: { api: ApiClient }) {
           api={api}
           host={host}
           runId={done.runId}
+          {...(done.video === undefined ? {} : { video: done.video })}
           defaultFolder={settings.output_settings.output_dir}
           onClose={() => setExporting(false)}
           onInfo={onInfo}

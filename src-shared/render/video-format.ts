@@ -124,3 +124,27 @@ export function rateOfTimes(timesMs: readonly number[]): number | null {
 function clampFps(fps: number): number {
   return Math.min(MAX_OUTPUT_FPS, Math.max(MIN_OUTPUT_FPS, fps));
 }
+
+/** A video size and rate chosen in the Export dialog. */
+export interface VideoChoice {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/**
+ * Why a chosen size and rate cannot be encoded, in one line, or null when they can: sides are
+ * even integers from 2 to 8192 (H.264 in yuv420p), the rate within 0.1–240 fps.
+ */
+export function videoChoiceProblem(choice: VideoChoice): string | null {
+  for (const side of ['width', 'height'] as const) {
+    const value = choice[side];
+    if (!Number.isInteger(value) || value < 2 || value > MAX_OUTPUT_SIDE || value % 2 !== 0) {
+      return `video ${side} must be an even whole number of pixels from 2 to ${MAX_OUTPUT_SIDE}, got ${String(value)}`;
+    }
+  }
+  if (!(Number.isFinite(choice.fps) && choice.fps >= MIN_OUTPUT_FPS && choice.fps <= MAX_OUTPUT_FPS)) {
+    return `video frame rate must be a number from ${MIN_OUTPUT_FPS} to ${MAX_OUTPUT_FPS}, got ${String(choice.fps)}`;
+  }
+  return null;
+}
