@@ -50,6 +50,9 @@ export function outputSize(format: VideoFormat, diagnostics?: Diagnostics): Outp
 /**
  * What the source tells about the video's format: the video's stream, else the first
  * picture's size, the metadata space, and the first frames' T times (`timesMs`).
+ * Seam for `local_data_settings.metadata_fps` (the periods work): once that setting exists,
+ * return it here as `metadataFps` for non-video sources; `resolveVideoFormat` already ranks it
+ * above the T times, and the video sink then needs no frames held back (`learnsRate`).
  */
 export function sourceFormatOf(
   source: FrameSource,
