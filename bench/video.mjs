@@ -4,7 +4,7 @@
  *   node bench/video.mjs [--quick]
  *
  * 1. Speed: a 600-frame 1920×1080 test video; the bare transcode
- *    `ffmpeg -i in.mp4 -c:v libx264 -pix_fmt yuv420p out.mp4` against a full crowdheat overlay run
+ *    `ffmpeg -i in.mp4 -c:v libx264 -preset P -crf C -pix_fmt yuv420p out.mp4` (crowdheat's default encoder settings) against a full crowdheat overlay run
  *    (real AITRIOS CSV, 192×108 grid, colorbar) with the same ffmpeg binary; prints the ratio. Also
  *    the floor of the "decode to JS, blend, pipe to an encoder" design: the two ffmpegs joined by a
  *    raw rgb24 pipe with no work in between.
@@ -46,6 +46,9 @@ const optionValue = (name) => {
   return at < 0 ? undefined : process.argv[at + 1];
 };
 const ffmpeg = await bundledFfmpegPath();
+/** The bare transcode encodes as crowdheat does by default (output_settings.encoder_preset / encoder_crf). */
+const { encoder_preset: ENCODER_PRESET, encoder_crf: ENCODER_CRF } = defaultSettings().output_settings;
+const ENCODER_ARGS = ['-preset', ENCODER_PRESET, '-crf', String(ENCODER_CRF)];
 const PAGE = 4096;
 const CLOCK_TICKS = 100;
 
@@ -190,7 +193,7 @@ async function previewsBench(dir) {
   for (let round = 0; round < rounds; round++) {
     // Interleaved, so a change in the machine's load falls on every kind of run alike.
     runs.bare.push(await timed('bare transcode', () =>
-      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
+      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', ...ENCODER_ARGS, '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
     for (const build of builds) {
       const previewDir = join(dir, 'preview');
       runs[build.name].push(await timed(`app-style run, ${build.name}`, () =>
@@ -239,9 +242,9 @@ try {
     console.log(`making a ${frames}-frame 1920x1080 test video…`);
     await makeVideo(input, frames, '1920x1080', 30);
     const bare = await timed('bare transcode', () =>
-      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')]));
+      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', ...ENCODER_ARGS, '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')]));
     const floorA = await timed('(a) floor: decode → rgb24 pipe → encode', () =>
-      run('/bin/sh', ['-c', `"${ffmpeg}" -hide_banner -loglevel error -nostdin -i "${input}" -f rawvideo -pix_fmt rgb24 - | "${ffmpeg}" -hide_banner -loglevel error -nostdin -y -f rawvideo -pix_fmt rgb24 -s 1920x1080 -framerate 30 -i - -c:v libx264 -pix_fmt yuv420p "${join(dir, 'a.mp4')}"`]));
+      run('/bin/sh', ['-c', `"${ffmpeg}" -hide_banner -loglevel error -nostdin -i "${input}" -f rawvideo -pix_fmt rgb24 - | "${ffmpeg}" -hide_banner -loglevel error -nostdin -y -f rawvideo -pix_fmt rgb24 -s 1920x1080 -framerate 30 -i - -c:v libx264 ${ENCODER_ARGS.join(' ')} -pix_fmt yuv420p "${join(dir, 'a.mp4')}"`]));
     const overlay = await timed('crowdheat overlay run (worker)', () =>
       runInWorker(settingsFor(dir, input, REAL_CSV, 1920, 1080, 30), { cwd: dir }));
     results.speed = { frames, size: '1920x1080', bare, floor_decode_pipe_encode: floorA, crowdheat: overlay, ratio_wall: round(overlay.wallS / bare.wallS), ratio_cpu: round(overlay.childCpuS / bare.childCpuS) };

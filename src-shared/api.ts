@@ -8,8 +8,9 @@
  */
 import type { GridParams, Settings } from './settings/types.js';
 import type { SettingsIssue } from './settings/validate.js';
+import type { VideoChoice } from './render/video-format.js';
 
-export type { SettingsIssue };
+export type { SettingsIssue, VideoChoice };
 
 /** What the host can do; the UI hides what it cannot. */
 export interface HostInfo {
@@ -94,6 +95,19 @@ export interface RunInfo {
   /** Warnings raised while analysing, as shown to the user. */
   warnings: string[];
   error?: string;
+  /** The analysis's heat video, once written: what an export of it holds (the Export dialog shows it). */
+  video?: VideoFacts;
+}
+
+/** Size, rate and length of a heat video, and the size of its file. */
+export interface VideoFacts {
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  /** frames / fps. */
+  durationS: number;
+  bytes: number;
 }
 
 export interface FrameData {
@@ -121,6 +135,11 @@ export interface ExportRequest {
   outputs: ExportOutput[];
   /** Folder the outputs go into (created when missing); relative paths resolve against the host's cwd. */
   folder: string;
+  /**
+   * The video's size and rate when they differ from the analysis's (`RunInfo.video`): the video
+   * is then re-encoded, every frame kept, at the analysis's encoder settings.
+   */
+  video?: VideoChoice;
 }
 
 export interface ExportStarted {

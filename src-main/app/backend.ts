@@ -4,7 +4,7 @@
  * transport, dialogs, credential store and way of starting the analysing process.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type {
   ApiEvent,
@@ -16,6 +16,7 @@ import type {
   HostInfo,
   PickPurpose,
   RunInfo,
+  VideoFacts,
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
@@ -27,6 +28,8 @@ import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
+import { reencodeVideo } from './export-video.js';
+import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
 import { inspectFile } from './inspect.js';
 import { readSettingsFile, readSettingsText } from './settings-io.js';
 import { isPlainObject } from '../../src-shared/objects.js';
@@ -86,6 +89,8 @@ interface Run {
   warnings: string[];
   error?: string;
   index?: PreviewIndex;
+  /** The heat video's facts and its file (relative to the output folder). */
+  video?: VideoFacts & { file: string };
 }
 
 export class Backend {
@@ -257,7 +262,14 @@ export class Backend {
           this.options.emit({ type: 'warning', runId: id, ...warning });
         },
       })
-      .then(() => readPreviewIndex(previewDirOf(workDir)))
+      .then(async (summary) => {
+        if (summary.video !== undefined) {
+          const { width, height, fps, frames, duration_s: durationS, file } = summary.video;
+          const { size: bytes } = await stat(join(outputDirOf(workDir), file));
+          run.video = { width, height, fps, frames, durationS, bytes, file };
+        }
+        return readPreviewIndex(previewDirOf(workDir));
+      })
       .then(
         (index) => {
           run.cancel = null;
@@ -321,6 +333,7 @@ export class Backend {
       previewHeight: index?.previewHeight ?? 0,
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
+      ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
     };
   }
 
@@ -355,16 +368,22 @@ export class Backend {
       throw new CrowdheatError(`export: the export id ${JSON.stringify(id)} is not 8 to 64 letters, digits, - or _`);
     }
     if (this.exports.has(id)) throw new CrowdheatError(`export: the export id ${id} is in use`);
+    const reencode = this.reencodingFor(run, request);
     const controller = new AbortController();
     this.exports.set(id, controller);
     const folder = resolve(this.options.cwd, request.folder);
-    exportOutputs({
-      from: outputDirOf(run.workDir),
-      to: folder,
-      outputs: request.outputs,
-      signal: controller.signal,
-      onProgress: (progress) => this.options.emit({ type: 'export-progress', exportId: id, ...progress }),
-    })
+    const from = outputDirOf(run.workDir);
+    reencode(controller.signal)
+      .then((replacements) =>
+        exportOutputs({
+          from,
+          to: folder,
+          outputs: request.outputs,
+          signal: controller.signal,
+          onProgress: (progress) => this.options.emit({ type: 'export-progress', exportId: id, ...progress }),
+          replacements,
+        }),
+      )
       .then(
         (files) => this.options.emit({ type: 'export-done', exportId: id, folder, files }),
         (error: unknown) =>
@@ -375,9 +394,49 @@ export class Backend {
             cancelled: controller.signal.aborted,
           }),
       )
-      .finally(() => this.exports.delete(id));
+      .finally(() => {
+        this.exports.delete(id);
+        void rm(join(run.workDir, `export-${id}.mp4`), { force: true });
+      });
     return id;
   }
+
+  /**
+   * What an export must re-encode first: the video, when the request asks for another size or
+   * rate than the analysis's. Checked before the export starts (a bad choice is refused at once);
+   * the returned step makes the new video and maps the analysis's file to it.
+   */
+  private reencodingFor(run: Run, request: ExportRequest): (signal: AbortSignal) => Promise<Map<string, string>> {
+    const none = async (): Promise<Map<string, string>> => new Map();
+    const choice = request.video;
+    const video = run.video;
+    if (choice === undefined || video === undefined || !request.outputs.includes('video')) return none;
+    if (!isPlainObject(choice)) throw new CrowdheatError('export: video must be {width, height, fps}');
+    const problem = videoChoiceProblem(choice);
+    if (problem !== null) throw new CrowdheatError(`export: ${problem}`);
+    if (choice.width === video.width && choice.height === video.height && choice.fps === video.fps) return none;
+    const output = run.settings.output_settings;
+    const file = video.file;
+    const target = join(run.workDir, `export-${request.exportId}.mp4`);
+    return async (signal) => {
+      await reencodeVideo({
+        ffmpeg: await resolveFfmpeg(output.ffmpeg_path),
+        from: join(outputDirOf(run.workDir), file),
+        to: target,
+        choice,
+        preset: output.encoder_preset,
+        crf: output.encoder_crf,
+        signal,
+      });
+      return new Map([[file, target]]);
+    };
+  }
+}
+
+/** The facts the renderer sees (not the file's place in the work folder). */
+function videoFactsOf(video: VideoFacts & { file: string }): VideoFacts {
+  const { width, height, fps, frames, durationS, bytes } = video;
+  return { width, height, fps, frames, durationS, bytes };
 }
 
 /** The sections every settings object has; a request without one is refused before anything reads it. */

@@ -40,6 +40,8 @@ export interface ExportOptions {
   outputs: readonly ExportOutput[];
   signal: AbortSignal;
   onProgress: (progress: ExportProgress) => void;
+  /** Files (relative to `from`) to copy from another path instead, e.g. a video re-encoded at another size. */
+  replacements?: ReadonlyMap<string, string>;
 }
 
 /** Copies the outputs; resolves with the written paths relative to `to`. */
@@ -69,7 +71,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
       if (signal.aborted) throw new CancelledError();
       options.onProgress({ done, total: files.length, current: file });
       await mkdir(dirname(join(staging, file)), { recursive: true });
-      await copyFile(join(from, file), join(staging, file));
+      await copyFile(options.replacements?.get(file) ?? join(from, file), join(staging, file));
     }
     if (signal.aborted) throw new CancelledError();
     // The folders first, so that a file in the way of one stops the export before any file is replaced.

@@ -161,7 +161,12 @@ export const recountCommand: CliCommand = {
       const label = fromMs !== undefined || toMs !== undefined
         ? `${values.from ?? 'start'} to ${values.to ?? 'end'}`
         : rangeLabel(frames, (ms) => clock.iso(ms));
-      const outputs = await writePeriodOutputs(out, view, { output: settings.output_settings, timeZone, label });
+      const outputs = await writePeriodOutputs(out, view, {
+        output: settings.output_settings,
+        imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
+        timeZone,
+        label,
+      });
       const report: Pick<RunSummary, 'busiest_moment' | 'busiest_place'> & Record<string, unknown> = {
         store: store.path,
         parameters: settings.heat_map_settings.params,

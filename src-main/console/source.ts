@@ -300,7 +300,8 @@ class ConsoleImageSource implements FrameSource {
   private async decode(image: ConsoleImage & { timestamp: string }): Promise<RgbImage | null> {
     try {
       const { data, info } = await sharp(Buffer.from(image.contents, 'base64'))
-        .resize(this.size.width, this.size.height, { fit: 'fill' })
+        // A size of 0 (the setting's "the source's") keeps the image's own.
+        .resize(this.size.width || null, this.size.height || null, { fit: 'fill' })
         .toColourspace('srgb')
         .removeAlpha()
         .raw()

@@ -19,6 +19,7 @@ import { ConsoleClient } from '../../src-shared/console/client.js';
 import { Backend } from '../app/backend.js';
 import { prepareDemoSettings } from '../app/demo.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
+import { runSmokeTest, wantsSmokeTest } from '../app/smoke-test.js';
 import { runInWorker, WORKER_PATH } from '../pipeline/worker-client.js';
 import { WORKER_ENV } from '../pipeline/worker-protocol.js';
 import { credentialsFileIn, SafeStorageCredentialStore } from './credentials.js';
@@ -107,7 +108,17 @@ function createWindow(): BrowserWindow {
   return created;
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (wantsSmokeTest(process.argv)) {
+  // The release workflow's check of a packaged app: the demo through the app's own worker, no window.
+  void app.whenReady().then(async () => {
+    const code = await runSmokeTest({
+      runAnalysis: (settings, options) => runInWorker(settings, { ...options, startWorker }),
+      tempDir: app.getPath('temp'),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    app.exit(code);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {

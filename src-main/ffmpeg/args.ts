@@ -70,6 +70,8 @@ export interface H264OutputSpec {
   rate: Rational;
   /** x264 preset; the default (`medium`) is what a bare `ffmpeg -c:v libx264` uses. */
   preset?: string;
+  /** x264 constant rate factor 0–51; the default (23) is what a bare `ffmpeg -c:v libx264` uses. */
+  crf?: number;
 }
 
 /** H.264 in MP4, yuv420p and `+faststart` so browsers play it and can start before the end. */
@@ -79,6 +81,7 @@ export function h264Output(spec: H264OutputSpec): OutputPart {
       '-map', spec.map,
       '-c:v', 'libx264',
       ...(spec.preset !== undefined ? ['-preset', spec.preset] : []),
+      ...(spec.crf !== undefined ? ['-crf', String(spec.crf)] : []),
       '-pix_fmt', 'yuv420p',
       '-r', rationalText(spec.rate),
       '-movflags', '+faststart',

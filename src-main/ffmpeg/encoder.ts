@@ -68,11 +68,16 @@ export interface HeatVideoSpec {
   colorbar: (StripSpec & { perFrame: boolean }) | null;
   /** x264 preset (default: x264's own default, `medium`). */
   preset?: string;
+  /** x264 CRF 0–51 (default: x264's own, 23). */
+  crf?: number;
   previews?: PreviewPictures;
 }
 
 export interface HeatFrame {
-  /** RGB of each grid cell (3 × columns × rows bytes). */
+  /**
+   * RGBA of each grid cell (4 × columns × rows bytes, `heatColorsRgba`). Over a background the
+   * alpha scales the heat's weight (0: the picture shows untouched); without one it is ignored.
+   */
   heat: Uint8Array;
   /** RGBA of the label strip. */
   label: Uint8Array;
@@ -201,17 +206,18 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
   }
 
   const heatIndex = nextInput();
-  args.input(rawVideoInput({ pipe: HEAT_PIPE, width: spec.columns, height: spec.rows, pixelFormat: 'rgb24', rate }));
+  args.input(rawVideoInput({ pipe: HEAT_PIPE, width: spec.columns, height: spec.rows, pixelFormat: 'rgba', rate }));
   let heatGrid = `[${heatIndex}:v]`;
   if (previewSource !== null) {
     graph.push(`${heatGrid}split=2[heatgrid][heatclock]`);
     heatGrid = '[heatgrid]';
   }
   if (backgroundLabel !== null) {
-    // The heat's opacity rides in an alpha plane set on the grid-sized picture (cheap), then
-    // stretched in YUV: stretching RGBA at full size costs more than the whole blend.
+    // The heat's opacity rides in an alpha plane on the grid-sized picture (cheap: each cell's
+    // own alpha, 0 for a clear empty cell, times the transparency), then stretched in YUV:
+    // stretching RGBA at full size costs more than the whole blend.
     graph.push(
-      `${heatGrid}format=rgba,colorchannelmixer=aa=${spec.transparency},format=yuva444p,` +
+      `${heatGrid}colorchannelmixer=aa=${spec.transparency},format=yuva444p,` +
         `scale=${width}:${height}:flags=${flags},format=yuva420p,${retime}[heat]`,
     );
     graph.push(`${backgroundLabel}[heat]overlay=shortest=1:format=yuv420[blended]`);
@@ -248,8 +254,10 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
     graph.push(`[previewpicture][clock]streamselect=inputs=2:map=0,scale='min(${previews.width},iw)':-2:flags=bicubic[preview]`);
   }
   args.filterComplex(graph.join(';'));
-  const preset = spec.preset;
-  args.output(h264Output(preset === undefined ? { map: last, path: spec.path, rate } : { map: last, path: spec.path, rate, preset }));
+  const { preset, crf } = spec;
+  args.output(
+    h264Output({ map: last, path: spec.path, rate, ...(preset === undefined ? {} : { preset }), ...(crf === undefined ? {} : { crf }) }),
+  );
   if (previews !== undefined) args.output(jpegSequenceOutput({ map: '[preview]', pattern: previews.pattern, rate }));
   return args;
 }

@@ -4,6 +4,7 @@
  */
 import type { Frame } from '../../src-shared/frames.js';
 import type { GridParams, Settings } from '../../src-shared/settings/types.js';
+import type { RateOrigin, SizeOrigin } from '../../src-shared/render/video-format.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ImageExtent } from '../../src-shared/counting/extent.js';
 import type { ZonesSummary } from '../../src-shared/zones/output.js';
@@ -91,6 +92,8 @@ export interface RunSummary {
   busiest_moment?: { frame: number; t: string | null; time: string | null; count: number } | null;
   /** The cell with the highest whole-period value (smallest v, then h, on ties). */
   busiest_place?: { h: number; v: number; value: number; unit: string } | null;
+  /** The video written, when one was: its size and rate and where they came from (`resolveVideoFormat`). */
+  video?: VideoSummary;
   /** Zone figures for the whole run (sinks/zones.ts), when the settings define zones. */
   zones?: ZonesSummary;
   /** People over time (sinks/people.ts): the slots of people.csv, the busiest frame, gaps in the data. */
@@ -107,6 +110,20 @@ export interface PeopleSummary {
   busiest?: { frame: number; people: number; timestamp?: string };
   /** Stretches between frames longer than a frame's capped duration (SPEC §8). */
   gaps: { count: number; total_s: number; listed: Array<{ from_T: string; to_T: string; seconds: number }> };
+}
+
+export interface VideoSummary {
+  /** Relative to the output folder. */
+  file: string;
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  duration_s: number;
+  size_from: SizeOrigin;
+  rate_from: RateOrigin;
+  preset: string;
+  crf: number;
 }
 
 /** Progress of a run, as the CLI's bar and the app's progress events show it. */

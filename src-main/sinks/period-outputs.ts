@@ -15,6 +15,7 @@ import { getColormap } from '../../src-shared/colormaps/index.js';
 import { formatTimestamp, type RgbImage } from '../../src-shared/frames.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { FrameRenderer } from '../../src-shared/render/index.js';
+import { resolveVideoFormat, type PixelSize } from '../../src-shared/render/video-format.js';
 import type { OutputSettings } from '../../src-shared/settings/types.js';
 import type { PeriodView } from '../store/views.js';
 import { writeFileAtomic } from './atomic.js';
@@ -50,6 +51,8 @@ function csvNumber(value: number): string {
 
 export interface PeriodOutputOptions {
   output: OutputSettings;
+  /** The metadata's pixel space (`image_size_h` × `image_size_v`): the pictures' aspect when there is no picture. */
+  imageSize: PixelSize;
   /** IANA time zone of the bucket names and ISO times. */
   timeZone: string;
   /** A picture under the heat (the video's or the Console's), already any size: resized here. */
@@ -64,7 +67,8 @@ export interface PeriodOutputOptions {
 export async function writePeriodOutputs(outputDir: string, view: PeriodView, options: PeriodOutputOptions): Promise<string[]> {
   const { output } = options;
   const { columns, rows } = view;
-  const size = outputSize(output);
+  const source = options.picture === undefined ? {} : { picture: { width: options.picture.width, height: options.picture.height } };
+  const size = outputSize(resolveVideoFormat(output, { imageSize: options.imageSize, ...source }));
   const picture = options.picture === undefined || !output.overlay ? undefined : await resize(options.picture, size.width, size.height);
   const renderer = new FrameRenderer({
     width: size.width,
@@ -73,6 +77,7 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
     interpolation: output.interpolation,
     overlay: output.overlay,
     transparency: output.transparency,
+    emptyCells: output.empty_cells,
     colorbar: true,
   });
   const render = async (grid: Float64Array, max: number, label: string): Promise<Buffer> => {

@@ -14,14 +14,14 @@ import type { Sink, SinkFactory } from '../pipeline/types.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
 import { isVideoSource } from '../sources/video.js';
 import { writeFileAtomic } from './atomic.js';
-import { outputSize, RunningScale } from './video.js';
+import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
+import { outputSize, RunningScale, sourceFormatOf } from './video.js';
 
 export const PNG_FILE = 'heatmap.png';
 
 export const pngSink: SinkFactory = (context) => {
   const { settings, params, outputDir, source, signal } = context;
   const output = settings.output_settings;
-  const size = outputSize(output);
   const table = getColormap(output.cmap);
   const scale = new RunningScale(output, params.last_valid_frame);
   let last: { frame: Frame; grid: Int32Array; position: number; scale: { min: number; max: number } } | null = null;
@@ -40,6 +40,7 @@ export const pngSink: SinkFactory = (context) => {
     },
     async finish() {
       if (last === null) return;
+      const size = outputSize(resolveVideoFormat(output, sourceFormatOf(source, settings, last.frame.image)));
       let picture: RgbImage | undefined;
       if (output.overlay && isVideoSource(source)) {
         picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, signal);
@@ -54,6 +55,7 @@ export const pngSink: SinkFactory = (context) => {
         overlay: output.overlay,
         transparency: output.transparency,
         colorbar: true,
+        emptyCells: output.empty_cells,
       });
       const rendered = renderer.render({
         grid: last.grid,

@@ -17,7 +17,8 @@ import { STORE_FILE } from '../store/schema.js';
 import { StoreReader, StoreWriter, type StoredFrames } from '../store/store.js';
 import { periodView, type PeriodView } from '../store/views.js';
 import { writePeriodOutputs } from './period-outputs.js';
-import { outputSize } from './video.js';
+import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
+import { outputSize, sourceFormatOf } from './video.js';
 
 /** The most gaps summary.json lists one by one (all are counted). */
 const LISTED_GAPS = 100;
@@ -85,7 +86,7 @@ async function pictureFor(context: RunContext, lastImage: RgbImage | undefined):
   const output = context.settings.output_settings;
   if (!output.overlay) return undefined;
   if (isVideoSource(context.source)) {
-    const size = outputSize(output);
+    const size = outputSize(resolveVideoFormat(output, sourceFormatOf(context.source, context.settings, undefined)));
     return readVideoFrame(context.source.ffmpeg, context.source.video.path, 0, size.width, size.height, context.signal);
   }
   return lastImage;
@@ -149,6 +150,7 @@ export const storeSink: SinkFactory = async (context) => {
         const picture = await pictureFor(context, lastImage);
         const outputs = await writePeriodOutputs(context.outputDir, view, {
           output: settings.output_settings,
+          imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
           timeZone,
           label: rangeLabel(frames, iso),
           ...(picture !== undefined ? { picture } : {}),

@@ -11,12 +11,14 @@ import sharp from 'sharp';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { SettingsError } from '../../src-shared/errors.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
-import { colorScale, frameLabel, heatColors } from '../../src-shared/render/index.js';
-import type { OutputSettings } from '../../src-shared/settings/types.js';
+import { colorScale, frameLabel, heatColorsRgba } from '../../src-shared/render/index.js';
+import { parseTimestamp } from '../../src-shared/frames.js';
+import { resolveVideoFormat, type SourceFormat, type VideoFormat } from '../../src-shared/render/video-format.js';
+import type { OutputSettings, Settings } from '../../src-shared/settings/types.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
-import type { FrameResult, Sink, SinkFactory } from '../pipeline/types.js';
+import type { FrameResult, FrameSource, Sink, SinkFactory } from '../pipeline/types.js';
 import { rationalFromFps } from '../ffmpeg/args.js';
-import { HeatVideoEncoder, type Background } from '../ffmpeg/encoder.js';
+import { HeatVideoEncoder, type Background, type HeatFrame } from '../ffmpeg/encoder.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
 import { makeFolder, temporaryPathFor } from './atomic.js';
@@ -29,13 +31,12 @@ export interface OutputSize {
 }
 
 /**
- * The output picture size. H.264 in yuv420p needs even sizes, so an odd size is rounded up with
- * a warning (to `diagnostics`, when given: one sink reports it for all); zero, negative or
- * fractional sizes are a SettingsError.
+ * The picture size to encode: H.264 in yuv420p needs even sizes, so an odd size written in the
+ * settings is rounded up with a warning (to `diagnostics`, when given: one sink reports it for
+ * all). Sizes taken from the source are already even (`resolveVideoFormat`).
  */
-export function outputSize(output: OutputSettings, diagnostics?: Diagnostics): OutputSize {
-  const even = (key: 'output_video_width' | 'output_video_height'): number => {
-    const value = output[key];
+export function outputSize(format: VideoFormat, diagnostics?: Diagnostics): OutputSize {
+  const even = (key: 'output_video_width' | 'output_video_height', value: number): number => {
     if (!Number.isInteger(value) || value <= 0) {
       throw new SettingsError(`output_settings.${key}: ${value} is not allowed; give a positive whole number of pixels`);
     }
@@ -43,8 +44,54 @@ export function outputSize(output: OutputSettings, diagnostics?: Diagnostics): O
     diagnostics?.warn('odd-video-size', `output_settings.${key}: ${value} is odd; H.264 needs even sizes, using ${value + 1}`);
     return value + 1;
   };
-  return { width: even('output_video_width'), height: even('output_video_height') };
+  return { width: even('output_video_width', format.width), height: even('output_video_height', format.height) };
 }
+
+/**
+ * What the source tells about the video's format: the video's stream, else the first
+ * picture's size, the metadata space, the declared `local_data_settings.metadata_fps` (local
+ * mode, when above 0) and the first frames' T times (`timesMs`).
+ */
+export function sourceFormatOf(
+  source: FrameSource,
+  settings: Settings,
+  picture: RgbImage | undefined,
+  timesMs: readonly number[] = [],
+): SourceFormat {
+  const params = settings.heat_map_settings.params;
+  const imageSize = { width: params.image_size_h, height: params.image_size_v };
+  if (isVideoSource(source)) {
+    const { width, height, fps } = source.video;
+    return { picture: { width, height }, videoFps: fps.num / fps.den, imageSize };
+  }
+  const metadataFps = declaredMetadataFps(settings);
+  return {
+    imageSize,
+    timesMs,
+    ...(metadataFps === undefined ? {} : { metadataFps }),
+    ...(picture !== undefined ? { picture: { width: picture.width, height: picture.height } } : {}),
+  };
+}
+
+/** `local_data_settings.metadata_fps` when the run reads local files and the setting is above 0. */
+function declaredMetadataFps(settings: Settings): number | undefined {
+  const fps = settings.data_source_settings.local_data_settings.metadata_fps;
+  return settings.data_source_settings.mode === 'local' && fps > 0 ? fps : undefined;
+}
+
+/** A frame waiting for the output size: its heat, label text, colorbar scale (null: no new bar) and picture. */
+interface PendingFrame {
+  heat: Uint8Array;
+  text: string;
+  bar: { min: number; max: number } | null;
+  picture?: Uint8Array;
+}
+
+/**
+ * How many frames the video sink holds back, at most, to learn the data's own rate from their
+ * T times when neither the settings nor the source give one.
+ */
+export const RATE_SAMPLE_FRAMES = 31;
 
 /** The file name of the video: `<name>_heatmap.mp4`, or plain `heatmap.mp4` for unnamed sources. */
 export function videoFileName(sourceName: string): string {
@@ -72,61 +119,116 @@ export class RunningScale {
 export const videoSink: SinkFactory = async (context) => {
   const { settings, params, outputDir, source, diagnostics, signal, previewDir } = context;
   const output = settings.output_settings;
-  const size = outputSize(output, diagnostics);
   const table = getColormap(output.cmap);
   const ffmpeg = isVideoSource(source) ? source.ffmpeg : await resolveFfmpeg(output.ffmpeg_path);
   const fileName = videoFileName(source.name);
   const finalPath = join(outputDir, 'video', fileName);
   await makeFolder(join(outputDir, 'video'), signal, 'output_settings.output_dir');
   const temporaryPath = temporaryPathFor(finalPath);
-  const layout = stripLayout(size.width, size.height);
   const scale = new RunningScale(output, params.last_valid_frame);
-  const background: Background | 'pictures' =
+  const backgroundKind: Background | 'pictures' =
     !output.overlay ? { kind: 'none' } : isVideoSource(source) ? { kind: 'video', path: source.video.path } : source.hasImages ? 'pictures' : { kind: 'none' };
+  // Only metadata without a rate of its own (neither written nor declared) waits for its T times to give one.
+  const learnsRate = output.output_video_fps === 0 && !isVideoSource(source) && declaredMetadataFps(settings) === undefined;
 
   let encoder: HeatVideoEncoder | null = null;
+  let background: Background | null = null;
+  let firstPicture: RgbImage | undefined;
   let lastPicture: Uint8Array | null = null;
+  let format: VideoFormat | null = null;
+  let size: OutputSize = { width: 0, height: 0 };
+  let layout = stripLayout(2, 2);
   let framesWritten = 0;
+  /** Frames held back (with their T times) while the rate is learnt from the data. */
+  const held: PendingFrame[] = [];
+  const heldTimes: number[] = [];
+  let holding = learnsRate;
 
-  const start = (first: FrameResult): HeatVideoEncoder => {
-    const image = first.frame.image;
-    const resolved: Background =
-      background !== 'pictures' ? background : image !== undefined ? { kind: 'frames', width: image.width, height: image.height } : { kind: 'none' };
-    return new HeatVideoEncoder({
+  const resolveFormat = (): VideoFormat => {
+    const resolved = resolveVideoFormat(output, sourceFormatOf(source, settings, firstPicture, heldTimes));
+    size = outputSize(resolved, diagnostics);
+    layout = stripLayout(size.width, size.height);
+    format = resolved;
+    return resolved;
+  };
+
+  const start = (current: VideoFormat): HeatVideoEncoder =>
+    new HeatVideoEncoder({
       ffmpeg,
       path: temporaryPath,
       displayPath: finalPath,
       width: size.width,
       height: size.height,
-      rate: rationalFromFps(output.output_video_fps),
+      rate: rationalFromFps(current.fps),
       columns: params.grid_num_h,
       rows: params.grid_num_v,
       interpolation: output.interpolation,
-      background: resolved,
+      background: background ?? { kind: 'none' },
       transparency: output.transparency,
+      preset: output.encoder_preset,
+      crf: output.encoder_crf,
       label: layout.label,
       colorbar: output.cbar ? { ...layout.colorbar, perFrame: scale.moves } : null,
       ...(previewDir !== undefined && isVideoSource(source)
         ? { previews: { video: source.video.path, pattern: previewImagePattern(previewDir), width: PREVIEW_WIDTH } }
         : {}),
     }, signal);
+
+  /** Starts the encoder with the format known now and sends it the held frames. */
+  const release = async (): Promise<HeatVideoEncoder> => {
+    holding = false;
+    const started = start(resolveFormat());
+    encoder = started;
+    // Label and colorbar strips are drawn at the output size, known only now.
+    for (const frame of held.splice(0)) await started.write(drawn(frame));
+    return started;
   };
+
+  /** A frame's heat, label text and picture; its strips are drawn when the output size is known. */
+  const pendingFrame = async (result: FrameResult): Promise<PendingFrame> => {
+    const frameScale = scale.next(result.grid);
+    // Fresh buffers each frame: a pipe may still hold the previous ones when this one is drawn.
+    const heat = heatColorsRgba(result.grid, frameScale, table, output.empty_cells);
+    const text = frameLabel(result.frame.detections.count, result.frame.timestamp);
+    const bar = output.cbar && (scale.moves || framesWritten === 0) ? frameScale : null;
+    const picture = background === null ? undefined : await pictureFor(result.frame.image, background, lastPicture);
+    if (picture !== undefined) lastPicture = picture;
+    framesWritten += 1;
+    return { heat, text, bar, ...(picture !== undefined ? { picture } : {}) };
+  };
+
+  const drawn = (pending: PendingFrame): HeatFrame => ({
+    heat: pending.heat,
+    label: labelStrip(layout, pending.text),
+    ...(pending.bar !== null ? { colorbar: colorbarStrip(layout, table, pending.bar) } : {}),
+    ...(pending.picture !== undefined ? { picture: pending.picture } : {}),
+  });
 
   const sink: Sink = {
     async write(result) {
-      encoder ??= start(result);
-      const frameScale = scale.next(result.grid);
-      // Fresh buffers each frame: a pipe may still hold the previous ones when this one is drawn.
-      const heat = heatColors(result.grid, frameScale, table);
-      const label = labelStrip(layout, frameLabel(result.frame.detections.count, result.frame.timestamp));
-      const colorbar = output.cbar && (scale.moves || framesWritten === 0) ? colorbarStrip(layout, table, frameScale) : undefined;
-      const picture = await pictureFor(result.frame.image, encoder, lastPicture);
-      if (picture !== undefined) lastPicture = picture;
-      await encoder.write({ heat, label, ...(colorbar !== undefined ? { colorbar } : {}), ...(picture !== undefined ? { picture } : {}) });
-      framesWritten += 1;
+      if (framesWritten === 0) {
+        const image = result.frame.image;
+        firstPicture = image;
+        background =
+          backgroundKind !== 'pictures' ? backgroundKind : image !== undefined ? { kind: 'frames', width: image.width, height: image.height } : { kind: 'none' };
+      }
+      const frame = await pendingFrame(result);
+      if (holding) {
+        const time = result.frame.timestamp === undefined ? Number.NaN : parseTimestamp(result.frame.timestamp);
+        // Without a T on the first frame the data has no rate of its own: start at once.
+        if (Number.isFinite(time)) heldTimes.push(time);
+        held.push(frame);
+        if (heldTimes.length === held.length && held.length < RATE_SAMPLE_FRAMES) return;
+        await release();
+        return;
+      }
+      encoder ??= start(resolveFormat());
+      await encoder.write(drawn(frame));
     },
-    async finish() {
-      if (encoder === null) {
+    async finish(summary) {
+      if (holding && held.length > 0) await release();
+      const written = format;
+      if (encoder === null || written === null) {
         diagnostics.warn('no-video', `no frames, so no ${fileName} was written`);
         return;
       }
@@ -137,6 +239,18 @@ export const videoSink: SinkFactory = async (context) => {
         await rm(temporaryPath, { force: true });
         throw error;
       }
+      summary.video = {
+        file: `video/${fileName}`,
+        width: size.width,
+        height: size.height,
+        fps: written.fps,
+        frames: framesWritten,
+        duration_s: Math.round((framesWritten / written.fps) * 1000) / 1000,
+        size_from: written.sizeFrom,
+        rate_from: written.rateFrom,
+        preset: output.encoder_preset,
+        crf: output.encoder_crf,
+      };
     },
     async abort() {
       await encoder?.abort();
@@ -156,10 +270,9 @@ export const videoSink: SinkFactory = async (context) => {
  */
 async function pictureFor(
   image: RgbImage | undefined,
-  encoder: HeatVideoEncoder,
+  background: Background,
   previous: Uint8Array | null,
 ): Promise<Uint8Array | undefined> {
-  const background = encoder.background;
   if (background.kind !== 'frames') return undefined;
   if (image === undefined) return previous ?? new Uint8Array(background.width * background.height * 3);
   if (image.width === background.width && image.height === background.height) return image.data;

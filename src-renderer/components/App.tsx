@@ -247,7 +247,7 @@ export function App({ api }: { api: ApiClient }) {
       </aside>
       <main>
         {done !== null ? (
-          <Timeline key={done.runId} api={api} run={done} onError={onError} />
+          <Timeline key={done.runId} api={api} run={done} onError={onError} onFitToData={(max) => onChange(settingField('output_settings.max'), max)} />
         ) : (
           <div className="empty">
             {running !== null ? (
@@ -276,6 +276,7 @@ export function App({ api }: { api: ApiClient }) {
           api={api}
           host={host}
           runId={done.runId}
+          {...(done.video === undefined ? {} : { video: done.video })}
           defaultFolder={settings.output_settings.output_dir}
           onClose={() => setExporting(false)}
           onInfo={onInfo}

@@ -1,12 +1,23 @@
 import { useEffect, useEffectEvent, useState } from 'react';
-import { EXPORT_OUTPUTS, newExportId, type ApiClient, type ExportOutput, type HostInfo } from '../../src-shared/api.js';
+import { EXPORT_OUTPUTS, newExportId, type ApiClient, type ExportOutput, type HostInfo, type VideoFacts } from '../../src-shared/api.js';
 import { messageOf } from '../api/client.js';
-import { exportPhaseAfter, exportRefused, exportStarted, type ExportPhase } from '../logic/export-dialog.js';
+import {
+  exportPhaseAfter,
+  exportRefused,
+  exportStarted,
+  keepAspect,
+  videoDraftOf,
+  videoPlan,
+  type ExportPhase,
+  type VideoDraft,
+} from '../logic/export-dialog.js';
 
 interface Props {
   api: ApiClient;
   host: HostInfo | null;
   runId: string;
+  /** The analysis's heat video (size, rate, length, bytes), when it has one. */
+  video?: VideoFacts;
   defaultFolder: string;
   onClose: () => void;
   onInfo: (message: string) => void;
@@ -21,8 +32,11 @@ const OUTPUT_LABELS: Record<ExportOutput, string> = {
 };
 
 /** Choose outputs and a folder; shows progress and can cancel. */
-export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo }: Props) {
+export function ExportDialog({ api, host, runId, video, defaultFolder, onClose, onInfo }: Props) {
   const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(EXPORT_OUTPUTS));
+  const [draft, setDraft] = useState<VideoDraft | null>(video === undefined ? null : videoDraftOf(video));
+  const plan = video === undefined || draft === null ? null : videoPlan(video, draft);
+  const videoBlocked = plan !== null && outputs.has('video') && plan.problem !== null;
   const [folder, setFolder] = useState(defaultFolder);
   const [phase, setPhase] = useState<ExportPhase>({ kind: 'choosing' });
 
@@ -41,7 +55,8 @@ export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo 
     const exportId = newExportId();
     setPhase(exportStarted(exportId));
     try {
-      await api.call('export', { exportId, runId, outputs: [...outputs], folder });
+      const changedVideo = plan !== null && plan.changed && outputs.has('video') ? { video: plan.choice } : {};
+      await api.call('export', { exportId, runId, outputs: [...outputs], folder, ...changedVideo });
     } catch (error) {
       setPhase((current) => exportRefused(current, exportId, messageOf(error)));
     }
@@ -83,6 +98,44 @@ export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo 
               {OUTPUT_LABELS[output]}
             </label>
           ))}
+          {video !== undefined && draft !== null && plan !== null && outputs.has('video') && (
+            <div className="export-video" data-testid="export-video">
+              <div className="row">
+                <label className="setting">
+                  width (px)
+                  <input
+                    type="number"
+                    min={2}
+                    step={2}
+                    value={draft.width}
+                    data-testid="export-width"
+                    onChange={(event) => {
+                      const width = event.target.value;
+                      const typed = Number(width);
+                      setDraft({ ...draft, width, height: Number.isFinite(typed) && typed > 0 ? String(keepAspect(video, 'width', typed)) : draft.height });
+                    }}
+                  />
+                </label>
+                <label className="setting">
+                  height (px)
+                  <input type="number" min={2} step={2} value={draft.height} data-testid="export-height" onChange={(event) => setDraft({ ...draft, height: event.target.value })} />
+                </label>
+                <label className="setting">
+                  frame rate (fps)
+                  <input type="number" min={0.1} max={240} step="any" value={draft.fps} data-testid="export-fps" onChange={(event) => setDraft({ ...draft, fps: event.target.value })} />
+                </label>
+              </div>
+              {plan.problem === null ? (
+                <p className="hint" data-testid="export-video-plan">
+                  {plan.text}
+                </p>
+              ) : (
+                <p className="error-text" role="alert" data-testid="export-video-problem">
+                  {plan.problem}
+                </p>
+              )}
+            </div>
+          )}
           <label className="setting">
             folder
             <div className="path-row">
@@ -114,7 +167,7 @@ export function ExportDialog({ api, host, runId, defaultFolder, onClose, onInfo 
               <button type="button" className="secondary" onClick={onClose}>
                 Close
               </button>
-              <button type="button" onClick={() => void start()} disabled={outputs.size === 0 || folder.trim() === ''} data-testid="start-export">
+              <button type="button" onClick={() => void start()} disabled={outputs.size === 0 || folder.trim() === '' || videoBlocked} data-testid="start-export">
                 Export
               </button>
             </>

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
+import { DEFAULT_VIDEO_FPS } from '../../src-shared/render/video-format.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../logic/heat.js';
+import { gridMax } from '../logic/legend.js';
+import { Legend } from './Legend.js';
 import {
   advancePlayback,
   chartFrameAt,
@@ -16,6 +19,8 @@ interface TimelineProps {
   api: ApiClient;
   run: RunInfo;
   onError: (message: string) => void;
+  /** "Fit to data" was clicked: the settings' max becomes the run's peak, for the next export. */
+  onFitToData?: (max: number) => void;
 }
 
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
@@ -32,7 +37,7 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, onError }: TimelineProps) {
+export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
   const [index, setIndex] = useState(0);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -40,7 +45,10 @@ export function Timeline({ api, run, onError }: TimelineProps) {
   const [showImage, setShowImage] = useState(run.output.overlay);
   const [hover, setHover] = useState<Hover | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { params, output } = run;
+  // "Fit to data" repaints at once with the run's peak as the max.
+  const [fitted, setFitted] = useState<number | null>(null);
+  const { params } = run;
+  const output = useMemo(() => (fitted === null ? run.output : { ...run.output, max: fitted }), [run.output, fitted]);
   const columns = params.grid_num_h;
   const rows = params.grid_num_v;
   const width = run.hasImages ? run.previewWidth : HEAT_ONLY_WIDTH;
@@ -50,6 +58,13 @@ export function Timeline({ api, run, onError }: TimelineProps) {
   const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
   const legend = useMemo(() => legendGradient(table), [table]);
   const legendScale = colourScaleOf(output, params, run.runningMax[index] ?? 0);
+  const frameMax = useMemo(() => (frame === null ? 0 : gridMax(frame.grid)), [frame]);
+  const fitToData = (max: number): void => {
+    setFitted(max);
+    onFitToData?.(max);
+  };
+  // The video's rate (the source's when the settings leave it at 0), so playback matches the export.
+  const playbackFps = run.video?.fps ?? (output.output_video_fps > 0 ? output.output_video_fps : DEFAULT_VIDEO_FPS);
 
   useEffect(() => {
     let current = true;
@@ -74,7 +89,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
       try {
         const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
         const pixels = paintHeat(
-          { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency },
+          { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency, emptyCells: output.empty_cells },
           width,
           height,
         );
@@ -109,7 +124,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
     let position = index;
     let last = performance.now();
     let handle = requestAnimationFrame(function tick(now) {
-      const next = advancePlayback(position, now - last, output.output_video_fps, speed, run.frameCount);
+      const next = advancePlayback(position, now - last, playbackFps, speed, run.frameCount);
       last = now;
       position = next.position;
       setIndex(Math.floor(position));
@@ -119,7 +134,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
     return () => cancelAnimationFrame(handle);
     // Playback restarts from the current frame only when play, speed or the run change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [playing, speed, run.frameCount, output.output_video_fps]);
+  }, [playing, speed, run.frameCount, playbackFps]);
 
   /** Play from the current frame, or from the first when at the end; pause when playing. */
   const togglePlay = useCallback(() => {
@@ -204,11 +219,14 @@ export function Timeline({ api, run, onError }: TimelineProps) {
           frame {index + 1} / {run.frameCount}
         </span>
         <span data-testid="frame-time">{frame !== null && frame.timestamp !== '' ? readableTimestamp(frame.timestamp) : ''}</span>
-        <span className="legend" data-testid="legend" title="people counted in a cell over the window">
-          {legendScale.min}
-          <span className="legend-bar" style={{ background: legend }} />
-          {legendScale.max}
-        </span>
+        <Legend
+          gradient={legend}
+          scale={legendScale}
+          frameMax={frameMax}
+          runPeak={run.runningMax[run.runningMax.length - 1] ?? 0}
+          windowFrames={params.last_valid_frame}
+          onFit={fitToData}
+        />
                 <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
       </div>
       <div className="controls">

@@ -3,7 +3,8 @@
  * before it asks (see `ExportRequest.exportId`) and listens from the moment it opens, because a
  * small export's events can arrive before the answer to the request does.
  */
-import type { ApiEvent } from '../../src-shared/api.js';
+import type { ApiEvent, VideoFacts } from '../../src-shared/api.js';
+import { videoChoiceProblem, type VideoChoice } from '../../src-shared/render/video-format.js';
 
 export type ExportPhase =
   | { kind: 'choosing' }
@@ -33,4 +34,64 @@ export function exportPhaseAfter(phase: ExportPhase, event: ApiEvent): ExportPha
 /** The phase after the back end refused to start `exportId` (its events never come). */
 export function exportRefused(phase: ExportPhase, exportId: string, message: string): ExportPhase {
   return phase.kind === 'exporting' && phase.exportId === exportId ? { kind: 'failed', message } : phase;
+}
+
+/** The video the dialog will write: the analysis's, or the size and rate the user typed. */
+export interface VideoDraft {
+  width: string;
+  height: string;
+  fps: string;
+}
+
+/** The draft that changes nothing: the analysis's own size and rate. */
+export function videoDraftOf(video: VideoFacts): VideoDraft {
+  return { width: String(video.width), height: String(video.height), fps: String(video.fps) };
+}
+
+/** The draft as numbers (NaN where a field is not a number). */
+export function videoChoiceOf(draft: VideoDraft): VideoChoice {
+  const number = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
+  return { width: number(draft.width), height: number(draft.height), fps: number(draft.fps) };
+}
+
+/** The other side for a typed one, keeping the analysis video's aspect, rounded to even. */
+export function keepAspect(video: VideoFacts, side: 'width' | 'height', value: number): number {
+  const other = side === 'width' ? (value * video.height) / video.width : (value * video.width) / video.height;
+  return Math.max(2, 2 * Math.round(other / 2));
+}
+
+/**
+ * What the export will write: size, rate, duration (the same frames at the chosen rate) and
+ * the file size, estimated from the analysis's file by pixel count (x264 at one CRF spends
+ * bits roughly in proportion to pixels per frame); with `problem` when the choice cannot be encoded.
+ */
+export function videoPlan(video: VideoFacts, draft: VideoDraft): { text: string; problem: string | null; changed: boolean; choice: VideoChoice } {
+  const choice = videoChoiceOf(draft);
+  const problem = videoChoiceProblem(choice);
+  const changed = choice.width !== video.width || choice.height !== video.height || choice.fps !== video.fps;
+  if (problem !== null) return { text: '', problem, changed, choice };
+  const seconds = video.frames / choice.fps;
+  const bytes = (video.bytes * choice.width * choice.height) / (video.width * video.height);
+  const text =
+    `${choice.width} × ${choice.height}, ${formatFps(choice.fps)} fps, ${video.frames} frames, ${formatDuration(seconds)}, ` +
+    `${changed ? 'about ' : ''}${formatBytes(bytes)}${changed ? ' (re-encoded)' : ''}`;
+  return { text, problem: null, changed, choice };
+}
+
+function formatFps(fps: number): string {
+  return Number.isInteger(fps) ? String(fps) : fps.toFixed(3).replace(/0+$/, '');
+}
+
+/** `75.5 s` or `12 min 5 s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Number(seconds.toFixed(1))} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+/** `830 kB`, `12.3 MB` (powers of 1000, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
 }

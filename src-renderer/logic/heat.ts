@@ -3,7 +3,7 @@
  * the same colour scale, the same table rows, the same blocks of pixels and the same blend, so
  * a frame in the app looks as it does in the MP4.
  */
-import { blend, colorScale, heatColors, upscaleBilinear, upscaleNearest, type ColorScale } from '../../src-shared/render/index.js';
+import { blendCovered, colorScale, heatColors, heatCoverage, upscaleBilinear, upscaleNearest, type ColorScale } from '../../src-shared/render/index.js';
 import type { GridParams, OutputSettings } from '../../src-shared/settings/types.js';
 
 /** The colour scale of a frame whose running maximum (highest count so far) is `runningMax`. */
@@ -38,15 +38,19 @@ export interface HeatPicture {
   /** RGBA pixels of the frame picture (as a canvas gives them), or null to draw the heat colours alone. */
   image: Uint8ClampedArray | null;
   transparency: number;
+  /** What cells with count 0 draw over the picture (`output_settings.empty_cells`), as in the video and heatmap.png. */
+  emptyCells: OutputSettings['empty_cells'];
 }
 
 /** RGBA pixels `width × height` for a canvas: the heat, over the picture when given. */
 export function paintHeat(picture: HeatPicture, width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
   const { columns, rows, table, image } = picture;
-  const cells = heatColors(Int32Array.from(picture.grid), picture.scale, table);
+  const grid = Int32Array.from(picture.grid);
+  const cells = heatColors(grid, picture.scale, table);
   const upscale = picture.interpolation === 'bilinear' ? upscaleBilinear : upscaleNearest;
   const heat = upscale(cells, columns, rows, width, height);
-  const rgb = image === null ? heat : blend(rgbOf(image), heat, picture.transparency);
+  const coverage = image === null ? null : upscale(heatCoverage(grid, picture.emptyCells), columns, rows, width, height);
+  const rgb = image === null || coverage === null ? heat : blendCovered(rgbOf(image), heat, coverage, picture.transparency);
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let pixel = 0; pixel < width * height; pixel++) {
     rgba[pixel * 4] = rgb[pixel * 3];

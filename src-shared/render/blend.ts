@@ -61,3 +61,41 @@ function mixTable(transparency: number): Uint8Array {
   mixBytes = table;
   return table;
 }
+
+/**
+ * `blend` with the heat's weight scaled per byte by `coverage` (0–255, `heatCoverage`
+ * stretched like the colours): 255 blends exactly as `blend`, 0 keeps the image byte, values
+ * between weigh the heat by `transparency * coverage / 255` (the soft edge of a clear cell under
+ * bilinear stretching). `out` (allocated when absent) may be `heat`, not `image` or `coverage`.
+ */
+export function blendCovered(
+  image: Uint8Array,
+  heat: Uint8Array,
+  coverage: Uint8Array,
+  transparency: number,
+  out?: Uint8Array,
+): Uint8Array {
+  if (coverage.length !== image.length) {
+    throw new RangeError(`blend: coverage has ${coverage.length} bytes but image has ${image.length}`);
+  }
+  if (out === image || out === coverage) throw new RangeError('blend: the output must not be the image or the coverage');
+  if (!(transparency >= 0 && transparency <= 1)) {
+    throw new SettingsError(`output_settings.transparency: ${transparency} is not between 0 and 1`);
+  }
+  if (image.length !== heat.length) {
+    throw new RangeError(`blend: image has ${image.length} bytes but heat has ${heat.length}`);
+  }
+  const result = out ?? new Uint8Array(image.length);
+  if (result.length !== image.length) {
+    throw new RangeError(`blend: output has ${result.length} bytes but image has ${image.length}`);
+  }
+  const mix = mixTable(transparency);
+  for (let i = 0; i < image.length; i++) {
+    const weight = coverage[i];
+    const base = image[i];
+    if (weight === 255) result[i] = mix[(base << 8) | heat[i]];
+    else if (weight === 0) result[i] = base;
+    else result[i] = base + Math.round(((transparency * weight) / 255) * (heat[i] - base));
+  }
+  return result;
+}

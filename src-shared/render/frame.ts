@@ -5,16 +5,16 @@
  *
  * ```ts
  * const renderer = new FrameRenderer({ width: 1920, height: 1080, table: getColormap('Reds'),
- *   interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: true });
+ *   interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: true, emptyCells: 'clear' });
  * const picture = renderer.render({ grid, columns: 192, rows: 108,
  *   scale: colorScale(0, 0, 15, runningMax), label: frameLabel(n, frame.timestamp), image });
  * ```
  */
 import type { RgbImage } from '../frames.js';
-import type { Interpolation } from '../settings/types.js';
-import { blend } from './blend.js';
+import type { EmptyCells, Interpolation } from '../settings/types.js';
+import { blendCovered } from './blend.js';
 import { drawColorbar } from './colorbar.js';
-import { heatColors } from './heat.js';
+import { heatColors, heatCoverage } from './heat.js';
 import type { ColorScale } from './scale.js';
 import { drawText, measureText, textScale } from './text.js';
 import { upscaleBilinear, upscaleNearest } from './upscale.js';
@@ -32,6 +32,8 @@ export interface FrameStyle {
   transparency: number;
   /** Draw the labelled colorbar at the right edge (`output_settings.cbar`). */
   colorbar: boolean;
+  /** What a cell with count 0 draws over a picture (`output_settings.empty_cells`); the heat alone is always tinted. */
+  emptyCells: EmptyCells;
 }
 
 export interface FrameInput {
@@ -51,12 +53,15 @@ const LABEL_MARGIN = 4;
 
 export class FrameRenderer {
   private cells = new Uint8Array(0);
+  private cellCoverage = new Uint8Array(0);
   private readonly heat: Uint8Array;
+  private readonly coverage: Uint8Array;
   private readonly picture: RgbImage;
   private readonly fontScale: number;
 
   constructor(private readonly style: FrameStyle) {
     this.heat = new Uint8Array(style.width * style.height * 3);
+    this.coverage = new Uint8Array(this.heat.length);
     this.picture = { width: style.width, height: style.height, data: new Uint8Array(this.heat.length) };
     this.fontScale = textScale(style.width, style.height);
   }
@@ -64,7 +69,10 @@ export class FrameRenderer {
   /** Renders into a buffer owned by the renderer: copy it before the next `render` if you keep it. */
   render(input: FrameInput): RgbImage {
     const { style } = this;
-    if (this.cells.length !== input.columns * input.rows * 3) this.cells = new Uint8Array(input.columns * input.rows * 3);
+    if (this.cells.length !== input.columns * input.rows * 3) {
+      this.cells = new Uint8Array(input.columns * input.rows * 3);
+      this.cellCoverage = new Uint8Array(this.cells.length);
+    }
     const cells = heatColors(input.grid, input.scale, style.table, this.cells);
     const upscale = style.interpolation === 'bilinear' ? upscaleBilinear : upscaleNearest;
     const image = style.overlay ? input.image : undefined;
@@ -73,7 +81,9 @@ export class FrameRenderer {
         throw new RangeError(`render: picture is ${image.width}×${image.height}, output is ${style.width}×${style.height}`);
       }
       upscale(cells, input.columns, input.rows, style.width, style.height, this.heat);
-      blend(image.data, this.heat, style.transparency, this.picture.data);
+      heatCoverage(input.grid, style.emptyCells, this.cellCoverage);
+      upscale(this.cellCoverage, input.columns, input.rows, style.width, style.height, this.coverage);
+      blendCovered(image.data, this.heat, this.coverage, style.transparency, this.picture.data);
     } else {
       upscale(cells, input.columns, input.rows, style.width, style.height, this.picture.data);
     }

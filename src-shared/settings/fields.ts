@@ -7,7 +7,7 @@ import { isTimestampText } from '../console/timestamps.js';
 import { showValue } from '../messages.js';
 import { isTimeZone, parsePeriod } from '../periods/buckets.js';
 import { parseIsoWithOffset } from '../periods/time-base.js';
-import type { Settings } from './types.js';
+import { X264_PRESETS, type Settings } from './types.js';
 
 export interface Rule {
   /** What is allowed, as an error message says it: `an integer ≥ 1`. */
@@ -134,6 +134,20 @@ function oneOf(values: readonly string[]): Rule {
   return { allowed: `one of ${values.join(', ')}`, hasType: accepts, accepts, textual: true };
 }
 
+/** A video size or rate setting: 0 takes the source's, anything else is `rule`'s. */
+function zeroOrSource(rule: Rule): Rule {
+  return {
+    allowed: `0 (the source's) or ${rule.allowed}`,
+    hasType: rule.hasType,
+    accepts: (value) => value === 0 || rule.accepts(value),
+    textual: false,
+  };
+}
+
+/** The slowest and fastest video crowdheat writes (SPEC §10). */
+export const MIN_OUTPUT_FPS = 0.1;
+export const MAX_OUTPUT_FPS = 240;
+
 const TIMESTAMP = text(
   '"" or a quoted T string yyyyMMddHHmmssfff (17 digits, UTC) or ISO 8601 with an offset (2024-05-01T21:00:00+09:00)',
   (value) => value === '' || isTimestampText(value),
@@ -258,10 +272,10 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('params', 'min_score', finiteNumber()),
   field('params', 'counting', oneOf(['exact', 'legacy'])),
   field('output', 'output_dir', nonEmptyText('a path')),
-  field('output', 'output_video_fps', finiteNumber({ min: 0.1, max: 240 })),
+  field('output', 'output_video_fps', zeroOrSource(finiteNumber({ min: MIN_OUTPUT_FPS, max: MAX_OUTPUT_FPS }))),
   // H.264's largest level (6.2) stops at 8192 pixels a side.
-  field('output', 'output_video_width', integer(1, MAX_OUTPUT_SIDE)),
-  field('output', 'output_video_height', integer(1, MAX_OUTPUT_SIDE)),
+  field('output', 'output_video_width', zeroOrSource(integer(1, MAX_OUTPUT_SIDE))),
+  field('output', 'output_video_height', zeroOrSource(integer(1, MAX_OUTPUT_SIDE))),
   field('output', 'cmap', nonEmptyText('a Matplotlib colormap name')),
   field('output', 'cbar', BOOLEAN),
   field('output', 'min', finiteNumber({ min: 0, max: LIMITS.scale })),
@@ -274,6 +288,9 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   field('output', 'timezone', TIME_ZONE),
   field('output', 'per_frame_outputs', oneOf(['auto', 'always', 'never'])),
   field('output', 'zone_outlines', BOOLEAN),
+  field('output', 'encoder_preset', oneOf(X264_PRESETS)),
+  field('output', 'encoder_crf', integer(0, 51)),
+  field('output', 'empty_cells', oneOf(['clear', 'tinted'])),
 ];
 
 const FIELD_BY_KEY = new Map(SETTING_FIELDS.map((entry) => [entry.key, entry]));

@@ -10,6 +10,11 @@ export type MetaFormat = 'auto' | 'seed_csv' | 'mot' | 'inference_json';
 export type CountingMode = 'exact' | 'legacy';
 export type Interpolation = 'nearest' | 'bilinear';
 export type PerFrameOutputs = 'auto' | 'always' | 'never';
+/** x264's presets, fastest first: each trades encoding time for file size at the same quality. */
+export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+export type X264Preset = (typeof X264_PRESETS)[number];
+/** What a cell with count 0 draws: `clear` leaves the picture untouched, `tinted` paints the colormap's lowest colour (the sample's look). */
+export type EmptyCells = 'clear' | 'tinted';
 
 /** `data_source_settings.console_data_settings` (the sample's Cases 1 and 2). */
 export interface ConsoleDataSettings {
@@ -80,7 +85,9 @@ export interface HeatMapSettings {
 /** `output_settings`. */
 export interface OutputSettings {
   output_dir: string;
+  /** Frames a second of the video; 0: the source's (see src-shared/render/video-format.ts). */
   output_video_fps: number;
+  /** Video size in pixels; 0: the source's (both 0, or one 0 to keep the source's aspect). */
   output_video_width: number;
   output_video_height: number;
   /** Any Matplotlib colormap name, `_r` included. */
@@ -103,6 +110,12 @@ export interface OutputSettings {
   per_frame_outputs: PerFrameOutputs;
   /** New: draw the zones' outlines and names on heatmap.png (and the period pictures). */
   zone_outlines: boolean;
+  /** New: x264 preset of the video (speed against file size). */
+  encoder_preset: X264Preset;
+  /** New: x264 constant rate factor, 0 (lossless) … 51 (worst); lower is better and bigger. */
+  encoder_crf: number;
+  /** New: what cells with count 0 draw over the picture. */
+  empty_cells: EmptyCells;
 }
 
 export interface Settings {
@@ -155,9 +168,9 @@ export function defaultSettings(): Settings {
     },
     output_settings: {
       output_dir: 'output',
-      output_video_fps: 2,
-      output_video_width: 300,
-      output_video_height: 300,
+      output_video_fps: 0,
+      output_video_width: 0,
+      output_video_height: 0,
       cmap: 'Reds',
       cbar: false,
       min: 0,
@@ -170,6 +183,9 @@ export function defaultSettings(): Settings {
       timezone: '',
       per_frame_outputs: 'auto',
       zone_outlines: true,
+      encoder_preset: 'veryfast',
+      encoder_crf: 23,
+      empty_cells: 'clear',
     },
     zones: [],
   };

@@ -75,7 +75,7 @@ describe('cell under the cursor', () => {
     const grid = Array.from({ length: columns * rows }, (_, i) => i);
     const table = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
     const pixels = paintHeat(
-      { grid, columns, rows, scale: { min: 0, max: 256 }, table, interpolation: 'nearest', image: null, transparency: 0.5 },
+      { grid, columns, rows, scale: { min: 0, max: 256 }, table, interpolation: 'nearest', image: null, transparency: 0.5, emptyCells: 'clear' },
       50,
       20,
     );
@@ -103,7 +103,7 @@ describe('heat colours', () => {
     const table = getColormap('jet');
     const scale = { min: 0, max: 15 };
     const pixels = paintHeat(
-      { grid: [0, 8, 15, 40], columns: 4, rows: 1, scale, table, interpolation: 'nearest', image: null, transparency: 0.4 },
+      { grid: [0, 8, 15, 40], columns: 4, rows: 1, scale, table, interpolation: 'nearest', image: null, transparency: 0.4, emptyCells: 'clear' },
       4,
       1,
     );
@@ -115,7 +115,7 @@ describe('heat colours', () => {
     const table = getColormap('jet');
     const image = new Uint8ClampedArray([200, 100, 0, 255]);
     const [r, g, b, a] = paintHeat(
-      { grid: [15], columns: 1, rows: 1, scale: { min: 0, max: 15 }, table, interpolation: 'nearest', image, transparency: 0.4 },
+      { grid: [15], columns: 1, rows: 1, scale: { min: 0, max: 15 }, table, interpolation: 'nearest', image, transparency: 0.4, emptyCells: 'clear' },
       1,
       1,
     );

@@ -159,8 +159,16 @@ describe('crowdheat (built)', () => {
       `${M}output_settings.min (20) must be less than output_settings.max (15); or set max to 0 for an automatic scale`,
     ],
     ['a bad boolean', (y) => replaceOnce(y, 'overlay: true', 'overlay: on'), `${M}output_settings.overlay must be true or false, got "on"`],
-    ['output width 0', (y) => replaceOnce(y, 'output_video_width: 300', 'output_video_width: 0'), `${M}output_settings.output_video_width must be an integer from 1 to 8192, got 0`],
-    ['fps 0', (y) => replaceOnce(y, 'output_video_fps: 2', 'output_video_fps: 0'), `${M}output_settings.output_video_fps must be a number from 0.1 to 240, got 0`],
+    [
+      'a negative output width (0 is the source\'s)',
+      (y) => replaceOnce(y, 'output_video_width: 300', 'output_video_width: -2'),
+      `${M}output_settings.output_video_width must be 0 (the source's) or an integer from 1 to 8192, got -2`,
+    ],
+    [
+      'fps below 0.1',
+      (y) => replaceOnce(y, 'output_video_fps: 2', 'output_video_fps: 0.05'),
+      `${M}output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 0.05`,
+    ],
     [
       'a YAML syntax error',
       (y) => replaceOnce(y, '  cbar: false', '\tcbar: false'),
@@ -222,7 +230,8 @@ describe('crowdheat (built)', () => {
     [
       ['--set', 'output_settings.colour=red'],
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, zone_outlines)',
+        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
+        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, encoder_crf, empty_cells)',
     ],
   ];
   test.concurrent.each(badFlags)('flags %j over the sample', async (flags, message) => {

@@ -83,8 +83,23 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     const blockHeight = size[1] / run.params.grid_num_v;
     const centre = { x: Math.floor((h + 0.5) * blockWidth), y: Math.floor((v + 0.5) * blockHeight) };
     await expect.poll(() => canvasPixel(canvas, centre)).toEqual(expected);
-    // The legend spans the same scale: its min and max either side of the gradient.
-    expect(await page.getByTestId('legend').textContent()).toBe(`${scale.min}${scale.max}`);
+    // The legend spans the same scale: its min and max either side of the gradient, `max+` when a
+    // cell on screen counts more, and the unit of the counts.
+    const saturated = frame.grid[hot] > scale.max;
+    expect(await page.getByTestId('legend-low').textContent()).toBe(`${scale.min}`);
+    await expect.poll(() => page.getByTestId('legend-high').textContent()).toBe(`${scale.max}${saturated ? '+' : ''}`);
+    expect(await page.getByTestId('legend-unit').textContent()).toBe(`people in the last ${run.params.last_valid_frame} frames`);
+
+    // "Fit to data": the max becomes the run's peak, and the canvas repaints with it at once.
+    const peak = run.runningMax[run.runningMax.length - 1];
+    if (peak !== scale.max) {
+      await page.getByTestId('fit-to-data').click();
+      await expect.poll(() => page.getByTestId('legend-high').textContent()).toBe(`${peak}`);
+      const fitted = colorScale(run.output.min, peak, run.params.last_valid_frame, run.runningMax[301]);
+      const refitted = Array.from(heatColors(Int32Array.of(frame.grid[hot]), fitted, getColormap(run.output.cmap)));
+      await expect.poll(() => canvasPixel(canvas, centre)).toEqual(refitted);
+      await expect.poll(() => page.getByTestId('fit-to-data').count()).toBe(0);
+    }
 
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + ((h + 0.5) * box.width) / columns, box.y + ((v + 0.5) * box.height) / run.params.grid_num_v);

@@ -18,7 +18,7 @@ describe('FrameRenderer', () => {
   const image: RgbImage = { width: 400, height: 300, data: new Uint8Array(400 * 300 * 3).fill(50) };
 
   it('a cell’s block has exactly the blended colormap colour', () => {
-    const renderer = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: false });
+    const renderer = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: false, emptyCells: 'tinted' });
     const picture = renderer.render({ grid, columns: 4, rows: 3, scale, label: frameLabel(2), image });
     // cell (h 1, v 2) holds 9: row floor(9 / 15 * 256) = 153 of Reds, blended 40 % over grey 50.
     const row = 153;
@@ -30,14 +30,14 @@ describe('FrameRenderer', () => {
   });
 
   it('without a picture (or with overlay off) shows the heat colours alone', () => {
-    const renderer = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'nearest', overlay: false, transparency: 0.4, colorbar: false });
+    const renderer = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'nearest', overlay: false, transparency: 0.4, colorbar: false, emptyCells: 'tinted' });
     const picture = renderer.render({ grid, columns: 4, rows: 3, scale, label: 'x', image });
     expect(pixel(picture, 150, 250)).toEqual(Array.from(table.subarray(153 * 3, 153 * 3 + 3)));
   });
 
   it('draws the label at the top left and the colorbar at the right edge', () => {
-    const plain = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'bilinear', overlay: true, transparency: 0.4, colorbar: false });
-    const withBar = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'bilinear', overlay: true, transparency: 0.4, colorbar: true });
+    const plain = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'bilinear', overlay: true, transparency: 0.4, colorbar: false, emptyCells: 'tinted' });
+    const withBar = new FrameRenderer({ width: 400, height: 300, table, interpolation: 'bilinear', overlay: true, transparency: 0.4, colorbar: true, emptyCells: 'tinted' });
     const input = { grid, columns: 4, rows: 3, scale, label: frameLabel(2, '20230412140023098'), image };
     const a = Uint8Array.from(plain.render(input).data);
     const b = withBar.render(input).data;
@@ -58,7 +58,7 @@ describe('FrameRenderer', () => {
   });
 
   it('rejects a picture of another size', () => {
-    const renderer = new FrameRenderer({ width: 200, height: 100, table, interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: false });
+    const renderer = new FrameRenderer({ width: 200, height: 100, table, interpolation: 'nearest', overlay: true, transparency: 0.4, colorbar: false, emptyCells: 'tinted' });
     expect(() => renderer.render({ grid, columns: 4, rows: 3, scale, label: '', image })).toThrow('picture is 400×300, output is 200×100');
   });
 });

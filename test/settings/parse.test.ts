@@ -55,6 +55,8 @@ describe('the sample files load unchanged', () => {
     expected.data_source_settings.local_data_settings.video_file = './input/sample.mp4';
     expected.data_source_settings.local_data_settings.meta_file = './input/sample.csv';
     expected.heat_map_settings.param_file = './config/default_param.yaml';
+    // The sample writes the video's size and rate: used as written, not taken from the source.
+    expected.output_settings = { ...expected.output_settings, output_video_fps: 2, output_video_width: 300, output_video_height: 300 };
     expect(settings).toEqual(expected);
     expect(warnings).toEqual([]);
   });
@@ -256,20 +258,37 @@ describe('bad values: one line naming the key, the value and what is allowed', (
     ['mode: "local"', 'mode: "cloud"', 'data_source_settings.mode must be one of console, local, got "cloud"'],
     ['cbar: false', 'cbar: yes', 'output_settings.cbar must be true or false, got "yes"'],
     ['overlay: true', 'overlay: "true"', 'output_settings.overlay must be true or false, got "true"'],
-    ['output_video_width: 300', 'output_video_width: 0', 'output_settings.output_video_width must be an integer from 1 to 8192, got 0'],
-    ['output_video_height: 300', 'output_video_height: 0', 'output_settings.output_video_height must be an integer from 1 to 8192, got 0'],
+    [
+      'output_video_width: 300',
+      'output_video_width: -2',
+      "output_settings.output_video_width must be 0 (the source's) or an integer from 1 to 8192, got -2",
+    ],
+    [
+      'output_video_height: 300',
+      'output_video_height: 8194',
+      "output_settings.output_video_height must be 0 (the source's) or an integer from 1 to 8192, got 8194",
+    ],
     [
       'output_video_width: 300',
       'output_video_width: 300.5',
-      'output_settings.output_video_width must be an integer from 1 to 8192, got 300.5',
+      "output_settings.output_video_width must be 0 (the source's) or an integer from 1 to 8192, got 300.5",
     ],
     [
       'output_video_width: 300',
       'output_video_width: 1000000000',
-      'output_settings.output_video_width must be an integer from 1 to 8192, got 1000000000',
+      "output_settings.output_video_width must be 0 (the source's) or an integer from 1 to 8192, got 1000000000",
     ],
-    ['output_video_fps: 2', 'output_video_fps: 0', 'output_settings.output_video_fps must be a number from 0.1 to 240, got 0'],
-    ['output_video_fps: 2', 'output_video_fps: -2', 'output_settings.output_video_fps must be a number from 0.1 to 240, got -2'],
+    ['output_video_fps: 2', 'output_video_fps: 0.05', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 0.05"],
+    ['output_video_fps: 2', 'output_video_fps: -2', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got -2"],
+    ['output_video_fps: 2', 'output_video_fps: 241', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 241"],
+    [
+      'transparency: 0.4',
+      'transparency: 0.4\n  encoder_preset: quick',
+      'output_settings.encoder_preset must be one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, got "quick"',
+    ],
+    ['transparency: 0.4', 'transparency: 0.4\n  encoder_crf: 52', 'output_settings.encoder_crf must be an integer from 0 to 51, got 52'],
+    ['transparency: 0.4', 'transparency: 0.4\n  encoder_crf: 18.5', 'output_settings.encoder_crf must be an integer from 0 to 51, got 18.5'],
+    ['transparency: 0.4', 'transparency: 0.4\n  empty_cells: none', 'output_settings.empty_cells must be one of clear, tinted, got "none"'],
     [
       'min: 0',
       'min: 15',
@@ -510,7 +529,7 @@ describe('overrides (command-line flags)', () => {
     expect(error.message).toBe(
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
         'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
-        'period, timezone, per_frame_outputs, zone_outlines)',
+        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, encoder_crf, empty_cells)',
     );
   });
 

@@ -67,9 +67,9 @@ heat_map_settings:
   counting: exact
 output_settings:
   output_dir: output
-  output_video_fps: 2
-  output_video_width: 300
-  output_video_height: 300
+  output_video_fps: 0
+  output_video_width: 0
+  output_video_height: 0
   cmap: Reds
   cbar: false
   min: 0
@@ -82,6 +82,9 @@ output_settings:
   timezone: ""
   per_frame_outputs: auto
   zone_outlines: true
+  encoder_preset: veryfast
+  encoder_crf: 23
+  empty_cells: clear
 `);
   });
 

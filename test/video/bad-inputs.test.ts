@@ -48,10 +48,10 @@ describe('bad video inputs are one-line errors naming the file or setting', () =
     expect(error.message).toBe(`video_file ${join(dir, 'tone.m4a')}: has no video stream`);
   });
 
-  it('output size 0', async () => {
-    const error = await failure(localSettings(dir, join(dir, 'ok.mp4'), { output_video_width: 0 }));
+  it('a negative output size (0 means the source\'s)', async () => {
+    const error = await failure(localSettings(dir, join(dir, 'ok.mp4'), { output_video_width: -4 }));
     expect(error).toBeInstanceOf(SettingsError);
-    expect(error.message).toBe('output_settings.output_video_width: 0 is not allowed; give a positive whole number of pixels');
+    expect(error.message).toBe('output_settings.output_video_width: -4 is not allowed; give a positive whole number of pixels');
   });
 
   it('an ffmpeg_path that does not exist', async () => {

@@ -24,11 +24,11 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       interpolation: 'nearest', background: { kind: 'frames', width: 32, height: 32 }, transparency: 0.5,
       label: { x: 0, y: 0, width: 2, height: 2 }, colorbar: null,
     });
-    // Frame k: a picture of grey level 40k, heat pure blue in every cell.
+    // Frame k: a picture of grey level 40k, heat pure blue (opaque) in every cell.
     for (let k = 0; k < 5; k++) {
       await encoder.write({
         picture: new Uint8Array(32 * 32 * 3).fill(40 * k),
-        heat: Uint8Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 255 : 0)),
+        heat: Uint8Array.from({ length: 16 }, (_, i) => (i % 4 >= 2 ? 255 : 0)),
         label: new Uint8Array(2 * 2 * 4),
       });
     }
@@ -43,7 +43,7 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
   });
 
   it('takes frame after frame when a heat frame nearly fills its pipe (default 192×108 grid, Console pictures)', async () => {
-    // Two heat frames of 62 kB do not fit a 64 kB pipe: ffmpeg must read the heat input
+    // Two heat frames of 83 kB (RGBA) do not fit a 64 kB pipe: ffmpeg must read the heat input
     // before it has probed several pictures, or writer and ffmpeg wait on each other for ever.
     const ffmpeg = await bundledFfmpegPath();
     const path = join(dir, 'large-grid.mp4');
@@ -55,7 +55,7 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
     for (let k = 0; k < 10; k++) {
       await encoder.write({
         picture: new Uint8Array(300 * 300 * 3).fill(20 * k),
-        heat: new Uint8Array(192 * 108 * 3),
+        heat: new Uint8Array(192 * 108 * 4),
         label: new Uint8Array(100 * 20 * 4),
       });
     }
@@ -72,10 +72,10 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       label: { x: 0, y: 0, width: 2, height: 2 }, colorbar: null,
     }, controller.signal);
     const pid = encoder.pid as number;
-    // Stopped, ffmpeg reads nothing: a 3 MB heat frame cannot fit in its pipe's buffer.
+    // Stopped, ffmpeg reads nothing: a 4 MB heat frame cannot fit in its pipe's buffer.
     process.kill(pid, 'SIGSTOP');
     try {
-      const pending = encoder.write({ heat: new Uint8Array(1024 * 1024 * 3), label: new Uint8Array(2 * 2 * 4) });
+      const pending = encoder.write({ heat: new Uint8Array(1024 * 1024 * 4), label: new Uint8Array(2 * 2 * 4) });
       const outcome = pending.then(() => null, (caught: unknown) => caught);
       controller.abort();
       expect(await outcome).toBeInstanceOf(CancelledError);

@@ -61,19 +61,33 @@ describe('the video shows (1-t)*image + t*heat at each cell', () => {
     return settings;
   };
 
-  it('overlay: the counted cell and an empty cell match the blend within codec noise', async () => {
+  it('overlay: the counted cell matches the blend and an empty cell (empty_cells: clear) shows the picture untouched, within codec noise', async () => {
     await runPipeline(settingsFor(true));
     const input = await readVideoFrame(ffmpeg, join(dir, 'grey.mp4'), 5, 200, 200);
     const output = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 5, 200, 200);
     // Frame 5: the window of 4 frames holds 4 counts in cell (2, 2), the colour scale's max.
     const hot = blended(pixel(input, 125, 125), row(255), 0.4);
-    const cold = blended(pixel(input, 25, 175), row(0), 0.4);
+    const cold = pixel(input, 25, 175);
     pixel(output, 125, 125).forEach((value, i) => expect(Math.abs(value - hot[i])).toBeLessThanOrEqual(CODEC_NOISE));
     pixel(output, 25, 175).forEach((value, i) => expect(Math.abs(value - cold[i])).toBeLessThanOrEqual(CODEC_NOISE));
     // Frame 0 counts 1 of 4: a quarter up the colormap.
     const first = await readVideoFrame(ffmpeg, join(dir, 'out', 'video', 'grey_heatmap.mp4'), 0, 200, 200);
     const quarter = blended(pixel(input, 125, 125), row(63), 0.4);
     pixel(first, 125, 125).forEach((value, i) => expect(Math.abs(value - quarter[i])).toBeLessThanOrEqual(CODEC_NOISE));
+  });
+
+  it('empty_cells: tinted blends an empty cell with the colormap\'s lowest colour (the sample\'s look)', async () => {
+    const settings = settingsFor(true);
+    settings.output_settings.empty_cells = 'tinted';
+    settings.output_settings.output_dir = join(dir, 'out-tinted');
+    await runPipeline(settings);
+    const input = await readVideoFrame(ffmpeg, join(dir, 'grey.mp4'), 5, 200, 200);
+    const output = await readVideoFrame(ffmpeg, join(dir, 'out-tinted', 'video', 'grey_heatmap.mp4'), 5, 200, 200);
+    const cold = blended(pixel(input, 25, 175), row(0), 0.4);
+    pixel(output, 25, 175).forEach((value, i) => expect(Math.abs(value - cold[i])).toBeLessThanOrEqual(CODEC_NOISE));
+    const png = await sharp(await readFile(join(dir, 'out-tinted', 'heatmap.png'))).raw().toBuffer({ resolveWithObject: true });
+    const image: RgbImage = { width: 200, height: 200, data: new Uint8Array(png.data) };
+    expect(pixel(image, 25, 175)).toEqual(blended(pixel(input, 25, 175), row(0), 0.4));
   });
 
   it('heatmap.png holds the last window over the last picture, exactly as the renderer blends', async () => {
@@ -83,6 +97,8 @@ describe('the video shows (1-t)*image + t*heat at each cell', () => {
     const image: RgbImage = { width: 200, height: 200, data: new Uint8Array(png.data) };
     const input = await readVideoFrame(ffmpeg, join(dir, 'grey.mp4'), 5, 200, 200);
     expect(pixel(image, 125, 125)).toEqual(blended(pixel(input, 125, 125), row(255), 0.4));
+    // An empty cell leaves the picture's pixel exactly as it was (empty_cells: clear, the default).
+    expect(pixel(image, 25, 175)).toEqual(pixel(input, 25, 175));
   });
 
   it('a metadata-only run writes video/heatmap.mp4 with the heat colours alone, and heatmap.png', async () => {
