@@ -123,7 +123,7 @@ function readRow(text: string, groundTruth: boolean): MotRow | string {
   }
   const frameText = cells[0].trim();
   if (!/^\d+$/.test(frameText) || Number(frameText) < 1 || !Number.isSafeInteger(Number(frameText))) {
-    return `frame '${frameText}' is not a whole number from 1`;
+    return `frame '${showValue(frameText, 20)}' is not a whole number from 1`;
   }
   const left = readNumber(cells[2]);
   if (left === undefined) return notANumber('left', cells[2]);
@@ -157,7 +157,7 @@ function readRow(text: string, groundTruth: boolean): MotRow | string {
 }
 
 function notANumber(column: string, cell: string): string {
-  return `${column} '${cell.trim()}' is not a number`;
+  return `${column} '${showValue(cell.trim(), 40)}' is not a number`;
 }
 
 /** A decimal number, or `nan`/`inf` as numpy writes them (the pipeline drops those boxes with a warning). */

@@ -305,8 +305,10 @@ describe('crowdheat (built)', () => {
 
   test('Ctrl-C cancels a run: exit code 130 and one line saying so', async () => {
     const cwd = workdir();
-    // One row at frame 100000: that many frames, all but the last empty, so the run lasts long enough to interrupt.
-    writeFileSync(join(cwd, 'det.txt'), '100000,-1,100,200,50,120,0.9,-1,-1,-1\n');
+    // One row every 5,000 frames up to frame 100,001 (gaps below the 9,000-frame cap): that many
+    // frames, nearly all empty, so the run lasts long enough to interrupt.
+    const rows = Array.from({ length: 21 }, (_, i) => `${i * 5000 + 1},-1,100,200,50,120,0.9,-1,-1,-1\n`);
+    writeFileSync(join(cwd, 'det.txt'), rows.join(''));
     let interrupted = false;
     const outcome = await crowdheat(['run', '--meta_file', 'det.txt', '--output_dir', 'out'], cwd, (stderr, child) => {
       // The first progress line proves the run is under way.

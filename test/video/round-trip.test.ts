@@ -24,7 +24,7 @@ describe('video round trip', () => {
   // 60 frames with a static colorbar: more than the pipes buffer, so a graph waiting on the
   // colorbar stream would hang here.
   it('writes video/<stem>_heatmap.mp4 as H.264 yuv420p with one frame per metadata frame at output_video_fps', async () => {
-    const boxes: Box[][] = Array.from({ length: 60 }, () => [[100, 100, 300, 400]]);
+    const boxes: Box[][] = Array.from({ length: 60 }, () => [[100, 100, 1300, 900]]);
     await writeSeedCsv(join(dir, 'meta.csv'), boxes);
     const settings = localSettings(dir, join(dir, 'street.mp4'), { output_video_width: 256, output_video_height: 144, output_video_fps: 5, cbar: true });
     const warnings: Warning[] = [];
