@@ -17,8 +17,11 @@ import { WORKER_ENV, type WorkerCommand, type WorkerErrorKind, type WorkerEvent 
 /** The compiled worker entry next to this module. */
 export const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-/** How long a cancelled worker may take to clean up (kill ffmpeg, delete partial files). */
-const CANCEL_GRACE_MS = 10_000;
+/**
+ * How long a cancelled worker may take to clean up (kill ffmpeg, delete partial files) before it
+ * is killed from here; it ends itself after 1 s (worker.ts), so this is the backstop.
+ */
+const CANCEL_GRACE_MS = 1_500;
 
 /** The host's end of a started worker process, whatever started it. */
 export interface WorkerProcess {

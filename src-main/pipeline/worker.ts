@@ -50,8 +50,12 @@ export function parentChannel(): ParentChannel | null {
   };
 }
 
-/** How long a cancelled run may take to kill its ffmpeg and delete its partial files. */
-const CANCEL_DEADLINE_MS = 8_000;
+/**
+ * How long a cancelled run may take to kill its ffmpeg and delete its partial files: cancel
+ * takes effect within a second. A run cut short here may leave partial files; the next run into
+ * the same folder removes them (sinks/leftovers.ts).
+ */
+const CANCEL_DEADLINE_MS = 1_000;
 
 function killOwnGroup(): void {
   try {

@@ -8,7 +8,7 @@
  * ever touched.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The name of an atomic writer's temporary file; group 1 is the pid that wrote it. */
@@ -17,14 +17,22 @@ export const PARTIAL_NAME = /^\..+\.(\d+)-[0-9a-f]{8}\.partial$/;
 /** The folders of a run's outputs, relative to `output_dir`, where partial files may be left. */
 export const OUTPUT_SUBFOLDERS: readonly string[] = ['', 'video', 'detect'];
 
-/** Whether process `pid` exists (a process of another user counts as existing). */
-function processExists(pid: number): boolean {
+/**
+ * Whether process `pid` is running (a process of another user counts). A zombie — a killed run
+ * whose parent has not collected it yet — writes nothing more, so it counts as gone (Linux).
+ */
+async function processRuns(pid: number): Promise<boolean> {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -45,7 +53,7 @@ export async function removeLeftoverPartials(outputDir: string): Promise<string[
     }
     for (const entry of entries) {
       const match = PARTIAL_NAME.exec(entry.name);
-      if (match === null || !entry.isFile() || processExists(Number(match[1]))) continue;
+      if (match === null || !entry.isFile() || (await processRuns(Number(match[1])))) continue;
       const path = join(folder, entry.name);
       try {
         await rm(path, { force: true });

@@ -268,7 +268,13 @@ describe('ConsoleClient retries', () => {
     server.inject({ kind: 'hang' });
     const controller = new AbortController();
     const pending = clientOf(server.credentials).listDevices(controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    // Abort once the hanging request is in (a fixed delay can come first on a loaded machine).
+    const abortWhenHanging = setInterval(() => {
+      if (server.apiRequests().length > 0) {
+        clearInterval(abortWhenHanging);
+        controller.abort();
+      }
+    }, 10);
     const error = await failure(pending);
     expect(error).toBeInstanceOf(CancelledError);
     expect(server.apiRequests()).toHaveLength(1);

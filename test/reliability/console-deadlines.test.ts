@@ -91,7 +91,8 @@ describe('Console client deadlines', () => {
     expect(Number(match?.[2])).toBeGreaterThanOrEqual(2);
     expect(silent.requests).toBeGreaterThanOrEqual(1);
     expect(silent.requests).toBeLessThanOrEqual(Number(match?.[2]));
-    expect(Number(match?.[3])).toBeLessThanOrEqual(1);
+    // The budget is 1 s; timers fire late on a loaded machine, so allow some lateness.
+    expect(Number(match?.[3])).toBeLessThanOrEqual(2);
     // A deadline, not a speed: generous for a loaded machine, far below "never".
     expect(ms).toBeLessThan(5000);
     expect(message).not.toContain('deadline-secret');
