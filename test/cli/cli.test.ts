@@ -185,10 +185,11 @@ describe('crowdheat (built)', () => {
       'data_source_settings.local_data_settings.meta_file must be a path (not empty) in mode local, got ""',
     ],
     [
-      'a timestamp that is not a T string',
-      (y) => replaceOnce(consoleCase2(y), 'last_timestamp: ""', 'last_timestamp: "2023-04-12T14:00:29Z"'),
+      'a timestamp that is neither a T string nor ISO 8601 with an offset',
+      (y) => replaceOnce(consoleCase2(y), 'last_timestamp: ""', 'last_timestamp: "2023-04-12T14:00:29"'),
       `${M}data_source_settings.console_data_settings.last_timestamp must be "" or a quoted T string ` +
-        'yyyyMMddHHmmssfff (17 digits, UTC) in mode console, got "2023-04-12T14:00:29Z"',
+        'yyyyMMddHHmmssfff (17 digits, UTC) or ISO 8601 with an offset (2024-05-01T21:00:00+09:00) in mode console, ' +
+        'got "2023-04-12T14:00:29"',
     ],
     [
       'number_of_images 0 in Case 1',
