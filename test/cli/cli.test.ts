@@ -222,7 +222,8 @@ describe('crowdheat (built)', () => {
     [
       ['--set', 'output_settings.colour=red'],
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path)',
+        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
+        'period, timezone, per_frame_outputs)',
     ],
   ];
   test.concurrent.each(badFlags)('flags %j over the sample', async (flags, message) => {
