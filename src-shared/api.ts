@@ -165,6 +165,38 @@ export type InspectedFile =
 
 type Empty = Record<string, never>;
 
+/**
+ * A view of a finished analysis computed from its store, not its source (SPEC §8): the sum over a
+ * time range, per bucket, with the run's grid settings or others (a re-count).
+ */
+export interface PeriodViewRequest {
+  runId: string;
+  /** `none | hour | day | <N>min`; the run's `output_settings.period` when omitted. */
+  period?: string;
+  /** IANA time zone of the buckets; the run's when omitted. */
+  timezone?: string;
+  /** Time range in ms since the epoch: from inclusive, to exclusive; the whole analysis when omitted. */
+  fromMs?: number;
+  toMs?: number;
+  /** Grid and counting settings over the run's (sizes, n, bbox2pix, point_ratio, class_ids, min_score, counting). */
+  params?: Partial<GridParams>;
+}
+
+export interface PeriodViewData {
+  /** `person-seconds` with a time base, else `person-frames`. */
+  unit: 'person-seconds' | 'person-frames';
+  columns: number;
+  rows: number;
+  /** The range's grid, row-major (`rows × columns`). */
+  whole: number[];
+  frames: number;
+  detections: number;
+  /** One entry per bucket (empty when `period` is none or there is no time base). */
+  buckets: Array<{ startMs: number; endMs: number; start: string; frames: number; detections: number; personSeconds: number; peakFrame: number; grid: number[] }>;
+  busiestMoment: { frame: number; t: string | null; time: string | null; count: number } | null;
+  busiestPlace: { h: number; v: number; value: number } | null;
+}
+
 /** Every request: `name → { request, response }`. */
 export interface ApiRequests {
   hostInfo: { request: Empty; response: HostInfo };
@@ -194,6 +226,8 @@ export interface ApiRequests {
   cancelExport: { request: { exportId: string }; response: Empty };
   /** Says whether `path` (relative to the host's cwd) is a video, a metadata file or folder, or settings YAML. */
   inspectFile: { request: { path: string }; response: InspectedFile };
+  /** A period view of a finished analysis, from its store (re-counted when `params` are given). */
+  periodView: { request: PeriodViewRequest; response: PeriodViewData };
 }
 
 export type RequestName = keyof ApiRequests;
@@ -222,6 +256,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'export',
   'cancelExport',
   'inspectFile',
+  'periodView',
 ];
 
 export function isRequestName(name: string): name is RequestName {

@@ -14,6 +14,8 @@ import type {
   ExportRequest,
   FrameData,
   HostInfo,
+  PeriodViewData,
+  PeriodViewRequest,
   PickPurpose,
   RunInfo,
   VideoFacts,
@@ -22,7 +24,12 @@ import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
-import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
+import { findSettingsIssues, settingsToYaml, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
+import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { periodOf, timeZoneOf } from '../sinks/store.js';
+import { recountSettings } from '../store/settings.js';
+import { StoreReader } from '../store/store.js';
+import { periodView } from '../store/views.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
@@ -177,6 +184,7 @@ export class Backend {
         this.exports.get(exportId)?.abort();
         return {};
       },
+      periodView: async (request) => this.periodView(request),
       inspectFile: async ({ path }) => {
         if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
         return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
@@ -335,6 +343,62 @@ export class Backend {
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
     };
+  }
+
+  /** A period view of a finished analysis, from the store its run wrote (SPEC §8). */
+  private async periodView(request: PeriodViewRequest): Promise<PeriodViewData> {
+    const run = this.run(request.runId);
+    if (run.state !== 'done') throw new CrowdheatError('periodView: the analysis has not finished');
+    const overrides: SettingOverride[] = [];
+    if (request.period !== undefined) overrides.push({ key: 'output_settings.period', value: request.period, label: 'periodView: period' });
+    if (request.timezone !== undefined) overrides.push({ key: 'output_settings.timezone', value: request.timezone, label: 'periodView: timezone' });
+    for (const [name, value] of Object.entries(request.params ?? {})) {
+      overrides.push({ key: `heat_map_settings.${name}`, value, label: `periodView: params.${name}` });
+    }
+    for (const [name, value] of [['fromMs', request.fromMs], ['toMs', request.toMs]] as const) {
+      if (value !== undefined && !Number.isFinite(value)) throw new CrowdheatError(`periodView: ${name} must be a number of ms since the epoch`);
+    }
+    const store = await StoreReader.open(outputDirOf(run.workDir));
+    try {
+      const settings = recountSettings(store.meta.settings, overrides);
+      const frames = await store.frames();
+      const timeZone = timeZoneOf(settings);
+      const view = await periodView(store, frames, {
+        params: settings.heat_map_settings.params,
+        period: periodOf(settings),
+        timeZone,
+        ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
+        ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+      });
+      const clock = new LocalClock(timeZone);
+      const cells = view.columns * view.rows;
+      const buckets = view.buckets;
+      return {
+        unit: view.unit,
+        columns: view.columns,
+        rows: view.rows,
+        whole: Array.from(view.whole),
+        frames: view.frames,
+        detections: view.detections,
+        buckets:
+          buckets === null
+            ? []
+            : Array.from(buckets.starts, (startMs, b) => ({
+                startMs,
+                endMs: buckets.ends[b],
+                start: clock.iso(startMs),
+                frames: buckets.frames[b],
+                detections: buckets.detections[b],
+                personSeconds: buckets.personSeconds[b],
+                peakFrame: buckets.peakFrame[b],
+                grid: Array.from(buckets.grids.subarray(b * cells, (b + 1) * cells)),
+              })),
+        busiestMoment: view.busiestMoment,
+        busiestPlace: view.busiestPlace,
+      };
+    } finally {
+      store.close();
+    }
   }
 
   private async frame(run: Run, frameIndex: number): Promise<FrameData> {

@@ -9,10 +9,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SettingsError } from '../../src-shared/errors.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
-import { parseOverrideValue, readSettings, validateSettings, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
+import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
+import { recountSettings } from '../store/settings.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { writePeriodOutputs } from '../sinks/period-outputs.js';
 import { addBusiest, periodOf, rangeLabel, timeZoneOf } from '../sinks/store.js';
@@ -90,15 +90,6 @@ Flags:
                                   e.g. --set heat_map_settings.grid_num_h=96; repeatable
   --out DIR                       where to write (default: OUTPUT_DIR/recount)
   -h, --help                      this help`;
-
-/** The stored run's settings with the command's overrides over them, validated. */
-export function recountSettings(storedYaml: string, overrides: readonly SettingOverride[]): Settings {
-  const read = readSettings({ text: storedYaml, path: 'the stored analysis' }, () => {
-    throw new SettingsError('the stored settings name a param_file; crowdheat stores them inline');
-  }, overrides);
-  validateSettings(read.settings, read.origins);
-  return read.settings;
-}
 
 function timeFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -29,6 +29,7 @@ const REQUESTS = [
   'export',
   'cancelExport',
   'inspectFile',
+  'periodView',
 ] as const satisfies readonly RequestName[];
 
 /** `true` only when every request name of api.ts is in REQUESTS. */

@@ -9,7 +9,7 @@
  * what it wrote. Either way a warning names the setting.
  */
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Frame } from '../../src-shared/frames.js';
 import { sniffMetaFormat } from '../sources/meta-format.js';
@@ -44,6 +44,8 @@ export async function framesKnownUpFront(context: RunContext, cwd: string): Prom
   const data = context.settings.data_source_settings;
   if (data.mode !== 'local' || data.local_data_settings.video_file !== '') return undefined;
   const path = resolve(cwd, data.local_data_settings.meta_file);
+  // A folder holds inference JSON, whose count is known only once it is read.
+  if (!(await stat(path)).isFile()) return undefined;
   const format = data.local_data_settings.meta_format === 'auto' ? await sniffMetaFormat(path) : data.local_data_settings.meta_format;
   if (format !== 'seed_csv') return undefined;
   return Math.max((await countLines(path)) - 1, 0);

@@ -111,7 +111,7 @@ describe('stored analysis commands', () => {
     expect(Array.from(a, (value, i) => value + b[i])).toEqual(Array.from(all));
     const report = JSON.parse(await readFile(join(root, 'first', 'recount.json'), 'utf8')) as { frames: number; unit: string };
     expect(report).toMatchObject({ frames: 30, unit: 'person-seconds' });
-  });
+  }, 180_000);
 
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
@@ -127,5 +127,5 @@ describe('stored analysis commands', () => {
       expect(outcome.stderr).toMatch(message);
       expect(outcome.stderr.split('\n')).toHaveLength(2);
     }
-  });
+  }, 180_000);
 });

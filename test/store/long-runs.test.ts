@@ -45,3 +45,26 @@ describe('runs longer than the per-frame limit', () => {
     store.close();
   }, 300_000);
 });
+
+describe('inference JSON folders', () => {
+  it('a run over a folder of Console records keeps its frames with their T in the store', async () => {
+    const folder = join(dir, 'records');
+    await import('node:fs/promises').then((fs) => fs.mkdir(folder));
+    const perception = { perception: { object_detection_list: [{ class_id: 0, bounding_box: { left: 1, top: 2, right: 30, bottom: 40 }, score: 0.8 }] } };
+    for (const [name, T] of [['a.json', '20230412140023098'], ['b.json', '20230412140024098']]) {
+      await writeFile(join(folder, name), JSON.stringify({ DeviceID: 'Aid-1', ModelID: '1', Image: false, Inferences: [{ T, F: 1, O: perception }] }));
+    }
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = folder;
+    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, image_size_h: 320, image_size_v: 320, grid_num_h: 32, grid_num_v: 32 };
+    settings.output_settings.output_dir = join(dir, 'out-records');
+    const summary = await runPipeline(settings);
+    expect(summary.frames).toBe(2);
+    expect(summary.outputs).toEqual(expect.arrayContaining(['detect/', 'griddata.npy', 'crowdheat.duckdb']));
+    expect(summary.time_base).toMatchObject({ kind: 'T', first: expect.stringMatching(/^2023-04-12T/), covered_s: 2 });
+    const store = await StoreReader.open(join(dir, 'out-records'));
+    const frames = await store.frames();
+    store.close();
+    expect(frames.t).toEqual(['20230412140023098', '20230412140024098']);
+  }, 60_000);
+});

@@ -1,0 +1,94 @@
+/**
+ * The app's period views through the web host (`crowdheat serve`): a finished analysis answers
+ * whole-period, hourly and re-counted views from its store.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ApiEvent } from '../../src-shared/api.js';
+import { defaultSettings } from '../../src-shared/settings/types.js';
+import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+
+let rendererDir: string;
+let cwd: string;
+let host: WebHost;
+let client: ClosableApiClient;
+const events: ApiEvent[] = [];
+
+beforeAll(async () => {
+  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-renderer-'));
+  cwd = await mkdtemp(join(tmpdir(), 'crowdheat-cwd-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
+  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
+  await writeFile(join(cwd, 'sample.csv'), rows);
+  host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
+  client = httpClient({
+    baseUrl: `http://127.0.0.1:${host.port}`,
+    token: host.token,
+    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
+  });
+  client.subscribe((event) => events.push(event));
+});
+
+afterAll(async () => {
+  client.close();
+  await host.close();
+  await rm(rendererDir, { recursive: true, force: true });
+  await rm(cwd, { recursive: true, force: true });
+});
+
+function finished(runId: string): Promise<ApiEvent> {
+  return new Promise((resolve) => {
+    const test = (event: ApiEvent): boolean => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error');
+    const seen = events.find(test);
+    if (seen !== undefined) return resolve(seen);
+    const unsubscribe = client.subscribe((event) => {
+      if (test(event)) {
+        unsubscribe();
+        resolve(event);
+      }
+    });
+  });
+}
+
+describe('periodView through the web host', () => {
+  it('answers the whole period, hourly buckets and a re-count from the analysis store', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+    settings.data_source_settings.local_data_settings.metadata_fps = 1;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
+    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 48, grid_num_v: 27 };
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    const { runId } = await client.call('analyse', { settings });
+    expect(await finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
+
+    const whole = await client.call('periodView', { runId });
+    expect(whole).toMatchObject({ unit: 'person-seconds', columns: 48, rows: 27, frames: 120, buckets: [] });
+    expect(whole.whole).toHaveLength(48 * 27);
+
+    const hourly = await client.call('periodView', { runId, period: 'hour' });
+    expect(hourly.buckets.map((bucket) => [bucket.start, bucket.frames])).toEqual([
+      ['2026-11-23T08:00:00+09:00', 60],
+      ['2026-11-23T09:00:00+09:00', 60],
+    ]);
+    expect(hourly.whole).toEqual(whole.whole);
+    expect(hourly.buckets[0].grid.map((value, cell) => value + hourly.buckets[1].grid[cell])).toEqual(whole.whole);
+    expect(hourly.buckets[0].detections + hourly.buckets[1].detections).toBe(whole.detections);
+
+    const range = await client.call('periodView', { runId, fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } });
+    expect(range).toMatchObject({ columns: 8, rows: 6, frames: 60, detections: hourly.buckets[1].detections });
+    // Point mode with n = 1 from the defaults: every detection adds 1 s to at least its own cell.
+    expect(range.whole.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(range.detections);
+
+    await expect(client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(
+      'periodView: period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"',
+    );
+    await expect(client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
+      'periodView: params.grid_num_h must be an integer ≥ 1, got 0',
+    );
+  }, 120_000);
+});
