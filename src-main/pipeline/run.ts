@@ -42,22 +42,23 @@ export interface RunOptions {
   consoleCredentials?: ConsoleCredentials;
 }
 
-/** The standard outputs of every run, in the order they receive frames. */
-export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink, zonesSink, peopleSink];
+/**
+ * The standard outputs of every run, in the order they receive frames and finish. The store sink
+ * comes before the zones: it finds the run's time base and buckets (`RunContext.timing`) as it
+ * finishes, and the zone figures are computed on them.
+ */
+export const STANDARD_SINKS: SinkFactory[] = [detectJsonSink, npySink, videoSink, pngSink, storeSink, zonesSink, peopleSink];
 
 /**
  * The standard outputs with the per-frame ones gated by `output_settings.per_frame_outputs`,
  * and the analysis store (which also writes the period outputs).
  */
 function standardSinks(cwd: string): SinkFactory[] {
-  return [
-    ...STANDARD_SINKS.map((factory) => {
-      if (factory === detectJsonSink) return gatePerFrame(factory, cwd, (frame) => join('detect', detectFileName(frame)));
-      if (factory === npySink || factory === videoSink) return gatePerFrame(factory, cwd);
-      return factory;
-    }),
-    storeSink,
-  ];
+  return STANDARD_SINKS.map((factory) => {
+    if (factory === detectJsonSink) return gatePerFrame(factory, cwd, (frame) => join('detect', detectFileName(frame)));
+    if (factory === npySink || factory === videoSink) return gatePerFrame(factory, cwd);
+    return factory;
+  });
 }
 
 /** How often progress is reported at most. */
@@ -76,7 +77,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
   const context: RunContext = {
-    settings, params, outputDir, source, diagnostics, signal,
+    settings, params, outputDir, source, diagnostics, signal, timing: { current: null },
     ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
   };
 

@@ -43,6 +43,20 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** The app's preview folder (sinks/preview.ts), when the run writes previews. */
   readonly previewDir?: string;
+  /** Filled by the store sink as it finishes, for the sinks that finish after it (zones). */
+  readonly timing: { current: RunTiming | null };
+}
+
+/** The run's time base and buckets (SPEC §8), as the store sink found them. */
+export interface RunTiming {
+  /** Each frame's time in ms since the epoch, in run order; null without a time base. */
+  timesMs: Float64Array | null;
+  /** The duration of a frame that has no interval to measure (ms): 1000 / fps, or 1000. */
+  fallbackMs: number;
+  /** Bucket boundaries in ms (every bucket's start, then the last one's end); null without buckets. */
+  bucketBoundariesMs: number[] | null;
+  /** Minutes to add to UTC for the local time of `output_settings.timezone` at a moment. */
+  utcOffsetMinutes: (ms: number) => number;
 }
 
 export interface Sink {

@@ -145,6 +145,13 @@ export const storeSink: SinkFactory = async (context) => {
         const clock = new LocalClock(timeZone);
         const iso = (ms: number): string => clock.iso(ms);
         summary.time_base = timeSummary(timeBase, iso);
+        const buckets = view.buckets;
+        context.timing.current = {
+          timesMs: timeBase.timesMs,
+          fallbackMs: timeBase.fps > 0 ? 1000 / timeBase.fps : 1000,
+          bucketBoundariesMs: buckets === null || buckets.starts.length === 0 ? null : [...buckets.starts, buckets.ends[buckets.ends.length - 1]],
+          utcOffsetMinutes: (ms) => Math.round(clock.offset(ms) / 60_000),
+        };
         summary.period = { period: settings.output_settings.period, timezone: timeZone, buckets: view.buckets?.starts.length ?? 0 };
         addBusiest(summary, view);
         const picture = await pictureFor(context, lastImage);

@@ -3,19 +3,28 @@
  * typed arrays while the run goes (4 bytes per frame and zone, plus 12 per tracked detection
  * inside a zone), turned into figures at the end. Written only when the settings define zones.
  *
- * Time base for now: the frames' T timestamps when every frame has one, else none (figures in
- * person-frames). Buckets: none (one row per zone for the whole run). Both are parameters of
- * `zoneFigures`, for the periods of SPEC §8 to plug in.
+ * Time base and buckets are the run's (SPEC §8), as the store sink found them: zones.csv has a row
+ * per zone per bucket of `output_settings.period` (per zone for the whole run without one), in
+ * person-seconds with a time base and person-frames without.
  */
 import { join } from 'node:path';
 import { parseTimestamp } from '../../src-shared/frames.js';
-import { frameTimes, zoneFigures, zoneVisits } from '../../src-shared/zones/figures.js';
+import { frameTimes, zoneFigures, zoneVisits, type ZoneFigures } from '../../src-shared/zones/figures.js';
 import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
 import { zonesCsv, zonesSummary } from '../../src-shared/zones/output.js';
+import { localOffset } from '../../src-shared/zones/time.js';
 import type { RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const ZONES_FILE = 'zones.csv';
+
+/** How summary.json's zones block names the time base the store sink found. */
+const TIME_BASE_WORDS: Readonly<Record<NonNullable<RunSummary['time_base']>['kind'], string>> = {
+  T: 'frame timestamps (T)',
+  metadata_fps: 'local_data_settings.metadata_fps',
+  video_fps: "the video's frame rate",
+  none: 'none',
+};
 
 /**
  * The frames' times in ms when every frame has a T timestamp, else null.
@@ -42,11 +51,19 @@ export const zonesSink: SinkFactory = (context) => {
       recorder.add(result.frame.detections);
     },
     async finish(summary) {
-      const base = frameTimes(recorder.frameCount, runFrameTimes(summary));
+      // The store sink finishes first and leaves the time base and buckets; without it (a store
+      // that failed), the frames' own T times, else person-frames.
+      const timing = context.timing.current;
+      const base = frameTimes(recorder.frameCount, timing === null ? runFrameTimes(summary) : timing.timesMs, timing?.fallbackMs);
       const visits = recorder.tracked ? zoneVisits(recorder.trackEntries(), base) : null;
-      const rows = zoneFigures({ occupancy: recorder.occupancy(), zoneCount: zones.length, base, boundaries: null, visits });
-      await writeFileAtomic(join(outputDir, ZONES_FILE), zonesCsv(rows, zones, base));
-      summary.zones = zonesSummary(rows, zones, base, ZONES_FILE, settings.output_settings.zone_outlines);
+      const figures = (boundaries: readonly number[] | null): ZoneFigures[] =>
+        zoneFigures({ occupancy: recorder.occupancy(), zoneCount: zones.length, base, boundaries, visits });
+      const whole = figures(null);
+      const boundaries = base.timesMs === null ? null : (timing?.bucketBoundariesMs ?? null);
+      const offset = timing?.utcOffsetMinutes ?? localOffset;
+      await writeFileAtomic(join(outputDir, ZONES_FILE), zonesCsv(boundaries === null ? whole : figures(boundaries), zones, base, offset));
+      const timeBase = summary.time_base === undefined ? undefined : TIME_BASE_WORDS[summary.time_base.kind];
+      summary.zones = zonesSummary(whole, zones, base, ZONES_FILE, settings.output_settings.zone_outlines, timeBase);
       written = true;
     },
     abort: async () => undefined,

@@ -102,18 +102,19 @@ export interface ZonesSummary {
   zones: ZoneSummary[];
 }
 
-/** The `zones` block from whole-run figures (`zoneFigures` with no buckets). */
+/** The `zones` block from whole-run figures (`zoneFigures` with no buckets); `timeBase` says where frame times came from. */
 export function zonesSummary(
   rows: readonly ZoneFigures[],
   zones: readonly ZoneDefinition[],
   base: FrameTimes,
   file: string,
   outlines: boolean,
+  timeBase = 'frame timestamps (T)',
 ): ZonesSummary {
   return {
     outlines,
     unit: base.unit,
-    time_base: base.unit === 'seconds' ? 'frame timestamps (T)' : 'none: every frame counts as one frame (person-frames)',
+    time_base: base.unit === 'seconds' ? timeBase : 'none: every frame counts as one frame (person-frames)',
     file,
     zones: rows.map((row) => {
       const zone = zones[row.zone];

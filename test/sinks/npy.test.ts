@@ -27,6 +27,7 @@ function contextFor(outputDir: string, rows: number, columns: number): RunContex
     source: { name: 'heatmap', hasImages: false, frames: async function* () {} },
     diagnostics: new Diagnostics(),
     signal: new AbortController().signal,
+    timing: { current: null },
   };
 }
 

@@ -205,3 +205,29 @@ describe('visits on a MOT gt.txt', () => {
     });
   });
 });
+
+describe('zones on the run’s time base and buckets', () => {
+  it('metadata_fps times and hourly buckets in output_settings.timezone give a row per zone per hour', async () => {
+    // Four MOT frames at 1 fps from 09:59:58 UTC: two in the 18:00 hour of Tokyo, two in the 19:00 hour.
+    const meta = join(dir, 'det.txt');
+    await writeFile(meta, ['1,-1,10,10,20,20,1', '2,-1,10,10,20,20,1', '2,-1,15,10,20,20,1', '4,-1,10,10,20,20,1', ''].join('\n'));
+    const zone: ZoneDefinition = { name: 'door', points: [[0, 0], [100, 0], [100, 100], [0, 100]] };
+    const settings = settingsFor(meta, [zone], 200, 100);
+    settings.data_source_settings.local_data_settings.metadata_fps = 1;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T09:59:58Z';
+    settings.output_settings.period = 'hour';
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    await runPipeline(settings, { cwd: dir });
+
+    const rows = await readCsv(join(dir, 'out', 'zones.csv'));
+    expect(rows.map((row) => [row.bucket_start, row.bucket_end, row.frames, row.person_time, row.peak_occupancy, row.peak_T])).toEqual([
+      ['2026-11-23T18:00:00.000+09:00', '2026-11-23T19:00:00.000+09:00', '2', '3', '2', '20261123095959000'],
+      ['2026-11-23T19:00:00.000+09:00', '2026-11-23T20:00:00.000+09:00', '2', '1', '1', '20261123100001000'],
+    ]);
+    const json = JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8')) as {
+      zones: { time_base: string; unit: string; zones: Array<{ person_time: number; peak_occupancy: number }> };
+    };
+    expect(json.zones).toMatchObject({ time_base: 'local_data_settings.metadata_fps', unit: 'seconds' });
+    expect(json.zones.zones[0]).toMatchObject({ person_time: 4, peak_occupancy: 2 });
+  });
+});
