@@ -3,7 +3,7 @@
  * worker process (worker.ts); tests and the worker call it directly.
  */
 import { join, resolve } from 'node:path';
-import { GridCounter } from '../../src-shared/counting/grid-counter.js';
+import { GridCounter, type PushResult } from '../../src-shared/counting/grid-counter.js';
 import { ExtentTracker, type ImageExtent } from '../../src-shared/counting/extent.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js';
@@ -152,7 +152,8 @@ async function countFrames(
       );
     }
     const frame = detections === raw.detections ? raw : { ...raw, detections };
-    const { droppedOutsideGrid } = counter.push(detections);
+    const pushed = counter.push(detections);
+    const { droppedOutsideGrid } = pushed;
     if (droppedOutsideGrid > 0) {
       diagnostics.warn(
         'point-outside-grid',
@@ -160,7 +161,7 @@ async function countFrames(
       );
     }
     const position = tally.frames;
-    trackPeak(tally, counter, position, frame.timestamp);
+    trackPeak(tally, pushed, counter.columns, position, frame.timestamp);
     for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
     tally.frames += 1;
     tally.detections += detections.count;
@@ -195,18 +196,15 @@ function progressOf(frames: number, expectedFrames: number | undefined, elapsedM
   return expectedFrames === undefined ? { frames, rate } : { frames, expectedFrames, rate };
 }
 
-function trackPeak(tally: Tally, counter: GridCounter, position: number, timestamp: string | undefined): void {
-  const grid = counter.grid;
-  let best = tally.peak.count;
-  let at = -1;
-  for (let i = 0; i < grid.length; i++) {
-    if (grid[i] > best) {
-      best = grid[i];
-      at = i;
-    }
-  }
-  if (at < 0) return;
-  tally.peak = { count: best, frame: position, h: at % counter.columns, v: Math.floor(at / counter.columns) };
+/**
+ * Keeps the run's peak: the highest count any cell reached, at the first frame and the first cell
+ * (row-major) that reached it. Only the cells a frame added to can pass the peak so far, so the
+ * counter's `enteringPeak` is all it takes.
+ */
+function trackPeak(tally: Tally, pushed: PushResult, columns: number, position: number, timestamp: string | undefined): void {
+  if (pushed.enteringPeak <= tally.peak.count) return;
+  const at = pushed.enteringPeakCell;
+  tally.peak = { count: pushed.enteringPeak, frame: position, h: at % columns, v: Math.floor(at / columns) };
   if (timestamp !== undefined) tally.peak.timestamp = timestamp;
 }
 

@@ -20,6 +20,13 @@ import { footprintFunction, SpanList, type FootprintFunction } from './footprint
 export interface PushResult {
   /** Detections whose point fell outside the grid and were dropped (legacy point mode, n = 0). */
   droppedOutsideGrid: number;
+  /**
+   * The highest count, after the push, among the cells the entering frame added to, and the
+   * first such cell (row-major index); 0 and -1 for a frame without footprints. Only these cells
+   * grew, so a running peak over the run needs no scan of the whole grid.
+   */
+  enteringPeak: number;
+  enteringPeakCell: number;
 }
 
 /** The spans of a frame without footprints, shared by every such slot of the ring. */
@@ -69,9 +76,9 @@ export class GridCounter {
         this.next = (this.next + 1) % this.windowFrames;
       }
     }
-    this.apply(spans.data, spans.length, 1);
+    const { peak, cell } = this.add(spans.data, spans.length);
     this.framesSeen += 1;
-    return { droppedOutsideGrid };
+    return { droppedOutsideGrid, enteringPeak: peak, enteringPeakCell: cell };
   }
 
   /** Largest count in the current window. */
@@ -79,6 +86,26 @@ export class GridCounter {
     let peak = 0;
     for (let i = 0; i < this.grid.length; i++) if (this.grid[i] > peak) peak = this.grid[i];
     return peak;
+  }
+
+  /** Adds 1 to every cell of the spans, and finds the highest of them afterwards (first cell on ties). */
+  private add(data: Int32Array, length: number): { peak: number; cell: number } {
+    const grid = this.grid;
+    const columns = this.columns;
+    let peak = 0;
+    let peakCell = -1;
+    for (let s = 0; s < length; s += 3) {
+      const row = data[s] * columns;
+      const end = row + data[s + 2];
+      for (let cell = row + data[s + 1]; cell <= end; cell++) {
+        const count = ++grid[cell];
+        if (count > peak || (count === peak && cell < peakCell)) {
+          peak = count;
+          peakCell = cell;
+        }
+      }
+    }
+    return { peak, cell: peakCell };
   }
 
   /** Adds `delta` to every cell of the first `length` values of `data` (v, h0, h1 triples). */
