@@ -10,6 +10,7 @@ import { InputError, SettingsError } from '../errors.js';
 import { fieldByKey, fieldsOf, formatValue, SETTING_FIELDS, type SettingField } from './fields.js';
 import { originLabel, type SettingOrigin, type SettingOrigins } from './origins.js';
 import { defaultSettings, type Settings } from './types.js';
+import { closeNames } from '../close-names.js';
 import { isPlainObject } from '../objects.js';
 import { showValue } from '../messages.js';
 import { readZones, zoneWarnings } from '../zones/settings.js';
@@ -326,7 +327,14 @@ function applyOverride(override: SettingOverride, entries: Entries): void {
   if (field === undefined) {
     const section = SECTION_ALIASES[override.key.split('.')[0]] ?? override.key.split('.')[0];
     const known = SETTING_FIELDS.filter((f) => f.key.startsWith(`${section}.`)).map((f) => f.name);
-    const hint = known.length > 0 ? `settings of ${section}: ${known.join(', ')}` : 'sections: data_source_settings, heat_map_settings, output_settings';
+    // The close names when there are some: a whole section's list no longer fits one line.
+    const close = closeNames(override.key.split('.').pop() ?? '', known);
+    const hint =
+      known.length === 0
+        ? 'sections: data_source_settings, heat_map_settings, output_settings'
+        : close.length > 0
+          ? `close matches in ${section}: ${close.join(', ')}`
+          : `settings of ${section}: ${known.join(', ')}`;
     throw new SettingsError(`${override.label}: no such setting (${hint})`);
   }
   entries.put(field, override.value, { where: '', key: override.label }, Rank.override);

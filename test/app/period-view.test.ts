@@ -88,7 +88,7 @@ describe('periodView through the web host', () => {
       'periodView: period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"',
     );
     await expect(client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
-      'periodView: params.grid_num_h must be an integer ≥ 1, got 0',
+      'periodView: params.grid_num_h must be an integer from 1 to 4194304, got 0',
     );
   }, 120_000);
 });

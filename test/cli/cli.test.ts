@@ -229,10 +229,8 @@ describe('crowdheat (built)', () => {
     [['--meta_format', 'xml'], '--meta_format must be one of auto, seed_csv, mot, inference_json, got "xml"'],
     [['--set', 'heat_map_settings.bbox2pix=yes'], '--set heat_map_settings.bbox2pix must be true or false, got "yes"'],
     [
-      ['--set', 'output_settings.colour=red'],
-      '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
-        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, encoder_crf, empty_cells)',
+      ['--set', 'output_settings.cmapp=red'],
+      '--set output_settings.cmapp: no such setting (close matches in output_settings: cmap, cbar, max)',
     ],
   ];
   test.concurrent.each(badFlags)('flags %j over the sample', async (flags, message) => {

@@ -115,7 +115,7 @@ describe('stored analysis commands', () => {
 
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer ≥ 1, got 0\n$/],
+      [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer from 1 to 4194304, got 0\n$/],
       [['recount', 'out', '--period', 'weekly'], /^crowdheat: --period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"\n$/],
       [['recount', 'out', '--from', 'yesterday'], /^crowdheat: --from "yesterday": expected ISO 8601 with an offset/],
       [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],

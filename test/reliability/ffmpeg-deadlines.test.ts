@@ -132,9 +132,9 @@ describe('the video holds what was meant', () => {
   };
 
   it.each([
-    ['10000000', 'output_settings.output_video_fps must be a number from 0.1 to 240, got 10000000'],
-    ['0.0001', 'output_settings.output_video_fps must be a number from 0.1 to 240, got 0.0001'],
-    ['240.5', 'output_settings.output_video_fps must be a number from 0.1 to 240, got 240.5'],
+    ['10000000', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 10000000"],
+    ['0.0001', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 0.0001"],
+    ['240.5', "output_settings.output_video_fps must be 0 (the source's) or a number from 0.1 to 240, got 240.5"],
   ])('output_video_fps %s is refused before any work, naming the setting and the value', (fps, message) => {
     const error = validationError(fps);
     expect(error).toBeInstanceOf(SettingsError);

@@ -524,12 +524,18 @@ describe('overrides (command-line flags)', () => {
     expect(read.settings.heat_map_settings.params.grid_num_h).toBe(48);
   });
 
-  test('an unknown override key lists the keys of its section', () => {
-    const error = errorOf(() => readSettings(null, sampleFiles, [{ key: 'output_settings.colour', value: 1, label: '--set output_settings.colour' }]));
+  test('an unknown override key names the close matches of its section', () => {
+    const error = errorOf(() => readSettings(null, sampleFiles, [{ key: 'output_settings.cmapp', value: 1, label: '--set output_settings.cmapp' }]));
+    expect(error.message).toBe('--set output_settings.cmapp: no such setting (close matches in output_settings: cmap, cbar, max)');
+  });
+
+  test('an unknown override key far from every name lists the keys of its section', () => {
+    const error = errorOf(() =>
+      readSettings(null, sampleFiles, [{ key: 'heat_map_settings.whatever', value: 1, label: '--set heat_map_settings.whatever' }]),
+    );
     expect(error.message).toBe(
-      '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
-        'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
-        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, encoder_crf, empty_cells)',
+      '--set heat_map_settings.whatever: no such setting (settings of heat_map_settings: param_file, number_of_add_grid, ' +
+        'last_valid_frame, image_size_h, image_size_v, grid_num_h, grid_num_v, bbox2pix, point_ratio, class_ids, min_score, counting)',
     );
   });
 

@@ -27,7 +27,10 @@ describe('runs longer than the per-frame limit', () => {
     const settings = defaultSettings();
     settings.data_source_settings.local_data_settings.meta_file = join(dir, 'long.csv');
     settings.data_source_settings.local_data_settings.metadata_fps = 10;
-    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 8, grid_num_v: 6, number_of_add_grid: 0 };
+    // An image size the boxes (10–20 px) fit, so the image-size check has nothing to say.
+    settings.heat_map_settings.params = {
+      ...settings.heat_map_settings.params, image_size_h: 32, image_size_v: 24, grid_num_h: 8, grid_num_v: 6, number_of_add_grid: 0,
+    };
     settings.output_settings.output_dir = join(dir, 'out');
     const warnings: string[] = [];
     const summary = await runPipeline(settings, { onWarning: (warning) => warnings.push(warning.message) });
@@ -36,7 +39,7 @@ describe('runs longer than the per-frame limit', () => {
       'the run has more than 100,000 frames: per-frame outputs (detect/*.json, griddata.npy, the video) are left out; ' +
         'set output_settings.per_frame_outputs: always to write them',
     ]);
-    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['crowdheat.duckdb', 'heatmap.png', 'heatmap_period.npy', 'heatmap_period.png', 'summary.json']);
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['crowdheat.duckdb', 'heatmap.png', 'heatmap_period.npy', 'heatmap_period.png', 'people.csv', 'summary.json']);
     expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', covered_s: 10_000.1 });
     // 101 people at 0.1 s each, all in cell (0, 0) with n = 0.
     expect(summary.busiest_place).toEqual({ h: 0, v: 0, value: 10.1, unit: 'person-seconds' });

@@ -42,7 +42,8 @@ describe('zones in heat_map_app.yaml', () => {
     ];
     settings.output_settings.zone_outlines = false;
     const text = settingsToYaml(settings);
-    expect(text).toContain('  zone_outlines: false\nzones:\n  - name: entrance\n    points: [[0, 700], [400, 700], [400, 1080]]\n');
+    expect(text).toContain('  zone_outlines: false\n');
+    expect(text).toContain('\nzones:\n  - name: entrance\n    points: [[0, 700], [400, 700], [400, 1080]]\n');
     expect(parseSettings(text, 'out.yaml', files).settings).toEqual(settings);
   });
 
