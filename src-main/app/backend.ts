@@ -24,10 +24,10 @@ import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-sha
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
-import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
+import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
 import { inspectFile } from './inspect.js';
-import { readSettingsFile, readSettingsText } from './settings-io.js';
+import { importSettingsFile, importSettingsText } from './import-settings.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
@@ -103,9 +103,9 @@ export class Backend {
       openDemo: async () => ({ settings: await options.prepareDemo(join(options.workRoot, 'demo')) }),
       validateSettings: async ({ settings }) => ({ issues: findSettingsIssues(checkedShape(settings, 'validateSettings')) }),
       importYaml: async ({ text, path }) => {
-        if (text !== undefined) return readSettingsText(text, options.cwd);
+        if (text !== undefined) return importSettingsText(text, options.cwd);
         if (path === undefined || path === '') throw new CrowdheatError('import: give the YAML text or its path');
-        return readSettingsFile(path, options.cwd);
+        return importSettingsFile(path, options.cwd);
       },
       exportYaml: async ({ settings, path }) => {
         checkedShape(settings, 'exportYaml');
@@ -221,7 +221,12 @@ export class Backend {
           this.options.emit({ type: 'warning', runId: id, ...warning });
         },
       })
-      .then(() => readPreviewIndex(previewDirOf(workDir)))
+      .then(async (summary) => {
+        const index = await readPreviewIndex(previewDirOf(workDir));
+        // A run of no frames has nothing to show or export: a failure that says why, not an empty timeline.
+        if (index.frameCount === 0) throw noFramesError(summary);
+        return index;
+      })
       .then(
         (index) => {
           run.cancel = null;

@@ -1,7 +1,7 @@
 /**
- * Settings files as the back end reads them for the app: the sample-format YAML from a path
- * or from text the browser uploaded, with its param file read relative to the working
- * directory (as the sample does).
+ * Settings files as the back end reads them for the app: the sample-format YAML from a path,
+ * with its param file read relative to the working directory (as the sample does). Imports by
+ * the user go through import-settings.ts, which reports every problem at once.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,9 +24,4 @@ export function readSettingsFile(path: string, cwd: string): { settings: Setting
   const absolute = resolve(cwd, path);
   const readText = readTextFrom(cwd);
   return parseSettings(readText(absolute), absolute, readText);
-}
-
-/** Parses settings from text the user uploaded; a param file it names is read from `cwd`. */
-export function readSettingsText(text: string, cwd: string): { settings: Settings; warnings: string[] } {
-  return parseSettings(text, 'imported settings', readTextFrom(cwd));
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
+import type { DisplaySettings } from '../logic/display.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../logic/heat.js';
 import {
   advancePlayback,
@@ -9,12 +10,17 @@ import {
   frameForKey,
   PLAYBACK_SPEEDS,
   readableTimestamp,
+  sliderValueText,
 } from '../logic/timeline.js';
 import { messageOf } from '../api/client.js';
 
 interface TimelineProps {
   api: ApiClient;
   run: RunInfo;
+  /** The colours to paint with: today's display settings, so changing them repaints at once, at the same frame. */
+  display: DisplaySettings;
+  /** The picture switch was flipped (it is the overlay setting). */
+  onOverlayChange: (overlay: boolean) => void;
   onError: (message: string) => void;
 }
 
@@ -32,15 +38,20 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, onError }: TimelineProps) {
+export function Timeline({ api, run, display, onOverlayChange, onError }: TimelineProps) {
   const [index, setIndex] = useState(0);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
-  const [showImage, setShowImage] = useState(run.output.overlay);
   const [hover, setHover] = useState<Hover | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { params, output } = run;
+  const { params } = run;
+  const { cmap, transparency, min, max, interpolation, overlay: showImage } = display;
+  // The run's output settings with today's display settings over them: what every pixel is painted with.
+  const output = useMemo(
+    () => ({ ...run.output, cmap, transparency, min, max, interpolation, overlay: showImage }),
+    [run.output, cmap, transparency, min, max, interpolation, showImage],
+  );
   const columns = params.grid_num_h;
   const rows = params.grid_num_v;
   const width = run.hasImages ? run.previewWidth : HEAT_ONLY_WIDTH;
@@ -178,6 +189,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
   const path = useMemo(() => chartPath(run.counts, chartWidth, CHART_HEIGHT), [run.counts]);
   const peopleMax = Math.max(1, ...run.counts);
   const markerX = ((index + 0.5) / Math.max(1, run.frameCount)) * chartWidth;
+  const valueText = sliderValueText(index, run.frameCount, run.timestamps[index] ?? '');
 
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
@@ -209,7 +221,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
           <span className="legend-bar" style={{ background: legend }} />
           {legendScale.max}
         </span>
-                <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
+        <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
       </div>
       <div className="controls">
         <button type="button" onClick={togglePlay} data-testid="play">
@@ -225,6 +237,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
           value={index}
           data-testid="scrubber"
           aria-label="Frame"
+          aria-valuetext={valueText}
           onChange={(event) => {
             setPlaying(false);
             setIndex(Number(event.target.value));
@@ -249,7 +262,7 @@ export function Timeline({ api, run, onError }: TimelineProps) {
         </label>
         {run.hasImages && (
           <label>
-            <input type="checkbox" checked={showImage} onChange={(event) => setShowImage(event.target.checked)} /> picture
+            <input type="checkbox" checked={showImage} onChange={(event) => onOverlayChange(event.target.checked)} /> picture
           </label>
         )}
       </div>
@@ -259,14 +272,20 @@ export function Timeline({ api, run, onError }: TimelineProps) {
         preserveAspectRatio="none"
         onClick={onChartClick}
         data-testid="people-chart"
-        role="img"
-        aria-label={`People per frame, up to ${peopleMax}`}
+        // Reachable by Tab and moved by the timeline's keys (they bubble to the section's handler).
+        tabIndex={0}
+        role="slider"
+        aria-label={`People per frame chart, up to ${peopleMax} people`}
+        aria-valuemin={1}
+        aria-valuemax={Math.max(1, run.frameCount)}
+        aria-valuenow={index + 1}
+        aria-valuetext={`${valueText}: ${frame?.count ?? '…'} people`}
       >
         <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" />
         <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />
       </svg>
       <div className="chart-caption">
-        people per frame (max {peopleMax}) — click to seek; ← → step, space plays
+        people per frame (max {peopleMax}) — click or focus it to seek; ← → step, space plays, ? lists every key
       </div>
     </section>
   );
