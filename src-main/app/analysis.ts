@@ -45,10 +45,11 @@ export function analysisFailure(error: unknown): { message: string; cancelled: b
  */
 export function noFramesError(summary: Pick<RunSummary, 'skipped_records' | 'source'>): InputError {
   const { source } = summary;
-  const what = source.mode === 'console' ? `Console device ${showValue(source.device_id ?? '')}` : showValue(source.meta_file ?? source.name);
+  const what = source.mode === 'console' ? `Console device "${showValue(source.device_id ?? '')}"` : `"${showValue(source.meta_file ?? source.name)}"`;
   if (summary.skipped_records > 0) {
     const records = summary.skipped_records === 1 ? 'the only record' : `all ${summary.skipped_records} records`;
-    return new InputError(`no frames to show: ${records} of ${what} were skipped (see the warnings)`);
+    const verb = summary.skipped_records === 1 ? 'was' : 'were';
+    return new InputError(`no frames to show: ${records} of ${what} ${verb} skipped (see the warnings)`);
   }
   if (source.mode === 'console') {
     return new InputError(`no frames to show: the ${what} returned no inference results in the chosen range`);
