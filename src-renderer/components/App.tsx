@@ -15,6 +15,7 @@ import { ProgressBar } from './ProgressBar.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { SourcesPanel } from './SourcesPanel.js';
+import { Splitter } from './Splitter.js';
 import { Timeline } from './Timeline.js';
 import { useAnalysis } from './useAnalysis.js';
 import { useMessages } from './useMessages.js';
@@ -271,6 +272,7 @@ export function App({ api }: { api: ApiClient }) {
           onAdvancedToggle={(open) => setLayout((current) => (current.advancedOpen === open ? current : { ...current, advancedOpen: open }))}
         />
       </aside>
+      <Splitter width={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
       <main>
         {done !== null && display !== null ? (
           <>

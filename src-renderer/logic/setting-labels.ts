@@ -30,6 +30,57 @@ interface Described extends SettingText {
 }
 
 const TEXTS: Readonly<Record<string, Described>> = {
+  // Sources (shown in the Sources and Console panels, which give their own short labels).
+  'data_source_settings.local_data_settings.meta_file': {
+    section: 'advanced',
+    label: 'Metadata file',
+    help: 'Seed CSV, MOTChallenge det.txt/gt.txt, or inference JSON (a file or a folder).',
+  },
+  'data_source_settings.local_data_settings.video_file': {
+    section: 'advanced',
+    label: 'Video (optional)',
+    help: 'The camera video whose frames pair with the metadata rows; empty for heat alone.',
+  },
+  'data_source_settings.local_data_settings.meta_format': {
+    section: 'advanced',
+    label: 'Metadata format',
+    help: 'auto recognises the file by its content; choose one to force it.',
+  },
+  'data_source_settings.console_data_settings.device_id': {
+    section: 'advanced',
+    label: 'Device ID',
+    help: 'The camera in the Console, as its device list names it.',
+  },
+  'data_source_settings.console_data_settings.first_timestamp': {
+    section: 'advanced',
+    label: 'From (T, UTC)',
+    help: 'Earliest moment, 17 digits yyyyMMddHHmmssfff; empty for no lower bound.',
+  },
+  'data_source_settings.console_data_settings.last_timestamp': {
+    section: 'advanced',
+    label: 'To (T, UTC)',
+    help: 'Latest moment, 17 digits yyyyMMddHHmmssfff; empty for no upper bound.',
+  },
+  'data_source_settings.console_data_settings.number_of_inference_results': {
+    section: 'advanced',
+    label: 'Results (count)',
+    help: 'How many of the newest inference results to fetch.',
+  },
+  'data_source_settings.console_data_settings.number_of_images': {
+    section: 'advanced',
+    label: 'Images (count)',
+    help: 'How many images of the folder to fetch, earliest first.',
+  },
+  'data_source_settings.console_data_settings.setting_path': {
+    section: 'advanced',
+    label: 'Credentials file',
+    help: 'The Console access settings YAML; the environment fills what it leaves out.',
+  },
+  'data_source_settings.console_data_settings.match_tolerance_ms': {
+    section: 'advanced',
+    label: 'Match tolerance (ms)',
+    help: 'How far apart an image and its metadata may be and still pair.',
+  },
   'heat_map_settings.image_size_h': {
     section: 'grid',
     label: 'Image width (px)',
