@@ -19,6 +19,7 @@ import type {
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findSettingsIssues, settingsToYaml, type Settings } from '../../src-shared/settings/index.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
@@ -188,9 +189,29 @@ export class Backend {
     }
     this.starting = true;
     try {
+      await this.checkVideoFile(settings);
       return await this.startAnalysis(settings);
     } finally {
       this.starting = false;
+    }
+  }
+
+  /**
+   * The video path holds a video: the same reading a dropped file gets, so a text file named as
+   * the video is refused before the run, not taken by ffmpeg's text demuxer for a one-frame video.
+   */
+  private async checkVideoFile(settings: Settings): Promise<void> {
+    const { mode, local_data_settings: local } = settings.data_source_settings;
+    if (mode !== 'local' || local.video_file.trim() === '') return;
+    const key = 'data_source_settings.local_data_settings.video_file';
+    const file = await inspectFile(resolve(this.options.cwd, local.video_file), () => resolveFfmpeg(settings.output_settings.ffmpeg_path)).catch(
+      (error: unknown): never => {
+        throw isCrowdheatError(error) ? new CrowdheatError(`${key}: ${error.message}`) : error;
+      },
+    );
+    if (file.kind !== 'video') {
+      const what = file.kind === 'settings' ? 'settings YAML' : 'a metadata file';
+      throw new CrowdheatError(`${key}: "${showValue(local.video_file)}" is ${what}, not a video`);
     }
   }
 

@@ -107,6 +107,24 @@ describe('importing settings YAML in the app', () => {
   });
 });
 
+describe('a video path that holds no video', () => {
+  it('is refused before the run, as a drop would be', async () => {
+    await writeFile(join(cwd, 'det.txt'), '1,-1,10,20,30,40,0.9,-1,-1,-1\n2,-1,12,20,30,40,0.8,-1,-1,-1\n');
+    await writeFile(join(cwd, 'notes.txt'), 'just notes\nmore notes\n');
+    await writeSeedCsv(join(cwd, 'one.csv'), [[[0, 0, 100, 100]]]);
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'one.csv';
+    settings.data_source_settings.local_data_settings.video_file = 'det.txt';
+    await expect(client.call('analyse', { settings })).rejects.toThrow(
+      'data_source_settings.local_data_settings.video_file: "det.txt" is a metadata file, not a video',
+    );
+    settings.data_source_settings.local_data_settings.video_file = 'notes.txt';
+    await expect(client.call('analyse', { settings })).rejects.toThrow(
+      'data_source_settings.local_data_settings.video_file: notes.txt: not a video, metadata or settings file crowdheat can read',
+    );
+  });
+});
+
 describe('an analysis that ends without frames', () => {
   it('fails and says why, so the window keeps the result it had', async () => {
     // Every source refuses an input without frames first; this is the back end's own guard,
