@@ -67,6 +67,14 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the window for a person (Chromium thr
     await screenshots('first-screen');
   });
 
+  it('has no serious accessibility violation in Console mode', async () => {
+    await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
+    await page.getByRole('region', { name: 'Console' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots('console');
+    await page.getByRole('radio', { name: 'Local files' }).click();
+  });
+
   it('refuses a text file typed as the video as it is typed, tied to the field', async () => {
     const video = page.getByLabel('Video (optional)');
     await video.fill(join(cwd, 'notes.txt'));
