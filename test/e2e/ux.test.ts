@@ -110,7 +110,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the window for a person (Chromium thr
     expect(await trigger.evaluate((element) => element === document.activeElement)).toBe(true);
   });
 
-  it('analyses with a progress bar, then the slider and the chart speak and move by keyboard', async () => {
+  it('analyses, then the slider and the chart speak and move by keyboard', async () => {
     await page.getByTestId('analyse').click();
     await page.getByTestId('frame-number').filter({ hasText: `frame 1 / ${FRAMES}` }).waitFor({ timeout: 120_000 });
     const slider = page.getByTestId('scrubber');
