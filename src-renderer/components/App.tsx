@@ -306,10 +306,8 @@ export function App({ api }: { api: ApiClient }) {
       <ul className="messages" aria-live="polite" aria-label="Messages">
         {messages.map((message) => (
           <li key={message.id} className={message.kind}>
-            <span>
-              {message.text}
-              {message.repeats > 1 && <span className="repeats"> (×{message.repeats})</span>}
-            </span>
+            <span>{message.text}</span>
+            {message.repeats > 1 && <small className="repeats">×{message.repeats}</small>}
             <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(message.id)}>
               ×
             </button>
