@@ -43,7 +43,8 @@ export async function importSettingsFile(path: string, cwd: string): Promise<Imp
   const absolute = resolve(cwd, path);
   const folder = dirname(absolute);
   const text = await readSettingsFileText(path, cwd);
-  return importSettings(text, absolute, folder);
+  // Messages name the file as it was given, as `crowdheat run` and the other settings reads do.
+  return importSettings(text, path, folder);
 }
 
 /** Imports YAML text the browser uploaded; its relative paths resolve against `cwd`. */

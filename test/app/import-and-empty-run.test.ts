@@ -66,10 +66,11 @@ describe('importing settings YAML in the app', () => {
     await writeFile(join(folder, 'app.yaml'), BAD_YAML);
     await writeFile(join(folder, 'params.yaml'), 'grid_num_h: 48\ngrid_num_v: "27"\n');
     const imported = await client.call('importYaml', { path: 'project/config/app.yaml' });
-    const file = join(folder, 'app.yaml');
+    // The file is named as it was given (relative to the host's folder), as every settings read names it.
+    const file = 'project/config/app.yaml';
     // Wrong types first (their defaults kept), then what is out of range or unknown (kept, for the form to mark).
     expect(imported.problems).toEqual([
-      'heat_map_settings.param_file (params.yaml): grid_num_v must be an integer ≥ 1, got "27"',
+      'heat_map_settings.param_file (params.yaml): grid_num_v must be an integer from 1 to 4194304, got "27"',
       `${file}: output_settings.cbar must be true or false, got "yes"`,
       `${file}: output_settings.transparency must be a number from 0 to 1, got 1.7`,
       `${file}: output_settings.cmap must be a Matplotlib colormap name (case-sensitive), got "Redz"; close matches: Reds, OrRd, RdBu, RdGy, RdPu`,
@@ -91,7 +92,7 @@ describe('importing settings YAML in the app', () => {
 
   it('resolves the paths of uploaded text against the host’s folder, where its param file is read', async () => {
     await writeFile(join(cwd, 'params.yaml'), 'grid_num_h: 64\n');
-    const imported = importSettingsText(BAD_YAML.replace('  cmap: Redz\n', ''), cwd);
+    const imported = await importSettingsText(BAD_YAML.replace('  cmap: Redz\n', ''), cwd);
     expect(imported.settings.data_source_settings.local_data_settings.meta_file).toBe('data/det.txt');
     expect(imported.settings.heat_map_settings.params.grid_num_h).toBe(64);
     expect(imported.problems).toHaveLength(2);
@@ -101,7 +102,7 @@ describe('importing settings YAML in the app', () => {
     const folder = join(cwd, 'clean');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'app.yaml'), `data_source_settings:\n  local_data_settings:\n    meta_file: ${JSON.stringify(join(cwd, 'x.csv'))}\n`);
-    const imported = importSettingsFile('clean/app.yaml', cwd);
+    const imported = await importSettingsFile('clean/app.yaml', cwd);
     expect(imported.problems).toEqual([]);
     expect(imported.settings.data_source_settings.local_data_settings.meta_file).toBe(join(cwd, 'x.csv'));
   });
