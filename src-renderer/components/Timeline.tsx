@@ -51,15 +51,15 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   const [hover, setHover] = useState<Hover | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { params } = run;
-  const { cmap, transparency, min, max: displayMax, interpolation, overlay: showImage } = display;
+  const { cmap, transparency, min, max: displayMax, interpolation, overlay: showImage, empty_cells: emptyCells } = display;
   // "Fit to data" repaints at once with the run's peak as the max, until the display's max changes
   // (the window normally takes the fitted max into the settings, which makes it the display's).
   const [fitted, setFitted] = useState<{ max: number; over: number } | null>(null);
   const max = fitted !== null && fitted.over === displayMax ? fitted.max : displayMax;
   // The run's output settings with today's display settings over them: what every pixel is painted with.
   const output = useMemo(
-    () => ({ ...run.output, cmap, transparency, min, max, interpolation, overlay: showImage }),
-    [run.output, cmap, transparency, min, max, interpolation, showImage],
+    () => ({ ...run.output, cmap, transparency, min, max, interpolation, overlay: showImage, empty_cells: emptyCells }),
+    [run.output, cmap, transparency, min, max, interpolation, showImage, emptyCells],
   );
   const columns = params.grid_num_h;
   const rows = params.grid_num_v;

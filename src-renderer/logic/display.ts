@@ -1,12 +1,12 @@
 /**
  * What a finished analysis can show with today's settings. Display settings (colours, scale,
- * cell edges, the picture) repaint from the grids the analysis already has; counting settings
+ * cell edges, empty cells, the picture) repaint from the grids the analysis already has; counting settings
  * change the grids themselves, so the view says it is out of date until the next analysis.
  */
 import type { GridParams, OutputSettings, Settings } from '../../src-shared/settings/types.js';
 
 /** The output settings the timeline paints with. */
-export type DisplaySettings = Pick<OutputSettings, 'cmap' | 'transparency' | 'min' | 'max' | 'interpolation' | 'overlay'>;
+export type DisplaySettings = Pick<OutputSettings, 'cmap' | 'transparency' | 'min' | 'max' | 'interpolation' | 'overlay' | 'empty_cells'>;
 
 /** The display settings of `settings`. */
 export function displayOf(output: OutputSettings): DisplaySettings {
@@ -17,6 +17,7 @@ export function displayOf(output: OutputSettings): DisplaySettings {
     max: output.max,
     interpolation: output.interpolation,
     overlay: output.overlay,
+    empty_cells: output.empty_cells,
   };
 }
 
@@ -38,6 +39,7 @@ export function liveDisplay(runOutput: OutputSettings, current: OutputSettings, 
     max: scaleValid ? live.max : analysed.max,
     interpolation: valid('interpolation') ? live.interpolation : analysed.interpolation,
     overlay: valid('overlay') ? live.overlay : analysed.overlay,
+    empty_cells: valid('empty_cells') ? live.empty_cells : analysed.empty_cells,
   };
 }
 

@@ -46,6 +46,16 @@ const TEXTS: Readonly<Record<string, Described>> = {
     label: 'Metadata format',
     help: 'auto recognises the file by its content; choose one to force it.',
   },
+  'data_source_settings.local_data_settings.metadata_fps': {
+    section: 'advanced',
+    label: 'Metadata rate (frames/s)',
+    help: 'Frame rate of metadata without timestamps (seed CSV, MOT); 0 when not known.',
+  },
+  'data_source_settings.local_data_settings.start_time': {
+    section: 'advanced',
+    label: 'Start time of frame 0',
+    help: 'ISO 8601 with offset, e.g. 2026-11-23T09:00:00+09:00, when the metadata rate gives the times.',
+  },
   'data_source_settings.console_data_settings.device_id': {
     section: 'advanced',
     label: 'Device ID',
@@ -176,20 +186,55 @@ const TEXTS: Readonly<Record<string, Described>> = {
     label: 'Colour bar in outputs',
     help: 'Draws a labelled scale at the right edge of the video and heatmap.png.',
   },
+  'output_settings.empty_cells': {
+    section: 'colours',
+    label: 'Empty cells',
+    help: 'clear leaves the picture untouched where nobody was counted; tinted paints the lowest colour.',
+  },
+  'output_settings.zone_outlines': {
+    section: 'colours',
+    label: 'Zone outlines in pictures',
+    help: 'Draws the zones and their names on heatmap.png and the period pictures.',
+  },
   'output_settings.output_video_fps': {
     section: 'video',
     label: 'Video frame rate (fps)',
-    help: 'Frames a second of the exported video, and of playback here.',
+    help: 'Frames a second of the exported video, and of playback here; 0 takes the source’s.',
   },
   'output_settings.output_video_width': {
     section: 'video',
     label: 'Video width (px)',
-    help: 'Width of the exported video.',
+    help: 'Width of the exported video; 0 takes the source’s (or keeps its aspect to the height).',
   },
   'output_settings.output_video_height': {
     section: 'video',
     label: 'Video height (px)',
-    help: 'Height of the exported video.',
+    help: 'Height of the exported video; 0 takes the source’s (or keeps its aspect to the width).',
+  },
+  'output_settings.encoder_preset': {
+    section: 'video',
+    label: 'Encoding speed',
+    help: 'x264 preset: faster presets finish sooner and make bigger files at the same quality.',
+  },
+  'output_settings.encoder_crf': {
+    section: 'video',
+    label: 'Video quality (CRF 0–51)',
+    help: 'Lower is better and bigger: 18 looks lossless to most eyes, +6 about halves the size.',
+  },
+  'output_settings.period': {
+    section: 'advanced',
+    label: 'Period buckets',
+    help: 'none, hour, day or <N>min: one picture and one buckets.csv row per bucket; needs a time base.',
+  },
+  'output_settings.timezone': {
+    section: 'advanced',
+    label: 'Time zone of the buckets',
+    help: 'IANA name, e.g. Asia/Tokyo, whose clock the buckets align to; empty for this computer’s.',
+  },
+  'output_settings.per_frame_outputs': {
+    section: 'advanced',
+    label: 'Per-frame outputs',
+    help: 'auto writes detect/, griddata.npy and the video up to 100,000 frames; always or never.',
   },
   'output_settings.ffmpeg_path': {
     section: 'advanced',

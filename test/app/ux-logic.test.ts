@@ -23,7 +23,16 @@ import { sliderValueText } from '../../src-renderer/logic/timeline.js';
 describe('display settings repaint, counting settings date the view', () => {
   it('paints with the settings of now, and with the analysed value where a display setting is invalid', () => {
     const analysed = defaultSettings().output_settings;
-    const now = { ...analysed, cmap: 'viridis', transparency: 0.9, min: 2, max: 40, interpolation: 'bilinear' as const, overlay: false };
+    const now = {
+      ...analysed,
+      cmap: 'viridis',
+      transparency: 0.9,
+      min: 2,
+      max: 40,
+      interpolation: 'bilinear' as const,
+      overlay: false,
+      empty_cells: 'tinted' as const,
+    };
     expect(liveDisplay(analysed, now, new Set())).toEqual({
       cmap: 'viridis',
       transparency: 0.9,
@@ -31,6 +40,7 @@ describe('display settings repaint, counting settings date the view', () => {
       max: 40,
       interpolation: 'bilinear',
       overlay: false,
+      empty_cells: 'tinted',
     });
     const typing = { ...now, cmap: 'virid', min: 50 };
     const invalid = new Set(
@@ -47,6 +57,7 @@ describe('display settings repaint, counting settings date the view', () => {
       max: 15,
       interpolation: 'bilinear',
       overlay: false,
+      empty_cells: 'tinted',
     });
   });
 
@@ -86,8 +97,8 @@ describe('settings speak plainly', () => {
   });
 
   it('labels a setting it does not know by its YAML name and puts it under Advanced', () => {
-    const unknown = { ...settingField('output_settings.cmap'), key: 'output_settings.encoder_crf', name: 'encoder_crf' };
-    expect(settingText(unknown)).toEqual({ label: 'encoder_crf', help: 'Allowed: a Matplotlib colormap name (not empty).' });
+    const unknown = { ...settingField('output_settings.cmap'), key: 'output_settings.future_setting', name: 'future_setting' };
+    expect(settingText(unknown)).toEqual({ label: 'future_setting', help: 'Allowed: a Matplotlib colormap name (not empty).' });
     expect(groupBySection([unknown]).advanced).toEqual([unknown]);
   });
 
