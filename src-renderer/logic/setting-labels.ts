@@ -193,7 +193,7 @@ const TEXTS: Readonly<Record<string, Described>> = {
   },
   'output_settings.zone_outlines': {
     section: 'colours',
-    label: 'Zone outlines in pictures',
+    label: 'Zone outlines on the maps',
     help: 'Draws the zones and their names on heatmap.png and the period pictures.',
   },
   'output_settings.output_video_fps': {
