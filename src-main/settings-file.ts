@@ -99,17 +99,22 @@ export async function readSettingsFileText(path: string, cwd: string): Promise<s
  * names, which is read with `readSettingsFileText` relative to `cwd`. `readSettings` asks for the
  * param file synchronously, so the file is read first: a first pass finds its name, the file is
  * read, and a second pass uses it (each pass parses at most 1 MB).
+ *
+ * `typeProblems`, when given, collects the values of the wrong type instead of throwing at the
+ * first (as `readSettings` does; the app's import), from the pass that succeeds only.
  */
 export async function readSettingsWithParamFile(
   main: { text: string; path: string } | null,
   cwd: string,
   overrides: readonly SettingOverride[] = [],
+  typeProblems?: string[],
 ): Promise<SettingsRead> {
   const files = new Map<string, string>();
   for (;;) {
     let wanted: string | undefined;
+    const found: string[] | undefined = typeProblems === undefined ? undefined : [];
     try {
-      return readSettings(
+      const read = readSettings(
         main,
         (paramFile) => {
           const text = files.get(paramFile);
@@ -118,7 +123,10 @@ export async function readSettingsWithParamFile(
           throw new ParamFileNotReadYet();
         },
         overrides,
+        found,
       );
+      if (found !== undefined) typeProblems?.push(...found);
+      return read;
     } catch (error) {
       // readSettings wraps the reader's error; `wanted` says whether it was this pass's request.
       if (wanted === undefined || files.has(wanted)) throw error;

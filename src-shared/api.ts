@@ -206,7 +206,12 @@ export interface ApiRequests {
   openDemo: { request: Empty; response: { settings: Settings } };
   validateSettings: { request: { settings: Settings }; response: { issues: SettingsIssue[] } };
   /** Sample-format YAML in: either its text (browser upload) or a path the back end reads. */
-  importYaml: { request: { text?: string; path?: string }; response: { settings: Settings; warnings: string[] } };
+  /**
+   * `problems` lists every wrong-typed value (its default kept) and every value out of range or
+   * in conflict (kept, for the form to mark) at once; relative paths of a file read by path
+   * resolve against that file's folder.
+   */
+  importYaml: { request: { text?: string; path?: string }; response: { settings: Settings; warnings: string[]; problems?: string[] } };
   /** Sample-format YAML out; also written to `path` when given. */
   exportYaml: { request: { settings: Settings; path?: string }; response: { text: string } };
   saveCredentials: { request: CredentialsInput; response: CredentialsStatus };

@@ -7,8 +7,8 @@
  * own process.
  */
 import { join } from 'node:path';
-import { CancelledError, isCrowdheatError } from '../../src-shared/errors.js';
-import { oneLine } from '../../src-shared/messages.js';
+import { CancelledError, InputError, isCrowdheatError } from '../../src-shared/errors.js';
+import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import type { RunOptions } from '../pipeline/run.js';
 import type { RunSummary } from '../pipeline/types.js';
@@ -32,4 +32,27 @@ export function analysisFailure(error: unknown): { message: string; cancelled: b
   // may still throw a message of several lines, and the window shows one.
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   return { message: oneLine(`unexpected error while analysing: ${detail}`), cancelled: false };
+}
+
+/**
+ * The failure of an analysis that ended without a single frame: nothing to show or export, so
+ * it is an error that says why, and the window keeps the result it had.
+ *
+ * ```ts
+ * noFramesError({ skipped_records: 3, source: { mode: 'local', name: 'x', meta_file: 'a.csv' }, ... }).message
+ * // 'no frames to show: all 3 records of "a.csv" were skipped (see the warnings)'
+ * ```
+ */
+export function noFramesError(summary: Pick<RunSummary, 'skipped_records' | 'source'>): InputError {
+  const { source } = summary;
+  const what = source.mode === 'console' ? `Console device "${showValue(source.device_id ?? '')}"` : `"${showValue(source.meta_file ?? source.name)}"`;
+  if (summary.skipped_records > 0) {
+    const records = summary.skipped_records === 1 ? 'the only record' : `all ${summary.skipped_records} records`;
+    const verb = summary.skipped_records === 1 ? 'was' : 'were';
+    return new InputError(`no frames to show: ${records} of ${what} ${verb} skipped (see the warnings)`);
+  }
+  if (source.mode === 'console') {
+    return new InputError(`no frames to show: the ${what} returned no inference results in the chosen range`);
+  }
+  return new InputError(`no frames to show: ${what} holds no frames`);
 }

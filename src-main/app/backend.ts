@@ -22,6 +22,7 @@ import type {
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
 import { findSettingsIssues, settingsToYaml, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
@@ -33,12 +34,12 @@ import { periodView } from '../store/views.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
-import { analysisFailure, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
+import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
 import { reencodeVideo } from './export-video.js';
 import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
 import { inspectFile } from './inspect.js';
-import { readSettingsFile, readSettingsText } from './settings-io.js';
+import { importSettingsFile, importSettingsText } from './import-settings.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { readZones } from '../../src-shared/zones/settings.js';
 
@@ -121,9 +122,9 @@ export class Backend {
       openDemo: async () => ({ settings: await options.prepareDemo(join(options.workRoot, 'demo')) }),
       validateSettings: async ({ settings }) => ({ issues: findSettingsIssues(checkedShape(settings, 'validateSettings')) }),
       importYaml: async ({ text, path }) => {
-        if (text !== undefined) return readSettingsText(text, options.cwd);
+        if (text !== undefined) return importSettingsText(text, options.cwd);
         if (path === undefined || path === '') throw new CrowdheatError('import: give the YAML text or its path');
-        return readSettingsFile(path, options.cwd);
+        return importSettingsFile(path, options.cwd);
       },
       exportYaml: async ({ settings, path }) => {
         checkedShape(settings, 'exportYaml');
@@ -237,9 +238,29 @@ export class Backend {
     }
     this.starting = true;
     try {
+      await this.checkVideoFile(settings);
       return await this.startAnalysis(settings);
     } finally {
       this.starting = false;
+    }
+  }
+
+  /**
+   * The video path holds a video: the same reading a dropped file gets, so a text file named as
+   * the video is refused before the run, not taken by ffmpeg's text demuxer for a one-frame video.
+   */
+  private async checkVideoFile(settings: Settings): Promise<void> {
+    const { mode, local_data_settings: local } = settings.data_source_settings;
+    if (mode !== 'local' || local.video_file.trim() === '') return;
+    const key = 'data_source_settings.local_data_settings.video_file';
+    const file = await inspectFile(resolve(this.options.cwd, local.video_file), () => resolveFfmpeg(settings.output_settings.ffmpeg_path)).catch(
+      (error: unknown): never => {
+        throw isCrowdheatError(error) ? new CrowdheatError(`${key}: ${error.message}`) : error;
+      },
+    );
+    if (file.kind !== 'video') {
+      const what = file.kind === 'settings' ? 'settings YAML' : 'a metadata file';
+      throw new CrowdheatError(`${key}: "${showValue(local.video_file)}" is ${what}, not a video`);
     }
   }
 
@@ -271,12 +292,15 @@ export class Backend {
         },
       })
       .then(async (summary) => {
+        const index = await readPreviewIndex(previewDirOf(workDir));
+        // A run of no frames has nothing to show or export: a failure that says why, not an empty timeline.
+        if (index.frameCount === 0) throw noFramesError(summary);
         if (summary.video !== undefined) {
           const { width, height, fps, frames, duration_s: durationS, file } = summary.video;
           const { size: bytes } = await stat(join(outputDirOf(workDir), file));
           run.video = { width, height, fps, frames, durationS, bytes, file };
         }
-        return readPreviewIndex(previewDirOf(workDir));
+        return index;
       })
       .then(
         (index) => {

@@ -3,7 +3,7 @@
  * dialogs, the menu, safeStorage credentials, and analyses in a utilityProcess. Everything
  * else is the shared back end (app/backend.ts), tested in Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, utilityProcess } from 'electron';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -20,6 +20,7 @@ import { Backend } from '../app/backend.js';
 import { prepareDemoSettings } from '../app/demo.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
 import { runSmokeTest, wantsSmokeTest } from '../app/smoke-test.js';
+import { MIN_WINDOW, readWindowState, writeWindowState, type WindowState } from '../app/window-state.js';
 import { runInWorker, WORKER_PATH } from '../pipeline/worker-client.js';
 import { WORKER_ENV } from '../pipeline/worker-protocol.js';
 import { credentialsFileIn, SafeStorageCredentialStore } from './credentials.js';
@@ -84,12 +85,27 @@ function createBackend(): Backend {
   });
 }
 
-function createWindow(): BrowserWindow {
+/** Where the window's size and place are remembered between sessions. */
+function windowStateFile(): string {
+  return join(app.getPath('userData'), 'window-state.json');
+}
+
+/** Remembers the window's normal (unmaximised) bounds and whether it is maximised, when it closes. */
+function rememberBounds(created: BrowserWindow): void {
+  created.on('close', () => {
+    const bounds = created.getNormalBounds();
+    const state: WindowState = { ...bounds, maximized: created.isMaximized() };
+    void writeWindowState(windowStateFile(), state).catch((error: unknown) => console.error('crowdheat: cannot remember the window', error));
+  });
+}
+
+function createWindow(state: WindowState): BrowserWindow {
   const created = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    ...(state.x === undefined || state.y === undefined ? {} : { x: state.x, y: state.y }),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     title: 'crowdheat',
     show: false,
     webPreferences: {
@@ -100,7 +116,11 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  created.once('ready-to-show', () => created.show());
+  created.once('ready-to-show', () => {
+    if (state.maximized) created.maximize();
+    created.show();
+  });
+  rememberBounds(created);
   // The window shows the app and nothing else: links and new windows do not navigate it.
   created.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   created.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -148,7 +168,7 @@ if (wantsSmokeTest(process.argv)) {
       }
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((action) => send({ type: 'menu', action }))));
-    window = createWindow();
+    window = createWindow(await readWindowState(windowStateFile(), screen.getAllDisplays().map((display) => display.workArea)));
     window.on('closed', () => {
       window = null;
     });

@@ -1,54 +1,54 @@
-import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react';
-import type { ApiClient, ApiEvent, HostInfo, MenuAction, RunInfo } from '../../src-shared/api.js';
-import { defaultSettings, findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import type { ApiClient, HostInfo, MenuAction, ResponseOf } from '../../src-shared/api.js';
+import { findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
+import { liveDisplay, outOfDateNotice } from '../logic/display.js';
 import { describeDrop, planDrop, withDroppedSources, type RecognisedFile } from '../logic/drop.js';
+import { importReport } from '../logic/import-report.js';
+import { withRecent, type RecentFile } from '../logic/remembered.js';
 import { settingField, withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
 import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
+import { FocusTrap } from './FocusTrap.js';
+import { ProgressBar } from './ProgressBar.js';
 import { SettingsPanel } from './SettingsPanel.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
 import { SourcesPanel } from './SourcesPanel.js';
+import { Splitter } from './Splitter.js';
 import { Timeline } from './Timeline.js';
+import { useAnalysis } from './useAnalysis.js';
+import { useMessages } from './useMessages.js';
+import { usePathChecks } from './usePathChecks.js';
+import { loadRemembered, useRememberWrites } from './useRemembered.js';
 import { ZoneEditor } from './ZoneEditor.js';
 
-interface Message {
-  id: number;
-  kind: 'error' | 'warning' | 'info';
-  text: string;
+const META_KEY = 'data_source_settings.local_data_settings.meta_file';
+const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
+
+/** Whether a key press is typed into a field (so it is text, not a shortcut). */
+function typingIn(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
-
-interface Running {
-  runId: string;
-  frames: number;
-  expectedFrames?: number;
-  rate: number;
-}
-
-/** How often a running analysis is asked for its state, in case an event was lost (a dropped connection). */
-const RUN_CHECK_INTERVAL_MS = 5_000;
-
-const MAX_MESSAGES = 6;
-let nextMessageId = 1;
 
 export function App({ api }: { api: ApiClient }) {
+  const [initial] = useState(loadRemembered);
   const [host, setHost] = useState<HostInfo | null>(null);
-  const [settings, setSettings] = useState<Settings>(defaultSettings);
-  /** The analysis in progress, if any. */
-  const [running, setRunning] = useState<Running | null>(null);
-  /** The `analyse` request is on its way (so a double click starts one run). */
-  const [starting, setStarting] = useState(false);
-  /** The last finished analysis: on screen until a newer one finishes, also while one runs or after one fails. */
-  const [done, setDone] = useState<RunInfo | null>(null);
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [settings, setSettings] = useState<Settings>(initial.settings);
+  const [recent, setRecent] = useState<RecentFile[]>(initial.recent);
+  const [layout, setLayout] = useState(initial.layout);
   const [exporting, setExporting] = useState(false);
+  const [showingShortcuts, setShowingShortcuts] = useState(false);
   const [preparingDemo, setPreparingDemo] = useState(false);
   const [readingDrop, setReadingDrop] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
+  const pathChecks = usePathChecks(api, settings);
+  const { messages, say, clearKind, dismiss } = useMessages();
+  // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
+  const onStarted = useCallback(() => clearKind('info'), [clearKind]);
+  const { running, starting, done, analyse, cancel } = useAnalysis(api, say, onStarted);
+  useRememberWrites({ settings, recent, layout });
 
-  const say = useCallback((kind: Message['kind'], text: string) => {
-    setMessages((current) => [...current, { id: nextMessageId++, kind, text }].slice(-MAX_MESSAGES));
-  }, []);
   const onError = useCallback((text: string) => say('error', text), [say]);
   const onInfo = useCallback((text: string) => say('info', text), [say]);
 
@@ -56,50 +56,51 @@ export function App({ api }: { api: ApiClient }) {
     api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
   }, [api, onError]);
 
-  const runId = running?.runId ?? null;
-  useEffect(() => {
-    if (runId === null) return;
-    let ended = false;
-    /** The run's end, from its RunInfo: the one place the outcome is applied, whichever way it was learnt. */
-    const settle = (info: RunInfo): void => {
-      if (ended || info.state === 'running') return;
-      ended = true;
-      setRunning(null);
-      if (info.state === 'done') setDone(info);
-      else if (info.state === 'cancelled') say('info', 'Analysis cancelled.');
-      else onError(`Analysis failed: ${info.error ?? 'no reason given'}`);
-    };
-    const check = (): void => {
-      api.call('getRunInfo', { runId }).then(settle, (error: unknown) => {
-        if (ended) return;
-        ended = true;
-        setRunning(null);
-        onError(messageOf(error));
-      });
-    };
-    const unsubscribe = api.subscribe((event: ApiEvent) => {
-      if (ended || !('runId' in event) || event.runId !== runId) return;
-      if (event.type === 'progress') {
-        setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate });
-      } else if (event.type === 'warning') {
-        say('warning', event.message);
-      } else if (event.type === 'done' || event.type === 'error') {
-        check();
-      }
-    });
-    // Events sent before this subscription existed, or lost with a dropped connection, are caught up by asking.
-    check();
-    const timer = setInterval(check, RUN_CHECK_INTERVAL_MS);
-    return () => {
-      ended = true;
-      unsubscribe();
-      clearInterval(timer);
-    };
-  }, [api, runId, say, onError]);
+  /** Host copies of files dropped in the browser: temporary, so never recent files. */
+  const uploadedPaths = useRef(new Set<string>());
+  const remember = useCallback((file: RecentFile) => {
+    if (!uploadedPaths.current.has(file.path)) setRecent((current) => withRecent(current, file));
+  }, []);
 
   const onChange = useCallback((field: Field, value: unknown) => {
     setSettings((current) => withSetting(current, field, value));
   }, []);
+
+  // A typed path enters the recent files once the back end has found it fits its field.
+  const metadataCheck = pathChecks.metadata;
+  const videoCheck = pathChecks.video;
+  useEffect(() => {
+    if (metadataCheck?.state === 'ok') remember({ path: metadataCheck.path, role: 'metadata' });
+  }, [metadataCheck, remember]);
+  useEffect(() => {
+    if (videoCheck?.state === 'ok') remember({ path: videoCheck.path, role: 'video' });
+  }, [videoCheck, remember]);
+
+  /** Imported settings replace the form's; every problem of the file is said at once (and marked at its field). */
+  const applyImport = (name: string, imported: ResponseOf<'importYaml'>, path?: string) => {
+    setSettings(imported.settings);
+    if (path !== undefined) remember({ path, role: 'settings' });
+    for (const warning of imported.warnings) say('warning', warning);
+    const report = importReport(name, imported.problems);
+    say(report.kind, report.text, 'import');
+  };
+
+  const importSettingsFrom = async (path: string) => {
+    applyImport(path, await api.call('importYaml', { path }), path);
+  };
+
+  const openRecent = async (file: RecentFile) => {
+    try {
+      if (file.role === 'settings') {
+        await importSettingsFrom(file.path);
+      } else {
+        onChange(settingField(file.role === 'video' ? VIDEO_KEY : META_KEY), file.path);
+        if (settings.data_source_settings.mode !== 'local') onChange(settingField('data_source_settings.mode'), 'local');
+      }
+    } catch (error) {
+      onError(messageOf(error));
+    }
+  };
 
   const openDemo = async () => {
     setPreparingDemo(true);
@@ -120,14 +121,11 @@ export function App({ api }: { api: ApiClient }) {
       else if (action === 'export') setExporting(done !== null);
       else if (action === 'open-metadata' || action === 'open-video') {
         const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
-        const key = `data_source_settings.local_data_settings.${action === 'open-video' ? 'video_file' : 'meta_file'}`;
-        if (path !== null) onChange(settingField(key), path);
+        if (path !== null) onChange(settingField(action === 'open-video' ? VIDEO_KEY : META_KEY), path);
       } else if (action === 'import-settings') {
         const { path } = await api.call('pickPath', { purpose: 'settings-open' });
         if (path === null) return;
-        const imported = await api.call('importYaml', { path });
-        setSettings(imported.settings);
-        for (const warning of imported.warnings) say('warning', warning);
+        await importSettingsFrom(path);
       } else {
         const { path } = await api.call('pickPath', { purpose: 'settings-save' });
         if (path !== null) await api.call('exportYaml', { settings, path });
@@ -145,12 +143,16 @@ export function App({ api }: { api: ApiClient }) {
     if (entries.length === 0) return;
     setReadingDrop(true);
     try {
+      const droppedByPath = new Map<string, File>();
       const recognise = async ({ file, isFolder }: DroppedEntry): Promise<RecognisedFile> => {
         if (isFolder && host?.host === 'web') {
           throw new Error(`${file.name}: a browser cannot send a folder; type its path in the metadata field`);
         }
         const path = await api.localPath(file);
-        return { name: file.name, file: await api.call('inspectFile', { path }) };
+        const inspected = await api.call('inspectFile', { path });
+        droppedByPath.set(inspected.path, file);
+        if (host?.host === 'web') uploadedPaths.current.add(inspected.path);
+        return { name: file.name, file: inspected };
       };
       const results = await Promise.allSettled(entries.map(recognise));
       const failures = results.flatMap((result) => (result.status === 'rejected' ? [messageOf(result.reason)] : []));
@@ -159,10 +161,26 @@ export function App({ api }: { api: ApiClient }) {
         return;
       }
       const plan = planDrop(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
-      const imported = plan.settings === undefined ? null : await api.call('importYaml', { path: plan.settings.file.path });
+      // In the browser a dropped file is an uploaded copy whose folder means nothing: its text is
+      // imported, and its relative paths resolve against the host's folder. On the desktop the
+      // file is read where it is, and its paths resolve against its own folder.
+      const settingsPath = plan.settings?.file.path;
+      const droppedSettings = settingsPath === undefined ? undefined : droppedByPath.get(settingsPath);
+      const fromUpload = host?.host === 'web' && droppedSettings !== undefined;
+      const imported =
+        settingsPath === undefined
+          ? null
+          : await api.call('importYaml', fromUpload ? { text: await droppedSettings.text() } : { path: settingsPath });
       // Applied to the settings of the moment: fields edited while a large file uploaded stay edited.
       setSettings((current) => withDroppedSources(imported?.settings ?? current, plan));
       for (const warning of imported?.warnings ?? []) say('warning', warning);
+      if (imported !== null && plan.settings !== undefined) {
+        if (!fromUpload) remember({ path: plan.settings.file.path, role: 'settings' });
+        if ((imported.problems ?? []).length > 0) {
+          const report = importReport(plan.settings.name, imported.problems);
+          say(report.kind, report.text, 'import');
+        }
+      }
       onInfo(describeDrop(plan, withDroppedSources(imported?.settings ?? settings, plan)));
     } catch (error) {
       onError(messageOf(error));
@@ -172,44 +190,45 @@ export function App({ api }: { api: ApiClient }) {
   };
   const dragging = useFileDrop((entries) => void dropFiles(entries));
 
-  const analyse = async () => {
-    if (starting || running !== null) return;
-    setStarting(true);
-    try {
-      const { runId: started } = await api.call('analyse', { settings });
-      // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
-      setMessages((current) => current.filter((message) => message.kind !== 'info'));
-      setRunning({ runId: started, frames: 0, rate: 0 });
-    } catch (error) {
-      onError(messageOf(error));
-    } finally {
-      setStarting(false);
+  const pathProblem = pathChecks.metadata?.state === 'refused' || pathChecks.video?.state === 'refused';
+  const blocker = issues.length > 0 ? `Fix the settings first: ${issues[0].message}` : pathProblem ? 'Fix the source paths first' : null;
+  const canAnalyse = blocker === null && !starting && running === null;
+
+  const onShortcut = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key === 'Escape' && showingShortcuts) {
+      setShowingShortcuts(false);
+    } else if (event.key === '?' && !typingIn(event.target) && !exporting) {
+      event.preventDefault();
+      setShowingShortcuts((open) => !open);
+    } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && canAnalyse) {
+      event.preventDefault();
+      void analyse(settings);
     }
-  };
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onShortcut(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
+  const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
+  const outOfDate = done === null ? null : outOfDateNotice(done.params, settings);
 
   return (
-    <div className="app">
+    <div className="app" style={{ gridTemplateColumns: `${layout.sidebarWidth}px 1fr` }}>
       <header>
         <h1>
           crowdheat <small>{host !== null ? `${host.version} · ${host.host === 'web' ? 'browser' : 'desktop'}` : ''}</small>
         </h1>
         <div className="actions">
-          {running !== null ? (
-            <>
-              <span className="progress-text" data-testid="analysis-progress">
-                analysing… {running.frames}
-                {running.expectedFrames !== undefined ? ` / ${running.expectedFrames}` : ''} frames
-              </span>
-              <button type="button" onClick={() => void api.call('cancel', { runId: running.runId })}>
-                Cancel
-              </button>
-            </>
-          ) : (
+          {running !== null && <ProgressBar running={running} onCancel={cancel} />}
+          {running === null && (
             <button
               type="button"
-              onClick={() => void analyse()}
-              disabled={issues.length > 0 || starting}
-              title={issues.length > 0 ? `Fix the settings first: ${issues[0].message}` : 'Count and render every frame'}
+              onClick={() => void analyse(settings)}
+              disabled={!canAnalyse}
+              title={blocker ?? 'Count and render every frame (Ctrl+Enter)'}
               data-testid="analyse"
             >
               Analyse
@@ -218,10 +237,25 @@ export function App({ api }: { api: ApiClient }) {
           <button type="button" className="secondary" disabled={done === null} onClick={() => setExporting(true)} data-testid="export">
             Export…
           </button>
+          <button type="button" className="secondary" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setShowingShortcuts(true)}>
+            ?
+          </button>
         </div>
       </header>
-      <aside>
-        <SourcesPanel api={api} host={host} settings={settings} issues={issues} onChange={onChange} onOpenDemo={() => void openDemo()} preparingDemo={preparingDemo} onError={onError} />
+      <aside aria-label="Source and settings">
+        <SourcesPanel
+          api={api}
+          host={host}
+          settings={settings}
+          issues={issues}
+          onChange={onChange}
+          onOpenDemo={() => void openDemo()}
+          preparingDemo={preparingDemo}
+          onError={onError}
+          pathChecks={pathChecks}
+          recent={recent}
+          onRecent={(file) => void openRecent(file)}
+        />
         {settings.data_source_settings.mode === 'console' && (
           <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} />
         )}
@@ -231,12 +265,12 @@ export function App({ api }: { api: ApiClient }) {
           settings={settings}
           issues={issues}
           onChange={onChange}
-          onImported={(imported, warnings) => {
-            setSettings(imported);
-            for (const warning of warnings) say('warning', warning);
-          }}
+          onImported={applyImport}
           onError={onError}
           onInfo={onInfo}
+          onReplace={setSettings}
+          advancedOpen={layout.advancedOpen}
+          onAdvancedToggle={(open) => setLayout((current) => (current.advancedOpen === open ? current : { ...current, advancedOpen: open }))}
         />
         <ZoneEditor
           zones={settings.zones}
@@ -245,26 +279,44 @@ export function App({ api }: { api: ApiClient }) {
           onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
         />
       </aside>
+      <Splitter width={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
       <main>
-        {done !== null ? (
-          <Timeline key={done.runId} api={api} run={done} onError={onError} onFitToData={(max) => onChange(settingField('output_settings.max'), max)} />
+        {done !== null && display !== null ? (
+          <>
+            {outOfDate !== null && (
+              <p className="out-of-date" role="status" data-testid="out-of-date">
+                {outOfDate}
+              </p>
+            )}
+            <Timeline
+              key={done.runId}
+              api={api}
+              run={done}
+              display={display}
+              onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
+              onError={onError}
+              onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
+            />
+          </>
         ) : (
           <div className="empty">
             {running !== null ? (
-              <progress max={running.expectedFrames ?? undefined} value={running.frames} />
+              <p>Analysing… the progress is at the top right.</p>
             ) : (
-              <p>
-                Choose a source (or <strong>Open demo</strong>), check the settings, then <strong>Analyse</strong>.
-              </p>
+            <p>
+              Choose a source (or <strong>Open demo</strong>), check the settings, then <strong>Analyse</strong>. Press <kbd>?</kbd> for
+              the keyboard shortcuts.
+            </p>
             )}
           </div>
         )}
       </main>
-      <ul className="messages" aria-live="polite">
+      <ul className="messages" aria-live="polite" aria-label="Messages">
         {messages.map((message) => (
           <li key={message.id} className={message.kind}>
             <span>{message.text}</span>
-            <button type="button" className="link" aria-label="Dismiss" onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}>
+            {message.repeats > 1 && <small className="repeats">×{message.repeats}</small>}
+            <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(message.id)}>
               ×
             </button>
           </li>
@@ -272,16 +324,19 @@ export function App({ api }: { api: ApiClient }) {
       </ul>
       {(dragging || readingDrop) && <DropOverlay reading={readingDrop} />}
       {exporting && done !== null && (
-        <ExportDialog
-          api={api}
-          host={host}
-          runId={done.runId}
-          {...(done.video === undefined ? {} : { video: done.video })}
-          defaultFolder={settings.output_settings.output_dir}
-          onClose={() => setExporting(false)}
-          onInfo={onInfo}
-        />
+        <FocusTrap>
+          <ExportDialog
+            api={api}
+            host={host}
+            runId={done.runId}
+            {...(done.video === undefined ? {} : { video: done.video })}
+            defaultFolder={settings.output_settings.output_dir}
+            onClose={() => setExporting(false)}
+            onInfo={onInfo}
+          />
+        </FocusTrap>
       )}
+      {showingShortcuts && <ShortcutSheet onClose={() => setShowingShortcuts(false)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
 import { colormapNames } from '../../src-shared/colormaps/index.js';
 import { CHOICES, kindOf, textOfValue, valueFromText } from '../logic/settings-form.js';
+import { settingText } from '../logic/setting-labels.js';
 
 interface Props {
   field: Field;
@@ -10,6 +11,8 @@ interface Props {
   onChange: (field: Field, value: unknown) => void;
   label?: string;
   placeholder?: string;
+  /** A finding about the value from outside the settings table (what a typed path holds): shown under the field like an issue. */
+  note?: { text: string; problem: boolean };
 }
 
 const COLORMAP_LIST_ID = 'colormap-names';
@@ -26,20 +29,27 @@ export function ColormapList() {
 }
 
 /** One setting: its input, its allowed values as a hint, and its problem as the user types. */
-export function SettingField({ field, settings, issues, onChange, label, placeholder }: Props) {
+export function SettingField({ field, settings, issues, onChange, label, placeholder, note }: Props) {
   const id = useId();
+  const helpId = `${id}-help`;
+  const issueId = `${id}-issue`;
+  const noteId = `${id}-note`;
+  const text = settingText(field);
   const kind = kindOf(field);
   const value = field.get(settings);
   const issue = issues.find((entry) => entry.key === field.key);
   // An empty field the user has not filled yet is a to-do, not a mistake: said quietly.
   const pending = issue !== undefined && value === '';
   const message = issue === undefined ? '' : withoutKey(issue.message, field.key);
+  const invalid = (issue !== undefined && !pending) || note?.problem === true;
+  // The issue first: a screen reader reads what is wrong before how the field works.
+  const describedBy = [issue !== undefined ? issueId : '', note !== undefined ? noteId : '', helpId].filter((part) => part !== '').join(' ');
   let input;
   if (kind === 'boolean') {
-    input = <input id={id} type="checkbox" checked={value === true} onChange={(event) => onChange(field, event.target.checked)} />;
+    input = <input id={id} type="checkbox" aria-describedby={describedBy} checked={value === true} onChange={(event) => onChange(field, event.target.checked)} />;
   } else if (kind === 'choice') {
     input = (
-      <select id={id} value={String(value)} onChange={(event) => onChange(field, event.target.value)}>
+      <select id={id} aria-describedby={describedBy} value={String(value)} onChange={(event) => onChange(field, event.target.value)}>
         {(CHOICES[field.key] ?? []).map((choice) => (
           <option key={choice} value={choice}>
             {choice}
@@ -56,18 +66,31 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
         value={textOfValue(value)}
         placeholder={placeholder}
         list={field.key === 'output_settings.cmap' ? COLORMAP_LIST_ID : undefined}
-        aria-invalid={issue !== undefined && !pending}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
         onChange={(event) => onChange(field, valueFromText(kind, event.target.value))}
       />
     );
   }
   return (
-    <div className={`setting${issue !== undefined && !pending ? ' invalid' : ''}`} data-key={field.key}>
+    <div className={`setting${invalid ? ' invalid' : ''}`} data-key={field.key}>
       <label htmlFor={id} title={`${field.key}: ${field.rule.allowed}`}>
-        {label ?? field.name}
+        {label ?? text.label}
       </label>
       {input}
-      {issue !== undefined && <div className={pending ? 'issue pending' : 'issue'}>{message}</div>}
+      {issue !== undefined && (
+        <div id={issueId} className={pending ? 'issue pending' : 'issue'}>
+          {message}
+        </div>
+      )}
+      {note !== undefined && (
+        <div id={noteId} className={note.problem ? 'issue' : 'note'} data-testid={`note-${field.name}`}>
+          {note.text}
+        </div>
+      )}
+      <div id={helpId} className="help">
+        {text.help} <code className="yaml-key" title={field.key}>{field.name}</code>
+      </div>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { useRef, type ChangeEvent } from 'react';
-import type { ApiClient, HostInfo } from '../../src-shared/api.js';
+import type { ApiClient, HostInfo, ResponseOf } from '../../src-shared/api.js';
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
+import { PRESETS } from '../logic/presets.js';
+import { groupBySection, SECTION_TITLES } from '../logic/setting-labels.js';
 import { fieldsIn, GRID_KEYS, OUTPUT_KEYS } from '../logic/settings-form.js';
 import { ColormapList, SettingField } from './SettingField.js';
 
@@ -11,26 +13,30 @@ interface Props {
   settings: Settings;
   issues: readonly SettingsIssue[];
   onChange: (field: Field, value: unknown) => void;
-  onImported: (settings: Settings, warnings: string[]) => void;
+  /** A settings file was read (`name` as the user knows it); its problems are for the caller to report. */
+  onImported: (name: string, imported: ResponseOf<'importYaml'>, path?: string) => void;
   onError: (message: string) => void;
   onInfo: (message: string) => void;
+  /** Several settings changed at once (a preset). */
+  onReplace: (settings: Settings) => void;
+  advancedOpen: boolean;
+  onAdvancedToggle: (open: boolean) => void;
 }
 
-const GRID_FIELDS = fieldsIn(GRID_KEYS);
-const OUTPUT_FIELDS = fieldsIn(OUTPUT_KEYS);
+const SECTIONS = groupBySection([...fieldsIn(GRID_KEYS), ...fieldsIn(OUTPUT_KEYS)]);
 
 /** Every grid and output setting of SPEC §3–4, validated as typed; YAML import and export. */
-export function SettingsPanel({ api, host, settings, issues, onChange, onImported, onError, onInfo }: Props) {
+export function SettingsPanel({ api, host, settings, issues, onChange, onImported, onError, onInfo, onReplace, advancedOpen, onAdvancedToggle }: Props) {
   const fileInput = useRef<HTMLInputElement>(null);
+  // A problem in a closed section would be invisible: the section opens while it has one.
+  const advancedHasProblem = SECTIONS.advanced.some((field) => issues.some((issue) => issue.key === field.key && field.get(settings) !== ''));
 
   const importFromText = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (file === undefined) return;
     try {
-      const { settings: imported, warnings } = await api.call('importYaml', { text: await file.text() });
-      onImported(imported, warnings);
-      onInfo(`Imported ${file.name}`);
+      onImported(file.name, await api.call('importYaml', { text: await file.text() }));
     } catch (error) {
       onError(`${file.name}: ${messageOf(error)}`);
     }
@@ -44,9 +50,7 @@ export function SettingsPanel({ api, host, settings, issues, onChange, onImporte
     try {
       const { path } = await api.call('pickPath', { purpose: 'settings-open' });
       if (path === null) return;
-      const { settings: imported, warnings } = await api.call('importYaml', { path });
-      onImported(imported, warnings);
-      onInfo(`Imported ${path}`);
+      onImported(path, await api.call('importYaml', { path }), path);
     } catch (error) {
       onError(messageOf(error));
     }
@@ -85,18 +89,42 @@ export function SettingsPanel({ api, host, settings, issues, onChange, onImporte
         </button>
         <input ref={fileInput} type="file" accept=".yaml,.yml" hidden onChange={(event) => void importFromText(event)} />
       </div>
-      <h3>Grid</h3>
-      <div className="settings-grid">
-        {GRID_FIELDS.map((field) => (
-          <SettingField key={field.key} field={field} settings={settings} issues={issues} onChange={onChange} />
+      <div className="presets" role="group" aria-label="Presets">
+        <span className="presets-title">Presets</span>
+        {PRESETS.map((preset) => (
+          <button
+            key={preset.id}
+            type="button"
+            className="secondary small"
+            title={preset.description}
+            data-testid={`preset-${preset.id}`}
+            onClick={() => {
+              onReplace(preset.apply(settings));
+              onInfo(`${preset.name}: ${preset.description}`);
+            }}
+          >
+            {preset.name}
+          </button>
         ))}
       </div>
-      <h3>Picture</h3>
-      <div className="settings-grid">
-        {OUTPUT_FIELDS.map((field) => (
-          <SettingField key={field.key} field={field} settings={settings} issues={issues} onChange={onChange} />
-        ))}
-      </div>
+      {(['grid', 'colours', 'video'] as const).map((section) => (
+        <div key={section}>
+          <h3>{SECTION_TITLES[section]}</h3>
+          <div className="settings-grid">
+            {SECTIONS[section].map((field) => (
+              <SettingField key={field.key} field={field} settings={settings} issues={issues} onChange={onChange} />
+            ))}
+          </div>
+        </div>
+      ))}
+      <details open={advancedOpen || advancedHasProblem} onToggle={(event) => onAdvancedToggle(event.currentTarget.open)}>
+        <summary>{SECTION_TITLES.advanced}</summary>
+        <div className="settings-grid">
+          {SECTIONS.advanced.map((field) => (
+            <SettingField key={field.key} field={field} settings={settings} issues={issues} onChange={onChange} />
+          ))}
+        </div>
+      </details>
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, 
 import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { DEFAULT_VIDEO_FPS } from '../../src-shared/render/video-format.js';
+import type { DisplaySettings } from '../logic/display.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../logic/heat.js';
 import { gridMax } from '../logic/legend.js';
 import { Legend } from './Legend.js';
@@ -12,12 +13,17 @@ import {
   frameForKey,
   PLAYBACK_SPEEDS,
   readableTimestamp,
+  sliderValueText,
 } from '../logic/timeline.js';
 import { messageOf } from '../api/client.js';
 
 interface TimelineProps {
   api: ApiClient;
   run: RunInfo;
+  /** The colours to paint with: today's display settings, so changing them repaints at once, at the same frame. */
+  display: DisplaySettings;
+  /** The picture switch was flipped (it is the overlay setting). */
+  onOverlayChange: (overlay: boolean) => void;
   onError: (message: string) => void;
   /** "Fit to data" was clicked: the settings' max becomes the run's peak, for the next export. */
   onFitToData?: (max: number) => void;
@@ -37,18 +43,24 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
+export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData }: TimelineProps) {
   const [index, setIndex] = useState(0);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
-  const [showImage, setShowImage] = useState(run.output.overlay);
   const [hover, setHover] = useState<Hover | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  // "Fit to data" repaints at once with the run's peak as the max.
-  const [fitted, setFitted] = useState<number | null>(null);
   const { params } = run;
-  const output = useMemo(() => (fitted === null ? run.output : { ...run.output, max: fitted }), [run.output, fitted]);
+  const { cmap, transparency, min, max: displayMax, interpolation, overlay: showImage, empty_cells: emptyCells } = display;
+  // "Fit to data" repaints at once with the run's peak as the max, until the display's max changes
+  // (the window normally takes the fitted max into the settings, which makes it the display's).
+  const [fitted, setFitted] = useState<{ max: number; over: number } | null>(null);
+  const max = fitted !== null && fitted.over === displayMax ? fitted.max : displayMax;
+  // The run's output settings with today's display settings over them: what every pixel is painted with.
+  const output = useMemo(
+    () => ({ ...run.output, cmap, transparency, min, max, interpolation, overlay: showImage, empty_cells: emptyCells }),
+    [run.output, cmap, transparency, min, max, interpolation, showImage, emptyCells],
+  );
   const columns = params.grid_num_h;
   const rows = params.grid_num_v;
   const width = run.hasImages ? run.previewWidth : HEAT_ONLY_WIDTH;
@@ -59,9 +71,9 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
   const legend = useMemo(() => legendGradient(table), [table]);
   const legendScale = colourScaleOf(output, params, run.runningMax[index] ?? 0);
   const frameMax = useMemo(() => (frame === null ? 0 : gridMax(frame.grid)), [frame]);
-  const fitToData = (max: number): void => {
-    setFitted(max);
-    onFitToData?.(max);
+  const fitToData = (peak: number): void => {
+    setFitted({ max: peak, over: displayMax });
+    onFitToData?.(peak);
   };
   // The video's rate (the source's when the settings leave it at 0), so playback matches the export.
   const playbackFps = run.video?.fps ?? (output.output_video_fps > 0 ? output.output_video_fps : DEFAULT_VIDEO_FPS);
@@ -193,6 +205,7 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
   const path = useMemo(() => chartPath(run.counts, chartWidth, CHART_HEIGHT), [run.counts]);
   const peopleMax = Math.max(1, ...run.counts);
   const markerX = ((index + 0.5) / Math.max(1, run.frameCount)) * chartWidth;
+  const valueText = sliderValueText(index, run.frameCount, run.timestamps[index] ?? '');
 
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
@@ -227,7 +240,7 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
           windowFrames={params.last_valid_frame}
           onFit={fitToData}
         />
-                <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
+        <span data-testid="people-count">people: {frame?.count ?? '…'}</span>
       </div>
       <div className="controls">
         <button type="button" onClick={togglePlay} data-testid="play">
@@ -243,6 +256,7 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
           value={index}
           data-testid="scrubber"
           aria-label="Frame"
+          aria-valuetext={valueText}
           onChange={(event) => {
             setPlaying(false);
             setIndex(Number(event.target.value));
@@ -267,7 +281,7 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
         </label>
         {run.hasImages && (
           <label>
-            <input type="checkbox" checked={showImage} onChange={(event) => setShowImage(event.target.checked)} /> picture
+            <input type="checkbox" checked={showImage} onChange={(event) => onOverlayChange(event.target.checked)} /> picture
           </label>
         )}
       </div>
@@ -277,14 +291,20 @@ export function Timeline({ api, run, onError, onFitToData }: TimelineProps) {
         preserveAspectRatio="none"
         onClick={onChartClick}
         data-testid="people-chart"
-        role="img"
-        aria-label={`People per frame, up to ${peopleMax}`}
+        // Reachable by Tab and moved by the timeline's keys (they bubble to the section's handler).
+        tabIndex={0}
+        role="slider"
+        aria-label={`People per frame chart, up to ${peopleMax} people`}
+        aria-valuemin={1}
+        aria-valuemax={Math.max(1, run.frameCount)}
+        aria-valuenow={index + 1}
+        aria-valuetext={`${valueText}: ${frame?.count ?? '…'} people`}
       >
         <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" />
         <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />
       </svg>
       <div className="chart-caption">
-        people per frame (max {peopleMax}) — click to seek; ← → step, space plays
+        people per frame (max {peopleMax}) — click or focus it to seek; ← → step, space plays, ? lists every key
       </div>
     </section>
   );

@@ -32,8 +32,9 @@ export function valueFromText(kind: FieldKind, text: string): unknown {
     return DECIMAL.test(trimmed) ? Number(trimmed) : text;
   }
   if (kind === 'class-ids') {
-    const trimmed = text.trim();
-    if (trimmed === '' || trimmed === 'all') return null;
+    // The README writes the list as YAML does (`[0]`, `[0, 2]`); brackets are allowed, not needed.
+    const trimmed = text.trim().replace(/^\[(.*)\]$/s, '$1').trim();
+    if (trimmed === '' || trimmed === 'all' || trimmed === 'null') return null;
     const parts = trimmed.split(/[\s,]+/).filter((part) => part !== '');
     return parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : text;
   }

@@ -91,3 +91,17 @@ export function chartPath(counts: readonly number[], width: number, height: numb
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/**
+ * What the frame slider says to a screen reader: the frame as the screen shows it (counted
+ * from 1) and its moment when known.
+ *
+ * ```ts
+ * sliderValueText(100, 600, '20230412140023098') // 'frame 101 of 600, 2023-04-12 14:00:23.098 UTC'
+ * sliderValueText(0, 600, '')                    // 'frame 1 of 600'
+ * ```
+ */
+export function sliderValueText(index: number, count: number, timestamp: string): string {
+  const frame = `frame ${index + 1} of ${count}`;
+  return timestamp === '' ? frame : `${frame}, ${readableTimestamp(timestamp)}`;
+}

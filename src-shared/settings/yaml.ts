@@ -344,11 +344,16 @@ function applyOverride(override: SettingOverride, entries: Entries): void {
  * Reads settings without checking ranges or the rules between settings, so that command-line
  * overrides can still fix what the file leaves out; call `validateSettings(settings, origins)`
  * next. `main` is null when there is no settings file (defaults plus overrides).
+ *
+ * A value of the wrong type throws a SettingsError, unless `typeProblems` is given: then each
+ * one's message is added to it and the setting keeps its default, so a caller can report every
+ * problem of a file at once (the app's import).
  */
 export function readSettings(
   main: { text: string; path: string } | null,
   readText: ReadText,
   overrides: readonly SettingOverride[] = [],
+  typeProblems?: string[],
 ): SettingsRead {
   const entries = new Entries();
   if (main !== null) readMainDocument(parseYaml(main.text, main.path), main.path, entries);
@@ -363,7 +368,10 @@ export function readSettings(
     const entry = entries.byKey.get(field.key);
     if (entry === undefined) continue;
     if (!field.rule.hasType(entry.value)) {
-      throw new SettingsError(`${originLabel(entry.origin)} must be ${field.rule.allowed}, got ${formatValue(entry.value)}`);
+      const problem = `${originLabel(entry.origin)} must be ${field.rule.allowed}, got ${formatValue(entry.value)}`;
+      if (typeProblems === undefined) throw new SettingsError(problem);
+      typeProblems.push(problem);
+      continue;
     }
     field.set(settings, Array.isArray(entry.value) ? [...entry.value] : entry.value);
     origins.set(field.key, entry.origin);

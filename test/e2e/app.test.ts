@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -132,10 +132,17 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     const shownRun = await page.getByLabel('Timeline').getAttribute('data-run-id');
     const metadata = page.getByLabel('metadata file');
     const demoMetadata = await metadata.inputValue();
+    // A missing file is caught as it is typed: Analyse waits for a path that fits.
     await metadata.fill('missing-metadata.csv');
+    await expect.poll(() => page.getByTestId('note-meta_file').textContent(), { timeout: 30_000 }).toContain('missing-metadata.csv: not found');
+    expect(await page.getByTestId('analyse').isDisabled()).toBe(true);
+    // A file that reads as inference JSON but holds no result passes that check and fails in the run.
+    await writeFile(join(cwd, 'no-results.json'), '{"DeviceID": "cam", "ModelID": "m", "Image": false, "Inferences": []}\n');
+    await metadata.fill('no-results.json');
+    await expect.poll(() => page.getByTestId('note-meta_file').textContent(), { timeout: 30_000 }).toBe('inference results (JSON)');
     await page.getByTestId('analyse').click();
     await expect.poll(() => page.locator('.messages').textContent(), { timeout: 30_000 }).toContain('Analysis failed:');
-    expect(await page.locator('.messages').textContent()).toContain('missing-metadata.csv');
+    expect(await page.locator('.messages').textContent()).toContain('no-results.json');
     expect(await page.getByLabel('Timeline').getAttribute('data-run-id')).toBe(shownRun);
     expect(await page.getByTestId('export').isEnabled()).toBe(true);
 

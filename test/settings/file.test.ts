@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { InputError } from '../../src-shared/errors.js';
 import { loadSettingsFile, MAX_SETTINGS_BYTES } from '../../src-main/settings-file.js';
-import { readSettingsFile as importSettingsFile, readSettingsText } from '../../src-main/app/settings-io.js';
+import { importSettingsFile, importSettingsText } from '../../src-main/app/import-settings.js';
 import { SAMPLE_MAIN_YAML, SAMPLE_PARAM_YAML } from './fixtures.js';
 
 describe('settings files on disk', () => {
@@ -89,6 +89,17 @@ describe('settings files on disk', () => {
     );
   });
 
+  test("the app's import reads its param_file by the same rules: /dev/urandom is refused, naming the setting", async () => {
+    const main = join(root, 'import-urandom-param.yaml');
+    writeFileSync(main, 'heat_map_settings:\n  param_file: /dev/urandom\n');
+    await expect(importSettingsFile(main, root)).rejects.toThrow(
+      new InputError('heat_map_settings.param_file: "/dev/urandom": is a device, not a settings file'),
+    );
+    await expect(importSettingsText('heat_map_settings:\n  param_file: /dev/zero\n', root)).rejects.toThrow(
+      new InputError('heat_map_settings.param_file: "/dev/zero": is a device, not a settings file'),
+    );
+  });
+
   test("the app's import of a text file that is not settings does not echo the file's content", async () => {
     const notes = join(root, 'notes.txt');
     writeFileSync(notes, 'Dear diary, today the secret word is swordfish.\n');
@@ -101,7 +112,7 @@ describe('settings files on disk', () => {
     expect((mapping as Error).message).toBe(
       `${notes}: holds none of data_source_settings, heat_map_settings, output_settings (2 other key(s)); is it a settings file?`,
     );
-    const uploaded = await readSettingsText('- eggs\n- milk\n', root).catch((caught: unknown) => caught);
+    const uploaded = await importSettingsText('- eggs\n- milk\n', root).catch((caught: unknown) => caught);
     expect((uploaded as Error).message).toBe(
       'imported settings: expected a mapping with data_source_settings, heat_map_settings and output_settings, got a list',
     );

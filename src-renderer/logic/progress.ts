@@ -1,0 +1,41 @@
+/**
+ * The words and numbers of an analysis' progress bar: percent done, frames a second and the
+ * time left, from the progress events the back end sends.
+ */
+
+export interface ProgressFacts {
+  /** 0–100, whole numbers; null when the total is unknown. */
+  percent: number | null;
+  /** `"123 / 600 frames"` or `"123 frames"`. */
+  frames: string;
+  /** `"45.2 frames/s"`; empty before the first rate arrives. */
+  rate: string;
+  /** `"about 12 s left"`, `"about 3 min left"`; empty when it cannot be known. */
+  eta: string;
+}
+
+/**
+ * @param frames frames done so far
+ * @param expectedFrames frames the source expects, when known
+ * @param rate frames per second over the run so far
+ *
+ * ```ts
+ * progressFacts(150, 600, 50) // { percent: 25, frames: '150 / 600 frames', rate: '50.0 frames/s', eta: 'about 9 s left' }
+ * ```
+ */
+export function progressFacts(frames: number, expectedFrames: number | undefined, rate: number): ProgressFacts {
+  const known = expectedFrames !== undefined && expectedFrames > 0;
+  const percent = known ? Math.min(100, Math.floor((frames / expectedFrames) * 100)) : null;
+  const rateText = rate > 0 && Number.isFinite(rate) ? `${rate.toFixed(1)} frames/s` : '';
+  const eta = known && rate > 0 && Number.isFinite(rate) ? `about ${durationText(Math.max(0, expectedFrames - frames) / rate)} left` : '';
+  return { percent, frames: known ? `${frames} / ${expectedFrames} frames` : `${frames} frames`, rate: rateText, eta };
+}
+
+/** Seconds as a person says them: `"9 s"`, `"3 min"`, `"1 h 5 min"`; whole seconds rounded up. */
+export function durationText(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.round(whole / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
