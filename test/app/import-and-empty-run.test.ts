@@ -143,6 +143,7 @@ describe('an analysis that ends without frames', () => {
           source: { name: 'all-bad', hasImages: false, frames: async function* () {} },
           diagnostics: new Diagnostics(),
           signal: new AbortController().signal,
+          timing: { current: null },
           ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
         });
         const ran = { ...summary, frames: 0 } as unknown as RunSummary;
