@@ -157,6 +157,7 @@ export const recountCommand: CliCommand = {
         imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
         timeZone,
         label,
+        zones: settings.zones,
       });
       const report: Pick<RunSummary, 'busiest_moment' | 'busiest_place'> & Record<string, unknown> = {
         store: store.path,
