@@ -113,6 +113,24 @@ describe('stored analysis commands', () => {
     expect(report).toMatchObject({ frames: 30, unit: 'person-seconds' });
   }, 180_000);
 
+  it('recount with a period over an analysis without a time base warns and writes the whole period only', async () => {
+    await writeFile(
+      join(root, 'no-time.yaml'),
+      ['data_source_settings:', '  local_data_settings:', '    meta_file: sample.csv', 'output_settings:', '  output_dir: out-no-time', ''].join('\n'),
+    );
+    const run = await crowdheat(['run', '--config', 'no-time.yaml', '--quiet'], root);
+    expect(run.code).toBe(0);
+    const outcome = await crowdheat(['recount', 'out-no-time', '--period', 'hour'], root);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toBe(
+      'crowdheat: warning: output_settings.period is hour but this analysis has no time base (no T, no local_data_settings.metadata_fps, ' +
+        'no video): only the whole period is written, in person-frames\n',
+    );
+    const report = JSON.parse(await readFile(join(root, 'out-no-time', 'recount', 'recount.json'), 'utf8')) as Record<string, unknown>;
+    expect(report).toMatchObject({ period: 'hour', unit: 'person-frames', buckets: 0 });
+    expect((report.outputs as string[]).includes('buckets.csv')).toBe(false);
+  }, 120_000);
+
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer ≥ 1, got 0\n$/],
