@@ -78,6 +78,15 @@ describe('stored analysis commands', () => {
     expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', fps: 1, unit: 'person-seconds', covered_s: 60, gaps: { count: 0, total_s: 0, listed: [] } });
   });
 
+  it('people.csv is on the run\'s time base (metadata_fps, start_time) and time zone', async () => {
+    const lines = (await readFile(join(root, 'out', 'people.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(61);
+    expect(lines[1]).toMatch(/^2026-11-23T08:59:30\.000\+09:00,20261122235930000,0,0,1,\d+,\d+,\d+$/);
+    expect(lines[60]).toMatch(/^2026-11-23T09:00:29\.000\+09:00,20261123000029000,59,59,1,\d+,\d+,\d+$/);
+    const summary = JSON.parse(await readFile(join(root, 'out', 'summary.json'), 'utf8')) as { people: Record<string, unknown> };
+    expect(summary.people).toMatchObject({ slot: 1000, slot_unit: 'ms' });
+  });
+
   it('export parquet writes frames and detections that DuckDB reads back whole', async () => {
     const outcome = await crowdheat(['export', 'parquet', 'out', '--out', 'parquet'], root);
     expect(outcome.stderr).toBe('');
@@ -133,7 +142,7 @@ describe('stored analysis commands', () => {
 
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer ≥ 1, got 0\n$/],
+      [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer from 1 to 4194304, got 0\n$/],
       [['recount', 'out', '--period', 'weekly'], /^crowdheat: --period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"\n$/],
       [['recount', 'out', '--from', 'yesterday'], /^crowdheat: --from "yesterday": expected ISO 8601 with an offset/],
       [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],
