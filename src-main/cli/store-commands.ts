@@ -137,6 +137,13 @@ export const recountCommand: CliCommand = {
       if ((fromMs !== undefined || toMs !== undefined) && frames.timeMs === null) {
         throw new UsageError('--from and --to need times, and this analysis has no time base (no T, metadata_fps or video)', 'recount');
       }
+      if (periodOf(settings).kind !== 'none' && frames.timeMs === null) {
+        // As a run warns (period-without-time-base): the buckets are left out, not silently.
+        context.stderr.write(
+          `crowdheat: warning: output_settings.period is ${settings.output_settings.period} but this analysis has no time base ` +
+            '(no T, no local_data_settings.metadata_fps, no video): only the whole period is written, in person-frames\n',
+        );
+      }
       const timeZone = timeZoneOf(settings);
       const started = performance.now();
       const view = await periodView(store, frames, {
@@ -157,6 +164,7 @@ export const recountCommand: CliCommand = {
         imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
         timeZone,
         label,
+        zones: settings.zones,
       });
       const report: Pick<RunSummary, 'busiest_moment' | 'busiest_place'> & Record<string, unknown> = {
         store: store.path,

@@ -51,7 +51,8 @@ export async function writeReport(outputDir: string, madeMs = Date.now()): Promi
   const lastPath = join(outputDir, 'heatmap.png');
   let mainPicture: (InlinePicture & { outlinesDrawn: boolean }) | null = null;
   if (await isFile(periodPath)) {
-    mainPicture = { ...(await inlinePicture(periodPath, 'heatmap_period.png', MAIN_WIDTH, 85)), outlinesDrawn: false };
+    // The period pictures carry the outlines as heatmap.png does (output_settings.zone_outlines).
+    mainPicture = { ...(await inlinePicture(periodPath, 'heatmap_period.png', MAIN_WIDTH, 85)), outlinesDrawn: summary.zones?.outlines ?? true };
   } else if (await isFile(lastPath)) {
     mainPicture = { ...(await inlinePicture(lastPath, 'heatmap.png', MAIN_WIDTH, 85)), outlinesDrawn: summary.zones?.outlines ?? true };
   }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { busiestFrame, dataGaps, peopleCsv, peopleSeries } from '../../src-shared/report/series.js';
 import { frameTimes } from '../../src-shared/zones/figures.js';
-import { tOf } from '../../src-shared/zones/time.js';
+import { localOffset, tOf } from '../../src-shared/zones/time.js';
 import type { PeopleSummary, Sink, SinkFactory } from '../pipeline/types.js';
 import { writeFileAtomic } from './atomic.js';
 import { runFrameTimes } from './zones.js';
@@ -36,9 +36,12 @@ export const peopleSink: SinkFactory = (context) => {
     async finish(summary) {
       if (frames === 0) return;
       const perFrame = counts.subarray(0, frames);
-      const base = frameTimes(frames, runFrameTimes(summary));
+      // The run's time base (T, metadata_fps or the video's rate) and time zone, as the store sink
+      // found them; without it (a store that failed), the frames' own T times.
+      const timing = context.timing.current;
+      const base = frameTimes(frames, timing === null ? runFrameTimes(summary) : timing.timesMs, timing?.fallbackMs);
       const series = peopleSeries(perFrame, base);
-      await writeFileAtomic(join(outputDir, PEOPLE_FILE), peopleCsv(series));
+      await writeFileAtomic(join(outputDir, PEOPLE_FILE), peopleCsv(series, timing?.utcOffsetMinutes ?? localOffset));
       const busiest = busiestFrame(perFrame);
       const gaps = dataGaps(base);
       const people: PeopleSummary = {

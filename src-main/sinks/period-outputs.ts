@@ -7,6 +7,8 @@
  *   `heatmap_buckets.npy` (float64, shape (buckets, grid_num_v, grid_num_h)) and `buckets.csv`.
  *
  * Every file is written atomically; the bucket pictures share one colour scale so they compare.
+ * The pictures carry the zones' outlines and names, as heatmap.png does, unless `zone_outlines`
+ * is false.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { FrameRenderer } from '../../src-shared/render/index.js';
 import { resolveVideoFormat, type PixelSize } from '../../src-shared/render/video-format.js';
 import type { OutputSettings } from '../../src-shared/settings/types.js';
+import { drawZoneOutlines } from '../../src-shared/zones/draw.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import type { PeriodView } from '../store/views.js';
 import { writeFileAtomic } from './atomic.js';
 import { npyHeader } from './npy.js';
@@ -59,6 +63,8 @@ export interface PeriodOutputOptions {
   picture?: RgbImage;
   /** The range the view covers, for the picture's label. */
   label: string;
+  /** Zones outlined on the pictures (in the metadata's pixel space) when `output.zone_outlines` is true. */
+  zones?: readonly ZoneDefinition[];
 }
 
 /**
@@ -66,6 +72,7 @@ export interface PeriodOutputOptions {
  */
 export async function writePeriodOutputs(outputDir: string, view: PeriodView, options: PeriodOutputOptions): Promise<string[]> {
   const { output } = options;
+  const zones = options.zones ?? [];
   const { columns, rows } = view;
   const source = options.picture === undefined ? {} : { picture: { width: options.picture.width, height: options.picture.height } };
   const size = outputSize(resolveVideoFormat(output, { imageSize: options.imageSize, ...source }));
@@ -89,6 +96,7 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
       label,
       ...(picture !== undefined ? { image: picture } : {}),
     });
+    if (output.zone_outlines && zones.length > 0) drawZoneOutlines(rendered, zones, options.imageSize.width, options.imageSize.height);
     return sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
   };
 

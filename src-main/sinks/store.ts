@@ -160,6 +160,7 @@ export const storeSink: SinkFactory = async (context) => {
           imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
           timeZone,
           label: rangeLabel(frames, iso),
+          zones: settings.zones,
           ...(picture !== undefined ? { picture } : {}),
         });
         written.push(...outputs);

@@ -97,7 +97,7 @@ export interface ZonesSummary {
   /** Where frame times came from, in words. */
   time_base: string;
   file: string;
-  /** Whether heatmap.png carries the outlines (`output_settings.zone_outlines`). */
+  /** Whether heatmap.png and the period pictures carry the outlines (`output_settings.zone_outlines`). */
   outlines: boolean;
   zones: ZoneSummary[];
 }

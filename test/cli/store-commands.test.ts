@@ -78,6 +78,15 @@ describe('stored analysis commands', () => {
     expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', fps: 1, unit: 'person-seconds', covered_s: 60, gaps: { count: 0, total_s: 0, listed: [] } });
   });
 
+  it('people.csv is on the run\'s time base (metadata_fps, start_time) and time zone', async () => {
+    const lines = (await readFile(join(root, 'out', 'people.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(61);
+    expect(lines[1]).toMatch(/^2026-11-23T08:59:30\.000\+09:00,20261122235930000,0,0,1,\d+,\d+,\d+$/);
+    expect(lines[60]).toMatch(/^2026-11-23T09:00:29\.000\+09:00,20261123000029000,59,59,1,\d+,\d+,\d+$/);
+    const summary = JSON.parse(await readFile(join(root, 'out', 'summary.json'), 'utf8')) as { people: Record<string, unknown> };
+    expect(summary.people).toMatchObject({ slot: 1000, slot_unit: 'ms' });
+  });
+
   it('export parquet writes frames and detections that DuckDB reads back whole', async () => {
     const outcome = await crowdheat(['export', 'parquet', 'out', '--out', 'parquet'], root);
     expect(outcome.stderr).toBe('');
@@ -112,6 +121,24 @@ describe('stored analysis commands', () => {
     const report = JSON.parse(await readFile(join(root, 'first', 'recount.json'), 'utf8')) as { frames: number; unit: string };
     expect(report).toMatchObject({ frames: 30, unit: 'person-seconds' });
   }, 180_000);
+
+  it('recount with a period over an analysis without a time base warns and writes the whole period only', async () => {
+    await writeFile(
+      join(root, 'no-time.yaml'),
+      ['data_source_settings:', '  local_data_settings:', '    meta_file: sample.csv', 'output_settings:', '  output_dir: out-no-time', ''].join('\n'),
+    );
+    const run = await crowdheat(['run', '--config', 'no-time.yaml', '--quiet'], root);
+    expect(run.code).toBe(0);
+    const outcome = await crowdheat(['recount', 'out-no-time', '--period', 'hour'], root);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toBe(
+      'crowdheat: warning: output_settings.period is hour but this analysis has no time base (no T, no local_data_settings.metadata_fps, ' +
+        'no video): only the whole period is written, in person-frames\n',
+    );
+    const report = JSON.parse(await readFile(join(root, 'out-no-time', 'recount', 'recount.json'), 'utf8')) as Record<string, unknown>;
+    expect(report).toMatchObject({ period: 'hour', unit: 'person-frames', buckets: 0 });
+    expect((report.outputs as string[]).includes('buckets.csv')).toBe(false);
+  }, 120_000);
 
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
