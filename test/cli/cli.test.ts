@@ -232,13 +232,27 @@ describe('crowdheat (built)', () => {
       ['--set', 'output_settings.colour=red'],
       '--set output_settings.colour: no such setting (settings of output_settings: output_dir, output_video_fps, ' +
         'output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ffmpeg_path, ' +
-        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, encoder_crf, empty_cells)',
+        // cut with … so that the printed line, "crowdheat: " included, stays within 300 characters
+        'period, timezone, per_frame_outputs, zone_outlines, encoder_preset, …',
     ],
   ];
   test.concurrent.each(badFlags)('flags %j over the sample', async (flags, message) => {
     const cwd = workdir();
     const line = expectOneErrorLine(await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml', ...flags], cwd), 2);
     expect(line).toBe(`crowdheat: ${message}`);
+  });
+
+  test('an error line is at most 300 characters with its "crowdheat: " prefix', async () => {
+    const line = expectOneErrorLine(
+      await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml', '--set', 'output_settings.bogus\u001b[2J=1'], workdir()),
+      2,
+    );
+    expect(line).toBe(
+      'crowdheat: --set output_settings.bogus\\u001b[2J: no such setting (settings of output_settings: output_dir, ' +
+        'output_video_fps, output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ' +
+        'ffmpeg_path, period, timezone, per_frame_outputs, zone_outlines, encoder_…',
+    );
+    expect(line.length).toBe(300);
   });
 
   test('--bbox2pix and --no-bbox2pix together', async () => {
