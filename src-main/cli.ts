@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { CancelledError, CrowdheatError, InputError, SettingsError } from '../src-shared/errors.js';
 import { UsageError, type CliCommand, type CliContext } from './cli/command.js';
-import { oneLine } from './cli/progress.js';
+import { printedLine } from './cli/progress.js';
 
 /**
  * The dispatcher's table: a new command is one line here. Commands load when used, so that
@@ -84,15 +84,15 @@ function exitCodeOf(error: CrowdheatError): number {
 function report(error: unknown, context: CliContext): number {
   if (error instanceof UsageError) {
     const help = error.command === '' ? 'crowdheat --help' : `crowdheat help ${error.command}`;
-    context.stderr.write(`crowdheat: ${oneLine(error.message)} (see ${help})\n`);
+    context.stderr.write(`${printedLine('crowdheat: ', error.message, ` (see ${help})`)}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof CrowdheatError) {
-    context.stderr.write(`crowdheat: ${oneLine(error.message)}\n`);
+    context.stderr.write(`${printedLine('crowdheat: ', error.message)}\n`);
     return exitCodeOf(error);
   }
   const message = error instanceof Error ? error.message : String(error);
-  context.stderr.write(`crowdheat: internal error: ${oneLine(message)}\n`);
+  context.stderr.write(`${printedLine('crowdheat: internal error: ', message)}\n`);
   if (context.env.CROWDHEAT_DEBUG === '1' && error instanceof Error && error.stack !== undefined) {
     context.stderr.write(`${error.stack}\n`);
   }

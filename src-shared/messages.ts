@@ -11,8 +11,9 @@ export const MAX_QUOTED_LENGTH = 60;
 export const MAX_MESSAGE_LENGTH = 300;
 
 /**
- * A value as it appears inside a message: control characters (C0, DEL, C1, and the Unicode line
- * and paragraph separators) escaped as `\n`, `\t` or `\u001b`, then cut to `max` characters with a
+ * A value as it appears inside a message: control characters (C0, DEL, C1, the Unicode line
+ * and paragraph separators, and the bidirectional marks, embeddings, overrides and isolates that
+ * would reorder the rest of the line on a terminal) escaped as `\n`, `\t` or `\u001b`, then cut to `max` characters with a
  * trailing `…`. Not quoted: callers put it in the quotes their sentence needs.
  *
  * ```ts
@@ -23,7 +24,7 @@ export const MAX_MESSAGE_LENGTH = 300;
 export function showValue(value: string, max = MAX_QUOTED_LENGTH): string {
   const head = value.length > max * 8 ? value.slice(0, max * 8) : value;
   // eslint-disable-next-line no-control-regex
-  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escapeControl);
+  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, escapeControl);
   const cut = escaped.length > max || head.length < value.length;
   return cut ? `${escaped.slice(0, max - 1)}…` : escaped;
 }

@@ -47,12 +47,13 @@ const NAMED_VALUES: ReadonlyMap<string, LiteralValue> = new Map<string, LiteralV
 ]);
 
 /** NumPy scalar types whose repr is `np.<type>(<value>)`, by the kind of value they hold. */
-const NUMPY_SCALARS: ReadonlyMap<string, 'number' | 'integer' | 'string' | 'boolean'> = new Map([
+const NUMPY_SCALARS: ReadonlyMap<string, 'number' | 'longdouble' | 'integer' | 'string' | 'boolean'> = new Map([
   ...['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'intc', 'uintc', 'intp', 'uintp',
     'int_', 'uint', 'longlong', 'ulonglong', 'short', 'ushort', 'byte', 'ubyte', 'long', 'ulong']
     .map((name) => [name, 'integer'] as const),
-  ...['float16', 'float32', 'float64', 'float96', 'float128', 'half', 'single', 'double', 'longdouble', 'float_']
-    .map((name) => [name, 'number'] as const),
+  ...['float16', 'float32', 'float64', 'half', 'single', 'double', 'float_'].map((name) => [name, 'number'] as const),
+  // NumPy 2 prints a long double with its digits quoted: np.longdouble('0.10000000000000000555').
+  ...['float96', 'float128', 'longdouble'].map((name) => [name, 'longdouble'] as const),
   ['str_', 'string'],
   ['bool_', 'boolean'],
   ['bool', 'boolean'],
@@ -62,6 +63,19 @@ const NUMPY_NAMED: ReadonlyMap<string, boolean> = new Map([
   ['True_', true],
   ['False_', false],
 ]);
+
+const PYTHON_FLOAT_PATTERN = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+
+/** The number a string holds as Python's `float()` reads it (`'5.0'`, `'-inf'`, `'nan'`), or undefined. */
+function pythonFloat(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!PYTHON_FLOAT_PATTERN.test(trimmed)) return undefined;
+  const sign = trimmed.startsWith('-') ? -1 : 1;
+  const body = trimmed.replace(/^[+-]/, '').toLowerCase();
+  if (body === 'nan') return Number.NaN;
+  if (body === 'inf' || body === 'infinity') return sign * Number.POSITIVE_INFINITY;
+  return Number(trimmed);
+}
 
 const NUMBER_PATTERN = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const NAME_PATTERN = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -352,7 +366,8 @@ class LiteralReader {
     }
     this.position += 1;
     const valueStart = this.position;
-    const value = this.value(depth + 1);
+    let value = this.value(depth + 1);
+    if (kind === 'longdouble' && typeof value === 'string') value = pythonFloat(value) ?? value;
     const fits =
       kind === 'string' ? typeof value === 'string'
         : kind === 'boolean' ? typeof value === 'boolean'
@@ -360,7 +375,7 @@ class LiteralReader {
             : typeof value === 'number';
     if (!fits) {
       this.position = valueStart;
-      this.fail(`np.${type}() needs ${kind === 'integer' ? 'a whole number' : `a ${kind}`}`);
+      this.fail(`np.${type}() needs ${kind === 'integer' ? 'a whole number' : kind === 'longdouble' ? 'a number' : `a ${kind}`}`);
     }
     this.expect(')', `')' after np.${type}(...)`);
     return value;

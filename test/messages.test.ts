@@ -7,6 +7,11 @@ describe('showValue', () => {
     expect(showValue('x\u009by\u2028z')).toBe('x\\u009by\\u2028z');
   });
 
+  it('escapes the bidirectional controls that would reorder the rest of a terminal line', () => {
+    expect(showValue('1\u202e2\u2066x\u2069\u200f\u200e\u202a')).toBe('1\\u202e2\\u2066x\\u2069\\u200f\\u200e\\u202a');
+    expect(showValue('caf\u00e9 \u2013 \u00d7')).toBe('caf\u00e9 \u2013 \u00d7');
+  });
+
   it('cuts long values with an ellipsis to the length asked for', () => {
     expect(showValue('abcdefgh', 5)).toBe('abcd…');
     expect(showValue('abcde', 5)).toBe('abcde');

@@ -4,7 +4,7 @@
  * closing summary. On a terminal the progress line is redrawn in place; into a file or a pipe
  * it is a plain line now and then, so logs stay readable.
  */
-import { oneLine as boundedLine } from '../../src-shared/messages.js';
+import { MAX_MESSAGE_LENGTH, oneLine as boundedLine } from '../../src-shared/messages.js';
 import type { Progress, RunSummary } from '../pipeline/types.js';
 
 /** The part of a stream the reporter needs (process.stderr has it). */
@@ -73,7 +73,7 @@ export class ProgressReporter {
   }
 
   warn(message: string): void {
-    this.say(`crowdheat: warning: ${oneLine(message)}`);
+    this.say(printedLine('crowdheat: warning: ', message));
   }
 
   /** A line that belongs to the run's story (the closing summary); silenced by --quiet. */
@@ -96,8 +96,16 @@ export class ProgressReporter {
  * other control characters escaped, cut to 300 characters with `…` (src-shared/messages.ts).
  * Every line the CLI prints about a problem passes through here.
  */
-export function oneLine(text: string): string {
-  return boundedLine(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+export function oneLine(text: string, max = MAX_MESSAGE_LENGTH): string {
+  return boundedLine(text.replace(/\s*[\r\n]+\s*/g, ' ').trim(), max);
+}
+
+/**
+ * `prefix + message + suffix` as printed: the message is cut so that the whole line, prefix and
+ * suffix included, stays within the 300 characters a message may take.
+ */
+export function printedLine(prefix: string, message: string, suffix = ''): string {
+  return `${prefix}${oneLine(message, Math.max(1, MAX_MESSAGE_LENGTH - prefix.length - suffix.length))}${suffix}`;
 }
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */

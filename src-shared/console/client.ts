@@ -295,7 +295,7 @@ export class ConsoleClient {
       tries = attempt;
       let answer: HttpAnswer;
       try {
-        answer = await this.attempt(url, init, limitMs, signal);
+        answer = await this.attempt(url, init, limitMs, budgetMs - (performance.now() - started), signal);
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         if (error instanceof ConsoleError) throw error;
@@ -328,8 +328,16 @@ export class ConsoleClient {
    * between pieces and at most `maxResponseBytes` in all. The timer and the listener on the
    * caller's signal are held by this call until it settles: a signal combined with
    * `AbortSignal.any` can be garbage-collected in Node 20 while fetch waits, and never fire.
+   * The whole attempt also ends at `deadlineMs` (what is left of the request's budget), so a body
+   * that trickles a byte now and then, each piece inside `limitMs`, cannot hold a run forever.
    */
-  private async attempt(url: string, init: RequestInit, limitMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+  private async attempt(
+    url: string,
+    init: RequestInit,
+    limitMs: number,
+    deadlineMs: number,
+    signal?: AbortSignal,
+  ): Promise<HttpAnswer> {
     const controller = new AbortController();
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -340,6 +348,10 @@ export class ConsoleClient {
         controller.abort();
       }, limitMs);
     };
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, Math.max(0, deadlineMs));
     const onCancel = (): void => controller.abort();
     signal?.addEventListener('abort', onCancel, { once: true });
     arm();
@@ -352,6 +364,7 @@ export class ConsoleClient {
       throw error;
     } finally {
       clearTimeout(timer);
+      clearTimeout(deadline);
       signal?.removeEventListener('abort', onCancel);
     }
   }

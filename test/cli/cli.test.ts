@@ -239,6 +239,19 @@ describe('crowdheat (built)', () => {
     expect(line).toBe(`crowdheat: ${message}`);
   });
 
+  test('an error line is at most 300 characters with its "crowdheat: " prefix', async () => {
+    const line = expectOneErrorLine(
+      await crowdheat(['run', '--config_path', 'config/heat_map_app.yaml', '--set', 'output_settings.bogus\u001b[2J=1'], workdir()),
+      2,
+    );
+    expect(line).toBe(
+      'crowdheat: --set output_settings.bogus\\u001b[2J: no such setting (settings of output_settings: output_dir, ' +
+        'output_video_fps, output_video_width, output_video_height, cmap, cbar, min, max, overlay, transparency, interpolation, ' +
+        'ffmpeg_path, period, timezone, per_frame_outputs, zone_outlines, encoder_…',
+    );
+    expect(line.length).toBe(300);
+  });
+
   test('--bbox2pix and --no-bbox2pix together', async () => {
     const line = expectOneErrorLine(await crowdheat(['run', '--meta_file', 'x.csv', '--bbox2pix', '--no-bbox2pix'], root), 2);
     expect(line).toBe('crowdheat: --bbox2pix and --no-bbox2pix contradict each other (see crowdheat help run)');

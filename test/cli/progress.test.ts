@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RunSummary } from '../../src-main/pipeline/types.js';
 import { DEFAULT_GRID_PARAMS } from '../../src-shared/settings/types.js';
-import { formatDuration, formatProgress, formatSummary, oneLine, ProgressReporter, type TextStream } from '../../src-main/cli/progress.js';
+import { formatDuration, formatProgress, formatSummary, oneLine, printedLine, ProgressReporter, type TextStream } from '../../src-main/cli/progress.js';
 
 /** A stream that keeps what is written, as a terminal or as a pipe. */
 function streamOf(isTTY: boolean, columns?: number): TextStream & { text: string } {
@@ -135,3 +135,16 @@ describe('summary', () => {
     );
   });
 });
+
+describe('printedLine', () => {
+  test('cuts the message so that the whole printed line, prefix and suffix included, is at most 300 characters', () => {
+    const line = printedLine('crowdheat: warning: ', `bad ${'q'.repeat(1000)}`);
+    expect(line).toBe(`crowdheat: warning: bad ${'q'.repeat(275)}…`);
+    expect(line.length).toBe(300);
+    const usage = printedLine('crowdheat: ', 'x'.repeat(400), ' (see crowdheat help run)');
+    expect(usage).toBe(`crowdheat: ${'x'.repeat(263)}… (see crowdheat help run)`);
+    expect(usage.length).toBe(300);
+    expect(printedLine('crowdheat: ', 'short')).toBe('crowdheat: short');
+  });
+});
+

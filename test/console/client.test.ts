@@ -263,6 +263,37 @@ describe('ConsoleClient retries', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('ends a request whose body trickles within the per-piece limit at the request budget', async () => {
+    // One byte every 30 ms of a declared 100000: every piece comes inside the 100 ms limit, so only
+    // the budget (400 ms for the whole request) can end it.
+    const { createServer: createHttpServer } = await import('node:http');
+    const timers: Array<ReturnType<typeof setInterval>> = [];
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100000' });
+      timers.push(setInterval(() => response.write(' '), 30));
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const { port } = server.address() as AddressInfo;
+    const endpoint = `http://127.0.0.1:${port}/oauth2/token`;
+    const client = new ConsoleClient(
+      { console_endpoint: `http://127.0.0.1:${port}/api/v1`, portal_authorization_endpoint: endpoint, client_id: 'id', client_secret: 'secret-xyz' },
+      { delays: quickDelays([], { timeoutMs: 100, budgetMs: 400 }) },
+    );
+    const started = performance.now();
+    try {
+      const error = await failure(client.listDevices());
+      expect(error).toBeInstanceOf(ConsoleUnreachableError);
+      expect(error.message).toMatch(
+        new RegExp(`^cannot reach ${endpoint}: no answer in time \\(1 attempt, each up to 0\\.1 s, 0\\.[45] s in all\\)$`),
+      );
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      timers.forEach(clearInterval);
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+
   it('stops at once when the caller aborts', async () => {
     const server = await startFake();
     server.inject({ kind: 'hang' });

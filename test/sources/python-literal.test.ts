@@ -102,12 +102,22 @@ describe('parsePythonLiteral', () => {
     ).toEqual({ a: 10, b: 0.9, c: -2500, d: true, e: false, f: 'person', g: 7, h: Number.NaN, i: Number.NEGATIVE_INFINITY, j: true });
   });
 
+  it('reads NumPy 2 long doubles, whose repr quotes the digits: np.longdouble(\'5.0\')', () => {
+    expect(
+      parsePythonLiteral(
+        "{'a': np.longdouble('5.0'), 'b': np.longdouble('-inf'), 'c': np.longdouble('nan'), " +
+          "'d': np.float128('0.10000000000000000555'), 'e': np.longdouble('1.0000000000000000525e+301')}",
+      ),
+    ).toEqual({ a: 5, b: Number.NEGATIVE_INFINITY, c: Number.NaN, d: 0.1, e: 1e301 });
+  });
+
   it.each([
     ['np.array([1])', "unknown name 'np.array' at character 1"],
     ['np.int64(1.5)', 'np.int64() needs a whole number at character 10'],
     ["np.float32('x')", 'np.float32() needs a number at character 12'],
     ['np.int64', "unknown name 'np.int64' at character 1"],
     ['np.int64(1', "expected ')' after np.int64(...) at character 11"],
+    ["np.longdouble('x')", 'np.longdouble() needs a number at character 15'],
     ['os.system(1)', "unknown name 'os' at character 1"],
   ])('refuses %s, which is not a NumPy scalar repr', (text, message) => {
     let caught: unknown;
