@@ -68,8 +68,9 @@ describe('waits on ffmpeg have deadlines', () => {
     const settings = localSettings(dir, '', { ffmpeg_path: stuck, output_dir: out, output_video_width: 640, output_video_height: 360 });
     const controller = new AbortController();
     const outcome = runPipeline(settings, { signal: controller.signal }).then(() => null, (caught: unknown) => caught);
-    // Wait until the fake encoder runs (a script's process bears its name) and its pipe is full.
-    for (let look = 0; look < 100 && descendantsNamed('stuck-ffmpeg-2').length === 0; look++) {
+    // Wait until the fake encoder runs (a script's process bears its name) and its pipe is full;
+    // on a loaded machine the run can take seconds to get there.
+    for (let look = 0; look < 600 && descendantsNamed('stuck-ffmpeg-2').length === 0; look++) {
       await new Promise((wait) => setTimeout(wait, 50));
     }
     await new Promise((wait) => setTimeout(wait, 300));
