@@ -13,7 +13,8 @@
  *   number, a `class_id` that is not a whole number from 0 to 2³¹−1) is dropped and reported
  *   through `onDropped`; the record's other detections are kept. `class_id` may be absent
  *   (single-class exports omit it; FlatBuffers' default is 0).
- * - NaN and infinite numbers are kept: the pipeline drops those boxes and counts them.
+ * - A detection with a NaN or infinite coordinate or score is dropped and reported like any bad
+ *   detection, so the warning names its record (the pipeline's own check stays as a guard).
  *
  * Text is read by `parseMetadataText`: JSON, else a Python literal (single quotes, True/None,
  * nan, NumPy 2 scalar reprs), within `MAX_RECORD_CHARS` characters and `MAX_RECORD_DEPTH` levels
@@ -127,12 +128,26 @@ function addDetection(item: unknown, builder: DetectionsBuilder): string | undef
   if (typeof bottom !== 'number') return describeNonNumber('bounding_box.bottom', bottom);
   const score = item.score;
   if (typeof score !== 'number') return describeNonNumber('score', score);
+  const notFinite = firstNotFinite([
+    ['bounding_box.left', left],
+    ['bounding_box.top', top],
+    ['bounding_box.right', right],
+    ['bounding_box.bottom', bottom],
+    ['score', score],
+  ]);
+  if (notFinite !== undefined) return notFinite;
   const classId = item.class_id === undefined ? 0 : item.class_id;
   if (typeof classId !== 'number' || !Number.isInteger(classId) || classId < 0 || classId > MAX_CLASS_ID) {
     return `class_id ${describeValue(classId)} is not a whole number from 0`;
   }
   builder.add(left, top, right, bottom, score, classId);
   return undefined;
+}
+
+/** Why the first of `values` that is NaN or infinite cannot be used, or undefined when all are finite. */
+export function firstNotFinite(values: ReadonlyArray<readonly [key: string, value: number]>): string | undefined {
+  const found = values.find(([, value]) => !Number.isFinite(value));
+  return found === undefined ? undefined : `${found[0]} ${found[1]} is not a finite number`;
 }
 
 function describeNonNumber(key: string, value: unknown): string {

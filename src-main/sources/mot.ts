@@ -21,6 +21,7 @@ import { DetectionsBuilder, EMPTY_DETECTIONS, type Frame } from '../../src-share
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { showValue } from '../../src-shared/messages.js';
+import { firstNotFinite } from '../../src-shared/perception.js';
 import { readLines } from './line-reader.js';
 import { assertMetaFile, fileSize } from './meta-format.js';
 import { orderRows, type FrameRow } from './frame-order.js';
@@ -137,6 +138,8 @@ function readRow(text: string, groundTruth: boolean): MotRow | string {
   const confText = cells.length > 6 ? cells[6].trim() : '';
   const conf = confText === '' ? 1 : readNumber(confText);
   if (conf === undefined) return notANumber('conf', confText);
+  const notFinite = firstNotFinite([['left', left], ['top', top], ['width', width], ['height', height], ['conf', conf]]);
+  if (notFinite !== undefined) return notFinite;
   let classId = 0;
   if (groundTruth && cells.length > 7) {
     const classText = cells[7].trim();
@@ -160,7 +163,7 @@ function notANumber(column: string, cell: string): string {
   return `${column} '${showValue(cell.trim(), 40)}' is not a number`;
 }
 
-/** A decimal number, or `nan`/`inf` as numpy writes them (the pipeline drops those boxes with a warning). */
+/** A decimal number, or `nan`/`inf` as numpy writes them (`readRow` then skips the row, naming it). */
 function readNumber(cell: string): number | undefined {
   const text = cell.trim();
   if (DECIMAL.test(text)) return Number(text);

@@ -188,6 +188,10 @@ function readObjects(buffer: CheckedBuffer, list: { start: number; length: numbe
 
     const scoreField = buffer.field(object, OBJECT_SCORE, 4, 'score');
     const score = scoreField === 0 ? 0 : bb.readFloat32(scoreField);
+    if (!Number.isFinite(score)) {
+      onDropped(i, `score ${score} is not a finite number`);
+      continue;
+    }
 
     sharedBuilder.add(
       buffer.int32(box, BOX_LEFT, 'left'),

@@ -106,12 +106,10 @@ describe('MOTChallenge source', () => {
     ]);
   });
 
-  it('keeps nan and inf values for the pipeline to drop and count', async () => {
-    const { frames, warnings } = await readMot('det.txt', ['1,-1,1,NaN,inf,4,-inf,-1,-1,-1']);
-    expect(warnings).toEqual([]);
-    expect(frames).toEqual([
-      { index: 0, boxes: [[1, Number.NaN, Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY, 0]] },
-    ]);
+  it('skips a row with a nan or infinite value, naming file and line and the value', async () => {
+    const { path, frames, warnings } = await readMot('det.txt', ['1,-1,1,NaN,inf,4,-inf,-1,-1,-1', '1,-1,1,2,3,4,inf', '2,-1,5,6,7,8,1']);
+    expect(warnings).toEqual([`${path}:1: skipped: top NaN is not a finite number`, `${path}:2: skipped: conf Infinity is not a finite number`]);
+    expect(frames).toEqual([{ index: 0, boxes: [] }, { index: 1, boxes: [[5, 6, 12, 14, 1, 0]] }]);
   });
 
   it('skips unreadable rows naming file and line, and places a row that goes back in time at its own frame', async () => {

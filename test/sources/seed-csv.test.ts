@@ -60,18 +60,21 @@ describe('seed CSV', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('keeps NaN and infinite values for the pipeline to drop and count', async () => {
+  it('drops a detection with a NaN or infinite value, naming file, line and value, and keeps the others', async () => {
     const pythonDict =
       "{'perception': {'object_detection_list': [{'class_id': 0, 'bounding_box': {'left': nan, 'top': 0, " +
-      "'right': inf, 'bottom': -inf}, 'score': 0.5}]}}";
+      "'right': inf, 'bottom': -inf}, 'score': 0.5}, {'class_id': 0, 'bounding_box': {'left': 5, 'top': 6, 'right': 7, 'bottom': 8}, 'score': 0.5}]}}";
     const jsonWithNaN = '{"perception": {"object_detection_list": [{"class_id": 0, "bounding_box": ' +
       '{"left": 1, "top": 2, "right": 3, "bottom": 4}, "score": NaN}]}}';
-    const { frames, warnings } = await readCsv(['h', `0,${cell(pythonDict)}`, `1,${cell(jsonWithNaN)}`]);
+    const { path, frames, warnings } = await readCsv(['h', `0,${cell(pythonDict)}`, `1,${cell(jsonWithNaN)}`]);
     expect(frames).toEqual([
-      { index: 0, boxes: [[Number.NaN, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.5, 0]] },
-      { index: 1, boxes: [[1, 2, 3, 4, Number.NaN, 0]] },
+      { index: 0, boxes: [[5, 6, 7, 8, 0.5, 0]] },
+      { index: 1, boxes: [] },
     ]);
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([
+      `${path}:2: skipped: detection 0: bounding_box.left NaN is not a finite number`,
+      `${path}:3: skipped: detection 0: score NaN is not a finite number`,
+    ]);
   });
 
   it('ignores extra empty cells and blank lines', async () => {
@@ -301,10 +304,12 @@ describe('seed CSV', () => {
           `1,${cell(pythonRepr(boxes, options))}`,
         ].join('\n'));
         const { frames, warnings } = await readFileWith(openSeedCsv, path);
-        expect(warnings).toEqual([]);
+        // A NaN score drops its detection, with a warning, in either rendering.
+        const nanScores = boxes.filter((box) => Number.isNaN(box[4])).length;
+        expect(warnings).toHaveLength(2 * nanScores);
         expect(frames).toHaveLength(2);
         expect(frames[1].boxes).toEqual(frames[0].boxes);
-        expect(frames[0].boxes).toEqual(boxes);
+        expect(frames[0].boxes).toEqual(boxes.filter((box) => !Number.isNaN(box[4])));
       }),
       { numRuns: 40 },
     );
