@@ -6,7 +6,11 @@
  * Time base and buckets are the run's (SPEC §8), as the store sink found them: zones.csv has a row
  * per zone per bucket of `output_settings.period` (per zone for the whole run without one), in
  * person-seconds with a time base and person-frames without.
+ *
+ * The per-frame occupancy and the visits also go into the run's store (`zone_occupancy`,
+ * `zone_visits`; store/zones.ts), once the store sink has put it in place.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTimestamp } from '../../src-shared/frames.js';
 import { frameTimes, zoneFigures, zoneVisits, type ZoneFigures } from '../../src-shared/zones/figures.js';
@@ -15,6 +19,8 @@ import { zonesCsv, zonesSummary } from '../../src-shared/zones/output.js';
 import { localOffset } from '../../src-shared/zones/time.js';
 import type { RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
 import { writeFileAtomic } from './atomic.js';
+import { STORE_FILE } from '../store/schema.js';
+import { writeZoneTables } from '../store/zones.js';
 
 export const ZONES_FILE = 'zones.csv';
 
@@ -44,10 +50,18 @@ export const zonesSink: SinkFactory = (context) => {
   const zones = settings.zones;
   if (zones.length === 0) return null;
   const recorder = new OccupancyRecorder(compileZones(zones), params.point_ratio);
+  let frameIndexes = new Int32Array(1024);
   let written = false;
 
   const sink: Sink = {
     write(result) {
+      const position = recorder.frameCount;
+      if (position === frameIndexes.length) {
+        const grown = new Int32Array(frameIndexes.length * 2);
+        grown.set(frameIndexes);
+        frameIndexes = grown;
+      }
+      frameIndexes[position] = result.frame.index;
       recorder.add(result.frame.detections);
     },
     async finish(summary) {
@@ -65,6 +79,15 @@ export const zonesSink: SinkFactory = (context) => {
       const timeBase = summary.time_base === undefined ? undefined : TIME_BASE_WORDS[summary.time_base.kind];
       summary.zones = zonesSummary(whole, zones, base, ZONES_FILE, settings.output_settings.zone_outlines, timeBase);
       written = true;
+      const storeFile = join(outputDir, STORE_FILE);
+      if ((await stat(storeFile).catch(() => null))?.isFile() === true) {
+        await writeZoneTables(storeFile, {
+          zones,
+          frameIndexes: frameIndexes.subarray(0, recorder.frameCount),
+          occupancy: recorder.occupancy(),
+          visits,
+        });
+      }
     },
     abort: async () => undefined,
     outputs: () => (written ? [ZONES_FILE] : []),

@@ -7,19 +7,26 @@
  * - `frames(frame_index INTEGER, t VARCHAR NULL, time_ms DOUBLE NULL, duration_ms DOUBLE NULL)`
  * - `detections(frame_index INTEGER, left DOUBLE, top DOUBLE, right DOUBLE, bottom DOUBLE,
  *   score DOUBLE, class_id INTEGER, track_id INTEGER NULL)`
+ * - since schema 2, filled by the zones sink when the settings define zones (store/zones.ts):
+ *   `zone_occupancy(frame_index INTEGER, zone VARCHAR, people INTEGER)`, one row per frame and
+ *   zone; `zone_visits(zone VARCHAR, track_id INTEGER, first_frame INTEGER, last_frame INTEGER)`
+ *   when the detections carry track ids; meta `zones` (the zones as JSON) and `zones_tracked`.
+ *   Schema 1 stores have neither table: their zone figures are computed from the detections.
  */
 
 /** The file name of the store in a run's output_dir. */
 export const STORE_FILE = 'crowdheat.duckdb';
 
 /** The schema this build writes; it reads this one and refuses newer ones. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 export const CREATE_TABLES = [
   'CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
   'CREATE TABLE frames (frame_index INTEGER NOT NULL, t VARCHAR, time_ms DOUBLE, duration_ms DOUBLE)',
   'CREATE TABLE detections (frame_index INTEGER NOT NULL, "left" DOUBLE NOT NULL, top DOUBLE NOT NULL, ' +
     '"right" DOUBLE NOT NULL, bottom DOUBLE NOT NULL, score DOUBLE NOT NULL, class_id INTEGER NOT NULL, track_id INTEGER)',
+  'CREATE TABLE zone_occupancy (frame_index INTEGER NOT NULL, zone VARCHAR NOT NULL, people INTEGER NOT NULL)',
+  'CREATE TABLE zone_visits (zone VARCHAR NOT NULL, track_id INTEGER NOT NULL, first_frame INTEGER NOT NULL, last_frame INTEGER NOT NULL)',
 ];
 
 /** What a store's `meta` table says about its analysis. */

@@ -9,7 +9,7 @@
  */
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Detections, Frame } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
@@ -21,7 +21,7 @@ import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from 
 const CHUNK_ROWS = 2048;
 
 /** DuckDB's own settings for a store: the CLI and the app share 2 cores with other work. */
-const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
+export const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
 
 /** The run's facts a store keeps beside frames and detections. */
 export interface StoreFacts {
@@ -323,6 +323,15 @@ export class StoreReader {
         start = end;
       }
     }
+  }
+
+  /**
+   * Streams a read-only query over the store chunk by chunk (views kept in their own modules,
+   * e.g. store/zones.ts): `visit` receives each chunk of at most 2,048 rows.
+   */
+  async forEachChunk(sql: string, values: DuckDBValue[], visit: (chunk: DuckDBDataChunk) => void): Promise<void> {
+    const result = await this.connection.stream(sql, values);
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) visit(chunk);
   }
 
   /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */

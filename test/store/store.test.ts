@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
-import { STORE_FILE } from '../../src-main/store/schema.js';
+import { STORE_FILE, STORE_SCHEMA_VERSION } from '../../src-main/store/schema.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -38,7 +38,7 @@ describe('analysis store', () => {
       frame(2, '20260101000003000', [[50, 60, 40, 70, 0.5, 2, -1], [1, 2, 3, 4, 0.25, 0, 3]]),
     ]);
     const store = await StoreReader.open(dir);
-    expect(store.meta).toMatchObject({ schema_version: 1, complete: true, time_base: 'T', frames: 3, detections: 3 });
+    expect(store.meta).toMatchObject({ schema_version: STORE_SCHEMA_VERSION, complete: true, time_base: 'T', frames: 3, detections: 3 });
     const frames = await store.frames();
     expect(Array.from(frames.index)).toEqual([0, 1, 2]);
     expect(frames.t).toEqual(['20260101000000000', '20260101000001000', '20260101000003000']);
@@ -87,7 +87,7 @@ describe('analysis store', () => {
     await connection.run("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
     connection.closeSync();
     db.closeSync();
-    await expect(StoreReader.open(path)).rejects.toThrow(/newer crowdheat \(store schema 7\); this one reads schema 1/);
+    await expect(StoreReader.open(path)).rejects.toThrow(`newer crowdheat (store schema 7); this one reads schema ${STORE_SCHEMA_VERSION}`);
   });
 
   it('a file that is not a store is refused with its path', async () => {
