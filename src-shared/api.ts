@@ -9,6 +9,7 @@
 import type { GridParams, Settings } from './settings/types.js';
 import type { SettingsIssue } from './settings/validate.js';
 import type { VideoChoice } from './render/video-format.js';
+import type { ZoneDefinition } from './zones/definition.js';
 
 export type { SettingsIssue, VideoChoice };
 
@@ -120,9 +121,9 @@ export interface FrameData {
   imageUrl: string | null;
 }
 
-export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary';
+export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary' | 'zones-csv';
 
-export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary'];
+export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv'];
 
 export interface ExportRequest {
   /**
@@ -140,6 +141,8 @@ export interface ExportRequest {
    * is then re-encoded, every frame kept, at the analysis's encoder settings.
    */
   video?: VideoChoice;
+  /** The zones of `zones-csv` (as edited in the app); the analysis's own when omitted. */
+  zones?: ZoneDefinition[];
 }
 
 export interface ExportStarted {
@@ -197,6 +200,60 @@ export interface PeriodViewData {
   busiestPlace: { h: number; v: number; value: number } | null;
 }
 
+/**
+ * Zone figures of a finished analysis computed from its store (SPEC §9), for the run's zones or
+ * edited ones, without a new analysis.
+ */
+export interface ZoneViewRequest {
+  runId: string;
+  /** The zones to count; the analysis's own when omitted. */
+  zones?: ZoneDefinition[];
+  /** `none | hour | day | <N>min`; the run's `output_settings.period` when omitted. */
+  period?: string;
+  /** Time range in ms since the epoch: from inclusive, to exclusive; the whole analysis when omitted. */
+  fromMs?: number;
+  toMs?: number;
+  /** Columns of each zone's occupancy series (1–4096, default 600). */
+  columns?: number;
+}
+
+/** One zone's figures over a range or bucket; the fields of a zones.csv row. Durations in `ZoneViewData.unit`. */
+export interface ZoneFiguresData {
+  /** ISO 8601 with the run's time zone offset; null without a time base. */
+  start: string | null;
+  end: string | null;
+  frames: number;
+  duration: number;
+  meanOccupancy: number;
+  peakOccupancy: number;
+  /** Frame position of the first peak (the timeline's index); -1 without frames. */
+  peakFrame: number;
+  peakTime: string | null;
+  /** Person-seconds, or person-frames without a time base. */
+  personTime: number;
+  occupiedShare: number;
+  /** Null when the detections carry no track ids. */
+  visits: number | null;
+  meanVisit: number | null;
+  medianVisit: number | null;
+}
+
+export interface ZoneViewData {
+  /** `seconds` with a time base; `frames` without (person-frames). */
+  unit: 'seconds' | 'frames';
+  /** Frame positions [first, last) of the range. */
+  first: number;
+  last: number;
+  zones: Array<{
+    name: string;
+    figures: ZoneFiguresData;
+    /** Per bucket of `period` (empty without one). */
+    buckets: ZoneFiguresData[];
+    /** Occupancy over the range downsampled to columns: min and max of each, and its first frame position. */
+    series: { min: number[]; max: number[]; firstFrame: number[] };
+  }>;
+}
+
 /** Every request: `name → { request, response }`. */
 export interface ApiRequests {
   hostInfo: { request: Empty; response: HostInfo };
@@ -233,6 +290,10 @@ export interface ApiRequests {
   inspectFile: { request: { path: string }; response: InspectedFile };
   /** A period view of a finished analysis, from its store (re-counted when `params` are given). */
   periodView: { request: PeriodViewRequest; response: PeriodViewData };
+  /** Zone figures and occupancy series of a finished analysis, from its store (edited zones allowed). */
+  zoneView: { request: ZoneViewRequest; response: ZoneViewData };
+  /** Writes report.html of a finished analysis into `folder` (relative paths resolve against the host's cwd). */
+  writeReport: { request: { runId: string; folder: string }; response: { path: string; bytes: number } };
 }
 
 export type RequestName = keyof ApiRequests;
@@ -262,13 +323,15 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'cancelExport',
   'inspectFile',
   'periodView',
+  'zoneView',
+  'writeReport',
 ];
 
 export function isRequestName(name: string): name is RequestName {
   return (REQUEST_NAMES as readonly string[]).includes(name);
 }
 
-export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'export-settings' | 'open-demo' | 'export';
+export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'export-settings' | 'open-demo' | 'export' | 'write-report';
 
 /** Everything the back end pushes to the UI. */
 export type ApiEvent =

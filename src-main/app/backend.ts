@@ -42,6 +42,9 @@ import { inspectFile } from './inspect.js';
 import { importSettingsFile, importSettingsText } from './import-settings.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { readZones } from '../../src-shared/zones/settings.js';
+import { writeReport } from '../report/build.js';
+import { ZONES_FILE } from '../sinks/zones.js';
+import { writeZonesCsv, zoneViewData } from './zones.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -186,6 +189,13 @@ export class Backend {
         return {};
       },
       periodView: async (request) => this.periodView(request),
+      zoneView: async ({ runId, ...request }) => zoneViewData(outputDirOf(this.finishedRun(runId, 'zoneView').workDir), request),
+      writeReport: async ({ runId, folder }) => {
+        const run = this.finishedRun(runId, 'writeReport');
+        if (typeof folder !== 'string' || folder.trim() === '') throw new CrowdheatError('writeReport: choose a folder');
+        const written = await writeReport(outputDirOf(run.workDir), Date.now(), resolve(options.cwd, folder));
+        return { path: written.path, bytes: written.bytes };
+      },
       inspectFile: async ({ path }) => {
         if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
         return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
@@ -369,6 +379,13 @@ export class Backend {
     };
   }
 
+  /** The run `runId` when it has finished, else an error naming `request`. */
+  private finishedRun(runId: string, request: string): Run {
+    const run = this.run(runId);
+    if (run.state !== 'done') throw new CrowdheatError(`${request}: the analysis has not finished`);
+    return run;
+  }
+
   /** A period view of a finished analysis, from the store its run wrote (SPEC §8). */
   private async periodView(request: PeriodViewRequest): Promise<PeriodViewData> {
     const run = this.run(request.runId);
@@ -461,7 +478,14 @@ export class Backend {
     this.exports.set(id, controller);
     const folder = resolve(this.options.cwd, request.folder);
     const from = outputDirOf(run.workDir);
+    const zonesFile = join(run.workDir, `export-${id}-zones.csv`);
     reencode(controller.signal)
+      .then(async (replacements) => {
+        // zones.csv of the zones as the app shows them (maybe edited), computed from the store.
+        if (!request.outputs.includes('zones-csv')) return replacements;
+        await writeZonesCsv(from, request.zones, zonesFile);
+        return new Map([...replacements, [ZONES_FILE, zonesFile]]);
+      })
       .then((replacements) =>
         exportOutputs({
           from,
@@ -485,6 +509,7 @@ export class Backend {
       .finally(() => {
         this.exports.delete(id);
         void rm(join(run.workDir, `export-${id}.mp4`), { force: true });
+        void rm(zonesFile, { force: true });
       });
     return id;
   }

@@ -23,6 +23,7 @@ const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
   png: { entry: 'heatmap.png', what: 'heatmap PNG' },
   npy: { entry: 'griddata.npy', what: 'griddata.npy' },
   summary: { entry: 'summary.json', what: 'summary.json' },
+  'zones-csv': { entry: 'zones.csv', what: 'zones.csv' },
 };
 
 export interface ExportProgress {
@@ -51,12 +52,12 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   const entries: string[] = [];
   for (const output of new Set(options.outputs)) {
     const { entry, what } = OUTPUT_ENTRIES[output];
-    if (!(await exists(join(from, entry)))) {
+    if (!(await exists(join(from, entry))) && options.replacements?.has(entry) !== true) {
       throw new CrowdheatError(`export: this analysis has no ${what} to export`);
     }
     entries.push(entry);
   }
-  const files = (await Promise.all(entries.map((entry) => filesUnder(from, entry)))).flat();
+  const files = (await Promise.all(entries.map((entry) => (options.replacements?.has(entry) === true ? [entry] : filesUnder(from, entry))))).flat();
   const earlierFrames = entries.includes('detect')
     ? await framesOfEarlierRuns(join(to, 'detect'), 'export', 'folder')
     : new Set<string>();

@@ -4,11 +4,13 @@
  * writes OUTPUT_DIR/report.html (src-shared/report/html.ts), atomically. Pictures are re-encoded
  * as JPEG and made smaller, so a week of hourly maps stays within a few MB.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { InputError } from '../../src-shared/errors.js';
+import { isTimeZone, LocalClock } from '../../src-shared/periods/buckets.js';
+import type { UtcOffset } from '../../src-shared/zones/time.js';
 import { showValue } from '../../src-shared/messages.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { reportHtml, type CsvRows, type InlinePicture, type ReportSummary } from '../../src-shared/report/html.js';
@@ -40,9 +42,10 @@ export interface ReportResult {
  * Builds OUTPUT_DIR/report.html.
  *
  * @param outputDir a folder a run wrote (absolute, or relative to the process's directory).
+ * @param targetDir the folder report.html goes into (created when missing); `outputDir` by default.
  * @throws InputError (one line naming the file) when the folder or summary.json is missing or unreadable.
  */
-export async function writeReport(outputDir: string, madeMs = Date.now()): Promise<ReportResult> {
+export async function writeReport(outputDir: string, madeMs = Date.now(), targetDir = outputDir): Promise<ReportResult> {
   const folder = await stat(outputDir).catch(() => null);
   if (folder === null || !folder.isDirectory()) throw new InputError(`report: "${showValue(outputDir)}" is not a folder`);
   const summary = await readSummary(join(outputDir, 'summary.json'));
@@ -89,10 +92,24 @@ export async function writeReport(outputDir: string, madeMs = Date.now()): Promi
     people: await readCsvRows(join(outputDir, 'people.csv')),
     buckets: await readBuckets(join(outputDir, 'buckets.csv')),
     madeMs,
+    offset: timeZoneOffset(summary),
   });
-  const path = join(outputDir, REPORT_FILE);
+  await mkdir(targetDir, { recursive: true });
+  const path = join(targetDir, REPORT_FILE);
   await writeFileAtomic(path, html);
   return { path, bytes: Buffer.byteLength(html), periodPictures: periodPictures.length, periodPicturesLeftOut };
+}
+
+/**
+ * The UTC offset (minutes) of the run's time zone, `summary.period.timezone` (the resolved
+ * `output_settings.timezone`): the report shows the run's local times, never the machine's.
+ * A summary without one (an older run) is shown in UTC, and says so.
+ */
+function timeZoneOffset(summary: ReportSummary): UtcOffset {
+  const zone = summary.period?.timezone;
+  if (zone === undefined || !isTimeZone(zone)) return () => 0;
+  const clock = new LocalClock(zone);
+  return (ms) => Math.round(clock.offset(ms) / 60_000);
 }
 
 async function isFile(path: string): Promise<boolean> {

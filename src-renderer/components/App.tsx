@@ -331,6 +331,7 @@ export function App({ api }: { api: ApiClient }) {
             runId={done.runId}
             {...(done.video === undefined ? {} : { video: done.video })}
             defaultFolder={settings.output_settings.output_dir}
+            zones={settings.zones}
             onClose={() => setExporting(false)}
             onInfo={onInfo}
           />

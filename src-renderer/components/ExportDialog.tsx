@@ -1,5 +1,6 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import { EXPORT_OUTPUTS, newExportId, type ApiClient, type ExportOutput, type HostInfo, type VideoFacts } from '../../src-shared/api.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { messageOf } from '../api/client.js';
 import {
   exportPhaseAfter,
@@ -19,6 +20,8 @@ interface Props {
   /** The analysis's heat video (size, rate, length, bytes), when it has one. */
   video?: VideoFacts;
   defaultFolder: string;
+  /** The zones as the app shows them: zones.csv is offered when there are any, and counts these. */
+  zones?: ZoneDefinition[];
   onClose: () => void;
   onInfo: (message: string) => void;
 }
@@ -29,11 +32,13 @@ const OUTPUT_LABELS: Record<ExportOutput, string> = {
   png: 'heatmap.png',
   npy: 'griddata.npy',
   summary: 'summary.json',
+  'zones-csv': 'zones.csv',
 };
 
 /** Choose outputs and a folder; shows progress and can cancel. */
-export function ExportDialog({ api, host, runId, video, defaultFolder, onClose, onInfo }: Props) {
-  const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(EXPORT_OUTPUTS));
+export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [], onClose, onInfo }: Props) {
+  const offered = EXPORT_OUTPUTS.filter((output) => output !== 'zones-csv' || zones.length > 0);
+  const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(offered));
   const [draft, setDraft] = useState<VideoDraft | null>(video === undefined ? null : videoDraftOf(video));
   const plan = video === undefined || draft === null ? null : videoPlan(video, draft);
   const videoBlocked = plan !== null && outputs.has('video') && plan.problem !== null;
@@ -56,7 +61,8 @@ export function ExportDialog({ api, host, runId, video, defaultFolder, onClose, 
     setPhase(exportStarted(exportId));
     try {
       const changedVideo = plan !== null && plan.changed && outputs.has('video') ? { video: plan.choice } : {};
-      await api.call('export', { exportId, runId, outputs: [...outputs], folder, ...changedVideo });
+      const withZones = outputs.has('zones-csv') ? { zones } : {};
+      await api.call('export', { exportId, runId, outputs: [...outputs], folder, ...changedVideo, ...withZones });
     } catch (error) {
       setPhase((current) => exportRefused(current, exportId, messageOf(error)));
     }
@@ -92,7 +98,7 @@ export function ExportDialog({ api, host, runId, video, defaultFolder, onClose, 
       <div className="dialog" role="dialog" aria-label="Export">
         <h2>Export</h2>
         <fieldset disabled={phase.kind === 'exporting'}>
-          {EXPORT_OUTPUTS.map((output) => (
+          {offered.map((output) => (
             <label key={output} className="check">
               <input type="checkbox" checked={outputs.has(output)} onChange={(event) => toggle(output, event.target.checked)} />
               {OUTPUT_LABELS[output]}

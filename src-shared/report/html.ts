@@ -7,7 +7,7 @@
  * `data-value` attribute, so a reader (or a test) can check the page against the files.
  */
 import { parseTimestamp } from '../frames.js';
-import { isoWithOffset, localOffset, type UtcOffset } from '../zones/time.js';
+import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
 
 /** The parts of summary.json the report reads (sinks write more). */
@@ -20,6 +20,14 @@ export interface ReportSummary {
   time_range: { first: string; last: string } | null;
   peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
   zones?: ZonesSummary;
+  /** The time base (sinks/store.ts): first and last are ISO 8601 in the run's time zone. */
+  time_base?: { kind: 'T' | 'metadata_fps' | 'video_fps' | 'none'; fps: number; unit: string; first: string | null; last: string | null };
+  /** The run's period setting and the time zone of its local times (`output_settings.timezone` resolved). */
+  period?: { period: string; timezone: string; buckets: number };
+  /** The frame with the most detections; `time` in the run's time zone. */
+  busiest_moment?: { frame: number; t: string | null; time: string | null; count: number } | null;
+  /** The cell with the highest whole-period value (person-seconds or person-frames). */
+  busiest_place?: { h: number; v: number; value: number; unit: string } | null;
   people?: {
     busiest?: { frame: number; people: number; timestamp?: string };
     gaps: { count: number; total_s: number; listed: Array<{ from_T: string; to_T: string; seconds: number }> };
@@ -50,7 +58,30 @@ export interface ReportInput {
   buckets: { columns: string[]; rows: string[][]; leftOut: number } | null;
   /** When the report was made (ms since the epoch). */
   madeMs: number;
+  /** The UTC offset of the run's time zone (`summary.period.timezone`); UTC when not given. */
   offset?: UtcOffset;
+}
+
+/** How the page names where frame times came from. */
+const TIME_BASE_WORDS: Readonly<Record<NonNullable<ReportSummary['time_base']>['kind'], (fps: number) => string>> = {
+  T: () => 'the frames\' own timestamps (T)',
+  metadata_fps: (fps) => `local_data_settings.metadata_fps (${shown(fps, 3)} frames a second)`,
+  video_fps: (fps) => `the video's frame rate (${shown(fps, 3)} frames a second)`,
+  none: () => 'none',
+};
+
+const UTC: UtcOffset = () => 0;
+
+/** The sentence under the title: the data's time range, its time base and time zone, or that there is none. */
+function timeLine(summary: ReportSummary, offset: UtcOffset): string {
+  const base = summary.time_base;
+  const zone = summary.period?.timezone ?? 'UTC';
+  if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
+    return `From ${readableIso(base.first)} to ${readableIso(base.last)} (times in ${zone}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
+  }
+  const range = summary.time_range;
+  if (base === undefined && range !== null) return `From ${localOfT(range.first, offset)} to ${localOfT(range.last, offset)} (times in ${zone}).`;
+  return 'The data has no time base (no timestamps, no local_data_settings.metadata_fps, no video): times are frame numbers and figures are in person-frames.';
 }
 
 const STYLE = `
@@ -119,30 +150,29 @@ function fact(label: string, value: string, raw: string, key: string): string {
 
 /** Builds the whole page. Pure: the caller reads the files and writes the result. */
 export function reportHtml(input: ReportInput): string {
-  const offset = input.offset ?? localOffset;
+  const offset = input.offset ?? UTC;
   const { summary } = input;
   const title = `Crowd report: ${summary.source.name}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(title)}</h1>`);
-  const range = summary.time_range;
-  parts.push(
-    `<p class="muted">${range === null ? 'The data has no timestamps: times are frame numbers.' : `From ${escapeHtml(localOfT(range.first, offset))} to ${escapeHtml(localOfT(range.last, offset))} (local time).`} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`,
-  );
+  parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
 
-  const busiest = summary.people?.busiest;
   const facts = [
     fact('frames', String(summary.frames), String(summary.frames), 'frames'),
     fact('detections', String(summary.detections), String(summary.detections), 'detections'),
   ];
-  if (busiest !== undefined) {
+  const moment = summary.busiest_moment;
+  const busiest = summary.people?.busiest;
+  if (moment !== undefined && moment !== null) {
+    const when = moment.time !== null ? readableIso(moment.time) : `frame ${moment.frame}`;
+    facts.push(fact(`busiest moment: ${when}`, `${moment.count} people`, String(moment.count), 'busiest-people'));
+  } else if (busiest !== undefined) {
     const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${busiest.frame}`;
     facts.push(fact(`busiest moment: ${when}`, `${busiest.people} people`, String(busiest.people), 'busiest-people'));
   }
-  const peak = summary.peak;
-  if (peak.frame >= 0) {
-    const where = placeOf(summary);
-    const when = peak.timestamp !== undefined ? localOfT(peak.timestamp, offset) : `frame ${peak.frame}`;
-    facts.push(fact(`busiest place: ${where}, ${when}`, `${peak.count} in the window`, String(peak.count), 'busiest-place'));
+  const place = summary.busiest_place;
+  if (place !== undefined && place !== null) {
+    facts.push(fact(`busiest place over the whole period: ${placeOf(summary, place)}`, `${shown(place.value, 1)} ${place.unit}`, String(place.value), 'busiest-place'));
   }
   parts.push(`<div class="facts">${facts.join('')}</div>`);
 
@@ -179,9 +209,9 @@ ${parts.join('\n')}
 `;
 }
 
-function placeOf(summary: ReportSummary): string {
+function placeOf(summary: ReportSummary, place: { h: number; v: number }): string {
   const p = summary.parameters;
-  const { h, v } = summary.peak;
+  const { h, v } = place;
   const width = Number(p.image_size_h);
   const height = Number(p.image_size_v);
   const columns = Number(p.grid_num_h);
@@ -206,10 +236,11 @@ function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary
         overlay.push(`<text x="${top[0]}" y="${top[1]}" dy="1.1em" dx="0.4em" font-size="${Math.round(height / 28)}" fill="#fff" stroke="#000" stroke-width="${Math.max(1, Math.round(height / 400))}" paint-order="stroke">${escapeHtml(zone.name)}</text>`);
       }
     }
-    const { h, v } = summary.peak;
+    const place = summary.busiest_place;
     const columns = Number(summary.parameters.grid_num_h);
     const rows = Number(summary.parameters.grid_num_v);
-    if (summary.peak.frame >= 0 && columns > 0 && rows > 0) {
+    if (place !== undefined && place !== null && columns > 0 && rows > 0) {
+      const { h, v } = place;
       const cx = ((h + 0.5) * width) / columns;
       const cy = ((v + 0.5) * height) / rows;
       overlay.push(`<circle cx="${cx}" cy="${cy}" r="${Math.round(height / 30)}" fill="none" stroke="#fff" stroke-width="3" stroke-dasharray="6 4" vector-effect="non-scaling-stroke"><title>busiest place</title></circle>`);
@@ -307,12 +338,16 @@ function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: n
 
 function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
   const range = summary.time_range;
+  const base = summary.time_base;
   const lines: string[] = ['<h2>Time range and gaps</h2>'];
-  if (range === null) {
-    lines.push('<p>The frames carry no timestamps, so there is no time range; frames are numbered from 0.</p>');
+  if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
+    lines.push(`<p>First frame ${escapeHtml(readableIso(base.first))}, last frame ${escapeHtml(readableIso(base.last))}; frame times from ${escapeHtml(TIME_BASE_WORDS[base.kind](base.fps))}.</p>`);
+  } else if (base === undefined && range !== null) {
+    lines.push(`<p>First frame ${escapeHtml(localOfT(range.first, offset))} (T ${escapeHtml(range.first)}), last frame ${escapeHtml(localOfT(range.last, offset))} (T ${escapeHtml(range.last)}).</p>`);
+  } else {
+    lines.push('<p>The frames have no time base, so there is no time range; frames are numbered from 0.</p>');
     return lines.join('');
   }
-  lines.push(`<p>First frame ${escapeHtml(localOfT(range.first, offset))} (T ${escapeHtml(range.first)}), last frame ${escapeHtml(localOfT(range.last, offset))} (T ${escapeHtml(range.last)}).</p>`);
   const gaps = summary.people?.gaps;
   if (gaps === undefined || gaps.count === 0) {
     lines.push('<p data-key="gaps" data-value="0">No gaps: no interval between frames was longer than 3 typical intervals.</p>');
