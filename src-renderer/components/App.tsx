@@ -22,6 +22,8 @@ import { useMessages } from './useMessages.js';
 import { usePathChecks } from './usePathChecks.js';
 import { loadRemembered, useRememberWrites } from './useRemembered.js';
 import { ZoneEditor } from './ZoneEditor.js';
+import { ZoneChart } from './ZoneChart.js';
+import { useZoneFigures } from './useZoneFigures.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
 const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
@@ -115,9 +117,20 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
+  const zoneFigures = useZoneFigures(api, done?.runId ?? null, settings.zones);
+  const [zoneSeek, setZoneSeek] = useState<{ frame: number } | null>(null);
+  const writeReport = async (folder: string | null) => {
+    if (done === null || folder === null) return;
+    const written = await api.call('writeReport', { runId: done.runId, folder });
+    onInfo(`Report written: ${written.path}`);
+  };
+
   const onMenu = useEffectEvent(async (action: MenuAction) => {
     try {
       if (action === 'open-demo') await openDemo();
+      else if (action === 'write-report') {
+        if (done !== null) await writeReport((await api.call('pickPath', { purpose: 'folder' })).path);
+      }
       else if (action === 'export') setExporting(done !== null);
       else if (action === 'open-metadata' || action === 'open-video') {
         const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
@@ -237,6 +250,18 @@ export function App({ api }: { api: ApiClient }) {
           <button type="button" className="secondary" disabled={done === null} onClick={() => setExporting(true)} data-testid="export">
             Export…
           </button>
+          {host?.nativeDialogs !== true && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={done === null}
+              title={`Write report.html of this analysis into ${settings.output_settings.output_dir}`}
+              onClick={() => void writeReport(settings.output_settings.output_dir).catch((error: unknown) => onError(messageOf(error)))}
+              data-testid="write-report"
+            >
+              Report
+            </button>
+          )}
           <button type="button" className="secondary" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setShowingShortcuts(true)}>
             ?
           </button>
@@ -277,6 +302,7 @@ export function App({ api }: { api: ApiClient }) {
           width={settings.heat_map_settings.params.image_size_h}
           height={settings.heat_map_settings.params.image_size_v}
           onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
+          {...(done === null ? {} : { figures: zoneFigures })}
         />
       </aside>
       <Splitter width={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
@@ -296,7 +322,9 @@ export function App({ api }: { api: ApiClient }) {
               onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
               onError={onError}
               onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
+              seek={zoneSeek}
             />
+            {zoneFigures.data !== null && <ZoneChart data={zoneFigures.data} onSeek={(frame) => setZoneSeek({ frame })} />}
           </>
         ) : (
           <div className="empty">

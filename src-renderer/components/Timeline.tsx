@@ -27,6 +27,8 @@ interface TimelineProps {
   onError: (message: string) => void;
   /** "Fit to data" was clicked: the settings' max becomes the run's peak, for the next export. */
   onFitToData?: (max: number) => void;
+  /** A seek asked from outside (a zone chart): a new object each time, so the same frame can be asked twice. */
+  seek?: { frame: number } | null;
 }
 
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
@@ -43,8 +45,11 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData }: TimelineProps) {
+export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData, seek }: TimelineProps) {
   const [index, setIndex] = useState(0);
+  useEffect(() => {
+    if (seek !== undefined && seek !== null) setIndex(Math.min(run.frameCount - 1, Math.max(0, seek.frame)));
+  }, [seek, run.frameCount]);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);

@@ -6,6 +6,7 @@
  */
 import { useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
+import type { ZoneFiguresState } from './useZoneFigures.js';
 import {
   addCorner,
   closeOutline,
@@ -24,9 +25,11 @@ interface ZoneEditorProps {
   width: number;
   height: number;
   onZonesChange(zones: ZoneDefinition[]): void;
+  /** Every zone's figures for the analysis shown, from its store (none before an analysis). */
+  figures?: ZoneFiguresState;
 }
 
-export function ZoneEditor({ zones, width, height, onZonesChange }: ZoneEditorProps) {
+export function ZoneEditor({ zones, width, height, onZonesChange, figures }: ZoneEditorProps) {
   const [drawing, setDrawing] = useState<Array<[number, number]>>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -148,6 +151,55 @@ export function ZoneEditor({ zones, width, height, onZonesChange }: ZoneEditorPr
           {message}
         </p>
       ))}
+      {figures !== undefined && <ZoneFiguresTable figures={figures} />}
     </section>
+  );
+}
+
+/** A number as the table shows it: at most `digits` decimals. */
+function shown(value: number, digits = 2): string {
+  return String(Math.round(value * 10 ** digits) / 10 ** digits);
+}
+
+/** Every zone's figures over the whole analysis; each cell keeps the exact value in `data-value`. */
+function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
+  const { data, pending, error } = figures;
+  if (error !== null) {
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (data === null) return pending ? <p className="hint">Counting the zones…</p> : null;
+  const personUnit = data.unit === 'seconds' ? 'person-s' : 'person-frames';
+  return (
+    <div className="zone-figures" aria-busy={pending}>
+      <table data-testid="zone-figures">
+        <caption>Whole analysis{pending ? ' (updating…)' : ''}</caption>
+        <thead>
+          <tr>
+            <th scope="col">zone</th>
+            <th scope="col">mean</th>
+            <th scope="col">peak</th>
+            <th scope="col">{personUnit}</th>
+            <th scope="col">occupied</th>
+            <th scope="col">visits</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.zones.map(({ name, figures: row }) => (
+            <tr key={name} data-zone={name}>
+              <th scope="row">{name}</th>
+              <td data-key="mean" data-value={row.meanOccupancy}>{shown(row.meanOccupancy)}</td>
+              <td data-key="peak" data-value={row.peakOccupancy}>{row.peakOccupancy}</td>
+              <td data-key="person-time" data-value={row.personTime}>{shown(row.personTime, 1)}</td>
+              <td data-key="occupied" data-value={row.occupiedShare}>{shown(row.occupiedShare * 100, 1)} %</td>
+              <td data-key="visits" data-value={row.visits ?? ''}>{row.visits ?? '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
