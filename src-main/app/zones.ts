@@ -50,8 +50,7 @@ async function computeZones(outputDir: string, request: Omit<ZoneViewRequest, 'r
     const settings = recountSettings(store.meta.settings, overrides);
     const zones = request.zones === undefined ? settings.zones : checkedZones(request.zones, name);
     const timeZone = timeZoneOf(settings);
-    const frames = await store.frames();
-    const view = await zoneView(store, frames, {
+    const view = await zoneView(store, {
       zones,
       params: settings.heat_map_settings.params,
       period: periodOf(settings),

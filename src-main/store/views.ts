@@ -10,7 +10,7 @@ import type { GridParams } from '../../src-shared/settings/types.js';
 import type { StoredFrames, StoreReader } from './store.js';
 
 /** Maps a frame index to its position in the store's frame order (identity when indexes are 0..n-1). */
-export function positionLookup(frames: StoredFrames): (frameIndex: number) => number {
+export function positionLookup(frames: Pick<StoredFrames, 'index'>): (frameIndex: number) => number {
   const index = frames.index;
   let dense = true;
   for (let i = 0; i < index.length && dense; i++) dense = index[i] === i;

@@ -14,7 +14,7 @@ import type { GridParams } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { zoneFigures, zoneVisits, type FrameTimes, type Visit, type ZoneFigures } from '../../src-shared/zones/figures.js';
 import { compileZones, frameOccupancy } from '../../src-shared/zones/occupancy.js';
-import { DUCKDB_OPTIONS, type StoredFrames, type StoreReader } from './store.js';
+import { DUCKDB_OPTIONS, type StoreReader } from './store.js';
 import { positionLookup } from './views.js';
 
 /** meta key: the zones `zone_occupancy` holds, as JSON `[{name, points}]`. */
@@ -107,11 +107,45 @@ export async function writeZoneTables(storeFile: string, tables: ZoneTables): Pr
   }
 }
 
-/** The time base of a store's frames as the zone figures take it: stored times and durations, else one frame each. */
-export function storedFrameTimes(frames: StoredFrames): FrameTimes {
-  const n = frames.index.length;
-  if (frames.timeMs === null || frames.durationMs === null) return { timesMs: null, durations: new Float64Array(n).fill(1), unit: 'frames' };
-  return { timesMs: frames.timeMs, durations: frames.durationMs, unit: 'seconds' };
+/** A store's frames as the zone figures need them: index and time base, in frame order. */
+export interface StoredFrameTimes {
+  /** Source index of each frame position. */
+  index: Int32Array;
+  base: FrameTimes;
+}
+
+/**
+ * Reads the frames' indexes, times and durations (not their T strings: a week's 604,800 strings
+ * cost more than everything else a zone view reads), in frame order.
+ */
+export async function readFrameTimes(store: StoreReader): Promise<StoredFrameTimes> {
+  const n = store.meta.frames;
+  const timed = store.meta.time_base !== 'none';
+  const index = new Int32Array(n);
+  const times = new Float64Array(timed ? n : 0);
+  const durations = new Float64Array(n).fill(1);
+  let row = 0;
+  // Frames are stored in run order; reading them as stored avoids a sort of the whole table.
+  await store.forEachChunk('SELECT frame_index, time_ms, duration_ms FROM frames', [], (chunk) => {
+    const [vIndex, vTime, vDuration] = [0, 1, 2].map((column) => chunk.getColumnVector(column));
+    for (let i = 0; i < chunk.rowCount && row < n; i++, row++) {
+      index[row] = vIndex.getItem(i) as number;
+      if (timed) {
+        times[row] = vTime.getItem(i) as number;
+        durations[row] = vDuration.getItem(i) as number;
+      }
+    }
+  });
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = index[i] > index[i - 1];
+  if (!ordered) {
+    const order = Array.from(index.keys()).sort((a, b) => index[a] - index[b]);
+    const sortedIndex = Int32Array.from(order, (i) => index[i]);
+    const sortedTimes = Float64Array.from(timed ? order : [], (i) => times[i]);
+    const sortedDurations = Float64Array.from(order, (i) => durations[i]);
+    return { index: sortedIndex, base: timed ? { timesMs: sortedTimes, durations: sortedDurations, unit: 'seconds' } : { timesMs: null, durations: sortedDurations, unit: 'frames' } };
+  }
+  return { index, base: timed ? { timesMs: times, durations, unit: 'seconds' } : { timesMs: null, durations, unit: 'frames' } };
 }
 
 export interface ZoneViewOptions {
@@ -175,12 +209,12 @@ async function storedZones(store: StoreReader, zones: readonly ZoneDefinition[])
  *
  * @throws RangeError when the period would make more buckets than allowed.
  */
-export async function zoneView(store: StoreReader, frames: StoredFrames, options: ZoneViewOptions): Promise<ZoneView> {
+export async function zoneView(store: StoreReader, options: ZoneViewOptions): Promise<ZoneView> {
   const { zones, params } = options;
   const zoneCount = zones.length;
-  const n = frames.index.length;
-  const base = storedFrameTimes(frames);
-  const positionOf = positionLookup(frames);
+  const { index, base } = await readFrameTimes(store);
+  const n = index.length;
+  const positionOf = positionLookup({ index });
   const occupancy = new Int32Array(n * zoneCount);
   const { matches, tracked: storedTracked } = await storedZones(store, zones);
 
@@ -188,17 +222,22 @@ export async function zoneView(store: StoreReader, frames: StoredFrames, options
   const visits: Visit[] = [];
   const length = (first: number, last: number): number =>
     base.timesMs === null ? last - first + 1 : (base.timesMs[last] - base.timesMs[first] + base.durations[last]) / 1000;
-  for (let z = 0; z < zoneCount; z++) {
-    if (matches[z] < 0) continue;
-    const name = zones[z].name;
-    await store.forEachChunk('SELECT frame_index, people FROM zone_occupancy WHERE zone = $1', [name], (chunk) => {
+  const stored = matches.flatMap((match, z) => (match < 0 ? [] : [z]));
+  if (stored.length > 0) {
+    // One pass over zone_occupancy, a column per zone (filtering it once per zone costs twice as much).
+    const columns = stored.map((_, k) => `max(people) FILTER (zone = $${k + 1})`).join(', ');
+    await store.forEachChunk(`SELECT frame_index, ${columns} FROM zone_occupancy GROUP BY frame_index`, stored.map((z) => zones[z].name), (chunk) => {
       const frameColumn = chunk.getColumnVector(0);
-      const peopleColumn = chunk.getColumnVector(1);
+      const peopleColumns = stored.map((_, k) => chunk.getColumnVector(k + 1));
       for (let row = 0; row < chunk.rowCount; row++) {
         const p = positionOf(frameColumn.getItem(row) as number);
-        if (p >= 0) occupancy[p * zoneCount + z] = peopleColumn.getItem(row) as number;
+        if (p < 0) continue;
+        for (let k = 0; k < stored.length; k++) occupancy[p * zoneCount + stored[k]] = (peopleColumns[k].getItem(row) as number | null) ?? 0;
       }
     });
+  }
+  for (const z of stored) {
+    const name = zones[z].name;
     if (storedTracked === true) {
       await store.forEachChunk('SELECT track_id, first_frame, last_frame FROM zone_visits WHERE zone = $1', [name], (chunk) => {
         for (const [track, firstIndex, lastIndex] of chunk.getRows()) {

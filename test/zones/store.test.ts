@@ -59,9 +59,8 @@ function csvOf(view: ZoneView, zones: ZoneDefinition[], timeZone: string): strin
 async function viewOf(out: string, zones: ZoneDefinition[], range: { fromMs?: number; toMs?: number } = {}): Promise<{ view: ZoneView; settings: Settings }> {
   const store = await StoreReader.open(join(dir, out));
   try {
-    const frames = await store.frames();
     const settings = recountSettings(store.meta.settings, []);
-    const view = await zoneView(store, frames, {
+    const view = await zoneView(store, {
       zones,
       params: settings.heat_map_settings.params,
       period: periodOf(settings),
