@@ -161,7 +161,15 @@ function shown(value: number, digits = 2): string {
   return String(Math.round(value * 10 ** digits) / 10 ** digits);
 }
 
-/** Every zone's figures over the whole analysis; each cell keeps the exact value in `data-value`. */
+/** The range the figures cover, in the run's local time, or the frames. */
+function spanOf(data: NonNullable<ZoneFiguresState['data']>): string {
+  const first = data.zones[0]?.figures;
+  const readable = (iso: string): string => iso.replace('T', ' ');
+  if (first === undefined || first.start === null || first.end === null) return `frames ${data.first + 1} to ${data.last}`;
+  return `${readable(first.start)} to ${readable(first.end)}`;
+}
+
+/** Every zone's figures over the range shown; each cell keeps the exact value in `data-value`. */
 function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
   const { data, pending, error } = figures;
   if (error !== null) {
@@ -176,7 +184,10 @@ function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
   return (
     <div className="zone-figures" aria-busy={pending}>
       <table data-testid="zone-figures">
-        <caption>Whole analysis{pending ? ' (updating…)' : ''}</caption>
+        <caption>
+          {spanOf(data)}
+          {pending ? ' (updating…)' : ''}
+        </caption>
         <thead>
           <tr>
             <th scope="col">zone</th>

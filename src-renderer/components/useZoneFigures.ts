@@ -22,16 +22,27 @@ export interface ZoneFiguresState {
   error: string | null;
 }
 
-export function useZoneFigures(api: ApiClient, runId: string | null, zones: ZoneDefinition[]): ZoneFiguresState {
+/** A time range of the analysis (ms since the epoch, from inclusive, to exclusive); the whole analysis when omitted. */
+export interface ZoneRange {
+  fromMs?: number;
+  toMs?: number;
+}
+
+/**
+ * The figures of `zones` in the analysis `runId` (none while `runId` is null), over `range`
+ * (e.g. the period bar's choice), counted again when the zones or the range change.
+ */
+export function useZoneFigures(api: ApiClient, runId: string | null, zones: ZoneDefinition[], range: ZoneRange = {}): ZoneFiguresState {
   // What was last counted, and for which run and zones (their JSON): pending until it matches.
   const [counted, setCounted] = useState<{ key: string; data: ZoneViewData | null; error: string | null } | null>(null);
-  const key = JSON.stringify([runId, zones]);
+  const key = JSON.stringify([runId, zones, range.fromMs ?? null, range.toMs ?? null]);
   const countable = runId !== null && zones.length > 0 && zoneProblems(zones).length === 0;
   useEffect(() => {
     if (!countable || runId === null) return;
     let current = true;
     const timer = setTimeout(() => {
-      api.call('zoneView', { runId, zones, columns: ZONE_CHART_COLUMNS }).then(
+      const bounds = { ...(range.fromMs === undefined ? {} : { fromMs: range.fromMs }), ...(range.toMs === undefined ? {} : { toMs: range.toMs }) };
+      api.call('zoneView', { runId, zones, columns: ZONE_CHART_COLUMNS, ...bounds }).then(
         (data) => {
           if (current) setCounted({ key, data, error: null });
         },
@@ -44,7 +55,7 @@ export function useZoneFigures(api: ApiClient, runId: string | null, zones: Zone
       current = false;
       clearTimeout(timer);
     };
-    // The zones' content (in `key`), not their identity, decides when to count again.
+    // The zones' content and the range (in `key`), not their identity, decide when to count again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key, countable]);
   if (!countable || counted === null) return { data: null, pending: countable, error: null };
