@@ -14,7 +14,7 @@ import { periodOf, timeZoneOf } from '../../src-main/sinks/store.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { recountSettings } from '../../src-main/store/settings.js';
 import { StoreReader } from '../../src-main/store/store.js';
-import { occupancySeries, zoneView, type ZoneView } from '../../src-main/store/zones.js';
+import { occupancySeries, writeZoneTables, zoneView, type ZoneView } from '../../src-main/store/zones.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
@@ -125,6 +125,35 @@ describe.skipIf(!existsSync(REAL_CSV))('zone figures from the store on the real 
     const { view } = await viewOf('out', ZONES);
     expect(view.storedZones).toBe(0);
     expect(csvOf(view, ZONES, 'UTC')).toBe(written);
+  });
+});
+
+describe('zone tables written into a store', () => {
+  it('are all or nothing: a write that fails half-way leaves the tables and the zones key as they were', async () => {
+    const gt = join(dir, 'gt.txt');
+    await writeFile(gt, '1,1,10,10,20,20,1\n2,1,12,10,20,20,1\n3,2,50,10,20,20,1\n');
+    const zone: ZoneDefinition = { name: 'door', points: [[0, 0], [40, 0], [40, 40], [0, 40]] };
+    await runPipeline(settingsFor(gt, [zone], 'out', 100, 40), { cwd: dir });
+    const file = join(dir, 'out', STORE_FILE);
+    const before = await viewOf('out', [zone]);
+    expect(before.view.storedZones).toBe(1);
+    // A visit naming a frame the run does not have: its row cannot be written, after every occupancy row was.
+    await expect(
+      writeZoneTables(file, {
+        zones: [{ ...zone, name: 'other' }],
+        frameIndexes: Int32Array.of(0, 1, 2),
+        occupancy: Int32Array.of(5, 5, 5),
+        visits: [{ zone: 0, track: 1, firstFrame: 0, lastFrame: 99, time: 1 }],
+      }),
+    ).rejects.toThrow();
+    const store = await StoreReader.open(file);
+    const rows: unknown[][] = [];
+    await store.forEachChunk("SELECT zone, count(*) FROM zone_occupancy GROUP BY zone UNION ALL SELECT key, 0 FROM meta WHERE key = 'zones' AND value LIKE '%other%'", [], (chunk) => rows.push(...chunk.getRows()));
+    store.close();
+    expect(rows.map(([name, count]) => [name, Number(count)])).toEqual([['door', 3]]);
+    const after = await viewOf('out', [zone]);
+    expect(after.view.storedZones).toBe(1);
+    expect(after.view.whole).toEqual(before.view.whole);
   });
 });
 
