@@ -340,8 +340,9 @@ export class ConsoleCache {
   }
 
   /**
-   * Up to `limit` stored images of a folder named after `afterName` (all when null), in name
-   * order, leaving out those whose `T` is before `firstT` (names that are not `<T>.jpg` stay).
+   * Up to `limit` stored images of a folder named after `afterName` (all when null) and not
+   * after `untilName` (no bound when null), in name order, leaving out those whose `T` is before
+   * `firstT` (names that are not `<T>.jpg` stay).
    */
   async imagesAfter(
     deviceId: string,
@@ -349,12 +350,13 @@ export class ConsoleCache {
     afterName: string | null,
     firstT: string | null,
     limit: number,
+    untilName: string | null = null,
   ): Promise<CachedImage[]> {
     return this.transaction(async (connection) => {
       const result = await connection.runAndReadAll(
         'SELECT name, t, jpeg FROM images WHERE device_id = $1 AND folder = $2 AND name > $3 AND (t IS NULL OR t >= $4) ' +
-          'ORDER BY name LIMIT $5',
-        [deviceId, folder, afterName ?? '', firstT ?? '', limit],
+          'AND ($6::VARCHAR IS NULL OR name <= $6::VARCHAR) ORDER BY name LIMIT $5',
+        [deviceId, folder, afterName ?? '', firstT ?? '', limit, untilName],
       );
       return result.getRows().map(([name, t, jpeg]) => ({
         name: String(name),
@@ -600,7 +602,7 @@ function inferenceRows(records: readonly unknown[]): InferenceRows {
       if (T > newest) newest = T;
       if (T < oldest) oldest = T;
     }
-    const id = isPlainObject(record) && typeof record.id === 'string' && record.id !== '' ? record.id : `#${oldest}-${newest}`;
+    const id = recordIdOf(record, oldest, newest);
     for (const entry of inferences) {
       if (seen.has(entry.T)) continue;
       seen.add(entry.T);
@@ -611,6 +613,14 @@ function inferenceRows(records: readonly unknown[]): InferenceRows {
     }
   }
   return rows;
+}
+
+/**
+ * The name a record is kept and told apart by: the Console's `id`, or for a record without one
+ * `#<oldest T>-<newest T>` of its inferences.
+ */
+export function recordIdOf(record: unknown, oldestT: string, newestT: string): string {
+  return isPlainObject(record) && typeof record.id === 'string' && record.id !== '' ? record.id : `#${oldestT}-${newestT}`;
 }
 
 async function fileSize(file: string): Promise<number> {
