@@ -25,15 +25,15 @@
  * ever written here: the tables hold what the Console answered, never a token or credential.
  *
  * ```ts
- * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()));
+ * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()));   // cache-dir.ts
  * await cache.storeRecords('cam-1', records, { first: '20240501120000000', last: '20240501125959999' });
  * const page = await cache.recordsBetween('cam-1', { first: null, last: '20240501125959999' }, 100);
  * cache.close();
  * ```
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { CACHE_DIR_ENV } from './cache-dir.js';
+import { dirname } from 'node:path';
 import { blobValue, DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { timestampOfImageName } from '../../src-shared/console/discover.js';
 import { InputError } from '../../src-shared/errors.js';
@@ -41,14 +41,8 @@ import { formatTimestamp, isTimestamp, parseTimestamp } from '../../src-shared/f
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 
-/** The cache's file name inside its folder. */
-export const CACHE_FILE = 'console-cache.duckdb';
-
 /** The schema this build writes. An older cache is rebuilt (emptied); a newer one is refused. */
 export const CACHE_SCHEMA_VERSION = 1;
-
-/** The environment variable that names the cache's folder (the command line's; the app keeps its own). */
-export const CACHE_DIR_ENV = 'CROWDHEAT_CACHE_DIR';
 
 /** How long an operation waits for another process to let go of the file. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -128,33 +122,6 @@ export class ConsoleCacheError extends InputError {
   }
 }
 
-/**
- * The command line's cache folder: `$CROWDHEAT_CACHE_DIR` when set, else the platform's cache
- * folder + `crowdheat`: `$XDG_CACHE_HOME/crowdheat` or `~/.cache/crowdheat` (Linux and other
- * Unixes), `~/Library/Caches/crowdheat` (macOS), `%LOCALAPPDATA%\crowdheat\Cache` (Windows).
- */
-export function defaultCacheDir(
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-  home: string = homedir(),
-): string {
-  const chosen = env[CACHE_DIR_ENV]?.trim();
-  if (chosen !== undefined && chosen !== '') return chosen;
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'crowdheat');
-  if (platform === 'win32') {
-    const local = env.LOCALAPPDATA?.trim();
-    return join(local !== undefined && local !== '' ? local : join(home, 'AppData', 'Local'), 'crowdheat', 'Cache');
-  }
-  const xdg = env.XDG_CACHE_HOME?.trim();
-  // XDG: a relative XDG_CACHE_HOME is invalid and ignored.
-  return join(xdg !== undefined && xdg.startsWith('/') ? xdg : join(home, '.cache'), 'crowdheat');
-}
-
-/** The cache file in folder `dir`. */
-export function cacheFileIn(dir: string): string {
-  return join(dir, CACHE_FILE);
-}
-
 /** Operations on each file, chained so that one process never opens one file twice at once. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -190,7 +157,7 @@ export class ConsoleCache {
   static async open(file: string, options: { lockTimeoutMs?: number } = {}): Promise<ConsoleCache> {
     const cache = new ConsoleCache(file, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     try {
-      await mkdir(join(file, '..'), { recursive: true });
+      await mkdir(dirname(file), { recursive: true });
     } catch (error) {
       throw new ConsoleCacheError(oneLine(`Console cache: cannot create the folder of ${showValue(file, 120)}: ${(error as Error).message}`));
     }

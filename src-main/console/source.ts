@@ -47,7 +47,8 @@ import type { ConsoleDataSettings, Settings } from '../../src-shared/settings/ty
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
-import { cacheFileIn, ConsoleCache, mergeIntervals, recordIdOf, type CoveredInterval } from './cache.js';
+import { ConsoleCache, mergeIntervals, recordIdOf, type CoveredInterval } from './cache.js';
+import { cacheFileIn } from './cache-dir.js';
 import { useProxyFromEnvironment } from './proxy.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 

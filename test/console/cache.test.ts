@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import {
-  CACHE_SCHEMA_VERSION,
-  cacheFileIn,
-  ConsoleCache,
-  ConsoleCacheError,
-  defaultCacheDir,
-  deleteCacheFile,
-  mergeIntervals,
-} from '../../src-main/console/cache.js';
+import { CACHE_SCHEMA_VERSION, ConsoleCache, ConsoleCacheError, deleteCacheFile, mergeIntervals } from '../../src-main/console/cache.js';
+import { cacheFileIn, defaultCacheDir } from '../../src-main/console/cache-dir.js';
 
 let dir: string;
 beforeEach(async () => {
