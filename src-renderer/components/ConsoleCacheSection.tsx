@@ -49,8 +49,9 @@ export function ConsoleCacheSection({ api, onError }: Props) {
   };
 
   return (
-    <section className="console-cache" aria-labelledby="console-cache-heading" data-testid="console-cache">
-      <h3 id="console-cache-heading">Kept from the Console</h3>
+    // A plain block under its heading, not a landmark: the panel's region stays the one named "Console".
+    <div className="console-cache" data-testid="console-cache">
+      <h3>Kept from the Console</h3>
       <p className="hint">Fetched results and images are kept here, so a later analysis fetches only what is missing.</p>
       {info === null ? (
         <p className="hint">Reading…</p>
@@ -93,6 +94,6 @@ export function ConsoleCacheSection({ api, onError }: Props) {
           </button>
         </div>
       )}
-    </section>
+    </div>
   );
 }
