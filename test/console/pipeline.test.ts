@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dump } from 'js-yaml';
 import { runPipeline } from '../../src-main/pipeline/run.js';
+import { ConsoleCache } from '../../src-main/console/cache.js';
+import { cacheFileIn } from '../../src-main/console/cache-dir.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
@@ -120,6 +122,24 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
     expect((await readdir(join(dir, 'out/detect'))).length).toBe(16);
     expect(await readFile(join(dir, 'out/detect', `${t(3000)}.json`), 'utf8')).toBe(detect);
   });
+
+  it('two runs at once share the cache: both finish, and the cache then holds the Console\'s list exactly', async () => {
+    const text = settingsToYaml(settingsFor(''))
+      .replace(/first_timestamp: .*/, `first_timestamp: "${t(0)}"`)
+      .replace(/last_timestamp: .*/, `last_timestamp: "${t(7500)}"`);
+    await writeFile(join(dir, 'heat_map_app.yaml'), text);
+    const run = (out: string) =>
+      promisify(execFile)(process.execPath, [CLI, 'run', '--config_path', 'heat_map_app.yaml', '--output_dir', out, '--quiet'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', CROWDHEAT_CACHE_DIR: join(dir, 'cache') },
+      });
+    const results = await Promise.all([run('out-a'), run('out-b')]);
+    expect(results.map((result) => result.stderr)).toEqual(['', '']);
+    for (const out of ['out-a', 'out-b']) expect((await readdir(join(dir, out, 'detect'))).length).toBe(16);
+    const cache = await ConsoleCache.open(cacheFileIn(join(dir, 'cache')));
+    expect(await cache.inferenceTimes('cam-1')).toEqual(fake.inferenceTimes('cam-1'));
+    expect(await cache.coveredIntervals('cam-1')).toEqual([{ first: t(0), last: t(7500) }]);
+  }, 120_000);
 
   it('crowdheat console cache prints each device\'s part, and --clear empties one device or the whole cache', async () => {
     expect((await runWithRange({ first: `"${t(0)}"`, last: `"${t(7500)}"` })).code).toBe(0);
