@@ -71,6 +71,23 @@ export interface ConsoleRangeInfo {
   images?: { folder: string; count: number; first: string | null; last: string | null };
 }
 
+/** What the app's Console cache keeps (README: "The Console cache"): its file, and per device what is stored. */
+export interface ConsoleCacheInfo {
+  file: string;
+  /** Size of the cache file on disk (0 before anything is kept). */
+  file_bytes: number;
+  devices: Array<{
+    device_id: string;
+    inferences: number;
+    images: number;
+    /** Bytes of the results and images as fetched. */
+    bytes: number;
+    /** Oldest and newest inference T kept, or null. */
+    first_t: string | null;
+    last_t: string | null;
+  }>;
+}
+
 export interface RunStarted {
   runId: string;
 }
@@ -294,6 +311,10 @@ export interface ApiRequests {
   zoneView: { request: ZoneViewRequest; response: ZoneViewData };
   /** Writes report.html of a finished analysis into `folder` (relative paths resolve against the host's cwd). */
   writeReport: { request: { runId: string; folder: string }; response: { path: string; bytes: number } };
+  /** What the Console cache keeps, per device. */
+  consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
+  /** Empties the Console cache: one device's part, or all of it without `device_id`; answers what is left. */
+  clearConsoleCache: { request: { device_id?: string }; response: ConsoleCacheInfo };
 }
 
 export type RequestName = keyof ApiRequests;
@@ -325,6 +346,8 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'periodView',
   'zoneView',
   'writeReport',
+  'consoleCacheInfo',
+  'clearConsoleCache',
 ];
 
 export function isRequestName(name: string): name is RequestName {

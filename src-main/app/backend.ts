@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type {
   ApiEvent,
   ApiHandlers,
+  ConsoleCacheInfo,
   CredentialsStatus,
   DeviceSummary,
   ExportRequest,
@@ -45,6 +46,8 @@ import { readZones } from '../../src-shared/zones/settings.js';
 import { writeReport } from '../report/build.js';
 import { ZONES_FILE } from '../sinks/zones.js';
 import { writeZonesCsv, zoneViewData } from './zones.js';
+import { ConsoleCache, deleteCacheFile } from '../console/cache.js';
+import { cacheFileIn } from '../console/cache-dir.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -82,6 +85,8 @@ export interface BackendOptions {
   imageUrl: (runId: string, index: number, file: string) => Promise<string>;
   /** Native dialogs, where the host has them. */
   pickPath?: (purpose: PickPurpose) => Promise<string | null>;
+  /** Folder of the Console cache analyses read and add to; default `<workRoot>/console-cache`. */
+  consoleCacheDir?: string;
 }
 
 /** Finished analyses kept for the timeline and export; older work folders are deleted. */
@@ -196,11 +201,49 @@ export class Backend {
         const written = await writeReport(outputDirOf(run.workDir), Date.now(), resolve(options.cwd, folder));
         return { path: written.path, bytes: written.bytes };
       },
+      consoleCacheInfo: async () => this.consoleCacheInfo(),
+      clearConsoleCache: async ({ device_id: deviceId }) => {
+        if (deviceId !== undefined && (typeof deviceId !== 'string' || deviceId.trim() === '')) {
+          throw new CrowdheatError('clearConsoleCache: device_id must be a device ID, or left out to clear everything');
+        }
+        const file = cacheFileIn(this.consoleCacheDir);
+        if (deviceId === undefined) await deleteCacheFile(file);
+        else if (await exists(file)) {
+          const cache = await ConsoleCache.open(file);
+          await cache.clearDevice(deviceId);
+          cache.close();
+        }
+        return this.consoleCacheInfo();
+      },
       inspectFile: async ({ path }) => {
         if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
         return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
       },
     };
+  }
+
+  /** Where this host's Console cache lives. */
+  get consoleCacheDir(): string {
+    return this.options.consoleCacheDir ?? join(this.options.workRoot, 'console-cache');
+  }
+
+  private async consoleCacheInfo(): Promise<ConsoleCacheInfo> {
+    const file = cacheFileIn(this.consoleCacheDir);
+    // Looking must not create the file: an app that never used the Console keeps none.
+    if (!(await exists(file))) return { file, file_bytes: 0, devices: [] };
+    const cache = await ConsoleCache.open(file);
+    try {
+      const info = await cache.info();
+      return {
+        file: info.file,
+        file_bytes: info.file_bytes,
+        devices: info.devices.map(({ device_id, inferences, images, bytes, first_t, last_t }) => ({
+          device_id, inferences, images, bytes, first_t, last_t,
+        })),
+      };
+    } finally {
+      cache.close();
+    }
   }
 
   /** The picture of frame `index` of a run, or null (for hosts that serve pictures by path). */
@@ -295,6 +338,7 @@ export class Backend {
         cwd: this.options.cwd,
         previewDir: previewDirOf(workDir),
         ...(consoleCredentials === null ? {} : { consoleCredentials }),
+        ...(settings.data_source_settings.mode === 'console' ? { consoleCacheDir: this.consoleCacheDir } : {}),
         onProgress: (progress) => this.options.emit({ type: 'progress', runId: id, ...progress }),
         onWarning: (warning) => {
           if (run.warnings.length < MAX_WARNINGS_KEPT) run.warnings.push(warning.message);
@@ -600,4 +644,8 @@ function deviceSummary(device: ConsoleDevice): DeviceSummary {
     connection_state: device.connectionState ?? 'unknown',
     ...(device.place === undefined ? {} : { place: device.place }),
   };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(() => true, () => false);
 }

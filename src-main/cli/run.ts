@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseOverrideValue, validateSettings, type SettingOverride } from '../../src-shared/settings/index.js';
 import { readSettingsFile } from '../settings-file.js';
+import { defaultCacheDir } from '../console/cache-dir.js';
 import { parseFlags, UsageError, type CliCommand, type CliContext } from './command.js';
 import { formatSummary, ProgressReporter } from './progress.js';
 
@@ -64,7 +65,9 @@ Flags:
   -q, --quiet                         print nothing but errors
   -h, --help                          this help
 
-Flags are checked like values in the file. Ctrl-C cancels the run (exit code 130).`;
+Flags are checked like values in the file. Ctrl-C cancels the run (exit code 130).
+In mode console, what is fetched is kept in the Console cache (the folder CROWDHEAT_CACHE_DIR,
+else the user's cache folder) and not fetched again; see crowdheat console cache.`;
 
 function overridesOf(flags: RunFlags): SettingOverride[] {
   const overrides: SettingOverride[] = [];
@@ -121,6 +124,8 @@ export const runCommand: CliCommand = {
       const summary = await runInWorker(read.settings, {
         signal: context.signal,
         cwd: context.cwd,
+        // Console data is kept in the user's cache folder, shared by runs whatever their output_dir.
+        ...(read.settings.data_source_settings.mode === 'console' ? { consoleCacheDir: defaultCacheDir(context.env) } : {}),
         onProgress: (progress) => reporter.update(progress),
         onWarning: (warning) => reporter.warn(warning.message),
       });

@@ -10,6 +10,10 @@
  * the range, earliest first, 256 a request; for each page of images the metadata over the
  * page's time span, paired by T (nearest within `match_tolerance_ms`). Pages are decoded and
  * released one at a time, so a run of thousands of images holds one page.
+ *
+ * With a Console cache (cache.ts), what it knows is complete is read from it and only the rest is
+ * asked of the Console, in the same pages; every page fetched is stored (one transaction each)
+ * before its frames are used, so a run that fails keeps what it fetched and the next carries on.
  */
 import { resolve } from 'node:path';
 import sharp from 'sharp';
@@ -27,7 +31,8 @@ import {
   inTimeRange,
   type TimeRange,
 } from '../../src-shared/console/range.js';
-import type { ConsoleCredentials, ConsoleImage } from '../../src-shared/console/types.js';
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
+import { timestampOfImageName } from '../../src-shared/console/discover.js';
 import { InputError, SettingsError } from '../../src-shared/errors.js';
 import { timestampToIso } from '../../src-shared/console/timestamps.js';
 import {
@@ -42,6 +47,8 @@ import type { ConsoleDataSettings, Settings } from '../../src-shared/settings/ty
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
+import { ConsoleCache, mergeIntervals, recordIdOf, type CoveredInterval } from './cache.js';
+import { cacheFileIn } from './cache-dir.js';
 import { useProxyFromEnvironment } from './proxy.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 
@@ -57,7 +64,20 @@ export interface ConsoleSourceOptions {
    * are not read; without them the source reads those, as the command line does.
    */
   credentials?: ConsoleCredentials;
+  /**
+   * Folder of the Console cache (cache.ts) to read from and add to; without it everything is
+   * fetched and nothing is kept. The command line passes the user's cache folder, the app its own.
+   */
+  cacheDir?: string;
+  /** The clock that decides which moments are settled enough to be marked complete (ms since the epoch). */
+  now?: () => number;
 }
+
+/**
+ * Inferences newer than this (against the machine's clock) are fetched again by every run, never
+ * marked complete in the cache: a device may still be uploading them.
+ */
+export const CACHE_SETTLE_MS = 5 * 60_000;
 
 const KEY = 'data_source_settings.console_data_settings';
 /** Pictures decoded ahead of the frame being yielded. */
@@ -92,11 +112,13 @@ export async function openConsoleSource(
     ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),
     ...(options.delays === undefined ? {} : { delays: options.delays }),
   });
+  const cache = options.cacheDir === undefined ? null : await ConsoleCache.open(cacheFileIn(options.cacheDir));
+  const fetcher = new InferenceFetcher(client, cache, data.device_id, diagnostics, options.now ?? Date.now);
   if (withImages) {
     const { output_video_width: width, output_video_height: height } = settings.output_settings;
-    return new ConsoleImageSource(client, data, range, { width, height }, diagnostics);
+    return new ConsoleImageSource(client, cache, fetcher, data, range, { width, height }, diagnostics);
   }
-  return new ConsoleMetadataSource(client, data, range, diagnostics);
+  return new ConsoleMetadataSource(fetcher, data, range);
 }
 
 /** A decoded inference: its T and detections. */
@@ -105,51 +127,176 @@ interface TimedDetections {
   detections: Detections;
 }
 
+/** Where a page of inferences comes from: a part of the range the cache holds whole, or not. */
+interface Segment {
+  covered: boolean;
+  /** The segment's lower bound (inclusive); null = from the beginning. */
+  first: string | null;
+}
+
 /**
- * Every inference of the newest `recordLimit` records within `range`, oldest first, each T once.
- * Inferences of a record that fall outside the range are dropped (records can straddle it).
+ * The segment of `intervals` (disjoint, oldest first) that holds `upper` (null = the newest),
+ * clipped to `floor`: the covered interval holding it, or the gap below it down to the covered
+ * interval before.
  */
-async function fetchInferences(
-  client: ConsoleClient,
-  deviceId: string,
-  range: TimeRange,
-  recordLimit: number,
-  diagnostics: Diagnostics,
-  signal: AbortSignal,
-): Promise<TimedDetections[]> {
-  const byTimestamp = new Map<string, Detections>();
-  const skip = (where: string, why: string): void => diagnostics.skip(where, why);
-  let upper = range.last;
-  let recordsFetched = 0;
-  while (recordsFetched < recordLimit) {
-    const count = Math.min(MAX_INFERENCE_RESULTS_PER_REQUEST, recordLimit - recordsFetched);
-    const filter = inferenceFilter({ first: range.first, last: upper });
-    const records = await client.getInferenceResults({
-      deviceId,
-      count,
-      ...(filter === undefined ? {} : { filter }),
-      raw: 1,
-      signal,
-    });
-    recordsFetched += records.length;
-    let oldest: string | null = null;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      const id = isPlainObject(record) && typeof record.id === 'string' ? record.id : `#${recordsFetched - records.length + i}`;
-      for (const inference of framesOfRecord(record, skip, `Console ${deviceId} record ${id}`)) {
-        if (!inTimeRange(inference.timestamp, range)) continue;
-        if (!byTimestamp.has(inference.timestamp)) byTimestamp.set(inference.timestamp, inference.detections);
-        if (oldest === null || inference.timestamp < oldest) oldest = inference.timestamp;
-      }
+function segmentAt(intervals: readonly CoveredInterval[], upper: string | null, floor: string | null): Segment {
+  let below: string | null = null;
+  for (const interval of intervals) {
+    if (upper !== null && (interval.first === null || interval.first <= upper) && upper <= interval.last) {
+      return { covered: true, first: laterOf(interval.first, floor) };
     }
-    if (records.length < count || oldest === null) break;
-    // Next page: strictly before the oldest inference seen, which records never cross back over.
-    upper = formatTimestamp(parseTimestamp(oldest) - 1);
-    if (range.first !== null && upper < range.first) break;
+    if (upper === null || interval.last < upper) below = interval.last;
   }
-  return [...byTimestamp.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([timestamp, detections]) => ({ timestamp, detections }));
+  return { covered: false, first: laterOf(below === null ? null : nextT(below), floor) };
+}
+
+function laterOf(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a > b ? a : b;
+}
+
+function nextT(t: string): string {
+  return formatTimestamp(parseTimestamp(t) + 1);
+}
+
+function previousT(t: string): string {
+  return formatTimestamp(parseTimestamp(t) - 1);
+}
+
+/** The oldest valid T among the records' inferences within `[first, last]`, or null. */
+function oldestWithin(records: readonly unknown[], first: string | null, last: string | null): string | null {
+  let oldest: string | null = null;
+  for (const record of records) {
+    const body = isPlainObject(record) && 'inference_result' in record ? record.inference_result : record;
+    if (!isPlainObject(body) || !Array.isArray(body.Inferences)) continue;
+    for (const entry of body.Inferences as unknown[]) {
+      if (!isPlainObject(entry) || typeof entry.T !== 'string' || Number.isNaN(parseTimestamp(entry.T))) continue;
+      const t = entry.T;
+      if ((first !== null && t < first) || (last !== null && t > last)) continue;
+      if (oldest === null || t < oldest) oldest = t;
+    }
+  }
+  return oldest;
+}
+
+/** Newest and oldest valid T of a record's inferences, for its cache key. */
+function spanOf(record: unknown): { oldest: string; newest: string } | null {
+  const oldest = oldestWithin([record], null, null);
+  if (oldest === null) return null;
+  let newest = oldest;
+  const body = isPlainObject(record) && 'inference_result' in record ? record.inference_result : record;
+  if (isPlainObject(body) && Array.isArray(body.Inferences)) {
+    for (const entry of body.Inferences as unknown[]) {
+      if (isPlainObject(entry) && typeof entry.T === 'string' && entry.T > newest && !Number.isNaN(parseTimestamp(entry.T))) newest = entry.T;
+    }
+  }
+  return { oldest, newest };
+}
+
+/** How a run's inferences were got: pages read from the cache and fetched, inferences newly kept. */
+export interface CacheUse {
+  pagesFromCache: number;
+  pagesFetched: number;
+  inferencesStored: number;
+}
+
+/**
+ * Fetches a device's inferences page by page, newest first, through the cache when there is one:
+ * each page is asked of the cache where the cache holds that part of the range whole, and of the
+ * Console elsewhere (then stored, and its part of the range marked complete, before it is used).
+ */
+class InferenceFetcher {
+  readonly use: CacheUse = { pagesFromCache: 0, pagesFetched: 0, inferencesStored: 0 };
+
+  constructor(
+    private readonly client: ConsoleClient,
+    private readonly cache: ConsoleCache | null,
+    private readonly deviceId: string,
+    private readonly diagnostics: Diagnostics,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Every inference of the newest `recordLimit` records within `range`, oldest first, each T once.
+   * Inferences of a record that fall outside the range are dropped (records can straddle it).
+   */
+  async fetch(range: TimeRange, recordLimit: number, signal: AbortSignal): Promise<TimedDetections[]> {
+    const { deviceId, cache } = this;
+    const byTimestamp = new Map<string, Detections>();
+    const skip = (where: string, why: string): void => this.diagnostics.skip(where, why);
+    const seenRecords = new Set<string>();
+    let intervals = cache === null ? [] : await cache.coveredIntervals(deviceId);
+    let upper = range.last;
+    let recordsFetched = 0;
+    while (recordsFetched < recordLimit) {
+      const count = Math.min(MAX_INFERENCE_RESULTS_PER_REQUEST, recordLimit - recordsFetched);
+      const segment = cache === null ? { covered: false, first: range.first } : segmentAt(intervals, upper, range.first);
+      const asked = { first: segment.first, last: upper };
+      let records: unknown[];
+      if (segment.covered && cache !== null) {
+        records = await cache.recordsBetween(deviceId, asked, count);
+        this.use.pagesFromCache += 1;
+      } else {
+        const filter = inferenceFilter(asked);
+        records = await this.client.getInferenceResults({
+          deviceId,
+          count,
+          ...(filter === undefined ? {} : { filter }),
+          raw: 1,
+          signal,
+        });
+        this.use.pagesFetched += 1;
+      }
+      const full = records.length >= count;
+      const oldest = oldestWithin(records, asked.first, asked.last);
+      if (!segment.covered && cache !== null) {
+        // A whole page proves the range from its oldest inference up; a short one, all it was asked.
+        const known = this.settled({ first: full ? oldest : asked.first, last: upper }, full && oldest === null);
+        this.use.inferencesStored += await cache.storeRecords(deviceId, records, known ?? undefined);
+        if (known !== null) intervals = mergeIntervals([...intervals, known]);
+      }
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        const span = spanOf(record);
+        const key = span === null ? null : recordIdOf(record, span.oldest, span.newest);
+        // A record met again (it straddles the edge of a cached part) is neither counted nor read twice.
+        if (key !== null && seenRecords.has(key)) continue;
+        if (key !== null) seenRecords.add(key);
+        recordsFetched += 1;
+        const id = isPlainObject(record) && typeof record.id === 'string' ? record.id : `#${recordsFetched - 1}`;
+        for (const inference of framesOfRecord(record, skip, `Console ${deviceId} record ${id}`)) {
+          if (!inTimeRange(inference.timestamp, range)) continue;
+          if (!byTimestamp.has(inference.timestamp)) byTimestamp.set(inference.timestamp, inference.detections);
+        }
+      }
+      if (!full) {
+        // Everything of [segment.first, upper] is read: carry on below it, if anything is left.
+        if (segment.first === null) break;
+        upper = previousT(segment.first);
+      } else {
+        if (oldest === null) break;
+        // Next page: strictly before the oldest inference seen, which records never cross back over.
+        upper = previousT(oldest);
+      }
+      if (range.first !== null && upper < range.first) break;
+    }
+    return [...byTimestamp.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([timestamp, detections]) => ({ timestamp, detections }));
+  }
+
+  /**
+   * `interval` cut to what is settled (older than `CACHE_SETTLE_MS` by the clock), or null when
+   * nothing of it is (or `nothing` says the page proved nothing).
+   */
+  private settled(interval: { first: string | null; last: string | null }, nothing: boolean): CoveredInterval | null {
+    if (nothing) return null;
+    const settle = formatTimestamp(this.now() - CACHE_SETTLE_MS);
+    const last = interval.last === null || interval.last > settle ? settle : interval.last;
+    if (interval.first !== null && interval.first > last) return null;
+    return { first: interval.first, last };
+  }
 }
 
 /** Case 2: metadata only. */
@@ -159,25 +306,22 @@ class ConsoleMetadataSource implements FrameSource {
   private fetchedFrames: number | undefined;
 
   constructor(
-    private readonly client: ConsoleClient,
+    private readonly fetcher: InferenceFetcher,
     private readonly data: ConsoleDataSettings,
     private readonly range: TimeRange,
-    private readonly diagnostics: Diagnostics,
   ) {}
 
   get expectedFrames(): number | undefined {
     return this.fetchedFrames;
   }
 
+  /** Pages read from the cache and fetched so far. */
+  get cacheUse(): CacheUse {
+    return this.fetcher.use;
+  }
+
   async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
-    const inferences = await fetchInferences(
-      this.client,
-      this.data.device_id,
-      this.range,
-      this.data.number_of_inference_results,
-      this.diagnostics,
-      signal,
-    );
+    const inferences = await this.fetcher.fetch(this.range, this.data.number_of_inference_results, signal);
     this.fetchedFrames = inferences.length;
     // Zero frames is not a result: an empty analysis would replace the one on screen.
     if (inferences.length === 0) {
@@ -196,13 +340,32 @@ interface ImageSize {
   height: number;
 }
 
+/** An image of a folder: its name and JPEG bytes. */
+interface FolderImage {
+  name: string;
+  jpeg: Uint8Array;
+}
+
+/** An image of the range, with its T. */
+type TimedImage = FolderImage & { timestamp: string };
+
+/** A page of a folder's images in name order; `last` when the folder has no more after it. */
+interface FolderPage {
+  images: FolderImage[];
+  last: boolean;
+}
+
 /** Case 1: images and their metadata. */
 class ConsoleImageSource implements FrameSource {
   readonly hasImages = true;
   readonly name: string;
+  /** Image pages read from the cache and fetched, besides the inference pages. */
+  readonly imageUse = { pagesFromCache: 0, pagesFetched: 0, imagesStored: 0 };
 
   constructor(
     private readonly client: ConsoleClient,
+    private readonly cache: ConsoleCache | null,
+    private readonly fetcher: InferenceFetcher,
     private readonly data: ConsoleDataSettings,
     private readonly range: TimeRange,
     private readonly size: ImageSize,
@@ -211,23 +374,23 @@ class ConsoleImageSource implements FrameSource {
     this.name = data.sub_directory_name;
   }
 
+  /** Inference pages read from the cache and fetched so far. */
+  get cacheUse(): CacheUse {
+    return this.fetcher.use;
+  }
+
   async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
     const { device_id: deviceId, sub_directory_name: directory, number_of_images: limit } = this.data;
     let index = 0;
-    let skip = 0;
-    while (index < limit) {
-      const page = await this.client.getImages({
-        deviceId,
-        subDirectory: directory,
-        count: MAX_IMAGES_PER_REQUEST,
-        skip,
-        orderBy: 'ASC',
-        signal,
-      });
-      skip += page.images.length;
+    // The metadata already asked for ends here: the next page's picks up right after it.
+    let metadataEnd: number | null = null;
+    for await (const page of this.folderPages(signal)) {
+      if (index >= limit) break;
       const { wanted, pastRange } = this.imagesInRange(page.images, limit - index);
       if (wanted.length > 0) {
-        const metadata = await this.metadataFor(wanted, signal);
+        const span = this.metadataSpan(wanted, metadataEnd);
+        metadataEnd = span.last;
+        const metadata = await this.metadataFor(span, signal);
         // Decode a few pictures ahead: sharp works on its own threads while frames are consumed.
         const decoding = wanted.slice(0, DECODE_AHEAD).map((image) => this.decode(image));
         for (let i = 0; i < wanted.length; i++) {
@@ -241,7 +404,7 @@ class ConsoleImageSource implements FrameSource {
           index += 1;
         }
       }
-      if (pastRange || page.images.length === 0 || skip >= page.total_image_count) break;
+      if (pastRange || page.last || index >= limit) break;
     }
     if (index === 0 && !signal.aborted) {
       throw new InputError(
@@ -250,14 +413,63 @@ class ConsoleImageSource implements FrameSource {
     }
   }
 
+  /**
+   * The folder's images in name order, from `range.first` on: first the part the cache holds whole
+   * (its known prefix), then pages from the Console, each stored before it is used. Carrying on
+   * after the prefix asks for one image more, its last, to check the folder is unchanged there;
+   * when it is not, the prefix is forgotten and the folder read again from its start (names
+   * already passed are not yielded twice).
+   */
+  private async *folderPages(signal: AbortSignal): AsyncGenerator<FolderPage> {
+    const { device_id: deviceId, sub_directory_name: folder } = this.data;
+    const cache = this.cache;
+    const prefix = cache === null ? null : await cache.folderPrefix(deviceId, folder);
+    let passed: string | null = null;
+    if (cache !== null && prefix !== null) {
+      for (;;) {
+        const images = await cache.imagesAfter(deviceId, folder, passed, this.range.first, MAX_IMAGES_PER_REQUEST, prefix.lastName);
+        if (images.length === 0) break;
+        this.imageUse.pagesFromCache += 1;
+        passed = images[images.length - 1].name;
+        yield { images, last: false };
+      }
+      passed = prefix.lastName;
+    }
+    let skip = prefix?.count ?? 0;
+    let checking = prefix !== null && prefix.count > 0;
+    for (;;) {
+      const from = checking ? skip - 1 : skip;
+      const page = await this.client.getImages({
+        deviceId,
+        subDirectory: folder,
+        count: MAX_IMAGES_PER_REQUEST,
+        skip: from,
+        orderBy: 'ASC',
+        signal,
+      });
+      this.imageUse.pagesFetched += 1;
+      const fetched = page.images.map((image) => ({ name: image.name, jpeg: Buffer.from(image.contents, 'base64') }));
+      if (checking && cache !== null && prefix !== null && fetched[0]?.name !== prefix.lastName) {
+        // The folder changed before the known end (images removed): read it again from its start.
+        await cache.resetFolder(deviceId, folder);
+        checking = false;
+        skip = 0;
+        continue;
+      }
+      if (cache !== null) this.imageUse.imagesStored += await cache.storeImagePage(deviceId, folder, from, fetched);
+      skip = from + fetched.length;
+      const fresh = passed === null ? fetched : fetched.filter((image) => image.name > (passed as string));
+      checking = false;
+      yield { images: fresh, last: fetched.length === 0 || skip >= page.total_image_count };
+      if (fetched.length === 0 || skip >= page.total_image_count) return;
+    }
+  }
+
   /** The page's images inside the range, at most `room` of them; `pastRange` once names pass its end. */
-  private imagesInRange(
-    images: ConsoleImage[],
-    room: number,
-  ): { wanted: (ConsoleImage & { timestamp: string })[]; pastRange: boolean } {
-    const wanted: (ConsoleImage & { timestamp: string })[] = [];
+  private imagesInRange(images: FolderImage[], room: number): { wanted: TimedImage[]; pastRange: boolean } {
+    const wanted: TimedImage[] = [];
     for (const image of images) {
-      const timestamp = timestampOfImage(image.name);
+      const timestamp = timestampOfImageName(image.name);
       if (timestamp === null) {
         this.diagnostics.skip(
           `Console image ${this.data.sub_directory_name}/${image.name}`,
@@ -273,20 +485,27 @@ class ConsoleImageSource implements FrameSource {
     return { wanted, pastRange: false };
   }
 
-  /** Looks up the detections of an image's T among the metadata of the images' span. */
-  private async metadataFor(
-    images: { timestamp: string }[],
-    signal: AbortSignal,
-  ): Promise<(timestamp: string) => Detections> {
+  /**
+   * The moments (ms) whose metadata pairs with `images`: their span widened by the tolerance, and
+   * reaching back to just after the previous page's span (`previousEnd`), so that the spans of a
+   * run join up and the cache learns one interval, not one per page with gaps between them.
+   */
+  private metadataSpan(images: { timestamp: string }[], previousEnd: number | null): { first: number; last: number } {
     const tolerance = this.data.match_tolerance_ms;
     const first = parseTimestamp(images[0].timestamp) - tolerance;
     const last = parseTimestamp(images[images.length - 1].timestamp) + tolerance;
-    const inferences = await fetchInferences(
-      this.client,
-      this.data.device_id,
-      { first: formatTimestamp(first), last: formatTimestamp(last) },
+    return { first: previousEnd === null ? first : Math.min(first, previousEnd + 1), last };
+  }
+
+  /** Looks up the detections of an image's T among the metadata of `span` (ms). */
+  private async metadataFor(
+    span: { first: number; last: number },
+    signal: AbortSignal,
+  ): Promise<(timestamp: string) => Detections> {
+    const tolerance = this.data.match_tolerance_ms;
+    const inferences = await this.fetcher.fetch(
+      { first: formatTimestamp(span.first), last: formatTimestamp(span.last) },
       Number.POSITIVE_INFINITY,
-      this.diagnostics,
       signal,
     );
     const times = inferences.map((inference) => parseTimestamp(inference.timestamp));
@@ -297,9 +516,9 @@ class ConsoleImageSource implements FrameSource {
     };
   }
 
-  private async decode(image: ConsoleImage & { timestamp: string }): Promise<RgbImage | null> {
+  private async decode(image: TimedImage): Promise<RgbImage | null> {
     try {
-      const { data, info } = await sharp(Buffer.from(image.contents, 'base64'))
+      const { data, info } = await sharp(image.jpeg)
         // A size of 0 (the setting's "the source's") keeps the image's own.
         .resize(this.size.width || null, this.size.height || null, { fit: 'fill' })
         .toColourspace('srgb')
@@ -327,12 +546,6 @@ export function rangeInWords(range: TimeRange): string {
   if (first !== null) return `since ${timestampToIso(first)}`;
   if (last !== null) return `until ${timestampToIso(last)}`;
   return 'at all';
-}
-
-/** T of an image named `<T>.jpg`, or null. */
-function timestampOfImage(name: string): string | null {
-  const match = /^(\d{17})\.jpe?g$/i.exec(name);
-  return match !== null && !Number.isNaN(parseTimestamp(match[1])) ? match[1] : null;
 }
 
 /** Index of the value in ascending `sorted` closest to `target` (the earlier on a tie); -1 when empty. */

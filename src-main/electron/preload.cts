@@ -32,6 +32,8 @@ const REQUESTS = [
   'periodView',
   'zoneView',
   'writeReport',
+  'consoleCacheInfo',
+  'clearConsoleCache',
 ] as const satisfies readonly RequestName[];
 
 /** `true` only when every request name of api.ts is in REQUESTS. */

@@ -40,6 +40,8 @@ export interface RunOptions {
    * environment. Plain JSON, so they cross to a worker process over its IPC channel only.
    */
   consoleCredentials?: ConsoleCredentials;
+  /** Folder of the Console cache (src-main/console/cache.ts) a run in mode console reads and adds to; none when omitted. */
+  consoleCacheDir?: string;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   // The output folder first: a folder that cannot take files fails the run before any work.
   await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
   const counter = new GridCounter(params);
-  const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials);
+  const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials, options.consoleCacheDir);
   const context: RunContext = {
     settings, params, outputDir, source, diagnostics, signal, timing: { current: null },
     ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),

@@ -107,6 +107,7 @@ export function runInWorker(settings: Settings, options: WorkerRunOptions = {}):
       cwd: options.cwd ?? process.cwd(),
       ...(options.previewDir === undefined ? {} : { previewDir: options.previewDir }),
       ...(options.consoleCredentials === undefined ? {} : { consoleCredentials: options.consoleCredentials }),
+      ...(options.consoleCacheDir === undefined ? {} : { consoleCacheDir: options.consoleCacheDir }),
     });
   });
 }

@@ -20,6 +20,8 @@ export type WorkerCommand =
       previewDir?: string;
       /** Credentials saved in the app, for mode console; never written or logged by the worker. */
       consoleCredentials?: ConsoleCredentials;
+      /** Folder of the Console cache, for mode console. */
+      consoleCacheDir?: string;
     }
   | { type: 'cancel' };
 

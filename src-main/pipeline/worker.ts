@@ -104,6 +104,7 @@ async function run(channel: ParentChannel, start: WorkerStart, signal: AbortSign
       cwd: start.cwd,
       ...(start.previewDir === undefined ? {} : { previewDir: start.previewDir }),
       ...(start.consoleCredentials === undefined ? {} : { consoleCredentials: start.consoleCredentials }),
+      ...(start.consoleCacheDir === undefined ? {} : { consoleCacheDir: start.consoleCacheDir }),
       onProgress: (progress) => void channel.send({ type: 'progress', progress }),
       onWarning: (warning) => void channel.send({ type: 'warning', warning }),
     });

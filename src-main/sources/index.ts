@@ -46,17 +46,22 @@ async function isFolder(path: string): Promise<boolean> {
 
 /**
  * The frame source the settings describe; relative paths resolve against `cwd`, as in the sample.
- * `consoleCredentials`, when given, are used in mode console instead of `setting_path` and the environment.
+ * `consoleCredentials`, when given, are used in mode console instead of `setting_path` and the environment;
+ * `consoleCacheDir`, when given, is the folder of the Console cache the run reads and adds to.
  */
 export async function openSource(
   settings: Settings,
   diagnostics: Diagnostics,
   cwd: string,
   consoleCredentials?: ConsoleCredentials,
+  consoleCacheDir?: string,
 ): Promise<FrameSource> {
   const { mode, local_data_settings: local } = settings.data_source_settings;
   if (mode === 'console') {
-    return openConsoleSource(settings, diagnostics, cwd, consoleCredentials === undefined ? {} : { credentials: consoleCredentials });
+    return openConsoleSource(settings, diagnostics, cwd, {
+      ...(consoleCredentials === undefined ? {} : { credentials: consoleCredentials }),
+      ...(consoleCacheDir === undefined ? {} : { cacheDir: consoleCacheDir }),
+    });
   }
   if (mode === 'local') {
     if (local.meta_file === '') {

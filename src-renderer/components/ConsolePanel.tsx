@@ -5,6 +5,7 @@ import { settingField } from '../logic/settings-form.js';
 import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
+import { ConsoleCacheSection } from './ConsoleCacheSection.js';
 
 interface Props {
   api: ApiClient;
@@ -267,6 +268,7 @@ export function ConsolePanel({ api, settings, issues, onChange, onError }: Props
         <SettingField field={field('number_of_images')} settings={settings} issues={issues} onChange={onChange} label="images" />
       )}
       <SettingField field={field('setting_path')} settings={settings} issues={issues} onChange={onChange} label={status?.configured === true ? 'credentials file (not used: credentials are saved)' : 'credentials file (used while none are saved)'} />
+      <ConsoleCacheSection api={api} onError={onError} />
     </section>
   );
 }

@@ -235,4 +235,27 @@ describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat 
     expect(final).toEqual({ type: 'error', runId: info.runId, message, cancelled: false });
     expect(info).toMatchObject({ state: 'failed', error: message });
   });
+
+  it('keeps what an analysis fetched: the same range again asks the Console nothing, the cache lists the device, Clear empties it', async () => {
+    await save({});
+    await client.call('clearConsoleCache', {});
+    const range = settings({ first_timestamp: t(0), last_timestamp: t(5500), number_of_inference_results: 100 });
+    const inferenceRequests = (): number => fake.apiRequests().filter((request) => request.path.endsWith('/inferenceresults')).length;
+    const before = inferenceRequests();
+    const first = await analyse(range);
+    expect(first.final).toEqual({ type: 'done', runId: first.info.runId, frames: 12 });
+    expect(inferenceRequests()).toBe(before + 1);
+    const second = await analyse(range);
+    expect(second.final).toEqual({ type: 'done', runId: second.info.runId, frames: 12 });
+    expect(second.info.counts).toEqual(first.info.counts);
+    expect(inferenceRequests()).toBe(before + 1);
+
+    const kept = await client.call('consoleCacheInfo', {});
+    expect(kept.file.endsWith('console-cache.duckdb')).toBe(true);
+    expect(kept.devices.map(({ bytes, ...rest }) => ({ ...rest, sized: bytes > 0 }))).toEqual([
+      { device_id: 'cam-1', inferences: 12, images: 0, first_t: t(0), last_t: t(5500), sized: true },
+    ]);
+    expect((await client.call('clearConsoleCache', { device_id: 'cam-1' })).devices).toEqual([]);
+    expect((await client.call('clearConsoleCache', {})).file_bytes).toBe(0);
+  }, 120_000);
 });

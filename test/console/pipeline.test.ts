@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dump } from 'js-yaml';
 import { runPipeline } from '../../src-main/pipeline/run.js';
+import { ConsoleCache } from '../../src-main/console/cache.js';
+import { cacheFileIn } from '../../src-main/console/cache-dir.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
@@ -80,7 +82,7 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
     await writeFile(join(dir, 'heat_map_app.yaml'), text);
     return promisify(execFile)(process.execPath, [CLI, 'run', '--config_path', 'heat_map_app.yaml', '--quiet'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', CROWDHEAT_CACHE_DIR: join(dir, 'cache') },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
@@ -103,6 +105,62 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
     );
     expect(existsSync(join(dir, 'out/summary.json'))).toBe(false);
     expect(existsSync(join(dir, 'out/griddata.npy'))).toBe(false);
+  });
+
+  it('keeps what it fetched in CROWDHEAT_CACHE_DIR: a second run asks the Console nothing and writes the same outputs', async () => {
+    const range = { first: `"${t(0)}"`, last: `"${t(7500)}"` };
+    const first = await runWithRange(range);
+    expect(first.code).toBe(0);
+    const detect = await readFile(join(dir, 'out/detect', `${t(3000)}.json`), 'utf8');
+    const asked = fake.apiRequests().length;
+    expect(asked).toBe(1);
+    await rm(join(dir, 'out'), { recursive: true });
+    const second = await runWithRange(range);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(fake.apiRequests()).toHaveLength(asked);
+    expect((await readdir(join(dir, 'out/detect'))).length).toBe(16);
+    expect(await readFile(join(dir, 'out/detect', `${t(3000)}.json`), 'utf8')).toBe(detect);
+  });
+
+  it('two runs at once share the cache: both finish, and the cache then holds the Console\'s list exactly', async () => {
+    const text = settingsToYaml(settingsFor(''))
+      .replace(/first_timestamp: .*/, `first_timestamp: "${t(0)}"`)
+      .replace(/last_timestamp: .*/, `last_timestamp: "${t(7500)}"`);
+    await writeFile(join(dir, 'heat_map_app.yaml'), text);
+    const run = (out: string) =>
+      promisify(execFile)(process.execPath, [CLI, 'run', '--config_path', 'heat_map_app.yaml', '--output_dir', out, '--quiet'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', CROWDHEAT_CACHE_DIR: join(dir, 'cache') },
+      });
+    const results = await Promise.all([run('out-a'), run('out-b')]);
+    expect(results.map((result) => result.stderr)).toEqual(['', '']);
+    for (const out of ['out-a', 'out-b']) expect((await readdir(join(dir, out, 'detect'))).length).toBe(16);
+    const cache = await ConsoleCache.open(cacheFileIn(join(dir, 'cache')));
+    expect(await cache.inferenceTimes('cam-1')).toEqual(fake.inferenceTimes('cam-1'));
+    expect(await cache.coveredIntervals('cam-1')).toEqual([{ first: t(0), last: t(7500) }]);
+  }, 120_000);
+
+  it('crowdheat console cache prints each device\'s part, and --clear empties one device or the whole cache', async () => {
+    expect((await runWithRange({ first: `"${t(0)}"`, last: `"${t(7500)}"` })).code).toBe(0);
+    const cache = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [CLI, 'console', 'cache', ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', CROWDHEAT_CACHE_DIR: join(dir, 'cache') },
+      });
+    const file = join(dir, 'cache', 'console-cache.duckdb');
+    const listed = (await cache()).stdout.split('\n');
+    expect(listed[0]).toMatch(new RegExp(`^Console cache ${file}: \\d+\\.\\d [kM]B$`));
+    expect(listed[1]).toMatch(
+      new RegExp(`^cam-1: 16 inferences, 0 images, \\d+\\.\\d kB; complete from ${t(0)} \\(2024-05-01T12:00:00\\.000Z\\) to ${t(7500)} \\(2024-05-01T12:00:07\\.500Z\\)$`),
+    );
+    const cleared = (await cache('--clear', '--device', 'cam-1')).stdout.split('\n');
+    expect(cleared[0]).toBe('Console cache: cleared device cam-1');
+    expect(cleared[2]).toBe('no device data');
+    expect((await cache('--clear')).stdout).toBe(`Console cache ${file}: cleared\n`);
+    expect(existsSync(file)).toBe(false);
+    const refused = await cache('--device', 'cam-1').catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2 });
   });
 
   it('an ISO 8601 moment without an offset is refused before anything is fetched', async () => {

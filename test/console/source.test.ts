@@ -199,17 +199,14 @@ describe('Console Case 1 (images and metadata)', () => {
       [0, 256, 512, 768].map((skip) => ({ number_of_images: '256', skip: String(skip), order_by: 'ASC' })),
     );
     expect(imageRequests[0].path).toBe(`${API_PREFIX}/devices/${DEVICE_ID}/images/directories/dir1`);
-    // One metadata request per page of images, over that page's span.
+    // One metadata request per page of images, over that page's span, each from just after the one before.
     expect(inferenceRequests(server).map((request) => request.query.filter)).toEqual(
       [
-        [0, 255],
-        [256, 511],
-        [512, 767],
-        [768, 999],
-      ].map(
-        ([a, b]) =>
-          `EXISTS(SELECT VALUE i FROM i IN c.Inferences WHERE i.T >= "${t(a * 1000)}" AND i.T <= "${t(b * 1000)}")`,
-      ),
+        [0, 255_000],
+        [255_001, 511_000],
+        [511_001, 767_000],
+        [767_001, 999_000],
+      ].map(([a, b]) => `EXISTS(SELECT VALUE i FROM i IN c.Inferences WHERE i.T >= "${t(a)}" AND i.T <= "${t(b)}")`),
     );
   });
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { FakeConsole, type FakeDevice, type FakeRecord } from '../fake-console.js';
 import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const START = Date.UTC(2024, 4, 1, 12, 0, 0, 0);
 /** Inference k is at START + 500·k ms; record r holds inferences 2r and 2r+1; images are at the even ones. */
@@ -155,6 +156,18 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     // Records holding inferences 3…15: the newest 3 are records 7, 6 and 5, i.e. inferences 10…15.
     await expectTimeline([10, 11, 12, 13, 14, 15]);
   }, 120_000);
+
+  it('lists what the analyses kept of the device, passes axe, and Clear empties that device\'s part', async () => {
+    const kept = page.getByTestId('console-cache-device');
+    // The Case 1 run fetched the folder's one page: all 10 images.
+    await expect.poll(() => kept.allTextContents(), { timeout: 30_000 }).toEqual([
+      expect.stringMatching(/^Aid-cam-entrance: \d+ inferences, 10 images, \d+ kB \(from 2024-05-01 21:00:0\d(\.\d+)? to 2024-05-01 21:00:\d\d(\.\d+)?\) Clear$/),
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Clear what is kept of Aid-cam-entrance' }).click();
+    await expect.poll(() => page.getByTestId('console-cache-empty').textContent()).toBe('Nothing kept yet.');
+    expect(await kept.count()).toBe(0);
+  }, 60_000);
 
   it('finds the device\'s data range and the folder\'s images, shown in local time and UTC, and puts either into the pickers', async () => {
     await page.getByLabel('image folder').selectOption('20240501120000');

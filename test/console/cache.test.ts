@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { CACHE_SCHEMA_VERSION, ConsoleCache, ConsoleCacheError, deleteCacheFile, mergeIntervals } from '../../src-main/console/cache.js';
+import { cacheFileIn, defaultCacheDir } from '../../src-main/console/cache-dir.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crowdheat-cache-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function record(id: string, ts: string[]): unknown {
+  return {
+    id,
+    device_id: 'cam-1',
+    model_id: 'm',
+    inference_result: { DeviceID: 'cam-1', ModelID: 'm', Image: false, Inferences: ts.map((T) => ({ T, O: `o-${T}`, F: 0 })) },
+  };
+}
+
+describe('where the cache lives', () => {
+  it('CROWDHEAT_CACHE_DIR wins over the platform folder', () => {
+    expect(defaultCacheDir({ CROWDHEAT_CACHE_DIR: '/x/y', XDG_CACHE_HOME: '/c' }, 'linux', '/home/u')).toBe('/x/y');
+  });
+  it('Linux uses XDG_CACHE_HOME, else ~/.cache; a relative XDG_CACHE_HOME is ignored', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, 'linux', '/home/u')).toBe('/c/crowdheat');
+    expect(defaultCacheDir({}, 'linux', '/home/u')).toBe('/home/u/.cache/crowdheat');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'rel' }, 'linux', '/home/u')).toBe('/home/u/.cache/crowdheat');
+  });
+  it('macOS uses ~/Library/Caches, Windows %LOCALAPPDATA%\\crowdheat\\Cache', () => {
+    expect(defaultCacheDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Caches/crowdheat');
+    expect(defaultCacheDir({ LOCALAPPDATA: '/L' }, 'win32', '/h')).toBe(join('/L', 'crowdheat', 'Cache'));
+  });
+});
+
+describe('covered intervals', () => {
+  it('merge when they overlap or touch at the next millisecond, and stay apart otherwise', () => {
+    expect(
+      mergeIntervals([
+        { first: '20240501120000001', last: '20240501130000000' },
+        { first: null, last: '20240501120000000' },
+        { first: '20240501130000002', last: '20240501140000000' },
+      ]),
+    ).toEqual([
+      { first: null, last: '20240501130000000' },
+      { first: '20240501130000002', last: '20240501140000000' },
+    ]);
+  });
+});
+
+describe('ConsoleCache', () => {
+  it('stores records once per device and T, and rebuilds the newest records of a range', async () => {
+    const cache = await ConsoleCache.open(cacheFileIn(dir));
+    const a = record('a', ['20240501120000000', '20240501120001000']);
+    const b = record('b', ['20240501120002000', '20240501120003000']);
+    expect(await cache.storeRecords('cam-1', [b, a])).toBe(4);
+    expect(await cache.storeRecords('cam-1', [b, a])).toBe(0);
+    expect(await cache.storeRecords('cam-2', [a])).toBe(2);
+    expect(await cache.inferenceTimes('cam-1')).toEqual([
+      '20240501120000000', '20240501120001000', '20240501120002000', '20240501120003000',
+    ]);
+    const newest = await cache.recordsBetween('cam-1', { first: null, last: null }, 1);
+    expect(newest).toEqual([
+      {
+        id: 'b',
+        device_id: 'cam-1',
+        inference_result: {
+          DeviceID: 'cam-1',
+          Inferences: [
+            { T: '20240501120002000', O: 'o-20240501120002000', F: 0 },
+            { T: '20240501120003000', O: 'o-20240501120003000', F: 0 },
+          ],
+        },
+      },
+    ]);
+    const ids = (await cache.recordsBetween('cam-1', { first: '20240501120001000', last: '20240501120002000' }, 10)).map(
+      (r) => (r as { id: string }).id,
+    );
+    expect(ids).toEqual(['b', 'a']);
+    cache.close();
+  });
+
+  it('marks covered intervals in the same transaction and merges them', async () => {
+    const cache = await ConsoleCache.open(cacheFileIn(dir));
+    await cache.storeRecords('cam-1', [record('a', ['20240501120000000'])], { first: '20240501110000000', last: '20240501120000000' });
+    await cache.markCovered('cam-1', { first: '20240501120000001', last: '20240501130000000' });
+    expect(await cache.coveredIntervals('cam-1')).toEqual([{ first: '20240501110000000', last: '20240501130000000' }]);
+    expect(await cache.coveredIntervals('cam-2')).toEqual([]);
+  });
+
+  it('keeps image pages with their T and grows the folder prefix only when pages join up', async () => {
+    const cache = await ConsoleCache.open(cacheFileIn(dir));
+    const jpeg = (n: number): Uint8Array => new Uint8Array([0xff, 0xd8, n, 0]);
+    expect(await cache.storeImagePage('cam-1', 'F', 0, [
+      { name: '20240501120000000.jpg', jpeg: jpeg(1) },
+      { name: 'odd.jpg', jpeg: jpeg(2) },
+    ])).toBe(2);
+    expect(await cache.folderPrefix('cam-1', 'F')).toEqual({ count: 2, lastName: 'odd.jpg' });
+    await cache.storeImagePage('cam-1', 'F', 5, [{ name: 'z.jpg', jpeg: jpeg(3) }]);
+    expect(await cache.folderPrefix('cam-1', 'F')).toEqual({ count: 2, lastName: 'odd.jpg' });
+    await cache.storeImagePage('cam-1', 'F', 1, [{ name: 'odd.jpg', jpeg: jpeg(2) }, { name: 'p.jpg', jpeg: jpeg(4) }]);
+    expect(await cache.folderPrefix('cam-1', 'F')).toEqual({ count: 3, lastName: 'p.jpg' });
+    const images = await cache.imagesAfter('cam-1', 'F', null, '20240501120000000', 10);
+    expect(images.map((image) => [image.name, image.t, [...image.jpeg]])).toEqual([
+      ['20240501120000000.jpg', '20240501120000000', [0xff, 0xd8, 1, 0]],
+      ['odd.jpg', null, [0xff, 0xd8, 2, 0]],
+      ['p.jpg', null, [0xff, 0xd8, 4, 0]],
+      ['z.jpg', null, [0xff, 0xd8, 3, 0]],
+    ]);
+    const info = await cache.info();
+    expect(info.devices.map((d) => [d.device_id, d.inferences, d.images])).toEqual([['cam-1', 0, 4]]);
+    await cache.clearDevice('cam-1');
+    expect((await cache.info()).devices).toEqual([]);
+  });
+
+  it('reports sizes per device', async () => {
+    const cache = await ConsoleCache.open(cacheFileIn(dir));
+    await cache.storeRecords('cam-1', [record('a', ['20240501120000000', '20240501120001000'])]);
+    const info = await cache.info();
+    expect(info.file).toBe(cacheFileIn(dir));
+    expect(info.file_bytes).toBeGreaterThan(0);
+    expect(info.devices).toHaveLength(1);
+    expect(info.devices[0]).toMatchObject({
+      device_id: 'cam-1', inferences: 2, images: 0, first_t: '20240501120000000', last_t: '20240501120001000',
+    });
+    expect(info.devices[0].bytes).toBe(2 * (JSON.stringify({ T: '20240501120000000', O: 'o-20240501120000000', F: 0 }).length + 1 + 34));
+  });
+
+  it('refuses a cache of a newer schema, naming the file and the way out, and rebuilds an older one', async () => {
+    const file = cacheFileIn(dir);
+    const cache = await ConsoleCache.open(file);
+    await cache.storeRecords('cam-1', [record('a', ['20240501120000000'])]);
+    await setSchemaVersion(file, CACHE_SCHEMA_VERSION + 1);
+    await expect(ConsoleCache.open(file)).rejects.toThrow(
+      new RegExp(`console-cache.duckdb was written by a newer crowdheat \\(cache schema ${CACHE_SCHEMA_VERSION + 1}.*console cache --clear`),
+    );
+    await setSchemaVersion(file, 0);
+    const rebuilt = await ConsoleCache.open(file);
+    expect(await rebuilt.inferenceTimes('cam-1')).toEqual([]);
+  });
+
+  it('refuses a file that is not a DuckDB database, and deleteCacheFile removes it', async () => {
+    const file = cacheFileIn(dir);
+    await writeFile(file, 'not a database at all, just text '.repeat(200));
+    const error = await ConsoleCache.open(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsoleCacheError);
+    expect((error as Error).message).toMatch(/console-cache\.duckdb: cannot open it .*console cache --clear/);
+    await deleteCacheFile(file);
+    const fresh = await ConsoleCache.open(file);
+    expect(await fresh.inferenceTimes('cam-1')).toEqual([]);
+  });
+});
+
+/** A separate process that opens `file` with DuckDB and holds it until killed; resolves once it holds it. */
+async function holdInAnotherProcess(file: string): Promise<ChildProcess> {
+  const script =
+    `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {` +
+    ` const i = await DuckDBInstance.create(${JSON.stringify(file)}); await i.connect(); process.stdout.write('held\\n');` +
+    ` setInterval(() => {}, 1000); })`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the holding process did not start within 30 s')), 30_000);
+    child.stdout?.on('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.on('exit', () => reject(new Error('the holding process ended')));
+  });
+  return child;
+}
+
+describe('two processes', () => {
+  it('an operation waits for another process to let go of the file, and fails with the PID at its deadline', async () => {
+    const file = cacheFileIn(dir);
+    const cache = await ConsoleCache.open(file);
+    cache.close();
+    const holder = await holdInAnotherProcess(file);
+    try {
+      const error = await ConsoleCache.open(file, { lockTimeoutMs: 300 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConsoleCacheError);
+      expect((error as Error).message).toBe(
+        `Console cache ${file} is in use by another crowdheat process (PID ${holder.pid}) and was not released within 0.3 s; ` +
+          'wait for it to finish, or set CROWDHEAT_CACHE_DIR to another folder',
+      );
+      const waiting = ConsoleCache.open(file, { lockTimeoutMs: 60_000 });
+      setTimeout(() => holder.kill('SIGKILL'), 500);
+      const opened = await waiting;
+      expect(await opened.inferenceTimes('cam-1')).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+async function setSchemaVersion(file: string, version: number): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run("UPDATE meta SET value = $1 WHERE key = 'schema_version'", [String(version)]);
+  connection.closeSync();
+  instance.closeSync();
+}
