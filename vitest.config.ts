@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests spawn ffmpeg and the CLI; two cores are shared between them.
     maxWorkers: 2,
+    // Each test file's Console cache in a fresh folder (test/setup/hermetic-env.ts).
+    setupFiles: ['test/setup/hermetic-env.ts'],
   },
 });
