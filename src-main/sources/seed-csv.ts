@@ -23,7 +23,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
-import { parse, type CsvError, type Info } from 'csv-parse';
+import { parse, type CsvError, type Info, type Options } from 'csv-parse';
 import { EMPTY_DETECTIONS, type Detections, type Frame } from '../../src-shared/frames.js';
 import { CrowdheatError, InputError } from '../../src-shared/errors.js';
 import { showValue } from '../../src-shared/messages.js';
@@ -54,7 +54,8 @@ interface CsvRow {
 async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const skips = new SkipTally(path, diagnostics);
-  const ordered = await orderRows(path, (report) => csvRows(path, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
+  const header = await headerLines(path);
+  const ordered = await orderRows(path, (report) => csvRows(path, header, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
   /** The index the next yielded frame gets; no frame is yielded before the first usable row. */
   let next = 0;
   let usable = false;
@@ -84,14 +85,9 @@ async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: Ab
   if (!usable) throw skips.nothingUsable('rows');
 }
 
-/**
- * The data rows of the file with a whole-number index, as `{frame: index, line, text: the dict
- * cell}`; `text` is '' for a row without a dict or with extra cells. With `skips`, rows that
- * cannot be split, have no index or carry extra cells are reported and counted there.
- */
-async function* csvRows(path: string, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
-  let lastUnsplitLine: number | undefined;
-  const parser = parse({
+/** csv-parse's options for the seed CSV, the same on every pass over a file. */
+function csvOptions(fromLine: number, onSkip: (error: CsvError | undefined) => undefined): Options {
+  return {
     bom: true,
     info: true,
     relax_column_count: true,
@@ -101,7 +97,56 @@ async function* csvRows(path: string, skips: SkipTally | undefined): AsyncGenera
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_BYTES,
     skip_records_with_error: true,
-    on_skip: (error: CsvError | undefined) => {
+    from_line: fromLine,
+    on_skip: onSkip,
+  };
+}
+
+/**
+ * The lines the file's header row takes (its last line), or 0 when the file is read from its
+ * first line: it has no header (its first row is data), or something before or in its first
+ * row is not a clean CSV row (then the header is recognised among the rows, as before).
+ *
+ * Why: csv-parse takes the first record's width as the expected one and, with
+ * `relax_column_count`, still builds an error object (with a stack) for every later record of
+ * another width before letting it through. The sample's header has ten cells and its rows two,
+ * so without this every row paid for an error; started after the header, the expected width is
+ * the first data row's and only rows of odd widths pay.
+ */
+async function headerLines(path: string): Promise<number> {
+  let clean = true;
+  const parser = parse({
+    ...csvOptions(1, () => {
+      clean = false;
+      return undefined;
+    }),
+    to: 1,
+  });
+  const rows = pipeline(createReadStream(path), parser, () => {});
+  try {
+    for await (const { info, record } of rows as AsyncIterable<CsvRow>) {
+      return clean && !looksLikeDataRow(record) ? info.lines : 0;
+    }
+    return 0;
+  } catch {
+    // The main pass meets the same failure and reports it.
+    return 0;
+  } finally {
+    parser.destroy();
+  }
+}
+
+/**
+ * The data rows of the file with a whole-number index, as `{frame: index, line, text: the dict
+ * cell}`; `text` is '' for a row without a dict or with extra cells. With `skips`, rows that
+ * cannot be split, have no index or carry extra cells are reported and counted there.
+ * `header` is `headerLines(path)`: a header found there is not parsed again; with 0 the first
+ * record is the header unless it looks like data.
+ */
+async function* csvRows(path: string, header: number, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+  let lastUnsplitLine: number | undefined;
+  const parser = parse(
+    csvOptions(header + 1, (error: CsvError | undefined) => {
       const line = typeof error?.lines === 'number' ? error.lines : undefined;
       // csv-parse can stumble several times inside one broken line; that is one skipped row.
       if (line !== undefined && line === lastUnsplitLine) return undefined;
@@ -109,15 +154,15 @@ async function* csvRows(path: string, skips: SkipTally | undefined): AsyncGenera
       skips?.tried();
       skips?.skip(`${path}:${line ?? '?'}`, `not a CSV row: ${showValue(error?.message ?? 'unreadable', 120)}`);
       return undefined;
-    },
-  });
+    }),
+  );
   // pipeline() rather than pipe(): a read error must end the iteration below, not stall it.
   const rows = pipeline(createReadStream(path), parser, () => {});
   let records = 0;
   try {
     for await (const { info, record } of rows as AsyncIterable<CsvRow>) {
       records += 1;
-      if (records === 1 && !looksLikeDataRow(record)) continue;
+      if (records === 1 && header === 0 && !looksLikeDataRow(record)) continue;
       skips?.tried();
       const where = `${path}:${info.lines}`;
       const indexText = (record[0] ?? '').trim();

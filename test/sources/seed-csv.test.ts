@@ -83,6 +83,42 @@ describe('seed CSV', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads rows of odd widths the same after any header, or none: skipped and reported with their own lines', async () => {
+    const rows = [
+      `0,${cell(jsonDict([[1, 2, 3, 4, 1, 0]]))}`,
+      '1',
+      `2,${cell(jsonDict([[5, 6, 7, 8, 1, 0]]))},surprise`,
+      `3,${cell(jsonDict([[9, 10, 11, 12, 1, 0]]))},,`,
+      `4,${cell(jsonDict([[13, 14, 15, 16, 1, 0]]))},,,,,,,,`,
+      'x,y',
+      `6,${cell(jsonDict([[17, 18, 19, 20, 1, 0]]))}`,
+    ];
+    const frames = [
+      { index: 0, boxes: [[1, 2, 3, 4, 1, 0]] },
+      { index: 1, boxes: [] },
+      { index: 2, boxes: [] },
+      { index: 3, boxes: [[9, 10, 11, 12, 1, 0]] },
+      { index: 4, boxes: [[13, 14, 15, 16, 1, 0]] },
+      { index: 5, boxes: [] },
+      { index: 6, boxes: [[17, 18, 19, 20, 1, 0]] },
+    ];
+    const warnings = (path: string, first: number) => [
+      `${path}:${first + 1}: skipped: no metadata dict after the index`,
+      `${path}:${first + 2}: skipped: unexpected value in column 3: 'surprise'`,
+      `${path}:${first + 5}: skipped: index 'x' is not a whole number from 0`,
+    ];
+    // Headers: the sample's (10 cells), one cell, a blank line before it, one spanning two lines.
+    for (const header of [[HEADER], ['index'], ['', HEADER], ['a,"b', 'c",d']]) {
+      const read = await readCsv([...header, ...rows]);
+      expect(read.frames).toEqual(frames);
+      expect(read.warnings).toEqual(warnings(read.path, header.length + 1));
+      expect(read.diagnostics.skippedRecords).toBe(3);
+    }
+    const bare = await readCsv(rows);
+    expect(bare.frames).toEqual(frames);
+    expect(bare.warnings).toEqual(warnings(bare.path, 1));
+  });
+
   it('yields empty frames for gaps in the index, and before the first row', async () => {
     const { frames, warnings } = await readCsv([
       HEADER,
