@@ -21,6 +21,7 @@
  * - A file in which no row has a usable dict fails with an `InputError` (how many rows were
  *   tried, the first reason) before any frame is yielded.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
@@ -38,11 +39,20 @@ import { SkipTally } from './skip-tally.js';
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const INDEX_PATTERN = /^\d+$/;
 
-export function openSeedCsv(path: string, diagnostics: Diagnostics): FrameSource {
+/** How the seed CSV reader splits rows; for tests and benchmarks only. */
+export interface SeedCsvOptions {
+  /**
+   * false: every row through csv-parse, as before the plain-row fast path (`plainRows`); the
+   * results must be the same either way. Default true.
+   */
+  plainRows?: boolean;
+}
+
+export function openSeedCsv(path: string, diagnostics: Diagnostics, options: SeedCsvOptions = {}): FrameSource {
   return {
     name: 'heatmap',
     hasImages: false,
-    frames: (signal) => seedCsvFrames(path, diagnostics, signal),
+    frames: (signal) => seedCsvFrames(path, diagnostics, signal, options.plainRows ?? true),
   };
 }
 
@@ -51,11 +61,11 @@ interface CsvRow {
   readonly record: string[];
 }
 
-async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
+async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal, plain: boolean): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const skips = new SkipTally(path, diagnostics);
   const header = await headerLines(path);
-  const ordered = await orderRows(path, (report) => csvRows(path, header, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
+  const ordered = await orderRows(path, (report) => csvRows(path, header, plain, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
   /** The index the next yielded frame gets; no frame is yielded before the first usable row. */
   let next = 0;
   let usable = false;
@@ -141,12 +151,179 @@ async function headerLines(path: string): Promise<number> {
  * cell}`; `text` is '' for a row without a dict or with extra cells. With `skips`, rows that
  * cannot be split, have no index or carry extra cells are reported and counted there.
  * `header` is `headerLines(path)`: a header found there is not parsed again; with 0 the first
- * record is the header unless it looks like data.
+ * record is the header unless it looks like data. With `plainFirst`, rows are split by
+ * `plainRows` as long as they are plain, then by csv-parse; else all by csv-parse.
  */
-async function* csvRows(path: string, header: number, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+async function* csvRows(path: string, header: number, plainFirst: boolean, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+  const plain = { rows: 0, resume: header + 1 };
+  if (plainFirst) {
+    plain.resume = 0;
+    try {
+      yield* plainRows(path, header + 1, skips, plain);
+    } catch (error) {
+      throw describeReadError(path, error);
+    }
+  }
+  if (plain.resume !== 0) yield* parsedRows(path, plain.resume, header === 0 && plain.rows === 0, skips);
+}
+
+/** Longest row the plain reader takes; longer ones go to csv-parse (and are refused by the perception reader's cap anyway). */
+const MAX_PLAIN_ROW_CHARS = 1024 * 1024;
+
+/**
+ * The fast path of `csvRows`: rows written exactly as pandas writes the sample, `<digits>,"<dict
+ * with quotes doubled>"` on one line, are split here without csv-parse — for such a row csv-parse
+ * gives exactly `[digits, dict]`, so the result is the same. Lines end as the file's first line
+ * break says, `\n` or `\r\n` (csv-parse's auto-detected record delimiter); blank lines are
+ * skipped like csv-parse's `skip_empty_lines`. At the first line that is anything else (another
+ * line ending, a lone `\r`, another cell, a stray quote, a quoted line break, an index that is
+ * not a safe integer, an empty dict, a replacement character from bytes that are not UTF-8, a
+ * row over `MAX_PLAIN_ROW_CHARS`), it stops and sets `state.resume` to that line: csv-parse reads
+ * the rest of the file from there, with every rule and report of before. `state.rows` counts the
+ * rows yielded. Lines before `firstLine` (the header) are not read; a quote before the file's
+ * first line break, a lone `\r` as the first one, or a header line that ends otherwise sends the
+ * whole file to csv-parse.
+ */
+async function* plainRows(
+  path: string,
+  firstLine: number,
+  skips: SkipTally | undefined,
+  state: { rows: number; resume: number },
+): AsyncGenerator<FrameRow> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let line = 0;
+  /** The bytes after the last line break read so far (a row split between chunks). */
+  let pending: Buffer = Buffer.alloc(0);
+  let first = true;
+  /** Whether lines end in `\r\n`; undefined until the first line break is seen. */
+  let crlf: boolean | undefined;
+  const take = (raw: string): FrameRow | undefined => {
+    const header = line < firstLine;
+    let row = raw;
+    if (crlf === true) {
+      if (row.charCodeAt(row.length - 1) !== 0x0d) {
+        state.resume = header ? firstLine : line;
+        return undefined;
+      }
+      row = row.slice(0, -1);
+    }
+    if (row.includes('\r')) {
+      state.resume = header ? firstLine : line;
+      return undefined;
+    }
+    if (header || row === '') return undefined;
+    const parsed = plainRow(row, line);
+    if (parsed === undefined) state.resume = line;
+    return parsed;
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let bytes = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      first = false;
+      // Whole lines only are decoded, each chunk of them at once: ASCII (the usual case) as
+      // Latin-1, a plain copy, anything else as UTF-8. A line break is a byte of its own in
+      // UTF-8, so decoding up to one is decoding each line apart, as csv-parse does its cells.
+      const through = bytes.lastIndexOf(0x0a) + 1;
+      pending = bytes.subarray(through);
+      if (pending.length > MAX_PLAIN_ROW_CHARS) {
+        state.resume = Math.max(line + 1, firstLine);
+        return;
+      }
+      if (through === 0) continue;
+      const lines = bytes.subarray(0, through);
+      const text = isAscii(lines) ? lines.toString('latin1') : lines.toString('utf8');
+      if (crlf === undefined) {
+        const breakAt = firstBreak(text);
+        const lone = text.charCodeAt(breakAt) === 0x0d && text.charCodeAt(breakAt + 1) !== 0x0a;
+        if (lone || text.lastIndexOf('"', breakAt) !== -1) {
+          state.resume = firstLine;
+          return;
+        }
+        crlf = text.charCodeAt(breakAt) === 0x0d;
+      }
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        line += 1;
+        const row = take(text.slice(start, end));
+        if (state.resume !== 0) return;
+        start = end + 1;
+        if (row === undefined) continue;
+        state.rows += 1;
+        skips?.tried();
+        yield row;
+      }
+    }
+    const rest = pending.toString('utf8');
+    if (rest !== '') {
+      // The last line, without a line break: csv-parse takes it as it is (a `\r` there is data).
+      line += 1;
+      if (crlf === true) crlf = false;
+      const row = take(rest);
+      if (row !== undefined) {
+        state.rows += 1;
+        skips?.tried();
+        yield row;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** Where the first `\r` or `\n` of `text` is, or -1. */
+function firstBreak(text: string): number {
+  const cr = text.indexOf('\r');
+  const lf = text.indexOf('\n');
+  return cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+}
+
+/** `<digits>,"<text with quotes doubled>"` as a row, or undefined for anything else (see `plainRows`). */
+function plainRow(row: string, line: number): FrameRow | undefined {
+  if (row.length > MAX_PLAIN_ROW_CHARS) return undefined;
+  const comma = row.indexOf(',');
+  if (comma <= 0 || comma > 15 || row.charCodeAt(comma + 1) !== 0x22 || row.charCodeAt(row.length - 1) !== 0x22) return undefined;
+  for (let i = 0; i < comma; i++) {
+    const c = row.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  if (row.length < comma + 3 || row.includes('\r') || row.includes('\ufffd')) return undefined;
+  const inner = row.slice(comma + 2, row.length - 1);
+  // Every quote inside must be one of a doubled pair.
+  for (let q = inner.indexOf('"'); q !== -1; q = inner.indexOf('"', q + 2)) {
+    if (inner.charCodeAt(q + 1) !== 0x22) return undefined;
+  }
+  if (inner.trim() === '') return undefined;
+  const frame = Number(row.slice(0, comma));
+  if (!Number.isSafeInteger(frame)) return undefined;
+  return new PlainRow(frame, line, inner);
+}
+
+/**
+ * A plain row whose dict cell is unquoted only when `text` is read: the passes over the file that
+ * look at frame numbers alone (frame-order.ts) never pay for it.
+ */
+class PlainRow implements FrameRow {
+  constructor(
+    readonly frame: number,
+    readonly line: number,
+    /** The cell between its quotes, quotes still doubled. */
+    private readonly quoted: string,
+  ) {}
+
+  get text(): string {
+    return (this.quoted.includes('"') ? this.quoted.replaceAll('""', '"') : this.quoted).trim();
+  }
+}
+
+/**
+ * `csvRows` through csv-parse from `fromLine` on; with `checkHeader`, a first record that does
+ * not look like data is the header.
+ */
+async function* parsedRows(path: string, fromLine: number, checkHeader: boolean, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
   let lastUnsplitLine: number | undefined;
   const parser = parse(
-    csvOptions(header + 1, (error: CsvError | undefined) => {
+    csvOptions(fromLine, (error: CsvError | undefined) => {
       const line = typeof error?.lines === 'number' ? error.lines : undefined;
       // csv-parse can stumble several times inside one broken line; that is one skipped row.
       if (line !== undefined && line === lastUnsplitLine) return undefined;
@@ -162,7 +339,7 @@ async function* csvRows(path: string, header: number, skips: SkipTally | undefin
   try {
     for await (const { info, record } of rows as AsyncIterable<CsvRow>) {
       records += 1;
-      if (records === 1 && header === 0 && !looksLikeDataRow(record)) continue;
+      if (records === 1 && checkHeader && !looksLikeDataRow(record)) continue;
       skips?.tried();
       const where = `${path}:${info.lines}`;
       const indexText = (record[0] ?? '').trim();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
-import { expectInputError, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
+import { expectInputError, readAll, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
 
 const REAL_CSV = '/work/shared/data/aitrios-sample.csv';
 const HEADER = '0,1,2,3,4,5,6,7,8,9';
@@ -117,6 +117,53 @@ describe('seed CSV', () => {
     const bare = await readCsv(rows);
     expect(bare.frames).toEqual(frames);
     expect(bare.warnings).toEqual(warnings(bare.path, 1));
+  });
+
+  it('splits plain rows without csv-parse to exactly what csv-parse gives, whatever else the file holds', async () => {
+    // Each kind of line the reader meets; the plain-row path takes the first kind, csv-parse the rest.
+    const dict = (i: number) => jsonDict([[i, 2, i + 3, 40, 0.5, i % 3]]);
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.nat(40).map((i) => `${i},${cell(dict(i))}`) },
+      fc.nat(40).map((i) => `${i},${cell("{'perception': {'object_detection_list': []}}")}`),
+      fc.nat(40).map((i) => `${i},${cell(dict(i))},x`),
+      fc.nat(40).map((i) => `${i},${cell(dict(i))},,`),
+      fc.nat(40).map((i) => `00${i},${cell(dict(i))}`),
+      fc.nat(40).map((i) => ` ${i},${cell(dict(i))} `),
+      fc.nat(40).map((i) => `${i}`),
+      fc.nat(40).map((i) => `${i},""`),
+      fc.nat(40).map((i) => `${i},"{""perception"":\n {}}"`),
+      fc.nat(40).map((i) => `${i},"{""perception"": {}}\r"`),
+      fc.nat(40).map((i) => `${i},"{"broken"}" tail`),
+      fc.nat(40).map((i) => `${i},{}`),
+      fc.nat(40).map((i) => `${i},${cell(`{"note": "café 東京", "perception": {"object_detection_list": []}}`)}`),
+      fc.constant('x,y'),
+      fc.constant(''),
+      fc.constant('   '),
+      fc.constant('12345678901234567890,"{}"'),
+    );
+    const file = fc.record({
+      header: fc.constantFrom<string[]>([HEADER], ['index'], [], ['', HEADER], ['a,"b', 'c",d'], ['"q",x']),
+      lines: fc.array(line, { minLength: 1, maxLength: 12 }),
+      eol: fc.constantFrom('\n', '\r\n', '\r'),
+      last: fc.boolean(),
+      bom: fc.boolean(),
+    });
+    const readWith = async (path: string, plainRows: boolean) => {
+      const { diagnostics, warnings } = recordingDiagnostics();
+      const read = await readAll(openSeedCsv(path, diagnostics, { plainRows })).then(
+        (frames) => ({ frames }),
+        (error: unknown) => ({ error: String(error) }),
+      );
+      return { ...read, warnings: warnings.map((w) => w.message), skipped: diagnostics.skippedRecords };
+    };
+    await fc.assert(
+      fc.asyncProperty(file, async ({ header, lines, eol, last, bom }) => {
+        const text = (bom ? '\ufeff' : '') + [...header, ...lines].join(eol) + (last ? eol : '');
+        const path = temp.write('meta.csv', text);
+        expect(await readWith(path, true)).toEqual(await readWith(path, false));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('yields empty frames for gaps in the index, and before the first row', async () => {
