@@ -23,6 +23,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
 import { EMPTY_DETECTIONS, type Detections, type Frame } from '../../src-shared/frames.js';
@@ -167,6 +168,8 @@ async function* csvRows(path: string, header: number, plainFirst: boolean, skips
   if (plain.resume !== 0) yield* parsedRows(path, plain.resume, header === 0 && plain.rows === 0, skips);
 }
 
+/** Bytes the plain reader reads at a time. */
+const READ_BYTES = 1024 * 1024;
 /** Longest row the plain reader takes; longer ones go to csv-parse (and are refused by the perception reader's cap anyway). */
 const MAX_PLAIN_ROW_CHARS = 1024 * 1024;
 
@@ -190,11 +193,13 @@ async function* plainRows(
   skips: SkipTally | undefined,
   state: { rows: number; resume: number },
 ): AsyncGenerator<FrameRow> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  let line = 0;
-  /** The bytes after the last line break read so far (a row split between chunks). */
-  let pending: Buffer = Buffer.alloc(0);
+  const handle = await open(path, 'r');
+  // One buffer for the whole file: a row cut by a read moves to its start and the next read goes after it.
+  const buffer = Buffer.allocUnsafe(READ_BYTES + MAX_PLAIN_ROW_CHARS);
+  /** Bytes at the start of `buffer` after the last line break read so far (a row cut by the read). */
+  let pending = 0;
   let first = true;
+  let line = 0;
   /** Whether lines end in `\r\n`; undefined until the first line break is seen. */
   let crlf: boolean | undefined;
   const take = (raw: string): FrameRow | undefined => {
@@ -217,22 +222,27 @@ async function* plainRows(
     return parsed;
   };
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let bytes = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, pending, READ_BYTES, null);
+      if (bytesRead === 0) break;
+      const end = pending + bytesRead;
+      let from = 0;
+      if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
       first = false;
-      // Whole lines only are decoded, each chunk of them at once: ASCII (the usual case) as
-      // Latin-1, a plain copy, anything else as UTF-8. A line break is a byte of its own in
-      // UTF-8, so decoding up to one is decoding each line apart, as csv-parse does its cells.
-      const through = bytes.lastIndexOf(0x0a) + 1;
-      pending = bytes.subarray(through);
-      if (pending.length > MAX_PLAIN_ROW_CHARS) {
+      // Whole lines only are decoded, each read's at once: ASCII (the usual case) as Latin-1, a
+      // plain copy, anything else as UTF-8. A line break is a byte of its own in UTF-8, so
+      // decoding up to one is decoding each line apart, as csv-parse does its cells.
+      const through = buffer.lastIndexOf(0x0a, end - 1) + 1;
+      if (through <= from) {
+        pending = end;
+        if (pending <= MAX_PLAIN_ROW_CHARS) continue;
         state.resume = Math.max(line + 1, firstLine);
         return;
       }
-      if (through === 0) continue;
-      const lines = bytes.subarray(0, through);
+      const lines = buffer.subarray(from, through);
       const text = isAscii(lines) ? lines.toString('latin1') : lines.toString('utf8');
+      buffer.copyWithin(0, through, end);
+      pending = end - through;
       if (crlf === undefined) {
         const breakAt = firstBreak(text);
         const lone = text.charCodeAt(breakAt) === 0x0d && text.charCodeAt(breakAt + 1) !== 0x0a;
@@ -243,18 +253,19 @@ async function* plainRows(
         crlf = text.charCodeAt(breakAt) === 0x0d;
       }
       let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', start)) {
         line += 1;
-        const row = take(text.slice(start, end));
+        const row = take(text.slice(start, at));
         if (state.resume !== 0) return;
-        start = end + 1;
+        start = at + 1;
         if (row === undefined) continue;
         state.rows += 1;
         skips?.tried();
         yield row;
       }
     }
-    const rest = pending.toString('utf8');
+    let rest = buffer.toString('utf8', 0, pending);
+    if (first && rest.charCodeAt(0) === 0xfeff) rest = rest.slice(1);
     if (rest !== '') {
       // The last line, without a line break: csv-parse takes it as it is (a `\r` there is data).
       line += 1;
@@ -267,7 +278,7 @@ async function* plainRows(
       }
     }
   } finally {
-    stream.destroy();
+    await handle.close();
   }
 }
 
