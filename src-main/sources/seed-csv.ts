@@ -26,10 +26,10 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
-import { EMPTY_DETECTIONS, type Detections, type Frame } from '../../src-shared/frames.js';
+import { DetectionsBuilder, EMPTY_DETECTIONS, type Detections, type Frame } from '../../src-shared/frames.js';
 import { CrowdheatError, InputError } from '../../src-shared/errors.js';
 import { showValue } from '../../src-shared/messages.js';
-import { PerceptionError, parseMetadataText, readPerception } from '../../src-shared/perception.js';
+import { MAX_RECORD_CHARS, PerceptionError, parseMetadataText, readPerception } from '../../src-shared/perception.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { assertMetaFile, describeFileError, fileSize } from './meta-format.js';
@@ -43,7 +43,8 @@ const INDEX_PATTERN = /^\d+$/;
 /** How the seed CSV reader splits rows; for tests and benchmarks only. */
 export interface SeedCsvOptions {
   /**
-   * false: every row through csv-parse, as before the plain-row fast path (`plainRows`); the
+   * false: every row through csv-parse and every dict through the general perception reader, as
+   * before the fast paths for plain rows (`plainRows`) and plain dicts (`plainDetections`); the
    * results must be the same either way. Default true.
    */
   plainRows?: boolean;
@@ -82,7 +83,7 @@ async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: Ab
     lastIndex = index;
     lastLine = line;
     // An empty text is a row the reader has already reported (no dict, or extra cells): an empty frame.
-    const detections = text === '' ? undefined : readRowDetections(text, where, skips);
+    const detections = text === '' ? undefined : ((plain ? plainDetections(text) : undefined) ?? readRowDetections(text, where, skips));
     if (detections === undefined && !usable) continue;
     usable = true;
     for (; next < index; next++) {
@@ -385,6 +386,83 @@ function describeReadError(path: string, error: unknown): unknown {
   if (typeof code !== 'string') return error;
   if (typeof lines === 'number') return new InputError(`${path}:${lines}: ${showValue(error.message, 200)}`);
   return describeFileError(path, error);
+}
+
+/** How `json.dumps` (and so pandas) writes the sample's dict, around and between detections. */
+const PLAIN_HEAD = '{"perception": {"object_detection_list": [';
+const PLAIN_TAIL = ']}}';
+const PLAIN_KEYS = ['{"class_id": ', ', "bounding_box": {"left": ', ', "top": ', ', "right": ', ', "bottom": ', '}, "score": '];
+/** Where a JSON number starting at `at` ends (strict JSON grammar), or -1 when there is none. */
+function jsonNumberEnd(text: string, at: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 0x2d) i += 1;
+  const digits = (from: number): number => {
+    let j = from;
+    while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j += 1;
+    return j;
+  };
+  if (text.charCodeAt(i) === 0x30) i += 1;
+  else {
+    const after = digits(i);
+    if (after === i) return -1;
+    i = after;
+  }
+  if (text.charCodeAt(i) === 0x2e) {
+    const after = digits(i + 1);
+    if (after === i + 1) return -1;
+    i = after;
+  }
+  if (text.charCodeAt(i) === 0x65 || text.charCodeAt(i) === 0x45) {
+    let j = i + 1;
+    if (text.charCodeAt(j) === 0x2b || text.charCodeAt(j) === 0x2d) j += 1;
+    const after = digits(j);
+    if (after === j) return -1;
+    i = after;
+  }
+  return i;
+}
+
+/**
+ * The detections of a dict written exactly as the sample's are — `json.dumps` layout, keys in
+ * the order `class_id`, `bounding_box` (`left`, `top`, `right`, `bottom`), `score`, a class id of
+ * at most nine digits, finite JSON numbers — read without building the parsed value; undefined
+ * for anything else, which then goes to the general reader (`readRowDetections`). For such a
+ * dict JSON.parse and the perception rules give exactly these detections and nothing to report,
+ * and Number() reads a JSON number token to the same double as JSON.parse.
+ */
+function plainDetections(text: string): Detections | undefined {
+  if (text.length > MAX_RECORD_CHARS || !text.startsWith(PLAIN_HEAD) || !text.endsWith(PLAIN_TAIL)) return undefined;
+  const end = text.length - PLAIN_TAIL.length;
+  const builder = new DetectionsBuilder();
+  const values = [0, 0, 0, 0, 0, 0];
+  let at = PLAIN_HEAD.length;
+  while (at < end) {
+    for (let k = 0; k < PLAIN_KEYS.length; k++) {
+      if (!text.startsWith(PLAIN_KEYS[k], at)) return undefined;
+      at += PLAIN_KEYS[k].length;
+      const numberEnd = jsonNumberEnd(text, at);
+      if (numberEnd === -1) return undefined;
+      if (k === 0) {
+        // class_id: a whole number from 0 with at most nine digits (below 2³¹), as written.
+        const first = text.charCodeAt(at);
+        if (numberEnd - at > 9 || first < 0x30 || first > 0x39 || (first === 0x30 && numberEnd - at > 1)) return undefined;
+        for (let i = at; i < numberEnd; i++) if (text.charCodeAt(i) < 0x30 || text.charCodeAt(i) > 0x39) return undefined;
+      }
+      const value = Number(text.slice(at, numberEnd));
+      if (!Number.isFinite(value)) return undefined;
+      values[k] = value;
+      at = numberEnd;
+    }
+    if (text.charCodeAt(at) !== 0x7d) return undefined;
+    at += 1;
+    builder.add(values[1], values[2], values[3], values[4], values[5], values[0]);
+    if (at === end) break;
+    if (!text.startsWith(', ', at)) return undefined;
+    at += 2;
+    // A list ending in ', ' is not JSON: the general reader says so.
+    if (at >= end) return undefined;
+  }
+  return builder.finish();
 }
 
 /** The detections of one row's dict, or undefined when the dict is unusable (reported). */

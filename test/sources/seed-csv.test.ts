@@ -122,8 +122,23 @@ describe('seed CSV', () => {
   it('splits plain rows without csv-parse to exactly what csv-parse gives, whatever else the file holds', async () => {
     // Each kind of line the reader meets; the plain-row path takes the first kind, csv-parse the rest.
     const dict = (i: number) => jsonDict([[i, 2, i + 3, 40, 0.5, i % 3]]);
+    // Dicts in json.dumps layout (the plain-dict path) with number tokens of every kind, some
+    // of which the general reader refuses or reports (leading zeros, NaN, overflow, big or
+    // fractional class ids).
+    const token = fc.oneof(
+      fc.integer({ min: -5000, max: 5000 }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.constantFrom('-0', '0.5e3', '1E+2', '2e-1', '01', '1.', '.5', '1e400', 'NaN', '-', '2147483647', '2147483648', '999999999', '1000000000', '1.5', '-1', '+1'),
+    );
+    const detection = fc
+      .tuple(token, token, token, token, token, token)
+      .map(([c, l, t, r, b, s]) => `{"class_id": ${c}, "bounding_box": {"left": ${l}, "top": ${t}, "right": ${r}, "bottom": ${b}}, "score": ${s}}`);
+    const dumped = fc
+      .tuple(fc.array(detection, { maxLength: 4 }), fc.constantFrom('', ', ', ' '))
+      .map(([items, end]) => `{"perception": {"object_detection_list": [${items.join(', ')}${end}]}}`);
     const line = fc.oneof(
       { weight: 8, arbitrary: fc.nat(40).map((i) => `${i},${cell(dict(i))}`) },
+      { weight: 6, arbitrary: fc.tuple(fc.nat(40), dumped).map(([i, d]) => `${i},${cell(d)}`) },
       fc.nat(40).map((i) => `${i},${cell("{'perception': {'object_detection_list': []}}")}`),
       fc.nat(40).map((i) => `${i},${cell(dict(i))},x`),
       fc.nat(40).map((i) => `${i},${cell(dict(i))},,`),
