@@ -31,8 +31,11 @@ export const PERIOD_NPY = 'heatmap_period.npy';
 export const BUCKETS_NPY = 'heatmap_buckets.npy';
 export const BUCKETS_CSV = 'buckets.csv';
 export const PERIODS_DIR = 'periods';
-/** Bucket pictures encoded at once: 4 × one RGB picture (6 MB at 1080p) in flight. */
-const PNG_CONCURRENCY = 4;
+/**
+ * Bucket pictures encoded at once, each one RGB picture (6 MB at 1080p) and sharp's buffers in
+ * flight: two keep both cores of the target machine encoding while the next is painted.
+ */
+const PNG_CONCURRENCY = 2;
 
 /** A float64 .npy file's bytes: header, then the values little-endian. */
 export function npyFloat64(values: Float64Array, shape: readonly number[]): Uint8Array {
