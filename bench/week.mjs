@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -69,8 +69,15 @@ function settingsYaml(csv, outputDir, extra = []) {
   ].join('\n');
 }
 
-/** Runs the CLI under /usr/bin/time -v: wall seconds and peak RSS (MB) of the largest process. */
+/** The 1-minute load average now, to show how busy the machine was. */
+const load = () => loadavg()[0];
+
+/**
+ * Runs the CLI under /usr/bin/time -v: wall seconds, CPU seconds (user + sys of the command and
+ * its children), peak RSS (MB) of the largest process, and the load average before and after.
+ */
 function timed(args) {
+  const loadBefore = load();
   const started = process.hrtime.bigint();
   const result = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -79,7 +86,7 @@ function timed(args) {
   const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr);
   const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr);
   const cpu = user === null || system === null ? NaN : Number(user[1]) + Number(system[1]);
-  return { seconds, cpu, rssMb: rss === null ? NaN : Number(rss[1]) / 1024, stderr: result.stderr };
+  return { seconds, cpu, rssMb: rss === null ? NaN : Number(rss[1]) / 1024, stderr: result.stderr, load: [loadBefore, load()] };
 }
 
 function diskMb(path) {
@@ -89,10 +96,13 @@ function diskMb(path) {
 
 async function parseOnly(csv) {
   let detections = 0;
+  const loadBefore = load();
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const rows = createReadStream(csv).pipe(parse({ relax_column_count: true, from_line: 2 }));
   for await (const row of rows) detections += JSON.parse(row[1]).perception.object_detection_list.length;
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, detections };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, detections, load: [loadBefore, load()] };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'crowdheat-week-'));
@@ -107,16 +117,16 @@ try {
   writeFileSync(join(dir, 'week.yaml'), settingsYaml(csv, out));
   const week = timed(['run', '--config', join(dir, 'week.yaml'), '--quiet']);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  results.push({ stage: 'week: CSV → store → whole-week + hourly maps (defaults, period hour)', seconds: week.seconds, cpu: week.cpu, rssMb: week.rssMb, diskMb: diskMb(out) });
+  results.push({ stage: 'week: CSV → store → whole-week + hourly maps (defaults, period hour)', seconds: week.seconds, cpu: week.cpu, rssMb: week.rssMb, diskMb: diskMb(out), load: week.load });
   console.log(`  outputs: ${summary.outputs.join(', ')}; store ${diskMb(join(out, 'crowdheat.duckdb')).toFixed(1)} MB; warnings ${JSON.stringify(summary.warnings)}`);
 
   const recount = timed(['recount', out, '--out', join(dir, 'recount'), '--period', 'none',
     '--set', 'heat_map_settings.grid_num_h=96', '--set', 'heat_map_settings.grid_num_v=54',
     '--set', 'heat_map_settings.bbox2pix=true', '--set', 'heat_map_settings.number_of_add_grid=2']);
-  results.push({ stage: 'recount: whole week, new grid (96×54, point, n = 2)', seconds: recount.seconds, cpu: recount.cpu, rssMb: recount.rssMb, diskMb: diskMb(join(dir, 'recount')) });
+  results.push({ stage: 'recount: whole week, new grid (96×54, point, n = 2)', seconds: recount.seconds, cpu: recount.cpu, rssMb: recount.rssMb, diskMb: diskMb(join(dir, 'recount')), load: recount.load });
 
   const hourly = timed(['recount', out, '--out', join(dir, 'hourly'), '--period', 'hour']);
-  results.push({ stage: 'hourly: the stored week by hour (168 maps)', seconds: hourly.seconds, cpu: hourly.cpu, rssMb: hourly.rssMb, diskMb: diskMb(join(dir, 'hourly')) });
+  results.push({ stage: 'hourly: the stored week by hour (168 maps)', seconds: hourly.seconds, cpu: hourly.cpu, rssMb: hourly.rssMb, diskMb: diskMb(join(dir, 'hourly')), load: hourly.load });
 
   const sliceCsv = join(dir, 'slice.csv');
   await writeCsv(sliceCsv, SLICE);
@@ -130,24 +140,30 @@ try {
     cpu: slice.cpu * scale,
     rssMb: slice.rssMb,
     diskMb: diskMb(sliceOut) * scale,
+    load: slice.load,
   });
 
   const floor = await parseOnly(csv);
-  results.push({ stage: 'floor: read + parse the week CSV only', seconds: floor.seconds, cpu: NaN, rssMb: NaN, diskMb: 0 });
+  results.push({ stage: 'floor: read + parse the week CSV only (csv-parse + JSON.parse, in this process)', seconds: floor.seconds, cpu: floor.cpu, rssMb: NaN, diskMb: 0, load: floor.load });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
 const lines = [
   `week benchmark: ${FRAMES} frames at 1 fps (${new Date().toISOString()})`,
-  '| stage | wall s | CPU s (user + sys, all processes) | peak RSS MB | written MB | wall ratio to floor |',
-  '|---|---|---|---|---|---|',
+  '| stage | wall s | CPU s (user + sys, all processes) | peak RSS MB | written MB | load average (before → after) | wall ratio to floor | CPU ratio to floor |',
+  '|---|---|---|---|---|---|---|---|',
 ];
 const floorSeconds = results[results.length - 1].seconds;
+const floorCpu = results[results.length - 1].cpu;
 for (const r of results) {
   const rss = Number.isNaN(r.rssMb) ? '–' : r.rssMb.toFixed(0);
   const cpu = Number.isNaN(r.cpu) ? '–' : r.cpu.toFixed(1);
-  lines.push(`| ${r.stage} | ${r.seconds.toFixed(1)} | ${cpu} | ${rss} | ${r.diskMb.toFixed(1)} | ${(r.seconds / floorSeconds).toFixed(2)} |`);
+  const loads = `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`;
+  lines.push(
+    `| ${r.stage} | ${r.seconds.toFixed(1)} | ${cpu} | ${rss} | ${r.diskMb.toFixed(1)} | ${loads} | ` +
+      `${(r.seconds / floorSeconds).toFixed(2)} | ${(r.cpu / floorCpu).toFixed(2)} |`,
+  );
 }
 console.log(lines.join('\n'));
 mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });

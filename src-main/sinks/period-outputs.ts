@@ -31,6 +31,11 @@ export const PERIOD_NPY = 'heatmap_period.npy';
 export const BUCKETS_NPY = 'heatmap_buckets.npy';
 export const BUCKETS_CSV = 'buckets.csv';
 export const PERIODS_DIR = 'periods';
+/**
+ * Bucket pictures encoded at once, each one RGB picture (6 MB at 1080p) and sharp's buffers in
+ * flight: two keep both cores of the target machine encoding while the next is painted.
+ */
+const PNG_CONCURRENCY = 2;
 
 /** A float64 .npy file's bytes: header, then the values little-endian. */
 export function npyFloat64(values: Float64Array, shape: readonly number[]): Uint8Array {
@@ -97,7 +102,8 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
       ...(picture !== undefined ? { image: picture } : {}),
     });
     if (output.zone_outlines && zones.length > 0) drawZoneOutlines(rendered, zones, options.imageSize.width, options.imageSize.height);
-    return sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
+    // The renderer reuses its picture for the next call: sharp gets a copy, as it encodes later on its own threads.
+    return sharp(Buffer.from(rendered.data), { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
   };
 
   const written: string[] = [];
@@ -132,11 +138,26 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   const directory = join(outputDir, PERIODS_DIR);
   await mkdir(directory, { recursive: true });
   const sharedMax = maxOf(buckets.grids);
-  for (let b = 0; b < count; b++) {
-    const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
-    const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
-    await writeFileAtomic(join(directory, `${clock.fileStamp(buckets.starts[b])}.png`), await render(grid, sharedMax, label));
-  }
+  // Pictures are painted here one after another and encoded and written by up to
+  // PNG_CONCURRENCY at once (sharp's threads), so painting the next overlaps encoding the last.
+  // After a failure no new picture is started, and the failure is thrown once all in flight are done.
+  let nextBucket = 0;
+  let failed = false;
+  const writeBuckets = async (): Promise<void> => {
+    while (nextBucket < count && !failed) {
+      const b = nextBucket++;
+      const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
+      const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
+      try {
+        await writeFileAtomic(join(directory, `${clock.fileStamp(buckets.starts[b])}.png`), await render(grid, sharedMax, label));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(PNG_CONCURRENCY, count) }, writeBuckets));
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   written.push(`${PERIODS_DIR}/`);
   return written;
 }

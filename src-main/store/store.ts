@@ -261,14 +261,21 @@ export class StoreReader {
     const t: (string | null)[] = new Array<string | null>(n).fill(null);
     const timeMs = this.meta.time_base === 'none' ? null : new Float64Array(n);
     const durationMs = timeMs === null ? null : new Float64Array(n);
-    const result = await this.connection.stream('SELECT frame_index, t, time_ms, duration_ms FROM frames ORDER BY frame_index');
+    // Columns that are all NULL are not read (t of a seed CSV or MOT file, times without a time
+    // base): their values are the nulls `t` starts with, and reading them costs a validity look each.
+    const stamped = Number((await this.connection.runAndReadAll('SELECT count(t) FROM frames')).getRows()[0][0]) > 0;
+    const result = await this.connection.stream(
+      `SELECT frame_index, ${stamped ? 't' : 'NULL'}, ${timeMs === null ? '0, 0' : 'time_ms, duration_ms'} FROM frames ORDER BY frame_index`,
+    );
     let row = 0;
     for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [vIndex, vT, vTime, vDuration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
       for (let i = 0; i < chunk.rowCount; i++, row++) {
         index[row] = vIndex.getItem(i) as number;
-        const stamp = vT.getItem(i);
-        t[row] = stamp === null ? null : String(stamp);
+        if (stamped) {
+          const stamp = vT.getItem(i);
+          t[row] = stamp === null ? null : String(stamp);
+        }
         if (timeMs !== null && durationMs !== null) {
           timeMs[row] = vTime.getItem(i) as number;
           durationMs[row] = vDuration.getItem(i) as number;
@@ -288,8 +295,10 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
+    // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs
+    // and reading a value needs no look at a validity mask.
     const result = await this.connection.stream(
-      'SELECT frame_index, "left", top, "right", bottom, score, class_id, track_id FROM detections ' +
+      'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) FROM detections ' +
         'WHERE frame_index BETWEEN $1 AND $2',
       [fromIndex, toIndex],
     );
@@ -298,30 +307,40 @@ export class StoreReader {
     const scores = new Float64Array(CHUNK_ROWS);
     const classIds = new Int32Array(CHUNK_ROWS);
     const trackIds = new Int32Array(CHUNK_ROWS);
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const vectors = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
-      const rows = chunk.rowCount;
-      for (let i = 0; i < rows; i++) {
-        frameOf[i] = vectors[0].getItem(i) as number;
-        for (let e = 0; e < 4; e++) boxes[i * 4 + e] = vectors[1 + e].getItem(i) as number;
-        scores[i] = vectors[5].getItem(i) as number;
-        classIds[i] = vectors[6].getItem(i) as number;
-        const track = vectors[7].getItem(i);
-        trackIds[i] = track === null ? -1 : (track as number);
+    // The next chunk is fetched (on DuckDB's threads) while this one is visited.
+    let next = result.fetchChunk();
+    try {
+      for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
+        next = result.fetchChunk();
+        const rows = chunk.rowCount;
+        const [vFrame, vLeft, vTop, vRight, vBottom, vScore, vClass, vTrack] = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
+        for (let i = 0; i < rows; i++) {
+          frameOf[i] = vFrame.getItem(i) as number;
+          boxes[i * 4] = vLeft.getItem(i) as number;
+          boxes[i * 4 + 1] = vTop.getItem(i) as number;
+          boxes[i * 4 + 2] = vRight.getItem(i) as number;
+          boxes[i * 4 + 3] = vBottom.getItem(i) as number;
+          scores[i] = vScore.getItem(i) as number;
+          classIds[i] = vClass.getItem(i) as number;
+          trackIds[i] = vTrack.getItem(i) as number;
+        }
+        let start = 0;
+        while (start < rows) {
+          let end = start + 1;
+          while (end < rows && frameOf[end] === frameOf[start]) end += 1;
+          visit(frameOf[start], {
+            count: end - start,
+            boxes: boxes.subarray(start * 4, end * 4),
+            scores: scores.subarray(start, end),
+            classIds: classIds.subarray(start, end),
+            trackIds: trackIds.subarray(start, end),
+          });
+          start = end;
+        }
       }
-      let start = 0;
-      while (start < rows) {
-        let end = start + 1;
-        while (end < rows && frameOf[end] === frameOf[start]) end += 1;
-        visit(frameOf[start], {
-          count: end - start,
-          boxes: boxes.subarray(start * 4, end * 4),
-          scores: scores.subarray(start, end),
-          classIds: classIds.subarray(start, end),
-          trackIds: trackIds.subarray(start, end),
-        });
-        start = end;
-      }
+    } finally {
+      // Never leave a fetch running on the connection (the caller may close it next).
+      await next.catch(() => null);
     }
   }
 

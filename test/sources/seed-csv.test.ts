@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
-import { expectInputError, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
+import { expectInputError, readAll, readFileWith, recordingDiagnostics, tempDirEachTest, unreadablePathTests } from './helpers.js';
 
 const REAL_CSV = '/work/shared/data/aitrios-sample.csv';
 const HEADER = '0,1,2,3,4,5,6,7,8,9';
@@ -81,6 +81,104 @@ describe('seed CSV', () => {
     const { frames, warnings } = await readCsv([HEADER, '', `0,${cell(jsonDict([[1, 2, 3, 4, 1, 0]]))},,,`, '']);
     expect(frames).toEqual([{ index: 0, boxes: [[1, 2, 3, 4, 1, 0]] }]);
     expect(warnings).toEqual([]);
+  });
+
+  it('reads rows of odd widths the same after any header, or none: skipped and reported with their own lines', async () => {
+    const rows = [
+      `0,${cell(jsonDict([[1, 2, 3, 4, 1, 0]]))}`,
+      '1',
+      `2,${cell(jsonDict([[5, 6, 7, 8, 1, 0]]))},surprise`,
+      `3,${cell(jsonDict([[9, 10, 11, 12, 1, 0]]))},,`,
+      `4,${cell(jsonDict([[13, 14, 15, 16, 1, 0]]))},,,,,,,,`,
+      'x,y',
+      `6,${cell(jsonDict([[17, 18, 19, 20, 1, 0]]))}`,
+    ];
+    const frames = [
+      { index: 0, boxes: [[1, 2, 3, 4, 1, 0]] },
+      { index: 1, boxes: [] },
+      { index: 2, boxes: [] },
+      { index: 3, boxes: [[9, 10, 11, 12, 1, 0]] },
+      { index: 4, boxes: [[13, 14, 15, 16, 1, 0]] },
+      { index: 5, boxes: [] },
+      { index: 6, boxes: [[17, 18, 19, 20, 1, 0]] },
+    ];
+    const warnings = (path: string, first: number) => [
+      `${path}:${first + 1}: skipped: no metadata dict after the index`,
+      `${path}:${first + 2}: skipped: unexpected value in column 3: 'surprise'`,
+      `${path}:${first + 5}: skipped: index 'x' is not a whole number from 0`,
+    ];
+    // Headers: the sample's (10 cells), one cell, a blank line before it, one spanning two lines.
+    for (const header of [[HEADER], ['index'], ['', HEADER], ['a,"b', 'c",d']]) {
+      const read = await readCsv([...header, ...rows]);
+      expect(read.frames).toEqual(frames);
+      expect(read.warnings).toEqual(warnings(read.path, header.length + 1));
+      expect(read.diagnostics.skippedRecords).toBe(3);
+    }
+    const bare = await readCsv(rows);
+    expect(bare.frames).toEqual(frames);
+    expect(bare.warnings).toEqual(warnings(bare.path, 1));
+  });
+
+  it('splits plain rows without csv-parse to exactly what csv-parse gives, whatever else the file holds', async () => {
+    // Each kind of line the reader meets; the plain-row path takes the first kind, csv-parse the rest.
+    const dict = (i: number) => jsonDict([[i, 2, i + 3, 40, 0.5, i % 3]]);
+    // Dicts in json.dumps layout (the plain-dict path) with number tokens of every kind, some
+    // of which the general reader refuses or reports (leading zeros, NaN, overflow, big or
+    // fractional class ids).
+    const token = fc.oneof(
+      fc.integer({ min: -5000, max: 5000 }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.constantFrom('-0', '0.5e3', '1E+2', '2e-1', '01', '1.', '.5', '1e400', 'NaN', '-', '2147483647', '2147483648', '999999999', '1000000000', '1.5', '-1', '+1'),
+    );
+    const detection = fc
+      .tuple(token, token, token, token, token, token)
+      .map(([c, l, t, r, b, s]) => `{"class_id": ${c}, "bounding_box": {"left": ${l}, "top": ${t}, "right": ${r}, "bottom": ${b}}, "score": ${s}}`);
+    const dumped = fc
+      .tuple(fc.array(detection, { maxLength: 4 }), fc.constantFrom('', ', ', ' '))
+      .map(([items, end]) => `{"perception": {"object_detection_list": [${items.join(', ')}${end}]}}`);
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.nat(40).map((i) => `${i},${cell(dict(i))}`) },
+      { weight: 6, arbitrary: fc.tuple(fc.nat(40), dumped).map(([i, d]) => `${i},${cell(d)}`) },
+      fc.nat(40).map((i) => `${i},${cell("{'perception': {'object_detection_list': []}}")}`),
+      fc.nat(40).map((i) => `${i},${cell(dict(i))},x`),
+      fc.nat(40).map((i) => `${i},${cell(dict(i))},,`),
+      fc.nat(40).map((i) => `00${i},${cell(dict(i))}`),
+      fc.nat(40).map((i) => ` ${i},${cell(dict(i))} `),
+      fc.nat(40).map((i) => `${i}`),
+      fc.nat(40).map((i) => `${i},""`),
+      fc.nat(40).map((i) => `${i},"{""perception"":\n {}}"`),
+      fc.nat(40).map((i) => `${i},"{""perception"": {}}\r"`),
+      fc.nat(40).map((i) => `${i},"{"broken"}" tail`),
+      fc.nat(40).map((i) => `${i},{}`),
+      fc.nat(40).map((i) => `${i},${cell(`{"note": "café 東京", "perception": {"object_detection_list": []}}`)}`),
+      fc.constant('x,y'),
+      fc.constant(''),
+      fc.constant('   '),
+      fc.constant('12345678901234567890,"{}"'),
+    );
+    const file = fc.record({
+      header: fc.constantFrom<string[]>([HEADER], ['index'], [], ['', HEADER], ['a,"b', 'c",d'], ['"q",x']),
+      lines: fc.array(line, { minLength: 1, maxLength: 12 }),
+      eol: fc.constantFrom('\n', '\r\n', '\r'),
+      last: fc.boolean(),
+      bom: fc.boolean(),
+    });
+    const readWith = async (path: string, plainRows: boolean) => {
+      const { diagnostics, warnings } = recordingDiagnostics();
+      const read = await readAll(openSeedCsv(path, diagnostics, { plainRows })).then(
+        (frames) => ({ frames }),
+        (error: unknown) => ({ error: String(error) }),
+      );
+      return { ...read, warnings: warnings.map((w) => w.message), skipped: diagnostics.skippedRecords };
+    };
+    await fc.assert(
+      fc.asyncProperty(file, async ({ header, lines, eol, last, bom }) => {
+        const text = (bom ? '\ufeff' : '') + [...header, ...lines].join(eol) + (last ? eol : '');
+        const path = temp.write('meta.csv', text);
+        expect(await readWith(path, true)).toEqual(await readWith(path, false));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('yields empty frames for gaps in the index, and before the first row', async () => {

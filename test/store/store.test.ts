@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, type Frame } from '../../src-shared/frames.js';
@@ -88,6 +90,41 @@ describe('analysis store', () => {
     connection.closeSync();
     db.closeSync();
     await expect(StoreReader.open(path)).rejects.toThrow(`newer crowdheat (store schema 7); this one reads schema ${STORE_SCHEMA_VERSION}`);
+  });
+
+  it('a store of an older schema than any this build reads is refused, saying to run the analysis again', async () => {
+    const path = join(dir, STORE_FILE);
+    await writeStore(path, [frame(0, undefined, [])]);
+    const db = await DuckDBInstance.create(path);
+    const connection = await db.connect();
+    await connection.run("UPDATE meta SET value = '0' WHERE key = 'schema_version'");
+    connection.closeSync();
+    db.closeSync();
+    await expect(StoreReader.open(path)).rejects.toThrow(
+      `${path}: store schema 0 is older than any this crowdheat reads; run the analysis again`,
+    );
+  });
+
+  it('a store written by a process killed mid-run is never taken for a finished one', async () => {
+    // A real process writes 3 frames into a store and is killed (SIGKILL: no cleanup runs).
+    const built = fileURLToPath(new URL('../../dist/src-main/store/store.js', import.meta.url));
+    const frames = fileURLToPath(new URL('../../dist/src-shared/frames.js', import.meta.url));
+    const script = [
+      `const { StoreWriter } = await import(${JSON.stringify(pathToFileURL(built).href)});`,
+      `const { DetectionsBuilder } = await import(${JSON.stringify(pathToFileURL(frames).href)});`,
+      `const writer = await StoreWriter.create(${JSON.stringify(join(dir, STORE_FILE))});`,
+      'for (let i = 0; i < 3; i++) { const b = new DetectionsBuilder(); b.add(1, 2, 3, 4, 0.5, 0, -1); writer.addFrame({ index: i, detections: b.finish() }); }',
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal).toBe('SIGKILL');
+    const left = await readdir(dir);
+    expect(left).not.toContain(STORE_FILE);
+    await expect(StoreReader.open(dir)).rejects.toThrow(`${dir}: the folder holds no ${STORE_FILE} (run an analysis into it first)`);
+    // Opened by its own name, the partial file is refused as well.
+    const partial = left.find((name) => name.endsWith('.partial'));
+    expect(partial).toBeDefined();
+    await expect(StoreReader.open(join(dir, partial ?? ''))).rejects.toThrow(/incomplete: the run that wrote it was interrupted; run the analysis again/);
   });
 
   it('a file that is not a store is refused with its path', async () => {
