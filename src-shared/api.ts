@@ -80,6 +80,8 @@ export interface RunInfo {
   state: 'running' | 'done' | 'failed' | 'cancelled';
   frameCount: number;
   params: GridParams;
+  /** The source and time-base settings the analysis read (they change only with a new analysis). */
+  dataSource?: Settings['data_source_settings'];
   /** The output settings the analysis ran with (colormap, scale, overlay, transparency). */
   output: Settings['output_settings'];
   hasImages: boolean;

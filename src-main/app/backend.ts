@@ -357,6 +357,7 @@ export class Backend {
       state: run.state,
       frameCount: index?.frameCount ?? 0,
       params: run.settings.heat_map_settings.params,
+      dataSource: run.settings.data_source_settings,
       output: run.settings.output_settings,
       hasImages: index?.hasImages ?? false,
       counts: index?.counts ?? [],

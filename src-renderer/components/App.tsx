@@ -11,6 +11,7 @@ import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
 import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { FocusTrap } from './FocusTrap.js';
+import { PeriodViews } from './PeriodViews.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
@@ -213,7 +214,7 @@ export function App({ api }: { api: ApiClient }) {
 
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
-  const outOfDate = done === null ? null : outOfDateNotice(done.params, settings);
+  const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
 
   return (
     <div className="app" style={{ gridTemplateColumns: `${layout.sidebarWidth}px 1fr` }}>
@@ -288,6 +289,8 @@ export function App({ api }: { api: ApiClient }) {
                 {outOfDate}
               </p>
             )}
+            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
+              {(moment) => (
             <Timeline
               key={done.runId}
               api={api}
@@ -296,7 +299,11 @@ export function App({ api }: { api: ApiClient }) {
               onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
               onError={onError}
               onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
+              recount={moment.recount}
+              seek={moment.seek}
             />
+              )}
+            </PeriodViews>
           </>
         ) : (
           <div className="empty">
