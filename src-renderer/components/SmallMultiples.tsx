@@ -49,7 +49,7 @@ export function SmallMultiples({ buckets, columns, rows, unit, timeZone, display
                 type="button"
                 className="thumb"
                 aria-pressed={selected === bucket.startMs}
-                aria-label={`${start}: ${total}, ${bucket.frames} frames`}
+                title={`${bucket.frames} frames`}
                 data-testid="bucket-thumb"
                 data-start={bucket.start}
                 onClick={() => onOpen(bucket)}
