@@ -138,46 +138,7 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
       />
       {mode !== 'moment' && (
         <section className="period-view" aria-label="Period view" aria-busy={loading} data-testid="period-view">
-          {shown === null ? (
-            <p className="period-status">{loading ? 'Counting from the analysis store…' : 'Nothing to show for this range.'}</p>
-          ) : (
-            <>
-              <p className="period-summary" data-testid="period-summary">
-                <span>{caption}</span>
-                <span data-testid="period-frames">{shown.frames} frames</span>
-                <span data-testid="period-detections">{shown.detections} detections</span>
-                <span data-testid="period-highest">
-                  highest cell {formatFigure(gridMax(shown.whole))} {unitName(shown.unit)}
-                </span>
-                <span className="period-status" role="status">
-                  {loading ? 'counting…' : `grid ${shown.columns} × ${shown.rows}`}
-                </span>
-              </p>
-              <PeriodPicture
-                api={api}
-                run={run}
-                display={display}
-                grid={shown.whole}
-                columns={shown.columns}
-                rows={shown.rows}
-                unit={shown.unit}
-                caption={caption}
-                highlight={highlight}
-                onError={onError}
-              />
-              <BusiestCards
-                moment={shown.busiestMoment}
-                place={shown.busiestPlace}
-                unit={shown.unit}
-                timeZone={timeZone}
-                onSeek={(frame) => {
-                  changeMode('moment');
-                  setSeek((previous) => ({ index: frame, serial: (previous?.serial ?? 0) + 1 }));
-                }}
-                onShowPlace={setHighlight}
-              />
-            </>
-          )}
+          {/* The strip first: every bucket in view at once, the open one large below it. */}
           {mode === 'buckets' && main.data !== null && (
             main.data.buckets.length === 0 ? (
               <p className="period-status">No buckets: this analysis has no time base (set the metadata rate, and the start time, then analyse again).</p>
@@ -196,6 +157,46 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
                 }}
               />
             )
+          )}
+          {shown === null ? (
+            <p className="period-status">{loading ? 'Counting from the analysis store…' : 'Nothing to show for this range.'}</p>
+          ) : (
+            <>
+              <p className="period-summary" data-testid="period-summary">
+                <span>{caption}</span>
+                <span data-testid="period-frames">{shown.frames} frames</span>
+                <span data-testid="period-detections">{shown.detections} detections</span>
+                <span data-testid="period-highest">
+                  highest cell {formatFigure(gridMax(shown.whole))} {unitName(shown.unit)}
+                </span>
+                <span className="period-status" role="status">
+                  {loading ? 'counting…' : `grid ${shown.columns} × ${shown.rows}`}
+                </span>
+              </p>
+              <BusiestCards
+                moment={shown.busiestMoment}
+                place={shown.busiestPlace}
+                unit={shown.unit}
+                timeZone={timeZone}
+                onSeek={(frame) => {
+                  changeMode('moment');
+                  setSeek((previous) => ({ index: frame, serial: (previous?.serial ?? 0) + 1 }));
+                }}
+                onShowPlace={setHighlight}
+              />
+              <PeriodPicture
+                api={api}
+                run={run}
+                display={display}
+                grid={shown.whole}
+                columns={shown.columns}
+                rows={shown.rows}
+                unit={shown.unit}
+                caption={caption}
+                highlight={highlight}
+                onError={onError}
+              />
+            </>
           )}
         </section>
       )}
