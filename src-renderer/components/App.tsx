@@ -291,17 +291,17 @@ export function App({ api }: { api: ApiClient }) {
             )}
             <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
               {(moment) => (
-            <Timeline
-              key={done.runId}
-              api={api}
-              run={done}
-              display={display}
-              onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
-              onError={onError}
-              onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
-              recount={moment.recount}
-              seek={moment.seek}
-            />
+                <Timeline
+                  key={done.runId}
+                  api={api}
+                  run={done}
+                  display={display}
+                  onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
+                  onError={onError}
+                  onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
+                  recount={moment.recount}
+                  seek={moment.seek}
+                />
               )}
             </PeriodViews>
           </>
