@@ -98,6 +98,8 @@ export interface RunInfo {
   state: 'running' | 'done' | 'failed' | 'cancelled';
   frameCount: number;
   params: GridParams;
+  /** The source and time-base settings the analysis read (they change only with a new analysis). */
+  dataSource?: Settings['data_source_settings'];
   /** The output settings the analysis ran with (colormap, scale, overlay, transparency). */
   output: Settings['output_settings'];
   hasImages: boolean;
@@ -215,6 +217,11 @@ export interface PeriodViewData {
   buckets: Array<{ startMs: number; endMs: number; start: string; frames: number; detections: number; personSeconds: number; peakFrame: number; grid: number[] }>;
   busiestMoment: { frame: number; t: string | null; time: string | null; count: number } | null;
   busiestPlace: { h: number; v: number; value: number } | null;
+  /**
+   * The whole analysis's time span, ms since the epoch: the first frame's time and the last
+   * frame's time plus its duration; null without a time base (the custom range's pickers start from it).
+   */
+  span?: { fromMs: number; toMs: number } | null;
 }
 
 /**
@@ -300,7 +307,11 @@ export interface ApiRequests {
   analyse: { request: { settings: Settings }; response: RunStarted };
   cancel: { request: { runId: string }; response: Empty };
   getRunInfo: { request: { runId: string }; response: RunInfo };
-  getFrame: { request: { runId: string; index: number }; response: FrameData };
+  /**
+   * The window grid at frame `index`; with `params`, re-counted from the analysis's store with
+   * those grid and counting settings over the run's (FrameData.grid is then `grid_num_v × grid_num_h` of them).
+   */
+  getFrame: { request: { runId: string; index: number; params?: Partial<GridParams> }; response: FrameData };
   export: { request: ExportRequest; response: ExportStarted };
   cancelExport: { request: { exportId: string }; response: Empty };
   /** Says whether `path` (relative to the host's cwd) is a video, a metadata file or folder, or settings YAML. */

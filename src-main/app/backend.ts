@@ -26,12 +26,12 @@ import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import { showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
-import { findSettingsIssues, settingsToYaml, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
+import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
-import { StoreReader } from '../store/store.js';
-import { periodView } from '../store/views.js';
+import { StoreReader, type StoredFrames } from '../store/store.js';
+import { periodView, windowAt } from '../store/views.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
@@ -187,7 +187,8 @@ export class Backend {
         return {};
       },
       getRunInfo: async ({ runId }) => this.runInfo(this.run(runId)),
-      getFrame: async ({ runId, index }) => this.frame(this.run(runId), index),
+      getFrame: async ({ runId, index, params }) =>
+        params === undefined ? this.frame(this.run(runId), index) : this.recountedFrame(this.run(runId), index, params),
       export: async (request) => ({ exportId: this.startExport(request) }),
       cancelExport: async ({ exportId }) => {
         this.exports.get(exportId)?.abort();
@@ -410,6 +411,7 @@ export class Backend {
       state: run.state,
       frameCount: index?.frameCount ?? 0,
       params: run.settings.heat_map_settings.params,
+      dataSource: run.settings.data_source_settings,
       output: run.settings.output_settings,
       hasImages: index?.hasImages ?? false,
       counts: index?.counts ?? [],
@@ -437,9 +439,7 @@ export class Backend {
     const overrides: SettingOverride[] = [];
     if (request.period !== undefined) overrides.push({ key: 'output_settings.period', value: request.period, label: 'periodView: period' });
     if (request.timezone !== undefined) overrides.push({ key: 'output_settings.timezone', value: request.timezone, label: 'periodView: timezone' });
-    for (const [name, value] of Object.entries(request.params ?? {})) {
-      overrides.push({ key: `heat_map_settings.${name}`, value, label: `periodView: params.${name}` });
-    }
+    overrides.push(...paramOverrides(request.params, 'periodView'));
     for (const [name, value] of [['fromMs', request.fromMs], ['toMs', request.toMs]] as const) {
       if (value !== undefined && !Number.isFinite(value)) throw new CrowdheatError(`periodView: ${name} must be a number of ms since the epoch`);
     }
@@ -480,6 +480,7 @@ export class Backend {
               })),
         busiestMoment: view.busiestMoment,
         busiestPlace: view.busiestPlace,
+        span: spanOf(frames),
       };
     } finally {
       store.close();
@@ -503,6 +504,27 @@ export class Backend {
         ? await this.options.imageUrl(run.id, frameIndex, join(previewDir, previewImageName(frameIndex)))
         : null,
     };
+  }
+
+  /**
+   * Frame `frameIndex` with its window grid re-counted from the run's store with `params` over the
+   * run's grid settings (validated like any settings): the timeline repaints after a grid change
+   * without a new analysis.
+   *
+   * @throws SettingsError naming `getFrame: params.<key>` for a bad value.
+   */
+  private async recountedFrame(run: Run, frameIndex: number, params: Partial<GridParams>): Promise<FrameData> {
+    if (!isPlainObject(params)) throw new CrowdheatError('getFrame: params must be an object of grid settings');
+    const frame = await this.frame(run, frameIndex);
+    const store = await StoreReader.open(outputDirOf(run.workDir));
+    try {
+      const settings = recountSettings(store.meta.settings, paramOverrides(params, 'getFrame'));
+      const window = await windowAt(store, await store.frames(), settings.heat_map_settings.params, frameIndex);
+      if (window === null) throw new CrowdheatError(`frame ${frameIndex} is not in the analysis's store`);
+      return { ...frame, count: window.count, grid: Array.from(window.grid) };
+    } finally {
+      store.close();
+    }
   }
 
   private startExport(request: ExportRequest): string {
@@ -588,6 +610,20 @@ export class Backend {
       return new Map([[file, target]]);
     };
   }
+}
+
+/** First frame's time to the last frame's end, ms since the epoch; null without a time base. */
+function spanOf(frames: StoredFrames): { fromMs: number; toMs: number } | null {
+  const times = frames.timeMs;
+  const durations = frames.durationMs;
+  if (times === null || times.length === 0) return null;
+  const last = times.length - 1;
+  return { fromMs: times[0], toMs: times[last] + (durations?.[last] ?? 0) };
+}
+
+/** Grid settings of a request as overrides of the stored run's, each labelled `<request>: params.<key>`. */
+function paramOverrides(params: Partial<GridParams> | undefined, request: string): SettingOverride[] {
+  return Object.entries(params ?? {}).map(([name, value]) => ({ key: `heat_map_settings.${name}`, value, label: `${request}: params.${name}` }));
 }
 
 /** The facts the renderer sees (not the file's place in the work folder). */

@@ -193,6 +193,20 @@ export async function windowGridAt(
   params: GridParams,
   frameIndex: number,
 ): Promise<Int32Array | null> {
+  return (await windowAt(store, frames, params, frameIndex))?.grid ?? null;
+}
+
+/**
+ * `windowGridAt` and the frame's own count of detections (after `class_ids` and `min_score`):
+ * what the timeline shows of a frame re-counted with other settings. Null when the store has no
+ * such frame.
+ */
+export async function windowAt(
+  store: StoreReader,
+  frames: StoredFrames,
+  params: GridParams,
+  frameIndex: number,
+): Promise<{ grid: Int32Array; count: number } | null> {
   const position = positionLookup(frames)(frameIndex);
   if (position < 0) return null;
   const W = params.last_valid_frame;
@@ -207,5 +221,5 @@ export async function windowGridAt(
     frames.index[firstPosition],
     frameIndex,
   );
-  return Int32Array.from(accumulator.grids());
+  return { grid: Int32Array.from(accumulator.grids()), count: accumulator.counts[position] };
 }

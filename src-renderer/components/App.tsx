@@ -11,6 +11,7 @@ import { ConsolePanel } from './ConsolePanel.js';
 import { ExportDialog } from './ExportDialog.js';
 import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { FocusTrap } from './FocusTrap.js';
+import { latestSeek, newSeek, PeriodViews, type Seek } from './PeriodViews.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
@@ -118,7 +119,7 @@ export function App({ api }: { api: ApiClient }) {
   };
 
   const zoneFigures = useZoneFigures(api, done?.runId ?? null, settings.zones);
-  const [zoneSeek, setZoneSeek] = useState<{ frame: number } | null>(null);
+  const [zoneSeek, setZoneSeek] = useState<Seek | null>(null);
   const writeReport = async (folder: string | null) => {
     if (done === null || folder === null) return;
     const written = await api.call('writeReport', { runId: done.runId, folder });
@@ -226,7 +227,7 @@ export function App({ api }: { api: ApiClient }) {
 
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
-  const outOfDate = done === null ? null : outOfDateNotice(done.params, settings);
+  const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
 
   return (
     <div className="app" style={{ gridTemplateColumns: `${layout.sidebarWidth}px 1fr` }}>
@@ -314,17 +315,22 @@ export function App({ api }: { api: ApiClient }) {
                 {outOfDate}
               </p>
             )}
-            <Timeline
-              key={done.runId}
-              api={api}
-              run={done}
-              display={display}
-              onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
-              onError={onError}
-              onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
-              seek={zoneSeek}
-            />
-            {zoneFigures.data !== null && <ZoneChart data={zoneFigures.data} onSeek={(frame) => setZoneSeek({ frame })} />}
+            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
+              {(moment) => (
+                <Timeline
+                  key={done.runId}
+                  api={api}
+                  run={done}
+                  display={display}
+                  onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
+                  onError={onError}
+                  onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
+                  recount={moment.recount}
+                  seek={latestSeek(moment.seek, zoneSeek)}
+                />
+              )}
+            </PeriodViews>
+            {zoneFigures.data !== null && <ZoneChart data={zoneFigures.data} onSeek={(frame) => setZoneSeek(newSeek(frame))} />}
           </>
         ) : (
           <div className="empty">

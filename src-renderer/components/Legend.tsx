@@ -10,12 +10,14 @@ interface LegendProps {
   /** Highest count of the whole run. */
   runPeak: number;
   windowFrames: number;
+  /** What a value is, when not people in the window (e.g. `person-seconds` of a period view). */
+  unit?: string;
   /** Sets the scale's max (the display, and the settings for the next export). */
   onFit: (max: number) => void;
 }
 
 /** The colour legend: min … max (`15+` when counts on screen pass it), the unit, and "fit to data". */
-export function Legend({ gradient, scale, frameMax, runPeak, windowFrames, onFit }: LegendProps) {
+export function Legend({ gradient, scale, frameMax, runPeak, windowFrames, unit, onFit }: LegendProps) {
   const text = legendText(scale, frameMax, windowFrames);
   const fit = fittedMax(scale, runPeak);
   return (
@@ -26,7 +28,7 @@ export function Legend({ gradient, scale, frameMax, runPeak, windowFrames, onFit
         {text.high}
       </span>
       <span className="legend-unit" data-testid="legend-unit">
-        {text.unit}
+        {unit ?? text.unit}
       </span>
       {fit !== null && (
         <button type="button" className="secondary small" data-testid="fit-to-data" onClick={() => onFit(fit)} title={`set max to the run's peak, ${fit}`}>

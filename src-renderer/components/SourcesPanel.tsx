@@ -39,6 +39,8 @@ const VIDEO = settingField('data_source_settings.local_data_settings.video_file'
 const META = settingField('data_source_settings.local_data_settings.meta_file');
 const FORMAT = settingField('data_source_settings.local_data_settings.meta_format');
 const MODE = settingField('data_source_settings.mode');
+/** The time base of metadata without timestamps: what periods and person-seconds need. */
+const TIME_BASE = [settingField('data_source_settings.local_data_settings.metadata_fps'), settingField('data_source_settings.local_data_settings.start_time')];
 
 /** Local files (video + metadata, or metadata only) and the switch to the Console. */
 export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo, preparingDemo, onError, pathChecks, recent, onRecent }: Props) {
@@ -87,6 +89,9 @@ export function SourcesPanel({ api, host, settings, issues, onChange, onOpenDemo
             )}
           </div>
           <SettingField field={FORMAT} settings={settings} issues={issues} onChange={onChange} label="Metadata format" />
+          {TIME_BASE.map((field) => (
+            <SettingField key={field.key} field={field} settings={settings} issues={issues} onChange={onChange} />
+          ))}
           <p className="hint">Or drop a video, a metadata file or settings YAML anywhere on the window.</p>
           {host?.nativeDialogs === false && (
             <p className="hint">Paths are read by crowdheat on this computer{host.cwd !== '' ? `; relative ones from ${host.cwd}` : ''}.</p>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
+import type { GridParams } from '../../src-shared/settings/types.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { DEFAULT_VIDEO_FPS } from '../../src-shared/render/video-format.js';
 import type { DisplaySettings } from '../logic/display.js';
@@ -27,8 +28,10 @@ interface TimelineProps {
   onError: (message: string) => void;
   /** "Fit to data" was clicked: the settings' max becomes the run's peak, for the next export. */
   onFitToData?: (max: number) => void;
-  /** A seek asked from outside (a zone chart): a new object each time, so the same frame can be asked twice. */
-  seek?: { frame: number } | null;
+  /** Grid and counting settings that differ from the run's: frames are re-counted with them from the store (`getFrame` params). */
+  recount?: Partial<GridParams>;
+  /** Moves to a frame when it changes (the period bar's busiest moment, a zone chart). */
+  seek?: { index: number; serial: number } | null;
 }
 
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
@@ -45,17 +48,14 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData, seek }: TimelineProps) {
+export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData, recount, seek }: TimelineProps) {
   const [index, setIndex] = useState(0);
-  useEffect(() => {
-    if (seek !== undefined && seek !== null) setIndex(Math.min(run.frameCount - 1, Math.max(0, seek.frame)));
-  }, [seek, run.frameCount]);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
   const [hover, setHover] = useState<Hover | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { params } = run;
+  const params = useMemo(() => (recount === undefined ? run.params : { ...run.params, ...recount }), [run.params, recount]);
   const { cmap, transparency, min, max: displayMax, interpolation, overlay: showImage, empty_cells: emptyCells } = display;
   // "Fit to data" repaints at once with the run's peak as the max, until the display's max changes
   // (the window normally takes the fitted max into the settings, which makes it the display's).
@@ -85,7 +85,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
 
   useEffect(() => {
     let current = true;
-    api.call('getFrame', { runId: run.runId, index }).then(
+    api.call('getFrame', { runId: run.runId, index, ...(recount === undefined ? {} : { params: recount }) }).then(
       (data) => {
         if (current) setFrame(data);
       },
@@ -94,11 +94,18 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     return () => {
       current = false;
     };
-  }, [api, run.runId, index, onError]);
+  }, [api, run.runId, index, recount, onError]);
+
+  useEffect(() => {
+    if (seek === undefined || seek === null) return;
+    setPlaying(false);
+    setIndex(Math.min(Math.max(0, seek.index), Math.max(0, run.frameCount - 1)));
+  }, [seek, run.frameCount]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (frame === null || canvas === null) return;
+    // A frame counted with other grid sizes (asked before a re-count) waits for its successor.
+    if (frame === null || canvas === null || frame.grid.length !== columns * rows) return;
     let cancelled = false;
     const draw = (image: Uint8ClampedArray | null): void => {
       const context = canvas.getContext('2d');
@@ -111,6 +118,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
           height,
         );
         context.putImageData(new ImageData(pixels, width, height), 0, 0);
+        // The grid painted, for tests and tools reading the page: a re-count shows here.
+        canvas.dataset.grid = `${columns}x${rows}`;
       } catch (error) {
         onError(messageOf(error));
       }
@@ -188,7 +197,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     const x = ((event.clientX - bounds.left) * width) / bounds.width;
     const y = ((event.clientY - bounds.top) * height) / bounds.height;
     const cell = cellAt(x, y, width, height, columns, rows);
-    if (cell === null || frame === null) {
+    if (cell === null || frame === null || frame.grid.length !== columns * rows) {
       setHover(null);
       return;
     }

@@ -1,9 +1,10 @@
 /**
  * What a finished analysis can show with today's settings. Display settings (colours, scale,
- * cell edges, empty cells, the picture) repaint from the grids the analysis already has; counting settings
- * change the grids themselves, so the view says it is out of date until the next analysis.
+ * cell edges, empty cells, the picture) repaint from the grids the analysis already has; grid and
+ * counting settings re-count from the analysis's store; source settings need a new analysis, so
+ * the view says it is out of date until then.
  */
-import type { GridParams, OutputSettings, Settings } from '../../src-shared/settings/types.js';
+import type { DataSourceSettings, OutputSettings, Settings } from '../../src-shared/settings/types.js';
 
 /** The output settings the timeline paints with. */
 export type DisplaySettings = Pick<OutputSettings, 'cmap' | 'transparency' | 'min' | 'max' | 'interpolation' | 'overlay' | 'empty_cells'>;
@@ -44,19 +45,30 @@ export function liveDisplay(runOutput: OutputSettings, current: OutputSettings, 
 }
 
 /**
- * The counting settings that differ between the analysis on screen and the settings now, by
- * name (`grid_num_h`, ...), in the settings' order; empty when the view is up to date.
+ * The source and time-base settings (`data_source_settings`: mode, files, format, metadata rate,
+ * start time, the Console's device and range) that differ between the analysis on screen and the
+ * settings now, by name, in the settings' order; only the current mode's section counts. These
+ * are read once into the store, so they need a new analysis; grid and counting settings do not
+ * (they re-count from the store, see logic/period.ts `recountParams`).
  */
-export function changedCounting(analysed: GridParams, current: GridParams): string[] {
-  return (Object.keys(analysed) as Array<keyof GridParams>).filter(
-    (key) => JSON.stringify(analysed[key]) !== JSON.stringify(current[key]),
-  );
+export function changedSource(analysed: DataSourceSettings, current: DataSourceSettings): string[] {
+  const changed = analysed.mode === current.mode ? [] : ['mode'];
+  const section = current.mode === 'local' ? 'local_data_settings' : 'console_data_settings';
+  const before: Record<string, unknown> = { ...analysed[section] };
+  const now: Record<string, unknown> = { ...current[section] };
+  for (const key of Object.keys(now)) if (JSON.stringify(before[key]) !== JSON.stringify(now[key])) changed.push(key);
+  return changed;
 }
 
-/** The line the timeline shows when the counting settings changed after the analysis, or null. */
-export function outOfDateNotice(analysed: GridParams, current: Settings): string | null {
-  const changed = changedCounting(analysed, current.heat_map_settings.params);
+/**
+ * The line the view shows when source or time-base settings changed after the analysis (it
+ * cannot re-count those from the store), or null; null too when the analysis's source is not
+ * known.
+ */
+export function outOfDateNotice(analysed: DataSourceSettings | undefined, current: Settings): string | null {
+  if (analysed === undefined) return null;
+  const changed = changedSource(analysed, current.data_source_settings);
   if (changed.length === 0) return null;
   const names = changed.length <= 3 ? changed.join(', ') : `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more`;
-  return `Out of date — Analyse to re-count (changed: ${names})`;
+  return `Out of date — Analyse to read the source again (changed: ${names})`;
 }

@@ -45,7 +45,8 @@ export interface HeatPicture {
 /** RGBA pixels `width × height` for a canvas: the heat, over the picture when given. */
 export function paintHeat(picture: HeatPicture, width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
   const { columns, rows, table, image } = picture;
-  const grid = Int32Array.from(picture.grid);
+  // Float: period grids hold person-seconds (fractions of a second count); window grids are whole counts either way.
+  const grid = Float64Array.from(picture.grid);
   const cells = heatColors(grid, picture.scale, table);
   const upscale = picture.interpolation === 'bilinear' ? upscaleBilinear : upscaleNearest;
   const heat = upscale(cells, columns, rows, width, height);

@@ -88,6 +88,20 @@ describe('cell under the cursor', () => {
   });
 });
 
+describe('period pictures', () => {
+  it('paints fractional person-seconds: 0.5 s of 1 is the table\'s middle row over the picture, not an empty cell', () => {
+    const table = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
+    const image = new Uint8ClampedArray(2 * 1 * 4).fill(200);
+    const pixels = paintHeat(
+      { grid: [0, 0.5], columns: 2, rows: 1, scale: { min: 0, max: 1 }, table, interpolation: 'nearest', image, transparency: 1, emptyCells: 'clear' },
+      2,
+      1,
+    );
+    // The empty cell leaves the picture as it was; the half-second cell takes row floor(0.5 × 256) = 128.
+    expect(Array.from(pixels)).toEqual([200, 200, 200, 255, 128, 128, 128, 255]);
+  });
+});
+
 describe('heat colours', () => {
   const params = { ...defaultSettings().heat_map_settings.params, last_valid_frame: 15 };
   const output = defaultSettings().output_settings;

@@ -84,11 +84,40 @@ describe('periodView through the web host', () => {
     // Point mode with n = 1 from the defaults: every detection adds 1 s to at least its own cell.
     expect(range.whole.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(range.detections);
 
+    expect(whole.span).toEqual({ fromMs: Date.UTC(2026, 10, 22, 23, 59), toMs: Date.UTC(2026, 10, 23, 0, 1) });
+
     await expect(client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(
       'periodView: period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"',
     );
     await expect(client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
       'periodView: params.grid_num_h must be an integer from 1 to 4194304, got 0',
+    );
+  }, 120_000);
+});
+
+describe('getFrame re-counts from the store', () => {
+  it('a frame re-counted with other grid settings equals the same frame of a fresh analysis with them', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+    const first = await client.call('analyse', { settings });
+    expect(await finished(first.runId)).toMatchObject({ type: 'done' });
+    const other = { grid_num_h: 16, grid_num_v: 9, last_valid_frame: 5, bbox2pix: true, min_score: 0.5 };
+    const fresh = await client.call('analyse', {
+      settings: { ...settings, heat_map_settings: { ...settings.heat_map_settings, params: { ...settings.heat_map_settings.params, ...other } } },
+    });
+    expect(await finished(fresh.runId)).toMatchObject({ type: 'done' });
+
+    for (const index of [0, 37, 119]) {
+      const recounted = await client.call('getFrame', { runId: first.runId, index, params: other });
+      const expected = await client.call('getFrame', { runId: fresh.runId, index });
+      expect(recounted.grid).toHaveLength(16 * 9);
+      expect(recounted.grid).toEqual(expected.grid);
+      expect(recounted.count).toBe(expected.count);
+    }
+    const unchanged = await client.call('getFrame', { runId: first.runId, index: 37 });
+    expect(unchanged.grid).toHaveLength(192 * 108);
+    await expect(client.call('getFrame', { runId: first.runId, index: 0, params: { grid_num_v: -1 } })).rejects.toThrow(
+      'getFrame: params.grid_num_v must be an integer from 1 to 4194304, got -1',
     );
   }, 120_000);
 });

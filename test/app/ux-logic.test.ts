@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectedFile } from '../../src-shared/api.js';
 import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
-import { changedCounting, liveDisplay, outOfDateNotice } from '../../src-renderer/logic/display.js';
+import { changedSource, liveDisplay, outOfDateNotice } from '../../src-renderer/logic/display.js';
 import { importReport } from '../../src-renderer/logic/import-report.js';
 import { INFO_LIFETIME_MS, MAX_MESSAGES, withMessage, withoutStale, withoutTopic, type Message } from '../../src-renderer/logic/messages.js';
 import { checkedPath } from '../../src-renderer/logic/path-check.js';
@@ -61,20 +61,24 @@ describe('display settings repaint, counting settings date the view', () => {
     });
   });
 
-  it('names the counting settings that changed since the analysis, and says nothing when none did', () => {
+  it('names the source settings that changed since the analysis; display and grid settings re-count without one', () => {
     const settings = defaultSettings();
-    const analysed = { ...settings.heat_map_settings.params };
+    const analysed = structuredClone(settings.data_source_settings);
     expect(outOfDateNotice(analysed, settings)).toBeNull();
     settings.output_settings.cmap = 'turbo';
-    expect(outOfDateNotice(analysed, settings)).toBeNull();
     settings.heat_map_settings.params.grid_num_h = 96;
-    settings.heat_map_settings.params.class_ids = [0];
-    expect(changedCounting(analysed, settings.heat_map_settings.params)).toEqual(['grid_num_h', 'class_ids']);
-    expect(outOfDateNotice(analysed, settings)).toBe('Out of date — Analyse to re-count (changed: grid_num_h, class_ids)');
-    Object.assign(settings.heat_map_settings.params, { grid_num_v: 54, bbox2pix: true, min_score: 0.5 });
+    expect(outOfDateNotice(analysed, settings)).toBeNull();
+    settings.data_source_settings.local_data_settings.metadata_fps = 10;
+    settings.data_source_settings.local_data_settings.meta_format = 'mot';
+    expect(changedSource(analysed, settings.data_source_settings)).toEqual(['meta_format', 'metadata_fps']);
+    expect(outOfDateNotice(analysed, settings)).toBe('Out of date — Analyse to read the source again (changed: meta_format, metadata_fps)');
+    Object.assign(settings.data_source_settings.local_data_settings, { meta_file: 'b.csv', video_file: 'b.mp4', start_time: '2026-11-23T09:00:00Z' });
     expect(outOfDateNotice(analysed, settings)).toBe(
-      'Out of date — Analyse to re-count (changed: grid_num_h, grid_num_v, bbox2pix and 2 more)',
+      'Out of date — Analyse to read the source again (changed: video_file, meta_file, meta_format and 2 more)',
     );
+    settings.data_source_settings.mode = 'console';
+    expect(changedSource(analysed, settings.data_source_settings)).toEqual(['mode']);
+    expect(outOfDateNotice(undefined, settings)).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@
  * The window as a person uses it (issue 13 items 3, 5–8), in Debian's Chromium through
  * `crowdheat serve`: axe-core finds no serious or critical WCAG A/AA violation on any screen;
  * typed paths are inspected as typed; display settings repaint at once at the same frame;
- * counting changes mark the view out of date; dialogs keep and return focus; the slider and
+ * source changes mark the view out of date; dialogs keep and return focus; the slider and
  * the chart speak and move by keyboard; settings and recent files survive a reload.
  * Screenshots go to $CROWDHEAT_SCREENSHOTS when set (to look at, never committed).
  */
@@ -142,12 +142,12 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the window for a person (Chromium thr
     expect(await page.getByTestId('out-of-date').count()).toBe(0);
   });
 
-  it('says the view is out of date when a counting setting changes', async () => {
-    await page.getByLabel('Columns (cells)').fill('96');
+  it('says the view is out of date when a source setting changes (grid settings re-count without it)', async () => {
+    await page.getByLabel('Metadata rate (frames/s)').fill('5');
     await expect
       .poll(() => page.getByTestId('out-of-date').textContent())
-      .toBe('Out of date — Analyse to re-count (changed: grid_num_h)');
-    await page.getByLabel('Columns (cells)').fill('192');
+      .toBe('Out of date — Analyse to read the source again (changed: metadata_fps)');
+    await page.getByLabel('Metadata rate (frames/s)').fill('0');
     await expect.poll(() => page.getByTestId('out-of-date').count()).toBe(0);
   });
 

@@ -1,0 +1,96 @@
+/**
+ * The strip of bucket maps (by hour, by day, by N min): each a small heat picture on one shared
+ * colour scale, so they compare, captioned with its local start and total. A thumbnail is a
+ * button: click, Enter or Space opens that bucket as the view.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import type { PeriodViewData } from '../../src-shared/api.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import type { ColorScale } from '../../src-shared/render/index.js';
+import type { DisplaySettings } from '../logic/display.js';
+import { paintHeat } from '../logic/heat.js';
+import { bucketStartText, formatFigure, periodScale, spansDays, unitName, type PeriodUnit } from '../logic/period.js';
+
+type Bucket = PeriodViewData['buckets'][number];
+
+/** Width of a thumbnail in canvas pixels. */
+const THUMB_WIDTH = 120;
+
+interface SmallMultiplesProps {
+  buckets: Bucket[];
+  columns: number;
+  rows: number;
+  unit: PeriodUnit;
+  timeZone: string;
+  display: DisplaySettings;
+  /** Start (ms) of the open bucket, or null. */
+  selected: number | null;
+  onOpen: (bucket: Bucket) => void;
+}
+
+export function SmallMultiples({ buckets, columns, rows, unit, timeZone, display, selected, onOpen }: SmallMultiplesProps) {
+  const table = useMemo(() => getColormap(display.cmap), [display.cmap]);
+  const scale = useMemo(() => periodScale(0, ...buckets.map((bucket) => bucket.grid)), [buckets]);
+  const withDate = useMemo(() => spansDays(buckets.map((bucket) => bucket.startMs), timeZone), [buckets, timeZone]);
+  const height = Math.max(1, Math.round((THUMB_WIDTH * rows) / columns));
+  const name = unitName(unit);
+  return (
+    <div className="small-multiples">
+      <p className="strip-caption" id="strip-caption">
+        {buckets.length} maps on one scale, 0 to {formatFigure(scale.max)} {name}; each shows its local start and its total. Open one to see it large.
+      </p>
+      <ul className="strip" aria-describedby="strip-caption" data-testid="small-multiples">
+        {buckets.map((bucket) => {
+          const start = bucketStartText(bucket.startMs, timeZone, withDate);
+          const total = `${formatFigure(bucket.personSeconds)} ${name}`;
+          return (
+            <li key={bucket.startMs}>
+              <button
+                type="button"
+                className="thumb"
+                aria-pressed={selected === bucket.startMs}
+                title={`${bucket.frames} frames`}
+                data-testid="bucket-thumb"
+                data-start={bucket.start}
+                onClick={() => onOpen(bucket)}
+              >
+                <Thumbnail grid={bucket.grid} columns={columns} rows={rows} width={THUMB_WIDTH} height={height} scale={scale} table={table} display={display} />
+                <span className="thumb-start">{start}</span>
+                <span className="thumb-total" data-testid="bucket-total">
+                  {total}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+interface ThumbnailProps {
+  grid: readonly number[];
+  columns: number;
+  rows: number;
+  width: number;
+  height: number;
+  scale: ColorScale;
+  table: Uint8Array;
+  display: DisplaySettings;
+}
+
+function Thumbnail({ grid, columns, rows, width, height, scale, table, display }: ThumbnailProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvasRef.current?.getContext('2d');
+    if (context === undefined || context === null || grid.length !== columns * rows) return;
+    // The heat alone, every cell in the colormap (empty ones its lowest colour), so a thumbnail reads without the scene.
+    const pixels = paintHeat(
+      { grid, columns, rows, scale, table, interpolation: display.interpolation, image: null, transparency: 1, emptyCells: 'tinted' },
+      width,
+      height,
+    );
+    context.putImageData(new ImageData(pixels, width, height), 0, 0);
+  }, [grid, columns, rows, width, height, scale, table, display.interpolation]);
+  return <canvas ref={canvasRef} width={width} height={height} aria-hidden="true" />;
+}
