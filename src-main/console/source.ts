@@ -100,7 +100,7 @@ export async function openConsoleSource(
 }
 
 /** A decoded inference: its T and detections. */
-interface TimedDetections {
+export interface TimedDetections {
   timestamp: string;
   detections: Detections;
 }
@@ -108,8 +108,9 @@ interface TimedDetections {
 /**
  * Every inference of the newest `recordLimit` records within `range`, oldest first, each T once.
  * Inferences of a record that fall outside the range are dropped (records can straddle it).
+ * Shared with `crowdheat follow` (follow.ts), which asks for what lies after its mark.
  */
-async function fetchInferences(
+export async function fetchInferences(
   client: ConsoleClient,
   deviceId: string,
   range: TimeRange,

@@ -21,7 +21,7 @@ import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from 
 const CHUNK_ROWS = 2048;
 
 /** DuckDB's own settings for a store: the CLI and the app share 2 cores with other work. */
-const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
+export const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
 
 /** The run's facts a store keeps beside frames and detections. */
 export interface StoreFacts {
@@ -288,41 +288,7 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
-    const result = await this.connection.stream(
-      'SELECT frame_index, "left", top, "right", bottom, score, class_id, track_id FROM detections ' +
-        'WHERE frame_index BETWEEN $1 AND $2',
-      [fromIndex, toIndex],
-    );
-    const frameOf = new Int32Array(CHUNK_ROWS);
-    const boxes = new Float64Array(CHUNK_ROWS * 4);
-    const scores = new Float64Array(CHUNK_ROWS);
-    const classIds = new Int32Array(CHUNK_ROWS);
-    const trackIds = new Int32Array(CHUNK_ROWS);
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const vectors = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
-      const rows = chunk.rowCount;
-      for (let i = 0; i < rows; i++) {
-        frameOf[i] = vectors[0].getItem(i) as number;
-        for (let e = 0; e < 4; e++) boxes[i * 4 + e] = vectors[1 + e].getItem(i) as number;
-        scores[i] = vectors[5].getItem(i) as number;
-        classIds[i] = vectors[6].getItem(i) as number;
-        const track = vectors[7].getItem(i);
-        trackIds[i] = track === null ? -1 : (track as number);
-      }
-      let start = 0;
-      while (start < rows) {
-        let end = start + 1;
-        while (end < rows && frameOf[end] === frameOf[start]) end += 1;
-        visit(frameOf[start], {
-          count: end - start,
-          boxes: boxes.subarray(start * 4, end * 4),
-          scores: scores.subarray(start, end),
-          classIds: classIds.subarray(start, end),
-          trackIds: trackIds.subarray(start, end),
-        });
-        start = end;
-      }
-    }
+    await streamDetections(this.connection, visit, fromIndex, toIndex);
   }
 
   /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */
@@ -365,4 +331,59 @@ export async function storeFileOf(path: string): Promise<string> {
     throw new InputError(oneLine(`${showValue(path)}: the folder holds no ${STORE_FILE} (run an analysis into it first)`));
   }
   return file;
+}
+
+/** What views read detections through: a finished store (StoreReader) or one being followed. */
+export interface DetectionStream {
+  forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void>;
+}
+
+/**
+ * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
+ * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
+ * detections)` may see one frame in several runs. With `ordered`, runs come in frame order.
+ * Memory stays one chunk (2,048 detections); the arrays passed to `visit` are reused.
+ */
+export async function streamDetections(
+  connection: DuckDBConnection,
+  visit: (frameIndex: number, detections: Detections) => void,
+  fromIndex = -2147483648,
+  toIndex = 2147483647,
+  ordered = false,
+): Promise<void> {
+  const result = await connection.stream(
+    'SELECT frame_index, "left", top, "right", bottom, score, class_id, track_id FROM detections ' +
+      `WHERE frame_index BETWEEN $1 AND $2${ordered ? ' ORDER BY frame_index' : ''}`,
+    [fromIndex, toIndex],
+  );
+  const frameOf = new Int32Array(CHUNK_ROWS);
+  const boxes = new Float64Array(CHUNK_ROWS * 4);
+  const scores = new Float64Array(CHUNK_ROWS);
+  const classIds = new Int32Array(CHUNK_ROWS);
+  const trackIds = new Int32Array(CHUNK_ROWS);
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const vectors = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
+    const rows = chunk.rowCount;
+    for (let i = 0; i < rows; i++) {
+      frameOf[i] = vectors[0].getItem(i) as number;
+      for (let e = 0; e < 4; e++) boxes[i * 4 + e] = vectors[1 + e].getItem(i) as number;
+      scores[i] = vectors[5].getItem(i) as number;
+      classIds[i] = vectors[6].getItem(i) as number;
+      const track = vectors[7].getItem(i);
+      trackIds[i] = track === null ? -1 : (track as number);
+    }
+    let start = 0;
+    while (start < rows) {
+      let end = start + 1;
+      while (end < rows && frameOf[end] === frameOf[start]) end += 1;
+      visit(frameOf[start], {
+        count: end - start,
+        boxes: boxes.subarray(start * 4, end * 4),
+        scores: scores.subarray(start, end),
+        classIds: classIds.subarray(start, end),
+        trackIds: trackIds.subarray(start, end),
+      });
+      start = end;
+    }
+  }
 }
