@@ -42,6 +42,7 @@ import { inspectFile } from './inspect.js';
 import { importSettingsFile, importSettingsText } from './import-settings.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { readZones } from '../../src-shared/zones/settings.js';
+import { FollowRunner } from './follow-runner.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -109,8 +110,11 @@ export class Backend {
   private readonly exports = new Map<string, AbortController>();
   /** Where the Console was, after Forget: the form offers these again. */
   private forgottenEndpoints: { console_endpoint: string; portal_authorization_endpoint: string } | null = null;
+  /** The app's Follow of a Console device. */
+  private readonly follows: FollowRunner;
 
   constructor(private readonly options: BackendOptions) {
+    this.follows = new FollowRunner({ cwd: options.cwd, workRoot: options.workRoot, credentials: () => options.credentials.load(), emit: options.emit });
     this.handlers = {
       hostInfo: async () => ({
         host: options.host,
@@ -186,6 +190,8 @@ export class Backend {
         return {};
       },
       periodView: async (request) => this.periodView(request),
+      startFollow: async ({ settings, intervalS }) => this.follows.start(checkedShape(settings, 'startFollow'), intervalS),
+      stopFollow: async ({ followId }) => this.follows.stop(followId),
       inspectFile: async ({ path }) => {
         if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
         return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
@@ -203,6 +209,7 @@ export class Backend {
 
   /** Cancels what runs and deletes every work folder. */
   async dispose(): Promise<void> {
+    await this.follows.dispose();
     for (const controller of this.exports.values()) controller.abort();
     for (const run of this.runs.values()) run.cancel?.();
     await Promise.all([...this.runs.values()].map((run) => rm(run.workDir, { recursive: true, force: true })));

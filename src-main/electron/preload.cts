@@ -30,6 +30,8 @@ const REQUESTS = [
   'cancelExport',
   'inspectFile',
   'periodView',
+  'startFollow',
+  'stopFollow',
 ] as const satisfies readonly RequestName[];
 
 /** `true` only when every request name of api.ts is in REQUESTS. */
