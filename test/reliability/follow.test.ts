@@ -14,6 +14,7 @@ import { dump } from 'js-yaml';
 import { followConsole, type FaultReport, type PollReport } from '../../src-main/console/follow.js';
 import { FollowStore } from '../../src-main/console/follow-store.js';
 import { StoreReader } from '../../src-main/store/store.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { defaultDetections, FakeConsole, type FakeRecord } from '../fake-console.js';
@@ -183,4 +184,34 @@ describe('crowdheat follow through Console faults', () => {
       reader.close();
     }
   });
+  it('continues the store a Console run wrote into the same output_dir, and refuses one of another device', async () => {
+    const value = settings();
+    value.zones = [];
+    value.output_settings.period = 'none';
+    await runPipeline(value, { cwd: dir });
+    fake.appendRecords('cam-1', [0, 1, 2].map(recordOf));
+    const controller = new AbortController();
+    let polls = 0;
+    const result = await followConsole(value, {
+      signal: controller.signal,
+      cwd: dir,
+      now: () => simulatedNow,
+      sleep: async () => {
+        polls += 1;
+        if (polls === 2) controller.abort();
+      },
+    });
+    expect(result.frames).toBe(66);
+    const store = await StoreReader.open(join(dir, 'out'));
+    try {
+      expect((await store.frames()).t).toEqual(fake.inferenceTimes('cam-1'));
+    } finally {
+      store.close();
+    }
+    const other = settings();
+    other.data_source_settings.console_data_settings.device_id = 'cam-2';
+    await expect(followConsole(other, { signal: new AbortController().signal, cwd: dir })).rejects.toThrow(
+      `${join(dir, 'out', 'crowdheat.duckdb')}: holds the analysis of device cam-1, not cam-2; choose another output_dir`,
+    );
+  }, 60_000);
 });
