@@ -116,7 +116,7 @@ describe('crowdheat follow through Console faults', () => {
       now: () => simulatedNow,
       sleep: async (ms) => advance(ms),
       // The client's own waits cost no real time; its per-attempt deadline is real and short.
-      delays: { sleep: async () => undefined, random: () => 0.5, timeoutMs: 400, budgetMs: 5000 },
+      delays: { sleep: async () => undefined, random: () => 0.5, timeoutMs: 1000, budgetMs: 10_000 },
       onPoll: (report) => polls.push(report),
       onFault: (report) => faults.push(report),
     });
@@ -140,8 +140,14 @@ describe('crowdheat follow through Console faults', () => {
     }
     expect(result.frames).toBe(expected.length);
     expect(result.lastT).toBe(expected[expected.length - 1]);
-    // The 503 run, the token outage and the dropped connections each failed polls, then the gap was fetched.
-    expect(faults.length).toBeGreaterThanOrEqual(3);
+    // The 503 runs, the token outage (two polls in a row: the backoff doubles) and the dropped
+    // connections each failed polls, then the gap was fetched.
+    const messages = faults.map((fault) => fault.message);
+    expect(messages).toContain('Console: E503: injected fault (HTTP 503, GET /devices/cam-1/inferenceresults)');
+    expect(faults).toContainEqual(
+      expect.objectContaining({ message: 'Console: E500: injected fault (HTTP 500, POST /oauth2/default/v1/token)', failures: 2, retryInMs: 2 * INTERVAL_MS }),
+    );
+    expect(messages.some((message) => message.startsWith(`cannot reach ${fake.credentials.console_endpoint}`))).toBe(true);
     for (const fault of faults) {
       expect(fault.message).not.toMatch(/\n/);
       expect(fault.message).not.toContain(fake.credentials.client_secret);
