@@ -219,6 +219,8 @@ export interface FollowStatus {
   message?: string;
   /** Folder holding the follow's store and rolling outputs; a later follow of the device continues it. */
   outputDir: string;
+  /** The whole-period grid of every stored frame (row-major `rows × columns`), once there is one. */
+  view?: { unit: 'person-seconds' | 'person-frames'; columns: number; rows: number; whole: number[] };
 }
 
 /** Every request: `name → { request, response }`. */

@@ -83,6 +83,9 @@ export class FollowRunner {
         publish({ state: 'following', frames: poll.frames, lastT: poll.lastT, lastUpdateMs: poll.atMs, polls: status.polls + 1 });
         started();
       },
+      onView: (view) => {
+        status.view = { unit: view.unit, columns: view.columns, rows: view.rows, whole: Array.from(view.whole, (value) => Math.round(value * 1000) / 1000) };
+      },
       onFault: (fault) => {
         publish({ state: 'retrying', faults: status.faults + 1, message: fault.message });
         started();

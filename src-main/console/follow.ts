@@ -40,7 +40,7 @@ import { writePeriodOutputs } from '../sinks/period-outputs.js';
 import { addBusiest, periodOf, rangeLabel, timeSummary, timeZoneOf } from '../sinks/store.js';
 import { ZONES_FILE } from '../sinks/zones.js';
 import { STORE_FILE } from '../store/schema.js';
-import { periodView } from '../store/views.js';
+import { periodView, type PeriodView } from '../store/views.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
 import { FollowStore } from './follow-store.js';
 import { useProxyFromEnvironment } from './proxy.js';
@@ -112,6 +112,8 @@ export interface FollowOptions {
   writeOutputs?: boolean;
   onPoll?: (report: PollReport) => void;
   onFault?: (report: FaultReport) => void;
+  /** The whole-period view of everything stored, after each poll that rewrote the outputs. */
+  onView?: (view: PeriodView) => void;
   onWarning?: WarningListener;
 }
 
@@ -203,7 +205,11 @@ export async function followConsole(settings: Settings, options: FollowOptions):
         state.polls += 1;
         state.lastPollMs = now();
         state.lastFault = null;
-        if (writeOutputs && (added > 0 || state.polls === 1)) outputs = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+        if (writeOutputs && (added > 0 || state.polls === 1)) {
+          const written = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+          outputs = written.outputs;
+          options.onView?.(written.view);
+        }
         options.onPoll?.({ poll, newFrames: added, frames: store.frameCount, lastT: store.newest, atMs: state.lastPollMs });
       } catch (error) {
         if (signal.aborted || error instanceof CancelledError) break;
@@ -227,7 +233,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   // Stopped (or failed): the outputs say so, then the store gets its durations and is marked complete.
   state.following = false;
   try {
-    if (writeOutputs && failure === null) outputs = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, settings, outputDir, state, diagnostics)).outputs;
   } finally {
     await store.finish();
   }
@@ -276,7 +282,7 @@ interface FollowState {
 /**
  * The rolling outputs from the store as it is: the period outputs (as a run writes them, over
  * every stored frame), zones.csv when zones are set, summary.json. Each file is replaced
- * atomically. Returns the names written, relative to `outputDir`.
+ * atomically. Returns the names written (relative to `outputDir`) and the view they show.
  */
 async function writeRollingOutputs(
   store: FollowStore,
@@ -284,7 +290,7 @@ async function writeRollingOutputs(
   outputDir: string,
   state: FollowState,
   diagnostics: Diagnostics,
-): Promise<string[]> {
+): Promise<{ outputs: string[]; view: PeriodView }> {
   const frames = store.frames();
   const timeZone = timeZoneOf(settings);
   const clock = new LocalClock(timeZone);
@@ -335,7 +341,7 @@ async function writeRollingOutputs(
   written.push('summary.json');
   summary.outputs = written;
   await writeFileAtomic(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  return written;
+  return { outputs: written, view };
 }
 
 /** summary.json of a follow: a run's summary without per-frame lists, and the follow's state. */

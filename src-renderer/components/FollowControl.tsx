@@ -2,9 +2,12 @@
  * Follow in the Console panel: a toggle that follows the chosen device live and the seconds
  * between polls; and the header's line saying how the follow stands.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FollowStatus } from '../../src-shared/api.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { colorScale } from '../../src-shared/render/index.js';
 import type { Settings } from '../../src-shared/settings/index.js';
+import { paintHeat } from '../logic/heat.js';
 import type { Follow } from './useFollow.js';
 
 const MIN_INTERVAL_S = 1;
@@ -51,7 +54,63 @@ export function FollowControl({ follow, settings }: { follow: Follow; settings: 
           {follow.active ? 'Stop following' : 'Follow'}
         </button>
       </div>
+      {follow.status?.view !== undefined && follow.status.deviceId === settings.data_source_settings.console_data_settings.device_id && (
+        <FollowView view={follow.status.view} frames={follow.status.frames} settings={settings} />
+      )}
     </div>
+  );
+}
+
+/** Width of the live picture in the panel, CSS pixels. */
+const VIEW_WIDTH = 280;
+/** The grid's values are drawn in thousandths, so fractions of a person-second keep their colour. */
+const VIEW_STEPS = 1000;
+
+/** The heat of every followed frame so far (the whole period), repainted after each poll that added frames. */
+function FollowView({ view, frames, settings }: { view: NonNullable<FollowStatus['view']>; frames: number; settings: Settings }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const { image_size_h: imageWidth, image_size_v: imageHeight } = settings.heat_map_settings.params;
+  const width = VIEW_WIDTH;
+  const height = Math.max(1, Math.round((VIEW_WIDTH * imageHeight) / Math.max(1, imageWidth)));
+  const output = settings.output_settings;
+  const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
+  const peak = view.whole.reduce((max, value) => Math.max(max, value), 0);
+  useEffect(() => {
+    const context = canvasRef.current?.getContext('2d');
+    if (context === null || context === undefined) return;
+    const grid = view.whole.map((value) => Math.round(value * VIEW_STEPS));
+    const pixels = paintHeat(
+      {
+        grid,
+        columns: view.columns,
+        rows: view.rows,
+        scale: colorScale(0, 0, 0, Math.round(peak * VIEW_STEPS)),
+        table,
+        interpolation: output.interpolation,
+        image: null,
+        transparency: output.transparency,
+        emptyCells: output.empty_cells,
+      },
+      width,
+      height,
+    );
+    context.putImageData(new ImageData(pixels, width, height), 0, 0);
+  }, [view, peak, table, output.interpolation, output.transparency, output.empty_cells, width, height]);
+  const unit = view.unit === 'person-seconds' ? 'person-seconds' : 'person-frames';
+  return (
+    <figure className="follow-view">
+      <canvas
+        ref={canvasRef}
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Heat of the ${frames} followed frames, in ${unit}; the busiest cell holds ${Math.round(peak * 10) / 10}`}
+        data-testid="follow-view"
+      />
+      <figcaption className="hint">
+        All {frames} followed frames, in {unit} (busiest cell {Math.round(peak * 10) / 10})
+      </figcaption>
+    </figure>
   );
 }
 

@@ -42,6 +42,14 @@ describe.skipIf(E2E_SKIP_REASON !== null)('Follow in Chromium through crowdheat 
 
   const frames = () => page.getByTestId('follow-frames').textContent();
   const state = () => page.getByTestId('follow-state').textContent();
+  /** How many different colours the live picture holds. */
+  const distinctColours = () =>
+    page.getByTestId('follow-view').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return seen.size;
+    });
 
   it('follows the device: the frame count grows as the Console gains records, a 503 outage shows as a retry, and stopping keeps the frames', async () => {
     await page.getByRole('radio', { name: 'AITRIOS Console' }).click();
@@ -61,10 +69,15 @@ describe.skipIf(E2E_SKIP_REASON !== null)('Follow in Chromium through crowdheat 
     expect(await page.getByTestId('follow-device').textContent()).toBe('Following Aid-cam-hall');
     expect(await page.getByTestId('follow-updated').textContent()).toMatch(/^last update \d{1,2}:\d{2}:\d{2}/);
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    // The live picture: every followed frame's heat, more than one colour once people were seen.
+    const view = page.getByTestId('follow-view');
+    await expect.poll(() => view.getAttribute('aria-label'), { timeout: 30_000 }).toMatch(/^Heat of the 10 followed frames, in person-seconds; the busiest cell holds [1-9]/);
+    expect(await distinctColours()).toBeGreaterThan(1);
     expect(await seriousViolations(page)).toEqual([]);
 
     fake.appendRecords('Aid-cam-hall', [5, 6, 7].map(record));
     await expect.poll(frames, { timeout: 30_000 }).toBe('16 frames');
+    await expect.poll(() => view.getAttribute('aria-label'), { timeout: 30_000 }).toMatch(/^Heat of the 16 followed frames/);
 
     // An outage longer than one request's five tries: the header says the follow is retrying.
     fake.inject({ kind: 'status', status: 503 }, 10);
