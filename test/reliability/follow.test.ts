@@ -2,7 +2,7 @@
  * Following a device through faults (issue 14, Reliability): ten minutes of simulated time
  * against the loopback fake Console, which gains a record every simulated second, some uploaded
  * late, while it answers 429 and 503 in bursts, drops connections, expires and revokes tokens,
- * fails the token endpoint and hangs. The follow's clock and its waits are simulated, so the test
+ * fails the token endpoint, hangs and refuses connections for half a minute. The follow's clock and its waits are simulated, so the test
  * takes seconds; the hang is a real one, ended by the client's real per-attempt deadline.
  * Afterwards the store's frames are the fake's own list: nothing lost, nothing twice.
  */
@@ -63,7 +63,7 @@ function settings(): Settings {
 }
 
 /** Faults, late uploads and token events at simulated seconds (from START), each applied once. */
-function schedule(): Array<{ second: number; apply: () => void }> {
+function schedule(): Array<{ second: number; apply: () => void | Promise<void> }> {
   return [
     { second: 60, apply: () => fake.inject({ kind: 'status', status: 429, retryAfter: '0' }, 3) },
     // Longer than one request's five tries: the poll fails and the follow backs off.
@@ -84,6 +84,9 @@ function schedule(): Array<{ second: number; apply: () => void }> {
       },
     },
     { second: 520, apply: () => fake.inject({ kind: 'drop' }, 7) },
+    // The Console is down: connections are refused for half a minute.
+    { second: 550, apply: () => fake.refuseConnections() },
+    { second: 580, apply: () => fake.acceptConnections() },
   ];
 }
 
@@ -92,7 +95,7 @@ describe('crowdheat follow through Console faults', () => {
     const controller = new AbortController();
     const events = schedule();
     let uploaded = 0;
-    const advance = (ms: number): void => {
+    const advance = async (ms: number): Promise<void> => {
       simulatedNow += ms;
       const upTo = Math.min(simulatedNow, START + SIMULATED_MS);
       const records: FakeRecord[] = [];
@@ -100,8 +103,8 @@ describe('crowdheat follow through Console faults', () => {
       if (records.length > 0) fake.appendRecords('cam-1', records);
       for (const event of events) {
         if (event.second >= 0 && START + event.second * 1000 <= simulatedNow) {
-          event.apply();
           event.second = -1;
+          await event.apply();
         }
       }
       // Uploads end at ten minutes; three more polls collect the last of them.
@@ -114,7 +117,7 @@ describe('crowdheat follow through Console faults', () => {
       cwd: dir,
       intervalMs: INTERVAL_MS,
       now: () => simulatedNow,
-      sleep: async (ms) => advance(ms),
+      sleep: (ms) => advance(ms),
       // The client's own waits cost no real time; its per-attempt deadline is real and short.
       delays: { sleep: async () => undefined, random: () => 0.5, timeoutMs: 1000, budgetMs: 10_000 },
       onPoll: (report) => polls.push(report),
@@ -147,7 +150,8 @@ describe('crowdheat follow through Console faults', () => {
     expect(faults).toContainEqual(
       expect.objectContaining({ message: 'Console: E500: injected fault (HTTP 500, POST /oauth2/default/v1/token)', failures: 2, retryInMs: 2 * INTERVAL_MS }),
     );
-    expect(messages.some((message) => message.startsWith(`cannot reach ${fake.credentials.console_endpoint}`))).toBe(true);
+    expect(messages.some((message) => message.startsWith(`cannot reach ${fake.credentials.console_endpoint}`) && message.includes('other side closed'))).toBe(true);
+    expect(messages.some((message) => message.includes('ECONNREFUSED'))).toBe(true);
     for (const fault of faults) {
       expect(fault.message).not.toMatch(/\n/);
       expect(fault.message).not.toContain(fake.credentials.client_secret);
