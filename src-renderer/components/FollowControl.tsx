@@ -55,7 +55,7 @@ export function FollowControl({ follow, settings }: { follow: Follow; settings: 
         </button>
       </div>
       {follow.status?.view !== undefined && follow.status.deviceId === settings.data_source_settings.console_data_settings.device_id && (
-        <FollowView view={follow.status.view} frames={follow.status.frames} settings={settings} />
+        <FollowView view={follow.status.view} frames={follow.status.frames} settings={settings} folder={follow.status.outputDir} />
       )}
     </div>
   );
@@ -67,7 +67,7 @@ const VIEW_WIDTH = 280;
 const VIEW_STEPS = 1000;
 
 /** The heat of every followed frame so far (the whole period), repainted after each poll that added frames. */
-function FollowView({ view, frames, settings }: { view: NonNullable<FollowStatus['view']>; frames: number; settings: Settings }) {
+function FollowView({ view, frames, settings, folder }: { view: NonNullable<FollowStatus['view']>; frames: number; settings: Settings; folder: string }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { image_size_h: imageWidth, image_size_v: imageHeight } = settings.heat_map_settings.params;
   const width = VIEW_WIDTH;
@@ -108,7 +108,8 @@ function FollowView({ view, frames, settings }: { view: NonNullable<FollowStatus
         data-testid="follow-view"
       />
       <figcaption className="hint">
-        All {frames} followed frames, in {unit} (busiest cell {Math.round(peak * 10) / 10})
+        All {frames} followed frames, in {unit} (busiest cell {Math.round(peak * 10) / 10}); the store and outputs are kept in{' '}
+        <span data-testid="follow-folder">{folder}</span>
       </figcaption>
     </figure>
   );
