@@ -6,10 +6,9 @@
 // Run after `npm run build`: node bench/follow.mjs [frames] [polls]
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadavg } from 'node:os';
 import { followConsole } from '../dist/src-main/console/follow.js';
 import { defaultSettings } from '../dist/src-shared/settings/types.js';
 import { formatTimestamp } from '../dist/src-shared/frames.js';
