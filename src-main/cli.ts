@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   export: async () => (await import('./cli/store-commands.js')).exportCommand,
   recount: async () => (await import('./cli/store-commands.js')).recountCommand,
   report: async () => (await import('./cli/report.js')).reportCommand,
+  follow: async () => (await import('./cli/follow.js')).followCommand,
 };
 
 function commandNamed(name: string): (() => Promise<CliCommand>) | undefined {

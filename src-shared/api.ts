@@ -278,6 +278,32 @@ export interface ZoneViewData {
   }>;
 }
 
+/**
+ * A live follow of a Console device (the app's Follow; `crowdheat follow` headless): where it
+ * stands after each poll or fault. Times are ms since the epoch.
+ */
+export interface FollowStatus {
+  followId: string;
+  deviceId: string;
+  /** `retrying`: the last poll failed and the next comes after a backoff (`message` says why). */
+  state: 'starting' | 'following' | 'retrying' | 'stopped' | 'failed';
+  intervalS: number;
+  /** Frames (inferences) in the follow's store. */
+  frames: number;
+  /** The newest stored T, or null. */
+  lastT: string | null;
+  /** When the last poll went through, or null before the first. */
+  lastUpdateMs: number | null;
+  polls: number;
+  faults: number;
+  /** The last fault (state retrying) or the error that ended the follow (state failed). */
+  message?: string;
+  /** Folder holding the follow's store and rolling outputs; a later follow of the device continues it. */
+  outputDir: string;
+  /** The whole-period grid of every stored frame (row-major `rows × columns`), once there is one. */
+  view?: { unit: 'person-seconds' | 'person-frames'; columns: number; rows: number; whole: number[] };
+}
+
 /** Every request: `name → { request, response }`. */
 export interface ApiRequests {
   hostInfo: { request: Empty; response: HostInfo };
@@ -326,6 +352,10 @@ export interface ApiRequests {
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
   /** Empties the Console cache: one device's part, or all of it without `device_id`; answers what is left. */
   clearConsoleCache: { request: { device_id?: string }; response: ConsoleCacheInfo };
+  /** Follows the settings' Console device (Case 2) every `intervalS` seconds (1–3600) until stopFollow. */
+  startFollow: { request: { settings: Settings; intervalS: number }; response: FollowStatus };
+  /** Stops a follow; resolves once its store is finished, with its last status. */
+  stopFollow: { request: { followId: string }; response: FollowStatus };
 }
 
 export type RequestName = keyof ApiRequests;
@@ -359,6 +389,8 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'writeReport',
   'consoleCacheInfo',
   'clearConsoleCache',
+  'startFollow',
+  'stopFollow',
 ];
 
 export function isRequestName(name: string): name is RequestName {
@@ -376,7 +408,8 @@ export type ApiEvent =
   | { type: 'export-progress'; exportId: string; done: number; total: number; current: string }
   | { type: 'export-done'; exportId: string; folder: string; files: string[] }
   | { type: 'export-error'; exportId: string; message: string; cancelled: boolean }
-  | { type: 'menu'; action: MenuAction };
+  | { type: 'menu'; action: MenuAction }
+  | { type: 'follow'; status: FollowStatus };
 
 export type ApiEventListener = (event: ApiEvent) => void;
 

@@ -127,6 +127,8 @@ export class FakeConsole {
   private readonly sockets = new Set<Socket>();
   private readonly jpegs: Buffer[] = [];
   private rejectAllTokens = false;
+  /** The port while `refuseConnections` holds it closed, else null. */
+  private closedPort: number | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -168,7 +170,7 @@ export class FakeConsole {
   }
 
   get origin(): string {
-    const { port } = this.server.address() as AddressInfo;
+    const port = this.closedPort ?? (this.server.address() as AddressInfo).port;
     return `http://127.0.0.1:${port}`;
   }
 
@@ -250,7 +252,26 @@ export class FakeConsole {
     return state;
   }
 
+  /**
+   * Closes the listening socket (and drops open connections), so requests are refused as by a
+   * Console that is down, until `acceptConnections`; the port is kept for it.
+   */
+  async refuseConnections(): Promise<void> {
+    this.closedPort = (this.server.address() as AddressInfo).port;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Listens again on the same port after `refuseConnections`. */
+  async acceptConnections(): Promise<void> {
+    const port = this.closedPort;
+    if (port === null) return;
+    this.closedPort = null;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+  }
+
   async stop(): Promise<void> {
+    if (this.closedPort !== null) return;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -48,6 +48,7 @@ import { ZONES_FILE } from '../sinks/zones.js';
 import { writeZonesCsv, zoneViewData } from './zones.js';
 import { ConsoleCache, deleteCacheFile } from '../console/cache.js';
 import { cacheFileIn } from '../console/cache-dir.js';
+import { FollowRunner } from './follow-runner.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -117,8 +118,11 @@ export class Backend {
   private readonly exports = new Map<string, AbortController>();
   /** Where the Console was, after Forget: the form offers these again. */
   private forgottenEndpoints: { console_endpoint: string; portal_authorization_endpoint: string } | null = null;
+  /** The app's Follow of a Console device. */
+  private readonly follows: FollowRunner;
 
   constructor(private readonly options: BackendOptions) {
+    this.follows = new FollowRunner({ cwd: options.cwd, workRoot: options.workRoot, credentials: () => options.credentials.load(), emit: options.emit });
     this.handlers = {
       hostInfo: async () => ({
         host: options.host,
@@ -216,6 +220,8 @@ export class Backend {
         }
         return this.consoleCacheInfo();
       },
+      startFollow: async ({ settings, intervalS }) => this.follows.start(checkedShape(settings, 'startFollow'), intervalS),
+      stopFollow: async ({ followId }) => this.follows.stop(followId),
       inspectFile: async ({ path }) => {
         if (typeof path !== 'string' || path === '') throw new CrowdheatError('inspectFile: give the path of a file');
         return inspectFile(resolve(options.cwd, path), () => resolveFfmpeg(''));
@@ -257,6 +263,7 @@ export class Backend {
 
   /** Cancels what runs and deletes every work folder. */
   async dispose(): Promise<void> {
+    await this.follows.dispose();
     for (const controller of this.exports.values()) controller.abort();
     for (const run of this.runs.values()) run.cancel?.();
     await Promise.all([...this.runs.values()].map((run) => rm(run.workDir, { recursive: true, force: true })));

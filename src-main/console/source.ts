@@ -122,7 +122,7 @@ export async function openConsoleSource(
 }
 
 /** A decoded inference: its T and detections. */
-interface TimedDetections {
+export interface TimedDetections {
   timestamp: string;
   detections: Detections;
 }
@@ -297,6 +297,22 @@ class InferenceFetcher {
     if (interval.first !== null && interval.first > last) return null;
     return { first: interval.first, last };
   }
+}
+
+/**
+ * Every inference of the newest `recordLimit` records within `range`, oldest first, each T once,
+ * asked of the Console directly (no cache): what `crowdheat follow` (follow.ts) polls after its
+ * mark. Inferences of a record that fall outside the range are dropped (records can straddle it).
+ */
+export async function fetchInferences(
+  client: ConsoleClient,
+  deviceId: string,
+  range: TimeRange,
+  recordLimit: number,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+): Promise<TimedDetections[]> {
+  return new InferenceFetcher(client, null, deviceId, diagnostics, Date.now).fetch(range, recordLimit, signal);
 }
 
 /** Case 2: metadata only. */

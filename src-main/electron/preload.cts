@@ -34,6 +34,8 @@ const REQUESTS = [
   'writeReport',
   'consoleCacheInfo',
   'clearConsoleCache',
+  'startFollow',
+  'stopFollow',
 ] as const satisfies readonly RequestName[];
 
 /** `true` only when every request name of api.ts is in REQUESTS. */

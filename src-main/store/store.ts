@@ -295,53 +295,7 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
-    // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs
-    // and reading a value needs no look at a validity mask.
-    const result = await this.connection.stream(
-      'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) FROM detections ' +
-        'WHERE frame_index BETWEEN $1 AND $2',
-      [fromIndex, toIndex],
-    );
-    const frameOf = new Int32Array(CHUNK_ROWS);
-    const boxes = new Float64Array(CHUNK_ROWS * 4);
-    const scores = new Float64Array(CHUNK_ROWS);
-    const classIds = new Int32Array(CHUNK_ROWS);
-    const trackIds = new Int32Array(CHUNK_ROWS);
-    // The next chunk is fetched (on DuckDB's threads) while this one is visited.
-    let next = result.fetchChunk();
-    try {
-      for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
-        next = result.fetchChunk();
-        const rows = chunk.rowCount;
-        const [vFrame, vLeft, vTop, vRight, vBottom, vScore, vClass, vTrack] = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
-        for (let i = 0; i < rows; i++) {
-          frameOf[i] = vFrame.getItem(i) as number;
-          boxes[i * 4] = vLeft.getItem(i) as number;
-          boxes[i * 4 + 1] = vTop.getItem(i) as number;
-          boxes[i * 4 + 2] = vRight.getItem(i) as number;
-          boxes[i * 4 + 3] = vBottom.getItem(i) as number;
-          scores[i] = vScore.getItem(i) as number;
-          classIds[i] = vClass.getItem(i) as number;
-          trackIds[i] = vTrack.getItem(i) as number;
-        }
-        let start = 0;
-        while (start < rows) {
-          let end = start + 1;
-          while (end < rows && frameOf[end] === frameOf[start]) end += 1;
-          visit(frameOf[start], {
-            count: end - start,
-            boxes: boxes.subarray(start * 4, end * 4),
-            scores: scores.subarray(start, end),
-            classIds: classIds.subarray(start, end),
-            trackIds: trackIds.subarray(start, end),
-          });
-          start = end;
-        }
-      }
-    } finally {
-      // Never leave a fetch running on the connection (the caller may close it next).
-      await next.catch(() => null);
-    }
+    await streamDetections(this.connection, visit, fromIndex, toIndex);
   }
 
   /**
@@ -393,4 +347,71 @@ export async function storeFileOf(path: string): Promise<string> {
     throw new InputError(oneLine(`${showValue(path)}: the folder holds no ${STORE_FILE} (run an analysis into it first)`));
   }
   return file;
+}
+
+/** What views read detections through: a finished store (StoreReader) or one being followed. */
+export interface DetectionStream {
+  forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void>;
+}
+
+/**
+ * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
+ * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
+ * detections)` may see one frame in several runs. With `ordered`, runs come in frame order.
+ * Memory stays one chunk (2,048 detections); the arrays passed to `visit` are reused.
+ */
+export async function streamDetections(
+  connection: DuckDBConnection,
+  visit: (frameIndex: number, detections: Detections) => void,
+  fromIndex = -2147483648,
+  toIndex = 2147483647,
+  ordered = false,
+): Promise<void> {
+  // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs
+  // and reading a value needs no look at a validity mask.
+  const result = await connection.stream(
+    'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) FROM detections ' +
+      `WHERE frame_index BETWEEN $1 AND $2${ordered ? ' ORDER BY frame_index' : ''}`,
+    [fromIndex, toIndex],
+  );
+  const frameOf = new Int32Array(CHUNK_ROWS);
+  const boxes = new Float64Array(CHUNK_ROWS * 4);
+  const scores = new Float64Array(CHUNK_ROWS);
+  const classIds = new Int32Array(CHUNK_ROWS);
+  const trackIds = new Int32Array(CHUNK_ROWS);
+  // The next chunk is fetched (on DuckDB's threads) while this one is visited.
+  let next = result.fetchChunk();
+  try {
+    for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
+      next = result.fetchChunk();
+      const rows = chunk.rowCount;
+      const [vFrame, vLeft, vTop, vRight, vBottom, vScore, vClass, vTrack] = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
+      for (let i = 0; i < rows; i++) {
+        frameOf[i] = vFrame.getItem(i) as number;
+        boxes[i * 4] = vLeft.getItem(i) as number;
+        boxes[i * 4 + 1] = vTop.getItem(i) as number;
+        boxes[i * 4 + 2] = vRight.getItem(i) as number;
+        boxes[i * 4 + 3] = vBottom.getItem(i) as number;
+        scores[i] = vScore.getItem(i) as number;
+        classIds[i] = vClass.getItem(i) as number;
+        trackIds[i] = vTrack.getItem(i) as number;
+      }
+      let start = 0;
+      while (start < rows) {
+        let end = start + 1;
+        while (end < rows && frameOf[end] === frameOf[start]) end += 1;
+        visit(frameOf[start], {
+          count: end - start,
+          boxes: boxes.subarray(start * 4, end * 4),
+          scores: scores.subarray(start, end),
+          classIds: classIds.subarray(start, end),
+          trackIds: trackIds.subarray(start, end),
+        });
+        start = end;
+      }
+    }
+  } finally {
+    // Never leave a fetch running on the connection (the caller may close it next).
+    await next.catch(() => null);
+  }
 }

@@ -7,7 +7,7 @@ import { busiestCell, PeriodAccumulator } from '../../src-shared/periods/accumul
 import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
-import type { StoredFrames, StoreReader } from './store.js';
+import type { DetectionStream, StoredFrames, StoreReader } from './store.js';
 
 /** Maps a frame index to its position in the store's frame order (identity when indexes are 0..n-1). */
 export function positionLookup(frames: Pick<StoredFrames, 'index'>): (frameIndex: number) => number {
@@ -75,7 +75,7 @@ export interface PeriodViewOptions {
  * The period grid (person-seconds with a time base, else person-frames) over the frames whose
  * time lies in [fromMs, toMs), and per bucket of `period`. Reads the store's detections once.
  */
-export async function periodView(store: StoreReader, frames: StoredFrames, options: PeriodViewOptions): Promise<PeriodView> {
+export async function periodView(store: DetectionStream, frames: StoredFrames, options: PeriodViewOptions): Promise<PeriodView> {
   const { params } = options;
   const n = frames.index.length;
   const times = frames.timeMs;

@@ -19,6 +19,8 @@ import { SourcesPanel } from './SourcesPanel.js';
 import { Splitter } from './Splitter.js';
 import { Timeline } from './Timeline.js';
 import { useAnalysis } from './useAnalysis.js';
+import { useFollow } from './useFollow.js';
+import { FollowStatusLine } from './FollowControl.js';
 import { useMessages } from './useMessages.js';
 import { usePathChecks } from './usePathChecks.js';
 import { loadRemembered, useRememberWrites } from './useRemembered.js';
@@ -53,6 +55,7 @@ export function App({ api }: { api: ApiClient }) {
   useRememberWrites({ settings, recent, layout });
 
   const onError = useCallback((text: string) => say('error', text), [say]);
+  const follow = useFollow(api, onError);
   const onInfo = useCallback((text: string) => say('info', text), [say]);
 
   useEffect(() => {
@@ -235,6 +238,7 @@ export function App({ api }: { api: ApiClient }) {
         <h1>
           crowdheat <small>{host !== null ? `${host.version} · ${host.host === 'web' ? 'browser' : 'desktop'}` : ''}</small>
         </h1>
+        <FollowStatusLine status={follow.status} />
         <div className="actions">
           {running !== null && <ProgressBar running={running} onCancel={cancel} />}
           {running === null && (
@@ -283,7 +287,7 @@ export function App({ api }: { api: ApiClient }) {
           onRecent={(file) => void openRecent(file)}
         />
         {settings.data_source_settings.mode === 'console' && (
-          <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} />
+          <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} follow={follow} />
         )}
         <SettingsPanel
           api={api}

@@ -6,6 +6,8 @@ import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalIn
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
 import { ConsoleCacheSection } from './ConsoleCacheSection.js';
+import { FollowControl } from './FollowControl.js';
+import type { Follow } from './useFollow.js';
 
 interface Props {
   api: ApiClient;
@@ -13,6 +15,8 @@ interface Props {
   issues: readonly SettingsIssue[];
   onChange: (field: Field, value: unknown) => void;
   onError: (message: string) => void;
+  /** The app's Follow of the device (shown once signed in and a device is chosen). */
+  follow?: Follow;
 }
 
 const field = (name: string): Field => settingField(`data_source_settings.console_data_settings.${name}`);
@@ -28,7 +32,7 @@ type Sign =
   | { state: 'none' | 'checking' | 'verified' | 'refused'; status: CredentialsStatus };
 
 /** Console credentials, the device and image-folder pickers, the time range and counts. */
-export function ConsolePanel({ api, settings, issues, onChange, onError }: Props) {
+export function ConsolePanel({ api, settings, issues, onChange, onError, follow }: Props) {
   const [sign, setSign] = useState<Sign>({ state: 'loading' });
   const [saving, setSaving] = useState(false);
   const [devices, setDevices] = useState<DeviceSummary[] | null>(null);
@@ -251,6 +255,7 @@ export function ConsolePanel({ api, settings, issues, onChange, onError }: Props
             </div>
           )}
           {shownRange !== null && <RangeSummary range={shownRange} onUse={useRange} />}
+          {deviceId !== '' && follow !== undefined && <FollowControl follow={follow} settings={settings} />}
         </>
       )}
       <SettingField field={field('device_id')} settings={settings} issues={issues} onChange={onDeviceField} label="device id" />

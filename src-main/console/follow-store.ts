@@ -1,0 +1,324 @@
+/**
+ * The analysis store of a followed device (`crowdheat follow`, the app's Follow): the run's
+ * `crowdheat.duckdb` in output_dir, opened read-write and appended to poll after poll.
+ *
+ * Each poll's new inferences go in with one transaction (frames, detections and the counts in
+ * `meta`), so the store always holds whole polls. Frames keep `frame_index` = their position in
+ * T order: an inference uploaded late (older than the newest stored) renumbers the frames in the
+ * same transaction. While following, `meta.complete` is 'false' and `duration_ms` is NULL (a
+ * frame's duration depends on the next frame); `finish` writes the durations and marks the store
+ * complete, so a follow killed without finishing leaves a store that readers refuse and the next
+ * follow continues.
+ */
+import { stat } from 'node:fs/promises';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '../../src-shared/errors.js';
+import { parseTimestamp, type Detections } from '../../src-shared/frames.js';
+import { oneLine, showValue } from '../../src-shared/messages.js';
+import { resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
+import { recountSettings } from '../store/settings.js';
+import { DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
+import type { TimedDetections } from './source.js';
+
+/** Rows in one DuckDB data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+/** What a followed store records about its analysis besides frames and detections. */
+export interface FollowFacts {
+  /** The Console device followed; a store of another device is refused. */
+  deviceId: string;
+  /** The settings as crowdheat's settings YAML. */
+  settings: string;
+  sourceName: string;
+}
+
+/** A store being followed: appended to one poll at a time, read by the rolling outputs. */
+export class FollowStore implements DetectionStream {
+  /** Every stored T, ascending; position = frame_index. */
+  private times: string[];
+  private readonly known: Set<string>;
+  private detectionCount: number;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    times: string[],
+    detections: number,
+  ) {
+    this.times = times;
+    this.known = new Set(times);
+    this.detectionCount = detections;
+  }
+
+  /**
+   * Opens the store at `path` to follow `facts.deviceId`: a new one, the store of an earlier
+   * follow of the same device (finished or not), or a finished Console run's store of it.
+   *
+   * @throws InputError naming the file when it is not a store, is of a newer schema, holds
+   *   another device's or a local source's analysis, or holds frames without T.
+   */
+  static async open(path: string, facts: FollowFacts): Promise<FollowStore> {
+    const exists = await stat(path).then(() => true, () => false);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, DUCKDB_OPTIONS);
+    } catch (error) {
+      throw new InputError(oneLine(`${showValue(path)}: cannot open the store to follow into (${error instanceof Error ? error.message : String(error)})`));
+    }
+    const connection = await instance.connect();
+    const fail = (message: string): never => {
+      connection.closeSync();
+      instance.closeSync();
+      throw new InputError(oneLine(`${showValue(path)}: ${message}; choose another output_dir`));
+    };
+    if (!exists) {
+      for (const statement of CREATE_TABLES) await connection.run(statement);
+      const meta: Array<[string, string]> = [
+        ['schema_version', String(STORE_SCHEMA_VERSION)],
+        ['complete', 'false'],
+        ['time_base', 'T'],
+        ['fps', '0'],
+        ['frames', '0'],
+        ['detections', '0'],
+        ['settings', facts.settings],
+        ['source_name', facts.sourceName],
+        ['device_id', facts.deviceId],
+      ];
+      for (const [key, value] of meta) await connection.run('INSERT INTO meta VALUES ($1, $2)', [key, value]);
+      return new FollowStore(path, instance, connection, [], 0);
+    }
+    const values = new Map<string, string>();
+    try {
+      const result = await connection.runAndReadAll('SELECT key, value FROM meta');
+      for (const [key, value] of result.getRows()) values.set(String(key), String(value));
+    } catch {
+      fail('not a crowdheat analysis store (it has no meta table)');
+    }
+    const version = Number(values.get('schema_version'));
+    if (!Number.isInteger(version) || version < 1) fail('not a crowdheat analysis store (no schema_version)');
+    if (version > STORE_SCHEMA_VERSION) fail(`written by a newer crowdheat (store schema ${version})`);
+    const storedDevice = values.get('device_id') ?? deviceOfSettings(values.get('settings') ?? '');
+    if (storedDevice !== facts.deviceId) {
+      fail(storedDevice === null ? 'holds an analysis of local files, not of a Console device' : `holds the analysis of device ${storedDevice}, not ${facts.deviceId}`);
+    }
+    const rows = await connection.runAndReadAll('SELECT frame_index, t FROM frames ORDER BY frame_index');
+    const times: string[] = [];
+    let dense = true;
+    for (const [index, t] of rows.getRows()) {
+      if (t === null) fail('holds frames without a T timestamp');
+      dense &&= Number(index) === times.length && (times.length === 0 || String(t) > times[times.length - 1]);
+      times.push(String(t));
+    }
+    const counted = await connection.runAndReadAll('SELECT count(*) FROM detections');
+    const detections = Number(counted.getRows()[0][0]);
+    const store = new FollowStore(path, instance, connection, times, detections);
+    await connection.run('BEGIN TRANSACTION');
+    if (!dense) {
+      await store.renumber();
+      store.times = [...new Set(times)].sort();
+    }
+    await store.setMeta([['complete', 'false'], ['device_id', facts.deviceId], ['settings', facts.settings]]);
+    await connection.run('COMMIT');
+    return store;
+  }
+
+  /** Frames stored. */
+  get frameCount(): number {
+    return this.times.length;
+  }
+
+  get detectionsStored(): number {
+    return this.detectionCount;
+  }
+
+  /** The newest stored T (the follow's high-water mark), or null when empty. */
+  get newest(): string | null {
+    return this.times.length === 0 ? null : this.times[this.times.length - 1];
+  }
+
+  /** Whether an inference at `t` is stored. */
+  has(t: string): boolean {
+    return this.known.has(t);
+  }
+
+  /**
+   * Stores the inferences not stored yet (by T), in one transaction; returns how many were new.
+   * On failure nothing of them is stored and the error is rethrown.
+   */
+  async commit(inferences: readonly TimedDetections[]): Promise<number> {
+    const fresh = [...new Map(inferences.filter((i) => !this.known.has(i.timestamp)).map((i) => [i.timestamp, i])).values()].sort(
+      (a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0),
+    );
+    if (fresh.length === 0) return 0;
+    const newest = this.newest;
+    const late = newest !== null && fresh[0].timestamp < newest;
+    const start = this.times.length;
+    let detections = 0;
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const frames = await this.connection.createAppender('frames');
+      const boxes = await this.connection.createAppender('detections');
+      try {
+        for (let i = 0; i < fresh.length; i++) {
+          const index = start + i;
+          frames.appendInteger(index);
+          frames.appendVarchar(fresh[i].timestamp);
+          frames.appendDouble(parseTimestamp(fresh[i].timestamp));
+          frames.appendNull();
+          frames.endRow();
+          detections += appendDetections(boxes, index, fresh[i].detections);
+        }
+      } finally {
+        frames.closeSync();
+        boxes.closeSync();
+      }
+      if (late) await this.renumber();
+      await this.setMeta([['frames', String(start + fresh.length)], ['detections', String(this.detectionCount + detections)]]);
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    // The mark moves only now, after the commit.
+    for (const inference of fresh) this.known.add(inference.timestamp);
+    this.times = late ? [...this.times, ...fresh.map((i) => i.timestamp)].sort() : [...this.times, ...fresh.map((i) => i.timestamp)];
+    this.detectionCount += detections;
+    return fresh.length;
+  }
+
+  /** The time base of the stored frames (T), with durations as SPEC §8 defines them. */
+  timeBase(): TimeBase {
+    return resolveTimeBase({
+      timestamps: this.times,
+      frameIndexes: Int32Array.from(this.times, (_, i) => i),
+      metadataFps: 0,
+      startMs: 0,
+      videoFps: 0,
+    });
+  }
+
+  /** The stored frames as views read them, with their times and durations. */
+  frames(): StoredFrames {
+    const base = this.timeBase();
+    return {
+      index: Int32Array.from(this.times, (_, i) => i),
+      t: [...this.times],
+      timeMs: base.timesMs ?? new Float64Array(0),
+      durationMs: base.durationsMs ?? new Float64Array(0),
+    };
+  }
+
+  forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
+    return streamDetections(this.connection, visit, fromIndex, toIndex);
+  }
+
+  /** Detections in frame order (a frame may come in several runs); for the zones. */
+  forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void): Promise<void> {
+    return streamDetections(this.connection, visit, undefined, undefined, true);
+  }
+
+  /**
+   * Writes every frame's time and duration, marks the store complete and closes it. Safe to call
+   * once; later calls do nothing.
+   */
+  async finish(): Promise<void> {
+    if (this.closed) return;
+    const base = this.timeBase();
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run('DELETE FROM frames');
+      await this.writeFrames(base);
+      await this.setMeta([
+        ['time_base', this.times.length === 0 ? 'none' : 'T'],
+        ['fps', '0'],
+        ['frames', String(this.times.length)],
+        ['detections', String(this.detectionCount)],
+        ['complete', 'true'],
+      ]);
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      this.close();
+      throw error;
+    }
+    await this.connection.run('CHECKPOINT');
+    this.close();
+  }
+
+  /** Closes without finishing (the store stays marked incomplete). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async setMeta(entries: Array<[string, string]>): Promise<void> {
+    for (const [key, value] of entries) await this.connection.run('INSERT OR REPLACE INTO meta VALUES ($1, $2)', [key, value]);
+  }
+
+  /** Gives frames (and their detections) the index of their place in T order. */
+  private async renumber(): Promise<void> {
+    await this.connection.run(
+      'CREATE TEMP TABLE follow_renumber AS SELECT frame_index AS old_index, ' +
+        'CAST(row_number() OVER (ORDER BY t) - 1 AS INTEGER) AS new_index FROM frames',
+    );
+    await this.connection.run(
+      'UPDATE detections SET frame_index = r.new_index FROM follow_renumber r WHERE detections.frame_index = r.old_index',
+    );
+    await this.connection.run('UPDATE frames SET frame_index = r.new_index FROM follow_renumber r WHERE frames.frame_index = r.old_index');
+    await this.connection.run('DROP TABLE follow_renumber');
+  }
+
+  private async writeFrames(base: TimeBase): Promise<void> {
+    const appender = await this.connection.createAppender('frames');
+    const n = this.times.length;
+    for (let from = 0; from < n; from += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - from);
+      const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, DOUBLE, DOUBLE], rows);
+      const [index, t, time, duration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
+      for (let row = 0; row < rows; row++) {
+        const i = from + row;
+        index.setItem(row, i);
+        t.setItem(row, this.times[i]);
+        time.setItem(row, base.timesMs === null ? null : base.timesMs[i]);
+        duration.setItem(row, base.durationsMs === null ? null : base.durationsMs[i]);
+      }
+      for (const vector of [index, t, time, duration]) vector.flush();
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+}
+
+/** Appends a frame's detections as the source gave them; returns how many. */
+function appendDetections(
+  appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
+  frameIndex: number,
+  d: Detections,
+): number {
+  for (let i = 0; i < d.count; i++) {
+    appender.appendInteger(frameIndex);
+    for (let e = 0; e < 4; e++) appender.appendDouble(d.boxes[i * 4 + e]);
+    appender.appendDouble(d.scores[i]);
+    appender.appendInteger(d.classIds[i]);
+    if (d.trackIds[i] < 0) appender.appendNull();
+    else appender.appendInteger(d.trackIds[i]);
+    appender.endRow();
+  }
+  return d.count;
+}
+
+/** The Console device of a stored run's settings YAML, or null for a local run (or unreadable settings). */
+function deviceOfSettings(yaml: string): string | null {
+  try {
+    const settings = recountSettings(yaml, []);
+    const source = settings.data_source_settings;
+    return source.mode === 'console' ? source.console_data_settings.device_id : null;
+  } catch {
+    return null;
+  }
+}

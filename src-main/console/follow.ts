@@ -1,0 +1,464 @@
+/**
+ * Follow a Console device live (issue 14, part 3): poll its inference results every
+ * `intervalMs`, append what is new to the run's store (follow-store.ts) and keep the rolling
+ * outputs up to date, until the signal aborts. `crowdheat follow` and the app's Follow run this.
+ *
+ * One poll, with M the high-water mark (the newest stored T):
+ * 1. ask for the inferences with T ≥ M − `lateWindowMs`, newest first, paging back (by T, as a
+ *    run does) until that bound is reached — the window again before M catches inferences a
+ *    device uploaded late; without a mark, the first poll fetches what a run would
+ *    (`first_timestamp`, up to `number_of_inference_results` newest records);
+ * 2. keep those whose T is not stored yet and store them in one transaction; the mark moves only
+ *    after that commit, so a poll that fails half-way is simply asked again: no inference is lost
+ *    or stored twice.
+ * 3. when something was new, rewrite the rolling outputs atomically: heatmap_period.png/.npy (and
+ *    per-bucket pictures with a `period`), zones.csv with zones, summary.json.
+ *
+ * Faults: each request already retries 429, 5xx, dropped and refused connections and hangs
+ * (ConsoleClient: 5 tries within 50 s, every attempt with its deadline), and renews a token the
+ * Console refuses with 401. A poll that still fails is reported (`onFault`) and the next poll
+ * comes after a backoff, doubling from `intervalMs` up to `MAX_FAULT_BACKOFF_MS`, then as usual.
+ * Errors that retrying cannot mend (the device does not exist, a malformed answer, bad
+ * credentials before any poll succeeded) end the follow; the store is finished either way.
+ */
+import { join, resolve } from 'node:path';
+import { ConsoleClient, type RetryDelays } from '../../src-shared/console/client.js';
+import { ConsoleApiError, ConsoleCredentialsError, ConsoleError, ConsoleUnreachableError } from '../../src-shared/console/errors.js';
+import { inferenceTimeRange, type TimeRange } from '../../src-shared/console/range.js';
+import type { ConsoleCredentials } from '../../src-shared/console/types.js';
+import { CancelledError, SettingsError } from '../../src-shared/errors.js';
+import { EMPTY_DETECTIONS, formatTimestamp, parseTimestamp, prepareDetections, type Detections, type PrepareStats } from '../../src-shared/frames.js';
+import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { settingsToYaml } from '../../src-shared/settings/index.js';
+import type { Settings } from '../../src-shared/settings/types.js';
+import { frameTimes, zoneFigures, zoneVisits } from '../../src-shared/zones/figures.js';
+import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
+import { zonesCsv, zonesSummary } from '../../src-shared/zones/output.js';
+import { Diagnostics, type WarningListener } from '../pipeline/diagnostics.js';
+import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
+import { writePeriodOutputs } from '../sinks/period-outputs.js';
+import { addBusiest, periodOf, rangeLabel, timeSummary, timeZoneOf } from '../sinks/store.js';
+import { ZONES_FILE } from '../sinks/zones.js';
+import { STORE_FILE } from '../store/schema.js';
+import { periodView, type PeriodView } from '../store/views.js';
+import { FileCredentialStore, requireCredentials } from './credentials.js';
+import { FollowStore } from './follow-store.js';
+import { useProxyFromEnvironment } from './proxy.js';
+import { fetchInferences } from './source.js';
+
+/** Seconds between polls: default and bounds (README: crowdheat follow). */
+export const FOLLOW_INTERVAL_S = { default: 10, min: 1, max: 3600 } as const;
+/** Seconds before the mark asked again at every poll, for late uploads: default and bounds. */
+export const LATE_WINDOW_S = { default: 60, min: 0, max: 3600 } as const;
+/** The longest wait between polls after faults. */
+export const MAX_FAULT_BACKOFF_MS = 5 * 60 * 1000;
+
+const KEY = 'data_source_settings.console_data_settings';
+
+/**
+ * Checks a follow timing value in seconds (`--interval`, `--late_window`, the app's field).
+ * @throws SettingsError naming `label`, the value and the range.
+ */
+export function checkFollowSeconds(label: string, value: number, bounds: { min: number; max: number }): number {
+  if (!Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+    throw new SettingsError(`${label}: must be a number of seconds from ${bounds.min} to ${bounds.max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** One poll that went through. */
+export interface PollReport {
+  poll: number;
+  /** Inferences stored by this poll. */
+  newFrames: number;
+  /** Frames in the store after it. */
+  frames: number;
+  /** The mark after it: the newest stored T, or null. */
+  lastT: string | null;
+  /** When the poll ended, ms since the epoch (the follow's clock). */
+  atMs: number;
+}
+
+/** A poll that failed and will be retried. */
+export interface FaultReport {
+  poll: number;
+  /** One line: what failed (the client's message). */
+  message: string;
+  /** Polls failed in a row. */
+  failures: number;
+  /** Wait before the next poll, ms. */
+  retryInMs: number;
+  atMs: number;
+}
+
+export interface FollowOptions {
+  /** Aborting it ends the follow after (or dropping) the poll under way. */
+  signal: AbortSignal;
+  /** Directory relative paths resolve against. */
+  cwd: string;
+  intervalMs?: number;
+  lateWindowMs?: number;
+  /** Credentials the app keeps; without them `setting_path` and the environment, as a run. */
+  credentials?: ConsoleCredentials;
+  env?: NodeJS.ProcessEnv;
+  fetchImpl?: typeof fetch;
+  /** The client's retry timing (tests shrink it). */
+  delays?: Partial<RetryDelays>;
+  /** The follow's clock, ms since the epoch (tests simulate it); also the client's for token expiry. */
+  now?: () => number;
+  /** The wait between polls; rejects or returns early when `signal` aborts. Tests simulate time here. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Whether to rewrite the rolling outputs after polls with new inferences (default true). */
+  writeOutputs?: boolean;
+  onPoll?: (report: PollReport) => void;
+  onFault?: (report: FaultReport) => void;
+  /** The whole-period view of everything stored, after each poll that rewrote the outputs. */
+  onView?: (view: PeriodView) => void;
+  onWarning?: WarningListener;
+}
+
+export interface FollowResult {
+  polls: number;
+  faults: number;
+  frames: number;
+  detections: number;
+  lastT: string | null;
+  outputDir: string;
+  outputs: string[];
+}
+
+/**
+ * Follows the device of `settings` (mode console, Case 2: `sub_directory_name` empty) into
+ * `output_dir`/crowdheat.duckdb until `options.signal` aborts; resolves with what was stored.
+ * The store is finished (durations written, marked complete) however the follow ends.
+ *
+ * @throws SettingsError for settings follow cannot use; ConsoleError when the Console refuses
+ *   the credentials at the start or answers what retrying cannot mend; InputError for an
+ *   output_dir holding another analysis.
+ */
+export async function followConsole(settings: Settings, options: FollowOptions): Promise<FollowResult> {
+  const data = settings.data_source_settings.console_data_settings;
+  if (settings.data_source_settings.mode !== 'console') {
+    throw new SettingsError('data_source_settings.mode: follow needs console, got local');
+  }
+  if (data.device_id.trim() === '') throw new SettingsError(`${KEY}.device_id: required to follow a device`);
+  if (data.sub_directory_name !== '') {
+    throw new SettingsError(
+      `${KEY}.sub_directory_name: follow reads inference results only (Case 2); leave it empty, got ${JSON.stringify(data.sub_directory_name)}`,
+    );
+  }
+  const range = inferenceTimeRange(data.first_timestamp, data.last_timestamp);
+  const intervalMs = options.intervalMs ?? FOLLOW_INTERVAL_S.default * 1000;
+  const lateWindowMs = options.lateWindowMs ?? LATE_WINDOW_S.default * 1000;
+  checkFollowSeconds('interval', intervalMs / 1000, FOLLOW_INTERVAL_S);
+  checkFollowSeconds('late window', lateWindowMs / 1000, LATE_WINDOW_S);
+  const { signal } = options;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableWait;
+  const diagnostics = new Diagnostics(options.onWarning);
+  if (range.last !== null) {
+    diagnostics.warn('follow-last-timestamp', `${KEY}.last_timestamp ${range.last} is ignored: follow reads up to the newest inference`);
+  }
+
+  const env = options.env ?? process.env;
+  const credentials =
+    options.credentials ?? (await requireCredentials(new FileCredentialStore(resolve(options.cwd, data.setting_path), env)));
+  useProxyFromEnvironment(env);
+  const client = new ConsoleClient(credentials, {
+    now,
+    ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),
+    ...(options.delays === undefined ? {} : { delays: options.delays }),
+  });
+  const outputDir = resolve(options.cwd, settings.output_settings.output_dir);
+  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
+  // Credentials first: a wrong secret is an error now, not a fault retried for ever.
+  await client.authenticate(signal);
+
+  const store = await FollowStore.open(join(outputDir, STORE_FILE), {
+    deviceId: data.device_id,
+    settings: settingsToYaml(settings),
+    sourceName: 'heatmap',
+  });
+  const state: FollowState = { polls: 0, faults: 0, lastPollMs: null, lastFault: null, following: true, intervalMs, lateWindowMs };
+  let outputs: string[] = [];
+  const writeOutputs = options.writeOutputs ?? true;
+  let failures = 0;
+  let succeeded = false;
+  let failure: unknown = null;
+  try {
+    while (!signal.aborted) {
+      const poll = state.polls + failures + 1;
+      let wait = intervalMs;
+      try {
+        const bound = lowerBound(store.newest, range, lateWindowMs);
+        const inferences = await fetchInferences(
+          client,
+          data.device_id,
+          { first: bound, last: null },
+          store.newest === null ? data.number_of_inference_results : Number.POSITIVE_INFINITY,
+          diagnostics,
+          signal,
+        );
+        const added = await store.commit(inferences);
+        failures = 0;
+        succeeded = true;
+        state.polls += 1;
+        state.lastPollMs = now();
+        state.lastFault = null;
+        if (writeOutputs && (added > 0 || state.polls === 1)) {
+          const written = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+          outputs = written.outputs;
+          options.onView?.(written.view);
+        }
+        options.onPoll?.({ poll, newFrames: added, frames: store.frameCount, lastT: store.newest, atMs: state.lastPollMs });
+      } catch (error) {
+        if (signal.aborted || error instanceof CancelledError) break;
+        if (!isTransient(error, succeeded)) throw error;
+        failures += 1;
+        state.faults += 1;
+        wait = Math.min(intervalMs * 2 ** (failures - 1), Math.max(MAX_FAULT_BACKOFF_MS, intervalMs));
+        state.lastFault = (error as ConsoleError).message;
+        options.onFault?.({ poll, message: state.lastFault, failures, retryInMs: wait, atMs: now() });
+      }
+      if (signal.aborted) break;
+      try {
+        await sleep(wait, signal);
+      } catch {
+        break;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  }
+  // Stopped (or failed): the outputs say so, then the store gets its durations and is marked complete.
+  state.following = false;
+  try {
+    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, settings, outputDir, state, diagnostics)).outputs;
+  } finally {
+    await store.finish();
+  }
+  if (failure !== null) throw failure;
+  return {
+    polls: state.polls,
+    faults: state.faults,
+    frames: store.frameCount,
+    detections: store.detectionsStored,
+    lastT: store.newest,
+    outputDir,
+    outputs,
+  };
+}
+
+/** The lower bound of a poll's request: the window before the mark, or the configured start. */
+function lowerBound(mark: string | null, range: TimeRange, lateWindowMs: number): string | null {
+  if (mark === null) return range.first;
+  const bound = formatTimestamp(parseTimestamp(mark) - lateWindowMs);
+  return range.first !== null && range.first > bound ? range.first : bound;
+}
+
+/**
+ * Whether a failed poll is worth another try later: no answer, 408/429/5xx, a token refused
+ * (401/403: expired or revoked, perhaps for a while) — and refused credentials once a poll has
+ * succeeded with them (a revocation the owner may undo).
+ */
+function isTransient(error: unknown, succeeded: boolean): boolean {
+  if (error instanceof ConsoleUnreachableError) return true;
+  if (error instanceof ConsoleApiError) return [401, 403, 408, 429].includes(error.status) || error.status >= 500;
+  if (error instanceof ConsoleCredentialsError) return succeeded;
+  return false;
+}
+
+/** What summary.json says about the follow. */
+interface FollowState {
+  polls: number;
+  faults: number;
+  lastPollMs: number | null;
+  lastFault: string | null;
+  following: boolean;
+  intervalMs: number;
+  lateWindowMs: number;
+}
+
+/**
+ * The rolling outputs from the store as it is: the period outputs (as a run writes them, over
+ * every stored frame), zones.csv when zones are set, summary.json. Each file is replaced
+ * atomically. Returns the names written (relative to `outputDir`) and the view they show.
+ */
+async function writeRollingOutputs(
+  store: FollowStore,
+  settings: Settings,
+  outputDir: string,
+  state: FollowState,
+  diagnostics: Diagnostics,
+): Promise<{ outputs: string[]; view: PeriodView }> {
+  const frames = store.frames();
+  const timeZone = timeZoneOf(settings);
+  const clock = new LocalClock(timeZone);
+  const iso = (ms: number): string => clock.iso(ms);
+  const params = settings.heat_map_settings.params;
+  const view = await periodView(store, frames, { params, period: periodOf(settings), timeZone });
+  const written = [STORE_FILE];
+  if (frames.index.length > 0) {
+    written.push(
+      ...(await writePeriodOutputs(outputDir, view, {
+        output: settings.output_settings,
+        imageSize: { width: params.image_size_h, height: params.image_size_v },
+        timeZone,
+        label: rangeLabel(frames, iso),
+        zones: settings.zones,
+      })),
+    );
+  }
+  const base = store.timeBase();
+  const summary: FollowSummary = {
+    parameters: params,
+    source: { mode: 'console', name: 'heatmap', device_id: settings.data_source_settings.console_data_settings.device_id },
+    follow: {
+      following: state.following,
+      interval_s: state.intervalMs / 1000,
+      late_window_s: state.lateWindowMs / 1000,
+      polls: state.polls,
+      faults: state.faults,
+      last_poll: state.lastPollMs === null ? null : iso(state.lastPollMs),
+      last_fault: state.lastFault,
+    },
+    frames: frames.index.length,
+    detections: store.detectionsStored,
+    skipped_records: diagnostics.skippedRecords,
+    warnings: diagnostics.warningCounts(),
+    time_range: frames.t.length === 0 ? null : { first: frames.t[0] ?? '', last: frames.t[frames.t.length - 1] ?? '' },
+    time_base: timeSummary(base, iso),
+    period: { period: settings.output_settings.period, timezone: timeZone, buckets: view.buckets?.starts.length ?? 0 },
+    outputs: [],
+  };
+  addBusiest(summary, view);
+  if (settings.zones.length > 0 && frames.index.length > 0) {
+    const zones = await zoneOutputs(store, settings, base, view.buckets === null ? null : [...view.buckets.starts, view.buckets.ends[view.buckets.ends.length - 1]], clock);
+    await writeFileAtomic(join(outputDir, ZONES_FILE), zones.csv);
+    summary.zones = zones.summary;
+    written.push(ZONES_FILE);
+  }
+  written.push('summary.json');
+  summary.outputs = written;
+  await writeFileAtomic(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  return { outputs: written, view };
+}
+
+/** summary.json of a follow: a run's summary without per-frame lists, and the follow's state. */
+interface FollowSummary {
+  parameters: Settings['heat_map_settings']['params'];
+  source: { mode: 'console'; name: string; device_id: string };
+  follow: {
+    /** False once the follow has stopped and the store is complete. */
+    following: boolean;
+    interval_s: number;
+    late_window_s: number;
+    polls: number;
+    faults: number;
+    last_poll: string | null;
+    last_fault: string | null;
+  };
+  frames: number;
+  detections: number;
+  skipped_records: number;
+  warnings: Record<string, number>;
+  time_range: { first: string; last: string } | null;
+  time_base: ReturnType<typeof timeSummary>;
+  period: { period: string; timezone: string; buckets: number };
+  busiest_moment?: { frame: number; t: string | null; time: string | null; count: number } | null;
+  busiest_place?: { h: number; v: number; value: number; unit: string } | null;
+  zones?: ReturnType<typeof zonesSummary>;
+  outputs: string[];
+}
+
+/** zones.csv and the summary's zones block from the stored frames (prepared as a run prepares them). */
+async function zoneOutputs(
+  store: FollowStore,
+  settings: Settings,
+  base: ReturnType<FollowStore['timeBase']>,
+  boundaries: number[] | null,
+  clock: LocalClock,
+): Promise<{ csv: string; summary: ReturnType<typeof zonesSummary> }> {
+  const params = settings.heat_map_settings.params;
+  const recorder = new OccupancyRecorder(compileZones(settings.zones), params.point_ratio);
+  const prepare = {
+    imageWidth: params.image_size_h,
+    imageHeight: params.image_size_v,
+    sanitize: params.counting === 'exact',
+    classIds: params.class_ids,
+    minScore: params.min_score,
+  };
+  const stats: PrepareStats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
+  const n = store.frameCount;
+  let next = 0;
+  let pendingIndex = -1;
+  let pending: Detections[] = [];
+  const flush = (): void => {
+    if (pendingIndex < 0) return;
+    while (next < pendingIndex) {
+      recorder.add(EMPTY_DETECTIONS);
+      next += 1;
+    }
+    recorder.add(prepareDetections(concatenate(pending), prepare, stats));
+    next += 1;
+    pending = [];
+    pendingIndex = -1;
+  };
+  await store.forEachDetectionsInOrder((frameIndex, detections) => {
+    if (frameIndex !== pendingIndex) flush();
+    pendingIndex = frameIndex;
+    // The streamed arrays are reused: keep a copy.
+    pending.push(copyDetections(detections));
+  });
+  flush();
+  while (next < n) {
+    recorder.add(EMPTY_DETECTIONS);
+    next += 1;
+  }
+  const times = frameTimes(n, base.timesMs, 1000);
+  const visits = recorder.tracked ? zoneVisits(recorder.trackEntries(), times) : null;
+  const figures = (bounds: readonly number[] | null) =>
+    zoneFigures({ occupancy: recorder.occupancy(), zoneCount: settings.zones.length, base: times, boundaries: bounds, visits });
+  const whole = figures(null);
+  const offset = (ms: number): number => Math.round(clock.offset(ms) / 60_000);
+  return {
+    csv: zonesCsv(boundaries === null ? whole : figures(boundaries), settings.zones, times, offset),
+    summary: zonesSummary(whole, settings.zones, times, ZONES_FILE, settings.output_settings.zone_outlines),
+  };
+}
+
+function copyDetections(d: Detections): Detections {
+  return { count: d.count, boxes: d.boxes.slice(), scores: d.scores.slice(), classIds: d.classIds.slice(), trackIds: d.trackIds.slice() };
+}
+
+function concatenate(parts: Detections[]): Detections {
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((sum, part) => sum + part.count, 0);
+  const joined = { count, boxes: new Float64Array(count * 4), scores: new Float64Array(count), classIds: new Int32Array(count), trackIds: new Int32Array(count) };
+  let at = 0;
+  for (const part of parts) {
+    joined.boxes.set(part.boxes, at * 4);
+    joined.scores.set(part.scores, at);
+    joined.classIds.set(part.classIds, at);
+    joined.trackIds.set(part.trackIds, at);
+    at += part.count;
+  }
+  return joined;
+}
+
+/** Waits `ms`, or less when `signal` aborts (then resolves: the loop checks the signal). */
+function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal.aborted) {
+      done();
+      return;
+    }
+    const finish = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      done();
+    };
+    const timer = setTimeout(finish, ms);
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}

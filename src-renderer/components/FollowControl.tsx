@@ -1,0 +1,138 @@
+/**
+ * Follow in the Console panel: a toggle that follows the chosen device live and the seconds
+ * between polls; and the header's line saying how the follow stands.
+ */
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { FollowStatus } from '../../src-shared/api.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { colorScale } from '../../src-shared/render/index.js';
+import type { Settings } from '../../src-shared/settings/index.js';
+import { paintHeat } from '../logic/heat.js';
+import type { Follow } from './useFollow.js';
+
+const MIN_INTERVAL_S = 1;
+const MAX_INTERVAL_S = 3600;
+const DEFAULT_INTERVAL_S = 10;
+
+/** The Follow toggle and its interval, for the device the settings name (metadata only). */
+export function FollowControl({ follow, settings }: { follow: Follow; settings: Settings }) {
+  const id = useId();
+  const [interval, setInterval] = useState(String(DEFAULT_INTERVAL_S));
+  const seconds = Number(interval);
+  const intervalProblem =
+    interval.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_INTERVAL_S || seconds > MAX_INTERVAL_S
+      ? `Seconds between polls: ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}.`
+      : null;
+  const withImages = settings.data_source_settings.console_data_settings.sub_directory_name !== '';
+  const blocker = withImages ? 'Follow reads inference results only: choose "metadata only (no images)".' : intervalProblem;
+  return (
+    <div className="follow" data-testid="follow-control">
+      <label className={`setting${intervalProblem !== null ? ' invalid' : ''}`}>
+        follow every (seconds)
+        <input
+          type="number"
+          min={MIN_INTERVAL_S}
+          max={MAX_INTERVAL_S}
+          value={interval}
+          disabled={follow.active}
+          onChange={(event) => setInterval(event.target.value)}
+          aria-invalid={intervalProblem !== null}
+          aria-describedby={`${id}-follow-hint`}
+        />
+      </label>
+      <p className={intervalProblem !== null || withImages ? 'issue' : 'hint'} id={`${id}-follow-hint`}>
+        {blocker ?? 'New inference results are added to the followed analysis as they arrive; stopping keeps them.'}
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          aria-pressed={follow.active}
+          disabled={follow.busy || (!follow.active && blocker !== null)}
+          onClick={() => void (follow.active ? follow.stop() : follow.start(settings, seconds))}
+          data-testid="follow-toggle"
+        >
+          {follow.active ? 'Stop following' : 'Follow'}
+        </button>
+      </div>
+      {follow.status?.view !== undefined && follow.status.deviceId === settings.data_source_settings.console_data_settings.device_id && (
+        <FollowView view={follow.status.view} frames={follow.status.frames} settings={settings} folder={follow.status.outputDir} />
+      )}
+    </div>
+  );
+}
+
+/** Width of the live picture in the panel, CSS pixels. */
+const VIEW_WIDTH = 280;
+/** The grid's values are drawn in thousandths, so fractions of a person-second keep their colour. */
+const VIEW_STEPS = 1000;
+
+/** The heat of every followed frame so far (the whole period), repainted after each poll that added frames. */
+function FollowView({ view, frames, settings, folder }: { view: NonNullable<FollowStatus['view']>; frames: number; settings: Settings; folder: string }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const { image_size_h: imageWidth, image_size_v: imageHeight } = settings.heat_map_settings.params;
+  const width = VIEW_WIDTH;
+  const height = Math.max(1, Math.round((VIEW_WIDTH * imageHeight) / Math.max(1, imageWidth)));
+  const output = settings.output_settings;
+  const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
+  const peak = view.whole.reduce((max, value) => Math.max(max, value), 0);
+  useEffect(() => {
+    const context = canvasRef.current?.getContext('2d');
+    if (context === null || context === undefined) return;
+    const grid = view.whole.map((value) => Math.round(value * VIEW_STEPS));
+    const pixels = paintHeat(
+      {
+        grid,
+        columns: view.columns,
+        rows: view.rows,
+        scale: colorScale(0, 0, 0, Math.round(peak * VIEW_STEPS)),
+        table,
+        interpolation: output.interpolation,
+        image: null,
+        transparency: output.transparency,
+        emptyCells: output.empty_cells,
+      },
+      width,
+      height,
+    );
+    context.putImageData(new ImageData(pixels, width, height), 0, 0);
+  }, [view, peak, table, output.interpolation, output.transparency, output.empty_cells, width, height]);
+  const unit = view.unit === 'person-seconds' ? 'person-seconds' : 'person-frames';
+  return (
+    <figure className="follow-view">
+      <canvas
+        ref={canvasRef}
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Heat of the ${frames} followed frames, in ${unit}; the busiest cell holds ${Math.round(peak * 10) / 10}`}
+        data-testid="follow-view"
+      />
+      <figcaption className="hint">
+        All {frames} followed frames, in {unit} (busiest cell {Math.round(peak * 10) / 10}); the store and outputs are kept in{' '}
+        <span data-testid="follow-folder">{folder}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The header's line: the device, its frames, the last update in local time, any retry. */
+export function FollowStatusLine({ status }: { status: FollowStatus | null }) {
+  if (status === null) return null;
+  const updated = status.lastUpdateMs === null ? 'no update yet' : `last update ${new Date(status.lastUpdateMs).toLocaleTimeString()}`;
+  const state =
+    status.state === 'retrying'
+      ? `retrying: ${status.message ?? ''}`
+      : status.state === 'failed'
+        ? `stopped: ${status.message ?? ''}`
+        : status.state === 'stopped'
+          ? 'stopped'
+          : status.state === 'starting'
+            ? 'starting'
+            : `every ${status.intervalS} s`;
+  return (
+    <div className={`follow-status${status.state === 'retrying' || status.state === 'failed' ? ' warning' : ''}`} role="status" aria-live="polite" data-testid="follow-status">
+      <span data-testid="follow-device">Following {status.deviceId}</span> · <span data-testid="follow-frames">{status.frames} frames</span> ·{' '}
+      <span data-testid="follow-updated">{updated}</span> · <span data-testid="follow-state">{state}</span>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * `crowdheat follow` through the built command line against the loopback fake Console: a real
+ * one-second interval, records added while it runs, then SIGINT (or SIGTERM): exit 0, the store
+ * complete with exactly the fake's inferences, the outputs whole.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dump } from 'js-yaml';
+import sharp from 'sharp';
+import { StoreReader } from '../../src-main/store/store.js';
+import { formatTimestamp } from '../../src-shared/frames.js';
+import { defaultSettings } from '../../src-shared/settings/types.js';
+import { settingsToYaml } from '../../src-shared/settings/index.js';
+import { FakeConsole, type FakeRecord } from '../fake-console.js';
+
+const CLI = join(import.meta.dirname, '../../bin/crowdheat');
+const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
+const START = Date.UTC(2026, 10, 29, 9, 0, 0, 0);
+const record = (second: number): FakeRecord => ({ id: `r${second}`, inferences: [{ T: formatTimestamp(START + second * 1000) }] });
+
+let dir: string;
+let fake: FakeConsole;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crowdheat-follow-cli-'));
+  fake = await FakeConsole.start({ devices: [{ device_id: 'cam-1', records: [0, 1, 2].map(record) }] });
+  await writeFile(join(dir, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
+  const settings = defaultSettings();
+  settings.data_source_settings.mode = 'console';
+  Object.assign(settings.data_source_settings.console_data_settings, {
+    setting_path: 'console_access_settings.yaml',
+    device_id: 'cam-1',
+    number_of_inference_results: 1000,
+  });
+  Object.assign(settings.heat_map_settings.params, { image_size_h: 320, image_size_v: 320, grid_num_h: 16, grid_num_v: 16 });
+  Object.assign(settings.output_settings, { output_dir: 'out', output_video_width: 64, output_video_height: 48 });
+  await writeFile(join(dir, 'heat_map_app.yaml'), settingsToYaml(settings));
+});
+afterEach(async () => {
+  await fake.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs follow; after each poll line calls `onPoll(n)`, which returns true to stop it with `stopWith`. */
+function follow(args: string[], onPoll: (polls: number) => boolean, stopWith: NodeJS.Signals): Promise<Outcome> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, 'follow', ...args], { cwd: dir, env: { ...process.env, CROWDHEAT_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    let polls = 0;
+    let stopped = false;
+    // A deadline for the whole follow, so a follow that never stops fails the test instead of hanging it.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const seen = (stdout.match(/ poll \d+: /g) ?? []).length;
+      while (polls < seen) {
+        polls += 1;
+        if (!stopped && onPoll(polls)) {
+          stopped = true;
+          child.kill(stopWith);
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!BUILT)('crowdheat follow (built CLI)', () => {
+  it('polls every second, stores what the device adds, and on SIGINT exits 0 with a complete store and whole outputs', async () => {
+    const outcome = await follow(
+      ['--config_path', 'heat_map_app.yaml', '--interval', '1'],
+      (polls) => {
+        if (polls === 1) fake.appendRecords('cam-1', [3, 4].map(record));
+        if (polls === 2) fake.appendRecords('cam-1', [5].map(record));
+        return polls >= 3;
+      },
+      'SIGINT',
+    );
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/poll 1: 3 new inferences, 3 in all, last T 20261129090002000 \(2026-11-29T09:00:02\.000Z\)/);
+    expect(outcome.stdout).toMatch(/stopped after \d+ polls \(0 failed\): 6 frames, \d+ detections in /);
+    const store = await StoreReader.open(join(dir, 'out'));
+    try {
+      expect((await store.frames()).t).toEqual(fake.inferenceTimes('cam-1'));
+    } finally {
+      store.close();
+    }
+    const summary = JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8')) as { frames: number; follow: { following: boolean } };
+    expect(summary.frames).toBe(6);
+    expect(summary.follow.following).toBe(false);
+    const picture = await sharp(join(dir, 'out', 'heatmap_period.png')).metadata();
+    expect([picture.format, picture.width, picture.height]).toEqual(['png', 64, 48]);
+  }, 90_000);
+
+  it('SIGTERM stops it as Ctrl-C does, and a second follow continues the same store', async () => {
+    const first = await follow(['--config_path', 'heat_map_app.yaml', '--interval', '1'], () => true, 'SIGTERM');
+    expect(first.code).toBe(0);
+    fake.appendRecords('cam-1', [7, 8].map(record));
+    const second = await follow(['--config_path', 'heat_map_app.yaml', '--interval', '1'], () => true, 'SIGTERM');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/poll 1: 2 new inferences, 5 in all/);
+    const store = await StoreReader.open(join(dir, 'out'));
+    try {
+      expect((await store.frames()).t).toEqual(fake.inferenceTimes('cam-1'));
+    } finally {
+      store.close();
+    }
+  }, 90_000);
+
+  it('refuses an interval out of range before any work, exit 2', async () => {
+    const outcome = await follow(['--config_path', 'heat_map_app.yaml', '--interval', '0.5'], () => false, 'SIGINT');
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.trim()).toBe('crowdheat: --interval: must be a number of seconds from 1 to 3600, got 0.5');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  }, 30_000);
+});
