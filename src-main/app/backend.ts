@@ -42,6 +42,7 @@ import { inspectFile } from './inspect.js';
 import { importSettingsFile, importSettingsText } from './import-settings.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { readZones } from '../../src-shared/zones/settings.js';
+import type { CoordinateSpaceFinding } from '../../src-shared/counting/coordinate-space.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -99,6 +100,8 @@ interface Run {
   index?: PreviewIndex;
   /** The heat video's facts and its file (relative to the output folder). */
   video?: VideoFacts & { file: string };
+  /** The run's coordinate-space finding (summary.json → coordinate_space), when it has one. */
+  coordinateSpace?: CoordinateSpaceFinding;
 }
 
 export class Backend {
@@ -295,6 +298,7 @@ export class Backend {
         const index = await readPreviewIndex(previewDirOf(workDir));
         // A run of no frames has nothing to show or export: a failure that says why, not an empty timeline.
         if (index.frameCount === 0) throw noFramesError(summary);
+        if (summary.coordinate_space !== undefined) run.coordinateSpace = summary.coordinate_space;
         if (summary.video !== undefined) {
           const { width, height, fps, frames, duration_s: durationS, file } = summary.video;
           const { size: bytes } = await stat(join(outputDirOf(workDir), file));
@@ -366,6 +370,7 @@ export class Backend {
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
+      ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
     };
   }
 
