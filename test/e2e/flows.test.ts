@@ -40,8 +40,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
     const named = (element: Element): string =>
       element.getAttribute('data-testid') ?? element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 30) ?? element.tagName;
     const watched = [
-      ...document.querySelectorAll('header h1, header .actions > *'),
-      ...document.querySelectorAll('main [data-testid], main button, main .legend'),
+      ...Array.from(document.querySelectorAll('header h1, header .actions > *')),
+      ...Array.from(document.querySelectorAll('main [data-testid], main button, main .legend')),
     ];
     for (const element of watched) {
       const box = shown(element);
@@ -49,7 +49,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
     }
     // Things side by side must not cover each other: the header's parts, and the controls of the timeline.
     for (const group of ['header > *', 'header .actions > *', 'main button', 'main .legend > *']) {
-      const boxes = [...document.querySelectorAll(group)].flatMap((element) => {
+      const boxes = Array.from(document.querySelectorAll(group)).flatMap((element) => {
         const box = shown(element);
         return box === null ? [] : [{ element, box }];
       });
