@@ -221,7 +221,55 @@ async function previewsBench(dir) {
   return results;
 }
 
+/**
+ * Issue 13's target: a default overlay run within 1.2× a bare transcode at the same encoder
+ * settings. Interleaved rounds of the bare transcode, a default run (every output) and a
+ * video-only run (no detect JSON, no griddata.npy), each crowdheat run in a child process
+ * (bench/overlay-run.mjs) so its whole tree's CPU is sampled like the bare ffmpeg's.
+ */
+async function targetBench(dir) {
+  const results = { ffmpeg, cpus: cpus().length, load_average_at_start: loadavg().map(round) };
+  if (!existsSync(REAL_CSV)) throw new Error(`${REAL_CSV} is absent`);
+  const frames = quick ? 120 : 600;
+  const rounds = Number(optionValue('--rounds') ?? 1);
+  const input = join(dir, 'in.mp4');
+  console.log(`making a ${frames}-frame 1920x1080 test video…`);
+  await makeVideo(input, frames, '1920x1080', 30);
+  const settingsPath = join(dir, 'settings.json');
+  await writeFile(settingsPath, JSON.stringify(settingsFor(dir, input, REAL_CSV, 0, 0, 0)));
+  const child = join(root, 'bench', 'overlay-run.mjs');
+  const runs = { bare: [], default: [], videoOnly: [] };
+  for (let round = 0; round < rounds; round++) {
+    runs.bare.push(await timed('bare transcode', () =>
+      run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', ...ENCODER_ARGS, '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
+    runs.default.push(await timed('crowdheat, every output', () => run(process.execPath, [child, settingsPath])));
+    await rm(join(dir, 'out'), { recursive: true, force: true });
+    runs.videoOnly.push(await timed('crowdheat, video only (no detect JSON, no npy)', () => run(process.execPath, [child, settingsPath, '--video-only'])));
+    await rm(join(dir, 'out'), { recursive: true, force: true });
+  }
+  const mean = (list, key) => round(list.reduce((sum, entry) => sum + entry[key], 0) / list.length);
+  const summary = {};
+  for (const [name, list] of Object.entries(runs)) summary[name] = { wallS: mean(list, 'wallS'), cpuS: mean(list, 'childCpuS') };
+  const ratios = {};
+  for (const name of ['default', 'videoOnly']) {
+    ratios[`${name}/bare`] = { wall: round(summary[name].wallS / summary.bare.wallS), cpu: round(summary[name].cpuS / summary.bare.cpuS) };
+  }
+  Object.assign(results, { frames, size: '1920x1080', rounds, runs, mean: summary, ratios, load_average_at_end: loadavg().map(round) });
+  console.log(JSON.stringify({ load_average_at_start: results.load_average_at_start, load_average_at_end: results.load_average_at_end, mean: summary, ratios }, null, 2));
+  return results;
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'crowdheat-bench-'));
+if (process.argv.includes('--target')) {
+  try {
+    const results = await targetBench(dir);
+    await mkdir(join(root, 'bench', 'results'), { recursive: true });
+    await writeFile(join(root, 'bench', 'results', 'target.json'), JSON.stringify(results, null, 2) + '\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 if (process.argv.includes('--previews')) {
   try {
     const results = await previewsBench(dir);

@@ -10,8 +10,10 @@ import type { GridParams, Settings } from './settings/types.js';
 import type { SettingsIssue } from './settings/validate.js';
 import type { VideoChoice } from './render/video-format.js';
 import type { ZoneDefinition } from './zones/definition.js';
+import type { CoordinateSpaceFinding } from './counting/coordinate-space.js';
 
 export type { SettingsIssue, VideoChoice };
+export type { CoordinateSpaceFinding };
 
 /** What the host can do; the UI hides what it cannot. */
 export interface HostInfo {
@@ -117,6 +119,8 @@ export interface RunInfo {
   error?: string;
   /** The analysis's heat video, once written: what an export of it holds (the Export dialog shows it). */
   video?: VideoFacts;
+  /** What in the analysis disagrees with image_size (detections' extent, picture shape), with the size that fits. */
+  coordinateSpace?: CoordinateSpaceFinding;
 }
 
 /** Size, rate and length of a heat video, and the size of its file. */

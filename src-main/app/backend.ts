@@ -49,6 +49,7 @@ import { writeZonesCsv, zoneViewData } from './zones.js';
 import { ConsoleCache, deleteCacheFile } from '../console/cache.js';
 import { cacheFileIn } from '../console/cache-dir.js';
 import { FollowRunner } from './follow-runner.js';
+import type { CoordinateSpaceFinding } from '../../src-shared/counting/coordinate-space.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -108,6 +109,8 @@ interface Run {
   index?: PreviewIndex;
   /** The heat video's facts and its file (relative to the output folder). */
   video?: VideoFacts & { file: string };
+  /** The run's coordinate-space finding (summary.json → coordinate_space), when it has one. */
+  coordinateSpace?: CoordinateSpaceFinding;
 }
 
 export class Backend {
@@ -357,6 +360,7 @@ export class Backend {
         const index = await readPreviewIndex(previewDirOf(workDir));
         // A run of no frames has nothing to show or export: a failure that says why, not an empty timeline.
         if (index.frameCount === 0) throw noFramesError(summary);
+        if (summary.coordinate_space !== undefined) run.coordinateSpace = summary.coordinate_space;
         if (summary.video !== undefined) {
           const { width, height, fps, frames, duration_s: durationS, file } = summary.video;
           const { size: bytes } = await stat(join(outputDirOf(workDir), file));
@@ -429,6 +433,7 @@ export class Backend {
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
+      ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
     };
   }
 

@@ -5,11 +5,13 @@
 import { join, resolve } from 'node:path';
 import { GridCounter, type PushResult } from '../../src-shared/counting/grid-counter.js';
 import { ExtentTracker, type ImageExtent } from '../../src-shared/counting/extent.js';
+import { coordinateSpaceCheck, type CoordinateSpaceFinding, type PictureSize } from '../../src-shared/counting/coordinate-space.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { prepareDetections, type PrepareStats } from '../../src-shared/frames.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
-import type { Settings } from '../../src-shared/settings/types.js';
+import type { GridParams, Settings } from '../../src-shared/settings/types.js';
 import { openSource } from '../sources/index.js';
+import { isVideoSource } from '../sources/video.js';
 import { detectFileName, detectJsonSink } from '../sinks/detect-json.js';
 import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
@@ -94,7 +96,9 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
       if (sink !== null) sinks.push(sink);
     }
     const tally = await countFrames(source, counter, sinks, context, signal, options.onProgress);
+    const coordinateSpace = checkCoordinateSpace(source, params, tally, diagnostics);
     const summary = summarise(settings, source, tally, diagnostics, started);
+    if (coordinateSpace !== null) summary.coordinate_space = coordinateSpace;
     for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
     summary.outputs.push('summary.json');
@@ -116,6 +120,8 @@ interface Tally {
   /** Detections dropped because their box has no pixel inside the image. */
   outsideImage: number;
   imageExtent: ImageExtent | null;
+  /** The first camera picture's size (Console images); a video's comes from its stream. */
+  firstPicture: PictureSize | null;
 }
 
 async function countFrames(
@@ -138,6 +144,7 @@ async function countFrames(
   const extent = new ExtentTracker(params.image_size_h, params.image_size_v);
   const tally: Tally = {
     frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 }, outsideImage: 0, imageExtent: null,
+    firstPicture: null,
   };
   const started = performance.now();
   let lastProgress = 0;
@@ -146,6 +153,7 @@ async function countFrames(
     if (signal.aborted) throw new CancelledError();
     const nonFiniteBefore = stats.nonFinite;
     extent.observe(raw.detections);
+    if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
     const detections = prepareDetections(raw.detections, prepare, stats);
     if (stats.nonFinite > nonFiniteBefore) {
       diagnostics.warn(
@@ -191,6 +199,27 @@ async function countFrames(
   tally.imageExtent = extent.result();
   if (tally.imageExtent.message !== null) diagnostics.warn('image-size-mismatch', tally.imageExtent.message);
   return tally;
+}
+
+/**
+ * The run's coordinate-space finding (SPEC §1: boxes are in image_size pixels): the extent's, or
+ * the camera picture's shape against image_size, which `countFrames` has not warned about yet.
+ */
+function checkCoordinateSpace(
+  source: FrameSource,
+  params: GridParams,
+  tally: Tally,
+  diagnostics: Diagnostics,
+): CoordinateSpaceFinding | null {
+  const picture = isVideoSource(source) ? { width: source.video.width, height: source.video.height } : tally.firstPicture;
+  const finding = coordinateSpaceCheck(
+    { h: params.image_size_h, v: params.image_size_v },
+    tally.imageExtent,
+    picture,
+    isVideoSource(source) ? 'video' : 'picture',
+  );
+  if (finding?.kind === 'picture-shape') diagnostics.warn('picture-shape-mismatch', finding.message);
+  return finding;
 }
 
 function progressOf(frames: number, expectedFrames: number | undefined, elapsedMs: number): Progress {

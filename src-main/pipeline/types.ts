@@ -7,6 +7,7 @@ import type { GridParams, Settings } from '../../src-shared/settings/types.js';
 import type { RateOrigin, SizeOrigin } from '../../src-shared/render/video-format.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ImageExtent } from '../../src-shared/counting/extent.js';
+import type { CoordinateSpaceFinding } from '../../src-shared/counting/coordinate-space.js';
 import type { ZonesSummary } from '../../src-shared/zones/output.js';
 
 export interface FrameSource {
@@ -82,6 +83,8 @@ export interface RunSummary {
   outside_image?: number;
   /** The detections' extent against image_size, and whether it contradicts it (see counting/extent.ts). */
   image_extent?: ImageExtent;
+  /** What in the run disagrees with image_size (the extent, the picture's shape) and the size that fits. */
+  coordinate_space?: CoordinateSpaceFinding;
   warnings: Record<string, number>;
   /** T strings of the frames, in order (empty when the source has none). */
   timestamps: string[];

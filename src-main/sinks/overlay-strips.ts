@@ -50,18 +50,52 @@ export function paintRgba(width: number, height: number, paint: (target: RgbImag
   paint(onBlack);
   paint(onWhite);
   const rgba = new Uint8Array(width * height * 4);
+  const black = onBlack.data;
+  const white = onWhite.data;
   for (let pixel = 0, i = 0, o = 0; pixel < width * height; pixel++, i += 3, o += 4) {
+    const b0 = black[i];
+    const b1 = black[i + 1];
+    const b2 = black[i + 2];
+    const w0 = white[i];
+    const w1 = white[i + 1];
+    const w2 = white[i + 2];
+    // Most of a strip is untouched: black on black, white on white, fully clear (alpha and colour stay 0).
+    if ((b0 | b1 | b2) === 0 && (w0 & w1 & w2) === 255) continue;
     // The channel with the most contrast gives the best estimate; all three agree up to rounding.
-    const showThrough = Math.max(onWhite.data[i] - onBlack.data[i], onWhite.data[i + 1] - onBlack.data[i + 1], onWhite.data[i + 2] - onBlack.data[i + 2]);
+    const showThrough = Math.max(w0 - b0, w1 - b1, w2 - b2);
     const alpha = 255 - showThrough;
     rgba[o + 3] = alpha;
     if (alpha === 0) continue;
     // On black the result is alpha × colour; undo the premultiplication.
-    rgba[o] = Math.min(255, Math.round((onBlack.data[i] * 255) / alpha));
-    rgba[o + 1] = Math.min(255, Math.round((onBlack.data[i + 1] * 255) / alpha));
-    rgba[o + 2] = Math.min(255, Math.round((onBlack.data[i + 2] * 255) / alpha));
+    rgba[o] = Math.min(255, Math.round((b0 * 255) / alpha));
+    rgba[o + 1] = Math.min(255, Math.round((b1 * 255) / alpha));
+    rgba[o + 2] = Math.min(255, Math.round((b2 * 255) / alpha));
   }
   return rgba;
+}
+
+/** Label strips kept by their text: counts repeat from frame to frame when frames carry no timestamp. */
+const KEPT_LABELS = 64;
+
+/**
+ * The label strips of one run, each text drawn once: a run without timestamps shows a few dozen
+ * distinct counts over thousands of frames. A strip handed out is never written to again, so
+ * the same bytes may sit in a pipe more than once.
+ */
+export class LabelStrips {
+  private readonly kept = new Map<string, Uint8Array>();
+  constructor(private readonly layout: StripLayout) {}
+
+  /** The RGBA strip of `text` (see `labelStrip`). */
+  strip(text: string): Uint8Array {
+    const known = this.kept.get(text);
+    if (known !== undefined) return known;
+    const drawn = labelStrip(this.layout, text);
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.kept.size >= KEPT_LABELS) this.kept.delete(this.kept.keys().next().value as string);
+    this.kept.set(text, drawn);
+    return drawn;
+  }
 }
 
 export function labelStrip(layout: StripLayout, text: string): Uint8Array {

@@ -23,7 +23,7 @@ import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
 import { makeFolder, temporaryPathFor } from './atomic.js';
 import { PREVIEW_WIDTH, previewImagePattern, removePreviewImages } from './preview.js';
-import { colorbarStrip, labelStrip, stripLayout } from './overlay-strips.js';
+import { colorbarStrip, LabelStrips, stripLayout } from './overlay-strips.js';
 
 export interface OutputSize {
   width: number;
@@ -138,6 +138,7 @@ export const videoSink: SinkFactory = async (context) => {
   let format: VideoFormat | null = null;
   let size: OutputSize = { width: 0, height: 0 };
   let layout = stripLayout(2, 2);
+  let labels = new LabelStrips(layout);
   let framesWritten = 0;
   /** Frames held back (with their T times) while the rate is learnt from the data. */
   const held: PendingFrame[] = [];
@@ -148,6 +149,7 @@ export const videoSink: SinkFactory = async (context) => {
     const resolved = resolveVideoFormat(output, sourceFormatOf(source, settings, firstPicture, heldTimes));
     size = outputSize(resolved, diagnostics);
     layout = stripLayout(size.width, size.height);
+    labels = new LabelStrips(layout);
     format = resolved;
     return resolved;
   };
@@ -199,7 +201,7 @@ export const videoSink: SinkFactory = async (context) => {
 
   const drawn = (pending: PendingFrame): HeatFrame => ({
     heat: pending.heat,
-    label: labelStrip(layout, pending.text),
+    label: labels.strip(pending.text),
     ...(pending.bar !== null ? { colorbar: colorbarStrip(layout, table, pending.bar) } : {}),
     ...(pending.picture !== undefined ? { picture: pending.picture } : {}),
   });

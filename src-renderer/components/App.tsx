@@ -8,6 +8,8 @@ import { importReport } from '../logic/import-report.js';
 import { withRecent, type RecentFile } from '../logic/remembered.js';
 import { settingField, withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
+import { CoordinateSpaceNotice } from './CoordinateSpaceNotice.js';
+import { shownCoordinateFinding } from '../logic/coordinate-space.js';
 import { ExportDialog } from './ExportDialog.js';
 import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { FocusTrap } from './FocusTrap.js';
@@ -231,6 +233,7 @@ export function App({ api }: { api: ApiClient }) {
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
   const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
+  const coordinateFinding = shownCoordinateFinding(done?.coordinateSpace, settings.heat_map_settings.params);
 
   return (
     <div className="app" style={{ gridTemplateColumns: `${layout.sidebarWidth}px 1fr` }}>
@@ -318,6 +321,15 @@ export function App({ api }: { api: ApiClient }) {
               <p className="out-of-date" role="status" data-testid="out-of-date">
                 {outOfDate}
               </p>
+            )}
+            {coordinateFinding !== null && (
+              <CoordinateSpaceNotice
+                finding={coordinateFinding}
+                onUse={({ h, v }) => {
+                  onChange(settingField('heat_map_settings.image_size_h'), h);
+                  onChange(settingField('heat_map_settings.image_size_v'), v);
+                }}
+              />
             )}
             <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
               {(moment) => (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { colorbarStrip, stripLayout, WIDEST_TICK } from '../../src-main/sinks/overlay-strips.js';
+import { colorbarStrip, labelStrip, LabelStrips, paintRgba, stripLayout, WIDEST_TICK } from '../../src-main/sinks/overlay-strips.js';
+import { drawText } from '../../src-shared/render/text.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorbarWidth, drawColorbar, formatTick } from '../../src-shared/render/colorbar.js';
 
@@ -50,5 +51,56 @@ describe('colorbarWidth', () => {
   it('is the label box and the bar beside it, in font units times the scale', () => {
     expect(colorbarWidth('15', 4)).toBe(136);
     expect(colorbarWidth('15', 1)).toBe(34);
+  });
+});
+
+/** paintRgba as it was first written: every pixel through the alpha recovery, no shortcut. */
+function referenceRgba(width: number, height: number, paint: (target: { width: number; height: number; data: Uint8Array }) => void): Uint8Array {
+  const onBlack = { width, height, data: new Uint8Array(width * height * 3) };
+  const onWhite = { width, height, data: new Uint8Array(width * height * 3).fill(255) };
+  paint(onBlack);
+  paint(onWhite);
+  const rgba = new Uint8Array(width * height * 4);
+  for (let pixel = 0, i = 0, o = 0; pixel < width * height; pixel++, i += 3, o += 4) {
+    const alpha = 255 - Math.max(onWhite.data[i] - onBlack.data[i], onWhite.data[i + 1] - onBlack.data[i + 1], onWhite.data[i + 2] - onBlack.data[i + 2]);
+    rgba[o + 3] = alpha;
+    if (alpha === 0) continue;
+    for (let c = 0; c < 3; c++) rgba[o + c] = Math.min(255, Math.round((onBlack.data[i + c] * 255) / alpha));
+  }
+  return rgba;
+}
+
+describe('label strips', () => {
+  const layout = stripLayout(1920, 1080);
+  const text = 'number of detects : 12\n2023-04-12 14:00:23.098Z';
+
+  it('paintRgba skips untouched pixels and gives the same bytes as the full recovery', () => {
+    const { width, height } = layout.label;
+    const paint = (target: { width: number; height: number; data: Uint8Array }) =>
+      drawText(target, text, layout.margin, layout.margin, { scale: layout.fontScale });
+    const fast = paintRgba(width, height, paint);
+    expect(Buffer.from(fast).equals(Buffer.from(referenceRgba(width, height, paint)))).toBe(true);
+    // Both kinds of pixel are there: clear ones (skipped) and drawn ones.
+    let clear = 0;
+    for (let o = 3; o < fast.length; o += 4) if (fast[o] === 0) clear += 1;
+    expect(clear).toBeGreaterThan(0);
+    expect(clear).toBeLessThan(width * height);
+  });
+
+  it('draws each text once and hands out the same bytes as labelStrip', () => {
+    const strips = new LabelStrips(layout);
+    const first = strips.strip('number of detects : 7');
+    expect(Buffer.from(first).equals(Buffer.from(labelStrip(layout, 'number of detects : 7')))).toBe(true);
+    expect(strips.strip('number of detects : 7')).toBe(first);
+    expect(strips.strip('number of detects : 8')).not.toBe(first);
+  });
+
+  it('keeps at most 64 texts, dropping the oldest', () => {
+    const strips = new LabelStrips(stripLayout(320, 180));
+    const oldest = strips.strip('number of detects : 0');
+    for (let count = 1; count <= 64; count++) strips.strip(`number of detects : ${count}`);
+    const newest = strips.strip('number of detects : 64');
+    expect(strips.strip('number of detects : 64')).toBe(newest);
+    expect(strips.strip('number of detects : 0')).not.toBe(oldest);
   });
 });

@@ -62,7 +62,8 @@ describe('the preview pictures of a video run come from the compositing ffmpeg',
     const warnings: string[] = [];
     const summary = await runPipeline(settings, { previewDir, onWarning: (warning) => warnings.push(warning.kind) });
     expect(summary.frames).toBe(5);
-    expect(warnings).toEqual(['frame-count-mismatch']);
+    // The square test clip under 16:9 metadata is also a coordinate-space finding.
+    expect(warnings).toEqual(['frame-count-mismatch', 'picture-shape-mismatch']);
     expect((await readPreviewIndex(previewDir)).frameCount).toBe(5);
     expect(byNumber(await readdir(previewDir))).toEqual([...jpegNames(5), 'grids.i32', 'index.json']);
     expectColor(await meanColor(join(previewDir, '0.jpg')), VFR_COLORS[0]);

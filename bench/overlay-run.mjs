@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * One crowdheat run in this process, for bench/video.mjs --target (run after `npm run build`):
+ *   node bench/overlay-run.mjs SETTINGS.json [--video-only]
+ *
+ * SETTINGS.json holds a whole settings object. `--video-only` leaves out the per-frame files
+ * (detect/*.json, griddata.npy) and keeps every other output (the video, heatmap.png, the store,
+ * summary.json), to show what the video costs apart from them.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const { runPipeline, STANDARD_SINKS } = await import(join(dist, 'src-main/pipeline/run.js'));
+const { detectJsonSink } = await import(join(dist, 'src-main/sinks/detect-json.js'));
+const { npySink } = await import(join(dist, 'src-main/sinks/npy.js'));
+
+const settings = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+if (process.argv.includes('--video-only')) {
+  for (const sink of [detectJsonSink, npySink]) STANDARD_SINKS.splice(STANDARD_SINKS.indexOf(sink), 1);
+}
+const summary = await runPipeline(settings, { cwd: dirname(process.argv[2]) });
+console.log(JSON.stringify({ frames: summary.frames, outputs: summary.outputs }));
