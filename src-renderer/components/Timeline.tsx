@@ -10,6 +10,7 @@ import {
   advancePlayback,
   chartFrameAt,
   frameForKey,
+  MIN_VIEW_FRAMES,
   PLAYBACK_SPEEDS,
   readableTimestamp,
   seriesPath,
@@ -346,14 +347,14 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
           </select>
         </label>
         <span className="chart-zoom" role="group" aria-label="Chart zoom">
-          <button type="button" className="secondary small" onClick={() => zoom(0.5)} disabled={view.to - view.from <= Math.min(20, run.frameCount)} aria-label="Zoom the chart in around this frame">
-            +
+          <button type="button" className="secondary small" onClick={() => zoom(0.5)} disabled={view.to - view.from <= Math.min(MIN_VIEW_FRAMES, run.frameCount)} title="Show half as many frames on the chart, around this one">
+            Zoom in
           </button>
-          <button type="button" className="secondary small" onClick={() => zoom(2)} disabled={whole} aria-label="Zoom the chart out">
-            −
+          <button type="button" className="secondary small" onClick={() => zoom(2)} disabled={whole} title="Show twice as many frames on the chart">
+            Zoom out
           </button>
-          <button type="button" className="secondary small" onClick={() => setView({ from: 0, to: run.frameCount })} disabled={whole} aria-label="Show every frame on the chart">
-            all
+          <button type="button" className="secondary small" onClick={() => setView({ from: 0, to: run.frameCount })} disabled={whole} title="Show every frame on the chart">
+            All frames
           </button>
         </span>
         {run.hasImages && (
