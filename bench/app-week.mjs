@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { SAMPLE, writeWeekCsv } from './week-csv.mjs';
 
@@ -83,7 +84,7 @@ try {
         if (end.type === 'error') throw new Error(end.message);
         return runId;
       }
-      await new Promise((done) => setTimeout(done, 100));
+      await sleep(100);
     }
   });
   row(`analyse the week through the Backend (${FRAMES} frames, store + previews + period outputs)`, analysed, '');
