@@ -114,9 +114,11 @@ export interface VideoFacts {
 
 export interface FrameData {
   index: number;
+  /** The frame's T, `''` when it has none. */
   timestamp: string;
+  /** People in the frame: its detections after the run's sanitising and class/score filters (not `params`'). */
   count: number;
-  /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h`. */
+  /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h` (for `params` when given). */
   grid: number[];
   /** The downscaled frame picture, or null when the source has none. */
   imageUrl: string | null;
