@@ -14,13 +14,14 @@
 //   5. floor: reading and parsing the week's CSV alone (csv-parse + JSON.parse).
 // Run after `npm run build`: node bench/week.mjs [--frames N] [--slice N]
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
+import { writeWeekCsv as writeCsv } from './week-csv.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'bin', 'crowdheat');
@@ -32,24 +33,6 @@ const SLICE = Number(values.slice ?? 3_000);
 if (!existsSync(SAMPLE)) {
   console.log(`week: skipped, ${SAMPLE} not found`);
   process.exit(0);
-}
-
-async function writeCsv(path, frames) {
-  const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((line) => line.trim() !== '');
-  const rows = lines.slice(1).map((line) => line.slice(line.indexOf(',')));
-  const out = createWriteStream(path);
-  const write = (text) => (out.write(text) ? Promise.resolve() : new Promise((done) => out.once('drain', done)));
-  await write(`${lines[0]}\n`);
-  let batch = [];
-  for (let i = 0; i < frames; i++) {
-    batch.push(`${i}${rows[i % rows.length]}`);
-    if (batch.length === 5000) {
-      await write(`${batch.join('\n')}\n`);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await write(`${batch.join('\n')}\n`);
-  await new Promise((done) => out.end(done));
 }
 
 function settingsYaml(csv, outputDir, extra = []) {

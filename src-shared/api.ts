@@ -105,12 +105,14 @@ export interface RunInfo {
   /** The output settings the analysis ran with (colormap, scale, overlay, transparency). */
   output: Settings['output_settings'];
   hasImages: boolean;
-  /** People (detections after filters) per frame, for the chart. */
-  counts: number[];
-  /** T string per frame, `''` where the frame has none. */
-  timestamps: string[];
-  /** Highest cell count in any frame up to and including frame i (the running maximum of §4). */
-  runningMax: number[];
+  /**
+   * The highest window count of any frame (the run's last running maximum, SPEC §4). Per-frame
+   * figures are not sent whole: the chart asks `timelineSeries`, a frame `getFrame`.
+   */
+  peak: number;
+  /** The source's name (video stem, Console folder, `heatmap`) and when the analysis started (ms since the epoch). */
+  sourceName: string;
+  createdMs: number;
   /** Preview picture size (0 × 0 when there are no images). */
   previewWidth: number;
   previewHeight: number;
@@ -136,12 +138,73 @@ export interface VideoFacts {
 
 export interface FrameData {
   index: number;
+  /** The frame's T, `''` when it has none. */
   timestamp: string;
+  /** People in the frame: its detections after the run's sanitising and class/score filters (not `params`'). */
   count: number;
-  /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h`. */
+  /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h` (for `params` when given). */
   grid: number[];
   /** The downscaled frame picture, or null when the source has none. */
   imageUrl: string | null;
+  /**
+   * Which frame `imageUrl` shows: `index` when the frame has its own picture, else the nearest
+   * sampled one (ask `getFramePicture` for the exact frame); null without a picture.
+   */
+  pictureFrame: number | null;
+}
+
+/** One column of the timeline chart: frames `fromFrame ≤ i < toFrame` and their people counts. */
+export interface TimelineColumn {
+  fromFrame: number;
+  toFrame: number;
+  /** Fewest and most people (detections after the run's filters) in one frame of the column. */
+  min: number;
+  max: number;
+  /** Time of the column's first frame, ms since the epoch; null without a time base. */
+  startMs: number | null;
+  /** T of the column's first frame, `''` when it has none. */
+  t: string;
+}
+
+/** `timelineSeries`: frames `fromFrame ≤ i < toFrame` (positions 0 … frameCount-1) in at most `columns` columns. */
+export interface TimelineSeriesRequest {
+  runId: string;
+  fromFrame: number;
+  toFrame: number;
+  /** 1 … MAX_TIMELINE_COLUMNS; fewer come back when the range has fewer frames. */
+  columns: number;
+}
+
+export interface TimelineSeries {
+  frameCount: number;
+  fromFrame: number;
+  toFrame: number;
+  columns: TimelineColumn[];
+  /** Most people in one frame of the range (0 for an empty range). */
+  max: number;
+}
+
+/** The widest chart `timelineSeries` draws. */
+export const MAX_TIMELINE_COLUMNS = 8192;
+
+/** One analysis of the app's library (its work folder), as the "Recent analyses" list shows it. */
+export interface AnalysisEntry {
+  runId: string;
+  sourceName: string;
+  /** When the analysis started, ms since the epoch. */
+  createdMs: number;
+  frames: number;
+  /** First and last frame time, ms since the epoch; null without a time base (or before it finished). */
+  fromMs: number | null;
+  toMs: number | null;
+  /**
+   * `done`: complete, opens; `running`: being analysed now; `interrupted`: its run never finished
+   * (the app quit or crashed meanwhile) — it is never opened, only deleted.
+   */
+  state: 'done' | 'running' | 'interrupted';
+  complete: boolean;
+  /** Bytes its work folder holds on disk. */
+  bytes: number;
 }
 
 export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary' | 'zones-csv';
@@ -338,10 +401,20 @@ export interface ApiRequests {
   cancel: { request: { runId: string }; response: Empty };
   getRunInfo: { request: { runId: string }; response: RunInfo };
   /**
-   * The window grid at frame `index`; with `params`, re-counted from the analysis's store with
-   * those grid and counting settings over the run's (FrameData.grid is then `grid_num_v × grid_num_h` of them).
+   * The window grid at frame `index`, computed from the analysis store; `params` over the run's
+   * grid and counting settings re-count this moment with others (validated like periodView's).
    */
   getFrame: { request: { runId: string; index: number; params?: Partial<GridParams> }; response: FrameData };
+  /** The exact picture of frame `index`: its sampled one, or the frame decoded from the source video on demand (cached). */
+  getFramePicture: { request: { runId: string; index: number }; response: { imageUrl: string | null; pictureFrame: number | null } };
+  /** People per frame over a range, min and max per column, for the timeline chart. */
+  timelineSeries: { request: TimelineSeriesRequest; response: TimelineSeries };
+  /** Every analysis in the app's work folder, newest first (they survive restarts of the app). */
+  listAnalyses: { request: Empty; response: { analyses: AnalysisEntry[] } };
+  /** Opens a finished analysis of the library (after a restart, too); an interrupted one is refused. */
+  openAnalysis: { request: { runId: string }; response: RunInfo };
+  /** Deletes an analysis and its work folder; a running one is cancelled first. */
+  deleteAnalysis: { request: { runId: string }; response: Empty };
   export: { request: ExportRequest; response: ExportStarted };
   cancelExport: { request: { exportId: string }; response: Empty };
   /** Says whether `path` (relative to the host's cwd) is a video, a metadata file or folder, or settings YAML. */
@@ -385,6 +458,11 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'cancel',
   'getRunInfo',
   'getFrame',
+  'getFramePicture',
+  'timelineSeries',
+  'listAnalyses',
+  'openAnalysis',
+  'deleteAnalysis',
   'export',
   'cancelExport',
   'inspectFile',

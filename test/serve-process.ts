@@ -23,10 +23,15 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `crowdheat serve` in `cwd`. Its library of analyses is `cwd/.crowdheat-data` unless `env`
+ * names one (CROWDHEAT_DATA_DIR), so tests never touch the user's app data folder and a second
+ * start in the same `cwd` finds the first one's analyses.
+ */
 export async function startServe(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
   const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/crowdheat'), 'serve', '--port', '0'], {
     cwd,
-    env,
+    env: { CROWDHEAT_DATA_DIR: join(cwd, '.crowdheat-data'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const printed: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
   ApiEvent,
@@ -13,12 +14,15 @@ import type {
   CredentialsStatus,
   DeviceSummary,
   ExportRequest,
+  AnalysisEntry,
   FrameData,
   HostInfo,
   PeriodViewData,
   PeriodViewRequest,
   PickPurpose,
   RunInfo,
+  TimelineSeries,
+  TimelineSeriesRequest,
   VideoFacts,
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
@@ -30,11 +34,13 @@ import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverri
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
-import { StoreReader, type StoredFrames } from '../store/store.js';
-import { periodView, windowAt } from '../store/views.js';
+import type { StoredFrames } from '../store/store.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
-import { previewImageName, readPreviewGrid, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
+import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
+import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
+import { OpenedRun } from './opened-run.js';
+import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
 import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportOutputs } from './export.js';
 import { reencodeVideo } from './export-video.js';
@@ -91,8 +97,11 @@ export interface BackendOptions {
   consoleCacheDir?: string;
 }
 
-/** Finished analyses kept for the timeline and export; older work folders are deleted. */
-const KEPT_RUNS = 3;
+/**
+ * Finished analyses whose stores stay open at once (the most recently used); opening another
+ * closes the oldest, which opens again on its next use. Their folders stay in the library either way.
+ */
+const OPEN_STORES = 3;
 /** Records of failed or cancelled analyses kept for getRunInfo (their files are deleted at once). */
 const KEPT_FAILURES = 10;
 const MAX_WARNINGS_KEPT = 200;
@@ -111,11 +120,19 @@ interface Run {
   video?: VideoFacts & { file: string };
   /** The run's coordinate-space finding (summary.json → coordinate_space), when it has one. */
   coordinateSpace?: CoordinateSpaceFinding;
+  createdMs: number;
+  sourceName: string;
+  /** The store opened for the window (OpenedRun), while it is one of the OPEN_STORES. */
+  opened?: Promise<OpenedRun>;
 }
 
 export class Backend {
   readonly handlers: ApiHandlers;
   private readonly runs = new Map<string, Run>();
+  /** Finished runs with an open store, least recently used first. */
+  private readonly openOrder: string[] = [];
+  /** What the library found of each store's completeness (a store never changes once complete). */
+  private readonly completeStores = new Map<string, boolean>();
   /** An analysis is being set up (its record is not in `runs` yet). */
   private starting = false;
   private readonly exports = new Map<string, AbortController>();
@@ -194,8 +211,15 @@ export class Backend {
         return {};
       },
       getRunInfo: async ({ runId }) => this.runInfo(this.run(runId)),
-      getFrame: async ({ runId, index, params }) =>
-        params === undefined ? this.frame(this.run(runId), index) : this.recountedFrame(this.run(runId), index, params),
+      getFrame: async ({ runId, index, params }) => this.frame(this.run(runId), index, params),
+      getFramePicture: async ({ runId, index }) => this.framePicture(this.run(runId), index),
+      timelineSeries: async (request) => this.timelineSeries(request),
+      listAnalyses: async () => ({ analyses: await this.listAnalyses() }),
+      openAnalysis: async ({ runId }) => this.runInfo(await this.openAnalysis(runId)),
+      deleteAnalysis: async ({ runId }) => {
+        await this.deleteAnalysis(runId);
+        return {};
+      },
       export: async (request) => ({ exportId: this.startExport(request) }),
       cancelExport: async ({ exportId }) => {
         this.exports.get(exportId)?.abort();
@@ -256,20 +280,31 @@ export class Backend {
     }
   }
 
-  /** The picture of frame `index` of a run, or null (for hosts that serve pictures by path). */
+  /**
+   * The picture file of frame `index` of a run — its sampled preview, or its decoded exact
+   * picture once made — or null (for hosts that serve pictures by path).
+   */
   previewImagePath(runId: string, index: number): string | null {
     const run = this.runs.get(runId);
     if (run?.index === undefined || !run.index.hasImages) return null;
     if (!Number.isInteger(index) || index < 0 || index >= run.index.frameCount) return null;
-    return join(previewDirOf(run.workDir), previewImageName(index));
+    const previewDir = previewDirOf(run.workDir);
+    if (nearestPicture(run.index.pictures, index) === index) return join(previewDir, previewImageName(index));
+    const exact = exactPicturePath(previewDir, index);
+    return existsSync(exact) ? exact : null;
   }
 
-  /** Cancels what runs and deletes every work folder. */
+  /**
+   * Cancels what runs (deleting their unfinished folders) and closes the open stores. Finished
+   * analyses stay in the library for the next start.
+   */
   async dispose(): Promise<void> {
     await this.follows.dispose();
     for (const controller of this.exports.values()) controller.abort();
-    for (const run of this.runs.values()) run.cancel?.();
-    await Promise.all([...this.runs.values()].map((run) => rm(run.workDir, { recursive: true, force: true })));
+    const running = [...this.runs.values()].filter((run) => run.state === 'running');
+    for (const run of running) run.cancel?.();
+    await Promise.all(running.map((run) => rm(run.workDir, { recursive: true, force: true })));
+    await Promise.all([...this.runs.values()].map((run) => this.closeStore(run)));
     this.runs.clear();
   }
 
@@ -333,12 +368,22 @@ export class Backend {
     // none saved, the run reads setting_path and the environment like the command line.
     const consoleCredentials = settings.data_source_settings.mode === 'console' ? await this.options.credentials.load() : null;
     const id = `run-${randomBytes(6).toString('hex')}`;
-    const workDir = join(this.options.workRoot, 'runs', id);
+    const workDir = join(runsDirOf(this.options.workRoot), id);
     await mkdir(workDir, { recursive: true });
     const controller = new AbortController();
-    const run: Run = { id, workDir, settings, state: 'running', cancel: () => controller.abort(), warnings: [] };
+    const run: Run = {
+      id,
+      workDir,
+      settings,
+      state: 'running',
+      cancel: () => controller.abort(),
+      warnings: [],
+      createdMs: Date.now(),
+      sourceName: sourceNameOf(settings),
+    };
     this.runs.set(id, run);
-    await this.forgetOldRuns();
+    await writeRunRecord(workDir, recordOf(run, null));
+    this.forgetOldFailures();
     const runSettings: Settings = {
       ...settings,
       output_settings: { ...settings.output_settings, output_dir: outputDirOf(workDir) },
@@ -366,12 +411,15 @@ export class Backend {
           const { size: bytes } = await stat(join(outputDirOf(workDir), file));
           run.video = { width, height, fps, frames, durationS, bytes, file };
         }
+        run.index = index;
+        const opened = await this.opened(run);
+        // Recorded done last: a folder whose record says so holds a whole analysis.
+        await writeRunRecord(workDir, { ...recordOf(run, opened), state: 'done' });
         return index;
       })
       .then(
         (index) => {
           run.cancel = null;
-          run.index = index;
           run.state = 'done';
           this.options.emit({ type: 'done', runId: id, frames: index.frameCount });
         },
@@ -387,6 +435,7 @@ export class Backend {
     run.cancel = null;
     run.state = failure.cancelled ? 'cancelled' : 'failed';
     run.error = failure.message;
+    void this.closeStore(run);
     // Nothing of a failed run can be shown or exported: its files go now (before anyone hears of the
     // failure, so nobody reads a folder being deleted); its record stays for getRunInfo.
     void rm(run.workDir, { recursive: true, force: true })
@@ -394,25 +443,112 @@ export class Backend {
       .then(() => this.options.emit({ type: 'error', runId: run.id, ...failure }));
   }
 
-  /** Keeps the newest KEPT_RUNS finished analyses (failed ones do not count) and a few failure records. */
-  private async forgetOldRuns(): Promise<void> {
-    const runs = [...this.runs.values()];
-    const done = runs.filter((run) => run.state === 'done');
-    const failed = runs.filter((run) => run.state === 'failed' || run.state === 'cancelled');
-    const forgotten = [
-      ...done.slice(0, Math.max(0, done.length - KEPT_RUNS)),
-      ...failed.slice(0, Math.max(0, failed.length - KEPT_FAILURES)),
-    ];
-    for (const run of forgotten) {
-      this.runs.delete(run.id);
-      await rm(run.workDir, { recursive: true, force: true });
-    }
+  /** Keeps the records of the newest KEPT_FAILURES failed or cancelled analyses (their folders are gone already). */
+  private forgetOldFailures(): void {
+    const failed = [...this.runs.values()].filter((run) => run.state === 'failed' || run.state === 'cancelled');
+    for (const run of failed.slice(0, Math.max(0, failed.length - KEPT_FAILURES))) this.runs.delete(run.id);
   }
 
   private run(runId: string): Run {
     const run = this.runs.get(runId);
-    if (run === undefined) throw new CrowdheatError(`no analysis ${JSON.stringify(runId)} (it may have been replaced by newer ones)`);
+    if (run === undefined) throw new CrowdheatError(`no analysis ${JSON.stringify(runId)} is open (open it from the recent analyses)`);
     return run;
+  }
+
+  /** The library: every analysis in the work folder, this session's and earlier ones. */
+  private async listAnalyses(): Promise<AnalysisEntry[]> {
+    return listLibrary(
+      this.options.workRoot,
+      (runId) => this.runs.get(runId)?.state === 'running',
+      async (workDir, runId) => {
+        if (this.runs.get(runId)?.opened !== undefined) return true;
+        const known = this.completeStores.get(runId);
+        if (known === true) return true;
+        const complete = await storeOpensComplete(workDir);
+        this.completeStores.set(runId, complete);
+        return complete;
+      },
+    );
+  }
+
+  /**
+   * A finished analysis of the library, registered again from its folder when this session has
+   * not seen it (after a restart): its record, its preview index and its store, which must be complete.
+   */
+  private async openAnalysis(runId: string): Promise<Run> {
+    if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new CrowdheatError(`openAnalysis: ${JSON.stringify(runId)} is not an analysis id`);
+    const known = this.runs.get(runId);
+    if (known !== undefined && known.state !== 'failed' && known.state !== 'cancelled') {
+      if (known.state === 'done') await this.opened(known);
+      return known;
+    }
+    const workDir = join(runsDirOf(this.options.workRoot), runId);
+    const record = await readRunRecord(workDir);
+    if (record === null) throw new CrowdheatError(`openAnalysis: no analysis ${runId} in the library (it may have been deleted)`);
+    if (record.state !== 'done') {
+      throw new CrowdheatError(`openAnalysis: the analysis of ${JSON.stringify(record.sourceName)} was interrupted before it finished; delete it and analyse again`);
+    }
+    const run: Run = {
+      id: runId,
+      workDir,
+      settings: record.settings,
+      state: 'done',
+      cancel: null,
+      warnings: record.warnings,
+      createdMs: record.createdMs,
+      sourceName: record.sourceName,
+      index: await readPreviewIndex(previewDirOf(workDir)),
+      ...(record.video === undefined ? {} : { video: record.video }),
+    };
+    this.runs.set(runId, run);
+    try {
+      await this.opened(run);
+    } catch (error) {
+      this.runs.delete(runId);
+      throw isCrowdheatError(error) ? new CrowdheatError(`openAnalysis: ${error.message}`) : error;
+    }
+    return run;
+  }
+
+  /** Deletes an analysis of the library (cancelling it first when it runs). */
+  private async deleteAnalysis(runId: string): Promise<void> {
+    if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new CrowdheatError(`deleteAnalysis: ${JSON.stringify(runId)} is not an analysis id`);
+    const run = this.runs.get(runId);
+    if (run !== undefined) {
+      run.cancel?.();
+      this.runs.delete(runId);
+      await this.closeStore(run);
+    }
+    await rm(join(runsDirOf(this.options.workRoot), runId), { recursive: true, force: true });
+    this.completeStores.delete(runId);
+  }
+
+  /** The run's open store, opening it (and closing the least recently used beyond OPEN_STORES). */
+  private opened(run: Run): Promise<OpenedRun> {
+    const at = this.openOrder.indexOf(run.id);
+    if (at >= 0) this.openOrder.splice(at, 1);
+    this.openOrder.push(run.id);
+    if (run.opened === undefined) {
+      const opening = OpenedRun.open(outputDirOf(run.workDir), run.settings.heat_map_settings.params);
+      run.opened = opening;
+      opening.catch(() => {
+        if (run.opened === opening) delete run.opened;
+      });
+    }
+    while (this.openOrder.length > OPEN_STORES) {
+      const oldest = this.runs.get(this.openOrder.shift() ?? '');
+      if (oldest !== undefined) void this.closeStore(oldest);
+    }
+    return run.opened;
+  }
+
+  private async closeStore(run: Run): Promise<void> {
+    const opening = run.opened;
+    if (opening === undefined) return;
+    delete run.opened;
+    const at = this.openOrder.indexOf(run.id);
+    if (at >= 0) this.openOrder.splice(at, 1);
+    await opening.then((opened) => opened.close(), () => undefined);
   }
 
   private runInfo(run: Run): RunInfo {
@@ -425,9 +561,9 @@ export class Backend {
       dataSource: run.settings.data_source_settings,
       output: run.settings.output_settings,
       hasImages: index?.hasImages ?? false,
-      counts: index?.counts ?? [],
-      timestamps: index?.timestamps ?? [],
-      runningMax: index?.runningMax ?? [],
+      peak: index?.peak ?? 0,
+      sourceName: run.sourceName,
+      createdMs: run.createdMs,
       previewWidth: index?.previewWidth ?? 0,
       previewHeight: index?.previewHeight ?? 0,
       warnings: run.warnings,
@@ -455,12 +591,11 @@ export class Backend {
     for (const [name, value] of [['fromMs', request.fromMs], ['toMs', request.toMs]] as const) {
       if (value !== undefined && !Number.isFinite(value)) throw new CrowdheatError(`periodView: ${name} must be a number of ms since the epoch`);
     }
-    const store = await StoreReader.open(outputDirOf(run.workDir));
-    try {
-      const settings = recountSettings(store.meta.settings, overrides);
-      const frames = await store.frames();
+    const opened = await this.opened(run);
+    {
+      const settings = recountSettings(opened.store.meta.settings, overrides);
       const timeZone = timeZoneOf(settings);
-      const view = await periodView(store, frames, {
+      const view = await opened.periodView({
         params: settings.heat_map_settings.params,
         period: periodOf(settings),
         timeZone,
@@ -492,51 +627,89 @@ export class Backend {
               })),
         busiestMoment: view.busiestMoment,
         busiestPlace: view.busiestPlace,
-        span: spanOf(frames),
+        span: spanOf(opened.frames),
       };
-    } finally {
-      store.close();
     }
   }
 
-  private async frame(run: Run, frameIndex: number): Promise<FrameData> {
+  /** The finished run's preview index and a checked frame position. */
+  private finished(run: Run, frameIndex: number, request: string): PreviewIndex {
     const index = run.index;
-    if (index === undefined) throw new CrowdheatError('the analysis has not finished yet');
+    if (index === undefined || run.state !== 'done') throw new CrowdheatError(`${request}: the analysis has not finished yet`);
     if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= index.frameCount) {
-      throw new CrowdheatError(`frame ${frameIndex} does not exist (the analysis has frames 0 to ${index.frameCount - 1})`);
+      throw new CrowdheatError(`${request}: frame ${frameIndex} does not exist (the analysis has frames 0 to ${index.frameCount - 1})`);
     }
-    const previewDir = previewDirOf(run.workDir);
-    const grid = await readPreviewGrid(previewDir, index, frameIndex);
-    return {
-      index: frameIndex,
-      timestamp: index.timestamps[frameIndex],
-      count: index.counts[frameIndex],
-      grid: Array.from(grid),
-      imageUrl: index.hasImages
-        ? await this.options.imageUrl(run.id, frameIndex, join(previewDir, previewImageName(frameIndex)))
-        : null,
-    };
+    return index;
   }
 
   /**
-   * Frame `frameIndex` with its window grid re-counted from the run's store with `params` over the
-   * run's grid settings (validated like any settings): the timeline repaints after a grid change
-   * without a new analysis.
-   *
-   * @throws SettingsError naming `getFrame: params.<key>` for a bad value.
+   * Frame `frameIndex`: its window grid computed from the store (for the run's grid settings, or
+   * `params` over them), its people count and T, and the picture nearest to it.
    */
-  private async recountedFrame(run: Run, frameIndex: number, params: Partial<GridParams>): Promise<FrameData> {
-    if (!isPlainObject(params)) throw new CrowdheatError('getFrame: params must be an object of grid settings');
-    const frame = await this.frame(run, frameIndex);
-    const store = await StoreReader.open(outputDirOf(run.workDir));
-    try {
-      const settings = recountSettings(store.meta.settings, paramOverrides(params, 'getFrame'));
-      const window = await windowAt(store, await store.frames(), settings.heat_map_settings.params, frameIndex);
-      if (window === null) throw new CrowdheatError(`frame ${frameIndex} is not in the analysis's store`);
-      return { ...frame, count: window.count, grid: Array.from(window.grid) };
-    } finally {
-      store.close();
+  private async frame(run: Run, frameIndex: number, params: Partial<GridParams> | undefined): Promise<FrameData> {
+    const index = this.finished(run, frameIndex, 'getFrame');
+    const opened = await this.opened(run);
+    let gridParams = run.settings.heat_map_settings.params;
+    if (params !== undefined && params !== null) {
+      if (!isPlainObject(params)) throw new CrowdheatError('getFrame: params must be an object of grid settings');
+      const overrides: SettingOverride[] = Object.entries(params).map(([name, value]) => ({
+        key: `heat_map_settings.${name}`,
+        value,
+        label: `getFrame: params.${name}`,
+      }));
+      gridParams = recountSettings(opened.store.meta.settings, overrides).heat_map_settings.params;
     }
+    const grid = await opened.windowGrid(frameIndex, gridParams);
+    const pictureFrame = index.hasImages ? nearestPicture(index.pictures, frameIndex) : -1;
+    const previewDir = previewDirOf(run.workDir);
+    let imageUrl: string | null = null;
+    let shown: number | null = null;
+    if (pictureFrame >= 0) {
+      const exact = exactPicturePath(previewDir, frameIndex);
+      const own = pictureFrame === frameIndex || existsSync(exact);
+      shown = own ? frameIndex : pictureFrame;
+      imageUrl = await this.options.imageUrl(run.id, shown, pictureFrame === frameIndex || !own ? join(previewDir, previewImageName(shown)) : exact);
+    }
+    return {
+      index: frameIndex,
+      timestamp: opened.frames.t[frameIndex] ?? '',
+      count: opened.counts[frameIndex],
+      grid: Array.from(grid),
+      imageUrl,
+      pictureFrame: shown,
+    };
+  }
+
+  /** Frame `frameIndex`'s own picture: sampled, or decoded from the source video now (then kept). */
+  private async framePicture(run: Run, frameIndex: number): Promise<{ imageUrl: string | null; pictureFrame: number | null }> {
+    const index = this.finished(run, frameIndex, 'getFramePicture');
+    if (!index.hasImages) return { imageUrl: null, pictureFrame: null };
+    const previewDir = previewDirOf(run.workDir);
+    const nearest = nearestPicture(index.pictures, frameIndex);
+    if (nearest === frameIndex) {
+      return { imageUrl: await this.options.imageUrl(run.id, frameIndex, join(previewDir, previewImageName(frameIndex))), pictureFrame: frameIndex };
+    }
+    let file: string | null;
+    try {
+      file = await decodeExactPicture(await resolveFfmpeg(run.settings.output_settings.ffmpeg_path), previewDir, index, frameIndex);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'CancelledError') {
+        throw new CrowdheatError(`getFramePicture: decoding frame ${frameIndex} took longer than ${EXACT_PICTURE_DEADLINE_MS / 1000} s`);
+      }
+      throw error;
+    }
+    if (file === null) {
+      // Sampled pictures only (Console images): the nearest one stands for the frame.
+      return { imageUrl: await this.options.imageUrl(run.id, nearest, join(previewDir, previewImageName(nearest))), pictureFrame: nearest };
+    }
+    return { imageUrl: await this.options.imageUrl(run.id, frameIndex, file), pictureFrame: frameIndex };
+  }
+
+  /** The chart's series over a range of frames (SPEC-free: a view for the window only). */
+  private async timelineSeries(request: TimelineSeriesRequest): Promise<TimelineSeries> {
+    const run = this.run(request.runId);
+    if (run.state !== 'done') throw new CrowdheatError('timelineSeries: the analysis has not finished yet');
+    return (await this.opened(run)).series(request.fromFrame, request.toFrame, request.columns);
   }
 
   private startExport(request: ExportRequest): string {
@@ -636,6 +809,32 @@ function spanOf(frames: StoredFrames): { fromMs: number; toMs: number } | null {
 /** Grid settings of a request as overrides of the stored run's, each labelled `<request>: params.<key>`. */
 function paramOverrides(params: Partial<GridParams> | undefined, request: string): SettingOverride[] {
   return Object.entries(params ?? {}).map(([name, value]) => ({ key: `heat_map_settings.${name}`, value, label: `${request}: params.${name}` }));
+}
+
+/** The source's name before the run has said it: the video's or metadata's file stem, or the Console folder. */
+function sourceNameOf(settings: Settings): string {
+  const { mode, local_data_settings: local, console_data_settings: console } = settings.data_source_settings;
+  const path = mode === 'console' ? console.sub_directory_name || console.device_id : local.video_file || local.meta_file;
+  const name = path.split(/[\\/]/).filter((part) => part !== '').at(-1) ?? '';
+  return name.replace(/\.[^.]*$/, '') || 'heatmap';
+}
+
+/** What `run.json` says of a run; the frames and time range come from its opened store. */
+function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
+  const times = opened?.frames.timeMs ?? null;
+  const frames = opened?.frameCount ?? 0;
+  return {
+    runId: run.id,
+    createdMs: run.createdMs,
+    sourceName: run.sourceName,
+    settings: run.settings,
+    state: run.state === 'done' ? 'done' : 'running',
+    warnings: run.warnings,
+    ...(run.video === undefined ? {} : { video: run.video }),
+    frames,
+    fromMs: times === null || frames === 0 ? null : times[0],
+    toMs: times === null || frames === 0 ? null : times[frames - 1],
+  };
 }
 
 /** The facts the renderer sees (not the file's place in the work folder). */

@@ -4,7 +4,7 @@
  * else is the shared back end (app/backend.ts), tested in Node.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, utilityProcess } from 'electron';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   IPC_EVENT_CHANNEL,
@@ -148,8 +148,8 @@ if (wantsSmokeTest(process.argv)) {
   });
 
   void app.whenReady().then(async () => {
-    // Runs a previous session could not clean up (a crash, a forced quit); this is the only instance.
-    await rm(join(workRoot(), 'runs'), { recursive: true, force: true });
+    // The library of analyses (workRoot()/runs) stays between sessions; one a crash cut short
+    // lists as interrupted (app/library.ts) until the user deletes it.
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PAGE_CSP] } });
     });

@@ -95,16 +95,17 @@ export function h264Output(spec: H264OutputSpec): OutputPart {
 export interface JpegSequenceSpec {
   /** The filter-graph label to write. */
   map: string;
-  /** An image2 pattern: `%d` is the frame number from 0 and a literal `%` is written `%%`. */
+  /** An image2 pattern: `%d` counts the written frames from 0 and a literal `%` is written `%%`. */
   pattern: string;
-  /** The rate the frames' `pts = N` count in; equal to it, ffmpeg writes each frame once, none duplicated or dropped. */
-  rate: Rational;
 }
 
-/** One JPEG a frame (`-q:v 5`), numbered from 0, as the app's previews have always been made. */
+/**
+ * One JPEG (`-q:v 5`) for each frame that reaches the output, numbered 0, 1, 2, … in order:
+ * passed through as they come (none duplicated or dropped to fill a rate).
+ */
 export function jpegSequenceOutput(spec: JpegSequenceSpec): OutputPart {
   return {
-    args: ['-map', spec.map, '-r', rationalText(spec.rate), '-q:v', '5', '-f', 'image2', '-start_number', '0', spec.pattern],
+    args: ['-map', spec.map, '-vsync', 'passthrough', '-q:v', '5', '-f', 'image2', '-start_number', '0', spec.pattern],
   };
 }
 

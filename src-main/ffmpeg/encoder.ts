@@ -9,7 +9,7 @@
  * number) in the output's time base before the inputs meet, so frame i of the video always
  * meets heat frame i whatever the video's own timestamps say.
  *
- * With `previews`, the same ffmpeg also writes each frame's camera picture (before the heat) as
+ * With `previews`, the same ffmpeg also writes every `step`-th frame's camera picture (before the heat) as
  * a small JPEG: the app's timeline then needs no second decode of the video after the run.
  */
 import type { Interpolation } from '../../src-shared/settings/types.js';
@@ -42,8 +42,10 @@ export interface StripSpec {
 export interface PreviewPictures {
   /** The video the pictures come from; decoded once when it is also the background. */
   video: string;
-  /** image2 pattern of the files: `%d` is the frame's position in the run. */
+  /** image2 pattern of the files: `%d` counts the pictures written (picture k is position k × step). */
   pattern: string;
+  /** Keep the picture of every `step`-th position (0, step, 2·step, …); 1 keeps all (sinks/preview.ts's videoPictureStep). */
+  step: number;
   /** Largest width; a narrower video keeps its size, and the height keeps the video's aspect. */
   width: number;
 }
@@ -251,13 +253,15 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
     // pictures are byte for byte those of a separate `ffmpeg -i video -vf scale=… %d.jpg`.
     graph.push(`[heatclock]${retime}[clock]`);
     graph.push(`${previewSource}${retime}[previewpicture]`);
-    graph.push(`[previewpicture][clock]streamselect=inputs=2:map=0,scale='min(${previews.width},iw)':-2:flags=bicubic[preview]`);
+    // Sampled by position after the pairing: picture k is the frame of position k × step.
+    const sample = previews.step > 1 ? `select='not(mod(n\\,${previews.step}))',` : '';
+    graph.push(`[previewpicture][clock]streamselect=inputs=2:map=0,${sample}scale='min(${previews.width},iw)':-2:flags=bicubic[preview]`);
   }
   args.filterComplex(graph.join(';'));
   const { preset, crf } = spec;
   args.output(
     h264Output({ map: last, path: spec.path, rate, ...(preset === undefined ? {} : { preset }), ...(crf === undefined ? {} : { crf }) }),
   );
-  if (previews !== undefined) args.output(jpegSequenceOutput({ map: '[preview]', pattern: previews.pattern, rate }));
+  if (previews !== undefined) args.output(jpegSequenceOutput({ map: '[preview]', pattern: previews.pattern }));
   return args;
 }

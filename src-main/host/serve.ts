@@ -19,9 +19,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -34,6 +34,7 @@ import { Backend, type CredentialStore } from '../app/backend.js';
 import type { RunAnalysis } from '../app/analysis.js';
 import { packageVersion, rendererDir } from '../app/package-root.js';
 import { prepareDemoSettings } from '../app/demo.js';
+import { DATA_DIR_ENV, defaultDataDir } from '../app/data-dir.js';
 import { parseFlags, UsageError, type CliCommand } from '../cli/command.js';
 import { runInWorker } from '../pipeline/worker-client.js';
 import { MAX_KEPT_UPLOAD_BYTES, MAX_UPLOAD_BYTES, UploadStore, UploadTooLargeError } from './uploads.js';
@@ -53,6 +54,11 @@ export interface WebHostOptions {
   maxKeptUploadBytes?: number;
   /** Where the host logs what went wrong (one line each); defaults to stderr. */
   log?: (line: string) => void;
+  /**
+   * The folder of the library of analyses and the demo, kept between starts (`crowdheat serve`
+   * passes the app data folder, app/data-dir.ts). Default: a temporary folder `close` deletes.
+   */
+  dataDir?: string;
 }
 
 export interface WebHost {
@@ -60,7 +66,7 @@ export interface WebHost {
   readonly url: string;
   readonly port: number;
   readonly token: string;
-  /** The host's temporary folder (analyses, the demo, uploads); deleted by `close`. */
+  /** The host's data folder (analyses, the demo); deleted by `close` only when it was a temporary one. */
   readonly workRoot: string;
   close(): Promise<void>;
 }
@@ -101,7 +107,11 @@ export class MemoryCredentialStore implements CredentialStore {
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
   const token = randomBytes(16).toString('hex');
   const staticRoot = options.rendererDir ?? rendererDir();
-  const workRoot = await mkdtemp(join(tmpdir(), 'crowdheat-serve-'));
+  const temporary = options.dataDir === undefined;
+  const workRoot = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crowdheat-serve-')));
+  if (!temporary) await mkdir(workRoot, { recursive: true });
+  // Uploads are copies for one session: never in a data folder kept between starts.
+  const uploadRoot = temporary ? workRoot : await mkdtemp(join(tmpdir(), 'crowdheat-uploads-'));
   const sockets = new Set<WebSocket>();
   const broadcast = (event: ApiEvent): void => {
     const text = JSON.stringify(event);
@@ -125,7 +135,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let port = 0;
   const guard = new RequestGuard(token, () => port);
   const uploads = new UploadStore(
-    join(workRoot, 'uploads'),
+    join(uploadRoot, 'uploads'),
     options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
     options.maxKeptUploadBytes ?? MAX_KEPT_UPLOAD_BYTES,
   );
@@ -173,7 +183,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       });
       await backend.dispose();
       await uploads.clear();
-      await rm(workRoot, { recursive: true, force: true });
+      await rm(uploadRoot, { recursive: true, force: true });
     },
   };
 }
@@ -454,20 +464,30 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 /** `crowdheat serve [--port N]`, for the command line's dispatcher table. */
 export const serveCliCommand: CliCommand = {
   summary: 'open the app in a browser: serve it on 127.0.0.1 with a session token',
-  help: `Usage: crowdheat serve [--port N]
+  help: `Usage: crowdheat serve [--port N] [--data-dir DIR]
 
 Serves the desktop app's window to a browser on this computer only (127.0.0.1). The first line
 printed is the URL to open; it carries a random session token that every request must present.
-Runs until Ctrl-C (or SIGTERM).
+Runs until Ctrl-C (or SIGTERM). Analyses stay in the data folder between starts.
 
-  --port N   listen on port N (default: a free port)`,
+  --port N         listen on port N (default: a free port)
+  --data-dir DIR   the library of analyses (default: $${DATA_DIR_ENV}, else the app data
+                   folder, e.g. ~/.local/share/crowdheat)`,
   async run(args, context) {
-    const { values } = parseFlags('serve', args, { port: { type: 'string' } });
+    const { values } = parseFlags('serve', args, { port: { type: 'string' }, 'data-dir': { type: 'string' } });
     const port = values.port === undefined ? 0 : Number(values.port);
     if (values.port !== undefined && !(/^\d+$/.test(values.port) && port <= 65535)) {
       throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0–65535)`, 'serve');
     }
-    const host = await startWebHost({ port, cwd: context.cwd });
+    const chosen = values['data-dir'];
+    if (chosen !== undefined && chosen.trim() === '') throw new UsageError('--data-dir must name a folder', 'serve');
+    const dataDir = resolve(context.cwd, chosen ?? defaultDataDir());
+    try {
+      await mkdir(dataDir, { recursive: true });
+    } catch (error) {
+      throw new CrowdheatError(oneLine(`--data-dir "${showValue(dataDir)}": cannot create the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`));
+    }
+    const host = await startWebHost({ port, cwd: context.cwd, dataDir });
     context.stdout.write(`${host.url}\n`);
     context.stderr.write('crowdheat: serving on 127.0.0.1 only; open the URL above in a browser. Ctrl-C stops.\n');
     await new Promise<void>((resolvePromise) => {

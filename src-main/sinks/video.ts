@@ -22,7 +22,7 @@ import { HeatVideoEncoder, type Background, type HeatFrame } from '../ffmpeg/enc
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
 import { makeFolder, temporaryPathFor } from './atomic.js';
-import { PREVIEW_WIDTH, previewImagePattern, removePreviewImages } from './preview.js';
+import { PREVIEW_WIDTH, removePreviewImages, sampledPicturePattern, videoPictureStepOf } from './preview.js';
 import { colorbarStrip, LabelStrips, stripLayout } from './overlay-strips.js';
 
 export interface OutputSize {
@@ -172,7 +172,14 @@ export const videoSink: SinkFactory = async (context) => {
       label: layout.label,
       colorbar: output.cbar ? { ...layout.colorbar, perFrame: scale.moves } : null,
       ...(previewDir !== undefined && isVideoSource(source)
-        ? { previews: { video: source.video.path, pattern: previewImagePattern(previewDir), width: PREVIEW_WIDTH } }
+        ? {
+            previews: {
+              video: source.video.path,
+              pattern: sampledPicturePattern(previewDir),
+              width: PREVIEW_WIDTH,
+              step: videoPictureStepOf(source),
+            },
+          }
         : {}),
     }, signal);
 

@@ -10,7 +10,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { Detections, Frame } from '../../src-shared/frames.js';
+import type { Detections, Frame, PrepareOptions } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { TimeBase } from '../../src-shared/periods/time-base.js';
@@ -307,6 +307,41 @@ export class StoreReader {
     for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) visit(chunk);
   }
 
+  /**
+   * People per frame under the run's filters (SPEC §1: finite values; with `sanitize`, a box with
+   * a pixel inside the `imageWidth × imageHeight` image; `minScore`, `classIds`), by one SQL
+   * GROUP BY: the count `prepareDetections` keeps for each frame, at the position the frame has
+   * in `frames` (frames without detections count 0).
+   *
+   * @returns an Int32Array as long as `frames.index`.
+   */
+  async peoplePerFrame(frames: StoredFrames, filter: PrepareOptions): Promise<Int32Array> {
+    const conditions = ['isfinite("left")', 'isfinite(top)', 'isfinite("right")', 'isfinite(bottom)', 'isfinite(score)', 'score >= $1'];
+    if (filter.sanitize) {
+      conditions.push('greatest("left", "right") > 0', 'least("left", "right") < $2', 'greatest(top, bottom) > 0', 'least(top, bottom) < $3');
+    }
+    if (filter.classIds !== null) {
+      const ids = filter.classIds.filter((id) => Number.isInteger(id));
+      conditions.push(ids.length === 0 ? 'false' : `class_id IN (${ids.join(', ')})`);
+    }
+    const values = filter.sanitize ? [filter.minScore, filter.imageWidth, filter.imageHeight] : [filter.minScore];
+    const result = await this.connection.stream(
+      `SELECT frame_index, CAST(count(*) AS INTEGER) FROM detections WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
+      values,
+    );
+    const counts = new Int32Array(frames.index.length);
+    const positionOf = densePositions(frames.index);
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const frameColumn = chunk.getColumnVector(0);
+      const countColumn = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const position = positionOf(frameColumn.getItem(i) as number);
+        if (position >= 0) counts[position] = countColumn.getItem(i) as number;
+      }
+    }
+    return counts;
+  }
+
   /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */
   async exportParquet(directory: string): Promise<string[]> {
     const written: string[] = [];
@@ -414,4 +449,21 @@ export async function streamDetections(
     // Never leave a fetch running on the connection (the caller may close it next).
     await next.catch(() => null);
   }
+}
+
+/** Frame index → position in `index` (sorted): arithmetic when the indexes are 0…n-1, else a binary search; -1 when absent. */
+function densePositions(index: Int32Array): (frameIndex: number) => number {
+  const n = index.length;
+  if (n === 0 || (index[0] === 0 && index[n - 1] === n - 1)) return (frameIndex) => (frameIndex >= 0 && frameIndex < n ? frameIndex : -1);
+  return (frameIndex) => {
+    let low = 0;
+    let high = n - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (index[middle] === frameIndex) return middle;
+      if (index[middle] < frameIndex) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  };
 }

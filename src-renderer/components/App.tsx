@@ -15,6 +15,7 @@ import { DropOverlay, useFileDrop, type DroppedEntry } from './FileDrop.js';
 import { FocusTrap } from './FocusTrap.js';
 import { latestSeek, newSeek, PeriodViews, type Seek } from './PeriodViews.js';
 import { ProgressBar } from './ProgressBar.js';
+import { RecentAnalyses } from './RecentAnalyses.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { SourcesPanel } from './SourcesPanel.js';
@@ -23,6 +24,7 @@ import { Timeline } from './Timeline.js';
 import { useAnalysis } from './useAnalysis.js';
 import { useFollow } from './useFollow.js';
 import { FollowStatusLine } from './FollowControl.js';
+import { useLibrary } from './useLibrary.js';
 import { useMessages } from './useMessages.js';
 import { usePathChecks } from './usePathChecks.js';
 import { loadRemembered, useRememberWrites } from './useRemembered.js';
@@ -53,12 +55,18 @@ export function App({ api }: { api: ApiClient }) {
   const { messages, say, clearKind, dismiss } = useMessages();
   // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
   const onStarted = useCallback(() => clearKind('info'), [clearKind]);
-  const { running, starting, done, analyse, cancel } = useAnalysis(api, say, onStarted);
+  const { running, starting, done, analyse, cancel, show } = useAnalysis(api, say, onStarted);
   useRememberWrites({ settings, recent, layout });
 
   const onError = useCallback((text: string) => say('error', text), [say]);
   const follow = useFollow(api, onError);
   const onInfo = useCallback((text: string) => say('info', text), [say]);
+  // The library is read again whenever an analysis starts or ends.
+  const library = useLibrary(api, `${running?.runId ?? ''}:${done?.runId ?? ''}`, show, onError);
+  const deleteAnalysis = (runId: string) => {
+    if (done?.runId === runId) show(null);
+    void library.remove(runId);
+  };
 
   useEffect(() => {
     api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
@@ -288,6 +296,12 @@ export function App({ api }: { api: ApiClient }) {
           pathChecks={pathChecks}
           recent={recent}
           onRecent={(file) => void openRecent(file)}
+        />
+        <RecentAnalyses
+          analyses={library.analyses}
+          openRunId={done?.runId ?? null}
+          onOpen={(runId) => void library.open(runId)}
+          onDelete={deleteAnalysis}
         />
         {settings.data_source_settings.mode === 'console' && (
           <ConsolePanel api={api} settings={settings} issues={issues} onChange={onChange} onError={onError} follow={follow} />

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { ApiClient, FrameData, RunInfo } from '../../src-shared/api.js';
+import type { ApiClient, FrameData, RunInfo, TimelineSeries } from '../../src-shared/api.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { DEFAULT_VIDEO_FPS } from '../../src-shared/render/video-format.js';
@@ -10,11 +10,13 @@ import { Legend } from './Legend.js';
 import {
   advancePlayback,
   chartFrameAt,
-  chartPath,
   frameForKey,
+  MIN_VIEW_FRAMES,
   PLAYBACK_SPEEDS,
   readableTimestamp,
+  seriesPath,
   sliderValueText,
+  zoomView,
 } from '../logic/timeline.js';
 import { messageOf } from '../api/client.js';
 
@@ -37,6 +39,10 @@ interface TimelineProps {
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
 const HEAT_ONLY_WIDTH = 640;
 const CHART_HEIGHT = 80;
+/** The chart's columns when its width cannot be measured yet. */
+const DEFAULT_CHART_COLUMNS = 1000;
+/** How long the frame must stay put before its exact picture is decoded (when it has no sampled one). */
+const EXACT_PICTURE_DELAY_MS = 250;
 /** Height of everything around the frame (header, facts, controls, chart, caption), for fitting the frame in the window. */
 const CHROME_HEIGHT = 300;
 
@@ -54,7 +60,14 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
   const [hover, setHover] = useState<Hover | null>(null);
+  /** The frame's own picture, decoded on demand when it has no sampled one. */
+  const [exactPicture, setExactPicture] = useState<{ index: number; url: string } | null>(null);
+  /** The frames the chart shows (zoom), and its series for them at its width. */
+  const [view, setView] = useState({ from: 0, to: run.frameCount });
+  const [series, setSeries] = useState<TimelineSeries | null>(null);
+  const [chartColumns, setChartColumns] = useState(DEFAULT_CHART_COLUMNS);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const chartRef = useRef<SVGSVGElement>(null);
   const params = useMemo(() => (recount === undefined ? run.params : { ...run.params, ...recount }), [run.params, recount]);
   const { cmap, transparency, min, max: displayMax, interpolation, overlay: showImage, empty_cells: emptyCells } = display;
   // "Fit to data" repaints at once with the run's peak as the max, until the display's max changes
@@ -74,8 +87,9 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     : Math.max(1, Math.round((HEAT_ONLY_WIDTH * params.image_size_v) / params.image_size_h));
   const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
   const legend = useMemo(() => legendGradient(table), [table]);
-  const legendScale = colourScaleOf(output, params, run.runningMax[index] ?? 0);
   const frameMax = useMemo(() => (frame === null ? 0 : gridMax(frame.grid)), [frame]);
+  // The running maximum only matters with W = 0, when every cell only grows: it is this frame's highest cell.
+  const legendScale = colourScaleOf(output, params, frameMax);
   const fitToData = (peak: number): void => {
     setFitted({ max: peak, over: displayMax });
     onFitToData?.(peak);
@@ -102,6 +116,50 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     setIndex(Math.min(Math.max(0, seek.index), Math.max(0, run.frameCount - 1)));
   }, [seek, run.frameCount]);
 
+  // The chart is as many columns as it is pixels wide: asked again when it resizes or zooms.
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (chart === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const width = Math.round(chart.getBoundingClientRect().width);
+      if (width > 0) setChartColumns(width);
+    });
+    observer.observe(chart);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    api.call('timelineSeries', { runId: run.runId, fromFrame: view.from, toFrame: view.to, columns: chartColumns }).then(
+      (data) => {
+        if (current) setSeries(data);
+      },
+      (error: unknown) => onError(messageOf(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, run.runId, view, chartColumns, onError]);
+
+  // Stopped on a frame without a sampled picture: its exact picture is decoded (the nearest shows meanwhile).
+  const needsExact = frame !== null && frame.index === index && frame.pictureFrame !== null && frame.pictureFrame !== index && showImage;
+  useEffect(() => {
+    if (!needsExact || playing) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.call('getFramePicture', { runId: run.runId, index }).then(
+        (picture) => {
+          if (current && picture.imageUrl !== null && picture.pictureFrame === index) setExactPicture({ index, url: picture.imageUrl });
+        },
+        (error: unknown) => onError(messageOf(error)),
+      );
+    }, EXACT_PICTURE_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, run.runId, index, needsExact, playing, onError]);
+
   useEffect(() => {
     const canvas = canvasRef.current;
     // A frame counted with other grid sizes (asked before a re-count) waits for its successor.
@@ -111,7 +169,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
       const context = canvas.getContext('2d');
       if (cancelled || context === null) return;
       try {
-        const scale = colourScaleOf(output, params, run.runningMax[frame.index] ?? 0);
+        const scale = colourScaleOf(output, params, gridMax(frame.grid));
         const pixels = paintHeat(
           { grid: frame.grid, columns, rows, scale, table, interpolation: output.interpolation, image, transparency: output.transparency, emptyCells: output.empty_cells },
           width,
@@ -124,7 +182,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         onError(messageOf(error));
       }
     };
-    if (frame.imageUrl === null || !showImage) {
+    const imageUrl = exactPicture !== null && exactPicture.index === frame.index ? exactPicture.url : frame.imageUrl;
+    if (imageUrl === null || !showImage) {
       draw(null);
     } else {
       const picture = new Image();
@@ -138,12 +197,12 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         draw(context.getImageData(0, 0, width, height).data);
       };
       picture.onerror = () => onError(`cannot load the picture of frame ${frame.index}`);
-      picture.src = frame.imageUrl;
+      picture.src = imageUrl;
     }
     return () => {
       cancelled = true;
     };
-  }, [frame, showImage, output, params, run.runningMax, columns, rows, table, width, height, onError]);
+  }, [frame, exactPicture, showImage, output, params, columns, rows, table, width, height, onError]);
 
   useEffect(() => {
     if (!playing) return;
@@ -212,14 +271,22 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   const onChartClick = (event: MouseEvent<SVGSVGElement>) => {
     const bounds = event.currentTarget.getBoundingClientRect();
     setPlaying(false);
-    setIndex(chartFrameAt(event.clientX - bounds.left, bounds.width, run.frameCount));
+    setIndex(view.from + chartFrameAt(event.clientX - bounds.left, bounds.width, view.to - view.from));
   };
 
+  /** Zooms the chart around the current frame (factor < 1: closer). */
+  const zoom = (factor: number) => setView((current) => zoomView(current, factor, index, run.frameCount));
+  const whole = view.from === 0 && view.to === run.frameCount;
+
   const chartWidth = 1000;
-  const path = useMemo(() => chartPath(run.counts, chartWidth, CHART_HEIGHT), [run.counts]);
-  const peopleMax = Math.max(1, ...run.counts);
-  const markerX = ((index + 0.5) / Math.max(1, run.frameCount)) * chartWidth;
-  const valueText = sliderValueText(index, run.frameCount, run.timestamps[index] ?? '');
+  const shown = series !== null && series.fromFrame === view.from && series.toFrame === view.to ? series : null;
+  const peopleMax = Math.max(1, shown?.max ?? 0);
+  const path = useMemo(
+    () => (shown === null ? '' : seriesPath(shown.columns, view.from, view.to, chartWidth, CHART_HEIGHT, peopleMax)),
+    [shown, view, peopleMax],
+  );
+  const markerX = ((index + 0.5 - view.from) / Math.max(1, view.to - view.from)) * chartWidth;
+  const valueText = sliderValueText(index, run.frameCount, frame !== null && frame.index === index ? frame.timestamp : '');
 
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
@@ -250,7 +317,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
           gradient={legend}
           scale={legendScale}
           frameMax={frameMax}
-          runPeak={run.runningMax[run.runningMax.length - 1] ?? 0}
+          runPeak={run.peak}
           windowFrames={params.last_valid_frame}
           onFit={fitToData}
         />
@@ -293,6 +360,17 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
             ))}
           </select>
         </label>
+        <span className="chart-zoom" role="group" aria-label="Chart zoom">
+          <button type="button" className="secondary small" onClick={() => zoom(0.5)} disabled={view.to - view.from <= Math.min(MIN_VIEW_FRAMES, run.frameCount)} title="Show half as many frames on the chart, around this one">
+            Zoom in
+          </button>
+          <button type="button" className="secondary small" onClick={() => zoom(2)} disabled={whole} title="Show twice as many frames on the chart">
+            Zoom out
+          </button>
+          <button type="button" className="secondary small" onClick={() => setView({ from: 0, to: run.frameCount })} disabled={whole} title="Show every frame on the chart">
+            All frames
+          </button>
+        </span>
         {run.hasImages && (
           <label>
             <input type="checkbox" checked={showImage} onChange={(event) => onOverlayChange(event.target.checked)} /> picture
@@ -300,6 +378,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         )}
       </div>
       <svg
+        ref={chartRef}
         className="chart"
         viewBox={`0 0 ${chartWidth} ${CHART_HEIGHT}`}
         preserveAspectRatio="none"
@@ -308,17 +387,17 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         // Reachable by Tab and moved by the timeline's keys (they bubble to the section's handler).
         tabIndex={0}
         role="slider"
-        aria-label={`People per frame chart, up to ${peopleMax} people`}
+        aria-label={`People per frame chart, frames ${view.from + 1} to ${view.to}, up to ${peopleMax} people`}
         aria-valuemin={1}
         aria-valuemax={Math.max(1, run.frameCount)}
         aria-valuenow={index + 1}
         aria-valuetext={`${valueText}: ${frame?.count ?? '…'} people`}
       >
-        <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" />
-        <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />
+        <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" data-testid="people-chart-path" />
+        {index >= view.from && index < view.to && <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />}
       </svg>
       <div className="chart-caption">
-        people per frame (max {peopleMax}) — click or focus it to seek; ← → step, space plays, ? lists every key
+        people per frame (max {peopleMax}{whole ? '' : `, frames ${view.from + 1}–${view.to}`}) — click or focus it to seek; ← → step, space plays, ? lists every key
       </div>
     </section>
   );

@@ -27,6 +27,8 @@ export interface Analysis {
   done: RunInfo | null;
   analyse: (settings: Settings) => Promise<void>;
   cancel: () => void;
+  /** Puts a finished analysis (one opened from the library) on screen; null clears the screen. */
+  show: (info: RunInfo | null) => void;
 }
 
 export function useAnalysis(
@@ -105,5 +107,7 @@ export function useAnalysis(
     if (runId !== null) void api.call('cancel', { runId });
   }, [api, runId]);
 
-  return { running, starting, done, analyse, cancel };
+  const show = useCallback((info: RunInfo | null) => setDone(info), []);
+
+  return { running, starting, done, analyse, cancel, show };
 }

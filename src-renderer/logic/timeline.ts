@@ -75,17 +75,51 @@ export function chartFrameAt(x: number, width: number, count: number): number {
   return stepFrame(Math.floor((x / width) * count), 0, count);
 }
 
+/** One column of the chart as the back end sends it (api.ts TimelineColumn). */
+export interface ChartColumn {
+  fromFrame: number;
+  toFrame: number;
+  min: number;
+  max: number;
+}
+
 /**
- * The SVG path of a people-per-frame chart: one point per frame, at the middle of its slot,
- * `max` at the top edge and 0 at the bottom.
+ * The SVG path of the people chart over frames `viewFrom ≤ i < viewTo`: a band per column from
+ * its fewest to its most people (min/max downsampling, so a spike in a long run still shows),
+ * `peopleMax` at the top edge and 0 at the bottom. A column of one frame is a point of the line.
+ *
+ * ```ts
+ * seriesPath([{ fromFrame: 0, toFrame: 1, min: 0, max: 0 }, { fromFrame: 1, toFrame: 2, min: 2, max: 2 }], 0, 2, 200, 100, 2)
+ * // 'M50,100 L150,0 L150,0 L50,100 Z'
+ * ```
  */
-export function chartPath(counts: readonly number[], width: number, height: number): string {
-  if (counts.length === 0) return '';
-  const max = Math.max(1, ...counts);
-  const slot = width / counts.length;
-  return counts
-    .map((count, i) => `${i === 0 ? 'M' : 'L'}${round2((i + 0.5) * slot)},${round2(height - (count / max) * height)}`)
-    .join(' ');
+export function seriesPath(columns: readonly ChartColumn[], viewFrom: number, viewTo: number, width: number, height: number, peopleMax: number): string {
+  const frames = viewTo - viewFrom;
+  if (columns.length === 0 || frames <= 0) return '';
+  const top = Math.max(1, peopleMax);
+  const xOf = (column: ChartColumn): number => round2((((column.fromFrame + column.toFrame) / 2 - viewFrom) / frames) * width);
+  const yOf = (people: number): number => round2(height - (people / top) * height);
+  const upper = columns.map((column, i) => `${i === 0 ? 'M' : 'L'}${xOf(column)},${yOf(column.max)}`);
+  const lower = columns.map((column) => `L${xOf(column)},${yOf(column.min)}`).reverse();
+  return `${upper.join(' ')} ${lower.join(' ')} Z`;
+}
+
+/** The fewest frames a zoomed chart shows. */
+export const MIN_VIEW_FRAMES = 20;
+
+/**
+ * The chart's view after zooming by `factor` (0.5: twice as close, 2: twice as far) around frame
+ * `around`, kept inside `0 … count` and at least MIN_VIEW_FRAMES wide (or the whole run).
+ *
+ * ```ts
+ * zoomView({ from: 0, to: 1000 }, 0.5, 500, 1000) // { from: 250, to: 750 }
+ * ```
+ */
+export function zoomView(view: { from: number; to: number }, factor: number, around: number, count: number): { from: number; to: number } {
+  const span = Math.min(count, Math.max(Math.min(MIN_VIEW_FRAMES, count), Math.round((view.to - view.from) * factor)));
+  let from = Math.round(around - span / 2);
+  from = Math.max(0, Math.min(count - span, from));
+  return { from, to: from + span };
 }
 
 function round2(value: number): number {

@@ -142,12 +142,13 @@ describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat 
     const { final, info, searched } = await analyse(settings());
     // The search covered the run's work folder: its outputs and previews.
     const inRun = searched.filter((file) => file.includes(`${info.runId}/`)).map((file) => file.slice(file.indexOf(info.runId) + info.runId.length + 1));
-    expect(inRun).toEqual(expect.arrayContaining(['output/summary.json', 'output/griddata.npy', 'preview/index.json', 'preview/grids.i32']));
+    expect(inRun).toEqual(expect.arrayContaining(['output/summary.json', 'output/griddata.npy', 'preview/index.json', 'output/crowdheat.duckdb']));
     // The newest 4 records (r2…r5) hold inferences 4…11, analysed oldest first.
     const inferences = [4, 5, 6, 7, 8, 9, 10, 11];
     expect(final).toEqual({ type: 'done', runId: info.runId, frames: 8 });
-    expect(info.counts).toEqual(inferences.map(peopleAt));
-    expect(info.timestamps).toEqual(inferences.map((k) => t(k * 500)));
+    const series = await client.call('timelineSeries', { runId: info.runId, fromFrame: 0, toFrame: 8, columns: 8 });
+    expect(series.columns.map((column) => column.max)).toEqual(inferences.map(peopleAt));
+    expect(series.columns.map((column) => column.t)).toEqual(inferences.map((k) => t(k * 500)));
   });
 
   it('without saved credentials reads setting_path, as the command line does', async () => {
@@ -155,7 +156,8 @@ describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat 
     await writeFile(join(cwd, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
     const { final, info } = await analyse(settings({ setting_path: 'console_access_settings.yaml', number_of_inference_results: 1 }));
     expect(final).toEqual({ type: 'done', runId: info.runId, frames: 2 });
-    expect(info.counts).toEqual([10, 11].map(peopleAt));
+    const series = await client.call('timelineSeries', { runId: info.runId, fromFrame: 0, toFrame: 2, columns: 2 });
+    expect(series.columns.map((column) => column.max)).toEqual([10, 11].map(peopleAt));
   });
 
   it('without saved credentials and without the file, names the file and the variables', async () => {

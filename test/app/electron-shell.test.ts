@@ -118,7 +118,7 @@ describe.skipIf(!existsSync(BUILT_WORKER))('utilityProcess worker (a real child 
     expect(frames.at(-1)).toBe(30);
     const index = await readPreviewIndex(join(dir, 'work', 'preview'));
     expect(index.frameCount).toBe(30);
-    expect(index.counts).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(index.peak).toBe(1);
     expect(child?.killed()).toBe(true);
   });
 

@@ -202,7 +202,7 @@ describe('ApiClient over HTTP against the web host', () => {
   it('carries a back-end error message to the caller as an ApiError', async () => {
     const failure = client.call('getRunInfo', { runId: 'run-none' });
     await expect(failure).rejects.toBeInstanceOf(ApiError);
-    await expect(failure).rejects.toThrow('no analysis "run-none" (it may have been replaced by newer ones)');
+    await expect(failure).rejects.toThrow('no analysis "run-none" is open (open it from the recent analyses)');
   });
 
   it('validates settings and round-trips them through YAML', async () => {
@@ -249,19 +249,26 @@ describe('ApiClient over HTTP against the web host', () => {
     const info = await client.call('getRunInfo', { runId });
     // The demo's 960×540 video gives 480×270 previews.
     expect(info).toMatchObject({ state: 'done', frameCount: 600, hasImages: true, previewWidth: 480, previewHeight: 270 });
-    expect(info.counts).toHaveLength(600);
-    expect(info.runningMax.every((value, i) => i === 0 || value >= info.runningMax[i - 1])).toBe(true);
+    const series = await client.call('timelineSeries', { runId, fromFrame: 0, toFrame: 600, columns: 600 });
+    expect(series.columns).toHaveLength(600);
 
+    // The demo video is 30 fps: a picture a second, so frame 120 has its own and frame 123 shows 120's until asked.
     const frame = await client.call('getFrame', { runId, index: 123 });
-    expect(frame.count).toBe(info.counts[123]);
-    expect(frame.imageUrl).toBe(`/runs/${runId}/preview/123.jpg?token=${host.token}`);
+    expect(frame.count).toBe(series.columns[123].max);
+    expect(frame.pictureFrame).toBe(120);
+    expect(frame.imageUrl).toBe(`/runs/${runId}/preview/120.jpg?token=${host.token}`);
+    expect(await client.call('getFramePicture', { runId, index: 123 })).toEqual({
+      imageUrl: `/runs/${runId}/preview/123.jpg?token=${host.token}`,
+      pictureFrame: 123,
+    });
+    expect((await client.call('getFrame', { runId, index: 123 })).pictureFrame).toBe(123);
     const picture = await fetch(`http://127.0.0.1:${host.port}${frame.imageUrl}`);
     expect(picture.status).toBe(200);
     expect(picture.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await picture.arrayBuffer()).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(frame.grid).toHaveLength(64 * 36);
     await expect(client.call('getFrame', { runId, index: 600 })).rejects.toThrow(
-      'frame 600 does not exist (the analysis has frames 0 to 599)',
+      'getFrame: frame 600 does not exist (the analysis has frames 0 to 599)',
     );
 
     const folder = join(cwd, 'exported');

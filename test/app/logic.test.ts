@@ -6,10 +6,11 @@ import { kindOf, settingField as field, valueFromText, withSetting } from '../..
 import {
   advancePlayback,
   chartFrameAt,
-  chartPath,
   frameForKey,
   readableTimestamp,
+  seriesPath,
   stepFrame,
+  zoomView,
 } from '../../src-renderer/logic/timeline.js';
 
 
@@ -43,9 +44,24 @@ describe('timeline stepping', () => {
     expect(chartFrameAt(-5, 1000, 600)).toBe(0);
   });
 
-  it('draws the chart with the busiest frame at the top', () => {
-    expect(chartPath([0, 2, 1], 300, 100)).toBe('M50,100 L150,0 L250,50');
-    expect(chartPath([], 300, 100)).toBe('');
+  it('draws the chart as a band from each column\'s fewest to most people, the busiest at the top', () => {
+    const columns = [
+      { fromFrame: 0, toFrame: 1, min: 0, max: 0 },
+      { fromFrame: 1, toFrame: 2, min: 2, max: 2 },
+      { fromFrame: 2, toFrame: 3, min: 1, max: 1 },
+    ];
+    expect(seriesPath(columns, 0, 3, 300, 100, 2)).toBe('M50,100 L150,0 L250,50 L250,50 L150,0 L50,100 Z');
+    // A column of many frames spans its min to its max; a zoomed view places columns by their frames.
+    expect(seriesPath([{ fromFrame: 10, toFrame: 20, min: 1, max: 4 }], 10, 20, 100, 100, 4)).toBe('M50,0 L50,75 Z');
+    expect(seriesPath([], 0, 3, 300, 100, 2)).toBe('');
+  });
+
+  it('zooms the chart around the current frame, inside the run and never closer than 20 frames', () => {
+    expect(zoomView({ from: 0, to: 1000 }, 0.5, 500, 1000)).toEqual({ from: 250, to: 750 });
+    expect(zoomView({ from: 0, to: 1000 }, 0.5, 10, 1000)).toEqual({ from: 0, to: 500 });
+    expect(zoomView({ from: 250, to: 750 }, 2, 900, 1000)).toEqual({ from: 0, to: 1000 });
+    expect(zoomView({ from: 0, to: 30 }, 0.5, 29, 1000)).toEqual({ from: 19, to: 39 });
+    expect(zoomView({ from: 0, to: 12 }, 0.5, 5, 12)).toEqual({ from: 0, to: 12 });
   });
 
   it('shows a T string as a UTC date and anything else as it is', () => {

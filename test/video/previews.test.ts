@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import type { Progress } from '../../src-main/pipeline/types.js';
-import { readPreviewIndex } from '../../src-main/sinks/preview.js';
+import { readPreviewIndex, videoPictureStep } from '../../src-main/sinks/preview.js';
+import { decodeExactPicture, exactPicturePath } from '../../src-main/app/pictures.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { localSettings, makeTempDir, makeVfrVideo, makeVideo, VFR_COLORS, writeSeedCsv, type Box } from './fixtures.js';
 import { descendantsNamed, isAlive } from './processes.js';
@@ -25,10 +26,10 @@ function expectColor(actual: number[], expected: readonly number[], tolerance = 
   expect(actual.map((value, c) => Math.abs(value - expected[c]) <= tolerance), `${actual.join(',')} vs ${expected.join(',')}`).toEqual([true, true, true]);
 }
 
-const jpegNames = (count: number): string[] => Array.from({ length: count }, (_, i) => `${i}.jpg`);
+const jpegNames = (positions: readonly number[]): string[] => positions.map((i) => `${i}.jpg`);
 const byNumber = (names: string[]): string[] => names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
-describe('the preview pictures of a video run come from the compositing ffmpeg', () => {
+describe('the preview pictures of a video run come from the compositing ffmpeg, sampled', () => {
   let dir = '';
   let cleanup: () => Promise<void> = async () => undefined;
   const boxes = (frames: number): Box[][] => Array.from({ length: frames }, (_, i) => [[i * 100, 100, i * 100 + 200, 700]]);
@@ -43,7 +44,14 @@ describe('the preview pictures of a video run come from the compositing ffmpeg',
   });
   afterAll(() => cleanup());
 
-  it.each([true, false])('preview i is the picture of frame i, with overlay %s', async (overlay) => {
+  it('samples a picture a second of video, and at most 3000 a run', () => {
+    expect(videoPictureStep(25, 600)).toBe(25);
+    expect(videoPictureStep(29.97, 600)).toBe(30);
+    expect(videoPictureStep(1, 604_800)).toBe(202);
+    expect(videoPictureStep(0.5, 10)).toBe(1);
+  });
+
+  it.each([true, false])('sampled preview i is the picture of frame i, and every other frame decodes exactly on demand, with overlay %s', async (overlay) => {
     // A `%` in the folder's name must not read as part of ffmpeg's file-name pattern.
     const previewDir = join(dir, `preview 100% %d ${overlay}`);
     const settings = localSettings(dir, join(dir, 'vfr.mp4'), { output_video_width: 64, output_video_height: 64, overlay, output_dir: join(dir, `out-${overlay}`) });
@@ -51,8 +59,16 @@ describe('the preview pictures of a video run come from the compositing ffmpeg',
     expect(summary.frames).toBe(VFR_COLORS.length);
     const index = await readPreviewIndex(previewDir);
     expect(index).toMatchObject({ frameCount: VFR_COLORS.length, hasImages: true, previewWidth: 64, previewHeight: 64 });
-    expect(byNumber(await readdir(previewDir))).toEqual([...jpegNames(VFR_COLORS.length), 'grids.i32', 'index.json']);
-    for (let i = 0; i < VFR_COLORS.length; i++) expectColor(await meanColor(join(previewDir, `${i}.jpg`)), VFR_COLORS[i]);
+    expect(index.pictures[0]).toBe(0);
+    expect(index.pictures.length).toBeLessThan(VFR_COLORS.length);
+    expect(byNumber(await readdir(previewDir))).toEqual([...jpegNames(index.pictures), 'index.json']);
+    for (const i of index.pictures) expectColor(await meanColor(join(previewDir, `${i}.jpg`)), VFR_COLORS[i]);
+    const ffmpeg = await bundledFfmpegPath();
+    for (let i = 0; i < VFR_COLORS.length; i++) {
+      if (index.pictures.includes(i)) continue;
+      expect(await decodeExactPicture(ffmpeg, previewDir, index, i)).toBe(exactPicturePath(previewDir, i));
+      expectColor(await meanColor(exactPicturePath(previewDir, i)), VFR_COLORS[i]);
+    }
   });
 
   it('a video longer than its metadata gives previews for the run\'s frames only', async () => {
@@ -62,24 +78,29 @@ describe('the preview pictures of a video run come from the compositing ffmpeg',
     const warnings: string[] = [];
     const summary = await runPipeline(settings, { previewDir, onWarning: (warning) => warnings.push(warning.kind) });
     expect(summary.frames).toBe(5);
-    // The square test clip under 16:9 metadata is also a coordinate-space finding.
     expect(warnings).toEqual(['frame-count-mismatch', 'picture-shape-mismatch']);
-    expect((await readPreviewIndex(previewDir)).frameCount).toBe(5);
-    expect(byNumber(await readdir(previewDir))).toEqual([...jpegNames(5), 'grids.i32', 'index.json']);
+    const index = await readPreviewIndex(previewDir);
+    expect(index.frameCount).toBe(5);
+    expect(index.pictures.every((i) => i < 5)).toBe(true);
+    expect(byNumber(await readdir(previewDir))).toEqual([...jpegNames(index.pictures), 'index.json']);
     expectColor(await meanColor(join(previewDir, '0.jpg')), VFR_COLORS[0]);
-    expectColor(await meanColor(join(previewDir, '4.jpg')), VFR_COLORS[4]);
   });
 
-  it('the previews are byte for byte those a separate ffmpeg pass over the video makes, at 480 pixels wide', async () => {
+  it('the previews are byte for byte those a separate ffmpeg pass over the video makes, at 480 pixels wide, one a second', async () => {
     const frames = 20;
     const video = join(dir, 'pattern.mp4');
-    await makeVideo(video, { frames, width: 640, height: 360, fps: 25, pattern: true });
+    await makeVideo(video, { frames, width: 640, height: 360, fps: 2, pattern: true });
     const previewDir = join(dir, 'preview-pattern');
     const settings = localSettings(dir, video, { output_video_width: 320, output_video_height: 180, output_dir: join(dir, 'out-pattern') });
     settings.data_source_settings.local_data_settings.meta_file = join(dir, 'pattern.csv');
     await writeSeedCsv(join(dir, 'pattern.csv'), boxes(frames));
     await runPipeline(settings, { previewDir });
-    expect(await readPreviewIndex(previewDir)).toMatchObject({ frameCount: frames, previewWidth: 480, previewHeight: 270 });
+    expect(await readPreviewIndex(previewDir)).toMatchObject({
+      frameCount: frames,
+      previewWidth: 480,
+      previewHeight: 270,
+      pictures: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18],
+    });
 
     // The command the app ran after each analysis before the previews came from the compositing ffmpeg.
     const reference = join(dir, 'reference');
@@ -89,7 +110,7 @@ describe('the preview pictures of a video run come from the compositing ffmpeg',
       '-q:v', '5', '-start_number', '0', join(reference, '%d.jpg'),
     ]);
     expect(made.status).toBe(0);
-    for (const i of [0, 7, frames - 1]) {
+    for (const i of [0, 8, frames - 2]) {
       expect((await readFile(join(previewDir, `${i}.jpg`))).equals(await readFile(join(reference, `${i}.jpg`))), `preview ${i}`).toBe(true);
     }
   });

@@ -1,0 +1,79 @@
+/**
+ * A finished analysis opened for the window: its store kept open, its frames and people per
+ * frame read once (one SQL GROUP BY), so seeking, the chart and re-counts read only what they
+ * show. DuckDB runs one query at a time on a connection: every read here waits its turn.
+ *
+ * ```ts
+ * const opened = await OpenedRun.open('/work/runs/run-…/output', settings.heat_map_settings.params);
+ * const grid = await opened.windowGrid(1234, params);   // Int32Array, grid_num_v × grid_num_h
+ * opened.series(0, opened.frameCount, 800);             // min/max people per column
+ * ```
+ */
+import type { TimelineSeries } from '../../src-shared/api.js';
+import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
+import type { GridParams } from '../../src-shared/settings/types.js';
+import { StoreReader, type StoredFrames } from '../store/store.js';
+import { periodView, windowGridAt, type PeriodView, type PeriodViewOptions } from '../store/views.js';
+import { timelineSeries } from './timeline-series.js';
+
+export class OpenedRun {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly store: StoreReader,
+    readonly frames: StoredFrames,
+    /** People per frame position under the run's filters. */
+    readonly counts: Int32Array,
+  ) {}
+
+  /**
+   * Opens the store in `outputDir` (its folder or file) and reads frames and people per frame.
+   *
+   * @throws InputError when the store is missing, incomplete or of a newer schema.
+   */
+  static async open(outputDir: string, params: GridParams): Promise<OpenedRun> {
+    const store = await StoreReader.open(outputDir);
+    try {
+      const frames = await store.frames();
+      const counts = await store.peoplePerFrame(frames, prepareOptionsFor(params));
+      return new OpenedRun(store, frames, counts);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  get frameCount(): number {
+    return this.frames.index.length;
+  }
+
+  /** The window grid ending at frame position `position` for `params` (SPEC §3), from the store. */
+  windowGrid(position: number, params: GridParams): Promise<Int32Array> {
+    return this.serial(async () => {
+      const grid = await windowGridAt(this.store, this.frames, params, this.frames.index[position]);
+      return grid ?? new Int32Array(params.grid_num_h * params.grid_num_v);
+    });
+  }
+
+  /** A period view (whole range, buckets) for other settings, from the store. */
+  periodView(options: PeriodViewOptions): Promise<PeriodView> {
+    return this.serial(() => periodView(this.store, this.frames, options));
+  }
+
+  /** People per frame over positions `fromFrame ≤ i < toFrame` in at most `columns` columns. */
+  series(fromFrame: number, toFrame: number, columns: number): TimelineSeries {
+    return timelineSeries(this.counts, this.frames.timeMs, this.frames.t, fromFrame, toFrame, columns);
+  }
+
+  /** Closes the store once the reads already asked for have ended. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.store.close();
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

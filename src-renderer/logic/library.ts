@@ -1,0 +1,31 @@
+/**
+ * How the "Recent analyses" list describes an analysis, apart from React so it is tested in Node.
+ */
+import type { AnalysisEntry } from '../../src-shared/api.js';
+
+/**
+ * One line about an analysis: its frames, its time range (UTC) when it has one, and its state
+ * when it cannot be opened.
+ *
+ * ```ts
+ * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, state: 'done', ... })
+ * // '600 frames, 1970-01-01 00:00 to 00:00:59 UTC'
+ * ```
+ */
+export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'state'>): string {
+  if (entry.state === 'running') return 'being analysed';
+  if (entry.state === 'interrupted') return 'interrupted before it finished: delete it and analyse again';
+  const frames = `${entry.frames.toLocaleString('en-US')} frame${entry.frames === 1 ? '' : 's'}`;
+  if (entry.fromMs === null || entry.toMs === null) return frames;
+  const from = new Date(entry.fromMs).toISOString();
+  const to = new Date(entry.toMs).toISOString();
+  const sameDay = from.slice(0, 10) === to.slice(0, 10);
+  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${sameDay ? to.slice(11, 19) : `${to.slice(0, 10)} ${to.slice(11, 16)}`} UTC`;
+}
+
+/** When an analysis was made, as the list shows it (local time of the window, to the minute). */
+export function createdLabel(createdMs: number): string {
+  const date = new Date(createdMs);
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
