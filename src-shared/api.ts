@@ -77,6 +77,8 @@ export interface ConsoleCacheInfo {
   /** Size of the cache file on disk (0 before anything is kept). */
   file_bytes: number;
   devices: Array<{
+    /** The Console the device's data came from (its endpoint, normalised): each Console's kept apart. */
+    endpoint: string;
     device_id: string;
     inferences: number;
     images: number;
@@ -313,8 +315,11 @@ export interface ApiRequests {
   writeReport: { request: { runId: string; folder: string }; response: { path: string; bytes: number } };
   /** What the Console cache keeps, per device. */
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
-  /** Empties the Console cache: one device's part, or all of it without `device_id`; answers what is left. */
-  clearConsoleCache: { request: { device_id?: string }; response: ConsoleCacheInfo };
+  /**
+   * Empties the Console cache: one device's part (of the Console at `endpoint`, or of every Console
+   * without it), or all of it without `device_id`; answers what is left.
+   */
+  clearConsoleCache: { request: { device_id?: string; endpoint?: string }; response: ConsoleCacheInfo };
 }
 
 export type RequestName = keyof ApiRequests;

@@ -152,7 +152,7 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
     const listed = (await cache()).stdout.split('\n');
     expect(listed[0]).toMatch(new RegExp(`^Console cache ${file}: \\d+\\.\\d [kM]B$`));
     expect(listed[1]).toMatch(
-      new RegExp(`^cam-1: 16 inferences, 0 images, \\d+\\.\\d kB; complete from ${t(0)} \\(2024-05-01T12:00:00\\.000Z\\) to ${t(7500)} \\(2024-05-01T12:00:07\\.500Z\\)$`),
+      new RegExp(`^cam-1: 16 inferences, 0 images, \\d+ kB; complete from ${t(0)} \\(2024-05-01T12:00:00\\.000Z\\) to ${t(7500)} \\(2024-05-01T12:00:07\\.500Z\\)$`),
     );
     const cleared = (await cache('--clear', '--device', 'cam-1')).stdout.split('\n');
     expect(cleared[0]).toBe('Console cache: cleared device cam-1');
