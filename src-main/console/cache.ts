@@ -1,20 +1,24 @@
 /**
  * The Console cache: inference results and images fetched from the AITRIOS Console, kept in one
- * DuckDB file by device and `T`, with what is known complete, so that a later run over an
+ * DuckDB file by Console endpoint, device and `T`, with what is known complete, so that a later run over an
  * overlapping range asks the Console only for what is missing (README: "The Console cache").
  *
  * Tables (schema `CACHE_SCHEMA_VERSION`):
  *
+ * Every table but `meta` starts with `endpoint`, the Console's endpoint as `normaliseEndpoint`
+ * keeps it, and is keyed by it and the device: two Consoles (staging, production) with the same
+ * device ID never answer for each other. Schema 1 had no `endpoint`, and is rebuilt empty.
+ *
  * - `meta(key, value)`: `schema_version`.
- * - `inferences(device_id, t, record_id, record_newest_t, inference)`: one row per device and
- *   `T`; `inference` is the inference as the Console sent it (`{"T", "O", "F"?}`, JSON text), and
+ * - `inferences(endpoint, device_id, t, record_id, record_newest_t, inference)`: one row per
+ *   Console, device and `T`; `inference` is the inference as the Console sent it (`{"T", "O", "F"?}`, JSON text), and
  *   the record it came in is named by `record_id` and ordered by `record_newest_t` (its newest
  *   `T`), so the Console's "newest N records" can be answered the same way from here.
- * - `covered(device_id, first_t, last_t)`: inclusive `T` intervals whose inferences are all here
+ * - `covered(endpoint, device_id, first_t, last_t)`: inclusive `T` intervals whose inferences are all here
  *   (`first_t` NULL: from the beginning); disjoint and not touching, per device.
- * - `images(device_id, folder, name, t, jpeg)`: images as fetched (`t` NULL for a name that is
+ * - `images(endpoint, device_id, folder, name, t, jpeg)`: images as fetched (`t` NULL for a name that is
  *   not `<T>.jpg`).
- * - `image_folders(device_id, folder, covered_count, last_name)`: the first `covered_count`
+ * - `image_folders(endpoint, device_id, folder, covered_count, last_name)`: the first `covered_count`
  *   names of the folder, in the Console's (name) order, are all in `images`; `last_name` is the
  *   last of them, to check the folder has not changed before carrying on from there.
  *
@@ -22,10 +26,11 @@
  * file, runs in one transaction, and closes it again; an operation that finds the file held by
  * another process waits for it up to `lockTimeoutMs` and then fails with a message naming the
  * file. Within one process, operations on one file run one after the other. Nothing secret is
- * ever written here: the tables hold what the Console answered, never a token or credential.
+ * ever written here: the tables hold what the Console answered and the normalised endpoint (no
+ * user info or query), never a token or credential.
  *
  * ```ts
- * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()));   // cache-dir.ts
+ * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()), { endpoint: credentials.console_endpoint });
  * await cache.storeRecords('cam-1', records, { first: '20240501120000000', last: '20240501125959999' });
  * const page = await cache.recordsBetween('cam-1', { first: null, last: '20240501125959999' }, 100);
  * cache.close();
@@ -157,6 +162,8 @@ export class ConsoleCache {
    * cache of an older schema is emptied and rebuilt (it is only a cache); one of a newer schema,
    * a file that is not a crowdheat cache, or a file held by another process for longer than
    * `lockTimeoutMs` (default 30 s) is refused with a `ConsoleCacheError` naming the file.
+   * `endpoint` names the Console whose devices the per-device methods read and store (any
+   * spelling `normaliseEndpoint` makes the same); without it only `info` and `clearDevice` work.
    */
   static async open(file: string, options: { lockTimeoutMs?: number; endpoint?: string } = {}): Promise<ConsoleCache> {
     const endpoint = options.endpoint === undefined ? null : normaliseEndpoint(options.endpoint);
