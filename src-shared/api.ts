@@ -79,6 +79,8 @@ export interface ConsoleCacheInfo {
   /** Size of the cache file on disk (0 before anything is kept). */
   file_bytes: number;
   devices: Array<{
+    /** The Console the device's data came from (its endpoint, normalised): each Console's kept apart. */
+    endpoint: string;
     device_id: string;
     inferences: number;
     images: number;
@@ -427,8 +429,11 @@ export interface ApiRequests {
   writeReport: { request: { runId: string; folder: string }; response: { path: string; bytes: number } };
   /** What the Console cache keeps, per device. */
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
-  /** Empties the Console cache: one device's part, or all of it without `device_id`; answers what is left. */
-  clearConsoleCache: { request: { device_id?: string }; response: ConsoleCacheInfo };
+  /**
+   * Empties the Console cache: one device's part (of the Console at `endpoint`, or of every Console
+   * without it), or all of it without `device_id`; answers what is left.
+   */
+  clearConsoleCache: { request: { device_id?: string; endpoint?: string }; response: ConsoleCacheInfo };
   /** Follows the settings' Console device (Case 2) every `intervalS` seconds (1–3600) until stopFollow. */
   startFollow: { request: { settings: Settings; intervalS: number }; response: FollowStatus };
   /** Stops a follow; resolves once its store is finished, with its last status. */

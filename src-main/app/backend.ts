@@ -234,15 +234,18 @@ export class Backend {
         return { path: written.path, bytes: written.bytes };
       },
       consoleCacheInfo: async () => this.consoleCacheInfo(),
-      clearConsoleCache: async ({ device_id: deviceId }) => {
+      clearConsoleCache: async ({ device_id: deviceId, endpoint }) => {
         if (deviceId !== undefined && (typeof deviceId !== 'string' || deviceId.trim() === '')) {
           throw new CrowdheatError('clearConsoleCache: device_id must be a device ID, or left out to clear everything');
+        }
+        if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint.trim() === '' || deviceId === undefined)) {
+          throw new CrowdheatError('clearConsoleCache: endpoint must be a Console endpoint, given with a device_id');
         }
         const file = cacheFileIn(this.consoleCacheDir);
         if (deviceId === undefined) await deleteCacheFile(file);
         else if (await exists(file)) {
           const cache = await ConsoleCache.open(file);
-          await cache.clearDevice(deviceId);
+          await cache.clearDevice(deviceId, endpoint ?? null);
           cache.close();
         }
         return this.consoleCacheInfo();
@@ -271,8 +274,8 @@ export class Backend {
       return {
         file: info.file,
         file_bytes: info.file_bytes,
-        devices: info.devices.map(({ device_id, inferences, images, bytes, first_t, last_t }) => ({
-          device_id, inferences, images, bytes, first_t, last_t,
+        devices: info.devices.map(({ endpoint, device_id, inferences, images, bytes, first_t, last_t }) => ({
+          endpoint, device_id, inferences, images, bytes, first_t, last_t,
         })),
       };
     } finally {

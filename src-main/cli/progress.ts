@@ -5,7 +5,7 @@
  * it is a plain line now and then, so logs stay readable.
  */
 import { MAX_MESSAGE_LENGTH, oneLine as boundedLine } from '../../src-shared/messages.js';
-import type { Progress, RunSummary } from '../pipeline/types.js';
+import type { ConsoleCacheSummary, Progress, RunSummary } from '../pipeline/types.js';
 
 /** The part of a stream the reporter needs (process.stderr has it). */
 export interface TextStream {
@@ -159,7 +159,21 @@ export function formatSummary(summary: RunSummary, outputDir: string): string {
   }
   const outputs = summary.outputs.length > 0 ? `: ${summary.outputs.join(', ')}` : '';
   parts.push(`Outputs in ${outputDir}${outputs}`);
-  return parts.join(' ');
+  const cache = summary.console_cache;
+  if (cache === undefined) return parts.join(' ');
+  return `${parts.join(' ')}\n${formatCacheUse(cache)}`;
+}
+
+/**
+ * The closing line of a Console run with the cache:
+ * `Console cache …/console-cache.duckdb: 1200 inferences from the cache, 300 fetched; 0 images from the cache, 0 fetched.`
+ */
+export function formatCacheUse(cache: ConsoleCacheSummary): string {
+  return (
+    `Console cache ${cache.file}: ${cache.inferences_from_cache} ${cache.inferences_from_cache === 1 ? 'inference' : 'inferences'} ` +
+    `from the cache, ${cache.inferences_fetched} fetched; ${cache.images_from_cache} ${cache.images_from_cache === 1 ? 'image' : 'images'} ` +
+    `from the cache, ${cache.images_fetched} fetched.`
+  );
 }
 
 function plural(count: number, noun: string): string {

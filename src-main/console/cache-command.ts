@@ -3,8 +3,9 @@
  * how to empty it.
  */
 import { timestampToIso } from '../../src-shared/console/timestamps.js';
+import { formatBytes } from '../../src-shared/bytes.js';
 import { showValue } from '../../src-shared/messages.js';
-import { ConsoleCache, deleteCacheFile, type CacheDeviceInfo } from './cache.js';
+import { ConsoleCache, deleteCacheFile, normaliseEndpoint, type CacheDeviceInfo } from './cache.js';
 import { stat } from 'node:fs/promises';
 
 /**
@@ -13,13 +14,13 @@ import { stat } from 'node:fs/promises';
  *
  * ```
  * Console cache /home/me/.cache/crowdheat/console-cache.duckdb: 3.2 MB
- * cam-1: 12000 inferences, 600 images, 2.9 MB; complete from 20240501120000000 (2024-05-01T12:00:00.000Z) to …
+ * cam-1 of https://console.aitrios.sony-semicon.com/api/v1: 12000 inferences, 600 images, 2.9 MB; complete from 20240501120000000 (2024-05-01T12:00:00.000Z) to …
  * ```
  */
 export async function consoleCacheCommand(
   file: string,
   out: (line: string) => void,
-  options: { clear: boolean; deviceId?: string },
+  options: { clear: boolean; deviceId?: string; endpoint?: string },
 ): Promise<void> {
   if (options.clear && options.deviceId === undefined) {
     await deleteCacheFile(file);
@@ -34,8 +35,9 @@ export async function consoleCacheCommand(
   const cache = await ConsoleCache.open(file);
   try {
     if (options.deviceId !== undefined) {
-      await cache.clearDevice(options.deviceId);
-      out(`Console cache: cleared device ${showValue(options.deviceId)}`);
+      await cache.clearDevice(options.deviceId, options.endpoint ?? null);
+      const where = options.endpoint === undefined ? '' : ` of ${showValue(normaliseEndpoint(options.endpoint), 200)}`;
+      out(`Console cache: cleared device ${showValue(options.deviceId)}${where}`);
     }
     const info = await cache.info();
     out(`Console cache ${showValue(info.file, 200)}: ${formatBytes(info.file_bytes)}`);
@@ -46,7 +48,7 @@ export async function consoleCacheCommand(
   }
 }
 
-/** One line about a device's part of the cache. */
+/** One line about the part of the cache of a device of one Console (its endpoint). */
 export function describeDevice(device: CacheDeviceInfo): string {
   const parts = [`${device.inferences} inferences`, `${device.images} images`, formatBytes(device.bytes)];
   const complete = device.covered.map(
@@ -55,18 +57,5 @@ export function describeDevice(device: CacheDeviceInfo): string {
       `${interval.last} (${timestampToIso(interval.last)})`,
   );
   const known = complete.length === 0 ? '' : `; complete from ${complete.join(', from ')}`;
-  return `${showValue(device.device_id)}: ${parts.join(', ')}${known}`;
-}
-
-/** Bytes for people: `512 B`, `3.2 kB`, `12.0 MB`, `1.5 GB` (powers of 1000). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return `${showValue(device.device_id)} of ${showValue(device.endpoint, 200)}: ${parts.join(', ')}${known}`;
 }

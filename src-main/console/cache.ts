@@ -1,20 +1,24 @@
 /**
  * The Console cache: inference results and images fetched from the AITRIOS Console, kept in one
- * DuckDB file by device and `T`, with what is known complete, so that a later run over an
+ * DuckDB file by Console endpoint, device and `T`, with what is known complete, so that a later run over an
  * overlapping range asks the Console only for what is missing (README: "The Console cache").
  *
  * Tables (schema `CACHE_SCHEMA_VERSION`):
  *
+ * Every table but `meta` starts with `endpoint`, the Console's endpoint as `normaliseEndpoint`
+ * keeps it, and is keyed by it and the device: two Consoles (staging, production) with the same
+ * device ID never answer for each other. Schema 1 had no `endpoint`, and is rebuilt empty.
+ *
  * - `meta(key, value)`: `schema_version`.
- * - `inferences(device_id, t, record_id, record_newest_t, inference)`: one row per device and
- *   `T`; `inference` is the inference as the Console sent it (`{"T", "O", "F"?}`, JSON text), and
+ * - `inferences(endpoint, device_id, t, record_id, record_newest_t, inference)`: one row per
+ *   Console, device and `T`; `inference` is the inference as the Console sent it (`{"T", "O", "F"?}`, JSON text), and
  *   the record it came in is named by `record_id` and ordered by `record_newest_t` (its newest
  *   `T`), so the Console's "newest N records" can be answered the same way from here.
- * - `covered(device_id, first_t, last_t)`: inclusive `T` intervals whose inferences are all here
+ * - `covered(endpoint, device_id, first_t, last_t)`: inclusive `T` intervals whose inferences are all here
  *   (`first_t` NULL: from the beginning); disjoint and not touching, per device.
- * - `images(device_id, folder, name, t, jpeg)`: images as fetched (`t` NULL for a name that is
+ * - `images(endpoint, device_id, folder, name, t, jpeg)`: images as fetched (`t` NULL for a name that is
  *   not `<T>.jpg`).
- * - `image_folders(device_id, folder, covered_count, last_name)`: the first `covered_count`
+ * - `image_folders(endpoint, device_id, folder, covered_count, last_name)`: the first `covered_count`
  *   names of the folder, in the Console's (name) order, are all in `images`; `last_name` is the
  *   last of them, to check the folder has not changed before carrying on from there.
  *
@@ -22,10 +26,11 @@
  * file, runs in one transaction, and closes it again; an operation that finds the file held by
  * another process waits for it up to `lockTimeoutMs` and then fails with a message naming the
  * file. Within one process, operations on one file run one after the other. Nothing secret is
- * ever written here: the tables hold what the Console answered, never a token or credential.
+ * ever written here: the tables hold what the Console answered and the normalised endpoint (no
+ * user info or query), never a token or credential.
  *
  * ```ts
- * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()));   // cache-dir.ts
+ * const cache = await ConsoleCache.open(cacheFileIn(defaultCacheDir()), { endpoint: credentials.console_endpoint });
  * await cache.storeRecords('cam-1', records, { first: '20240501120000000', last: '20240501125959999' });
  * const page = await cache.recordsBetween('cam-1', { first: null, last: '20240501125959999' }, 100);
  * cache.close();
@@ -42,7 +47,7 @@ import { oneLine, showValue } from '../../src-shared/messages.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 
 /** The schema this build writes. An older cache is rebuilt (emptied); a newer one is refused. */
-export const CACHE_SCHEMA_VERSION = 1;
+export const CACHE_SCHEMA_VERSION = 2;
 
 /** How long an operation waits for another process to let go of the file. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -55,13 +60,13 @@ const DUCKDB_OPTIONS = { threads: '1', memory_limit: '256MB' };
 
 const CREATE_TABLES = [
   'CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
-  'CREATE TABLE inferences (device_id VARCHAR NOT NULL, t VARCHAR NOT NULL, record_id VARCHAR NOT NULL, ' +
-    'record_newest_t VARCHAR NOT NULL, inference VARCHAR NOT NULL, PRIMARY KEY (device_id, t))',
-  'CREATE TABLE covered (device_id VARCHAR NOT NULL, first_t VARCHAR, last_t VARCHAR NOT NULL)',
-  'CREATE TABLE images (device_id VARCHAR NOT NULL, folder VARCHAR NOT NULL, name VARCHAR NOT NULL, t VARCHAR, ' +
-    'jpeg BLOB NOT NULL, PRIMARY KEY (device_id, folder, name))',
-  'CREATE TABLE image_folders (device_id VARCHAR NOT NULL, folder VARCHAR NOT NULL, covered_count INTEGER NOT NULL, ' +
-    'last_name VARCHAR NOT NULL, PRIMARY KEY (device_id, folder))',
+  'CREATE TABLE inferences (endpoint VARCHAR NOT NULL, device_id VARCHAR NOT NULL, t VARCHAR NOT NULL, record_id VARCHAR NOT NULL, ' +
+    'record_newest_t VARCHAR NOT NULL, inference VARCHAR NOT NULL, PRIMARY KEY (endpoint, device_id, t))',
+  'CREATE TABLE covered (endpoint VARCHAR NOT NULL, device_id VARCHAR NOT NULL, first_t VARCHAR, last_t VARCHAR NOT NULL)',
+  'CREATE TABLE images (endpoint VARCHAR NOT NULL, device_id VARCHAR NOT NULL, folder VARCHAR NOT NULL, name VARCHAR NOT NULL, ' +
+    't VARCHAR, jpeg BLOB NOT NULL, PRIMARY KEY (endpoint, device_id, folder, name))',
+  'CREATE TABLE image_folders (endpoint VARCHAR NOT NULL, device_id VARCHAR NOT NULL, folder VARCHAR NOT NULL, ' +
+    'covered_count INTEGER NOT NULL, last_name VARCHAR NOT NULL, PRIMARY KEY (endpoint, device_id, folder))',
 ];
 const TABLES = ['meta', 'inferences', 'covered', 'images', 'image_folders'];
 
@@ -90,8 +95,10 @@ export interface FolderPrefix {
   lastName: string;
 }
 
-/** What the cache holds for one device. */
+/** What the cache holds for one device of one Console. */
 export interface CacheDeviceInfo {
+  /** The Console's endpoint, as `normaliseEndpoint` keeps it. */
+  endpoint: string;
   device_id: string;
   inferences: number;
   images: number;
@@ -146,6 +153,8 @@ export class ConsoleCache {
   private constructor(
     readonly file: string,
     private readonly lockTimeoutMs: number,
+    /** The Console every per-device operation reads and writes (normalised), or null for info/clear only. */
+    readonly endpoint: string | null,
   ) {}
 
   /**
@@ -153,9 +162,12 @@ export class ConsoleCache {
    * cache of an older schema is emptied and rebuilt (it is only a cache); one of a newer schema,
    * a file that is not a crowdheat cache, or a file held by another process for longer than
    * `lockTimeoutMs` (default 30 s) is refused with a `ConsoleCacheError` naming the file.
+   * `endpoint` names the Console whose devices the per-device methods read and store (any
+   * spelling `normaliseEndpoint` makes the same); without it only `info` and `clearDevice` work.
    */
-  static async open(file: string, options: { lockTimeoutMs?: number } = {}): Promise<ConsoleCache> {
-    const cache = new ConsoleCache(file, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  static async open(file: string, options: { lockTimeoutMs?: number; endpoint?: string } = {}): Promise<ConsoleCache> {
+    const endpoint = options.endpoint === undefined ? null : normaliseEndpoint(options.endpoint);
+    const cache = new ConsoleCache(file, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, endpoint);
     try {
       await mkdir(dirname(file), { recursive: true });
     } catch (error) {
@@ -182,25 +194,25 @@ export class ConsoleCache {
       let added = 0;
       if (rows.t.length > 0) {
         const result = await connection.runAndReadAll(
-          'INSERT INTO inferences SELECT $1, unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), ' +
-            'unnest($5::VARCHAR[]) ON CONFLICT DO NOTHING',
-          [deviceId, listValue(rows.t), listValue(rows.recordId), listValue(rows.recordNewestT), listValue(rows.inference)],
+          'INSERT INTO inferences SELECT $1, $2, unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::VARCHAR[]), ' +
+            'unnest($6::VARCHAR[]) ON CONFLICT DO NOTHING',
+          [this.console(), deviceId, listValue(rows.t), listValue(rows.recordId), listValue(rows.recordNewestT), listValue(rows.inference)],
         );
         added = Number(result.getRows()[0]?.[0] ?? 0);
       }
-      if (covered !== undefined) await mergeCovered(connection, deviceId, covered);
+      if (covered !== undefined) await mergeCovered(connection, this.console(), deviceId, covered);
       return added;
     });
   }
 
   /** Marks `interval` of a device's inferences complete (merged with what is already). */
   async markCovered(deviceId: string, interval: CoveredInterval): Promise<void> {
-    await this.transaction((connection) => mergeCovered(connection, deviceId, interval));
+    await this.transaction((connection) => mergeCovered(connection, this.console(), deviceId, interval));
   }
 
   /** The device's intervals known complete, oldest first. */
   async coveredIntervals(deviceId: string): Promise<CoveredInterval[]> {
-    return this.transaction((connection) => readCovered(connection, deviceId));
+    return this.transaction((connection) => readCovered(connection, this.console(), deviceId));
   }
 
   /**
@@ -212,11 +224,11 @@ export class ConsoleCache {
   async recordsBetween(deviceId: string, range: TRange, count: number): Promise<unknown[]> {
     return this.transaction(async (connection) => {
       const result = await connection.runAndReadAll(
-        'WITH hit AS (SELECT DISTINCT record_id, record_newest_t FROM inferences WHERE device_id = $1 AND t >= $2 AND t <= $3 ' +
-          'ORDER BY record_newest_t DESC, record_id LIMIT $4) ' +
-          'SELECT i.record_id, i.inference FROM inferences i JOIN hit USING (record_id) WHERE i.device_id = $1 ' +
+        'WITH hit AS (SELECT DISTINCT record_id, record_newest_t FROM inferences WHERE endpoint = $5 AND device_id = $1 ' +
+          'AND t >= $2 AND t <= $3 ORDER BY record_newest_t DESC, record_id LIMIT $4) ' +
+          'SELECT i.record_id, i.inference FROM inferences i JOIN hit USING (record_id) WHERE i.endpoint = $5 AND i.device_id = $1 ' +
           'ORDER BY hit.record_newest_t DESC, i.record_id, i.t',
-        [deviceId, range.first ?? '', range.last ?? '~', count],
+        [deviceId, range.first ?? '', range.last ?? '~', count, this.console()],
       );
       const records: unknown[] = [];
       let current: { id: string; inferences: unknown[] } | null = null;
@@ -236,8 +248,8 @@ export class ConsoleCache {
   async inferenceTimes(deviceId: string, range: TRange = { first: null, last: null }): Promise<string[]> {
     return this.transaction(async (connection) => {
       const result = await connection.runAndReadAll(
-        'SELECT t FROM inferences WHERE device_id = $1 AND t >= $2 AND t <= $3 ORDER BY t',
-        [deviceId, range.first ?? '', range.last ?? '~'],
+        'SELECT t FROM inferences WHERE endpoint = $4 AND device_id = $1 AND t >= $2 AND t <= $3 ORDER BY t',
+        [deviceId, range.first ?? '', range.last ?? '~', this.console()],
       );
       return result.getRows().map(([t]) => String(t));
     });
@@ -247,8 +259,8 @@ export class ConsoleCache {
   async folderPrefix(deviceId: string, folder: string): Promise<FolderPrefix | null> {
     return this.transaction(async (connection) => {
       const result = await connection.runAndReadAll(
-        'SELECT covered_count, last_name FROM image_folders WHERE device_id = $1 AND folder = $2',
-        [deviceId, folder],
+        'SELECT covered_count, last_name FROM image_folders WHERE endpoint = $3 AND device_id = $1 AND folder = $2',
+        [deviceId, folder, this.console()],
       );
       const row = result.getRows()[0];
       return row === undefined ? null : { count: Number(row[0]), lastName: String(row[1]) };
@@ -271,28 +283,29 @@ export class ConsoleCache {
       let added = 0;
       if (images.length > 0) {
         const result = await connection.runAndReadAll(
-          'INSERT INTO images SELECT $1, $2, unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::BLOB[]) ON CONFLICT DO NOTHING',
+          'INSERT INTO images SELECT $6, $1, $2, unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::BLOB[]) ON CONFLICT DO NOTHING',
           [
             deviceId,
             folder,
             listValue(images.map((image) => image.name)),
             listValue(images.map((image) => timestampOfImageName(image.name))),
             listValue(images.map((image) => blobValue(image.jpeg))),
+            this.console(),
           ],
         );
         added = Number(result.getRows()[0]?.[0] ?? 0);
       }
       const prefix = await connection.runAndReadAll(
-        'SELECT covered_count FROM image_folders WHERE device_id = $1 AND folder = $2',
-        [deviceId, folder],
+        'SELECT covered_count FROM image_folders WHERE endpoint = $3 AND device_id = $1 AND folder = $2',
+        [deviceId, folder, this.console()],
       );
       const known = prefix.getRows().length === 0 ? 0 : Number(prefix.getRows()[0][0]);
       const end = skip + images.length;
       if (images.length > 0 && skip <= known && end > known) {
         await connection.run(
-          'INSERT INTO image_folders VALUES ($1, $2, $3, $4) ON CONFLICT DO UPDATE SET covered_count = excluded.covered_count, ' +
+          'INSERT INTO image_folders VALUES ($5, $1, $2, $3, $4) ON CONFLICT DO UPDATE SET covered_count = excluded.covered_count, ' +
             'last_name = excluded.last_name',
-          [deviceId, folder, end, images[images.length - 1].name],
+          [deviceId, folder, end, images[images.length - 1].name, this.console()],
         );
       }
       return added;
@@ -302,7 +315,9 @@ export class ConsoleCache {
   /** Forgets what is known whole of a folder (it changed on the Console); its images stay. */
   async resetFolder(deviceId: string, folder: string): Promise<void> {
     await this.transaction((connection) =>
-      connection.run('DELETE FROM image_folders WHERE device_id = $1 AND folder = $2', [deviceId, folder]).then(() => undefined),
+      connection
+        .run('DELETE FROM image_folders WHERE endpoint = $3 AND device_id = $1 AND folder = $2', [deviceId, folder, this.console()])
+        .then(() => undefined),
     );
   }
 
@@ -321,9 +336,9 @@ export class ConsoleCache {
   ): Promise<CachedImage[]> {
     return this.transaction(async (connection) => {
       const result = await connection.runAndReadAll(
-        'SELECT name, t, jpeg FROM images WHERE device_id = $1 AND folder = $2 AND name > $3 AND (t IS NULL OR t >= $4) ' +
-          'AND ($6::VARCHAR IS NULL OR name <= $6::VARCHAR) ORDER BY name LIMIT $5',
-        [deviceId, folder, afterName ?? '', firstT ?? '', limit, untilName],
+        'SELECT name, t, jpeg FROM images WHERE endpoint = $7 AND device_id = $1 AND folder = $2 AND name > $3 ' +
+          'AND (t IS NULL OR t >= $4) AND ($6::VARCHAR IS NULL OR name <= $6::VARCHAR) ORDER BY name LIMIT $5',
+        [deviceId, folder, afterName ?? '', firstT ?? '', limit, untilName, this.console()],
       );
       return result.getRows().map(([name, t, jpeg]) => ({
         name: String(name),
@@ -337,45 +352,85 @@ export class ConsoleCache {
   async info(): Promise<CacheInfo> {
     const devices = await this.transaction(async (connection) => {
       const byDevice = new Map<string, CacheDeviceInfo>();
-      const entry = (id: string): CacheDeviceInfo => {
-        let found = byDevice.get(id);
+      const entry = (endpoint: string, id: string): CacheDeviceInfo => {
+        const key = JSON.stringify([endpoint, id]);
+        let found = byDevice.get(key);
         if (found === undefined) {
-          found = { device_id: id, inferences: 0, images: 0, bytes: 0, first_t: null, last_t: null, covered: [] };
-          byDevice.set(id, found);
+          found = { endpoint, device_id: id, inferences: 0, images: 0, bytes: 0, first_t: null, last_t: null, covered: [] };
+          byDevice.set(key, found);
         }
         return found;
       };
       const inferences = await connection.runAndReadAll(
-        'SELECT device_id, count(*), sum(strlen(inference) + strlen(record_id) + 34), min(t), max(t) FROM inferences GROUP BY 1',
+        'SELECT endpoint, device_id, count(*), sum(strlen(inference) + strlen(record_id) + 34), min(t), max(t) FROM inferences GROUP BY 1, 2',
       );
-      for (const [id, count, bytes, first, last] of inferences.getRows()) {
-        const device = entry(String(id));
+      for (const [endpoint, id, count, bytes, first, last] of inferences.getRows()) {
+        const device = entry(String(endpoint), String(id));
         device.inferences = Number(count);
         device.bytes += Number(bytes);
         device.first_t = first === null ? null : String(first);
         device.last_t = last === null ? null : String(last);
       }
       const images = await connection.runAndReadAll(
-        'SELECT device_id, count(*), sum(octet_length(jpeg) + strlen(name) + strlen(folder)) FROM images GROUP BY 1',
+        'SELECT endpoint, device_id, count(*), sum(octet_length(jpeg) + strlen(name) + strlen(folder)) FROM images GROUP BY 1, 2',
       );
-      for (const [id, count, bytes] of images.getRows()) {
-        const device = entry(String(id));
+      for (const [endpoint, id, count, bytes] of images.getRows()) {
+        const device = entry(String(endpoint), String(id));
         device.images = Number(count);
         device.bytes += Number(bytes);
       }
-      for (const device of byDevice.values()) device.covered = await readCovered(connection, device.device_id);
-      return [...byDevice.values()].sort((a, b) => (a.device_id < b.device_id ? -1 : a.device_id > b.device_id ? 1 : 0));
+      for (const device of byDevice.values()) device.covered = await readCovered(connection, device.endpoint, device.device_id);
+      const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+      return [...byDevice.values()].sort((a, b) => order(a.endpoint, b.endpoint) || order(a.device_id, b.device_id));
     });
     return { file: this.file, file_bytes: await fileSize(this.file), devices };
   }
 
-  /** Removes everything stored for one device: inferences, intervals, images, folders. */
-  async clearDevice(deviceId: string): Promise<void> {
-    await this.transaction(async (connection) => {
+  /**
+   * Removes everything stored for one device of the Console at `endpoint` (any spelling
+   * `normaliseEndpoint` makes the same), or with `endpoint` null of every Console: inferences,
+   * intervals, images, folders. Then checkpoints the file (nothing is left in the `.wal`): the
+   * space freed is reused by what is fetched next, and free space at the file's end is cut off.
+   * DuckDB 1.x does not move the data still in use to shrink a file further (measured: of a
+   * 15.5 MB file holding two devices, clearing the one stored last left 15.0 MB, clearing both
+   * 1.8 MB); deleting the whole file (`deleteCacheFile`) gives everything back. Resolves with the
+   * number of inferences and images removed.
+   */
+  async clearDevice(deviceId: string, endpoint: string | null): Promise<number> {
+    const key = endpoint === null ? null : normaliseEndpoint(endpoint);
+    const removed = await this.transaction(async (connection) => {
+      let count = 0;
       for (const table of ['inferences', 'covered', 'images', 'image_folders']) {
-        await connection.run(`DELETE FROM ${table} WHERE device_id = $1`, [deviceId]);
+        const result = await connection.runAndReadAll(
+          `DELETE FROM ${table} WHERE device_id = $1 AND ($2::VARCHAR IS NULL OR endpoint = $2::VARCHAR)`,
+          [deviceId, key],
+        );
+        if (table === 'inferences' || table === 'images') count += Number(result.getRows()[0]?.[0] ?? 0);
+      }
+      return count;
+    });
+    await this.checkpoint();
+    return removed;
+  }
+
+  /** Writes the log into the file and marks the blocks no longer used free (FORCE CHECKPOINT). */
+  private async checkpoint(): Promise<void> {
+    await serialised(this.file, async () => {
+      const instance = await openWithDeadline(this.file, this.lockTimeoutMs);
+      const connection = await instance.connect();
+      try {
+        await connection.run('FORCE CHECKPOINT');
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
       }
     });
+  }
+
+  /** The normalised endpoint of the Console this cache was opened for; per-device operations need it. */
+  private console(): string {
+    if (this.endpoint === null) throw new Error('Console cache: opened without a Console endpoint, so it cannot read or store a device');
+    return this.endpoint;
   }
 
   /**
@@ -488,24 +543,53 @@ async function ensureSchema(connection: DuckDBConnection, file: string): Promise
   await connection.run('COMMIT');
 }
 
-async function readCovered(connection: DuckDBConnection, deviceId: string): Promise<CoveredInterval[]> {
+async function readCovered(connection: DuckDBConnection, endpoint: string, deviceId: string): Promise<CoveredInterval[]> {
   const result = await connection.runAndReadAll(
-    'SELECT first_t, last_t FROM covered WHERE device_id = $1 ORDER BY first_t NULLS FIRST',
-    [deviceId],
+    'SELECT first_t, last_t FROM covered WHERE endpoint = $1 AND device_id = $2 ORDER BY first_t NULLS FIRST',
+    [endpoint, deviceId],
   );
   return result.getRows().map(([first, last]) => ({ first: first === null ? null : String(first), last: String(last) }));
 }
 
 /** Adds `interval` to the device's covered intervals, merging those it overlaps or touches. */
-async function mergeCovered(connection: DuckDBConnection, deviceId: string, interval: CoveredInterval): Promise<void> {
+async function mergeCovered(
+  connection: DuckDBConnection,
+  endpoint: string,
+  deviceId: string,
+  interval: CoveredInterval,
+): Promise<void> {
   if (!isTimestamp(interval.last) || (interval.first !== null && !isTimestamp(interval.first))) {
     throw new RangeError(`covered interval needs T strings, got ${interval.first} … ${interval.last}`);
   }
   if (interval.first !== null && interval.first > interval.last) return;
-  const merged = mergeIntervals([...(await readCovered(connection, deviceId)), interval]);
-  await connection.run('DELETE FROM covered WHERE device_id = $1', [deviceId]);
+  const merged = mergeIntervals([...(await readCovered(connection, endpoint, deviceId)), interval]);
+  await connection.run('DELETE FROM covered WHERE endpoint = $1 AND device_id = $2', [endpoint, deviceId]);
   for (const { first, last } of merged) {
-    await connection.run('INSERT INTO covered VALUES ($1, $2, $3)', [deviceId, first, last]);
+    await connection.run('INSERT INTO covered VALUES ($1, $2, $3, $4)', [endpoint, deviceId, first, last]);
+  }
+}
+
+/**
+ * The Console endpoint as the cache keys it: the URL with its scheme and host in lower case, no
+ * default port, no user name or password, no query or fragment and no trailing `/`, so that
+ * `HTTPS://Console.Example.com:443/api/v1/` and `https://console.example.com/api/v1` are one
+ * Console. A string that is not a URL is kept trimmed, without trailing `/`.
+ *
+ * ```ts
+ * normaliseEndpoint('HTTPS://Console.Example.com:443/api/v1/') // 'https://console.example.com/api/v1'
+ * ```
+ */
+export function normaliseEndpoint(endpoint: string): string {
+  const trimmed = endpoint.trim();
+  try {
+    const url = new URL(trimmed);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    return trimmed.replace(/\/+$/, '');
   }
 }
 

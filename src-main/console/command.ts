@@ -8,7 +8,7 @@ import { CACHE_DIR_ENV, cacheFileIn, defaultCacheDir } from './cache-dir.js';
 
 const HELP = `Usage: crowdheat console check --config_path FILE
        crowdheat console range --config_path FILE [--device_id ID] [--sub_directory_name NAME]
-       crowdheat console cache [--clear [--device ID]]
+       crowdheat console cache [--clear [--device ID [--endpoint URL]]]
 
 check: gets a token, lists the devices, the configured device's image directories, the oldest
 and newest of its inference results and, when sub_directory_name is set, that folder's image
@@ -16,8 +16,9 @@ count and its first and last image.
 range: the oldest and newest inference result of a device, and the image count, first and last
 image of a folder; the device and folder come from the flags or else from FILE.
 
-cache: what the Console cache keeps, per device (inferences, images, size, the time span known
-complete); --clear empties it (all of it, or one device's with --device). Runs in mode console
+cache: what the Console cache keeps, per Console endpoint and device (inferences, images, size,
+the time span known complete); --clear empties it (all of it, or one device's with --device: of
+every Console, or of the one at --endpoint URL). Runs in mode console
 read from the cache and fetch only what it lacks. It lives in ${CACHE_DIR_ENV} when set, else the
 user's cache folder (~/.cache/crowdheat on Linux, ~/Library/Caches/crowdheat on macOS,
 %LOCALAPPDATA%\\crowdheat\\Cache on Windows).
@@ -36,6 +37,7 @@ Flags:
   --sub_directory_name NAME           range: an image folder of the device
   --clear                             cache: empty the cache
   --device ID                         cache --clear: only this device's part
+  --endpoint URL                      cache --clear --device: only that device of this Console
   -h, --help                          this help`;
 
 const OPTIONS = {
@@ -45,6 +47,7 @@ const OPTIONS = {
   sub_directory_name: { type: 'string' },
   clear: { type: 'boolean' },
   device: { type: 'string' },
+  endpoint: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -74,7 +77,11 @@ export const consoleCommand: CliCommand = {
     }
     if (subcommand === 'cache') {
       if (values.config_path !== undefined || values.config !== undefined || values.device_id !== undefined || values.sub_directory_name !== undefined) {
-        throw new UsageError('console cache takes only --clear and --device ID', 'console');
+        throw new UsageError('console cache takes only --clear, --device ID and --endpoint URL', 'console');
+      }
+      if (values.endpoint !== undefined && values.device === undefined) throw new UsageError('--endpoint goes with --clear --device ID', 'console');
+      if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]/i.test(values.endpoint.trim())) {
+        throw new UsageError(`--endpoint: give the Console endpoint URL (http:// or https://…), got ${JSON.stringify(values.endpoint)}`, 'console');
       }
       if (values.device !== undefined && values.clear !== true) throw new UsageError('--device goes with --clear', 'console');
       if (values.device !== undefined && values.device.trim() === '') throw new UsageError('--device: give a device ID', 'console');
@@ -82,11 +89,12 @@ export const consoleCommand: CliCommand = {
       await consoleCacheCommand(cacheFileIn(defaultCacheDir(context.env)), (line) => context.stdout.write(`${line}\n`), {
         clear: values.clear === true,
         ...(values.device === undefined ? {} : { deviceId: values.device.trim() }),
+        ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint.trim() }),
       });
       return 0;
     }
-    if (values.clear !== undefined || values.device !== undefined) {
-      throw new UsageError('--clear and --device are for console cache', 'console');
+    if (values.clear !== undefined || values.device !== undefined || values.endpoint !== undefined) {
+      throw new UsageError('--clear, --device and --endpoint are for console cache', 'console');
     }
     const configPath = values.config_path ?? values.config;
     if (configPath === undefined) throw new UsageError(`console ${subcommand} needs --config_path FILE`, 'console');

@@ -45,7 +45,7 @@ import {
 } from '../../src-shared/frames.js';
 import type { ConsoleDataSettings, Settings } from '../../src-shared/settings/types.js';
 import type { Diagnostics } from '../pipeline/diagnostics.js';
-import type { FrameSource } from '../pipeline/types.js';
+import type { ConsoleCacheSummary, FrameSource } from '../pipeline/types.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
 import { ConsoleCache, mergeIntervals, recordIdOf, type CoveredInterval } from './cache.js';
 import { cacheFileIn } from './cache-dir.js';
@@ -112,7 +112,11 @@ export async function openConsoleSource(
     ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),
     ...(options.delays === undefined ? {} : { delays: options.delays }),
   });
-  const cache = options.cacheDir === undefined ? null : await ConsoleCache.open(cacheFileIn(options.cacheDir));
+  // Kept per Console: another Console (staging, production) may hold the same device ID with other data.
+  const cache =
+    options.cacheDir === undefined
+      ? null
+      : await ConsoleCache.open(cacheFileIn(options.cacheDir), { endpoint: credentials.console_endpoint });
   const fetcher = new InferenceFetcher(client, cache, data.device_id, diagnostics, options.now ?? Date.now);
   if (withImages) {
     const { output_video_width: width, output_video_height: height } = settings.output_settings;
@@ -194,11 +198,27 @@ function spanOf(record: unknown): { oldest: string; newest: string } | null {
   return { oldest, newest };
 }
 
-/** How a run's inferences were got: pages read from the cache and fetched, inferences newly kept. */
+/**
+ * How a run's inferences were got: pages read from the cache and fetched, inferences newly kept,
+ * and the distinct inferences within the range the run used, by where their page came from.
+ */
 export interface CacheUse {
   pagesFromCache: number;
   pagesFetched: number;
   inferencesStored: number;
+  inferencesFromCache: number;
+  inferencesFetched: number;
+}
+
+/** summary.json's `console_cache` of a run whose source uses the cache (`source.cacheSummary`). */
+function cacheSummaryOf(cache: ConsoleCache, use: CacheUse, images: { fromCache: number; fetched: number }): ConsoleCacheSummary {
+  return {
+    file: cache.file,
+    inferences_from_cache: use.inferencesFromCache,
+    inferences_fetched: use.inferencesFetched,
+    images_from_cache: images.fromCache,
+    images_fetched: images.fetched,
+  };
 }
 
 /**
@@ -207,11 +227,12 @@ export interface CacheUse {
  * Console elsewhere (then stored, and its part of the range marked complete, before it is used).
  */
 class InferenceFetcher {
-  readonly use: CacheUse = { pagesFromCache: 0, pagesFetched: 0, inferencesStored: 0 };
+  readonly use: CacheUse = { pagesFromCache: 0, pagesFetched: 0, inferencesStored: 0, inferencesFromCache: 0, inferencesFetched: 0 };
 
   constructor(
     private readonly client: ConsoleClient,
-    private readonly cache: ConsoleCache | null,
+    /** The cache, or null: the run fetches everything and keeps nothing. */
+    readonly cache: ConsoleCache | null,
     private readonly deviceId: string,
     private readonly diagnostics: Diagnostics,
     private readonly now: () => number,
@@ -267,7 +288,10 @@ class InferenceFetcher {
         const id = isPlainObject(record) && typeof record.id === 'string' ? record.id : `#${recordsFetched - 1}`;
         for (const inference of framesOfRecord(record, skip, `Console ${deviceId} record ${id}`)) {
           if (!inTimeRange(inference.timestamp, range)) continue;
-          if (!byTimestamp.has(inference.timestamp)) byTimestamp.set(inference.timestamp, inference.detections);
+          if (byTimestamp.has(inference.timestamp)) continue;
+          byTimestamp.set(inference.timestamp, inference.detections);
+          if (segment.covered) this.use.inferencesFromCache += 1;
+          else this.use.inferencesFetched += 1;
         }
       }
       if (!full) {
@@ -336,6 +360,11 @@ class ConsoleMetadataSource implements FrameSource {
     return this.fetcher.use;
   }
 
+  /** How much of the run came from the cache, or undefined without one. */
+  cacheSummary(): ConsoleCacheSummary | undefined {
+    return this.fetcher.cache === null ? undefined : cacheSummaryOf(this.fetcher.cache, this.fetcher.use, { fromCache: 0, fetched: 0 });
+  }
+
   async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
     const inferences = await this.fetcher.fetch(this.range, this.data.number_of_inference_results, signal);
     this.fetchedFrames = inferences.length;
@@ -365,18 +394,22 @@ interface FolderImage {
 /** An image of the range, with its T. */
 type TimedImage = FolderImage & { timestamp: string };
 
-/** A page of a folder's images in name order; `last` when the folder has no more after it. */
+/** A page of a folder's images in name order; `last` when the folder has no more after it; `fromCache` when read from the cache. */
 interface FolderPage {
   images: FolderImage[];
   last: boolean;
+  fromCache: boolean;
 }
 
 /** Case 1: images and their metadata. */
 class ConsoleImageSource implements FrameSource {
   readonly hasImages = true;
   readonly name: string;
-  /** Image pages read from the cache and fetched, besides the inference pages. */
-  readonly imageUse = { pagesFromCache: 0, pagesFetched: 0, imagesStored: 0 };
+  /**
+   * Image pages read from the cache and fetched, besides the inference pages; images newly kept;
+   * the images of the range the run used, by where their page came from.
+   */
+  readonly imageUse = { pagesFromCache: 0, pagesFetched: 0, imagesStored: 0, imagesFromCache: 0, imagesFetched: 0 };
 
   constructor(
     private readonly client: ConsoleClient,
@@ -395,6 +428,13 @@ class ConsoleImageSource implements FrameSource {
     return this.fetcher.use;
   }
 
+  /** How much of the run came from the cache, or undefined without one. */
+  cacheSummary(): ConsoleCacheSummary | undefined {
+    return this.cache === null
+      ? undefined
+      : cacheSummaryOf(this.cache, this.fetcher.use, { fromCache: this.imageUse.imagesFromCache, fetched: this.imageUse.imagesFetched });
+  }
+
   async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
     const { device_id: deviceId, sub_directory_name: directory, number_of_images: limit } = this.data;
     let index = 0;
@@ -403,6 +443,8 @@ class ConsoleImageSource implements FrameSource {
     for await (const page of this.folderPages(signal)) {
       if (index >= limit) break;
       const { wanted, pastRange } = this.imagesInRange(page.images, limit - index);
+      if (page.fromCache) this.imageUse.imagesFromCache += wanted.length;
+      else this.imageUse.imagesFetched += wanted.length;
       if (wanted.length > 0) {
         const span = this.metadataSpan(wanted, metadataEnd);
         metadataEnd = span.last;
@@ -447,7 +489,7 @@ class ConsoleImageSource implements FrameSource {
         if (images.length === 0) break;
         this.imageUse.pagesFromCache += 1;
         passed = images[images.length - 1].name;
-        yield { images, last: false };
+        yield { images, last: false, fromCache: true };
       }
       passed = prefix.lastName;
     }
@@ -476,7 +518,7 @@ class ConsoleImageSource implements FrameSource {
       skip = from + fetched.length;
       const fresh = passed === null ? fetched : fetched.filter((image) => image.name > (passed as string));
       checking = false;
-      yield { images: fresh, last: fetched.length === 0 || skip >= page.total_image_count };
+      yield { images: fresh, last: fetched.length === 0 || skip >= page.total_image_count, fromCache: false };
       if (fetched.length === 0 || skip >= page.total_image_count) return;
     }
   }

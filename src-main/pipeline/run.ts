@@ -255,6 +255,7 @@ function summarise(
     described.device_id = data.console_data_settings.device_id;
   }
   const stamps = tally.timestamps;
+  const cacheUse = source.cacheSummary?.();
   return {
     parameters: settings.heat_map_settings.params,
     source: described,
@@ -269,6 +270,7 @@ function summarise(
     peak: tally.peak,
     wall_time_s: round((performance.now() - started) / 1000, 3),
     outputs: [],
+    ...(cacheUse === undefined ? {} : { console_cache: cacheUse }),
   };
 }
 

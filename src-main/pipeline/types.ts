@@ -19,6 +19,20 @@ export interface FrameSource {
   readonly hasImages: boolean;
   /** Yields frames in order. Stops early, releasing what it holds, when `signal` aborts. */
   frames(signal: AbortSignal): AsyncIterable<Frame>;
+  /** A Console source with a cache: how much of the run came from it (summary.json's `console_cache`). */
+  cacheSummary?(): ConsoleCacheSummary | undefined;
+}
+
+/**
+ * summary.json's `console_cache` block: the cache file, and the distinct inferences and images of
+ * the run's range that were read from the cache and fetched from the Console.
+ */
+export interface ConsoleCacheSummary {
+  file: string;
+  inferences_from_cache: number;
+  inferences_fetched: number;
+  images_from_cache: number;
+  images_fetched: number;
 }
 
 /** What a sink receives for every frame. */
@@ -115,6 +129,8 @@ export interface RunSummary {
   zones?: ZonesSummary;
   /** People over time (sinks/people.ts): the slots of people.csv, the busiest frame, gaps in the data. */
   people?: PeopleSummary;
+  /** A Console run with the cache: how much came from it (README "The Console cache"). */
+  console_cache?: ConsoleCacheSummary;
 }
 
 /** summary.json's `people` block. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient, ConsoleCacheInfo } from '../../src-shared/api.js';
 import { messageOf } from '../api/client.js';
-import { formatBytes } from '../logic/export-dialog.js';
+import { formatBytes } from '../../src-shared/bytes.js';
 import { localLabel } from '../logic/console-time.js';
 
 interface Props {
@@ -37,10 +37,10 @@ export function ConsoleCacheSection({ api, onError }: Props) {
     };
   }, [api, onError]);
 
-  const clear = async (deviceId?: string) => {
+  const clear = async (device?: { device_id: string; endpoint: string }) => {
     setBusy(true);
     try {
-      setInfo(await api.call('clearConsoleCache', deviceId === undefined ? {} : { device_id: deviceId }));
+      setInfo(await api.call('clearConsoleCache', device === undefined ? {} : { device_id: device.device_id, endpoint: device.endpoint }));
     } catch (error) {
       onError(messageOf(error));
     } finally {
@@ -62,9 +62,9 @@ export function ConsoleCacheSection({ api, onError }: Props) {
       ) : (
         <ul className="console-cache-devices">
           {info.devices.map((device) => (
-            <li key={device.device_id} data-testid="console-cache-device">
+            <li key={`${device.endpoint} ${device.device_id}`} data-testid="console-cache-device">
               <span>
-                <strong>{device.device_id}</strong>: {device.inferences} {device.inferences === 1 ? 'inference' : 'inferences'}, {device.images}{' '}
+                <strong>{device.device_id}</strong> <span className="hint">of {device.endpoint}</span>: {device.inferences} {device.inferences === 1 ? 'inference' : 'inferences'}, {device.images}{' '}
                 {device.images === 1 ? 'image' : 'images'}, {formatBytes(device.bytes)}
                 {device.first_t !== null && device.last_t !== null && (
                   <>
@@ -77,8 +77,8 @@ export function ConsoleCacheSection({ api, onError }: Props) {
                 type="button"
                 className="link"
                 disabled={busy}
-                aria-label={`Clear what is kept of ${device.device_id}`}
-                onClick={() => void clear(device.device_id)}
+                aria-label={`Clear what is kept of ${device.device_id} of ${device.endpoint}`}
+                onClick={() => void clear(device)}
               >
                 Clear
               </button>

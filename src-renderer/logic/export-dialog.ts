@@ -5,6 +5,7 @@
  */
 import type { ApiEvent, VideoFacts } from '../../src-shared/api.js';
 import { videoChoiceProblem, type VideoChoice } from '../../src-shared/render/video-format.js';
+import { formatBytes } from '../../src-shared/bytes.js';
 
 export type ExportPhase =
   | { kind: 'choosing' }
@@ -89,9 +90,3 @@ export function formatDuration(seconds: number): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
-/** `830 kB`, `12.3 MB` (powers of 1000, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
-}

@@ -260,9 +260,14 @@ describe.skipIf(!SERVE_BUILT)('Console analyses through the back end (crowdheat 
     const kept = await client.call('consoleCacheInfo', {});
     expect(kept.file.endsWith('console-cache.duckdb')).toBe(true);
     expect(kept.devices.map(({ bytes, ...rest }) => ({ ...rest, sized: bytes > 0 }))).toEqual([
-      { device_id: 'cam-1', inferences: 12, images: 0, first_t: t(0), last_t: t(5500), sized: true },
+      { endpoint: fake.credentials.console_endpoint, device_id: 'cam-1', inferences: 12, images: 0, first_t: t(0), last_t: t(5500), sized: true },
     ]);
-    expect((await client.call('clearConsoleCache', { device_id: 'cam-1' })).devices).toEqual([]);
+    // Another Console's cam-1 is another device: clearing it leaves this one's part.
+    expect((await client.call('clearConsoleCache', { device_id: 'cam-1', endpoint: 'http://127.0.0.1:9/api/v1' })).devices).toHaveLength(1);
+    await expect(client.call('clearConsoleCache', { endpoint: fake.credentials.console_endpoint })).rejects.toThrow(
+      'clearConsoleCache: endpoint must be a Console endpoint, given with a device_id',
+    );
+    expect((await client.call('clearConsoleCache', { device_id: 'cam-1', endpoint: fake.credentials.console_endpoint })).devices).toEqual([]);
     expect((await client.call('clearConsoleCache', {})).file_bytes).toBe(0);
   }, 120_000);
 });

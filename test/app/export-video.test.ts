@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reencodeVideo } from '../../src-main/app/export-video.js';
 import { exportOutputs } from '../../src-main/app/export.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
-import { formatBytes, formatDuration, keepAspect, videoDraftOf, videoPlan } from '../../src-renderer/logic/export-dialog.js';
+import { formatBytes } from '../../src-shared/bytes.js';
+import { formatDuration, keepAspect, videoDraftOf, videoPlan } from '../../src-renderer/logic/export-dialog.js';
 import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
 import { makeTempDir, makeVideo } from '../video/fixtures.js';
 
@@ -38,6 +39,9 @@ describe('the Export dialog\'s video line', () => {
     expect(formatDuration(7.25)).toBe('7.3 s');
     expect(formatBytes(830_400)).toBe('830 kB');
     expect(formatBytes(2_340_000_000)).toBe('2.34 GB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(999_999)).toBe('1.0 MB');
+    expect(formatBytes(12_345_678)).toBe('12.3 MB');
   });
 });
 

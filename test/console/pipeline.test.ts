@@ -136,7 +136,7 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
     const results = await Promise.all([run('out-a'), run('out-b')]);
     expect(results.map((result) => result.stderr)).toEqual(['', '']);
     for (const out of ['out-a', 'out-b']) expect((await readdir(join(dir, out, 'detect'))).length).toBe(16);
-    const cache = await ConsoleCache.open(cacheFileIn(join(dir, 'cache')));
+    const cache = await ConsoleCache.open(cacheFileIn(join(dir, 'cache')), { endpoint: fake.credentials.console_endpoint });
     expect(await cache.inferenceTimes('cam-1')).toEqual(fake.inferenceTimes('cam-1'));
     expect(await cache.coveredIntervals('cam-1')).toEqual([{ first: t(0), last: t(7500) }]);
   }, 120_000);
@@ -150,17 +150,51 @@ describe.skipIf(!BUILT)('crowdheat run with mode console (built CLI)', () => {
       });
     const file = join(dir, 'cache', 'console-cache.duckdb');
     const listed = (await cache()).stdout.split('\n');
-    expect(listed[0]).toMatch(new RegExp(`^Console cache ${file}: \\d+\\.\\d [kM]B$`));
+    expect(listed[0]).toMatch(new RegExp(`^Console cache ${file}: (\\d+ kB|\\d+\\.\\d MB)$`));
+    const endpoint = fake.credentials.console_endpoint.replace(/[.]/g, '\\.');
     expect(listed[1]).toMatch(
-      new RegExp(`^cam-1: 16 inferences, 0 images, \\d+\\.\\d kB; complete from ${t(0)} \\(2024-05-01T12:00:00\\.000Z\\) to ${t(7500)} \\(2024-05-01T12:00:07\\.500Z\\)$`),
+      new RegExp(`^cam-1 of ${endpoint}: 16 inferences, 0 images, \\d+ kB; complete from ${t(0)} \\(2024-05-01T12:00:00\\.000Z\\) to ${t(7500)} \\(2024-05-01T12:00:07\\.500Z\\)$`),
     );
-    const cleared = (await cache('--clear', '--device', 'cam-1')).stdout.split('\n');
-    expect(cleared[0]).toBe('Console cache: cleared device cam-1');
+    // Another Console's cam-1 is not this one's: clearing it leaves this one's part.
+    const other = (await cache('--clear', '--device', 'cam-1', '--endpoint', 'http://127.0.0.1:9/api/v1/')).stdout.split('\n');
+    expect(other[0]).toBe('Console cache: cleared device cam-1 of http://127.0.0.1:9/api/v1');
+    expect(other[2]).toBe(listed[1]);
+    const alone = await cache('--clear', '--endpoint', fake.credentials.console_endpoint).catch((error: { code: number; stderr: string }) => error);
+    expect(alone).toMatchObject({ code: 2, stderr: expect.stringContaining('--endpoint goes with --clear --device ID') as unknown });
+    const cleared = (await cache('--clear', '--device', 'cam-1', '--endpoint', fake.credentials.console_endpoint)).stdout.split('\n');
+    expect(cleared[0]).toBe(`Console cache: cleared device cam-1 of ${fake.credentials.console_endpoint}`);
     expect(cleared[2]).toBe('no device data');
     expect((await cache('--clear')).stdout).toBe(`Console cache ${file}: cleared\n`);
     expect(existsSync(file)).toBe(false);
     const refused = await cache('--device', 'cam-1').catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: 2 });
+  });
+
+  it('summary.json and the closing line say how many inferences came from the cache and how many were fetched', async () => {
+    const text = settingsToYaml(settingsFor(''));
+    await writeFile(join(dir, 'heat_map_app.yaml'), text);
+    const run = (first: number, last: number) =>
+      promisify(execFile)(
+        process.execPath,
+        [CLI, 'run', '--config_path', 'heat_map_app.yaml',
+          '--set', `data_source_settings.console_data_settings.first_timestamp=${new Date(START + first).toISOString()}`,
+          '--set', `data_source_settings.console_data_settings.last_timestamp=${new Date(START + last).toISOString()}`],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', CROWDHEAT_CACHE_DIR: join(dir, 'cache') } },
+      );
+    const file = join(dir, 'cache', 'console-cache.duckdb');
+    const used = async () =>
+      (JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8')) as { console_cache?: unknown }).console_cache;
+    const closing = (stderr: string) => stderr.trimEnd().split('\n').at(-1);
+    const first = await run(0, 3500);
+    expect(closing(first.stderr)).toBe(`Console cache ${file}: 0 inferences from the cache, 8 fetched; 0 images from the cache, 0 fetched.`);
+    expect(await used()).toEqual({ file, inferences_from_cache: 0, inferences_fetched: 8, images_from_cache: 0, images_fetched: 0 });
+    const again = await run(0, 3500);
+    expect(closing(again.stderr)).toBe(`Console cache ${file}: 8 inferences from the cache, 0 fetched; 0 images from the cache, 0 fetched.`);
+    expect(await used()).toEqual({ file, inferences_from_cache: 8, inferences_fetched: 0, images_from_cache: 0, images_fetched: 0 });
+    // 2 s … 7.5 s: 2 s … 3.5 s (4 inferences) are kept, 4 s … 7.5 s (8) are not.
+    const overlapping = await run(2000, 7500);
+    expect(closing(overlapping.stderr)).toBe(`Console cache ${file}: 4 inferences from the cache, 8 fetched; 0 images from the cache, 0 fetched.`);
+    expect(await used()).toEqual({ file, inferences_from_cache: 4, inferences_fetched: 8, images_from_cache: 0, images_fetched: 0 });
   });
 
   it('an ISO 8601 moment without an offset is refused before anything is fetched', async () => {

@@ -13,6 +13,7 @@ import { ConsoleCache } from '../../src-main/console/cache.js';
 import { cacheFileIn } from '../../src-main/console/cache-dir.js';
 import { openConsoleSource } from '../../src-main/console/source.js';
 import { Diagnostics } from '../../src-main/pipeline/diagnostics.js';
+import type { ConsoleCacheSummary } from '../../src-main/pipeline/types.js';
 import { inferenceFilter } from '../../src-shared/console/range.js';
 import { formatTimestamp, type Frame } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
@@ -64,6 +65,11 @@ function shapeOf(frame: Frame): unknown {
 }
 
 async function collect(settings: Settings, withCache = true): Promise<unknown[]> {
+  return (await collectWithUse(settings, withCache)).frames;
+}
+
+/** The frames of a run, and what its source says came from the cache (`cacheSummary`). */
+async function collectWithUse(settings: Settings, withCache = true): Promise<{ frames: unknown[]; use: ConsoleCacheSummary | undefined }> {
   const source = await openConsoleSource(settings, new Diagnostics(), dir, {
     delays: FAST,
     env: {},
@@ -72,7 +78,7 @@ async function collect(settings: Settings, withCache = true): Promise<unknown[]>
   });
   const frames: unknown[] = [];
   for await (const frame of source.frames(new AbortController().signal)) frames.push(shapeOf(frame));
-  return frames;
+  return { frames, use: source.cacheSummary?.() };
 }
 
 const inferenceRequests = (server: FakeConsole): RecordedRequest[] =>
@@ -88,7 +94,7 @@ function recordsEverySecond(from: number, to: number): FakeRecord[] {
 }
 
 async function storedTimes(): Promise<string[]> {
-  const cache = await ConsoleCache.open(cacheFileIn(cacheDir));
+  const cache = await ConsoleCache.open(cacheFileIn(cacheDir), { endpoint: fake?.credentials.console_endpoint ?? '' });
   return cache.inferenceTimes(DEVICE_ID);
 }
 
@@ -165,7 +171,7 @@ describe('Case 2 with the cache', () => {
       return n;
     };
     expect(await source()).toBe(20);
-    const cache = await ConsoleCache.open(cacheFileIn(cacheDir));
+    const cache = await ConsoleCache.open(cacheFileIn(cacheDir), { endpoint: server.credentials.console_endpoint });
     expect(await cache.coveredIntervals(DEVICE_ID)).toEqual([{ first: null, last: formatTimestamp(START + 5_000 - 300_000) }]);
     expect(await source()).toBe(20);
     expect(inferenceRequests(server)).toHaveLength(2);
@@ -202,7 +208,7 @@ describe('Case 1 with the cache', () => {
     // Requests: image page 1, its inferences, image page 2 (fails three times).
     server.injectAfter(2, { kind: 'status', status: 500 }, 3);
     await expect(collect(settings)).rejects.toThrow(/HTTP 500/);
-    const cache = await ConsoleCache.open(cacheFileIn(cacheDir));
+    const cache = await ConsoleCache.open(cacheFileIn(cacheDir), { endpoint: server.credentials.console_endpoint });
     expect(await cache.folderPrefix(DEVICE_ID, 'dir1')).toEqual({ count: 256, lastName: names[255] });
     const failedRun = server.apiRequests().length;
 
@@ -225,12 +231,12 @@ describe('Case 1 with the cache', () => {
     const settings = consoleSettings({ sub_directory_name: 'dir1', first_timestamp: t(0), last_timestamp: t(599_000), number_of_images: 1000 });
     expect(await collect(settings)).toHaveLength(300);
     // The Console dropped the oldest image and got new ones: position 299 is no longer the last known image.
-    await server.stop();
-    fake = undefined;
-    const moved = await startFake({ records: [], directories: { dir1: [...names.slice(1, 300), ...names.slice(300, 400)] } });
+    // (The same Console, changed: the cache is kept per Console endpoint.)
+    const before = imageRequests(server).length;
+    server.addDevice({ device_id: DEVICE_ID, records: [], directories: { dir1: [...names.slice(1, 300), ...names.slice(300, 400)] } });
     const frames = await collect(settings);
     expect(frames).toHaveLength(400);
-    expect(imageRequests(moved).map((request) => request.query.skip)).toEqual(['299', '0', '256']);
+    expect(imageRequests(server).slice(before).map((request) => request.query.skip)).toEqual(['299', '0', '256']);
   }, 60_000);
 });
 
@@ -243,4 +249,109 @@ describe('secrets', () => {
     expect(bytes).toContain('r1');
     for (const secret of [server.credentials.client_secret, ...server.issuedTokens]) expect(bytes).not.toContain(secret);
   });
+});
+
+describe('two Consoles with the same device ID', () => {
+  it('each run gets exactly its own Console\'s frames, and clearing one Console\'s device leaves the other\'s', async () => {
+    const stagingNames = Array.from({ length: 5 }, (_, i) => `${t(i * 1000)}.jpg`);
+    const productionNames = Array.from({ length: 3 }, (_, i) => `${t(i * 1000 + 500)}.jpg`);
+    const staging = await FakeConsole.start({
+      devices: [{ device_id: DEVICE_ID, records: recordsEverySecond(0, 10), directories: { dir1: stagingNames } }],
+    });
+    const production = await FakeConsole.start({
+      devices: [{ device_id: DEVICE_ID, records: recordsEverySecond(20, 26), directories: { dir1: productionNames } }],
+    });
+    try {
+      await writeFile(join(dir, 'staging.yaml'), dump({ console_access_settings: staging.credentials }));
+      await writeFile(join(dir, 'production.yaml'), dump({ console_access_settings: production.credentials }));
+      const metadata = (path: string) => consoleSettings({ setting_path: path, first_timestamp: t(0), last_timestamp: t(99_999), number_of_inference_results: 100 });
+      const images = (path: string) =>
+        consoleSettings({ setting_path: path, sub_directory_name: 'dir1', first_timestamp: t(0), last_timestamp: t(99_999), number_of_images: 100 });
+      const timesOf = (frames: unknown[]): string[] => frames.map((frame) => (frame as [number, string])[1]);
+
+      // Staging first: its data is kept; production then must not be answered from it.
+      const stagingFrames = await collect(metadata('staging.yaml'));
+      expect(timesOf(stagingFrames)).toEqual(staging.inferenceTimes(DEVICE_ID));
+      const productionFrames = await collect(metadata('production.yaml'));
+      expect(timesOf(productionFrames)).toEqual(production.inferenceTimes(DEVICE_ID));
+      expect(timesOf(productionFrames)).toHaveLength(12);
+      expect(inferenceRequests(production)).toHaveLength(1);
+      const stagingPictures = await collect(images('staging.yaml'));
+      const productionPictures = await collect(images('production.yaml'));
+      expect(timesOf(stagingPictures)).toEqual(stagingNames.map((name) => name.slice(0, 17)));
+      expect(timesOf(productionPictures)).toEqual(productionNames.map((name) => name.slice(0, 17)));
+
+      // Again, each from the cache: the same frames, and no inference asked again of either Console; the
+      // folders' images come from the cache too, only one request each checks for images after the last known.
+      const asked = [staging.apiRequests().length, production.apiRequests().length];
+      expect(await collect(metadata('staging.yaml'))).toEqual(stagingFrames);
+      expect(await collect(metadata('production.yaml'))).toEqual(productionFrames);
+      expect([staging.apiRequests().length, production.apiRequests().length]).toEqual(asked);
+      const imagesAsked = [imageRequests(staging).length, imageRequests(production).length];
+      expect(await collect(images('staging.yaml'))).toEqual(stagingPictures);
+      expect(await collect(images('production.yaml'))).toEqual(productionPictures);
+      expect([staging.apiRequests().length, production.apiRequests().length]).toEqual([asked[0] + 1, asked[1] + 1]);
+      expect([imageRequests(staging).length, imageRequests(production).length]).toEqual([imagesAsked[0] + 1, imagesAsked[1] + 1]);
+
+      const cache = await ConsoleCache.open(cacheFileIn(cacheDir));
+      expect((await cache.info()).devices.map((device) => [device.endpoint, device.device_id, device.inferences, device.images])).toEqual(
+        [
+          [production.credentials.console_endpoint, DEVICE_ID, 12, 3],
+          [staging.credentials.console_endpoint, DEVICE_ID, 20, 5],
+        ].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+      );
+      await cache.clearDevice(DEVICE_ID, staging.credentials.console_endpoint);
+      expect((await cache.info()).devices.map((device) => [device.endpoint, device.inferences, device.images])).toEqual([
+        [production.credentials.console_endpoint, 12, 3],
+      ]);
+      // Production is still answered from the cache; staging is fetched again.
+      expect(await collect(metadata('production.yaml'))).toEqual(productionFrames);
+      expect(production.apiRequests()).toHaveLength(asked[1] + 1);
+      expect(await collect(metadata('staging.yaml'))).toEqual(stagingFrames);
+      expect(staging.apiRequests().length).toBeGreaterThan(asked[0]);
+    } finally {
+      await staging.stop();
+      await production.stop();
+    }
+  }, 60_000);
+});
+
+describe('how much came from the cache', () => {
+  it('Case 2: a first run fetches all, a repeat reads all from the cache, an overlapping run reads the overlap and fetches the rest', async () => {
+    await startFake({ records: recordsEverySecond(0, 100) });
+    const file = cacheFileIn(cacheDir);
+    const range = (first: number, last: number) =>
+      consoleSettings({ first_timestamp: t(first), last_timestamp: t(last), number_of_inference_results: 1000 });
+    const none = { images_from_cache: 0, images_fetched: 0 };
+    expect((await collectWithUse(range(20_000, 59_999))).use).toEqual({ file, inferences_from_cache: 0, inferences_fetched: 80, ...none });
+    expect((await collectWithUse(range(20_000, 59_999))).use).toEqual({ file, inferences_from_cache: 80, inferences_fetched: 0, ...none });
+    // 10 s … 69.999 s: 20 s … 59.999 s (80 inferences) known, 10 s before and 10 s after it (20 each) not.
+    expect((await collectWithUse(range(10_000, 69_999))).use).toEqual({ file, inferences_from_cache: 80, inferences_fetched: 40, ...none });
+    expect((await collectWithUse(range(20_000, 59_999), false)).use).toBeUndefined();
+  });
+
+  it('Case 1: images and their inferences, on a repeat and on a run over more of the folder', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `${t(i * 1000)}.jpg`);
+    await startFake({ records: recordsEverySecond(0, 300), directories: { dir1: names } });
+    const file = cacheFileIn(cacheDir);
+    const upTo = (last: number) =>
+      consoleSettings({ sub_directory_name: 'dir1', first_timestamp: t(0), last_timestamp: t(last), number_of_images: 1000, match_tolerance_ms: 0 });
+    // 100 images, 0 s … 99 s; their inferences 0 s … 99 s (the record at 99 s holds 99.5 s, outside the span).
+    expect((await collectWithUse(upTo(99_000))).use).toEqual({
+      file, inferences_from_cache: 0, inferences_fetched: 199, images_from_cache: 0, images_fetched: 100,
+    });
+    expect((await collectWithUse(upTo(99_000))).use).toEqual({
+      file, inferences_from_cache: 199, inferences_fetched: 0, images_from_cache: 100, images_fetched: 0,
+    });
+    // The first run kept its whole first page of images (256); up to 199 s all 200 images come from it.
+    // Inferences: 99.5 s … 199 s are fetched, and with them 99 s (its record, r99, is fetched whole);
+    // 0 s … 98.5 s come from the cache.
+    expect((await collectWithUse(upTo(199_000))).use).toEqual({
+      file, inferences_from_cache: 198, inferences_fetched: 201, images_from_cache: 200, images_fetched: 0,
+    });
+    // Up to 299 s: the 256 images kept, then 44 fetched after the last of them (which is asked again, as the check).
+    expect((await collectWithUse(upTo(299_000))).use).toEqual({
+      file, inferences_from_cache: 398, inferences_fetched: 201, images_from_cache: 256, images_fetched: 44,
+    });
+  }, 60_000);
 });

@@ -161,10 +161,15 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     const kept = page.getByTestId('console-cache-device');
     // The Case 1 run fetched the folder's one page: all 10 images.
     await expect.poll(() => kept.allTextContents(), { timeout: 30_000 }).toEqual([
-      expect.stringMatching(/^Aid-cam-entrance: \d+ inferences, 10 images, \d+ kB \(from 2024-05-01 21:00:0\d(\.\d+)? to 2024-05-01 21:00:\d\d(\.\d+)?\) Clear$/),
+      expect.stringMatching(
+        new RegExp(
+          `^Aid-cam-entrance of ${fake.credentials.console_endpoint.replace(/[.]/g, '\\.')}: \\d+ inferences, 10 images, \\d+ kB ` +
+            '\\(from 2024-05-01 21:00:0\\d(\\.\\d+)? to 2024-05-01 21:00:\\d\\d(\\.\\d+)?\\) Clear$',
+        ),
+      ),
     ]);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Clear what is kept of Aid-cam-entrance' }).click();
+    await page.getByRole('button', { name: `Clear what is kept of Aid-cam-entrance of ${fake.credentials.console_endpoint}` }).click();
     await expect.poll(() => page.getByTestId('console-cache-empty').textContent()).toBe('Nothing kept yet.');
     expect(await kept.count()).toBe(0);
   }, 60_000);
