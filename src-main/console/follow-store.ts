@@ -40,6 +40,8 @@ export class FollowStore implements DetectionStream {
   private readonly known: Set<string>;
   private detectionCount: number;
   private closed = false;
+  /** The lowest position a frame was stored at since `takeChangedFrom` last ran (all frames at first). */
+  private changedFrom = 0;
 
   private constructor(
     readonly path: string,
@@ -139,6 +141,17 @@ export class FollowStore implements DetectionStream {
     return this.times.length === 0 ? null : this.times[this.times.length - 1];
   }
 
+  /**
+   * The lowest frame position (index) stored since the last call, or `frameCount` when nothing
+   * was; the first call after opening gives 0. Frames at and after it have moved or are new: a
+   * view kept in memory must recount from there (src-main/console/follow-rolling.ts).
+   */
+  takeChangedFrom(): number {
+    const from = Math.min(this.changedFrom, this.times.length);
+    this.changedFrom = Number.POSITIVE_INFINITY;
+    return from;
+  }
+
   /** Whether an inference at `t` is stored. */
   has(t: string): boolean {
     return this.known.has(t);
@@ -185,6 +198,7 @@ export class FollowStore implements DetectionStream {
     // The mark moves only now, after the commit.
     for (const inference of fresh) this.known.add(inference.timestamp);
     this.times = late ? [...this.times, ...fresh.map((i) => i.timestamp)].sort() : [...this.times, ...fresh.map((i) => i.timestamp)];
+    this.changedFrom = Math.min(this.changedFrom, late ? lowerIndex(this.times, fresh[0].timestamp) : start);
     this.detectionCount += detections;
     return fresh.length;
   }
@@ -216,8 +230,8 @@ export class FollowStore implements DetectionStream {
   }
 
   /** Detections in frame order (a frame may come in several runs); for the zones. */
-  forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void): Promise<void> {
-    return streamDetections(this.connection, visit, undefined, undefined, true);
+  forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
+    return streamDetections(this.connection, visit, fromIndex, toIndex, true);
   }
 
   /**
@@ -292,6 +306,18 @@ export class FollowStore implements DetectionStream {
     }
     appender.closeSync();
   }
+}
+
+/** The first position of sorted `times` holding a value ≥ `t`. */
+function lowerIndex(times: readonly string[], t: string): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle] < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Appends a frame's detections as the source gave them; returns how many. */

@@ -27,12 +27,11 @@ import { ConsoleApiError, ConsoleCredentialsError, ConsoleError, ConsoleUnreacha
 import { inferenceTimeRange, type TimeRange } from '../../src-shared/console/range.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { CancelledError, SettingsError } from '../../src-shared/errors.js';
-import { EMPTY_DETECTIONS, formatTimestamp, parseTimestamp, prepareDetections, type Detections, type PrepareStats } from '../../src-shared/frames.js';
+import { formatTimestamp, parseTimestamp } from '../../src-shared/frames.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { frameTimes, zoneFigures, zoneVisits } from '../../src-shared/zones/figures.js';
-import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
 import { zonesCsv, zonesSummary } from '../../src-shared/zones/output.js';
 import { Diagnostics, type WarningListener } from '../pipeline/diagnostics.js';
 import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
@@ -40,8 +39,9 @@ import { writePeriodOutputs } from '../sinks/period-outputs.js';
 import { addBusiest, periodOf, rangeLabel, timeSummary, timeZoneOf } from '../sinks/store.js';
 import { ZONES_FILE } from '../sinks/zones.js';
 import { STORE_FILE } from '../store/schema.js';
-import { periodView, type PeriodView } from '../store/views.js';
+import type { PeriodView } from '../store/views.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
+import { RollingFigures } from './follow-rolling.js';
 import { FollowStore } from './follow-store.js';
 import { useProxyFromEnvironment } from './proxy.js';
 import { fetchInferences } from './source.js';
@@ -181,6 +181,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   });
   const state: FollowState = { polls: 0, faults: 0, lastPollMs: null, lastFault: null, following: true, intervalMs, lateWindowMs };
   let outputs: string[] = [];
+  const rolling = new RollingFigures({ params: settings.heat_map_settings.params, period: periodOf(settings), timeZone: timeZoneOf(settings), zones: settings.zones });
   const writeOutputs = options.writeOutputs ?? true;
   let failures = 0;
   let succeeded = false;
@@ -206,7 +207,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
         state.lastPollMs = now();
         state.lastFault = null;
         if (writeOutputs && (added > 0 || state.polls === 1)) {
-          const written = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+          const written = await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics);
           outputs = written.outputs;
           options.onView?.(written.view);
         }
@@ -233,7 +234,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   // Stopped (or failed): the outputs say so, then the store gets its durations and is marked complete.
   state.following = false;
   try {
-    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, settings, outputDir, state, diagnostics)).outputs;
+    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics)).outputs;
   } finally {
     await store.finish();
   }
@@ -286,17 +287,17 @@ interface FollowState {
  */
 async function writeRollingOutputs(
   store: FollowStore,
+  rolling: RollingFigures,
   settings: Settings,
   outputDir: string,
   state: FollowState,
   diagnostics: Diagnostics,
 ): Promise<{ outputs: string[]; view: PeriodView }> {
-  const frames = store.frames();
+  const { view, frames, changedBuckets } = await rolling.update(store, store.takeChangedFrom());
   const timeZone = timeZoneOf(settings);
   const clock = new LocalClock(timeZone);
   const iso = (ms: number): string => clock.iso(ms);
   const params = settings.heat_map_settings.params;
-  const view = await periodView(store, frames, { params, period: periodOf(settings), timeZone });
   const written = [STORE_FILE];
   if (frames.index.length > 0) {
     written.push(
@@ -306,6 +307,7 @@ async function writeRollingOutputs(
         timeZone,
         label: rangeLabel(frames, iso),
         zones: settings.zones,
+        ...(changedBuckets === null ? {} : { onlyBuckets: changedBuckets }),
       })),
     );
   }
@@ -333,7 +335,7 @@ async function writeRollingOutputs(
   };
   addBusiest(summary, view);
   if (settings.zones.length > 0 && frames.index.length > 0) {
-    const zones = await zoneOutputs(store, settings, base, view.buckets === null ? null : [...view.buckets.starts, view.buckets.ends[view.buckets.ends.length - 1]], clock);
+    const zones = zoneOutputs(rolling, settings, base, view.buckets === null ? null : [...view.buckets.starts, view.buckets.ends[view.buckets.ends.length - 1]], clock);
     await writeFileAtomic(join(outputDir, ZONES_FILE), zones.csv);
     summary.zones = zones.summary;
     written.push(ZONES_FILE);
@@ -371,51 +373,17 @@ interface FollowSummary {
   outputs: string[];
 }
 
-/** zones.csv and the summary's zones block from the stored frames (prepared as a run prepares them). */
-async function zoneOutputs(
-  store: FollowStore,
+/** zones.csv and the summary's zones block from the occupancy the rolling figures keep (prepared as a run prepares them). */
+export function zoneOutputs(
+  rolling: RollingFigures,
   settings: Settings,
   base: ReturnType<FollowStore['timeBase']>,
   boundaries: number[] | null,
   clock: LocalClock,
-): Promise<{ csv: string; summary: ReturnType<typeof zonesSummary> }> {
-  const params = settings.heat_map_settings.params;
-  const recorder = new OccupancyRecorder(compileZones(settings.zones), params.point_ratio);
-  const prepare = {
-    imageWidth: params.image_size_h,
-    imageHeight: params.image_size_v,
-    sanitize: params.counting === 'exact',
-    classIds: params.class_ids,
-    minScore: params.min_score,
-  };
-  const stats: PrepareStats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
-  const n = store.frameCount;
-  let next = 0;
-  let pendingIndex = -1;
-  let pending: Detections[] = [];
-  const flush = (): void => {
-    if (pendingIndex < 0) return;
-    while (next < pendingIndex) {
-      recorder.add(EMPTY_DETECTIONS);
-      next += 1;
-    }
-    recorder.add(prepareDetections(concatenate(pending), prepare, stats));
-    next += 1;
-    pending = [];
-    pendingIndex = -1;
-  };
-  await store.forEachDetectionsInOrder((frameIndex, detections) => {
-    if (frameIndex !== pendingIndex) flush();
-    pendingIndex = frameIndex;
-    // The streamed arrays are reused: keep a copy.
-    pending.push(copyDetections(detections));
-  });
-  flush();
-  while (next < n) {
-    recorder.add(EMPTY_DETECTIONS);
-    next += 1;
-  }
-  const times = frameTimes(n, base.timesMs, 1000);
+): { csv: string; summary: ReturnType<typeof zonesSummary> } {
+  const recorder = rolling.occupancy;
+  if (recorder === null) throw new RangeError('zoneOutputs: the rolling figures keep no zones');
+  const times = frameTimes(recorder.frameCount, base.timesMs, 1000);
   const visits = recorder.tracked ? zoneVisits(recorder.trackEntries(), times) : null;
   const figures = (bounds: readonly number[] | null) =>
     zoneFigures({ occupancy: recorder.occupancy(), zoneCount: settings.zones.length, base: times, boundaries: bounds, visits });
@@ -425,25 +393,6 @@ async function zoneOutputs(
     csv: zonesCsv(boundaries === null ? whole : figures(boundaries), settings.zones, times, offset),
     summary: zonesSummary(whole, settings.zones, times, ZONES_FILE, settings.output_settings.zone_outlines),
   };
-}
-
-function copyDetections(d: Detections): Detections {
-  return { count: d.count, boxes: d.boxes.slice(), scores: d.scores.slice(), classIds: d.classIds.slice(), trackIds: d.trackIds.slice() };
-}
-
-function concatenate(parts: Detections[]): Detections {
-  if (parts.length === 1) return parts[0];
-  const count = parts.reduce((sum, part) => sum + part.count, 0);
-  const joined = { count, boxes: new Float64Array(count * 4), scores: new Float64Array(count), classIds: new Int32Array(count), trackIds: new Int32Array(count) };
-  let at = 0;
-  for (const part of parts) {
-    joined.boxes.set(part.boxes, at * 4);
-    joined.scores.set(part.scores, at);
-    joined.classIds.set(part.classIds, at);
-    joined.trackIds.set(part.trackIds, at);
-    at += part.count;
-  }
-  return joined;
 }
 
 /** Waits `ms`, or less when `signal` aborts (then resolves: the loop checks the signal). */
