@@ -9,12 +9,16 @@
  * it is never added to the kept sums: each update adds it to a copy. Frames before it are kept
  * with the weight they had; when a poll changes the weight of a kept frame (a new median moved
  * the gap cap) or stores a frame before ones already kept (a late upload), the kept sums are
- * thrown away and recounted from the store for that poll (`rebuilds` counts them). So the
- * figures always equal `periodView` over the store, added frame by frame as it adds them.
+ * thrown away and recounted from the store for that poll (`rebuilds` counts them). Frames whose
+ * gap to the next is more than half the cap (the edges of outages) are not kept either but added
+ * to copies at every update, so that the median moving a little (a device's jitter) does not
+ * force recounts. So the figures always equal `periodView` over the store (to the order of
+ * floating-point additions).
  */
 import { EMPTY_DETECTIONS, formatTimestamp, prepareDetections, type Detections, type PrepareStats } from '../../src-shared/frames.js';
 import { busiestCell, PeriodAccumulator, prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
+import { GAP_FACTOR } from '../../src-shared/periods/durations.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
@@ -49,6 +53,8 @@ export class RollingFigures {
   private kept = 0;
   private weights = new Float64Array(0);
   private counts = new Int32Array(0);
+  /** 1 for kept positions left out of the kept sums (near the gap cap): added to copies at each update. */
+  private deferred = new Uint8Array(0);
   private accumulators: PeriodAccumulator[] = [];
   private firstTime = Number.NaN;
   /** The grids drawn last time, per bucket, and their shared maximum. */
@@ -77,7 +83,7 @@ export class RollingFigures {
     let rebuilt = changedFrom < this.kept || n === 0 || times[0] !== this.firstTime;
     const weights = new Float64Array(n);
     for (let p = 0; p < n; p++) weights[p] = durations[p] / 1000;
-    for (let p = 0; p < this.kept && !rebuilt; p++) rebuilt = weights[p] !== this.weights[p];
+    for (let p = 0; p < this.kept && !rebuilt; p++) rebuilt = this.deferred[p] === 0 && weights[p] !== this.weights[p];
     if (rebuilt) {
       this.rebuilds += 1;
       this.kept = 0;
@@ -93,14 +99,21 @@ export class RollingFigures {
     while (this.accumulators.length < bucketCount) this.accumulators.push(new PeriodAccumulator(params, 1, 1));
     const counts = new Int32Array(n);
     counts.set(this.counts.subarray(0, this.kept));
+    const deferred = new Uint8Array(n);
+    deferred.set(this.deferred.subarray(0, this.kept));
     const touched = new Set<number>();
 
-    // Frames kept from now on: every one but the newest, whose weight is provisional.
+    // Frames kept from now on: every one but the newest, whose weight is provisional, and but
+    // those whose gap to the next frame is more than half the cap (3 × the last frame's median
+    // duration): a moving median may cap them differently, so they are added to copies each time.
     const keepTo = Math.max(n - 1, 0);
     const from = this.kept;
+    const halfCap = n === 0 ? 0 : (GAP_FACTOR * durations[n - 1]) / 2;
+    for (let p = from; p < keepTo; p++) deferred[p] = times[p + 1] - times[p] > halfCap ? 1 : 0;
     if (keepTo > from) {
       await store.forEachDetections(
         (p, detections) => {
+          if (deferred[p] === 1) return;
           counts[p] += add(this.accumulators[bucketOf[p]], detections, weights[p]);
           touched.add(bucketOf[p]);
         },
@@ -109,22 +122,33 @@ export class RollingFigures {
       );
       this.framesRead += keepTo - from;
     }
+    const previous = this.weights;
     this.kept = keepTo;
     this.weights = weights;
     this.counts = counts;
+    this.deferred = deferred;
 
-    // The newest frame, added to a copy of its bucket's sums.
+    // The deferred frames and the newest, added to copies of their buckets' sums.
     const sums = this.accumulators.slice(0, bucketCount);
-    if (n > 0) {
-      const last = n - 1;
-      const b = bucketOf[last];
-      const copy = this.accumulators[b].clone();
-      await store.forEachDetections((p, detections) => {
-        counts[p] += add(copy, detections, weights[p]);
-      }, last, last);
+    const copies = new Map<number, PeriodAccumulator>();
+    const provisional: number[] = [];
+    for (let p = 0; p < keepTo; p++) if (deferred[p] === 1) provisional.push(p);
+    if (n > 0) provisional.push(n - 1);
+    for (const p of provisional) {
+      const b = bucketOf[p];
+      let copy = copies.get(b);
+      if (copy === undefined) {
+        copy = this.accumulators[b].clone();
+        copies.set(b, copy);
+        sums[b] = copy;
+      }
+      const into = copy;
+      counts[p] = 0;
+      await store.forEachDetections((q, detections) => {
+        counts[q] += add(into, detections, weights[q]);
+      }, p, p);
       this.framesRead += 1;
-      sums[b] = copy;
-      touched.add(b);
+      if (p >= from || weights[p] !== previous[p]) touched.add(b);
     }
     await this.updateZones(store, changedFrom, n);
 
