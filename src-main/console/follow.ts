@@ -118,6 +118,8 @@ export interface FollowOptions {
 }
 
 export interface FollowResult {
+  /** False when the follow was stopped before its first poll: no store was opened, nothing written. */
+  started: boolean;
   polls: number;
   faults: number;
   frames: number;
@@ -170,9 +172,17 @@ export async function followConsole(settings: Settings, options: FollowOptions):
     ...(options.delays === undefined ? {} : { delays: options.delays }),
   });
   const outputDir = resolve(options.cwd, settings.output_settings.output_dir);
-  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
-  // Credentials first: a wrong secret is an error now, not a fault retried for ever.
-  await client.authenticate(signal);
+  try {
+    await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
+    // Credentials first: a wrong secret is an error now, not a fault retried for ever.
+    await client.authenticate(signal);
+  } catch (error) {
+    // Stopped before the first poll (Ctrl-C during the token check): nothing was opened or written.
+    if (signal.aborted || error instanceof CancelledError) {
+      return { started: false, polls: 0, faults: 0, frames: 0, detections: 0, lastT: null, outputDir, outputs: [] };
+    }
+    throw error;
+  }
 
   const store = await FollowStore.open(join(outputDir, STORE_FILE), {
     deviceId: data.device_id,
@@ -240,6 +250,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   }
   if (failure !== null) throw failure;
   return {
+    started: true,
     polls: state.polls,
     faults: state.faults,
     frames: store.frameCount,
