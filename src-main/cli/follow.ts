@@ -128,6 +128,10 @@ export const followCommand: CliCommand = {
           ),
         onWarning: (warning) => context.stderr.write(`${printedLine('crowdheat: warning: ', warning.message)}\n`),
       });
+      if (!result.started) {
+        say('stopped before the first poll: nothing was written');
+        return 0;
+      }
       say(
         `stopped after ${result.polls} poll${result.polls === 1 ? '' : 's'} (${result.faults} failed): ` +
           `${result.frames} frames, ${result.detections} detections in ${outputDir}`,

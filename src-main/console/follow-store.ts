@@ -15,7 +15,7 @@ import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBC
 import { InputError } from '../../src-shared/errors.js';
 import { parseTimestamp, type Detections } from '../../src-shared/frames.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
-import { resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { resolveTimeBase, timeBaseOfTimes, type TimeBase } from '../../src-shared/periods/time-base.js';
 import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
 import { recountSettings } from '../store/settings.js';
 import { DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
@@ -40,6 +40,13 @@ export class FollowStore implements DetectionStream {
   private readonly known: Set<string>;
   private detectionCount: number;
   private closed = false;
+  /** The lowest position a frame was stored at since `takeChangedFrom` last ran (all frames at first). */
+  private changedFrom = 0;
+  /** Each stored T parsed (ms), positions 0..parsed-1 valid; the time base of the frames as they are, or null. */
+  private timesMs = new Float64Array(0);
+  private parsed = 0;
+  private base: TimeBase | null = null;
+  private stored: StoredFrames | null = null;
 
   private constructor(
     readonly path: string,
@@ -139,6 +146,17 @@ export class FollowStore implements DetectionStream {
     return this.times.length === 0 ? null : this.times[this.times.length - 1];
   }
 
+  /**
+   * The lowest frame position (index) stored since the last call, or `frameCount` when nothing
+   * was; the first call after opening gives 0. Frames at and after it have moved or are new: a
+   * view kept in memory must recount from there (src-main/console/follow-rolling.ts).
+   */
+  takeChangedFrom(): number {
+    const from = Math.min(this.changedFrom, this.times.length);
+    this.changedFrom = Number.POSITIVE_INFINITY;
+    return from;
+  }
+
   /** Whether an inference at `t` is stored. */
   has(t: string): boolean {
     return this.known.has(t);
@@ -185,30 +203,51 @@ export class FollowStore implements DetectionStream {
     // The mark moves only now, after the commit.
     for (const inference of fresh) this.known.add(inference.timestamp);
     this.times = late ? [...this.times, ...fresh.map((i) => i.timestamp)].sort() : [...this.times, ...fresh.map((i) => i.timestamp)];
+    const changed = late ? lowerIndex(this.times, fresh[0].timestamp) : start;
+    this.changedFrom = Math.min(this.changedFrom, changed);
+    this.parsed = Math.min(this.parsed, changed);
+    this.base = null;
     this.detectionCount += detections;
     return fresh.length;
   }
 
-  /** The time base of the stored frames (T), with durations as SPEC §8 defines them. */
+  /**
+   * The time base of the stored frames (T), with durations as SPEC §8 defines them. Computed once
+   * per change of the frames (each T parsed once while following); do not modify what it returns.
+   */
   timeBase(): TimeBase {
-    return resolveTimeBase({
-      timestamps: this.times,
-      frameIndexes: Int32Array.from(this.times, (_, i) => i),
-      metadataFps: 0,
-      startMs: 0,
-      videoFps: 0,
-    });
+    if (this.base !== null) return this.base;
+    const n = this.times.length;
+    if (this.parsed > n) this.parsed = 0;
+    if (this.timesMs.length < n) {
+      const grown = new Float64Array(Math.max(n, this.timesMs.length * 2, 1024));
+      grown.set(this.timesMs.subarray(0, this.parsed));
+      this.timesMs = grown;
+    }
+    for (let i = this.parsed; i < n; i++) this.timesMs[i] = parseTimestamp(this.times[i]);
+    this.parsed = n;
+    this.base =
+      n === 0
+        ? resolveTimeBase({ timestamps: [], frameIndexes: new Int32Array(0), metadataFps: 0, startMs: 0, videoFps: 0 })
+        : timeBaseOfTimes('T', 0, this.timesMs.slice(0, n), positions(n));
+    this.stored = null;
+    return this.base;
   }
 
-  /** The stored frames as views read them, with their times and durations. */
+  /**
+   * The stored frames as views read them, with their times and durations. Computed once per
+   * change of the frames, like `timeBase`; do not modify what it returns.
+   */
   frames(): StoredFrames {
+    if (this.stored !== null && this.base !== null) return this.stored;
     const base = this.timeBase();
-    return {
-      index: Int32Array.from(this.times, (_, i) => i),
-      t: [...this.times],
+    this.stored = {
+      index: positions(this.times.length),
+      t: this.times,
       timeMs: base.timesMs ?? new Float64Array(0),
       durationMs: base.durationsMs ?? new Float64Array(0),
     };
+    return this.stored;
   }
 
   forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
@@ -216,8 +255,8 @@ export class FollowStore implements DetectionStream {
   }
 
   /** Detections in frame order (a frame may come in several runs); for the zones. */
-  forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void): Promise<void> {
-    return streamDetections(this.connection, visit, undefined, undefined, true);
+  forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
+    return streamDetections(this.connection, visit, fromIndex, toIndex, true);
   }
 
   /**
@@ -292,6 +331,25 @@ export class FollowStore implements DetectionStream {
     }
     appender.closeSync();
   }
+}
+
+/** 0, 1, …, n − 1. */
+function positions(n: number): Int32Array {
+  const index = new Int32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  return index;
+}
+
+/** The first position of sorted `times` holding a value ≥ `t`. */
+function lowerIndex(times: readonly string[], t: string): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle] < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Appends a frame's detections as the source gave them; returns how many. */

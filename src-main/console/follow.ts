@@ -27,12 +27,11 @@ import { ConsoleApiError, ConsoleCredentialsError, ConsoleError, ConsoleUnreacha
 import { inferenceTimeRange, type TimeRange } from '../../src-shared/console/range.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { CancelledError, SettingsError } from '../../src-shared/errors.js';
-import { EMPTY_DETECTIONS, formatTimestamp, parseTimestamp, prepareDetections, type Detections, type PrepareStats } from '../../src-shared/frames.js';
+import { formatTimestamp, parseTimestamp } from '../../src-shared/frames.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { frameTimes, zoneFigures, zoneVisits } from '../../src-shared/zones/figures.js';
-import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
 import { zonesCsv, zonesSummary } from '../../src-shared/zones/output.js';
 import { Diagnostics, type WarningListener } from '../pipeline/diagnostics.js';
 import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
@@ -40,8 +39,9 @@ import { writePeriodOutputs } from '../sinks/period-outputs.js';
 import { addBusiest, periodOf, rangeLabel, timeSummary, timeZoneOf } from '../sinks/store.js';
 import { ZONES_FILE } from '../sinks/zones.js';
 import { STORE_FILE } from '../store/schema.js';
-import { periodView, type PeriodView } from '../store/views.js';
+import type { PeriodView } from '../store/views.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
+import { RollingFigures } from './follow-rolling.js';
 import { FollowStore } from './follow-store.js';
 import { useProxyFromEnvironment } from './proxy.js';
 import { fetchInferences } from './source.js';
@@ -118,6 +118,8 @@ export interface FollowOptions {
 }
 
 export interface FollowResult {
+  /** False when the follow was stopped before its first poll: no store was opened, nothing written. */
+  started: boolean;
   polls: number;
   faults: number;
   frames: number;
@@ -170,9 +172,17 @@ export async function followConsole(settings: Settings, options: FollowOptions):
     ...(options.delays === undefined ? {} : { delays: options.delays }),
   });
   const outputDir = resolve(options.cwd, settings.output_settings.output_dir);
-  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
-  // Credentials first: a wrong secret is an error now, not a fault retried for ever.
-  await client.authenticate(signal);
+  try {
+    await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
+    // Credentials first: a wrong secret is an error now, not a fault retried for ever.
+    await client.authenticate(signal);
+  } catch (error) {
+    // Stopped before the first poll (Ctrl-C during the token check): nothing was opened or written.
+    if (signal.aborted || error instanceof CancelledError) {
+      return { started: false, polls: 0, faults: 0, frames: 0, detections: 0, lastT: null, outputDir, outputs: [] };
+    }
+    throw error;
+  }
 
   const store = await FollowStore.open(join(outputDir, STORE_FILE), {
     deviceId: data.device_id,
@@ -181,6 +191,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   });
   const state: FollowState = { polls: 0, faults: 0, lastPollMs: null, lastFault: null, following: true, intervalMs, lateWindowMs };
   let outputs: string[] = [];
+  const rolling = new RollingFigures({ params: settings.heat_map_settings.params, period: periodOf(settings), timeZone: timeZoneOf(settings), zones: settings.zones });
   const writeOutputs = options.writeOutputs ?? true;
   let failures = 0;
   let succeeded = false;
@@ -206,7 +217,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
         state.lastPollMs = now();
         state.lastFault = null;
         if (writeOutputs && (added > 0 || state.polls === 1)) {
-          const written = await writeRollingOutputs(store, settings, outputDir, state, diagnostics);
+          const written = await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics);
           outputs = written.outputs;
           options.onView?.(written.view);
         }
@@ -233,12 +244,13 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   // Stopped (or failed): the outputs say so, then the store gets its durations and is marked complete.
   state.following = false;
   try {
-    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, settings, outputDir, state, diagnostics)).outputs;
+    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics)).outputs;
   } finally {
     await store.finish();
   }
   if (failure !== null) throw failure;
   return {
+    started: true,
     polls: state.polls,
     faults: state.faults,
     frames: store.frameCount,
@@ -286,17 +298,17 @@ interface FollowState {
  */
 async function writeRollingOutputs(
   store: FollowStore,
+  rolling: RollingFigures,
   settings: Settings,
   outputDir: string,
   state: FollowState,
   diagnostics: Diagnostics,
 ): Promise<{ outputs: string[]; view: PeriodView }> {
-  const frames = store.frames();
+  const { view, frames, changedBuckets } = await rolling.update(store, store.takeChangedFrom());
   const timeZone = timeZoneOf(settings);
   const clock = new LocalClock(timeZone);
   const iso = (ms: number): string => clock.iso(ms);
   const params = settings.heat_map_settings.params;
-  const view = await periodView(store, frames, { params, period: periodOf(settings), timeZone });
   const written = [STORE_FILE];
   if (frames.index.length > 0) {
     written.push(
@@ -306,6 +318,7 @@ async function writeRollingOutputs(
         timeZone,
         label: rangeLabel(frames, iso),
         zones: settings.zones,
+        ...(changedBuckets === null ? {} : { onlyBuckets: changedBuckets }),
       })),
     );
   }
@@ -333,7 +346,7 @@ async function writeRollingOutputs(
   };
   addBusiest(summary, view);
   if (settings.zones.length > 0 && frames.index.length > 0) {
-    const zones = await zoneOutputs(store, settings, base, view.buckets === null ? null : [...view.buckets.starts, view.buckets.ends[view.buckets.ends.length - 1]], clock);
+    const zones = zoneOutputs(rolling, settings, base, view.buckets === null ? null : [...view.buckets.starts, view.buckets.ends[view.buckets.ends.length - 1]], clock);
     await writeFileAtomic(join(outputDir, ZONES_FILE), zones.csv);
     summary.zones = zones.summary;
     written.push(ZONES_FILE);
@@ -371,51 +384,17 @@ interface FollowSummary {
   outputs: string[];
 }
 
-/** zones.csv and the summary's zones block from the stored frames (prepared as a run prepares them). */
-async function zoneOutputs(
-  store: FollowStore,
+/** zones.csv and the summary's zones block from the occupancy the rolling figures keep (prepared as a run prepares them). */
+export function zoneOutputs(
+  rolling: RollingFigures,
   settings: Settings,
   base: ReturnType<FollowStore['timeBase']>,
   boundaries: number[] | null,
   clock: LocalClock,
-): Promise<{ csv: string; summary: ReturnType<typeof zonesSummary> }> {
-  const params = settings.heat_map_settings.params;
-  const recorder = new OccupancyRecorder(compileZones(settings.zones), params.point_ratio);
-  const prepare = {
-    imageWidth: params.image_size_h,
-    imageHeight: params.image_size_v,
-    sanitize: params.counting === 'exact',
-    classIds: params.class_ids,
-    minScore: params.min_score,
-  };
-  const stats: PrepareStats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
-  const n = store.frameCount;
-  let next = 0;
-  let pendingIndex = -1;
-  let pending: Detections[] = [];
-  const flush = (): void => {
-    if (pendingIndex < 0) return;
-    while (next < pendingIndex) {
-      recorder.add(EMPTY_DETECTIONS);
-      next += 1;
-    }
-    recorder.add(prepareDetections(concatenate(pending), prepare, stats));
-    next += 1;
-    pending = [];
-    pendingIndex = -1;
-  };
-  await store.forEachDetectionsInOrder((frameIndex, detections) => {
-    if (frameIndex !== pendingIndex) flush();
-    pendingIndex = frameIndex;
-    // The streamed arrays are reused: keep a copy.
-    pending.push(copyDetections(detections));
-  });
-  flush();
-  while (next < n) {
-    recorder.add(EMPTY_DETECTIONS);
-    next += 1;
-  }
-  const times = frameTimes(n, base.timesMs, 1000);
+): { csv: string; summary: ReturnType<typeof zonesSummary> } {
+  const recorder = rolling.occupancy;
+  if (recorder === null) throw new RangeError('zoneOutputs: the rolling figures keep no zones');
+  const times = frameTimes(recorder.frameCount, base.timesMs, 1000);
   const visits = recorder.tracked ? zoneVisits(recorder.trackEntries(), times) : null;
   const figures = (bounds: readonly number[] | null) =>
     zoneFigures({ occupancy: recorder.occupancy(), zoneCount: settings.zones.length, base: times, boundaries: bounds, visits });
@@ -425,25 +404,6 @@ async function zoneOutputs(
     csv: zonesCsv(boundaries === null ? whole : figures(boundaries), settings.zones, times, offset),
     summary: zonesSummary(whole, settings.zones, times, ZONES_FILE, settings.output_settings.zone_outlines),
   };
-}
-
-function copyDetections(d: Detections): Detections {
-  return { count: d.count, boxes: d.boxes.slice(), scores: d.scores.slice(), classIds: d.classIds.slice(), trackIds: d.trackIds.slice() };
-}
-
-function concatenate(parts: Detections[]): Detections {
-  if (parts.length === 1) return parts[0];
-  const count = parts.reduce((sum, part) => sum + part.count, 0);
-  const joined = { count, boxes: new Float64Array(count * 4), scores: new Float64Array(count), classIds: new Int32Array(count), trackIds: new Int32Array(count) };
-  let at = 0;
-  for (const part of parts) {
-    joined.boxes.set(part.boxes, at * 4);
-    joined.scores.set(part.scores, at);
-    joined.classIds.set(part.classIds, at);
-    joined.trackIds.set(part.trackIds, at);
-    at += part.count;
-  }
-  return joined;
 }
 
 /** Waits `ms`, or less when `signal` aborts (then resolves: the loop checks the signal). */

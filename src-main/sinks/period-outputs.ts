@@ -70,6 +70,12 @@ export interface PeriodOutputOptions {
   label: string;
   /** Zones outlined on the pictures (in the metadata's pixel space) when `output.zone_outlines` is true. */
   zones?: readonly ZoneDefinition[];
+  /**
+   * Paint only these buckets' pictures (indexes into `view.buckets`), leaving the others' files
+   * as they are: a follow repaints the buckets that changed when the shared colour scale did not.
+   * All of them when omitted.
+   */
+  onlyBuckets?: ReadonlySet<number>;
 }
 
 /**
@@ -146,6 +152,7 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   const writeBuckets = async (): Promise<void> => {
     while (nextBucket < count && !failed) {
       const b = nextBucket++;
+      if (options.onlyBuckets !== undefined && !options.onlyBuckets.has(b)) continue;
       const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
       const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
       try {

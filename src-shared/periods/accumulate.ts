@@ -93,6 +93,21 @@ export class PeriodAccumulator {
     }
   }
 
+  /**
+   * An independent copy holding the same sums, counts and statistics: adding to the copy leaves
+   * this one as it is (a follow adds its provisional newest frame to a copy).
+   */
+  clone(): PeriodAccumulator {
+    const copy = Object.create(PeriodAccumulator.prototype) as PeriodAccumulator;
+    Object.assign(copy, this, {
+      counts: this.counts.slice(),
+      stats: { ...this.stats },
+      differences: this.differences.slice(),
+      spans: new SpanList(),
+    });
+    return copy;
+  }
+
   /** The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns. */
   grids(): Float64Array {
     const { rows, columns, buckets } = this;

@@ -68,13 +68,25 @@ export function resolveTimeBase(input: TimeBaseInput): TimeBase {
     for (let i = 0; i < n; i++) times[i] = start + (input.frameIndexes[i] * 1000) / fps;
   }
   if (times === null) return { kind, fps, timesMs: null, durationsMs: null, medianIntervalMs: 0, gaps: [] };
+  return timeBaseOfTimes(kind, fps, times, input.frameIndexes);
+}
+
+/**
+ * The time base of frames whose times (ms since the epoch, non-decreasing, one per frame) are
+ * known already: durations, median interval and gaps as `resolveTimeBase` gives them. A follow
+ * keeps its frames' times parsed and calls this instead of parsing every T again.
+ *
+ * @throws RangeError when the times are not finite or go backwards.
+ */
+export function timeBaseOfTimes(kind: TimeBaseKind, fps: number, times: Float64Array, frameIndexes: Int32Array): TimeBase {
+  const n = times.length;
   const fallback = fps > 0 ? 1000 / fps : 1000;
   const durations = frameDurationsMs(times, fallback);
   const median = medianIntervalMs(times);
   const cap = GAP_FACTOR * (median > 0 ? median : fallback);
   const gaps: TimeGap[] = [];
   for (let i = 0; i + 1 < n; i++) {
-    if (times[i + 1] - times[i] > cap) gaps.push({ after_frame: input.frameIndexes[i], from_ms: times[i], to_ms: times[i + 1] });
+    if (times[i + 1] - times[i] > cap) gaps.push({ after_frame: frameIndexes[i], from_ms: times[i], to_ms: times[i + 1] });
   }
   return { kind, fps, timesMs: times, durationsMs: durations, medianIntervalMs: median, gaps };
 }

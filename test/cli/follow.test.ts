@@ -15,7 +15,7 @@ import { StoreReader } from '../../src-main/store/store.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
-import { FakeConsole, type FakeRecord } from '../fake-console.js';
+import { FakeConsole, TOKEN_PATH, type FakeRecord } from '../fake-console.js';
 
 const CLI = join(import.meta.dirname, '../../bin/crowdheat');
 const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
@@ -121,6 +121,41 @@ describe.skipIf(!BUILT)('crowdheat follow (built CLI)', () => {
     } finally {
       store.close();
     }
+  }, 90_000);
+
+  it('Ctrl-C during the first token request exits 0 with nothing written', async () => {
+    fake.inject({ kind: 'hang' }, 1, 'token');
+    const outcome = await new Promise<Outcome>((done, fail) => {
+      const child = spawn(process.execPath, [CLI, 'follow', '--config_path', 'heat_map_app.yaml'], { cwd: dir, env: { ...process.env, CROWDHEAT_DEBUG: '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Ctrl-C once the token request hangs on the Console; deadlines so that nothing waits for ever.
+      const started = Date.now();
+      const watch = setInterval(() => {
+        if (fake.requests.some((request) => request.path === TOKEN_PATH)) {
+          clearInterval(watch);
+          child.kill('SIGINT');
+        } else if (Date.now() - started > 30_000) {
+          clearInterval(watch);
+          child.kill('SIGKILL');
+        }
+      }, 50);
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', fail);
+      child.on('close', (code) => {
+        clearInterval(watch);
+        clearTimeout(deadline);
+        done({ code, stdout, stderr });
+      });
+    });
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/stopped before the first poll: nothing was written\n$/);
+    expect(fake.requests.map((request) => request.path)).toEqual([TOKEN_PATH]);
+    expect(existsSync(join(dir, 'out', 'crowdheat.duckdb'))).toBe(false);
+    expect(existsSync(join(dir, 'out', 'summary.json'))).toBe(false);
   }, 90_000);
 
   it('refuses an interval out of range before any work, exit 2', async () => {

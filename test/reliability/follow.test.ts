@@ -15,6 +15,8 @@ import { followConsole, type FaultReport, type PollReport } from '../../src-main
 import { FollowStore } from '../../src-main/console/follow-store.js';
 import { StoreReader } from '../../src-main/store/store.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
+import { npyFloat64 } from '../../src-main/sinks/period-outputs.js';
+import { periodView } from '../../src-main/store/views.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { defaultDetections, FakeConsole, type FakeRecord } from '../fake-console.js';
@@ -138,6 +140,12 @@ describe('crowdheat follow through Console faults', () => {
       expect(store.meta.detections).toBe(expectedDetections);
       expect(store.meta.time_base).toBe('T');
       expect(frames.durationMs?.every((d) => d > 0)).toBe(true);
+      // The rolling outputs, kept up to date poll after poll (late uploads included), are what a
+      // recount of the whole finished store gives.
+      const recount = await periodView(store, frames, { params: settings().heat_map_settings.params, period: { kind: 'minutes', minutes: 5 }, timeZone: 'UTC' });
+      expect(await readFile(join(dir, 'out', 'heatmap_period.npy'))).toEqual(Buffer.from(npyFloat64(recount.whole, [16, 16])));
+      const buckets = recount.buckets?.grids ?? new Float64Array(0);
+      expect(await readFile(join(dir, 'out', 'heatmap_buckets.npy'))).toEqual(Buffer.from(npyFloat64(buckets, [buckets.length / 256, 16, 16])));
     } finally {
       store.close();
     }

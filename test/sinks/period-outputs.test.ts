@@ -2,7 +2,7 @@
  * The period pictures (heatmap_period.png, periods/*.png) carry the zones' outlines as
  * heatmap.png does, and leave them out with `zone_outlines: false`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -89,5 +89,18 @@ describe('period pictures and zones', () => {
     const inside = await pixel(join(dir, 'heatmap_period.png'), 800, 450);
     expect(await pixel(join(dir, 'heatmap_period.png'), 800, 360)).toEqual(inside);
     expect(await pixel(join(dir, 'periods/19700101-0000.png'), 800, 360)).toEqual(inside);
+  });
+
+  it('repaint only the buckets named in onlyBuckets and leave the other pictures as they were', async () => {
+    const output = defaultSettings().output_settings;
+    const options = { output, imageSize: { width: 1920, height: 1080 }, timeZone: 'UTC', label: 'test' };
+    await writePeriodOutputs(dir, emptyView(), options);
+    const before = await Promise.all(['periods/19700101-0000.png', 'periods/19700101-0100.png'].map((f) => readFile(join(dir, f))));
+    const view = emptyView();
+    // Heat in both buckets; only bucket 1 is to be repainted.
+    view.buckets?.grids.fill(5);
+    await writePeriodOutputs(dir, view, { ...options, onlyBuckets: new Set([1]) });
+    expect(await readFile(join(dir, 'periods/19700101-0000.png'))).toEqual(before[0]);
+    expect(await readFile(join(dir, 'periods/19700101-0100.png'))).not.toEqual(before[1]);
   });
 });
