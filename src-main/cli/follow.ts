@@ -27,9 +27,10 @@ const OPTIONS = {
 
 const HELP = `Usage: crowdheat follow --config_path FILE [flags]
 
-Follows the Console device of the settings file (mode console, sub_directory_name empty) live:
-polls its inference results every --interval seconds, appends the new ones to
-output_dir/crowdheat.duckdb and rewrites heatmap_period.png/.npy (with a period, the bucket
+Follows the Console device of the settings file (mode console) live: polls its inference
+results every --interval seconds, appends the new ones to output_dir/crowdheat.duckdb and, with
+sub_directory_name set (Case 1), the folder's new images too (their T's, each paired with its
+inference within match_tolerance_ms; the newest image is the pictures' background), and rewrites heatmap_period.png/.npy (with a period, the bucket
 pictures and buckets.csv), zones.csv when zones are set, and summary.json, each atomically.
 Each poll asks again for the --late_window seconds before the newest stored inference, so
 inferences a device uploads late are kept. A poll that fails after the client's retries is
@@ -110,6 +111,7 @@ export const followCommand: CliCommand = {
     try {
       const { followConsole } = await import('../console/follow.js');
       const outputDir = resolve(context.cwd, read.settings.output_settings.output_dir);
+      const withImages = read.settings.data_source_settings.console_data_settings.sub_directory_name !== '';
       say(`following device ${read.settings.data_source_settings.console_data_settings.device_id} every ${intervalS} s into ${outputDir} (Ctrl-C stops)`);
       const result = await followConsole(read.settings, {
         signal,
@@ -120,7 +122,8 @@ export const followCommand: CliCommand = {
         onPoll: (poll) =>
           say(
             `${local(poll.atMs)}  poll ${poll.poll}: ${poll.newFrames} new inference${poll.newFrames === 1 ? '' : 's'}, ` +
-              `${poll.frames} in all, last T ${poll.lastT ?? 'none'}${poll.lastT === null ? '' : ` (${timestampToIso(poll.lastT)})`}`,
+              `${poll.frames} in all, last T ${poll.lastT ?? 'none'}${poll.lastT === null ? '' : ` (${timestampToIso(poll.lastT)})`}` +
+              (withImages ? `; ${poll.newImages} new image${poll.newImages === 1 ? '' : 's'}, ${poll.images} in all` : ''),
           ),
         onFault: (fault) =>
           context.stderr.write(

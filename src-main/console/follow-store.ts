@@ -11,7 +11,7 @@
  * follow continues.
  */
 import { stat } from 'node:fs/promises';
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { blobValue, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../src-shared/errors.js';
 import { parseTimestamp, type Detections } from '../../src-shared/frames.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
@@ -20,6 +20,25 @@ import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
 import { recountSettings } from '../store/settings.js';
 import { DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
 import type { TimedDetections } from './source.js';
+
+/**
+ * The images of a followed folder (Case 1): every name the follow has passed, in name order, its
+ * T (NULL for a name that is not `<yyyyMMddHHmmssfff>.jpg`), the T of the inference paired with it
+ * (nearest within `match_tolerance_ms` among those stored when it came, NULL for none) and the JPEG
+ * of the newest image only (the rolling outputs' background; NULL for every other row).
+ */
+const CREATE_FOLLOW_IMAGES =
+  'CREATE TABLE IF NOT EXISTS follow_images (name VARCHAR PRIMARY KEY, t VARCHAR, inference_t VARCHAR, jpeg BLOB)';
+
+/** An image of the followed folder as `commitImages` stores it. */
+export interface FollowedImage {
+  name: string;
+  /** Its T, or null when its name is not `<T>.jpg`. */
+  t: string | null;
+  /** The T of the inference paired with it, or null. */
+  inferenceT: string | null;
+  jpeg: Uint8Array;
+}
 
 /** Rows in one DuckDB data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
@@ -47,6 +66,10 @@ export class FollowStore implements DetectionStream {
   private parsed = 0;
   private base: TimeBase | null = null;
   private stored: StoredFrames | null = null;
+  /** Rows of follow_images (names passed in the folder) and the newest image's name and T. */
+  private imageRows = 0;
+  private lastImageName: string | null = null;
+  private newestImageT: string | null = null;
 
   private constructor(
     readonly path: string,
@@ -95,6 +118,7 @@ export class FollowStore implements DetectionStream {
         ['device_id', facts.deviceId],
       ];
       for (const [key, value] of meta) await connection.run('INSERT INTO meta VALUES ($1, $2)', [key, value]);
+      await connection.run(CREATE_FOLLOW_IMAGES);
       return new FollowStore(path, instance, connection, [], 0);
     }
     const values = new Map<string, string>();
@@ -128,7 +152,13 @@ export class FollowStore implements DetectionStream {
       store.times = [...new Set(times)].sort();
     }
     await store.setMeta([['complete', 'false'], ['device_id', facts.deviceId], ['settings', facts.settings]]);
+    await connection.run(CREATE_FOLLOW_IMAGES);
     await connection.run('COMMIT');
+    const images = await connection.runAndReadAll('SELECT count(*), max(name), max(t) FROM follow_images');
+    const [rowsCount, lastName, newestT] = images.getRows()[0];
+    store.imageRows = Number(rowsCount);
+    store.lastImageName = lastName === null ? null : String(lastName);
+    store.newestImageT = newestT === null ? null : String(newestT);
     return store;
   }
 
@@ -155,6 +185,64 @@ export class FollowStore implements DetectionStream {
     const from = Math.min(this.changedFrom, this.times.length);
     this.changedFrom = Number.POSITIVE_INFINITY;
     return from;
+  }
+
+  /** Names of the followed folder stored (the skip of the next image request). */
+  get imageCount(): number {
+    return this.imageRows;
+  }
+
+  /** The last stored image name (name order), or null: later pages keep only names after it. */
+  get lastImage(): string | null {
+    return this.lastImageName;
+  }
+
+  /**
+   * Stores a page of the folder's images (names after `lastImage`, in name order) in one
+   * transaction; the newest by T among them and the stored ones keeps its JPEG, the others none.
+   * Returns the JPEG of the new newest image when it changed, else null.
+   */
+  async commitImages(images: readonly FollowedImage[]): Promise<Uint8Array | null> {
+    const fresh = images.filter((image) => this.lastImageName === null || image.name > this.lastImageName);
+    if (fresh.length === 0) return null;
+    let newest: FollowedImage | null = null;
+    for (const image of fresh) {
+      if (image.t !== null && (this.newestImageT === null || image.t > this.newestImageT) && (newest === null || image.t > (newest.t as string))) newest = image;
+    }
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      if (newest !== null) await this.connection.run('UPDATE follow_images SET jpeg = NULL WHERE jpeg IS NOT NULL');
+      for (const image of fresh) {
+        await this.connection.run('INSERT INTO follow_images VALUES ($1, $2, $3, $4)', [
+          image.name,
+          image.t,
+          image.inferenceT,
+          image === newest ? blobValue(image.jpeg) : null,
+        ]);
+      }
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    this.imageRows += fresh.length;
+    this.lastImageName = fresh[fresh.length - 1].name;
+    if (newest === null) return null;
+    this.newestImageT = newest.t;
+    return newest.jpeg;
+  }
+
+  /** The stored images' T's and paired inference T's, in T order (images with a T only). */
+  async images(): Promise<Array<{ t: string; inferenceT: string | null }>> {
+    const result = await this.connection.runAndReadAll('SELECT t, inference_t FROM follow_images WHERE t IS NOT NULL ORDER BY t');
+    return result.getRows().map(([t, inferenceT]) => ({ t: String(t), inferenceT: inferenceT === null ? null : String(inferenceT) }));
+  }
+
+  /** The JPEG of the newest stored image (the background), or null when there is none. */
+  async background(): Promise<Uint8Array | null> {
+    const result = await this.connection.runAndReadAll('SELECT jpeg FROM follow_images WHERE jpeg IS NOT NULL ORDER BY t DESC LIMIT 1');
+    const row = result.getRows()[0];
+    return row === undefined ? null : (row[0] as { bytes: Uint8Array }).bytes;
   }
 
   /** Whether an inference at `t` is stored. */

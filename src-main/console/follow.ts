@@ -22,12 +22,14 @@
  * credentials before any poll succeeded) end the follow; the store is finished either way.
  */
 import { join, resolve } from 'node:path';
-import { ConsoleClient, type RetryDelays } from '../../src-shared/console/client.js';
+import sharp from 'sharp';
+import { ConsoleClient, MAX_IMAGES_PER_REQUEST, type RetryDelays } from '../../src-shared/console/client.js';
+import { timestampOfImageName } from '../../src-shared/console/discover.js';
 import { ConsoleApiError, ConsoleCredentialsError, ConsoleError, ConsoleUnreachableError } from '../../src-shared/console/errors.js';
 import { inferenceTimeRange, type TimeRange } from '../../src-shared/console/range.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { CancelledError, SettingsError } from '../../src-shared/errors.js';
-import { formatTimestamp, parseTimestamp } from '../../src-shared/frames.js';
+import { formatTimestamp, parseTimestamp, type RgbImage } from '../../src-shared/frames.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
@@ -42,9 +44,9 @@ import { STORE_FILE } from '../store/schema.js';
 import type { PeriodView } from '../store/views.js';
 import { FileCredentialStore, requireCredentials } from './credentials.js';
 import { RollingFigures } from './follow-rolling.js';
-import { FollowStore } from './follow-store.js';
+import { FollowStore, type FollowedImage } from './follow-store.js';
 import { useProxyFromEnvironment } from './proxy.js';
-import { fetchInferences } from './source.js';
+import { fetchInferences, nearest } from './source.js';
 
 /** Seconds between polls: default and bounds (README: crowdheat follow). */
 export const FOLLOW_INTERVAL_S = { default: 10, min: 1, max: 3600 } as const;
@@ -73,6 +75,9 @@ export interface PollReport {
   newFrames: number;
   /** Frames in the store after it. */
   frames: number;
+  /** Case 1: the folder's images stored by this poll and in all (0 and 0 in Case 2). */
+  newImages: number;
+  images: number;
   /** The mark after it: the newest stored T, or null. */
   lastT: string | null;
   /** When the poll ended, ms since the epoch (the follow's clock). */
@@ -130,7 +135,7 @@ export interface FollowResult {
 }
 
 /**
- * Follows the device of `settings` (mode console, Case 2: `sub_directory_name` empty) into
+ * Follows the device of `settings` (mode console; Case 1 with `sub_directory_name` also follows its images) into
  * `output_dir`/crowdheat.duckdb until `options.signal` aborts; resolves with what was stored.
  * The store is finished (durations written, marked complete) however the follow ends.
  *
@@ -144,10 +149,9 @@ export async function followConsole(settings: Settings, options: FollowOptions):
     throw new SettingsError('data_source_settings.mode: follow needs console, got local');
   }
   if (data.device_id.trim() === '') throw new SettingsError(`${KEY}.device_id: required to follow a device`);
-  if (data.sub_directory_name !== '') {
-    throw new SettingsError(
-      `${KEY}.sub_directory_name: follow reads inference results only (Case 2); leave it empty, got ${JSON.stringify(data.sub_directory_name)}`,
-    );
+  const folder = data.sub_directory_name;
+  if (folder !== '' && !(Number.isFinite(data.match_tolerance_ms) && data.match_tolerance_ms >= 0)) {
+    throw new SettingsError(`${KEY}.match_tolerance_ms: must be 0 or more, got ${data.match_tolerance_ms}`);
   }
   const range = inferenceTimeRange(data.first_timestamp, data.last_timestamp);
   const intervalMs = options.intervalMs ?? FOLLOW_INTERVAL_S.default * 1000;
@@ -193,6 +197,10 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   let outputs: string[] = [];
   const rolling = new RollingFigures({ params: settings.heat_map_settings.params, period: periodOf(settings), timeZone: timeZoneOf(settings), zones: settings.zones });
   const writeOutputs = options.writeOutputs ?? true;
+  // Case 1: the newest image is the background of the pictures, kept across restarts by the store.
+  let picture: RgbImage | undefined;
+  const stored = folder === '' ? null : await store.background();
+  if (stored !== null) picture = (await decodePicture(stored, folder, diagnostics)) ?? undefined;
   let failures = 0;
   let succeeded = false;
   let failure: unknown = null;
@@ -211,17 +219,23 @@ export async function followConsole(settings: Settings, options: FollowOptions):
           signal,
         );
         const added = await store.commit(inferences);
+        let newImages = 0;
+        if (folder !== '') {
+          const followed = await followImages(client, store, data.device_id, folder, data.match_tolerance_ms, diagnostics, signal);
+          newImages = followed.added;
+          if (followed.background !== null) picture = (await decodePicture(followed.background, folder, diagnostics)) ?? picture;
+        }
         failures = 0;
         succeeded = true;
         state.polls += 1;
         state.lastPollMs = now();
         state.lastFault = null;
-        if (writeOutputs && (added > 0 || state.polls === 1)) {
-          const written = await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics);
+        if (writeOutputs && (added > 0 || newImages > 0 || state.polls === 1)) {
+          const written = await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics, picture);
           outputs = written.outputs;
           options.onView?.(written.view);
         }
-        options.onPoll?.({ poll, newFrames: added, frames: store.frameCount, lastT: store.newest, atMs: state.lastPollMs });
+        options.onPoll?.({ poll, newFrames: added, frames: store.frameCount, newImages, images: store.imageCount, lastT: store.newest, atMs: state.lastPollMs });
       } catch (error) {
         if (signal.aborted || error instanceof CancelledError) break;
         if (!isTransient(error, succeeded)) throw error;
@@ -244,7 +258,7 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   // Stopped (or failed): the outputs say so, then the store gets its durations and is marked complete.
   state.following = false;
   try {
-    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics)).outputs;
+    if (writeOutputs && failure === null) outputs = (await writeRollingOutputs(store, rolling, settings, outputDir, state, diagnostics, picture)).outputs;
   } finally {
     await store.finish();
   }
@@ -259,6 +273,55 @@ export async function followConsole(settings: Settings, options: FollowOptions):
     outputDir,
     outputs,
   };
+}
+
+/**
+ * Case 1: stores the folder's images after those stored, 256 a request in name order (skip = the
+ * names stored, as a run pages), each page in one transaction, each image paired with the stored
+ * inference nearest its T within `toleranceMs` (as a run pairs: the earlier on a tie). A page that
+ * fails is asked again at the next poll; none is stored twice (names are the key). Returns the
+ * images stored and the JPEG of the newest when it changed (else null).
+ */
+async function followImages(
+  client: ConsoleClient,
+  store: FollowStore,
+  deviceId: string,
+  folder: string,
+  toleranceMs: number,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+): Promise<{ added: number; background: Uint8Array | null }> {
+  let added = 0;
+  let background: Uint8Array | null = null;
+  for (;;) {
+    const page = await client.getImages({ deviceId, subDirectory: folder, count: MAX_IMAGES_PER_REQUEST, skip: store.imageCount, orderBy: 'ASC', signal });
+    const frames = store.frames();
+    const timesMs = frames.timeMs ?? new Float64Array(0);
+    const images: FollowedImage[] = page.images.map((image) => {
+      const t = timestampOfImageName(image.name);
+      if (t === null) diagnostics.skip(`Console image ${folder}/${image.name}`, 'name is not <yyyyMMddHHmmssfff>.jpg');
+      const at = t === null ? -1 : nearest(timesMs, parseTimestamp(t));
+      const paired = at >= 0 && t !== null && Math.abs((timesMs[at] ?? Number.NaN) - parseTimestamp(t)) <= toleranceMs;
+      return { name: image.name, t, inferenceT: paired ? (frames.t[at] ?? null) : null, jpeg: Buffer.from(image.contents, 'base64') };
+    });
+    const before = store.imageCount;
+    background = (await store.commitImages(images)) ?? background;
+    added += store.imageCount - before;
+    // An empty page, the folder's end, or a page of nothing new (the folder changed under us): done for this poll.
+    if (page.images.length === 0 || store.imageCount >= page.total_image_count || store.imageCount === before) break;
+  }
+  return { added, background };
+}
+
+/** Decodes a background JPEG to RGB at its own size, or null (counted as skipped) when it is not readable. */
+async function decodePicture(jpeg: Uint8Array, folder: string, diagnostics: Diagnostics): Promise<RgbImage | null> {
+  try {
+    const { data, info } = await sharp(jpeg).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (error) {
+    diagnostics.skip(`Console image ${folder} (newest)`, `not a readable JPEG (${(error as Error).message})`);
+    return null;
+  }
 }
 
 /** The lower bound of a poll's request: the window before the mark, or the configured start. */
@@ -303,6 +366,7 @@ async function writeRollingOutputs(
   outputDir: string,
   state: FollowState,
   diagnostics: Diagnostics,
+  picture: RgbImage | undefined,
 ): Promise<{ outputs: string[]; view: PeriodView }> {
   const { view, frames, changedBuckets } = await rolling.update(store, store.takeChangedFrom());
   const timeZone = timeZoneOf(settings);
@@ -318,6 +382,7 @@ async function writeRollingOutputs(
         timeZone,
         label: rangeLabel(frames, iso),
         zones: settings.zones,
+        ...(picture === undefined ? {} : { picture }),
         ...(changedBuckets === null ? {} : { onlyBuckets: changedBuckets }),
       })),
     );

@@ -607,7 +607,7 @@ export function rangeInWords(range: TimeRange): string {
 }
 
 /** Index of the value in ascending `sorted` closest to `target` (the earlier on a tie); -1 when empty. */
-function nearest(sorted: number[], target: number): number {
+export function nearest(sorted: ArrayLike<number>, target: number): number {
   if (sorted.length === 0) return -1;
   let low = 0;
   let high = sorted.length - 1;

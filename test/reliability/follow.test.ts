@@ -17,9 +17,10 @@ import { StoreReader } from '../../src-main/store/store.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { npyFloat64 } from '../../src-main/sinks/period-outputs.js';
 import { periodView } from '../../src-main/store/views.js';
-import { formatTimestamp } from '../../src-shared/frames.js';
+import { formatTimestamp, parseTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
-import { defaultDetections, FakeConsole, type FakeRecord } from '../fake-console.js';
+import sharp from 'sharp';
+import { defaultDetections, FakeConsole, IMAGE_COLORS, type FakeRecord } from '../fake-console.js';
 
 const START = Date.UTC(2026, 10, 29, 8, 0, 0, 0);
 const SIMULATED_MS = 10 * 60 * 1000;
@@ -232,4 +233,114 @@ describe('crowdheat follow through Console faults', () => {
       `${join(dir, 'out', 'crowdheat.duckdb')}: holds the analysis of device cam-1, not cam-2; choose another output_dir`,
     );
   }, 60_000);
+
+  it('Case 1: after three simulated minutes of image uploads, faults mid-paging and a restart, the stored image T\'s are the fake folder\'s list, each paired as a run pairs', async () => {
+    const FOLDER = 'snapshots';
+    // 300 images before the start (two pages of 256), one every 10 ms from 20 s before START: the
+    // ones on a whole second pair with that second's inference, the others are more than 100 ms from any.
+    const imageName = (ms: number): string => `${t(ms)}.jpg`;
+    const names = Array.from({ length: 300 }, (_, i) => imageName(START - 20_000 + i * 10));
+    fake.appendImages('cam-1', FOLDER, names);
+    const value = settings();
+    value.zones = [];
+    value.output_settings.period = 'none';
+    value.data_source_settings.console_data_settings.sub_directory_name = FOLDER;
+    value.data_source_settings.console_data_settings.match_tolerance_ms = 100;
+    const SIMULATED = 3 * 60 * 1000;
+    let uploaded = 0;
+    let imagesUploaded = 0;
+    const events = [
+      // The first poll: its inference request and first image page pass, the second page fails
+      // past the client's five tries; the first page stays stored and the next poll carries on.
+      { second: -1000, apply: () => fake.injectAfter(2, { kind: 'status', status: 503 }, 6) },
+      { second: 45, apply: () => fake.injectAfter(1, { kind: 'drop' }, 6) },
+      { second: 90, apply: () => fake.expireTokens() },
+      { second: 130, apply: () => fake.injectAfter(1, { kind: 'status', status: 500 }, 6) },
+    ];
+    const followFor = async (untilMs: number, polls: PollReport[], faults: FaultReport[]): Promise<void> => {
+      const controller = new AbortController();
+      const advance = async (ms: number): Promise<void> => {
+        simulatedNow += ms;
+        const upTo = Math.min(simulatedNow, START + SIMULATED);
+        const records: FakeRecord[] = [];
+        while (START + uploaded * 1000 <= upTo) records.push(recordOf(uploaded++));
+        if (records.length > 0) fake.appendRecords('cam-1', records);
+        // An image every 5 s, on the second (paired) and, every other one, 250 ms after it (unpaired).
+        const fresh: string[] = [];
+        while (START + imagesUploaded * 5000 <= upTo) {
+          const at = START + imagesUploaded * 5000;
+          fresh.push(imageName(at));
+          if (imagesUploaded % 2 === 1) fresh.push(imageName(at + 250));
+          imagesUploaded += 1;
+        }
+        if (fresh.length > 0) {
+          fake.appendImages('cam-1', FOLDER, fresh);
+          names.push(...fresh);
+        }
+        for (const event of events) {
+          if (event.second !== -2000 && START + event.second * 1000 <= simulatedNow) {
+            event.second = -2000;
+            event.apply();
+          }
+        }
+        if (simulatedNow > untilMs) controller.abort();
+      };
+      await advance(0);
+      await followConsole(value, {
+        signal: controller.signal,
+        cwd: dir,
+        intervalMs: INTERVAL_MS,
+        now: () => simulatedNow,
+        sleep: (ms) => advance(ms),
+        delays: { sleep: async () => undefined, random: () => 0.5, timeoutMs: 1000, budgetMs: 10_000 },
+        onPoll: (report) => polls.push(report),
+        onFault: (report) => faults.push(report),
+      });
+    };
+    const polls: PollReport[] = [];
+    const faults: FaultReport[] = [];
+    // Stopped at half time and started again: the second follow goes on from the stored images.
+    await followFor(START + SIMULATED / 2, polls, faults);
+    const storedAtRestart = polls[polls.length - 1].images;
+    const requestsBefore = fake.requests.length;
+    await followFor(START + SIMULATED + 3 * INTERVAL_MS, polls, faults);
+    const firstImageRequest = fake.requests.slice(requestsBefore).find((request) => request.path.endsWith(`/images/directories/${FOLDER}`));
+    expect(firstImageRequest?.query.skip).toBe(String(storedAtRestart));
+
+    expect(faults.length).toBeGreaterThanOrEqual(3);
+    expect(faults.map((fault) => fault.message)).toContain(`Console: E503: injected fault (HTTP 503, GET /devices/cam-1/images/directories/${FOLDER})`);
+    const sorted = [...names].sort();
+    expect(sorted.length).toBe(300 + 37 + 18);
+    // The first page (256) was stored by the poll that failed on the second; the polls after it added the rest.
+    expect(polls.reduce((sum, poll) => sum + poll.newImages, 0)).toBe(sorted.length - 256);
+    expect(polls[polls.length - 1].images).toBe(sorted.length);
+    const store = await FollowStore.open(join(dir, 'out', 'crowdheat.duckdb'), { deviceId: 'cam-1', settings: '{}', sourceName: 'heatmap' });
+    try {
+      const images = await store.images();
+      expect(images.map((image) => `${image.t}.jpg`)).toEqual(sorted);
+      // Paired as a run pairs: the nearest inference (the earlier on a tie) within 100 ms, found here by brute force.
+      const inferenceMs = fake.inferenceTimes('cam-1').map((T) => ({ T, ms: parseTimestamp(T) }));
+      const pairOf = (T: string): string | null => {
+        let best: { T: string; ms: number } | null = null;
+        for (const candidate of inferenceMs) {
+          const distance = Math.abs(candidate.ms - parseTimestamp(T));
+          if (distance <= 100 && (best === null || distance < Math.abs(best.ms - parseTimestamp(T)))) best = candidate;
+        }
+        return best?.T ?? null;
+      };
+      const expectedPairs = images.map((image) => pairOf(image.t));
+      expect(images.map((image) => image.inferenceT)).toEqual(expectedPairs);
+      // Of the history images (every 10 ms, −20 s to −17.01 s) those within 100 ms of an inference
+      // (every 500 ms): 11 after −20 s, 21 around each of 5 inside, 10 before −17 s; then the 37 on whole seconds.
+      expect(expectedPairs.filter((pair) => pair !== null).length).toBe(11 + 5 * 21 + 10 + 37);
+      // The background is the newest image, the colour the fake gave it.
+      const background = await store.background();
+      expect(background).not.toBeNull();
+      const stats = await sharp(background as Uint8Array).stats();
+      const colour = IMAGE_COLORS[(sorted.length - 1) % IMAGE_COLORS.length];
+      for (let channel = 0; channel < 3; channel++) expect(Math.abs(stats.channels[channel].mean - colour[channel])).toBeLessThan(8);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
 });
