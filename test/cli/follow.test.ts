@@ -15,7 +15,8 @@ import { StoreReader } from '../../src-main/store/store.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
-import { FakeConsole, TOKEN_PATH, type FakeRecord } from '../fake-console.js';
+import { FakeConsole, IMAGE_COLORS, TOKEN_PATH, type FakeRecord } from '../fake-console.js';
+import { FollowStore } from '../../src-main/console/follow-store.js';
 
 const CLI = join(import.meta.dirname, '../../bin/crowdheat');
 const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
@@ -121,6 +122,49 @@ describe.skipIf(!BUILT)('crowdheat follow (built CLI)', () => {
     } finally {
       store.close();
     }
+  }, 90_000);
+
+  it('Case 1: polls the image folder too, stores each new image\'s T once, paired with its inference, and draws heatmap_period.png over the newest image', async () => {
+    const image = (second: number): string => `${formatTimestamp(START + second * 1000)}.jpg`;
+    fake.appendImages('cam-1', 'snaps', [0, 1].map(image));
+    const outcome = await follow(
+      ['--config_path', 'heat_map_app.yaml', '--interval', '1', '--set', 'data_source_settings.console_data_settings.sub_directory_name=snaps',
+        // Case 1 settings need a range start (as a run's); it bounds the inferences, not the images followed.
+        '--set', `data_source_settings.console_data_settings.first_timestamp=${formatTimestamp(START)}`],
+      (polls) => {
+        if (polls === 1) {
+          fake.appendRecords('cam-1', [3, 4].map(record));
+          // match_tolerance_ms is 0: the image at 4.5 s pairs with no inference (the newest: the fake's fifth colour).
+          fake.appendImages('cam-1', 'snaps', [image(3), image(4), image(4.5)]);
+        }
+        return polls >= 3;
+      },
+      'SIGINT',
+    );
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/poll 1: 3 new inferences, 3 in all, last T 20261129090002000 \(2026-11-29T09:00:02\.000Z\); 2 new images, 2 in all\n/);
+    expect(outcome.stdout).toMatch(/poll 2: 2 new inferences, 5 in all, .*; 3 new images, 5 in all\n/);
+    expect(outcome.stdout).toMatch(/poll 3: 0 new inferences, 5 in all, .*; 0 new images, 5 in all\n/);
+    const store = await FollowStore.open(join(dir, 'out', 'crowdheat.duckdb'), { deviceId: 'cam-1', settings: '{}', sourceName: 'heatmap' });
+    try {
+      const T = (second: number): string => formatTimestamp(START + second * 1000);
+      expect(await store.images()).toEqual([
+        { t: T(0), inferenceT: T(0) },
+        { t: T(1), inferenceT: T(1) },
+        { t: T(3), inferenceT: T(3) },
+        { t: T(4), inferenceT: T(4) },
+        { t: T(4.5), inferenceT: null },
+      ]);
+    } finally {
+      store.close();
+    }
+    // In the bottom-left corner, with no heat there, the picture shows the newest image: the fake's fifth colour.
+    const { data, info } = await sharp(join(dir, 'out', 'heatmap_period.png')).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([64, 48]);
+    const colour = IMAGE_COLORS[4 % IMAGE_COLORS.length];
+    const at = (info.height - 2) * info.width * info.channels + 1 * info.channels;
+    for (let channel = 0; channel < 3; channel++) expect(Math.abs((data[at + channel] ?? 0) - colour[channel])).toBeLessThan(12);
   }, 90_000);
 
   it('Ctrl-C during the first token request exits 0 with nothing written', async () => {
