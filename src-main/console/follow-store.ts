@@ -68,6 +68,7 @@ export class FollowStore implements DetectionStream {
   private stored: StoredFrames | null = null;
   /** Rows of follow_images (names passed in the folder) and the newest image's name and T. */
   private imageRows = 0;
+  private readonly imageNames = new Set<string>();
   private lastImageName: string | null = null;
   private newestImageT: string | null = null;
 
@@ -154,10 +155,11 @@ export class FollowStore implements DetectionStream {
     await store.setMeta([['complete', 'false'], ['device_id', facts.deviceId], ['settings', facts.settings]]);
     await connection.run(CREATE_FOLLOW_IMAGES);
     await connection.run('COMMIT');
-    const images = await connection.runAndReadAll('SELECT count(*), max(name), max(t) FROM follow_images');
-    const [rowsCount, lastName, newestT] = images.getRows()[0];
-    store.imageRows = Number(rowsCount);
-    store.lastImageName = lastName === null ? null : String(lastName);
+    const names = await connection.runAndReadAll('SELECT name FROM follow_images ORDER BY name');
+    for (const [name] of names.getRows()) store.imageNames.add(String(name));
+    const newestT = (await connection.runAndReadAll('SELECT max(t) FROM follow_images')).getRows()[0][0];
+    store.imageRows = store.imageNames.size;
+    store.lastImageName = store.imageRows === 0 ? null : String(names.getRows()[store.imageRows - 1][0]);
     store.newestImageT = newestT === null ? null : String(newestT);
     return store;
   }
@@ -192,18 +194,23 @@ export class FollowStore implements DetectionStream {
     return this.imageRows;
   }
 
-  /** The last stored image name (name order), or null: later pages keep only names after it. */
+  /** Whether an image of that name is stored. */
+  hasImage(name: string): boolean {
+    return this.imageNames.has(name);
+  }
+
+  /** The last stored image name (name order), or null. */
   get lastImage(): string | null {
     return this.lastImageName;
   }
 
   /**
-   * Stores a page of the folder's images (names after `lastImage`, in name order) in one
+   * Stores the images of a page of the folder whose names are not stored yet, in one
    * transaction; the newest by T among them and the stored ones keeps its JPEG, the others none.
    * Returns the JPEG of the new newest image when it changed, else null.
    */
   async commitImages(images: readonly FollowedImage[]): Promise<Uint8Array | null> {
-    const fresh = images.filter((image) => this.lastImageName === null || image.name > this.lastImageName);
+    const fresh = [...new Map(images.filter((image) => !this.imageNames.has(image.name)).map((image) => [image.name, image])).values()];
     if (fresh.length === 0) return null;
     let newest: FollowedImage | null = null;
     for (const image of fresh) {
@@ -226,7 +233,10 @@ export class FollowStore implements DetectionStream {
       throw error;
     }
     this.imageRows += fresh.length;
-    this.lastImageName = fresh[fresh.length - 1].name;
+    for (const image of fresh) {
+      this.imageNames.add(image.name);
+      if (this.lastImageName === null || image.name > this.lastImageName) this.lastImageName = image.name;
+    }
     if (newest === null) return null;
     this.newestImageT = newest.t;
     return newest.jpeg;

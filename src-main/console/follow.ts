@@ -199,6 +199,8 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   const writeOutputs = options.writeOutputs ?? true;
   // Case 1: the newest image is the background of the pictures, kept across restarts by the store.
   let picture: RgbImage | undefined;
+  // The folder position after the last image name stored (null: the names stored, until a poll has checked).
+  let imagePosition: number | null = null;
   const stored = folder === '' ? null : await store.background();
   if (stored !== null) picture = (await decodePicture(stored, folder, diagnostics)) ?? undefined;
   let failures = 0;
@@ -221,7 +223,8 @@ export async function followConsole(settings: Settings, options: FollowOptions):
         const added = await store.commit(inferences);
         let newImages = 0;
         if (folder !== '') {
-          const followed = await followImages(client, store, data.device_id, folder, data.match_tolerance_ms, diagnostics, signal);
+          const followed = await followImages(client, store, data.device_id, folder, data.match_tolerance_ms, imagePosition ?? store.imageCount, diagnostics, signal);
+          imagePosition = followed.position;
           newImages = followed.added;
           if (followed.background !== null) picture = (await decodePicture(followed.background, folder, diagnostics)) ?? picture;
         }
@@ -239,6 +242,8 @@ export async function followConsole(settings: Settings, options: FollowOptions):
       } catch (error) {
         if (signal.aborted || error instanceof CancelledError) break;
         if (!isTransient(error, succeeded)) throw error;
+        // Pages of images may have been stored before the fault: the next poll goes on from the names stored.
+        imagePosition = null;
         failures += 1;
         state.faults += 1;
         wait = Math.min(intervalMs * 2 ** (failures - 1), Math.max(MAX_FAULT_BACKOFF_MS, intervalMs));
@@ -276,11 +281,14 @@ export async function followConsole(settings: Settings, options: FollowOptions):
 }
 
 /**
- * Case 1: stores the folder's images after those stored, 256 a request in name order (skip = the
- * names stored, as a run pages), each page in one transaction, each image paired with the stored
- * inference nearest its T within `toleranceMs` (as a run pairs: the earlier on a tie). A page that
- * fails is asked again at the next poll; none is stored twice (names are the key). Returns the
- * images stored and the JPEG of the newest when it changed (else null).
+ * Case 1: stores the folder's images not stored yet, 256 a request in name order from `position`
+ * (the folder position after the last name stored, as a run pages with `skip`), each page in one
+ * transaction, each image paired with the stored inference nearest its T within `toleranceMs` (as
+ * a run pairs: the earlier on a tie). Carrying on, it asks from one before `position` to check the
+ * folder is unchanged up to there; when it is not (an image inserted before the end, or removed),
+ * it reads the folder again from its start, storing only names not stored. A page that fails is
+ * asked again at the next poll; none is stored twice (names are the key). Returns the images
+ * stored, the JPEG of the newest when it changed (else null) and the position to carry on from.
  */
 async function followImages(
   client: ConsoleClient,
@@ -288,18 +296,29 @@ async function followImages(
   deviceId: string,
   folder: string,
   toleranceMs: number,
+  start: number,
   diagnostics: Diagnostics,
   signal: AbortSignal,
-): Promise<{ added: number; background: Uint8Array | null }> {
+): Promise<{ added: number; background: Uint8Array | null; position: number }> {
   let added = 0;
   let background: Uint8Array | null = null;
+  let position = start;
+  let checking = position > 0 && store.lastImage !== null;
   for (;;) {
-    const page = await client.getImages({ deviceId, subDirectory: folder, count: MAX_IMAGES_PER_REQUEST, skip: store.imageCount, orderBy: 'ASC', signal });
+    const from = checking ? position - 1 : position;
+    const page = await client.getImages({ deviceId, subDirectory: folder, count: MAX_IMAGES_PER_REQUEST, skip: from, orderBy: 'ASC', signal });
+    if (checking && page.images[0]?.name !== store.lastImage) {
+      // The folder changed before the stored end: read it again from its start.
+      checking = false;
+      position = 0;
+      continue;
+    }
+    checking = false;
     const frames = store.frames();
     const timesMs = frames.timeMs ?? new Float64Array(0);
     const images: FollowedImage[] = page.images.map((image) => {
       const t = timestampOfImageName(image.name);
-      if (t === null) diagnostics.skip(`Console image ${folder}/${image.name}`, 'name is not <yyyyMMddHHmmssfff>.jpg');
+      if (t === null && !store.hasImage(image.name)) diagnostics.skip(`Console image ${folder}/${image.name}`, 'name is not <yyyyMMddHHmmssfff>.jpg');
       const at = t === null ? -1 : nearest(timesMs, parseTimestamp(t));
       const paired = at >= 0 && t !== null && Math.abs((timesMs[at] ?? Number.NaN) - parseTimestamp(t)) <= toleranceMs;
       return { name: image.name, t, inferenceT: paired ? (frames.t[at] ?? null) : null, jpeg: Buffer.from(image.contents, 'base64') };
@@ -307,10 +326,10 @@ async function followImages(
     const before = store.imageCount;
     background = (await store.commitImages(images)) ?? background;
     added += store.imageCount - before;
-    // An empty page, the folder's end, or a page of nothing new (the folder changed under us): done for this poll.
-    if (page.images.length === 0 || store.imageCount >= page.total_image_count || store.imageCount === before) break;
+    position = from + page.images.length;
+    if (page.images.length === 0 || position >= page.total_image_count) break;
   }
-  return { added, background };
+  return { added, background, position };
 }
 
 /** Decodes a background JPEG to RGB at its own size, or null (counted as skipped) when it is not readable. */

@@ -256,6 +256,14 @@ describe('crowdheat follow through Console faults', () => {
       { second: 45, apply: () => fake.injectAfter(1, { kind: 'drop' }, 6) },
       { second: 90, apply: () => fake.expireTokens() },
       { second: 130, apply: () => fake.injectAfter(1, { kind: 'status', status: 500 }, 6) },
+      // An image uploaded late: its name sorts before images already followed.
+      {
+        second: 100,
+        apply: () => {
+          fake.appendImages('cam-1', FOLDER, [imageName(START + 50_250)]);
+          names.push(imageName(START + 50_250));
+        },
+      },
     ];
     const followFor = async (untilMs: number, polls: PollReport[], faults: FaultReport[]): Promise<void> => {
       const controller = new AbortController();
@@ -305,12 +313,13 @@ describe('crowdheat follow through Console faults', () => {
     const requestsBefore = fake.requests.length;
     await followFor(START + SIMULATED + 3 * INTERVAL_MS, polls, faults);
     const firstImageRequest = fake.requests.slice(requestsBefore).find((request) => request.path.endsWith(`/images/directories/${FOLDER}`));
-    expect(firstImageRequest?.query.skip).toBe(String(storedAtRestart));
+    // It asks from the last stored name (to check the folder is unchanged up to there), not from the start.
+    expect(firstImageRequest?.query.skip).toBe(String(storedAtRestart - 1));
 
     expect(faults.length).toBeGreaterThanOrEqual(3);
     expect(faults.map((fault) => fault.message)).toContain(`Console: E503: injected fault (HTTP 503, GET /devices/cam-1/images/directories/${FOLDER})`);
     const sorted = [...names].sort();
-    expect(sorted.length).toBe(300 + 37 + 18);
+    expect(sorted.length).toBe(300 + 37 + 18 + 1);
     // The first page (256) was stored by the poll that failed on the second; the polls after it added the rest.
     expect(polls.reduce((sum, poll) => sum + poll.newImages, 0)).toBe(sorted.length - 256);
     expect(polls[polls.length - 1].images).toBe(sorted.length);
