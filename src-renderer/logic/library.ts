@@ -9,7 +9,7 @@ import type { AnalysisEntry } from '../../src-shared/api.js';
  *
  * ```ts
  * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, state: 'done', ... })
- * // '600 frames, 1970-01-01 00:00 to 00:00:59 UTC'
+ * // '600 frames, 1970-01-01 00:00:00 to 00:00:59 UTC'
  * ```
  */
 export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'state'>): string {
@@ -20,7 +20,10 @@ export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromM
   const from = new Date(entry.fromMs).toISOString();
   const to = new Date(entry.toMs).toISOString();
   const sameDay = from.slice(0, 10) === to.slice(0, 10);
-  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${sameDay ? to.slice(11, 19) : `${to.slice(0, 10)} ${to.slice(11, 16)}`} UTC`;
+  // Both ends to the second within one day, both to the minute across days: a start written
+  // to the minute beside an end to the second would read as the minute's start (00:59 for 00:59:30).
+  if (sameDay) return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 19)} to ${to.slice(11, 19)} UTC`;
+  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${to.slice(0, 10)} ${to.slice(11, 16)} UTC`;
 }
 
 /** When an analysis was made, as the list shows it (local time of the window, to the minute). */

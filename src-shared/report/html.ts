@@ -315,9 +315,14 @@ function peopleChart(rows: CsvRows): string {
   const line = segments.map((seg) => `<polyline points="${seg.map((i) => `${fmt(px(xs[i]))},${fmt(py(means[i]))}`).join(' ')}" fill="none" stroke="#0b6e99" stroke-width="1.5"/>`).join('');
   const ticks: string[] = [];
   const tickCount = Math.min(6, rows.length);
+  const tickRows = Array.from({ length: tickCount }, (_, k) => Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1)));
+  // Minutes name the ticks unless two neighbours would then read the same (a span of a few
+  // minutes): then seconds are shown too, so no two ticks carry one label.
+  const tickLabel = (i: number, end: number): string => (timed ? readableIso(rows[i].slot_start).slice(5, end) : `frame ${rows[i].first_frame}`);
+  const labelEnd = tickRows.some((i, k) => k > 0 && tickLabel(i, 16) === tickLabel(tickRows[k - 1], 16)) ? 19 : 16;
   for (let k = 0; k < tickCount; k++) {
-    const i = Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1));
-    const label = timed ? readableIso(rows[i].slot_start).slice(5, 16) : `frame ${rows[i].first_frame}`;
+    const i = tickRows[k];
+    const label = tickLabel(i, labelEnd);
     const x = px(xs[i]);
     ticks.push(`<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${CHART.top + plotH}" y2="${CHART.top + plotH + 5}" stroke="#5b6470"/><text x="${fmt(x)}" y="${CHART.height - 10}" text-anchor="${k === 0 ? 'start' : k === tickCount - 1 ? 'end' : 'middle'}" font-size="12" fill="#5b6470">${escapeHtml(label)}</text>`);
   }

@@ -77,4 +77,11 @@ describe('report facts', () => {
     expect(html).toContain('busiest moment: 2026-11-23 22:45:09 +13:45');
     expect(html).toContain('Made 2026-11-24 13:45:00 +13:45 by crowdheat.');
   });
+
+  it('labels the people chart’s time ticks with seconds when the run spans under a minute, so no two ticks read the same', () => {
+    const chart = /<svg class="chart"[^]*?<\/svg>/.exec(html)?.[0] ?? '';
+    const labels = [...chart.matchAll(/<text x="[^"]*" y="250"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    // 20 s of data from 22:45:00 local (1 s slots, 20 of them): six ticks at slots 0, 4, 8, 11, 15, 19.
+    expect(labels).toEqual(['11-23 22:45:00', '11-23 22:45:04', '11-23 22:45:08', '11-23 22:45:11', '11-23 22:45:15', '11-23 22:45:19']);
+  });
 });
