@@ -32,6 +32,7 @@ import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
 import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
 import type { StoredFrames } from '../store/store.js';
@@ -591,9 +592,8 @@ export class Backend {
     if (request.period !== undefined) overrides.push({ key: 'output_settings.period', value: request.period, label: 'periodView: period' });
     if (request.timezone !== undefined) overrides.push({ key: 'output_settings.timezone', value: request.timezone, label: 'periodView: timezone' });
     overrides.push(...paramOverrides(request.params, 'periodView'));
-    for (const [name, value] of [['fromMs', request.fromMs], ['toMs', request.toMs]] as const) {
-      if (value !== undefined && !Number.isFinite(value)) throw new CrowdheatError(`periodView: ${name} must be a number of ms since the epoch`);
-    }
+    const rangeProblem = timeRangeProblem(request.fromMs, request.toMs, { from: 'fromMs', to: 'toMs' });
+    if (rangeProblem !== null) throw new CrowdheatError(`periodView: ${rangeProblem}`);
     const opened = await this.opened(run);
     {
       const settings = recountSettings(opened.store.meta.settings, overrides);

@@ -5,17 +5,21 @@
  *
  * A record is written when the analysis starts (`state: running`) and again when it ends
  * (`done`); a record still saying `running` that no process is running is an interrupted
- * analysis, and so is one whose store is missing: never opened, only deleted.
+ * analysis, and so is one whose store is missing: never opened, only deleted. A folder whose
+ * record is missing or damaged is listed as interrupted too, named by its id.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Dirent } from 'node:fs';
 import type { AnalysisEntry, VideoFacts } from '../../src-shared/api.js';
-import type { Settings } from '../../src-shared/settings/types.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
+import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
+import { isPlainObject } from '../../src-shared/objects.js';
 import { STORE_FILE } from '../store/schema.js';
 import { StoreReader } from '../store/store.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { outputDirOf } from './analysis.js';
+import { checkedZones } from './zones.js';
 
 export const RUN_RECORD_FILE = 'run.json';
 /** What a run id looks like; anything else in the runs folder is not an analysis. */
@@ -46,14 +50,98 @@ export async function writeRunRecord(workDir: string, record: RunRecord): Promis
   await writeFileAtomic(join(workDir, RUN_RECORD_FILE), JSON.stringify(record));
 }
 
-/** The record in `workDir`, or null when it is missing or unreadable. */
+/**
+ * The record in `workDir`, or null when it is missing, unreadable or not a run record
+ * (runRecordOf), so a damaged or hand-edited `run.json` never reaches the views or the renderer
+ * as a half-record.
+ */
 export async function readRunRecord(workDir: string): Promise<RunRecord | null> {
+  let parsed: unknown;
   try {
-    const record = JSON.parse(await readFile(join(workDir, RUN_RECORD_FILE), 'utf8')) as RunRecord;
-    return typeof record.runId === 'string' && typeof record.createdMs === 'number' ? record : null;
+    parsed = JSON.parse(await readFile(join(workDir, RUN_RECORD_FILE), 'utf8'));
   } catch {
     return null;
   }
+  return runRecordOf(parsed);
+}
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isTimeOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
+
+/**
+ * `value` as a RunRecord when every field has its type, else null. `settings`: each setting of
+ * its type (one missing, from a record an older crowdheat wrote, takes its default) and zones that
+ * read; `video.file`: a relative path inside the output folder; `warnings` may be missing.
+ */
+export function runRecordOf(value: unknown): RunRecord | null {
+  if (!isPlainObject(value)) return null;
+  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, video } = value;
+  const warnings = value.warnings ?? [];
+  if (
+    typeof runId !== 'string' ||
+    !isFiniteNumber(createdMs) ||
+    typeof sourceName !== 'string' ||
+    (state !== 'running' && state !== 'done') ||
+    !Number.isInteger(frames) ||
+    (frames as number) < 0 ||
+    !isTimeOrNull(fromMs) ||
+    !isTimeOrNull(toMs) ||
+    !Array.isArray(warnings) ||
+    !warnings.every((warning) => typeof warning === 'string')
+  ) {
+    return null;
+  }
+  if (video !== undefined && !isRecordedVideo(video)) return null;
+  const settings = settingsOf(value.settings);
+  if (settings === null) return null;
+  return {
+    runId,
+    createdMs,
+    sourceName,
+    settings,
+    state,
+    warnings: warnings as string[],
+    ...(video === undefined ? {} : { video: video as RunRecord['video'] & object }),
+    frames: frames as number,
+    fromMs,
+    toMs,
+  };
+}
+
+function isRecordedVideo(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const { file } = value;
+  return (
+    ['width', 'height', 'fps', 'frames', 'durationS', 'bytes'].every((key) => isFiniteNumber(value[key])) &&
+    typeof file === 'string' &&
+    file !== '' &&
+    !isAbsolute(file) &&
+    !file.split(/[\\/]/).includes('..')
+  );
+}
+
+/** Recorded settings over the defaults, or null when a setting has the wrong type or the zones do not read. */
+function settingsOf(value: unknown): Settings | null {
+  if (!isPlainObject(value)) return null;
+  const recorded = value as unknown as Settings;
+  const settings = defaultSettings();
+  for (const field of SETTING_FIELDS) {
+    let entry: unknown;
+    try {
+      entry = field.get(recorded);
+    } catch {
+      return null; // a section that is not a mapping
+    }
+    if (entry === undefined) continue;
+    if (!field.rule.hasType(entry)) return null;
+    field.set(settings, Array.isArray(entry) ? [...(entry as unknown[])] : entry);
+  }
+  try {
+    settings.zones = value.zones === undefined ? [] : checkedZones(value.zones, 'run.json');
+  } catch {
+    return null;
+  }
+  return settings;
 }
 
 /** Whether the analysis's store is in place (the store writer renames it there only once complete). */
@@ -117,7 +205,23 @@ export async function listLibrary(
     names.filter((name) => RUN_ID_PATTERN.test(name)).map(async (runId): Promise<AnalysisEntry | null> => {
       const workDir = join(root, runId);
       const record = await readRunRecord(workDir);
-      if (record === null || record.runId !== runId) return null;
+      if (record === null || record.runId !== runId) {
+        // Listed, so it can be seen and deleted (its folder would otherwise use disk unseen), never opened.
+        if (isRunning(runId)) return null;
+        const folder = await stat(workDir).catch(() => null);
+        if (folder === null || !folder.isDirectory()) return null;
+        return {
+          runId,
+          sourceName: `${runId} (its ${RUN_RECORD_FILE} is unreadable)`,
+          createdMs: folder.mtimeMs,
+          frames: 0,
+          fromMs: null,
+          toMs: null,
+          state: 'interrupted',
+          complete: false,
+          bytes: await folderBytes(workDir),
+        };
+      }
       const complete = record.state === 'done' && (await isComplete(workDir, runId));
       const state: AnalysisEntry['state'] = complete ? 'done' : isRunning(runId) ? 'running' : 'interrupted';
       return {

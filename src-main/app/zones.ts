@@ -6,6 +6,7 @@
 import type { ZoneFiguresData, ZoneViewData, ZoneViewRequest } from '../../src-shared/api.js';
 import { CrowdheatError, SettingsError } from '../../src-shared/errors.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import type { SettingOverride } from '../../src-shared/settings/index.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import type { FrameTimes, ZoneFigures } from '../../src-shared/zones/figures.js';
@@ -40,9 +41,8 @@ interface ComputedZones {
 }
 
 async function computeZones(outputDir: string, request: Omit<ZoneViewRequest, 'runId' | 'columns'>, name: string): Promise<ComputedZones> {
-  for (const [key, value] of [['fromMs', request.fromMs], ['toMs', request.toMs]] as const) {
-    if (value !== undefined && !Number.isFinite(value)) throw new CrowdheatError(`${name}: ${key} must be a number of ms since the epoch`);
-  }
+  const rangeProblem = timeRangeProblem(request.fromMs, request.toMs, { from: 'fromMs', to: 'toMs' });
+  if (rangeProblem !== null) throw new CrowdheatError(`${name}: ${rangeProblem}`);
   const store = await StoreReader.open(outputDir);
   try {
     const overrides: SettingOverride[] = [];

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
+import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
 import { recountSettings } from '../store/settings.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
@@ -129,6 +130,8 @@ export const recountCommand: CliCommand = {
     }
     const fromMs = timeFlag('from', values.from);
     const toMs = timeFlag('to', values.to);
+    const rangeProblem = timeRangeProblem(fromMs, toMs, { from: '--from', to: '--to' }, (ms) => (ms === fromMs ? values.from ?? '' : values.to ?? ''));
+    if (rangeProblem !== null) throw new UsageError(rangeProblem, 'recount');
 
     const store = await StoreReader.open(resolve(context.cwd, positionals[0]));
     try {

@@ -464,6 +464,8 @@ export class ConsoleCache {
 /**
  * Removes the whole cache file (and its write-ahead log), whatever it holds: the way out of a
  * cache of a newer schema or a damaged file too. Waits for another process to let go of it first.
+ *
+ * @throws ConsoleCacheError naming the file when it is held past the deadline or cannot be removed.
  */
 export async function deleteCacheFile(file: string, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Promise<void> {
   await serialised(file, async () => {
@@ -475,8 +477,14 @@ export async function deleteCacheFile(file: string, lockTimeoutMs = DEFAULT_LOCK
         if (error instanceof ConsoleCacheError && error.held) throw error;
       }
     }
-    await rm(file, { force: true });
-    await rm(`${file}.wal`, { force: true });
+    for (const path of [file, `${file}.wal`]) {
+      try {
+        await rm(path, { force: true });
+      } catch (error) {
+        // E.g. CROWDHEAT_CACHE_DIR names a file (ENOTDIR) or an unwritable folder (EACCES).
+        throw new ConsoleCacheError(oneLine(`Console cache ${showValue(path, 120)}: cannot remove it (${(error as Error).message})`));
+      }
+    }
   });
 }
 

@@ -207,7 +207,7 @@ async function storedZones(store: StoreReader, zones: readonly ZoneDefinition[])
  * `zone_occupancy` for zones the store holds and the detections (once, for all other zones).
  * Visits are found over the whole analysis and counted in the bucket where they start.
  *
- * @throws RangeError when the period would make more buckets than allowed.
+ * @throws SettingsError when the period would make more buckets than allowed (assignBuckets).
  */
 export async function zoneView(store: StoreReader, options: ZoneViewOptions): Promise<ZoneView> {
   const { zones, params } = options;

@@ -2,6 +2,7 @@
  * Time buckets (SPEC §8): `period: none | hour | day | <N>min`, aligned to the local clock of an
  * IANA time zone. A bucket holds the frames whose time falls in [start, end).
  */
+import { SettingsError } from '../errors.js';
 
 export type Period = { kind: 'none' } | { kind: 'hour' } | { kind: 'day' } | { kind: 'minutes'; minutes: number };
 
@@ -144,7 +145,8 @@ function nextWall(wallStart: number, period: Period): number {
  * aligned to the local clock of `timeZone`, from the first frame's bucket to the last one's
  * (empty buckets between them included). `period: none` is one bucket covering every frame.
  *
- * @throws RangeError when the buckets would be more than MAX_BUCKETS.
+ * @throws SettingsError (an input problem: exit 2, a message in the app) when the buckets would be
+ *   more than MAX_BUCKETS.
  */
 export function assignBuckets(timesMs: Float64Array, period: Period, timeZone: string): Buckets {
   const n = timesMs.length;
@@ -175,7 +177,8 @@ export function assignBuckets(timesMs: Float64Array, period: Period, timeZone: s
     const time = timesMs[i];
     while (time >= ends[ends.length - 1]) {
       if (starts.length >= MAX_BUCKETS) {
-        throw new RangeError(`the frames span more than ${MAX_BUCKETS} buckets; choose a longer period`);
+        const label = period.kind === 'minutes' ? `${period.minutes}min` : period.kind;
+        throw new SettingsError(`period ${label}: the frames span more than ${MAX_BUCKETS} buckets; choose a longer period`);
       }
       open(ends[ends.length - 1]);
     }

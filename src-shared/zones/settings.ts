@@ -61,7 +61,17 @@ export function readZones(value: unknown, where: string): { zones: ZoneDefinitio
 }
 
 /**
- * The errors of well-shaped zones: an empty or too long name, a repeated name, fewer than 3
+ * Characters a zone name may not hold: C0 and C1 controls and DEL, and the bidirectional
+ * marks, embeddings, overrides and isolates, which would make the name show other than it reads
+ * in report.html, the CSVs and the app.
+ */
+// Control characters are what this pattern is for.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * The errors of well-shaped zones: an empty or too long name, a name with control or
+ * text-direction characters, a repeated name, fewer than 3
  * points, a self-intersecting outline. One message per zone at most, in zone order.
  */
 export function zoneProblems(zones: readonly ZoneDefinition[]): string[] {
@@ -73,6 +83,10 @@ export function zoneProblems(zones: readonly ZoneDefinition[]): string[] {
     const earlier = firstByName.get(zone.name);
     if (zone.name.trim() === '') problems.push(`${label}: needs a name (not empty)`);
     else if (zone.name.length > MAX_ZONE_NAME_LENGTH) problems.push(`${label}: name is longer than ${MAX_ZONE_NAME_LENGTH} characters`);
+    else if (UNPRINTABLE.test(zone.name)) {
+      const found = (UNPRINTABLE.exec(zone.name)?.[0] ?? '').codePointAt(0) ?? 0;
+      problems.push(`${label}: name must not hold control or text-direction characters (found U+${found.toString(16).toUpperCase().padStart(4, '0')})`);
+    }
     else if (earlier !== undefined) problems.push(`${label}: the name is already used by zones[${earlier}]; zone names must be unique`);
     else if (zone.points.length < 3) problems.push(`${label}: needs at least 3 points, got ${zone.points.length}`);
     else if (zone.points.length > MAX_ZONE_POINTS) problems.push(`${label}: has ${zone.points.length} points; at most ${MAX_ZONE_POINTS} are allowed`);

@@ -209,4 +209,45 @@ describe('analyses from their stores, in a library that survives restarts', () =
       await fresh.dispose();
     }
   });
+
+  it('lists a folder whose run.json is damaged as interrupted under its id, refuses to open it with a message, and deletes it', async () => {
+    const record = JSON.parse(await readFile(join(workRoot, 'runs', runId, RUN_RECORD_FILE), 'utf8')) as Record<string, unknown>;
+    const settings = record.settings as Settings;
+    const damaged: Array<[string, string]> = [
+      ['run-0000000000d1', '{"runId":'],
+      ['run-0000000000d2', JSON.stringify({ ...record, runId: 'run-0000000000d2', settings: 'zzz' })],
+      ['run-0000000000d3', JSON.stringify({ ...record, runId: 'run-0000000000d3', settings: { ...settings, heat_map_settings: null } })],
+      ['run-0000000000d4', JSON.stringify({ ...record, runId: 'run-0000000000d4', frames: 'many', sourceName: null })],
+      [
+        'run-0000000000d5',
+        JSON.stringify({ ...record, runId: 'run-0000000000d5', video: { width: 1, height: 1, fps: 1, frames: 1, durationS: 1, bytes: 1, file: '../../../etc/passwd' } }),
+      ],
+    ];
+    for (const [id, text] of damaged) {
+      await mkdir(join(workRoot, 'runs', id, 'output'), { recursive: true });
+      for (const name of ['crowdheat.duckdb']) await copyFile(join(workRoot, 'runs', runId, 'output', name), join(workRoot, 'runs', id, 'output', name));
+      await mkdir(join(workRoot, 'runs', id, 'preview'), { recursive: true });
+      await copyFile(join(workRoot, 'runs', runId, 'preview', 'index.json'), join(workRoot, 'runs', id, 'preview', 'index.json'));
+      await writeFile(join(workRoot, 'runs', id, RUN_RECORD_FILE), text);
+    }
+    const fresh = backend();
+    try {
+      const analyses = (await fresh.handlers.listAnalyses({})).analyses;
+      for (const [id] of damaged) {
+        expect(analyses.find((entry) => entry.runId === id)).toMatchObject({
+          sourceName: `${id} (its run.json is unreadable)`,
+          state: 'interrupted',
+          complete: false,
+          frames: 0,
+          fromMs: null,
+          toMs: null,
+        });
+        await expect(fresh.handlers.openAnalysis({ runId: id })).rejects.toThrow(`openAnalysis: no analysis ${id} in the library (it may have been deleted)`);
+        await fresh.handlers.deleteAnalysis({ runId: id });
+      }
+      expect((await fresh.handlers.listAnalyses({})).analyses.map((entry) => entry.runId)).toEqual([runId, 'run-00000000beef']);
+    } finally {
+      await fresh.dispose();
+    }
+  });
 });

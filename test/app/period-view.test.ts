@@ -92,6 +92,10 @@ describe('periodView through the web host', () => {
     await expect(client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
       'periodView: params.grid_num_h must be an integer from 1 to 4194304, got 0',
     );
+    // A reversed range is refused, not answered with an empty grid; NaN arrives as null through JSON.
+    await expect(client.call('periodView', { runId, fromMs: 5, toMs: 1 })).rejects.toThrow('periodView: toMs (1) must be after fromMs (5)');
+    await expect(client.call('zoneView', { runId, fromMs: 5, toMs: 5 })).rejects.toThrow('zoneView: toMs (5) must be after fromMs (5)');
+    await expect(client.call('periodView', { runId, fromMs: Number.NaN })).rejects.toThrow('periodView: fromMs must be a number of ms since the epoch');
   }, 120_000);
 });
 

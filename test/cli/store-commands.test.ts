@@ -145,12 +145,16 @@ describe('stored analysis commands', () => {
       [['recount', 'out', '--set', 'heat_map_settings.grid_num_h=0'], /^crowdheat: --set heat_map_settings\.grid_num_h must be an integer from 1 to 4194304, got 0\n$/],
       [['recount', 'out', '--period', 'weekly'], /^crowdheat: --period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"\n$/],
       [['recount', 'out', '--from', 'yesterday'], /^crowdheat: --from "yesterday": expected ISO 8601 with an offset/],
+      [
+        ['recount', 'out', '--from', '2026-03-29T03:00:00+02:00', '--to', '2026-03-29T01:00:00+01:00'],
+        /^crowdheat: --to \(2026-03-29T01:00:00\+01:00\) must be after --from \(2026-03-29T03:00:00\+02:00\)/,
+      ],
       [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],
       [['export', 'parquet', 'sample.csv'], /^crowdheat: \/.*\/sample\.csv: not a crowdheat analysis store/],
     ];
     for (const [args, message] of cases) {
       const outcome = await crowdheat(args, root);
-      expect(outcome.code).toBe(2);
+      expect(outcome.code, `${args.join(' ')}: ${outcome.stderr}`).toBe(2);
       expect(outcome.stderr).toMatch(message);
       expect(outcome.stderr.split('\n')).toHaveLength(2);
     }

@@ -167,6 +167,16 @@ describe('ConsoleCache', () => {
   });
 });
 
+describe('a cache folder that is no folder', () => {
+  it('deleteCacheFile refuses, naming the file, when CROWDHEAT_CACHE_DIR names a file', async () => {
+    const notFolder = join(dir, 'a-file');
+    await writeFile(notFolder, 'x');
+    const error = await deleteCacheFile(cacheFileIn(notFolder)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsoleCacheError);
+    expect((error as Error).message).toBe(`Console cache ${cacheFileIn(notFolder)}: cannot remove it (ENOTDIR: not a directory, lstat '${cacheFileIn(notFolder)}')`);
+  });
+});
+
 describe('one cache, several Consoles', () => {
   it('normalises an endpoint: scheme and host case, default port, user info, query and trailing slashes do not matter', () => {
     expect(normaliseEndpoint(' HTTPS://user:pw@Console.Example.com:443/api/v1/?x=1#f ')).toBe('https://console.example.com/api/v1');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SettingsError } from '../../src-shared/errors.js';
 import { assignBuckets, LocalClock, parsePeriod } from '../../src-shared/periods/buckets.js';
 import { parseIsoWithOffset, resolveTimeBase } from '../../src-shared/periods/time-base.js';
 
@@ -41,7 +42,15 @@ describe('buckets aligned to the local clock', () => {
   });
 
   it('refuses more than 10,000 buckets', () => {
-    expect(() => assignBuckets(Float64Array.of(0, 10_001 * 60_000), { kind: 'minutes', minutes: 1 }, 'UTC')).toThrow(/more than 10000 buckets/);
+    // An input problem (exit 2, a message in the app), not an internal error.
+    let thrown: unknown = null;
+    try {
+      assignBuckets(Float64Array.of(0, 10_001 * 60_000), { kind: 'minutes', minutes: 1 }, 'UTC');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SettingsError);
+    expect((thrown as Error).message).toBe('period 1min: the frames span more than 10000 buckets; choose a longer period');
   });
 
   it('names bucket pictures by local time and writes ISO 8601 with the offset', () => {

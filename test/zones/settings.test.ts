@@ -72,6 +72,18 @@ describe('zones in heat_map_app.yaml', () => {
     );
   });
 
+  it('refuses a zone name holding control or text-direction characters, naming the character', () => {
+    const square = 'points: [[0, 0], [10, 0], [10, 10], [0, 10]]';
+    const read = readSettings(
+      { text: withZones(`zones:\n  - {name: "bow\\u202Etie", ${square}}\n  - {name: "bell\\u0007", ${square}}\n  - {name: "<b>&amp;</b>", ${square}}`), path: 'app.yaml' },
+      files,
+    );
+    expect(findSettingsIssues(read.settings).filter((issue) => issue.key === 'zones').map((issue) => issue.message)).toEqual([
+      'zones[0] "bow\\u202etie": name must not hold control or text-direction characters (found U+202E)',
+      'zones[1] "bell\\u0007": name must not hold control or text-direction characters (found U+0007)',
+    ]);
+  });
+
   it('warns about points outside the image, naming the zone and the point', () => {
     const { warnings } = parseSettings(withZones('zones: [{name: edge, points: [[0, 0], [1921, 0], [0, 10]]}]'), 'app.yaml', files);
     expect(warnings).toEqual(['app.yaml: zones[0] "edge": point 2 [1921, 0] lies outside the image (1920×1080)']);
