@@ -1,7 +1,7 @@
 /**
  * A finished analysis opened for the window: its store kept open, its frames and people per
- * frame read once (one SQL GROUP BY), so seeking, the chart and re-counts read only what they
- * show. DuckDB runs one query at a time on a connection: every read here waits its turn.
+ * frame read once (one SQL GROUP BY, run while the frames are read), so seeking, the chart and
+ * re-counts read only what they show. DuckDB runs one query at a time on a connection: every read here waits its turn.
  *
  * ```ts
  * const opened = await OpenedRun.open('/work/runs/run-…/output', settings.heat_map_settings.params);
@@ -12,7 +12,7 @@
 import type { TimelineSeries } from '../../src-shared/api.js';
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
-import { StoreReader, type StoredFrames } from '../store/store.js';
+import { bothSettled, countsAtPositions, StoreReader, type StoredFrames } from '../store/store.js';
 import { periodView, windowGridAt, type PeriodView, type PeriodViewOptions } from '../store/views.js';
 import { timelineSeries } from './timeline-series.js';
 
@@ -34,9 +34,9 @@ export class OpenedRun {
   static async open(outputDir: string, params: GridParams): Promise<OpenedRun> {
     const store = await StoreReader.open(outputDir);
     try {
-      const frames = await store.frames();
-      const counts = await store.peoplePerFrame(frames, prepareOptionsFor(params));
-      return new OpenedRun(store, frames, counts);
+      // The GROUP BY runs on DuckDB's threads while the frames are read.
+      const [frames, people] = await bothSettled(store.frames(), store.peopleByFrameIndex(prepareOptionsFor(params)));
+      return new OpenedRun(store, frames, countsAtPositions(frames, people));
     } catch (error) {
       store.close();
       throw error;

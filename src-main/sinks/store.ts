@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
 import { parseIsoWithOffset, resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
@@ -102,7 +103,8 @@ export const storeSink: SinkFactory = async (context) => {
 
   const sink: Sink = {
     write({ frame, raw }) {
-      writer.addFrame(raw ?? frame);
+      // The run's filters kept `frame`'s detections out of `raw`'s: its count is the people per frame.
+      writer.addFrame(raw ?? frame, raw === undefined ? undefined : frame.detections.count);
       if (frame.image !== undefined) lastImage = frame.image;
     },
     async finish(summary) {
@@ -125,7 +127,7 @@ export const storeSink: SinkFactory = async (context) => {
         diagnostics.warn('time-order', `no time base: ${error.message}; figures are in person-frames`);
         timeBase = resolveTimeBase({ ...input, timestamps: input.timestamps.map(() => null), metadataFps: 0, videoFps: 0 });
       }
-      await writer.finish(timeBase, { settings: settingsToYaml(settings), source_name: source.name });
+      await writer.finish(timeBase, { settings: settingsToYaml(settings), source_name: source.name, peopleFilter: prepareOptionsFor(context.params) });
       finished = true;
       written = [STORE_FILE];
 

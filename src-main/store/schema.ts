@@ -12,6 +12,10 @@
  *   zone; `zone_visits(zone VARCHAR, track_id INTEGER, first_frame INTEGER, last_frame INTEGER)`
  *   when the detections carry track ids; meta `zones` (the zones as JSON) and `zones_tracked`.
  *   Schema 1 stores have neither table: their zone figures are computed from the detections.
+ * - `frame_people(frame_index INTEGER, people INTEGER)`: people per frame under the run's filters,
+ *   one row per frame, written with meta `people_filter` (the filters as JSON, `peopleFilterKey`)
+ *   so the app opens a run without counting its detections. Stores without them (older ones, or
+ *   written without the filters) are counted from the detections.
  */
 
 /** The file name of the store in a run's output_dir. */
@@ -27,6 +31,7 @@ export const CREATE_TABLES = [
     '"right" DOUBLE NOT NULL, bottom DOUBLE NOT NULL, score DOUBLE NOT NULL, class_id INTEGER NOT NULL, track_id INTEGER)',
   'CREATE TABLE zone_occupancy (frame_index INTEGER NOT NULL, zone VARCHAR NOT NULL, people INTEGER NOT NULL)',
   'CREATE TABLE zone_visits (zone VARCHAR NOT NULL, track_id INTEGER NOT NULL, first_frame INTEGER NOT NULL, last_frame INTEGER NOT NULL)',
+  'CREATE TABLE frame_people (frame_index INTEGER NOT NULL, people INTEGER NOT NULL)',
 ];
 
 /** What a store's `meta` table says about its analysis. */
@@ -42,4 +47,6 @@ export interface StoreMeta {
   settings: string;
   /** Source name (video stem, Console folder, `heatmap`). */
   source_name: string;
+  /** The filters `frame_people` was counted under (`peopleFilterKey`), or null when it is not filled. */
+  people_filter: string | null;
 }

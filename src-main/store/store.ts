@@ -27,6 +27,17 @@ export const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
 export interface StoreFacts {
   settings: string;
   source_name: string;
+  /**
+   * The filters the people counts given to `addFrame` were kept under; when given and every
+   * frame had its count, they are written to `frame_people` for `peopleByFrameIndex`.
+   */
+  peopleFilter?: PrepareOptions;
+}
+
+/** The filters of people counts as the store's meta `people_filter` keeps them: JSON in a fixed key order. */
+export function peopleFilterKey(filter: PrepareOptions): string {
+  const { imageWidth, imageHeight, sanitize, classIds, minScore } = filter;
+  return JSON.stringify({ imageWidth, imageHeight, sanitize, classIds, minScore });
 }
 
 /**
@@ -41,6 +52,8 @@ export interface StoreFacts {
 export class StoreWriter {
   private readonly indexes: number[] = [];
   private readonly stamps: (string | null)[] = [];
+  /** People per added frame under the run's filters; null once a frame came without its count. */
+  private people: number[] | null = [];
   private detectionsWritten = 0;
   private readonly rowFrame = new Int32Array(CHUNK_ROWS);
   private readonly rowBox = new Float64Array(CHUNK_ROWS * 4);
@@ -85,10 +98,15 @@ export class StoreWriter {
     return this.stamps;
   }
 
-  /** Adds one frame and its detections as the source gave them (before sanitising or filters). */
-  addFrame(frame: Frame): void {
+  /**
+   * Adds one frame and its detections as the source gave them (before sanitising or filters),
+   * with `people`, the detections the run's filters keep (`StoreFacts.peopleFilter`), if known.
+   */
+  addFrame(frame: Frame, people?: number): void {
     this.indexes.push(frame.index);
     this.stamps.push(frame.timestamp ?? null);
+    if (people === undefined) this.people = null;
+    else this.people?.push(people);
     const d = frame.detections;
     for (let i = 0; i < d.count; i++) {
       const row = this.pending;
@@ -110,14 +128,19 @@ export class StoreWriter {
     this.flushDetections();
     this.appender.closeSync();
     await this.writeFrames(timeBase);
-    const meta: Array<[string, string]> = [
+    const meta: Array<[string, string]> = [];
+    if (facts.peopleFilter !== undefined && this.people !== null) {
+      await this.writePeople(this.people);
+      meta.push(['people_filter', peopleFilterKey(facts.peopleFilter)]);
+    }
+    meta.push(
       ['time_base', timeBase.kind],
       ['fps', String(timeBase.fps)],
       ['frames', String(this.indexes.length)],
       ['detections', String(this.detectionsWritten)],
       ['settings', facts.settings],
       ['source_name', facts.source_name],
-    ];
+    );
     for (const [key, value] of meta) await this.connection.run('INSERT INTO meta VALUES ($1, $2)', [key, value]);
     await this.connection.run("UPDATE meta SET value = 'true' WHERE key = 'complete'");
     await this.connection.run('CHECKPOINT');
@@ -163,6 +186,23 @@ export class StoreWriter {
     this.appender.appendDataChunk(chunk);
     this.detectionsWritten += rows;
     this.pending = 0;
+  }
+
+  private async writePeople(people: readonly number[]): Promise<void> {
+    const appender = await this.connection.createAppender('frame_people');
+    for (let from = 0; from < people.length; from += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, people.length - from);
+      const chunk = DuckDBDataChunk.create([INTEGER, INTEGER], rows);
+      const [index, count] = [0, 1].map((column) => chunk.getColumnVector(column));
+      for (let row = 0; row < rows; row++) {
+        index.setItem(row, this.indexes[from + row]);
+        count.setItem(row, people[from + row]);
+      }
+      index.flush();
+      count.flush();
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
   }
 
   private async writeFrames(timeBase: TimeBase): Promise<void> {
@@ -250,38 +290,53 @@ export class StoreReader {
       detections: Number(values.get('detections') ?? 0),
       settings: values.get('settings') ?? '{}',
       source_name: values.get('source_name') ?? 'heatmap',
+      people_filter: values.get('people_filter') ?? null,
     };
     return new StoreReader(file, meta, instance, connection);
   }
 
-  /** Every frame, ordered by frame index. */
+  /**
+   * Every frame, ordered by frame index. Numbers are read a chunk at a time; the T strings (a
+   * native read and a decode each when read one by one) are read in blocks of up to 4,096 frames
+   * joined into one string per block by DuckDB, on a second connection at the same time.
+   */
   async frames(): Promise<StoredFrames> {
     const n = this.meta.frames;
     const index = new Int32Array(n);
-    const t: (string | null)[] = new Array<string | null>(n).fill(null);
     const timeMs = this.meta.time_base === 'none' ? null : new Float64Array(n);
     const durationMs = timeMs === null ? null : new Float64Array(n);
-    // Columns that are all NULL are not read (t of a seed CSV or MOT file, times without a time
-    // base): their values are the nulls `t` starts with, and reading them costs a validity look each.
-    const stamped = Number((await this.connection.runAndReadAll('SELECT count(t) FROM frames')).getRows()[0][0]) > 0;
-    const result = await this.connection.stream(
-      `SELECT frame_index, ${stamped ? 't' : 'NULL'}, ${timeMs === null ? '0, 0' : 'time_ms, duration_ms'} FROM frames ORDER BY frame_index`,
-    );
-    let row = 0;
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [vIndex, vT, vTime, vDuration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
-      for (let i = 0; i < chunk.rowCount; i++, row++) {
-        index[row] = vIndex.getItem(i) as number;
-        if (stamped) {
-          const stamp = vT.getItem(i);
-          t[row] = stamp === null ? null : String(stamp);
+    // The store writes frames in frame order and DuckDB scans a table in the order it was
+    // written, so the rows are read unsorted (a sort costs more than the read) and checked: rows
+    // out of order are read again sorted.
+    const readNumbers = async (sorted: boolean): Promise<boolean> => {
+      const columns = `frame_index${timeMs === null ? '' : ', time_ms, duration_ms'}`;
+      const result = await this.connection.stream(`SELECT ${columns} FROM frames${sorted ? ' ORDER BY frame_index' : ''}`);
+      let row = 0;
+      let ordered = true;
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const rows = chunk.rowCount;
+        const vIndex = chunk.getColumnVector(0);
+        for (let i = 0; i < rows; i++) {
+          const frameIndex = vIndex.getItem(i) as number;
+          if (row + i > 0 && frameIndex <= index[row + i - 1]) ordered = false;
+          index[row + i] = frameIndex;
         }
         if (timeMs !== null && durationMs !== null) {
-          timeMs[row] = vTime.getItem(i) as number;
-          durationMs[row] = vDuration.getItem(i) as number;
+          const vTime = chunk.getColumnVector(1);
+          const vDuration = chunk.getColumnVector(2);
+          for (let i = 0; i < rows; i++) {
+            timeMs[row + i] = vTime.getItem(i) as number;
+            durationMs[row + i] = vDuration.getItem(i) as number;
+          }
         }
+        row += rows;
       }
-    }
+      return ordered;
+    };
+    const read = async (): Promise<void> => {
+      if (!(await readNumbers(false))) await readNumbers(true);
+    };
+    const [t] = await bothSettled(this.withConnection((connection) => readStamps(connection, n)), read());
     return { index, t, timeMs, durationMs };
   }
 
@@ -316,6 +371,16 @@ export class StoreReader {
    * @returns an Int32Array as long as `frames.index`.
    */
   async peoplePerFrame(frames: StoredFrames, filter: PrepareOptions): Promise<Int32Array> {
+    return countsAtPositions(frames, await this.peopleByFrameIndex(filter));
+  }
+
+  /**
+   * The counts of `peoplePerFrame` keyed by frame index (frames with at least one person kept; a
+   * frame index may repeat, its counts add up): from `frame_people` when the store was written
+   * under the same filters, else by the GROUP BY; read on a connection of its own so it can run while `frames()` reads: pass both to
+   * `countsAtPositions`.
+   */
+  async peopleByFrameIndex(filter: PrepareOptions): Promise<PeopleByFrame> {
     const conditions = ['isfinite("left")', 'isfinite(top)', 'isfinite("right")', 'isfinite(bottom)', 'isfinite(score)', 'score >= $1'];
     if (filter.sanitize) {
       conditions.push('greatest("left", "right") > 0', 'least("left", "right") < $2', 'greatest(top, bottom) > 0', 'least(top, bottom) < $3');
@@ -325,21 +390,37 @@ export class StoreReader {
       conditions.push(ids.length === 0 ? 'false' : `class_id IN (${ids.join(', ')})`);
     }
     const values = filter.sanitize ? [filter.minScore, filter.imageWidth, filter.imageHeight] : [filter.minScore];
-    const result = await this.connection.stream(
-      `SELECT frame_index, CAST(count(*) AS INTEGER) FROM detections WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
-      values,
-    );
-    const counts = new Int32Array(frames.index.length);
-    const positionOf = densePositions(frames.index);
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const frameColumn = chunk.getColumnVector(0);
-      const countColumn = chunk.getColumnVector(1);
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const position = positionOf(frameColumn.getItem(i) as number);
-        if (position >= 0) counts[position] = countColumn.getItem(i) as number;
+    // Counted when the store was written under the same filters: read, not counted again.
+    const kept = this.meta.people_filter === peopleFilterKey(filter);
+    return this.withConnection(async (connection) => {
+      const result = kept
+        ? await connection.stream('SELECT frame_index, people FROM frame_people WHERE people > 0')
+        : await connection.stream(
+            `SELECT frame_index, CAST(count(*) AS INTEGER) FROM detections WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
+            values,
+          );
+      const frameIndex: number[] = [];
+      const count: number[] = [];
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const frameColumn = chunk.getColumnVector(0);
+        const countColumn = chunk.getColumnVector(1);
+        for (let i = 0; i < chunk.rowCount; i++) {
+          frameIndex.push(frameColumn.getItem(i) as number);
+          count.push(countColumn.getItem(i) as number);
+        }
       }
+      return { frameIndex: Int32Array.from(frameIndex), count: Int32Array.from(count) };
+    });
+  }
+
+  /** Runs `work` on a new connection to the store (DuckDB runs one query at a time per connection). */
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
     }
-    return counts;
   }
 
   /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */
@@ -466,4 +547,80 @@ function densePositions(index: Int32Array): (frameIndex: number) => number {
     }
     return -1;
   };
+}
+
+/** People per frame keyed by frame index: `count[i]` people in frame `frameIndex[i]`. */
+export interface PeopleByFrame {
+  frameIndex: Int32Array;
+  count: Int32Array;
+}
+
+/**
+ * Spreads `people` over the positions of `frames` (frames it does not name count 0).
+ *
+ * @returns an Int32Array as long as `frames.index`.
+ */
+export function countsAtPositions(frames: StoredFrames, people: PeopleByFrame): Int32Array {
+  const counts = new Int32Array(frames.index.length);
+  const positionOf = densePositions(frames.index);
+  for (let i = 0; i < people.frameIndex.length; i++) {
+    const position = positionOf(people.frameIndex[i]);
+    // Added up: `frame_people` has one row per frame, and a source may repeat a frame index.
+    if (position >= 0) counts[position] += people.count[i];
+  }
+  return counts;
+}
+
+/** Frames per block of T strings joined by DuckDB in `readStamps`. */
+const STAMP_BLOCK = 4096;
+/** Joins the T strings of a block: the unit separator, checked to be in no T of the store. */
+const STAMP_SEPARATOR = '\u001f';
+
+/**
+ * The T column of `frames` (`n` rows) in frame order: all nulls when no frame has a T (a seed CSV
+ * or MOT file); else read as one string per block of frames, each T marked `s…` and each null
+ * `n`, joined by the unit separator; one by one only when some T holds that separator.
+ *
+ * @throws Error when the store's frames table does not hold `n` rows (a damaged store).
+ */
+async function readStamps(connection: DuckDBConnection, n: number): Promise<(string | null)[]> {
+  const t = new Array<string | null>(n).fill(null);
+  const [stamped, separated] = (await connection.runAndReadAll('SELECT count(t), count(*) FILTER (WHERE contains(t, chr(31))) FROM frames')).getRows()[0];
+  if (Number(stamped) === 0) return t;
+  let row = 0;
+  if (Number(separated) > 0) {
+    const result = await connection.stream('SELECT t FROM frames ORDER BY frame_index');
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const column = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++, row++) {
+        const stamp = column.getItem(i);
+        t[row] = stamp === null ? null : String(stamp);
+      }
+    }
+  } else {
+    const result = await connection.stream(
+      `SELECT string_agg(coalesce('s' || t, 'n'), chr(31) ORDER BY frame_index) FROM frames GROUP BY frame_index // ${STAMP_BLOCK} ORDER BY frame_index // ${STAMP_BLOCK}`,
+    );
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const column = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        for (const piece of String(column.getItem(i)).split(STAMP_SEPARATOR)) t[row++] = piece.startsWith('s') ? piece.slice(1) : null;
+      }
+    }
+  }
+  if (row !== n) throw new Error(`store frames: read ${row} T values for ${n} frames`);
+  return t;
+}
+
+/**
+ * Both results once both have settled, so that no read is still running on the store when a
+ * caller closes it after the other failed.
+ *
+ * @throws the first rejection, after both settled.
+ */
+export async function bothSettled<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
