@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Dirent } from 'node:fs';
 import type { AnalysisEntry, VideoFacts } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/types.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { STORE_FILE } from '../store/schema.js';
 import { StoreReader } from '../store/store.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
@@ -35,6 +36,8 @@ export interface RunRecord {
   frames: number;
   fromMs: number | null;
   toMs: number | null;
+  /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
+  zones?: ZoneDefinition[];
 }
 
 /** The folder holding every analysis's work folder. */
