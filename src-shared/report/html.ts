@@ -249,7 +249,12 @@ function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary
     }
   }
   const svg = overlay.length > 0 ? `<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" aria-hidden="true">${overlay.join('')}</svg>` : '';
-  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.`)}</figcaption></figure>`;
+  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.${staleOutlines(picture, summary) ? ' The zones were changed after the analysis: the outlines in the picture itself are the analysis\'s own, the cyan ones over it the zones reported here.' : ''}`)}</figcaption></figure>`;
+}
+
+/** Whether the picture carries the run's own outlines while other zones are drawn over it. */
+function staleOutlines(picture: InlinePicture & { outlinesDrawn: boolean }, summary: ReportSummary): boolean {
+  return !picture.outlinesDrawn && summary.zones !== undefined && summary.zones.outlines && summary.zones.zones.length > 0;
 }
 
 function zoneTable(rows: CsvRows): string {

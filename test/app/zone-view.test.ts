@@ -107,6 +107,13 @@ describe('zone requests through the web host', () => {
     expect(report.path).toBe(join(cwd, 'report-here', 'report.html'));
     expect(await readdir(join(cwd, 'report-here'))).toEqual(['report.html']);
     expect(await readFile(report.path, 'utf8')).toContain('times in Asia/Tokyo');
+    expect(await readFile(report.path, 'utf8')).not.toContain('The zones were changed after the analysis');
+
+    // The edited zones: the table from the store, and the picture's own outlines said to be the run's.
+    const editedReport = await readFile((await client.call('writeReport', { runId, folder: 'report-edited', zones: edited })).path, 'utf8');
+    expect(editedReport).toContain('The zones were changed after the analysis: the outlines in the picture itself are the analysis&#39;s own');
+    expect(editedReport).toContain('<polygon points="600,200 1600,200 1300,900');
+    expect([...editedReport.matchAll(/<tr data-zone="ell">.*?data-value="[^"]*".*?data-value="([^"]*)"/g)].map((row) => Number(row[1]))).toEqual([moved.zones[1].figures.meanOccupancy]);
   });
 
   it('writes the report of the zones on screen: an analysis without zones, one zone drawn after it', async () => {
