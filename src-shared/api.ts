@@ -125,6 +125,8 @@ export interface RunInfo {
   video?: VideoFacts;
   /** What in the analysis disagrees with image_size (detections' extent, picture shape), with the size that fits. */
   coordinateSpace?: CoordinateSpaceFinding;
+  /** The analysis's zones: those saved from the app (`saveAnalysisZones`), else its settings' own; the app shows them on opening it. */
+  zones?: ZoneDefinition[];
 }
 
 /** Size, rate and length of a heat video, and the size of its file. */
@@ -426,7 +428,10 @@ export interface ApiRequests {
   /** Zone figures and occupancy series of a finished analysis, from its store (edited zones allowed). */
   zoneView: { request: ZoneViewRequest; response: ZoneViewData };
   /** Writes report.html of a finished analysis into `folder` (relative paths resolve against the host's cwd). */
-  writeReport: { request: { runId: string; folder: string }; response: { path: string; bytes: number } };
+  /** `zones`: the zones on screen, counted from the store for the report's zone table and outlines; the analysis's own when omitted. */
+  writeReport: { request: { runId: string; folder: string; zones?: ZoneDefinition[] }; response: { path: string; bytes: number } };
+  /** Keeps the zones on screen with a finished analysis (in its run.json); openAnalysis returns them. */
+  saveAnalysisZones: { request: { runId: string; zones: ZoneDefinition[] }; response: Record<string, never> };
   /** What the Console cache keeps, per device. */
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
   /**
@@ -474,6 +479,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'periodView',
   'zoneView',
   'writeReport',
+  'saveAnalysisZones',
   'consoleCacheInfo',
   'clearConsoleCache',
   'startFollow',

@@ -52,11 +52,12 @@ import { isPlainObject } from '../../src-shared/objects.js';
 import { readZones } from '../../src-shared/zones/settings.js';
 import { writeReport } from '../report/build.js';
 import { ZONES_FILE } from '../sinks/zones.js';
-import { writeZonesCsv, zoneViewData } from './zones.js';
+import { checkedZones, writeZonesCsv, zoneViewData } from './zones.js';
 import { ConsoleCache, deleteCacheFile } from '../console/cache.js';
 import { cacheFileIn } from '../console/cache-dir.js';
 import { FollowRunner } from './follow-runner.js';
 import type { CoordinateSpaceFinding } from '../../src-shared/counting/coordinate-space.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 
 /** Where the host keeps the Console credentials (safeStorage in Electron, memory in the web host). */
 export interface CredentialStore {
@@ -123,6 +124,10 @@ interface Run {
   coordinateSpace?: CoordinateSpaceFinding;
   createdMs: number;
   sourceName: string;
+  /** Zones saved with the analysis from the app (run.json), when any were saved. */
+  zones?: ZoneDefinition[];
+  /** The last run.json write of `saveAnalysisZones`: saves of one run go one after another. */
+  saving?: Promise<void>;
   /** The store opened for the window (OpenedRun), while it is one of the OPEN_STORES. */
   opened?: Promise<OpenedRun>;
 }
@@ -228,11 +233,31 @@ export class Backend {
       },
       periodView: async (request) => this.periodView(request),
       zoneView: async ({ runId, ...request }) => zoneViewData(outputDirOf(this.finishedRun(runId, 'zoneView').workDir), request),
-      writeReport: async ({ runId, folder }) => {
+      writeReport: async ({ runId, folder, zones }) => {
         const run = this.finishedRun(runId, 'writeReport');
         if (typeof folder !== 'string' || folder.trim() === '') throw new CrowdheatError('writeReport: choose a folder');
-        const written = await writeReport(outputDirOf(run.workDir), Date.now(), resolve(options.cwd, folder));
-        return { path: written.path, bytes: written.bytes };
+        const from = outputDirOf(run.workDir);
+        if (zones === undefined) {
+          const written = await writeReport(from, Date.now(), resolve(options.cwd, folder));
+          return { path: written.path, bytes: written.bytes };
+        }
+        // The zones on screen: their zones.csv computed from the store as an export does, then the report from it.
+        const shown = checkedZones(zones, 'writeReport');
+        const zonesFile = join(run.workDir, `report-${randomBytes(6).toString('hex')}-zones.csv`);
+        try {
+          if (shown.length > 0) await writeZonesCsv(from, shown, zonesFile);
+          const written = await writeReport(from, Date.now(), resolve(options.cwd, folder), {
+            zones: shown,
+            zonesCsv: shown.length > 0 ? zonesFile : null,
+          });
+          return { path: written.path, bytes: written.bytes };
+        } finally {
+          await rm(zonesFile, { force: true });
+        }
+      },
+      saveAnalysisZones: async ({ runId, zones }) => {
+        await this.saveAnalysisZones(runId, zones);
+        return {};
       },
       consoleCacheInfo: async () => this.consoleCacheInfo(),
       clearConsoleCache: async ({ device_id: deviceId, endpoint }) => {
@@ -503,6 +528,7 @@ export class Backend {
       sourceName: record.sourceName,
       index: await readPreviewIndex(previewDirOf(workDir)),
       ...(record.video === undefined ? {} : { video: record.video }),
+      ...(record.zones === undefined ? {} : { zones: record.zones }),
     };
     this.runs.set(runId, run);
     try {
@@ -512,6 +538,25 @@ export class Backend {
       throw isCrowdheatError(error) ? new CrowdheatError(`openAnalysis: ${error.message}`) : error;
     }
     return run;
+  }
+
+  /**
+   * Keeps `zones` with the finished analysis `runId`: in its run.json (written atomically, saves
+   * of one run in order) and in what openAnalysis returns.
+   *
+   * @throws SettingsError for bad zones; CrowdheatError when the analysis has not finished.
+   */
+  private async saveAnalysisZones(runId: string, zones: unknown): Promise<void> {
+    const run = this.finishedRun(runId, 'saveAnalysisZones');
+    const checked = checkedZones(zones, 'saveAnalysisZones');
+    run.zones = checked;
+    const save = (run.saving ?? Promise.resolve()).then(async () => {
+      const record = await readRunRecord(run.workDir);
+      if (record === null) throw new CrowdheatError(`saveAnalysisZones: the analysis ${runId} is no longer in the library`);
+      await writeRunRecord(run.workDir, { ...record, zones: checked });
+    });
+    run.saving = save.catch(() => undefined);
+    await save;
   }
 
   /** Deletes an analysis of the library (cancelling it first when it runs). */
@@ -574,6 +619,7 @@ export class Backend {
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
       ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
+      zones: run.zones ?? run.settings.zones,
     };
   }
 
@@ -834,6 +880,7 @@ function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
     state: run.state === 'done' ? 'done' : 'running',
     warnings: run.warnings,
     ...(run.video === undefined ? {} : { video: run.video }),
+    ...(run.zones === undefined ? {} : { zones: run.zones }),
     frames,
     fromMs: times === null || frames === 0 ? null : times[0],
     toMs: times === null || frames === 0 ? null : times[frames - 1],

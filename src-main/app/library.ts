@@ -15,6 +15,7 @@ import type { AnalysisEntry, VideoFacts } from '../../src-shared/api.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { STORE_FILE } from '../store/schema.js';
 import { StoreReader } from '../store/store.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
@@ -39,6 +40,8 @@ export interface RunRecord {
   frames: number;
   fromMs: number | null;
   toMs: number | null;
+  /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
+  zones?: ZoneDefinition[];
 }
 
 /** The folder holding every analysis's work folder. */
@@ -94,6 +97,15 @@ export function runRecordOf(value: unknown): RunRecord | null {
   if (video !== undefined && !isRecordedVideo(video)) return null;
   const settings = settingsOf(value.settings);
   if (settings === null) return null;
+  // Zones saved with the analysis after it ran (saveAnalysisZones): checked like the settings' own.
+  let zones: ZoneDefinition[] | undefined;
+  if (value.zones !== undefined) {
+    try {
+      zones = checkedZones(value.zones, 'run.json');
+    } catch {
+      return null;
+    }
+  }
   return {
     runId,
     createdMs,
@@ -105,6 +117,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     frames: frames as number,
     fromMs,
     toMs,
+    ...(zones === undefined ? {} : { zones }),
   };
 }
 

@@ -37,6 +37,7 @@ const REQUESTS = [
   'periodView',
   'zoneView',
   'writeReport',
+  'saveAnalysisZones',
   'consoleCacheInfo',
   'clearConsoleCache',
   'startFollow',

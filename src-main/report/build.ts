@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { InputError } from '../../src-shared/errors.js';
 import { isTimeZone, LocalClock } from '../../src-shared/periods/buckets.js';
 import type { UtcOffset } from '../../src-shared/zones/time.js';
+import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { showValue } from '../../src-shared/messages.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { reportHtml, type CsvRows, type InlinePicture, type ReportSummary } from '../../src-shared/report/html.js';
@@ -31,6 +32,13 @@ const BUCKET_ROWS = 500;
 /** The largest input file read (summary.json of a week at 1 fps is about 13 MB). */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
+/** Zones other than the run's own (the app's, drawn or edited after the analysis). */
+export interface ReportZones {
+  zones: readonly ZoneDefinition[];
+  /** Their zones.csv, computed from the store (app/zones.ts writeZonesCsv); null when there are none. */
+  zonesCsv: string | null;
+}
+
 export interface ReportResult {
   path: string;
   bytes: number;
@@ -43,9 +51,11 @@ export interface ReportResult {
  *
  * @param outputDir a folder a run wrote (absolute, or relative to the process's directory).
  * @param targetDir the folder report.html goes into (created when missing); `outputDir` by default.
+ * @param shownZones zones to report instead of the run's: the zone table from their zones.csv, the
+ *   outlines drawn over the picture from them (the run's outlines are then not trusted to match).
  * @throws InputError (one line naming the file) when the folder or summary.json is missing or unreadable.
  */
-export async function writeReport(outputDir: string, madeMs = Date.now(), targetDir = outputDir): Promise<ReportResult> {
+export async function writeReport(outputDir: string, madeMs = Date.now(), targetDir = outputDir, shownZones?: ReportZones): Promise<ReportResult> {
   const folder = await stat(outputDir).catch(() => null);
   if (folder === null || !folder.isDirectory()) throw new InputError(`report: "${showValue(outputDir)}" is not a folder`);
   const summary = await readSummary(join(outputDir, 'summary.json'));
@@ -83,12 +93,17 @@ export async function writeReport(outputDir: string, madeMs = Date.now(), target
     }
   }
 
+  // The run's pictures carry the run's outlines only; other zones are drawn over them.
+  if (mainPicture !== null && shownZones !== undefined && !sameZones(shownZones.zones, summary.zones?.zones ?? [])) {
+    mainPicture.outlinesDrawn = false;
+  }
   const html = reportHtml({
     summary,
+    ...(shownZones === undefined ? {} : { outlineZones: shownZones.zones }),
     mainPicture,
     periodPictures,
     periodPicturesLeftOut,
-    zones: await readCsvRows(join(outputDir, 'zones.csv')),
+    zones: shownZones === undefined ? await readCsvRows(join(outputDir, 'zones.csv')) : shownZones.zonesCsv === null ? null : await readCsvRows(shownZones.zonesCsv),
     people: await readCsvRows(join(outputDir, 'people.csv')),
     buckets: await readBuckets(join(outputDir, 'buckets.csv')),
     madeMs,
@@ -110,6 +125,11 @@ function timeZoneOffset(summary: ReportSummary): UtcOffset {
   if (zone === undefined || !isTimeZone(zone)) return () => 0;
   const clock = new LocalClock(zone);
   return (ms) => Math.round(clock.offset(ms) / 60_000);
+}
+
+/** Whether two zone lists have the same names and outlines, in order. */
+function sameZones(a: readonly ZoneDefinition[], b: readonly { name: string; points: ReadonlyArray<readonly [number, number]> }[]): boolean {
+  return a.length === b.length && a.every((zone, z) => zone.name === b[z].name && JSON.stringify(zone.points) === JSON.stringify(b[z].points));
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { ApiClient, HostInfo, MenuAction, ResponseOf } from '../../src-shared/api.js';
+import type { ApiClient, HostInfo, MenuAction, ResponseOf, RunInfo } from '../../src-shared/api.js';
 import { findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import { liveDisplay, outOfDateNotice } from '../logic/display.js';
@@ -31,6 +31,7 @@ import { loadRemembered, useRememberWrites } from './useRemembered.js';
 import { ZoneEditor } from './ZoneEditor.js';
 import { ZoneChart } from './ZoneChart.js';
 import { useZoneFigures } from './useZoneFigures.js';
+import { useAnalysisZones } from './useAnalysisZones.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
 const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
@@ -62,7 +63,16 @@ export function App({ api }: { api: ApiClient }) {
   const follow = useFollow(api, onError);
   const onInfo = useCallback((text: string) => say('info', text), [say]);
   // The library is read again whenever an analysis starts or ends.
-  const library = useLibrary(api, `${running?.runId ?? ''}:${done?.runId ?? ''}`, show, onError);
+  /** An analysis opened from the library comes with its zones (saved from the app, or its own). */
+  const showOpened = useCallback(
+    (info: RunInfo) => {
+      show(info);
+      const { zones } = info;
+      if (zones !== undefined) setSettings((current) => ({ ...current, zones }));
+    },
+    [show],
+  );
+  const library = useLibrary(api, `${running?.runId ?? ''}:${done?.runId ?? ''}`, showOpened, onError);
   const deleteAnalysis = (runId: string) => {
     if (done?.runId === runId) show(null);
     void library.remove(runId);
@@ -132,10 +142,11 @@ export function App({ api }: { api: ApiClient }) {
   };
 
   const zoneFigures = useZoneFigures(api, done?.runId ?? null, settings.zones);
+  useAnalysisZones(api, done?.state === 'done' ? done : null, settings.zones, onError);
   const [zoneSeek, setZoneSeek] = useState<Seek | null>(null);
   const writeReport = async (folder: string | null) => {
     if (done === null || folder === null) return;
-    const written = await api.call('writeReport', { runId: done.runId, folder });
+    const written = await api.call('writeReport', { runId: done.runId, folder, zones: settings.zones });
     onInfo(`Report written: ${written.path}`);
   };
 

@@ -54,6 +54,8 @@ export interface ReportInput {
   /** How many period pictures were left out to keep the file small. */
   periodPicturesLeftOut: number;
   zones: CsvRows | null;
+  /** Zones outlined and listed in the settings instead of `summary.zones` (the app's, edited after the run). */
+  outlineZones?: ReadonlyArray<{ name: string; points: ReadonlyArray<readonly [number, number]> }>;
   people: CsvRows | null;
   buckets: { columns: string[]; rows: string[][]; leftOut: number } | null;
   /** When the report was made (ms since the epoch). */
@@ -176,7 +178,7 @@ export function reportHtml(input: ReportInput): string {
   }
   parts.push(`<div class="facts">${facts.join('')}</div>`);
 
-  if (input.mainPicture !== null) parts.push(mainFigure(input.mainPicture, summary));
+  if (input.mainPicture !== null) parts.push(mainFigure(input.mainPicture, summary, input.outlineZones ?? summary.zones?.zones ?? []));
 
   if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones));
   else parts.push('<h2>Zones</h2><p class="muted">No zones were defined for this analysis.</p>');
@@ -191,7 +193,7 @@ export function reportHtml(input: ReportInput): string {
   if (input.buckets !== null) parts.push(bucketsTable(input.buckets));
 
   parts.push(gapsSection(summary, offset));
-  parts.push(settingsSection(summary));
+  parts.push(settingsSection(summary, input.outlineZones));
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -222,10 +224,10 @@ function placeOf(summary: ReportSummary, place: { h: number; v: number }): strin
   return `cell h ${h}, v ${v} (around x ${x}, y ${y})`;
 }
 
-function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary: ReportSummary): string {
+/** `zones`: the outlines drawn over the picture when it does not carry them. */
+function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary: ReportSummary, zones: NonNullable<ReportInput['outlineZones']>): string {
   const width = Number(summary.parameters.image_size_h);
   const height = Number(summary.parameters.image_size_v);
-  const zones = summary.zones?.zones ?? [];
   const overlay: string[] = [];
   if (Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0) {
     if (!picture.outlinesDrawn) {
@@ -247,7 +249,12 @@ function mainFigure(picture: InlinePicture & { outlinesDrawn: boolean }, summary
     }
   }
   const svg = overlay.length > 0 ? `<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" aria-hidden="true">${overlay.join('')}</svg>` : '';
-  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.`)}</figcaption></figure>`;
+  return `<h2>Where people were</h2><figure><div class="picture"><img alt="heatmap of the whole period" src="${picture.uri}" width="${picture.width}" height="${picture.height}">${svg}</div><figcaption>${escapeHtml(`${picture.name}: ${picture.name === 'heatmap.png' ? 'the heat of the last frame\'s window' : 'the heat of the whole period'} over the camera picture; zones outlined; the dashed circle marks the busiest place.${staleOutlines(picture, summary) ? ' The zones were changed after the analysis: the outlines in the picture itself are the analysis\'s own, the cyan ones over it the zones reported here.' : ''}`)}</figcaption></figure>`;
+}
+
+/** Whether the picture carries the run's own outlines while other zones are drawn over it. */
+function staleOutlines(picture: InlinePicture & { outlinesDrawn: boolean }, summary: ReportSummary): boolean {
+  return !picture.outlinesDrawn && summary.zones !== undefined && summary.zones.outlines && summary.zones.zones.length > 0;
 }
 
 function zoneTable(rows: CsvRows): string {
@@ -365,14 +372,14 @@ function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
   return lines.join('');
 }
 
-function settingsSection(summary: ReportSummary): string {
+function settingsSection(summary: ReportSummary, outlineZones?: ReportInput['outlineZones']): string {
   const rows: Array<[string, string]> = [['source', `${summary.source.mode}: ${summary.source.name}`]];
   if (summary.source.meta_file !== undefined) rows.push(['metadata file', summary.source.meta_file]);
   if (summary.source.video_file !== undefined) rows.push(['video file', summary.source.video_file]);
   if (summary.source.device_id !== undefined) rows.push(['device', summary.source.device_id]);
   for (const [key, value] of Object.entries(summary.parameters)) rows.push([key, JSON.stringify(value) ?? 'null']);
   if (summary.skipped_records > 0) rows.push(['skipped records', String(summary.skipped_records)]);
-  for (const zone of summary.zones?.zones ?? []) rows.push([`zone ${zone.name}`, JSON.stringify(zone.points)]);
+  for (const zone of outlineZones ?? summary.zones?.zones ?? []) rows.push([`zone ${zone.name}`, JSON.stringify(zone.points)]);
   if (summary.zones !== undefined) rows.push(['zone time base', summary.zones.time_base]);
   const body = rows.map(([key, value]) => `<tr><td class="text">${escapeHtml(key)}</td><td class="text">${escapeHtml(value)}</td></tr>`).join('');
   return `<h2>Settings used</h2><table class="settings"><tbody>${body}</tbody></table>`;

@@ -171,6 +171,32 @@ describe('analyses from their stores, in a library that survives restarts', () =
     expect((await readdir(join(workRoot, 'runs'))).includes(runId)).toBe(true);
   });
 
+  it('keeps zones saved with an analysis after it ran, and a restarted back end opens it with them', async () => {
+    expect((await api.getRunInfo({ runId })).zones).toEqual([]);
+    const drawn = [
+      { name: 'door', points: [[0, 0], [400, 0], [400, 300], [0, 300]] as Array<[number, number]> },
+      { name: 'ell', points: [[600, 200], [1300, 200], [1300, 900], [1000, 900], [1000, 500], [600, 500]] as Array<[number, number]> },
+    ];
+    // Two saves in a row: the last one is what stays.
+    await Promise.all([api.saveAnalysisZones({ runId, zones: [drawn[0]] }), api.saveAnalysisZones({ runId, zones: drawn })]);
+    expect((await api.getRunInfo({ runId })).zones).toEqual(drawn);
+    const record = JSON.parse(await readFile(join(workRoot, 'runs', runId, RUN_RECORD_FILE), 'utf8')) as Record<string, unknown>;
+    expect(record.zones).toEqual(drawn);
+    expect(record.state).toBe('done');
+    await expect(api.saveAnalysisZones({ runId, zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow(
+      'saveAnalysisZones: zones[0] "flat": needs at least 3 points, got 2',
+    );
+    const restarted = backend();
+    try {
+      expect((await restarted.handlers.openAnalysis({ runId })).zones).toEqual(drawn);
+      await restarted.handlers.saveAnalysisZones({ runId, zones: [] });
+      expect((await restarted.handlers.openAnalysis({ runId })).zones).toEqual([]);
+    } finally {
+      await restarted.dispose();
+    }
+    await api.saveAnalysisZones({ runId, zones: [] });
+  });
+
   it('shows an interrupted analysis as interrupted, never opens it, and deletes it', async () => {
     const record = JSON.parse(await readFile(join(workRoot, 'runs', runId, RUN_RECORD_FILE), 'utf8')) as Record<string, unknown>;
     // A run cut short: its record still says running, and its folder has no store.

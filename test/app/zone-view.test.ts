@@ -107,5 +107,48 @@ describe('zone requests through the web host', () => {
     expect(report.path).toBe(join(cwd, 'report-here', 'report.html'));
     expect(await readdir(join(cwd, 'report-here'))).toEqual(['report.html']);
     expect(await readFile(report.path, 'utf8')).toContain('times in Asia/Tokyo');
+    expect(await readFile(report.path, 'utf8')).not.toContain('The zones were changed after the analysis');
+
+    // The edited zones: the table from the store, and the picture's own outlines said to be the run's.
+    const editedReport = await readFile((await client.call('writeReport', { runId, folder: 'report-edited', zones: edited })).path, 'utf8');
+    expect(editedReport).toContain('The zones were changed after the analysis: the outlines in the picture itself are the analysis&#39;s own');
+    expect(editedReport).toContain('<polygon points="600,200 1600,200 1300,900');
+    expect([...editedReport.matchAll(/<tr data-zone="ell">.*?data-value="[^"]*".*?data-value="([^"]*)"/g)].map((row) => Number(row[1]))).toEqual([moved.zones[1].figures.meanOccupancy]);
+  });
+
+  it('writes the report of the zones on screen: an analysis without zones, one zone drawn after it', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+    settings.data_source_settings.local_data_settings.metadata_fps = 1;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    const { runId } = await client.call('analyse', { settings });
+    expect(await waitFor((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'))).toEqual({ type: 'done', runId, frames: 120 });
+
+    const before = await readFile((await client.call('writeReport', { runId, folder: 'report-no-zones' })).path, 'utf8');
+    expect(before).toContain('No zones were defined');
+
+    const drawn = [ZONES[1]];
+    const view = await client.call('zoneView', { runId, zones: drawn });
+    const report = await client.call('writeReport', { runId, folder: 'report-drawn', zones: drawn });
+    expect(await readdir(join(cwd, 'report-drawn'))).toEqual(['report.html']);
+    const html = await readFile(report.path, 'utf8');
+    expect(html).not.toContain('No zones were defined');
+    const rows = [...html.matchAll(/<tr data-zone="([^"]*)">(.*?)<\/tr>/g)];
+    expect(rows.map((row) => row[1])).toEqual(['ell']);
+    const values = [...rows[0][2].matchAll(/data-value="([^"]*)"/g)].map((cell) => cell[1]);
+    const figures = view.zones[0].figures;
+    // zone, mean people, peak, peak frame, person-seconds, occupied share, visits, mean and median visit.
+    expect(values.slice(0, 6).map((value, at) => (at === 0 ? value : Number(value)))).toEqual([
+      'ell', figures.meanOccupancy, figures.peakOccupancy, figures.peakFrame, figures.personTime, figures.occupiedShare,
+    ]);
+    // The run drew no outlines into its pictures: the drawn zone is outlined over the picture, and listed in the settings.
+    expect(html).toContain('<polygon points="600,200 1300,200 1300,900 1000,900 1000,500 600,500"');
+    expect(html).toContain('zone ell');
+    // Zones that break the rules are refused before anything is written.
+    await expect(client.call('writeReport', { runId, folder: 'report-bad', zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow(
+      'writeReport: zones[0] "flat": needs at least 3 points, got 2',
+    );
+    expect(await readdir(cwd)).not.toContain('report-bad');
   });
 });

@@ -62,6 +62,17 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('recent analyses s
     await showsFrame(page, app, 0);
     expect(await page.getByLabel('Timeline').getAttribute('data-run-id')).toBe(runId);
 
+    // A zone drawn after the analysis is saved with it (run.json), once the drawing stops.
+    const canvas = page.getByTestId('zone-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (box === null) throw new Error('no zone canvas');
+    for (const [fx, fy] of [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]]) await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('zone-name').fill('door');
+    const savedZones = async () => (await app!.serve.api<{ zones?: Array<{ name: string }> }>('getRunInfo', { runId })).zones?.map((zone) => zone.name);
+    await expect.poll(savedZones, { timeout: 10_000 }).toEqual(['door']);
+
     // A restart of the host on the same data folder: the analysis opens from disk, by keyboard.
     await app.close();
     app = await openApp(cwd);
@@ -74,6 +85,9 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('recent analyses s
     await page.keyboard.press('Enter');
     await page.getByTestId('frame-canvas').waitFor({ timeout: 30_000 });
     await showsFrame(page, app, 0);
+    // The zone drawn before the restart is back on screen, with its figures.
+    await expect.poll(() => page.locator('[data-testid="zone-canvas"] polygon').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="zone-figures"] tr[data-zone="door"]').count(), { timeout: 30_000 }).toBe(1);
     await page.getByTestId('scrubber').fill('57');
     await showsFrame(page, app, 57);
     expect(await seriousViolations(page)).toEqual([]);

@@ -103,10 +103,16 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(REAL_CSV))('zone figures
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('writes report.html of the analysis from the Report button', async () => {
+  it('writes report.html of the analysis from the Report button, with the zone drawn after the analysis', async () => {
     await page.getByTestId('write-report').click();
     const path = join(cwd, 'output', 'report.html');
     await expect.poll(() => page.locator('.messages').textContent(), { timeout: 30_000 }).toContain(`Report written: ${path}`);
     expect((await stat(path)).size).toBeGreaterThan(10_000);
+    // The analysis had no zones: the report's table is the zone on screen, with the figures shown.
+    const html = await readFile(path, 'utf8');
+    const rows = [...html.matchAll(/<tr data-zone="([^"]*)">(.*?)<\/tr>/g)];
+    expect(rows.map((row) => row[1])).toEqual(['floor']);
+    const values = [...rows[0][2].matchAll(/data-value="([^"]*)"/g)].map((value) => value[1]);
+    expect(Number(values[4])).toBe(Number(await cell('person-time')));
   });
 });
