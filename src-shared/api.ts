@@ -375,7 +375,7 @@ export interface FollowStatus {
   images: number;
   /**
    * Case 1: the newest image as a `data:image/jpeg;base64,…` URL (at most FOLLOW_IMAGE_MAX_BYTES of
-   * JPEG), sent only in the first status after it changed; the window keeps the last one it got.
+   * JPEG), sent in the first event after it changed and in startFollow's answer; the window keeps the last one it got.
    */
   newestImage?: string;
 }

@@ -62,19 +62,23 @@ export class FollowRunner {
       outputDir,
       images: 0,
     };
-    // Case 1: the newest image not yet sent to the window, as a data: URL (sent once, then dropped).
+    // Case 1: the newest image as a data: URL, and whether the events have not carried it yet.
     let newestImage: string | undefined;
+    let unsent = false;
     const controller = new AbortController();
     const publish = (change: Partial<FollowStatus>): void => {
       Object.assign(status, change);
       if (change.state !== 'retrying' && change.state !== 'failed' && change.message === undefined) delete status.message;
       this.options.emit({ type: 'follow', status: withImage() });
     };
-    /** The status to send: with the newest image once after it changed (the window keeps it). */
-    const withImage = (): FollowStatus => {
+    /**
+     * The status to send: events carry the newest image once after it changed (the window keeps it);
+     * `always` (the start's answer, which the window takes even when it dropped the first events) carries it anyway.
+     */
+    const withImage = (always = false): FollowStatus => {
       const sent: FollowStatus = { ...status };
-      if (newestImage !== undefined) sent.newestImage = newestImage;
-      newestImage = undefined;
+      if (newestImage !== undefined && (unsent || always)) sent.newestImage = newestImage;
+      if (!always) unsent = false;
       return sent;
     };
     const credentials = await this.options.credentials();
@@ -97,7 +101,9 @@ export class FollowRunner {
         status.view = { unit: view.unit, columns: view.columns, rows: view.rows, whole: Array.from(view.whole, (value) => Math.round(value * 1000) / 1000) };
       },
       onBackground: (jpeg) => {
-        if (jpeg.byteLength <= FOLLOW_IMAGE_MAX_BYTES) newestImage = `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`;
+        if (jpeg.byteLength > FOLLOW_IMAGE_MAX_BYTES) return;
+        newestImage = `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`;
+        unsent = true;
       },
       onFault: (fault) => {
         publish({ state: 'retrying', faults: status.faults + 1, message: fault.message });
@@ -122,7 +128,7 @@ export class FollowRunner {
       this.active = null;
       throw error;
     }
-    return withImage();
+    return withImage(true);
   }
 
   /** Stops the follow `followId` (the poll under way is dropped) and resolves with its last status. */
