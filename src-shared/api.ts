@@ -373,7 +373,17 @@ export interface FollowStatus {
   outputDir: string;
   /** The whole-period grid of every stored frame (row-major `rows × columns`), once there is one. */
   view?: { unit: 'person-seconds' | 'person-frames'; columns: number; rows: number; whole: number[] };
+  /** Case 1 (an image folder is followed): images stored in the follow's store; 0 in Case 2. */
+  images: number;
+  /**
+   * Case 1: the newest image as a `data:image/jpeg;base64,…` URL (at most FOLLOW_IMAGE_MAX_BYTES of
+   * JPEG), sent in the first event after it changed and in startFollow's answer; the window keeps the last one it got.
+   */
+  newestImage?: string;
 }
+
+/** Largest newest-image JPEG a FollowStatus carries (bytes); a larger one is not sent and the heat is drawn alone. */
+export const FOLLOW_IMAGE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Every request: `name → { request, response }`. */
 export interface ApiRequests {
@@ -439,7 +449,7 @@ export interface ApiRequests {
    * without it), or all of it without `device_id`; answers what is left.
    */
   clearConsoleCache: { request: { device_id?: string; endpoint?: string }; response: ConsoleCacheInfo };
-  /** Follows the settings' Console device (Case 2) every `intervalS` seconds (1–3600) until stopFollow. */
+  /** Follows the settings' Console device (Case 2; Case 1 with its image folder too) every `intervalS` seconds (1–3600) until stopFollow. */
   startFollow: { request: { settings: Settings; intervalS: number }; response: FollowStatus };
   /** Stops a follow; resolves once its store is finished, with its last status. */
   stopFollow: { request: { followId: string }; response: FollowStatus };

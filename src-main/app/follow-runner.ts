@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ApiEvent, FollowStatus } from '../../src-shared/api.js';
+import { FOLLOW_IMAGE_MAX_BYTES, type ApiEvent, type FollowStatus } from '../../src-shared/api.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import { validateSettings, type Settings } from '../../src-shared/settings/index.js';
@@ -60,12 +60,26 @@ export class FollowRunner {
       polls: 0,
       faults: 0,
       outputDir,
+      images: 0,
     };
+    // Case 1: the newest image as a data: URL, and whether the events have not carried it yet.
+    let newestImage: string | undefined;
+    let unsent = false;
     const controller = new AbortController();
     const publish = (change: Partial<FollowStatus>): void => {
       Object.assign(status, change);
       if (change.state !== 'retrying' && change.state !== 'failed' && change.message === undefined) delete status.message;
-      this.options.emit({ type: 'follow', status: { ...status } });
+      this.options.emit({ type: 'follow', status: withImage() });
+    };
+    /**
+     * The status to send: events carry the newest image once after it changed (the window keeps it);
+     * `always` (the start's answer, which the window takes even when it dropped the first events) carries it anyway.
+     */
+    const withImage = (always = false): FollowStatus => {
+      const sent: FollowStatus = { ...status };
+      if (newestImage !== undefined && (unsent || always)) sent.newestImage = newestImage;
+      if (!always) unsent = false;
+      return sent;
     };
     const credentials = await this.options.credentials();
     let started: () => void = () => undefined;
@@ -80,11 +94,16 @@ export class FollowRunner {
       intervalMs: intervalS * 1000,
       ...(credentials === null ? {} : { credentials }),
       onPoll: (poll) => {
-        publish({ state: 'following', frames: poll.frames, lastT: poll.lastT, lastUpdateMs: poll.atMs, polls: status.polls + 1 });
+        publish({ state: 'following', frames: poll.frames, images: poll.images, lastT: poll.lastT, lastUpdateMs: poll.atMs, polls: status.polls + 1 });
         started();
       },
       onView: (view) => {
         status.view = { unit: view.unit, columns: view.columns, rows: view.rows, whole: Array.from(view.whole, (value) => Math.round(value * 1000) / 1000) };
+      },
+      onBackground: (jpeg) => {
+        if (jpeg.byteLength > FOLLOW_IMAGE_MAX_BYTES) return;
+        newestImage = `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`;
+        unsent = true;
       },
       onFault: (fault) => {
         publish({ state: 'retrying', faults: status.faults + 1, message: fault.message });
@@ -109,7 +128,7 @@ export class FollowRunner {
       this.active = null;
       throw error;
     }
-    return { ...status };
+    return withImage(true);
   }
 
   /** Stops the follow `followId` (the poll under way is dropped) and resolves with its last status. */

@@ -119,6 +119,8 @@ export interface FollowOptions {
   onFault?: (report: FaultReport) => void;
   /** The whole-period view of everything stored, after each poll that rewrote the outputs. */
   onView?: (view: PeriodView) => void;
+  /** Case 1: the newest image's JPEG bytes, once at the start (when the store holds one) and once per newer image. */
+  onBackground?: (jpeg: Uint8Array) => void;
   onWarning?: WarningListener;
 }
 
@@ -202,7 +204,10 @@ export async function followConsole(settings: Settings, options: FollowOptions):
   // The folder position after the last image name stored (null: the names stored, until a poll has checked).
   let imagePosition: number | null = null;
   const stored = folder === '' ? null : await store.background();
-  if (stored !== null) picture = (await decodePicture(stored, folder, diagnostics)) ?? undefined;
+  if (stored !== null) {
+    picture = (await decodePicture(stored, folder, diagnostics)) ?? undefined;
+    if (picture !== undefined) options.onBackground?.(stored);
+  }
   let failures = 0;
   let succeeded = false;
   let failure: unknown = null;
@@ -226,7 +231,13 @@ export async function followConsole(settings: Settings, options: FollowOptions):
           const followed = await followImages(client, store, data.device_id, folder, data.match_tolerance_ms, imagePosition ?? store.imageCount, diagnostics, signal);
           imagePosition = followed.position;
           newImages = followed.added;
-          if (followed.background !== null) picture = (await decodePicture(followed.background, folder, diagnostics)) ?? picture;
+          if (followed.background !== null) {
+            const decoded = await decodePicture(followed.background, folder, diagnostics);
+            if (decoded !== null) {
+              picture = decoded;
+              options.onBackground?.(followed.background);
+            }
+          }
         }
         failures = 0;
         succeeded = true;

@@ -1,6 +1,7 @@
 /**
- * Follow in the Console panel: a toggle that follows the chosen device live and the seconds
- * between polls; and the header's line saying how the follow stands.
+ * Follow in the Console panel: a toggle that follows the chosen device live (its inference results,
+ * and in Case 1 its image folder, the heat drawn over the newest image) and the seconds between
+ * polls; and the header's line saying how the follow stands.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FollowStatus } from '../../src-shared/api.js';
@@ -14,7 +15,7 @@ const MIN_INTERVAL_S = 1;
 const MAX_INTERVAL_S = 3600;
 const DEFAULT_INTERVAL_S = 10;
 
-/** The Follow toggle and its interval, for the device the settings name (metadata only). */
+/** The Follow toggle and its interval, for the device (and image folder, when chosen) the settings name. */
 export function FollowControl({ follow, settings }: { follow: Follow; settings: Settings }) {
   const id = useId();
   const [interval, setInterval] = useState(String(DEFAULT_INTERVAL_S));
@@ -24,7 +25,7 @@ export function FollowControl({ follow, settings }: { follow: Follow; settings: 
       ? `Seconds between polls: ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}.`
       : null;
   const withImages = settings.data_source_settings.console_data_settings.sub_directory_name !== '';
-  const blocker = withImages ? 'Follow reads inference results only: choose "metadata only (no images)".' : intervalProblem;
+  const blocker = intervalProblem;
   return (
     <div className="follow" data-testid="follow-control">
       <label className={`setting${intervalProblem !== null ? ' invalid' : ''}`}>
@@ -40,8 +41,11 @@ export function FollowControl({ follow, settings }: { follow: Follow; settings: 
           aria-describedby={`${id}-follow-hint`}
         />
       </label>
-      <p className={intervalProblem !== null || withImages ? 'issue' : 'hint'} id={`${id}-follow-hint`}>
-        {blocker ?? 'New inference results are added to the followed analysis as they arrive; stopping keeps them.'}
+      <p className={intervalProblem !== null ? 'issue' : 'hint'} id={`${id}-follow-hint`}>
+        {blocker ??
+          (withImages
+            ? 'New inference results and images are added to the followed analysis as they arrive, the heat drawn over the newest image; stopping keeps them.'
+            : 'New inference results are added to the followed analysis as they arrive; stopping keeps them.')}
       </p>
       <div className="row">
         <button
@@ -55,7 +59,13 @@ export function FollowControl({ follow, settings }: { follow: Follow; settings: 
         </button>
       </div>
       {follow.status?.view !== undefined && follow.status.deviceId === settings.data_source_settings.console_data_settings.device_id && (
-        <FollowView view={follow.status.view} frames={follow.status.frames} settings={settings} folder={follow.status.outputDir} />
+        <FollowView
+          view={follow.status.view}
+          frames={follow.status.frames}
+          settings={settings}
+          folder={follow.status.outputDir}
+          imageUrl={withImages ? (follow.status.newestImage ?? null) : null}
+        />
       )}
     </div>
   );
@@ -66,8 +76,23 @@ const VIEW_WIDTH = 280;
 /** The grid's values are drawn in thousandths, so fractions of a person-second keep their colour. */
 const VIEW_STEPS = 1000;
 
-/** The heat of every followed frame so far (the whole period), repainted after each poll that added frames. */
-function FollowView({ view, frames, settings, folder }: { view: NonNullable<FollowStatus['view']>; frames: number; settings: Settings; folder: string }) {
+/**
+ * The heat of every followed frame so far (the whole period), repainted after each poll that added
+ * frames; over `imageUrl` (Case 1: the newest image, scaled to the picture) when there is one.
+ */
+function FollowView({
+  view,
+  frames,
+  settings,
+  folder,
+  imageUrl,
+}: {
+  view: NonNullable<FollowStatus['view']>;
+  frames: number;
+  settings: Settings;
+  folder: string;
+  imageUrl: string | null;
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { image_size_h: imageWidth, image_size_v: imageHeight } = settings.heat_map_settings.params;
   const width = VIEW_WIDTH;
@@ -76,8 +101,10 @@ function FollowView({ view, frames, settings, folder }: { view: NonNullable<Foll
   const table = useMemo(() => getColormap(output.cmap), [output.cmap]);
   const peak = view.whole.reduce((max, value) => Math.max(max, value), 0);
   useEffect(() => {
+    let cancelled = false;
+    const draw = (image: Uint8ClampedArray | null): void => {
     const context = canvasRef.current?.getContext('2d');
-    if (context === null || context === undefined) return;
+    if (cancelled || context === null || context === undefined) return;
     const grid = view.whole.map((value) => Math.round(value * VIEW_STEPS));
     const pixels = paintHeat(
       {
@@ -87,7 +114,7 @@ function FollowView({ view, frames, settings, folder }: { view: NonNullable<Foll
         scale: colorScale(0, 0, 0, Math.round(peak * VIEW_STEPS)),
         table,
         interpolation: output.interpolation,
-        image: null,
+        image,
         transparency: output.transparency,
         emptyCells: output.empty_cells,
       },
@@ -95,7 +122,30 @@ function FollowView({ view, frames, settings, folder }: { view: NonNullable<Foll
       height,
     );
     context.putImageData(new ImageData(pixels, width, height), 0, 0);
-  }, [view, peak, table, output.interpolation, output.transparency, output.empty_cells, width, height]);
+    // Whether the newest image is under the heat, for tests and tools reading the page.
+    if (canvasRef.current !== null) canvasRef.current.dataset.image = image === null ? 'none' : 'newest';
+    };
+    if (imageUrl === null) {
+      draw(null);
+    } else {
+      const picture = new Image();
+      picture.onload = () => {
+        const scratch = document.createElement('canvas');
+        scratch.width = width;
+        scratch.height = height;
+        const context = scratch.getContext('2d');
+        if (context === null) return;
+        context.drawImage(picture, 0, 0, width, height);
+        draw(context.getImageData(0, 0, width, height).data);
+      };
+      // An unreadable image: the heat alone, as without one.
+      picture.onerror = () => draw(null);
+      picture.src = imageUrl;
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [view, peak, table, output.interpolation, output.transparency, output.empty_cells, width, height, imageUrl]);
   const unit = view.unit === 'person-seconds' ? 'person-seconds' : 'person-frames';
   return (
     <figure className="follow-view">
@@ -104,7 +154,7 @@ function FollowView({ view, frames, settings, folder }: { view: NonNullable<Foll
         width={width}
         height={height}
         role="img"
-        aria-label={`Heat of the ${frames} followed frames, in ${unit}; the busiest cell holds ${Math.round(peak * 10) / 10}`}
+        aria-label={`Heat of the ${frames} followed frames, in ${unit}; the busiest cell holds ${Math.round(peak * 10) / 10}${imageUrl === null ? '' : '; over the newest image'}`}
         data-testid="follow-view"
       />
       <figcaption className="hint">
@@ -115,7 +165,7 @@ function FollowView({ view, frames, settings, folder }: { view: NonNullable<Foll
   );
 }
 
-/** The header's line: the device, its frames, the last update in local time, any retry. */
+/** The header's line: the device, its frames (and images, in Case 1), the last update in local time, any retry. */
 export function FollowStatusLine({ status }: { status: FollowStatus | null }) {
   if (status === null) return null;
   const updated = status.lastUpdateMs === null ? 'no update yet' : `last update ${new Date(status.lastUpdateMs).toLocaleTimeString()}`;
@@ -132,6 +182,11 @@ export function FollowStatusLine({ status }: { status: FollowStatus | null }) {
   return (
     <div className={`follow-status${status.state === 'retrying' || status.state === 'failed' ? ' warning' : ''}`} role="status" aria-live="polite" data-testid="follow-status">
       <span data-testid="follow-device">Following {status.deviceId}</span> · <span data-testid="follow-frames">{status.frames} frames</span> ·{' '}
+      {status.images > 0 && (
+        <>
+          <span data-testid="follow-images">{status.images} images</span> ·{' '}
+        </>
+      )}
       <span data-testid="follow-updated">{updated}</span> · <span data-testid="follow-state">{state}</span>
     </div>
   );

@@ -17,6 +17,15 @@ export interface Follow {
   stop: () => Promise<void>;
 }
 
+/**
+ * `next` as the status to show: the newest image comes only in the status after it changed, so a
+ * status of the same follow without one keeps the image `current` holds.
+ */
+function keepImage(current: FollowStatus | null, next: FollowStatus): FollowStatus {
+  if (next.newestImage !== undefined || current?.followId !== next.followId || current.newestImage === undefined) return next;
+  return { ...next, newestImage: current.newestImage };
+}
+
 export function useFollow(api: ApiClient, onError: (message: string) => void): Follow {
   const [status, setStatus] = useState<FollowStatus | null>(null);
   const [busy, setBusy] = useState(false);
@@ -26,7 +35,9 @@ export function useFollow(api: ApiClient, onError: (message: string) => void): F
       api.subscribe((event) => {
         if (event.type !== 'follow') return;
         // Events of an older follow (ended by a newer one) do not replace the current one.
-        setStatus((current) => (current === null || current.followId === event.status.followId || event.status.state === 'starting' ? event.status : current));
+        setStatus((current) =>
+          current === null || current.followId === event.status.followId || event.status.state === 'starting' ? keepImage(current, event.status) : current,
+        );
       }),
     [api],
   );
@@ -37,7 +48,11 @@ export function useFollow(api: ApiClient, onError: (message: string) => void): F
       try {
         const started = await api.call('startFollow', { settings, intervalS });
         // Polls may have been pushed before the answer: keep whichever says more.
-        setStatus((current) => (current !== null && current.followId === started.followId && current.polls + current.faults >= started.polls + started.faults ? current : started));
+        setStatus((current) =>
+          current !== null && current.followId === started.followId && current.polls + current.faults >= started.polls + started.faults
+            ? keepImage(started, current)
+            : keepImage(current, started),
+        );
       } catch (error) {
         onError(`Follow failed: ${messageOf(error)}`);
       } finally {
@@ -51,7 +66,8 @@ export function useFollow(api: ApiClient, onError: (message: string) => void): F
     if (status === null) return;
     setBusy(true);
     try {
-      setStatus(await api.call('stopFollow', { followId: status.followId }));
+      const stopped = await api.call('stopFollow', { followId: status.followId });
+      setStatus((current) => keepImage(current, stopped));
     } catch (error) {
       onError(messageOf(error));
     } finally {
