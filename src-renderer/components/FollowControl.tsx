@@ -10,6 +10,7 @@ import { colorScale } from '../../src-shared/render/index.js';
 import type { Settings } from '../../src-shared/settings/index.js';
 import { paintHeat } from '../logic/heat.js';
 import type { Follow } from './useFollow.js';
+import { loadPicturePixels } from './picture-pixels.js';
 
 const MIN_INTERVAL_S = 1;
 const MAX_INTERVAL_S = 3600;
@@ -128,19 +129,8 @@ function FollowView({
     if (imageUrl === null) {
       draw(null);
     } else {
-      const picture = new Image();
-      picture.onload = () => {
-        const scratch = document.createElement('canvas');
-        scratch.width = width;
-        scratch.height = height;
-        const context = scratch.getContext('2d');
-        if (context === null) return;
-        context.drawImage(picture, 0, 0, width, height);
-        draw(context.getImageData(0, 0, width, height).data);
-      };
       // An unreadable image: the heat alone, as without one.
-      picture.onerror = () => draw(null);
-      picture.src = imageUrl;
+      loadPicturePixels(imageUrl, width, height, draw, () => draw(null));
     }
     return () => {
       cancelled = true;

@@ -13,6 +13,7 @@ import { gridMax } from '../logic/legend.js';
 import { formatFigure, periodScale, unitName, type PeriodUnit } from '../logic/period.js';
 import { messageOf } from '../api/client.js';
 import { Legend } from './Legend.js';
+import { loadPicturePixels } from './picture-pixels.js';
 
 /** Width of the canvas when the source has no pictures, as the timeline's. */
 const HEAT_ONLY_WIDTH = 640;
@@ -89,18 +90,7 @@ export function PeriodPicture({ api, run, display, grid, columns, rows, unit, ca
     if (!showImage || imageUrl === null) {
       draw(null);
     } else {
-      const picture = new Image();
-      picture.onload = () => {
-        const scratch = document.createElement('canvas');
-        scratch.width = width;
-        scratch.height = height;
-        const context = scratch.getContext('2d');
-        if (context === null) return;
-        context.drawImage(picture, 0, 0, width, height);
-        draw(context.getImageData(0, 0, width, height).data);
-      };
-      picture.onerror = () => onError('cannot load the picture under the period view');
-      picture.src = imageUrl;
+      loadPicturePixels(imageUrl, width, height, draw, () => onError('cannot load the picture under the period view'));
     }
     return () => {
       cancelled = true;

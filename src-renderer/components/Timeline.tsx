@@ -19,6 +19,7 @@ import {
   zoomView,
 } from '../logic/timeline.js';
 import { messageOf } from '../api/client.js';
+import { loadPicturePixels } from './picture-pixels.js';
 
 interface TimelineProps {
   api: ApiClient;
@@ -186,18 +187,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     if (imageUrl === null || !showImage) {
       draw(null);
     } else {
-      const picture = new Image();
-      picture.onload = () => {
-        const scratch = document.createElement('canvas');
-        scratch.width = width;
-        scratch.height = height;
-        const context = scratch.getContext('2d');
-        if (context === null) return;
-        context.drawImage(picture, 0, 0, width, height);
-        draw(context.getImageData(0, 0, width, height).data);
-      };
-      picture.onerror = () => onError(`cannot load the picture of frame ${frame.index}`);
-      picture.src = imageUrl;
+      loadPicturePixels(imageUrl, width, height, draw, () => onError(`cannot load the picture of frame ${frame.index}`));
     }
     return () => {
       cancelled = true;
