@@ -11,14 +11,14 @@
  * follow continues.
  */
 import { stat } from 'node:fs/promises';
-import { blobValue, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { blobValue, DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../src-shared/errors.js';
 import { parseTimestamp, type Detections } from '../../src-shared/frames.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import { resolveTimeBase, timeBaseOfTimes, type TimeBase } from '../../src-shared/periods/time-base.js';
 import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
 import { recountSettings } from '../store/settings.js';
-import { DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
+import { appendFrames, DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
 import type { TimedDetections } from './source.js';
 
 /**
@@ -39,9 +39,6 @@ export interface FollowedImage {
   inferenceT: string | null;
   jpeg: Uint8Array;
 }
-
-/** Rows in one DuckDB data chunk (DuckDB's vector size). */
-const CHUNK_ROWS = 2048;
 
 /** What a followed store records about its analysis besides frames and detections. */
 export interface FollowFacts {
@@ -411,23 +408,7 @@ export class FollowStore implements DetectionStream {
   }
 
   private async writeFrames(base: TimeBase): Promise<void> {
-    const appender = await this.connection.createAppender('frames');
-    const n = this.times.length;
-    for (let from = 0; from < n; from += CHUNK_ROWS) {
-      const rows = Math.min(CHUNK_ROWS, n - from);
-      const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, DOUBLE, DOUBLE], rows);
-      const [index, t, time, duration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
-      for (let row = 0; row < rows; row++) {
-        const i = from + row;
-        index.setItem(row, i);
-        t.setItem(row, this.times[i]);
-        time.setItem(row, base.timesMs === null ? null : base.timesMs[i]);
-        duration.setItem(row, base.durationsMs === null ? null : base.durationsMs[i]);
-      }
-      for (const vector of [index, t, time, duration]) vector.flush();
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    await appendFrames(this.connection, (i) => i, this.times, base);
   }
 }
 

@@ -206,24 +206,38 @@ export class StoreWriter {
   }
 
   private async writeFrames(timeBase: TimeBase): Promise<void> {
-    const appender = await this.connection.createAppender('frames');
-    const n = this.indexes.length;
-    for (let from = 0; from < n; from += CHUNK_ROWS) {
-      const rows = Math.min(CHUNK_ROWS, n - from);
-      const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, DOUBLE, DOUBLE], rows);
-      const [index, t, time, duration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
-      for (let row = 0; row < rows; row++) {
-        const i = from + row;
-        index.setItem(row, this.indexes[i]);
-        t.setItem(row, this.stamps[i]);
-        time.setItem(row, timeBase.timesMs === null ? null : timeBase.timesMs[i]);
-        duration.setItem(row, timeBase.durationsMs === null ? null : timeBase.durationsMs[i]);
-      }
-      for (const vector of [index, t, time, duration]) vector.flush();
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    await appendFrames(this.connection, (i) => this.indexes[i], this.stamps, timeBase);
   }
+}
+
+/**
+ * Appends `stamps.length` rows to the `frames` table of the store open on `connection`: row i is
+ * frame `indexOf(i)` with T `stamps[i]` and the time and duration (ms) of `timeBase` at i (NULL
+ * without a time base). Shared by the run's store writer and `crowdheat follow`'s store.
+ */
+export async function appendFrames(
+  connection: DuckDBConnection,
+  indexOf: (i: number) => number,
+  stamps: readonly (string | null)[],
+  timeBase: TimeBase,
+): Promise<void> {
+  const appender = await connection.createAppender('frames');
+  const n = stamps.length;
+  for (let from = 0; from < n; from += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, n - from);
+    const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, DOUBLE, DOUBLE], rows);
+    const [index, t, time, duration] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
+    for (let row = 0; row < rows; row++) {
+      const i = from + row;
+      index.setItem(row, indexOf(i));
+      t.setItem(row, stamps[i]);
+      time.setItem(row, timeBase.timesMs === null ? null : timeBase.timesMs[i]);
+      duration.setItem(row, timeBase.durationsMs === null ? null : timeBase.durationsMs[i]);
+    }
+    for (const vector of [index, t, time, duration]) vector.flush();
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
 }
 
 /** A store's frames, in frame order, as typed arrays. */
