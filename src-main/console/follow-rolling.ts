@@ -23,7 +23,7 @@ import type { GridParams } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { compileZones, OccupancyRecorder } from '../../src-shared/zones/occupancy.js';
 import type { StoredFrames } from '../store/store.js';
-import type { BucketFigures, BusiestMoment, PeriodView } from '../store/views.js';
+import { bucketTotals, type BucketFigures, type BusiestMoment, type PeriodView } from '../store/views.js';
 import type { FollowStore } from './follow-store.js';
 
 export interface RollingOptions {
@@ -181,22 +181,7 @@ export class RollingFigures {
         : { frame: frames.index[busiest], t: frames.t[busiest] ?? formatTimestamp(times[busiest]), time: clock.iso(times[busiest]), count: counts[busiest] };
     let buckets: BucketFigures | null = null;
     if (assigned !== null) {
-      const frameCounts = new Int32Array(bucketCount);
-      const detectionCounts = new Int32Array(bucketCount);
-      const personSeconds = new Float64Array(bucketCount);
-      const peakFrame = new Int32Array(bucketCount).fill(-1);
-      const peakCount = new Int32Array(bucketCount).fill(-1);
-      for (let p = 0; p < n; p++) {
-        const b = bucketOf[p];
-        frameCounts[b] += 1;
-        detectionCounts[b] += counts[p];
-        personSeconds[b] += counts[p] * weights[p];
-        if (counts[p] > peakCount[b]) {
-          peakCount[b] = counts[p];
-          peakFrame[b] = frames.index[p];
-        }
-      }
-      buckets = { starts: assigned.starts, ends: assigned.ends, grids, frames: frameCounts, detections: detectionCounts, personSeconds, peakFrame };
+      buckets = { starts: assigned.starts, ends: assigned.ends, grids, ...bucketTotals(bucketCount, bucketOf, counts, weights, frames.index, 0, n) };
     }
     let dropped = 0;
     let filtered = 0;

@@ -24,6 +24,7 @@ import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import type { PeriodView } from '../store/views.js';
 import { writeFileAtomic } from './atomic.js';
 import { npyHeader } from './npy.js';
+import { resize } from './png.js';
 import { outputSize } from './video.js';
 
 export const PERIOD_PNG = 'heatmap_period.png';
@@ -167,13 +168,4 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   written.push(`${PERIODS_DIR}/`);
   return written;
-}
-
-async function resize(image: RgbImage, width: number, height: number): Promise<RgbImage> {
-  if (image.width === width && image.height === height) return image;
-  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(width, height, { fit: 'fill' })
-    .raw()
-    .toBuffer();
-  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }

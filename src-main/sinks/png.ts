@@ -78,7 +78,8 @@ export const pngSink: SinkFactory = (context) => {
   return sink;
 };
 
-async function resize(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+/** `image` stretched to `width × height` (sharp, `fit: fill`); the same object when it already has that size. */
+export async function resize(image: RgbImage, width: number, height: number): Promise<RgbImage> {
   if (image.width === width && image.height === height) return image;
   const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: 'fill' })

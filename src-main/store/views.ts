@@ -149,22 +149,7 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
 
   let buckets: BucketFigures | null = null;
   if (bucketed) {
-    const frameCounts = new Int32Array(bucketCount);
-    const detectionCounts = new Int32Array(bucketCount);
-    const personSeconds = new Float64Array(bucketCount);
-    const peakFrame = new Int32Array(bucketCount).fill(-1);
-    const peakCount = new Int32Array(bucketCount).fill(-1);
-    for (let p = first; p < last; p++) {
-      const b = bucketOf[p];
-      frameCounts[b] += 1;
-      detectionCounts[b] += counts[p];
-      personSeconds[b] += counts[p] * weights[p];
-      if (counts[p] > peakCount[b]) {
-        peakCount[b] = counts[p];
-        peakFrame[b] = frames.index[p];
-      }
-    }
-    buckets = { starts, ends, grids, frames: frameCounts, detections: detectionCounts, personSeconds, peakFrame };
+    buckets = { starts, ends, grids, ...bucketTotals(bucketCount, bucketOf, counts, weights, frames.index, first, last) };
   }
 
   return {
@@ -222,4 +207,37 @@ export async function windowAt(
     frameIndex,
   );
   return { grid: Int32Array.from(accumulator.grids()), count: accumulator.counts[position] };
+}
+
+/**
+ * Per-bucket totals of the frames at positions `first ≤ p < last`: frames, people (Σ `counts`),
+ * person-seconds (Σ `counts` × `weights`, weights in seconds) and the frame index of each bucket's
+ * first frame with the most people (-1 for a bucket without frames). `bucketOf[p]` is position p's
+ * bucket, `frameIndex[p]` its frame index.
+ */
+export function bucketTotals(
+  bucketCount: number,
+  bucketOf: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  frameIndex: ArrayLike<number>,
+  first: number,
+  last: number,
+): Pick<BucketFigures, 'frames' | 'detections' | 'personSeconds' | 'peakFrame'> {
+  const frameCounts = new Int32Array(bucketCount);
+  const detectionCounts = new Int32Array(bucketCount);
+  const personSeconds = new Float64Array(bucketCount);
+  const peakFrame = new Int32Array(bucketCount).fill(-1);
+  const peakCount = new Int32Array(bucketCount).fill(-1);
+  for (let p = first; p < last; p++) {
+    const b = bucketOf[p];
+    frameCounts[b] += 1;
+    detectionCounts[b] += counts[p];
+    personSeconds[b] += counts[p] * weights[p];
+    if (counts[p] > peakCount[b]) {
+      peakCount[b] = counts[p];
+      peakFrame[b] = frameIndex[p];
+    }
+  }
+  return { frames: frameCounts, detections: detectionCounts, personSeconds, peakFrame };
 }
