@@ -35,6 +35,29 @@ export class SpanList {
   }
 }
 
+/** A growable list of rectangles of cells, four int32 a rectangle: rows v0..v1, columns h0..h1, all inclusive. */
+export class RectangleList {
+  data = new Int32Array(4 * 64);
+  length = 0;
+
+  push(v0: number, v1: number, h0: number, h1: number): void {
+    if (this.length + 4 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = v0;
+    this.data[this.length + 1] = v1;
+    this.data[this.length + 2] = h0;
+    this.data[this.length + 3] = h1;
+    this.length += 4;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
 /** The point a detection stands for in point mode (`bbox2pix: true`). */
 export interface AnchorPoint {
   x: number;
@@ -46,6 +69,12 @@ export interface AnchorPoint {
  * fell outside the grid and were dropped (legacy point mode with n = 0 only).
  */
 export type FootprintFunction = (detections: Detections, out: SpanList) => number;
+
+/**
+ * The same footprints as rectangles of cells: one a box, one a row of a disk. Sums that cost per
+ * rectangle (a period's difference array) take these; the window's per-cell counter takes spans.
+ */
+export type RectangleFunction = (detections: Detections, out: RectangleList) => number;
 
 /** `halfWidths[d]` = the largest k with k² + d² ≤ n²: the half-width of the disk's row d away from its centre. */
 export function diskHalfWidths(radius: number): Int32Array {
@@ -61,8 +90,23 @@ export function diskHalfWidths(radius: number): Int32Array {
   return widths;
 }
 
-/** Builds the footprint function for the counting mode and shape the parameters ask for. */
+/** Builds the footprint function (row spans) for the counting mode and shape the parameters ask for. */
 export function footprintFunction(params: GridParams): FootprintFunction {
+  const rectangles = footprintRectangles(params);
+  const scratch = new RectangleList();
+  return (detections, out) => {
+    scratch.clear();
+    const dropped = rectangles(detections, scratch);
+    const data = scratch.data;
+    for (let r = 0; r < scratch.length; r += 4) {
+      for (let v = data[r]; v <= data[r + 1]; v++) out.push(v, data[r + 2], data[r + 3]);
+    }
+    return dropped;
+  };
+}
+
+/** Builds the footprint function as rectangles for the counting mode and shape the parameters ask for. */
+export function footprintRectangles(params: GridParams): RectangleFunction {
   if (params.counting === 'legacy') {
     return params.bbox2pix ? legacyPointFootprints(params) : legacyBoxFootprints(params);
   }
@@ -102,7 +146,7 @@ function exactGrid(params: GridParams): { n: number; lastH: number; lastV: numbe
   };
 }
 
-function exactBoxFootprints(params: GridParams): FootprintFunction {
+function exactBoxFootprints(params: GridParams): RectangleFunction {
   const { n, lastH, lastV, cellH, cellV } = exactGrid(params);
   return (detections, out) => {
     const boxes = detections.boxes;
@@ -112,13 +156,13 @@ function exactBoxFootprints(params: GridParams): FootprintFunction {
       const h1 = Math.min(cellH(boxes[o + 2]) + n, lastH);
       const v0 = Math.max(cellV(boxes[o + 1]) - n, 0);
       const v1 = Math.min(cellV(boxes[o + 3]) + n, lastV);
-      for (let v = v0; v <= v1; v++) out.push(v, h0, h1);
+      out.push(v0, v1, h0, h1);
     }
     return 0;
   };
 }
 
-function exactPointFootprints(params: GridParams): FootprintFunction {
+function exactPointFootprints(params: GridParams): RectangleFunction {
   const { n, lastH, lastV, cellH, cellV } = exactGrid(params);
   const halfWidths = diskHalfWidths(n);
   const ratio = params.point_ratio;
@@ -133,7 +177,7 @@ function exactPointFootprints(params: GridParams): FootprintFunction {
       const v1 = Math.min(cv + n, lastV);
       for (let v = v0; v <= v1; v++) {
         const half = halfWidths[Math.abs(v - cv)];
-        out.push(v, Math.max(ch - half, 0), Math.min(ch + half, lastH));
+        out.push(v, v, Math.max(ch - half, 0), Math.min(ch + half, lastH));
       }
     }
     return 0;
@@ -165,7 +209,7 @@ function sliceStop(stop: number, size: number): number {
   return Math.min(stop, size);
 }
 
-function legacyBoxFootprints(params: GridParams): FootprintFunction {
+function legacyBoxFootprints(params: GridParams): RectangleFunction {
   const { n, gridH, gridV, cellWidth, cellHeight } = legacyGrid(params);
   return (detections, out) => {
     const boxes = detections.boxes;
@@ -176,14 +220,14 @@ function legacyBoxFootprints(params: GridParams): FootprintFunction {
       const r = sliceStop(Math.min(Math.floor(boxes[o + 2] / cellWidth) + n, gridH - 1), gridH);
       const t = Math.min(Math.max(Math.floor(boxes[o + 1] / cellHeight) - n, 0), gridV - 1);
       const b = sliceStop(Math.min(Math.floor(boxes[o + 3] / cellHeight) + n, gridV - 1), gridV);
-      if (r <= l) continue;
-      for (let v = t; v < b; v++) out.push(v, l, r - 1);
+      if (r <= l || b <= t) continue;
+      out.push(t, b - 1, l, r - 1);
     }
     return 0;
   };
 }
 
-function legacyPointFootprints(params: GridParams): FootprintFunction {
+function legacyPointFootprints(params: GridParams): RectangleFunction {
   const { n, gridH, gridV, cellWidth, cellHeight } = legacyGrid(params);
   const halfWidths = diskHalfWidths(n);
   return (detections, out) => {
@@ -194,7 +238,7 @@ function legacyPointFootprints(params: GridParams): FootprintFunction {
       const ch = Math.floor(Math.trunc((boxes[o] + boxes[o + 2]) / 2) / cellWidth);
       const cv = Math.floor(boxes[o + 3] / cellHeight);
       if (n === 0) {
-        if (ch >= 0 && ch < gridH && cv >= 0 && cv < gridV) out.push(cv, ch, ch);
+        if (ch >= 0 && ch < gridH && cv >= 0 && cv < gridV) out.push(cv, cv, ch, ch);
         else dropped += 1;
         continue;
       }
@@ -205,7 +249,7 @@ function legacyPointFootprints(params: GridParams): FootprintFunction {
         const half = halfWidths[Math.abs(v - cv)];
         const h0 = Math.max(ch - half, 0);
         const h1 = Math.min(ch + half, ch + n - 1, gridH - 1);
-        if (h0 <= h1) out.push(v, h0, h1);
+        if (h0 <= h1) out.push(v, v, h0, h1);
       }
     }
     return dropped;

@@ -2,10 +2,10 @@
  * Period grids: the sum of frames' footprints, each weighted (by its duration in seconds for
  * person-seconds, by 1 for person-frames), into one grid per bucket.
  *
- * Sums over periods cost detections, not cells: a footprint's row spans (v, h0, h1) are merged
- * into rectangles (a box's rows all span the same columns), and each rectangle adds its weight at
- * four corners of a 2D difference array; one 2D prefix sum per bucket at the end turns the
- * differences into values. A box costs four additions whatever its size; a disk row costs four.
+ * Sums over periods cost detections, not cells: a footprint is a few rectangles of cells (one a
+ * box, one a row of a disk, consecutive rows over the same columns merged), and each rectangle
+ * adds its weight at four corners of a 2D difference array; one 2D prefix sum per bucket at the
+ * end turns the differences into values. A box costs four additions whatever its size.
  *
  * ```ts
  * const acc = new PeriodAccumulator(params, 24);
@@ -13,7 +13,7 @@
  * const grids = acc.grids(); // Float64Array of 24 × grid_num_v × grid_num_h
  * ```
  */
-import { footprintFunction, SpanList, type FootprintFunction } from '../counting/footprint.js';
+import { footprintRectangles, RectangleList, type RectangleFunction } from '../counting/footprint.js';
 import { prepareDetections, type Detections, type PrepareOptions, type PrepareStats } from '../frames.js';
 import type { GridParams } from '../settings/types.js';
 
@@ -38,9 +38,9 @@ export class PeriodAccumulator {
   /** Points dropped outside the grid (legacy point mode with n = 0). */
   droppedOutsideGrid = 0;
   private readonly differences: Float64Array;
-  private readonly footprints: FootprintFunction;
+  private readonly footprints: RectangleFunction;
   private readonly prepare: PrepareOptions;
-  private readonly spans = new SpanList();
+  private readonly rectangles = new RectangleList();
 
   /**
    * @param params grid and counting settings (sizes, n, box/point, point_ratio, filters).
@@ -53,7 +53,7 @@ export class PeriodAccumulator {
     this.buckets = buckets;
     this.counts = new Int32Array(frames);
     this.differences = new Float64Array(buckets * (this.rows + 1) * (this.columns + 1));
-    this.footprints = footprintFunction(params);
+    this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
   }
 
@@ -65,25 +65,26 @@ export class PeriodAccumulator {
     const prepared = prepareDetections(detections, this.prepare, this.stats);
     this.counts[position] += prepared.count;
     if (prepared.count === 0 || bucket < 0) return;
-    const spans = this.spans;
-    spans.clear();
-    this.droppedOutsideGrid += this.footprints(prepared, spans);
+    const rectangles = this.rectangles;
+    rectangles.clear();
+    this.droppedOutsideGrid += this.footprints(prepared, rectangles);
     const stride = this.columns + 1;
     const base = bucket * (this.rows + 1) * stride;
-    const data = spans.data;
+    const data = rectangles.data;
     const differences = this.differences;
-    let s = 0;
-    while (s < spans.length) {
-      const v0 = data[s];
-      const h0 = data[s + 1];
-      const h1 = data[s + 2];
-      let v1 = v0;
-      s += 3;
-      // Consecutive rows over the same columns are one rectangle.
-      while (s < spans.length && data[s] === v1 + 1 && data[s + 1] === h0 && data[s + 2] === h1) {
-        v1 += 1;
-        s += 3;
+    let r = 0;
+    while (r < rectangles.length) {
+      const v0 = data[r];
+      let v1 = data[r + 1];
+      const h0 = data[r + 2];
+      const h1 = data[r + 3];
+      r += 4;
+      // Rectangles of consecutive rows over the same columns (a disk's rows) are one rectangle.
+      while (r < rectangles.length && data[r] === v1 + 1 && data[r + 2] === h0 && data[r + 3] === h1) {
+        v1 = data[r + 1];
+        r += 4;
       }
+      if (v1 < v0 || h1 < h0) continue;
       const top = base + v0 * stride;
       const below = base + (v1 + 1) * stride;
       differences[top + h0] += weight;
@@ -103,7 +104,7 @@ export class PeriodAccumulator {
       counts: this.counts.slice(),
       stats: { ...this.stats },
       differences: this.differences.slice(),
-      spans: new SpanList(),
+      rectangles: new RectangleList(),
     });
     return copy;
   }

@@ -10,7 +10,7 @@ import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { periodView, windowGridAt } from '../../src-main/store/views.js';
-import { exactCellMember } from '../counting/brute-force.js';
+import { exactCellMember, legacyCellMember } from '../counting/brute-force.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -156,6 +156,44 @@ describe('views from the store', () => {
     for (const grid of footprintsByCounter(filtered, other)) grid.forEach((value, cell) => (expected[cell] += value));
     expect(Array.from(view.whole)).toEqual(Array.from(expected));
     expect(view.filtered).toBe(frames.reduce((sum, f) => sum + f.detections.count, 0) - filtered.reduce((sum, f) => sum + f.detections.count, 0));
+  });
+
+  it('every counting mode and shape: the period grid equals the cells of SPEC §3 counted one by one', async () => {
+    // Fractional boxes, some crossing the right or bottom edge of the 640×480 image.
+    const next = random(23);
+    const frames: Frame[] = [];
+    for (let i = 0; i < 40; i++) {
+      const builder = new DetectionsBuilder();
+      for (let k = 0; k < 4; k++) {
+        const left = next() * 630;
+        const top = next() * 470;
+        builder.add(left, top, left + 1 + next() * 80, top + 1 + next() * 80, 1, 0);
+      }
+      frames.push({ index: i, detections: builder.finish() });
+    }
+    const store = await storeOf(frames);
+    const stored = await store.frames();
+    const modes: Array<Pick<GridParams, 'counting' | 'bbox2pix' | 'number_of_add_grid'>> = [];
+    for (const counting of ['exact', 'legacy'] as const) {
+      for (const bbox2pix of [false, true]) for (const n of [0, 2]) modes.push({ counting, bbox2pix, number_of_add_grid: n });
+    }
+    for (const mode of modes) {
+      const params: GridParams = { ...PARAMS, ...mode, point_ratio: 0.75 };
+      const view = await periodView(store, stored, { params, period: { kind: 'none' }, timeZone: 'UTC' });
+      const member = mode.counting === 'exact' ? exactCellMember : legacyCellMember;
+      const brute = new Float64Array(params.grid_num_h * params.grid_num_v);
+      for (const frame of frames) {
+        const d = frame.detections;
+        for (let k = 0; k < d.count; k++) {
+          const box = Array.from(d.boxes.subarray(4 * k, 4 * k + 4)) as [number, number, number, number];
+          for (let v = 0; v < params.grid_num_v; v++) {
+            for (let h = 0; h < params.grid_num_h; h++) if (member(params, box, h, v)) brute[v * params.grid_num_h + h] += 1;
+          }
+        }
+      }
+      expect({ mode, grid: Array.from(view.whole) }).toEqual({ mode, grid: Array.from(brute) });
+    }
+    store.close();
   });
 
   it('the window grid at any frame equals the per-frame counter at that frame', async () => {
