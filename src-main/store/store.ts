@@ -9,12 +9,13 @@
  */
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTypeId, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Detections, Frame, PrepareOptions } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { TimeBase } from '../../src-shared/periods/time-base.js';
 import { temporaryPathFor } from '../sinks/atomic.js';
+import { doubleColumn, expectColumnTypes, integerColumn } from './columns.js';
 import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from './schema.js';
 
 /** Rows in one DuckDB data chunk (DuckDB's vector size). */
@@ -413,17 +414,14 @@ export class StoreReader {
             `SELECT frame_index, CAST(count(*) AS INTEGER) FROM detections WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
             values,
           );
-      const frameIndex: number[] = [];
-      const count: number[] = [];
+      expectColumnTypes(result, [DuckDBTypeId.INTEGER, DuckDBTypeId.INTEGER]);
+      const frameIndex: Int32Array[] = [];
+      const count: Int32Array[] = [];
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const frameColumn = chunk.getColumnVector(0);
-        const countColumn = chunk.getColumnVector(1);
-        for (let i = 0; i < chunk.rowCount; i++) {
-          frameIndex.push(frameColumn.getItem(i) as number);
-          count.push(countColumn.getItem(i) as number);
-        }
+        frameIndex.push(integerColumn(chunk, 0).slice());
+        count.push(integerColumn(chunk, 1).slice());
       }
-      return { frameIndex: Int32Array.from(frameIndex), count: Int32Array.from(count) };
+      return { frameIndex: joined(frameIndex), count: joined(count) };
     });
   }
 
@@ -479,6 +477,17 @@ export async function storeFileOf(path: string): Promise<string> {
   return file;
 }
 
+/** The arrays one after another in one array. */
+function joined(parts: Int32Array[]): Int32Array {
+  const all = new Int32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
 /** What views read detections through: a finished store (StoreReader) or one being followed. */
 export interface DetectionStream {
   forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void>;
@@ -504,6 +513,8 @@ export async function streamDetections(
       `WHERE frame_index BETWEEN $1 AND $2${ordered ? ' ORDER BY frame_index' : ''}`,
     [fromIndex, toIndex],
   );
+  const { INTEGER: I, DOUBLE: D } = DuckDBTypeId;
+  expectColumnTypes(result, [I, D, D, D, D, D, I, I]);
   const frameOf = new Int32Array(CHUNK_ROWS);
   const boxes = new Float64Array(CHUNK_ROWS * 4);
   const scores = new Float64Array(CHUNK_ROWS);
@@ -515,16 +526,17 @@ export async function streamDetections(
     for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
       next = result.fetchChunk();
       const rows = chunk.rowCount;
-      const [vFrame, vLeft, vTop, vRight, vBottom, vScore, vClass, vTrack] = [0, 1, 2, 3, 4, 5, 6, 7].map((column) => chunk.getColumnVector(column));
+      const frames = integerColumn(chunk, 0);
+      const [left, top, right, bottom] = [1, 2, 3, 4].map((column) => doubleColumn(chunk, column));
+      frameOf.set(frames);
+      scores.set(doubleColumn(chunk, 5));
+      classIds.set(integerColumn(chunk, 6));
+      trackIds.set(integerColumn(chunk, 7));
       for (let i = 0; i < rows; i++) {
-        frameOf[i] = vFrame.getItem(i) as number;
-        boxes[i * 4] = vLeft.getItem(i) as number;
-        boxes[i * 4 + 1] = vTop.getItem(i) as number;
-        boxes[i * 4 + 2] = vRight.getItem(i) as number;
-        boxes[i * 4 + 3] = vBottom.getItem(i) as number;
-        scores[i] = vScore.getItem(i) as number;
-        classIds[i] = vClass.getItem(i) as number;
-        trackIds[i] = vTrack.getItem(i) as number;
+        boxes[i * 4] = left[i];
+        boxes[i * 4 + 1] = top[i];
+        boxes[i * 4 + 2] = right[i];
+        boxes[i * 4 + 3] = bottom[i];
       }
       let start = 0;
       while (start < rows) {
