@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
  * One crowdheat run in this process, for bench/video.mjs --target (run after `npm run build`):
- *   node bench/overlay-run.mjs SETTINGS.json [--video-only]
+ *   node bench/overlay-run.mjs SETTINGS.json [--video-only] [--dist DIR]
  *
  * SETTINGS.json holds a whole settings object. `--video-only` leaves out the per-frame files
  * (detect/*.json, griddata.npy) and keeps every other output (the video, heatmap.png, the store,
- * summary.json), to show what the video costs apart from them.
+ * summary.json), to show what the video costs apart from them. `--dist` runs another build
+ * (e.g. an older commit's, built by bench/video.mjs --target --before) instead of this one's.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const distAt = process.argv.indexOf('--dist');
+const dist = distAt > 0 ? process.argv[distAt + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const { runPipeline, STANDARD_SINKS } = await import(join(dist, 'src-main/pipeline/run.js'));
 const { detectJsonSink } = await import(join(dist, 'src-main/sinks/detect-json.js'));
 const { npySink } = await import(join(dist, 'src-main/sinks/npy.js'));

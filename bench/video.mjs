@@ -10,6 +10,12 @@
  *    raw rgb24 pipe with no work in between.
  * 2. Memory: peak RSS of the worker and its ffmpeg (sampled from /proc) for 300 and 3,000 frames of 720p.
  *
+ *   node bench/video.mjs --target [--before <git ref>] [--rounds N] [--quick]
+ *
+ * Issue 13's 1.2× target: the bare transcode, a default run and a video-only run, each crowdheat
+ * run in a child process (bench/overlay-run.mjs); with `--before`, that commit's build runs too,
+ * interleaved (results in bench/results/target.json).
+ *
  *   node bench/video.mjs --previews [--before <git ref>] [--rounds N]
  *
  * 3. App-style runs instead (`runInWorker` with `previewDir`, as the desktop app analyses): the
@@ -69,6 +75,7 @@ function sampleTree() {
           parent: Number(fields[1]),
           name: stat.slice(stat.indexOf('(') + 1, close),
           cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+          minorFaults: Number(fields[7]),
           rss: Number(fields[21]) * PAGE,
         });
       } catch {
@@ -86,7 +93,7 @@ function sampleTree() {
     for (const entry of tree) {
       total += entry.rss;
       byName[entry.name] = (byName[entry.name] ?? 0) + entry.rss;
-      cpuByPid.set(entry.pid, { name: entry.name, cpu: entry.cpu });
+      cpuByPid.set(entry.pid, { name: entry.name, cpu: entry.cpu, minorFaults: entry.minorFaults });
     }
     peaks.total = Math.max(peaks.total, total);
     for (const [name, rss] of Object.entries(byName)) peaks.byName[name] = Math.max(peaks.byName[name] ?? 0, rss);
@@ -96,13 +103,19 @@ function sampleTree() {
     stop() {
       clearInterval(timer);
       const cpuByName = {};
-      for (const { name, cpu } of cpuByPid.values()) cpuByName[name] = round((cpuByName[name] ?? 0) + cpu);
+      const faultsByName = {};
+      for (const { name, cpu, minorFaults } of cpuByPid.values()) {
+        cpuByName[name] = round((cpuByName[name] ?? 0) + cpu);
+        faultsByName[name] = (faultsByName[name] ?? 0) + minorFaults;
+      }
       const cpu = Object.values(cpuByName).reduce((a, b) => a + b, 0);
       return {
         peakRssMiB: mib(peaks.total),
         peakRssMiBByCommand: Object.fromEntries(Object.entries(peaks.byName).map(([k, v]) => [k, mib(v)])),
         childCpuS: round(cpu),
         cpuSByCommand: cpuByName,
+        // Minor page faults (fresh pages the kernel had to map), as last sampled.
+        minorFaultsByCommand: faultsByName,
       };
     },
   };
@@ -126,7 +139,7 @@ async function timed(what, action) {
   await action();
   const wallS = round((performance.now() - started) / 1000);
   const usage = sampler.stop();
-  console.log(`${what}: ${wallS} s wall, ${usage.childCpuS} s CPU in child processes, peak RSS ${usage.peakRssMiB} MiB`);
+  console.log(`${what}: ${wallS} s wall, ${usage.childCpuS} s CPU in child processes ${JSON.stringify(usage.cpuSByCommand)}, minor faults ${JSON.stringify(usage.minorFaultsByCommand)}, peak RSS ${usage.peakRssMiB} MiB`);
   return { wallS, ...usage };
 }
 
@@ -238,20 +251,32 @@ async function targetBench(dir) {
   const settingsPath = join(dir, 'settings.json');
   await writeFile(settingsPath, JSON.stringify(settingsFor(dir, input, REAL_CSV, 0, 0, 0)));
   const child = join(root, 'bench', 'overlay-run.mjs');
-  const runs = { bare: [], default: [], videoOnly: [] };
+  const before = optionValue('--before');
+  // Each build: this one, and with --before that commit's (built in a clone under `dir`).
+  const builds = [{ prefix: '', label: '', args: [] }];
+  if (before !== undefined) {
+    const { commit, dist: beforeDist } = await buildCommit(before, dir);
+    results.before = commit;
+    builds.push({ prefix: 'before_', label: `before (${commit.slice(0, 10)}), `, args: ['--dist', beforeDist] });
+  }
+  const runs = { bare: [] };
+  for (const { prefix } of builds) Object.assign(runs, { [`${prefix}default`]: [], [`${prefix}videoOnly`]: [] });
   for (let round = 0; round < rounds; round++) {
     runs.bare.push(await timed('bare transcode', () =>
       run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', ...ENCODER_ARGS, '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
-    runs.default.push(await timed('crowdheat, every output', () => run(process.execPath, [child, settingsPath])));
-    await rm(join(dir, 'out'), { recursive: true, force: true });
-    runs.videoOnly.push(await timed('crowdheat, video only (no detect JSON, no npy)', () => run(process.execPath, [child, settingsPath, '--video-only'])));
-    await rm(join(dir, 'out'), { recursive: true, force: true });
+    for (const { prefix, label, args } of builds) {
+      runs[`${prefix}default`].push(await timed(`crowdheat, ${label}every output`, () => run(process.execPath, [child, settingsPath, ...args])));
+      await rm(join(dir, 'out'), { recursive: true, force: true });
+      runs[`${prefix}videoOnly`].push(await timed(`crowdheat, ${label}video only (no detect JSON, no npy)`, () => run(process.execPath, [child, settingsPath, '--video-only', ...args])));
+      await rm(join(dir, 'out'), { recursive: true, force: true });
+    }
   }
   const mean = (list, key) => round(list.reduce((sum, entry) => sum + entry[key], 0) / list.length);
   const summary = {};
   for (const [name, list] of Object.entries(runs)) summary[name] = { wallS: mean(list, 'wallS'), cpuS: mean(list, 'childCpuS') };
   const ratios = {};
-  for (const name of ['default', 'videoOnly']) {
+  for (const name of Object.keys(runs)) {
+    if (name === 'bare') continue;
     ratios[`${name}/bare`] = { wall: round(summary[name].wallS / summary.bare.wallS), cpu: round(summary[name].cpuS / summary.bare.cpuS) };
   }
   Object.assign(results, { frames, size: '1920x1080', rounds, runs, mean: summary, ratios, load_average_at_end: loadavg().map(round) });
