@@ -19,17 +19,20 @@
  */
 import bindings from '@duckdb/node-bindings';
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import { InputError } from '../../src-shared/errors.js';
 
 /**
  * Checks the result's column types before its columns are read as typed arrays.
  *
- * @throws Error naming the first column whose type differs.
+ * @throws InputError naming the first column whose type differs (a store changed outside crowdheat).
  */
 export function expectColumnTypes(result: DuckDBResult, types: readonly DuckDBTypeId[]): void {
   types.forEach((expected, column) => {
     const actual = result.columnTypeId(column);
     if (actual !== expected) {
-      throw new Error(`store query column ${column} (${result.columnName(column)}) is ${DuckDBTypeId[actual]}, not ${DuckDBTypeId[expected]}`);
+      throw new InputError(
+        `the analysis store's column ${column} (${result.columnName(column)}) is ${DuckDBTypeId[actual]}, not ${DuckDBTypeId[expected]}: was the store changed outside crowdheat? Run the analysis again`,
+      );
     }
   });
 }
@@ -46,13 +49,15 @@ export function integerColumn(chunk: DuckDBDataChunk, column: number): Int32Arra
   return new Int32Array(bytes.buffer, bytes.byteOffset, chunk.rowCount);
 }
 
-/** @throws Error when the column holds a NULL. */
+/** @throws InputError when the column holds a NULL (a store changed outside crowdheat). */
 function columnBytes(chunk: DuckDBDataChunk, column: number, width: number): Uint8Array {
   const rows = chunk.rowCount;
   const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
   // No mask at all (a null pointer, read as an empty or missing array) means every row is valid.
   const validity = bindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8) as Uint8Array | null | undefined;
-  if (validity && validity.length > 0 && !allValid(validity, rows)) throw new Error(`store query column ${column} holds a NULL`);
+  if (validity && validity.length > 0 && !allValid(validity, rows)) {
+    throw new InputError(`the analysis store's column ${column} holds a NULL where crowdheat writes none: was the store changed outside crowdheat? Run the analysis again`);
+  }
   return bindings.vector_get_data(vector, rows * width);
 }
 

@@ -365,7 +365,16 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
-    await streamDetections(this.connection, visit, fromIndex, toIndex);
+    try {
+      await streamDetections(this.connection, visit, fromIndex, toIndex);
+    } catch (error) {
+      throw this.named(error);
+    }
+  }
+
+  /** An input error about this store's contents, its message led by the store's path. */
+  private named(error: unknown): unknown {
+    return error instanceof InputError ? new InputError(oneLine(`${showValue(this.path)}: ${error.message}`)) : error;
   }
 
   /**
@@ -422,6 +431,8 @@ export class StoreReader {
         count.push(integerColumn(chunk, 1).slice());
       }
       return { frameIndex: joined(frameIndex), count: joined(count) };
+    }).catch((error: unknown) => {
+      throw this.named(error);
     });
   }
 

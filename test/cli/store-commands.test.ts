@@ -3,7 +3,7 @@
  * on a run of the first 60 frames of the real AITRIOS CSV.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,21 @@ describe('stored analysis commands', () => {
     expect(report).toMatchObject({ period: 'hour', unit: 'person-frames', buckets: 0 });
     expect((report.outputs as string[]).includes('buckets.csv')).toBe(false);
   }, 120_000);
+
+  it('a store whose detections were changed outside crowdheat is refused in one line naming it, exit code 2', async () => {
+    await mkdir(join(root, 'tampered'));
+    await copyFile(join(root, 'out', 'crowdheat.duckdb'), join(root, 'tampered', 'crowdheat.duckdb'));
+    const db = await DuckDBInstance.create(join(root, 'tampered', 'crowdheat.duckdb'));
+    const connection = await db.connect();
+    await connection.run('ALTER TABLE detections ALTER "left" TYPE FLOAT');
+    connection.closeSync();
+    db.closeSync();
+    const outcome = await crowdheat(['recount', 'tampered', '--set', 'heat_map_settings.grid_num_h=24'], root);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(
+      /^crowdheat: \/.*\/tampered\/crowdheat\.duckdb: the analysis store's column 1 \(left\) is FLOAT, not DOUBLE: was the store changed outside crowdheat\? Run the analysis again\n$/,
+    );
+  }, 60_000);
 
   it('bad arguments and stores end in one line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [

@@ -1,6 +1,7 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doubleColumn, expectColumnTypes, integerColumn } from '../../src-main/store/columns.js';
+import { InputError } from '../../src-shared/errors.js';
 
 let instance: DuckDBInstance;
 let connection: DuckDBConnection;
@@ -44,7 +45,8 @@ describe('store columns read as typed arrays', () => {
     const result = await connection.stream('SELECT CASE WHEN range = 70 THEN NULL ELSE range END::INTEGER AS i FROM range(100)');
     const chunk = await result.fetchChunk();
     if (chunk === null) throw new Error('no chunk');
-    expect(() => integerColumn(chunk, 0)).toThrow('store query column 0 holds a NULL');
+    expect(() => integerColumn(chunk, 0)).toThrow(InputError);
+    expect(() => integerColumn(chunk, 0)).toThrow("the analysis store's column 0 holds a NULL where crowdheat writes none");
   });
 
   it('reads a chunk of all-valid rows whose count is not a multiple of 8', async () => {
@@ -56,6 +58,6 @@ describe('store columns read as typed arrays', () => {
 
   it('names the column whose type is not the one asked for', async () => {
     const result = await connection.stream('SELECT 1::INTEGER AS frame_index, 2::BIGINT AS people');
-    expect(() => expectColumnTypes(result, [DuckDBTypeId.INTEGER, DuckDBTypeId.INTEGER])).toThrow('store query column 1 (people) is BIGINT, not INTEGER');
+    expect(() => expectColumnTypes(result, [DuckDBTypeId.INTEGER, DuckDBTypeId.INTEGER])).toThrow("the analysis store's column 1 (people) is BIGINT, not INTEGER: was the store changed outside crowdheat?");
   });
 });
