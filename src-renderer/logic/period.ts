@@ -186,3 +186,8 @@ export function gridTotal(grid: ArrayLike<number>): number {
   for (let i = 0; i < grid.length; i++) total += grid[i];
   return total;
 }
+
+/** The grid cells of a period view's answer (its whole grid and every bucket's): what keeping it costs. */
+export function periodViewCells(data: Pick<PeriodViewData, 'whole' | 'buckets'>): number {
+  return data.buckets.reduce((cells, bucket) => cells + bucket.grid.length, data.whole.length);
+}
