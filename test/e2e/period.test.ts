@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
 import { formatFigure } from '../../src-renderer/logic/period.js';
@@ -141,10 +141,21 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
   }, 120_000);
 
   it('the busiest moment card seeks the timeline to its frame in the This-moment view', async () => {
+    // The whole period was seen in the first test: it shows again at once, without asking the back end.
+    const asked: string[] = [];
+    const onRequest = (request: Request): void => {
+      if (request.url().endsWith('/api/periodView')) asked.push(request.postData() ?? '');
+    };
+    page.on('request', onRequest);
     await page.getByRole('radio', { name: 'Whole period' }).check();
+    expect(await page.getByTestId('period-view').getByRole('status').textContent()).toBe('grid 192 × 108');
     const whole = await view({ period: 'none' });
     const moment = whole.busiestMoment!;
     await expectFigures(whole);
+    // Longer than the quarter second a view waits before asking: still nothing asked.
+    await page.waitForTimeout(1_000);
+    page.off('request', onRequest);
+    expect(asked).toEqual([]);
     await page.getByTestId('busiest-moment').click();
     await expect.poll(() => page.getByRole('radio', { name: 'This moment' }).isChecked(), PATIENT).toBe(true);
     await expect.poll(() => page.getByTestId('frame-number').textContent(), PATIENT).toBe(`frame ${moment.frame + 1} / ${FRAMES}`);
