@@ -84,6 +84,9 @@ describe('periodView through the web host', () => {
     // Point mode with n = 1 from the defaults: every detection adds 1 s to at least its own cell.
     expect(range.whole.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(range.detections);
 
+    // getFrame gives each frame's time from the time base (the CSV has no T): frame 60 is 1 min after 08:59 Tokyo time.
+    const sixty = await client.call('getFrame', { runId, index: 60 });
+    expect([sixty.timestamp, sixty.timeMs]).toEqual(['', Date.UTC(2026, 10, 23, 0, 0)]);
     expect(whole.span).toEqual({ fromMs: Date.UTC(2026, 10, 22, 23, 59), toMs: Date.UTC(2026, 10, 23, 0, 1) });
 
     await expect(client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(
