@@ -57,10 +57,13 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
 
   /** The period view on screen shows exactly `expected`'s figures. */
   async function expectFigures(expected: PeriodViewData): Promise<void> {
-    await expect.poll(() => text('period-frames'), PATIENT).toBe(`${expected.frames} frames`);
-    await expect.poll(() => text('period-detections'), PATIENT).toBe(`${expected.detections} detections`);
+    await expect.poll(() => text('period-frames'), PATIENT).toBe(`${formatFigure(expected.frames)} frames`);
+    await expect.poll(() => text('period-detections'), PATIENT).toBe(`${formatFigure(expected.detections)} detections`);
     await expect.poll(() => text('period-highest'), PATIENT).toBe(`highest cell ${formatFigure(gridMax(expected.whole))} ${expected.unit}`);
     expect(await text('busiest-moment-count')).toBe(`${expected.busiestMoment!.count} people`);
+    // Every time shown names its clock (the buckets' time zone).
+    if (expected.busiestMoment!.time !== null) expect(await page.getByTestId('busiest-moment').textContent()).toContain(ZONE);
+    if (expected.buckets.length === 0) expect(await page.getByTestId('period-summary').textContent()).toContain(`(${ZONE})`);
     expect(await text('busiest-place-value')).toBe(`${formatFigure(expected.busiestPlace!.value)} ${expected.unit}`);
     await expect.poll(() => page.getByTestId('period-canvas').getAttribute('data-grid'), PATIENT).toBe(`${expected.columns}x${expected.rows}`);
   }
@@ -101,6 +104,7 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     ]);
     const thumbs = page.getByTestId('bucket-thumb');
     await expect.poll(() => thumbs.count(), PATIENT).toBe(2);
+    expect(await page.locator('#strip-caption').textContent()).toContain(`its local start (${ZONE})`);
     expect(await page.getByTestId('bucket-total').allTextContents()).toEqual(
       hourly.buckets.map((bucket) => `${formatFigure(bucket.personSeconds)} person-seconds`),
     );
