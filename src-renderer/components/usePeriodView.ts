@@ -3,7 +3,8 @@
  * from the analysis's store) a moment after the request last changed, so typing a grid size
  * re-counts once, not at every key; an answer to an older request is dropped. A finished
  * analysis's store never changes, so recent answers are kept (`answers`): a view seen before is
- * shown again at once, without the wait or the request.
+ * shown again at once, without the wait or the request; an answer by buckets also gives the same
+ * range's answer without them.
  */
 import { useEffect, useState } from 'react';
 import type { ApiClient, PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
@@ -46,6 +47,9 @@ export function usePeriodView(api: ApiClient, request: PeriodViewRequest | null)
       api.call('periodView', asked).then(
         (data) => {
           answers.set(key, data);
+          // The same range without buckets is this answer's whole part: going from the hours back
+          // to the whole period needs no second count (periodView sums the range alike either way).
+          if (asked.period !== undefined && asked.period !== 'none') answers.set(JSON.stringify({ ...asked, period: 'none' }), { ...data, buckets: [] });
           if (current) setAnswer({ key, data, error: null });
         },
         (error: unknown) => {

@@ -76,6 +76,12 @@ describe('periodView through the web host', () => {
       ['2026-11-23T09:00:00+09:00', 60],
     ]);
     expect(hourly.whole).toEqual(whole.whole);
+    // The window keeps an answer by buckets as the same range's answer without them (usePeriodView): they agree in every field.
+    expect({ ...hourly, buckets: [] }).toEqual(whole);
+    const nineOn = { fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6 } };
+    const hourlyRange = await client.call('periodView', { runId, period: '1min', ...nineOn });
+    expect(hourlyRange.buckets.length).toBe(1);
+    expect({ ...hourlyRange, buckets: [] }).toEqual(await client.call('periodView', { runId, period: 'none', ...nineOn }));
     expect(hourly.buckets[0].grid.map((value, cell) => value + hourly.buckets[1].grid[cell])).toEqual(whole.whole);
     expect(hourly.buckets[0].detections + hourly.buckets[1].detections).toBe(whole.detections);
 
