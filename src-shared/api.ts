@@ -144,6 +144,8 @@ export interface FrameData {
   index: number;
   /** The frame's T, `''` when it has none. */
   timestamp: string;
+  /** The frame's time, ms since the epoch (its T, or `metadata_fps` / `start_time`, or the video's rate); null without a time base. */
+  timeMs: number | null;
   /** People in the frame: its detections after the run's sanitising and class/score filters (not `params`'). */
   count: number;
   /** griddata of the window ending at this frame, row-major `grid_num_v × grid_num_h` (for `params` when given). */

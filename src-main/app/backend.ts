@@ -722,6 +722,7 @@ export class Backend {
     return {
       index: frameIndex,
       timestamp: opened.frames.t[frameIndex] ?? '',
+      timeMs: opened.frames.timeMs === null ? null : opened.frames.timeMs[frameIndex],
       count: opened.counts[frameIndex],
       grid: Array.from(grid),
       imageUrl,

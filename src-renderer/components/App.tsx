@@ -3,6 +3,7 @@ import type { ApiClient, HostInfo, MenuAction, ResponseOf, RunInfo } from '../..
 import { findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import { liveDisplay, outOfDateNotice } from '../logic/display.js';
+import { settingsOfOpened } from '../logic/library.js';
 import { describeDrop, planDrop, withDroppedSources, type RecognisedFile } from '../logic/drop.js';
 import { importReport } from '../logic/import-report.js';
 import { withRecent, type RecentFile } from '../logic/remembered.js';
@@ -63,12 +64,12 @@ export function App({ api }: { api: ApiClient }) {
   const follow = useFollow(api, onError);
   const onInfo = useCallback((text: string) => say('info', text), [say]);
   // The library is read again whenever an analysis starts or ends.
-  /** An analysis opened from the library comes with its zones (saved from the app, or its own). */
+  /** An analysis opened from the library comes with its settings and zones (saved from the app, or its own). */
   const showOpened = useCallback(
     (info: RunInfo) => {
       show(info);
-      const { zones } = info;
-      if (zones !== undefined) setSettings((current) => ({ ...current, zones }));
+      // The form becomes the analysis's settings (zones included), so it is shown as analysed.
+      setSettings((current) => settingsOfOpened(current, info));
     },
     [show],
   );

@@ -16,7 +16,7 @@ interface BusiestCardsProps {
 }
 
 export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlace }: BusiestCardsProps) {
-  const when = moment === null ? null : moment.time === null ? null : localText(Date.parse(moment.time), timeZone);
+  const when = moment === null ? null : moment.time === null ? null : `${localText(Date.parse(moment.time), timeZone)} ${timeZone}`;
   return (
     <div className="busiest" role="group" aria-label="Busiest moment and place">
       <button type="button" className="card" disabled={moment === null} onClick={() => moment !== null && onSeek(moment.frame)} data-testid="busiest-moment">

@@ -51,6 +51,9 @@ export function PeriodPicture({ api, run, display, grid, columns, rows, unit, ca
   const gradient = useMemo(() => legendGradient(table), [table]);
   const scale = useMemo(() => periodScale(0, grid), [grid]);
   const showImage = run.hasImages && display.overlay;
+  // The fields painted with, not the display object: the window makes a new one at every render,
+  // and an unchanged picture must not be painted (and its scene decoded) again.
+  const { interpolation, transparency, empty_cells: emptyCells } = display;
 
   // The scene under the heat: the analysis's first picture.
   useEffect(() => {
@@ -76,7 +79,7 @@ export function PeriodPicture({ api, run, display, grid, columns, rows, unit, ca
       if (cancelled || context === null) return;
       try {
         const pixels = paintHeat(
-          { grid, columns, rows, scale, table, interpolation: display.interpolation, image, transparency: display.transparency, emptyCells: display.empty_cells },
+          { grid, columns, rows, scale, table, interpolation, image, transparency, emptyCells },
           width,
           height,
         );
@@ -95,7 +98,7 @@ export function PeriodPicture({ api, run, display, grid, columns, rows, unit, ca
     return () => {
       cancelled = true;
     };
-  }, [grid, columns, rows, scale, table, display, showImage, imageUrl, width, height, onError]);
+  }, [grid, columns, rows, scale, table, interpolation, transparency, emptyCells, showImage, imageUrl, width, height, onError]);
 
   const onMove = (event: MouseEvent<HTMLCanvasElement>) => {
     const bounds = event.currentTarget.getBoundingClientRect();

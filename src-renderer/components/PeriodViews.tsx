@@ -131,11 +131,12 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
   const loading = main.loading || bucket.loading;
   const explanation = mode === 'moment' ? countsExplanation(windowUnit({ ...run.params, ...recount }.last_valid_frame)) : unitExplanation(unit);
 
+  // Times on the buckets' clock, which is named: the library lists analyses in UTC, the timeline its frames too.
   let caption = 'whole period';
-  if (mode === 'custom' && custom !== null && !('problem' in custom)) caption = `range ${localText(custom.fromMs, timeZone)} to ${localText(custom.toMs, timeZone)}`;
-  else if (mode === 'buckets' && openBucket !== null) caption = `${localText(openBucket.startMs, timeZone)} to ${localText(openBucket.endMs, timeZone)}`;
+  if (mode === 'custom' && custom !== null && !('problem' in custom)) caption = `range ${localText(custom.fromMs, timeZone)} to ${localText(custom.toMs, timeZone)} (${timeZone})`;
+  else if (mode === 'buckets' && openBucket !== null) caption = `${localText(openBucket.startMs, timeZone)} to ${localText(openBucket.endMs, timeZone)} (${timeZone})`;
   else if (mode === 'buckets') caption = 'whole period, every bucket';
-  else if (span !== null) caption = `whole period, ${localText(span.fromMs, timeZone)} to ${localText(span.toMs, timeZone)}`;
+  else if (span !== null) caption = `whole period, ${localText(span.fromMs, timeZone)} to ${localText(span.toMs, timeZone)} (${timeZone})`;
 
   return (
     <>
@@ -179,8 +180,8 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
             <>
               <p className="period-summary" data-testid="period-summary">
                 <span>{caption}</span>
-                <span data-testid="period-frames">{shown.frames} frames</span>
-                <span data-testid="period-detections">{shown.detections} detections</span>
+                <span data-testid="period-frames">{formatFigure(shown.frames)} frames</span>
+                <span data-testid="period-detections">{formatFigure(shown.detections)} detections</span>
                 <span data-testid="period-highest">
                   highest cell {formatFigure(gridMax(shown.whole))} {unitName(shown.unit)}
                 </span>

@@ -37,7 +37,7 @@ export function SmallMultiples({ buckets, columns, rows, unit, timeZone, display
   return (
     <div className="small-multiples">
       <p className="strip-caption" id="strip-caption">
-        {buckets.length} maps on one scale, 0 to {formatFigure(scale.max)} {name}; each shows its local start and its total. Open one to see it large.
+        {buckets.length} maps on one scale, 0 to {formatFigure(scale.max)} {name}; each shows its local start ({timeZone}) and its total. Open one to see it large.
       </p>
       <ul className="strip" aria-describedby="strip-caption" data-testid="small-multiples">
         {buckets.map((bucket) => {

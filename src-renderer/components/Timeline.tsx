@@ -13,7 +13,7 @@ import {
   frameForKey,
   MIN_VIEW_FRAMES,
   PLAYBACK_SPEEDS,
-  readableTimestamp,
+  frameTimeText,
   seriesPath,
   sliderValueText,
   zoomView,
@@ -276,7 +276,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     [shown, view, peopleMax],
   );
   const markerX = ((index + 0.5 - view.from) / Math.max(1, view.to - view.from)) * chartWidth;
-  const valueText = sliderValueText(index, run.frameCount, frame !== null && frame.index === index ? frame.timestamp : '');
+  const valueText = frame !== null && frame.index === index ? sliderValueText(index, run.frameCount, frame.timestamp, frame.timeMs) : sliderValueText(index, run.frameCount, '');
 
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
@@ -302,7 +302,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         <span data-testid="frame-number">
           frame {index + 1} / {run.frameCount}
         </span>
-        <span data-testid="frame-time">{frame !== null && frame.timestamp !== '' ? readableTimestamp(frame.timestamp) : ''}</span>
+        <span data-testid="frame-time">{frame === null ? '' : frameTimeText(frame.timestamp, frame.timeMs)}</span>
         <Legend
           gradient={legend}
           scale={legendScale}

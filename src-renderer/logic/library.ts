@@ -1,7 +1,8 @@
 /**
  * How the "Recent analyses" list describes an analysis, apart from React so it is tested in Node.
  */
-import type { AnalysisEntry } from '../../src-shared/api.js';
+import type { AnalysisEntry, RunInfo } from '../../src-shared/api.js';
+import type { Settings } from '../../src-shared/settings/types.js';
 
 /**
  * One line about an analysis: its frames, its time range (UTC) when it has one, and its state
@@ -31,4 +32,25 @@ export function createdLabel(createdMs: number): string {
   const date = new Date(createdMs);
   const pad = (value: number): string => String(value).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * The settings form once an analysis is opened from the library: the analysis's own source and
+ * time base, grid and counting parameters, output settings (period, time zone, colours) and zones,
+ * so the view shows the analysis as it was analysed — not re-counted with, bucketed by or marked
+ * out of date against whatever the form held before (another analysis, or the defaults of a fresh
+ * browser). The form's `output_dir` and `param_file` stay (the analysis's output folder is inside
+ * the library); parts the analysis does not carry (`dataSource`, `zones` of older analyses) stay too.
+ *
+ * ```ts
+ * settingsOfOpened(current, info).heat_map_settings.params // === info.params
+ * ```
+ */
+export function settingsOfOpened(current: Settings, info: Pick<RunInfo, 'params' | 'dataSource' | 'output' | 'zones'>): Settings {
+  return {
+    data_source_settings: info.dataSource ?? current.data_source_settings,
+    heat_map_settings: { ...current.heat_map_settings, params: info.params },
+    output_settings: { ...info.output, output_dir: current.output_settings.output_dir },
+    zones: info.zones ?? current.zones,
+  };
 }

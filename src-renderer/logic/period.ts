@@ -49,13 +49,30 @@ export function zoneOf(timezone: string): string {
   return timezone === '' ? machineTimeZone() : timezone;
 }
 
+const clocks = new Map<string, LocalClock>();
+
+/**
+ * The local clock of `timeZone`, made once per zone: building its Intl formatter costs far more
+ * than reading it, and a strip of 168 hourly maps reads it for every caption at every render.
+ *
+ * @throws RangeError for a time zone Intl does not know (nothing is kept then)
+ */
+export function clockOf(timeZone: string): LocalClock {
+  let clock = clocks.get(timeZone);
+  if (clock === undefined) {
+    clock = new LocalClock(timeZone);
+    clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
 function twoDigits(value: number): string {
   return String(value).padStart(2, '0');
 }
 
 /** `YYYY-MM-DDTHH:mm:ss` of the wall clock of `timeZone` at `instantMs`: a `datetime-local` input's value. */
 export function wallInputOf(instantMs: number, timeZone: string): string {
-  return new Date(new LocalClock(timeZone).wall(instantMs)).toISOString().slice(0, 19);
+  return new Date(clockOf(timeZone).wall(instantMs)).toISOString().slice(0, 19);
 }
 
 /**
@@ -68,7 +85,7 @@ export function instantOfWallInput(text: string, timeZone: string): number | nul
   const [year, month, day, hour, minute, second] = parts.slice(1).map((part) => Number(part ?? 0));
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== day) return null;
-  return new LocalClock(timeZone).instant(wall);
+  return clockOf(timeZone).instant(wall);
 }
 
 /** `YYYY-MM-DD HH:mm:ss` of the wall clock of `timeZone` at `instantMs`. */
@@ -83,7 +100,7 @@ export function utcText(instantMs: number): string {
 
 /** `HH:mm` (with the date when the buckets span several days) of a bucket's local start: a thumbnail's caption. */
 export function bucketStartText(startMs: number, timeZone: string, withDate: boolean): string {
-  const wall = new Date(new LocalClock(timeZone).wall(startMs));
+  const wall = new Date(clockOf(timeZone).wall(startMs));
   const time = `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}`;
   return withDate ? `${wall.getUTCFullYear()}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())} ${time}` : time;
 }
@@ -185,4 +202,9 @@ export function gridTotal(grid: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < grid.length; i++) total += grid[i];
   return total;
+}
+
+/** The grid cells of a period view's answer (its whole grid and every bucket's): what keeping it costs. */
+export function periodViewCells(data: Pick<PeriodViewData, 'whole' | 'buckets'>): number {
+  return data.buckets.reduce((cells, bucket) => cells + bucket.grid.length, data.whole.length);
 }

@@ -69,6 +69,21 @@ export function readableTimestamp(timestamp: string): string {
   return `${year}-${month}-${day} ${hour}:${minute}:${second}.${ms} UTC`;
 }
 
+/**
+ * What the timeline says of a frame's time: its T as `readableTimestamp` writes it, else its time
+ * from the analysis's time base (`metadata_fps` / `start_time`, a video's rate) in the same form
+ * (UTC, to the millisecond), else `''` (no time base).
+ *
+ * ```ts
+ * frameTimeText('', Date.UTC(2026, 10, 22, 15, 6, 49)) // '2026-11-22 15:06:49.000 UTC'
+ * ```
+ */
+export function frameTimeText(timestamp: string, timeMs: number | null): string {
+  if (timestamp !== '') return readableTimestamp(timestamp);
+  if (timeMs === null || !Number.isFinite(timeMs)) return '';
+  return `${new Date(timeMs).toISOString().slice(0, 23).replace('T', ' ')} UTC`;
+}
+
 /** The frame under `x` on a chart `width` wide showing `count` frames as equal slots. */
 export function chartFrameAt(x: number, width: number, count: number): number {
   if (count <= 0 || width <= 0) return 0;
@@ -133,9 +148,11 @@ function round2(value: number): number {
  * ```ts
  * sliderValueText(100, 600, '20230412140023098') // 'frame 101 of 600, 2023-04-12 14:00:23.098 UTC'
  * sliderValueText(0, 600, '')                    // 'frame 1 of 600'
+ * sliderValueText(0, 600, '', 0)                 // 'frame 1 of 600, 1970-01-01 00:00:00.000 UTC' (a time base without T)
  * ```
  */
-export function sliderValueText(index: number, count: number, timestamp: string): string {
+export function sliderValueText(index: number, count: number, timestamp: string, timeMs: number | null = null): string {
   const frame = `frame ${index + 1} of ${count}`;
-  return timestamp === '' ? frame : `${frame}, ${readableTimestamp(timestamp)}`;
+  const time = frameTimeText(timestamp, timeMs);
+  return time === '' ? frame : `${frame}, ${time}`;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analysisDescription } from '../../src-renderer/logic/library.js';
+import { analysisDescription, settingsOfOpened } from '../../src-renderer/logic/library.js';
+import { outOfDateNotice } from '../../src-renderer/logic/display.js';
+import { recountParams } from '../../src-renderer/logic/period.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 
 describe('the recent analyses list', () => {
   it('describes an analysis by its frames and its time range in UTC', () => {
@@ -17,5 +20,49 @@ describe('the recent analyses list', () => {
   it('says an interrupted analysis cannot be opened, and a running one is being analysed', () => {
     expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, state: 'interrupted' })).toBe('interrupted before it finished: delete it and analyse again');
     expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, state: 'running' })).toBe('being analysed');
+  });
+});
+
+describe('opening an analysis from the library', () => {
+  /** What an analysis was made with: a week of CSV at 1 frame a second, by hour in Tokyo, a 96 × 54 point grid, one zone. */
+  function analysed(): Settings {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = '/data/week.csv';
+    settings.data_source_settings.local_data_settings.metadata_fps = 1;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T00:00:00+09:00';
+    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 96, grid_num_v: 54, bbox2pix: true, number_of_add_grid: 2 };
+    settings.output_settings = { ...settings.output_settings, period: 'hour', timezone: 'Asia/Tokyo', cmap: 'viridis', output_dir: '/library/runs/run-1/output' };
+    settings.zones = [{ name: 'door', points: [[0, 0], [10, 0], [10, 10]] }];
+    return settings;
+  }
+
+  it('puts the analysis\'s source, grid, period, time zone and zones in a fresh form, so it is neither out of date nor re-counted', () => {
+    const run = analysed();
+    const info = { params: run.heat_map_settings.params, dataSource: run.data_source_settings, output: run.output_settings, zones: run.zones };
+    const fresh = defaultSettings();
+    // Before: the fresh form's empty source marks the analysis out of date and its grid would re-count it.
+    expect(outOfDateNotice(info.dataSource, fresh)).toBe('Out of date — Analyse to read the source again (changed: meta_file, metadata_fps, start_time)');
+
+    const opened = settingsOfOpened(fresh, info);
+    expect(outOfDateNotice(info.dataSource, opened)).toBeNull();
+    expect(recountParams(info.params, opened.heat_map_settings.params, new Set())).toBeUndefined();
+    expect(opened.data_source_settings).toEqual(run.data_source_settings);
+    expect(opened.heat_map_settings.params).toEqual(run.heat_map_settings.params);
+    expect(opened.output_settings).toEqual({ ...run.output_settings, output_dir: fresh.output_settings.output_dir });
+    expect(opened.zones).toEqual(run.zones);
+  });
+
+  it('keeps the form\'s output folder and parameter file, and its source and zones when the analysis does not carry them', () => {
+    const run = analysed();
+    const form = defaultSettings();
+    form.output_settings.output_dir = 'my-exports';
+    form.heat_map_settings.param_file = 'params.yaml';
+    form.zones = [{ name: 'mine', points: [[1, 1], [5, 1], [5, 5]] }];
+    const opened = settingsOfOpened(form, { params: run.heat_map_settings.params, output: run.output_settings });
+    expect(opened.output_settings.output_dir).toBe('my-exports');
+    expect(opened.output_settings.timezone).toBe('Asia/Tokyo');
+    expect(opened.heat_map_settings.param_file).toBe('params.yaml');
+    expect(opened.data_source_settings).toEqual(form.data_source_settings);
+    expect(opened.zones).toEqual(form.zones);
   });
 });

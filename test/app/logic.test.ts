@@ -8,6 +8,7 @@ import {
   chartFrameAt,
   frameForKey,
   readableTimestamp,
+  frameTimeText,
   seriesPath,
   stepFrame,
   zoomView,
@@ -67,6 +68,10 @@ describe('timeline stepping', () => {
   it('shows a T string as a UTC date and anything else as it is', () => {
     expect(readableTimestamp('20230412140023098')).toBe('2023-04-12 14:00:23.098 UTC');
     expect(readableTimestamp('')).toBe('');
+    // Without T, the analysis's time base gives the frame's time, in the same form; without either, nothing.
+    expect(frameTimeText('', Date.UTC(2026, 10, 22, 15, 6, 49, 5))).toBe('2026-11-22 15:06:49.005 UTC');
+    expect(frameTimeText('20230412140023098', Date.UTC(2026, 10, 22))).toBe('2023-04-12 14:00:23.098 UTC');
+    expect(frameTimeText('', null)).toBe('');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GRID_PARAMS } from '../../src-shared/settings/types.js';
 import {
+  clockOf,
   bucketLabel,
   bucketPeriod,
   bucketStartText,
@@ -90,5 +91,22 @@ describe('the period bar asks the store for the view on screen', () => {
     expect(formatFigure(1234.56)).toBe('1,234.6');
     expect(formatFigure(7)).toBe('7');
     expect(gridTotal([1.5, 2, 0.25])).toBe(3.75);
+  });
+});
+
+describe('the local clocks of the period views', () => {
+  it('makes one clock per time zone and reads it the same as a new one', () => {
+    const tokyo = clockOf('Asia/Tokyo');
+    expect(clockOf('Asia/Tokyo')).toBe(tokyo);
+    expect(clockOf('UTC')).not.toBe(tokyo);
+    expect(tokyo.timeZone).toBe('Asia/Tokyo');
+    // 2026-11-23 00:00 UTC is 09:00 on Tokyo's clock, whichever caller asks first.
+    expect(wallInputOf(Date.UTC(2026, 10, 23), 'Asia/Tokyo')).toBe('2026-11-23T09:00:00');
+    expect(clockOf('Asia/Tokyo').wall(Date.UTC(2026, 10, 23))).toBe(Date.UTC(2026, 10, 23, 9));
+  });
+
+  it('refuses a time zone Intl does not know, and keeps nothing for it', () => {
+    expect(() => clockOf('Mars/Olympus')).toThrow(RangeError);
+    expect(() => clockOf('Mars/Olympus')).toThrow(RangeError);
   });
 });

@@ -76,6 +76,12 @@ describe('periodView through the web host', () => {
       ['2026-11-23T09:00:00+09:00', 60],
     ]);
     expect(hourly.whole).toEqual(whole.whole);
+    // The window keeps an answer by buckets as the same range's answer without them (usePeriodView): they agree in every field.
+    expect({ ...hourly, buckets: [] }).toEqual(whole);
+    const nineOn = { fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6 } };
+    const hourlyRange = await client.call('periodView', { runId, period: '1min', ...nineOn });
+    expect(hourlyRange.buckets.length).toBe(1);
+    expect({ ...hourlyRange, buckets: [] }).toEqual(await client.call('periodView', { runId, period: 'none', ...nineOn }));
     expect(hourly.buckets[0].grid.map((value, cell) => value + hourly.buckets[1].grid[cell])).toEqual(whole.whole);
     expect(hourly.buckets[0].detections + hourly.buckets[1].detections).toBe(whole.detections);
 
@@ -84,6 +90,9 @@ describe('periodView through the web host', () => {
     // Point mode with n = 1 from the defaults: every detection adds 1 s to at least its own cell.
     expect(range.whole.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(range.detections);
 
+    // getFrame gives each frame's time from the time base (the CSV has no T): frame 60 is 1 min after 08:59 Tokyo time.
+    const sixty = await client.call('getFrame', { runId, index: 60 });
+    expect([sixty.timestamp, sixty.timeMs]).toEqual(['', Date.UTC(2026, 10, 23, 0, 0)]);
     expect(whole.span).toEqual({ fromMs: Date.UTC(2026, 10, 22, 23, 59), toMs: Date.UTC(2026, 10, 23, 0, 1) });
 
     await expect(client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(

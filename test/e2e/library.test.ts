@@ -85,6 +85,9 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('recent analyses s
     await page.keyboard.press('Enter');
     await page.getByTestId('frame-canvas').waitFor({ timeout: 30_000 });
     await showsFrame(page, app, 0);
+    // A new browser remembers no settings: opening puts the analysis's own in the form, so it is not "out of date".
+    expect(await page.getByLabel('metadata file').inputValue()).toBe(join(cwd, 'sample.csv'));
+    expect(await page.getByTestId('out-of-date').count()).toBe(0);
     // The zone drawn before the restart is back on screen, with its figures.
     await expect.poll(() => page.locator('[data-testid="zone-canvas"] polygon').count()).toBe(1);
     await expect.poll(() => page.locator('[data-testid="zone-figures"] tr[data-zone="door"]').count(), { timeout: 30_000 }).toBe(1);

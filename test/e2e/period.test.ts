@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
 import { formatFigure } from '../../src-renderer/logic/period.js';
@@ -57,10 +57,13 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
 
   /** The period view on screen shows exactly `expected`'s figures. */
   async function expectFigures(expected: PeriodViewData): Promise<void> {
-    await expect.poll(() => text('period-frames'), PATIENT).toBe(`${expected.frames} frames`);
-    await expect.poll(() => text('period-detections'), PATIENT).toBe(`${expected.detections} detections`);
+    await expect.poll(() => text('period-frames'), PATIENT).toBe(`${formatFigure(expected.frames)} frames`);
+    await expect.poll(() => text('period-detections'), PATIENT).toBe(`${formatFigure(expected.detections)} detections`);
     await expect.poll(() => text('period-highest'), PATIENT).toBe(`highest cell ${formatFigure(gridMax(expected.whole))} ${expected.unit}`);
     expect(await text('busiest-moment-count')).toBe(`${expected.busiestMoment!.count} people`);
+    // Every time shown names its clock (the buckets' time zone).
+    if (expected.busiestMoment!.time !== null) expect(await page.getByTestId('busiest-moment').textContent()).toContain(ZONE);
+    if (expected.buckets.length === 0) expect(await page.getByTestId('period-summary').textContent()).toContain(`(${ZONE})`);
     expect(await text('busiest-place-value')).toBe(`${formatFigure(expected.busiestPlace!.value)} ${expected.unit}`);
     await expect.poll(() => page.getByTestId('period-canvas').getAttribute('data-grid'), PATIENT).toBe(`${expected.columns}x${expected.rows}`);
   }
@@ -101,6 +104,7 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     ]);
     const thumbs = page.getByTestId('bucket-thumb');
     await expect.poll(() => thumbs.count(), PATIENT).toBe(2);
+    expect(await page.locator('#strip-caption').textContent()).toContain(`its local start (${ZONE})`);
     expect(await page.getByTestId('bucket-total').allTextContents()).toEqual(
       hourly.buckets.map((bucket) => `${formatFigure(bucket.personSeconds)} person-seconds`),
     );
@@ -141,10 +145,21 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
   }, 120_000);
 
   it('the busiest moment card seeks the timeline to its frame in the This-moment view', async () => {
+    // The whole period was seen in the first test: it shows again at once, without asking the back end.
+    const asked: string[] = [];
+    const onRequest = (request: Request): void => {
+      if (request.url().endsWith('/api/periodView')) asked.push(request.postData() ?? '');
+    };
+    page.on('request', onRequest);
     await page.getByRole('radio', { name: 'Whole period' }).check();
+    expect(await page.getByTestId('period-view').getByRole('status').textContent()).toBe('grid 192 × 108');
     const whole = await view({ period: 'none' });
     const moment = whole.busiestMoment!;
     await expectFigures(whole);
+    // Longer than the quarter second a view waits before asking: still nothing asked.
+    await page.waitForTimeout(1_000);
+    page.off('request', onRequest);
+    expect(asked).toEqual([]);
     await page.getByTestId('busiest-moment').click();
     await expect.poll(() => page.getByRole('radio', { name: 'This moment' }).isChecked(), PATIENT).toBe(true);
     await expect.poll(() => page.getByTestId('frame-number').textContent(), PATIENT).toBe(`frame ${moment.frame + 1} / ${FRAMES}`);
