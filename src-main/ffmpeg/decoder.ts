@@ -5,7 +5,7 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, packetListOutput, rawVideoOutput, seekedFileInput, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
@@ -31,11 +31,11 @@ export async function readVideoFrame(
   const args = new FfmpegArgs().logLevel('error');
   let select = '';
   if (times === null) {
-    args.input(fileInput(path));
+    args.input(singleThreaded(fileInput(path)));
     if (index > 0) select = `select=eq(n\\,${index}),`;
   } else {
     const midpoint = (times.pts[index - 1] + times.pts[index]) / 2;
-    args.input(seekedFileInput(path, (midpoint * times.timeBase.num) / times.timeBase.den));
+    args.input(singleThreaded(seekedFileInput(path, (midpoint * times.timeBase.num) / times.timeBase.den)));
   }
   args
     .filterComplex(`[0:v:0]${select}scale=${width}:${height}[picture]`)

@@ -13,7 +13,6 @@ import { openSeedCsv } from './seed-csv.js';
 import { openMot } from './mot.js';
 import { openInferenceJson } from './inference-json.js';
 import { sniffMetaFormat } from './meta-format.js';
-import { openConsoleSource } from '../console/source.js';
 import { openVideo } from './video.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 
@@ -58,6 +57,9 @@ export async function openSource(
 ): Promise<FrameSource> {
   const { mode, local_data_settings: local } = settings.data_source_settings;
   if (mode === 'console') {
+    // Loaded on demand: the Console client (and undici, its HTTP stack) costs a local run
+    // about 0.2 CPU s of start-up for nothing.
+    const { openConsoleSource } = await import('../console/source.js');
     return openConsoleSource(settings, diagnostics, cwd, {
       ...(consoleCredentials === undefined ? {} : { credentials: consoleCredentials }),
       ...(consoleCacheDir === undefined ? {} : { cacheDir: consoleCacheDir }),
