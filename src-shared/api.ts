@@ -286,8 +286,16 @@ export interface PeriodViewData {
   whole: number[];
   frames: number;
   detections: number;
-  /** One entry per bucket (empty when `period` is none or there is no time base). */
+  /**
+   * One entry per bucket (empty when `period` is none or there is no time base). A bucket's
+   * `grid` is its thumbnail for the strip (`bucketRows × bucketColumns`, src-shared/periods/thumbnail.ts:
+   * blocks of cells reduced to their highest value); its full grid is the `whole` of a view of
+   * its own range.
+   */
   buckets: Array<{ startMs: number; endMs: number; start: string; frames: number; detections: number; personSeconds: number; peakFrame: number; grid: number[] }>;
+  /** Size of the buckets' thumbnail grids: `columns` and `rows` reduced by whole blocks to at most 120 columns. */
+  bucketColumns: number;
+  bucketRows: number;
   busiestMoment: { frame: number; t: string | null; time: string | null; count: number } | null;
   busiestPlace: { h: number; v: number; value: number } | null;
   /**

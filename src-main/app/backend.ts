@@ -32,6 +32,7 @@ import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
 import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { blockMax, thumbnailFactor } from '../../src-shared/periods/thumbnail.js';
 import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
@@ -654,6 +655,9 @@ export class Backend {
       const clock = new LocalClock(timeZone);
       const cells = view.columns * view.rows;
       const buckets = view.buckets;
+      // The strip shows buckets as thumbnails: each goes reduced (a week by hour at 192×108 was 12 MB of JSON).
+      const factor = thumbnailFactor(view.columns);
+      const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, factor).grid;
       return {
         unit: view.unit,
         columns: view.columns,
@@ -672,8 +676,10 @@ export class Backend {
                 detections: buckets.detections[b],
                 personSeconds: buckets.personSeconds[b],
                 peakFrame: buckets.peakFrame[b],
-                grid: Array.from(buckets.grids.subarray(b * cells, (b + 1) * cells)),
+                grid: thumbnail(buckets.grids.subarray(b * cells, (b + 1) * cells)),
               })),
+        bucketColumns: Math.ceil(view.columns / factor),
+        bucketRows: Math.ceil(view.rows / factor),
         busiestMoment: view.busiestMoment,
         busiestPlace: view.busiestPlace,
         span: spanOf(opened.frames),

@@ -163,6 +163,8 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
                 buckets={main.data.buckets}
                 columns={main.data.columns}
                 rows={main.data.rows}
+                bucketColumns={main.data.bucketColumns}
+                bucketRows={main.data.bucketRows}
                 unit={main.data.unit}
                 timeZone={timeZone}
                 display={display}

@@ -9,17 +9,22 @@ import { getColormap } from '../../src-shared/colormaps/index.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
 import type { DisplaySettings } from '../logic/display.js';
 import { paintHeat } from '../logic/heat.js';
+import { THUMBNAIL_MAX_COLUMNS } from '../../src-shared/periods/thumbnail.js';
 import { bucketStartText, formatFigure, periodScale, spansDays, unitName, type PeriodUnit } from '../logic/period.js';
 
 type Bucket = PeriodViewData['buckets'][number];
 
-/** Width of a thumbnail in canvas pixels. */
-const THUMB_WIDTH = 120;
+/** Width of a thumbnail in canvas pixels (the back end reduces bucket grids to at most this many columns). */
+const THUMB_WIDTH = THUMBNAIL_MAX_COLUMNS;
 
 interface SmallMultiplesProps {
   buckets: Bucket[];
+  /** The view's grid size (the thumbnails' shape). */
   columns: number;
   rows: number;
+  /** The size of the buckets' thumbnail grids (`PeriodViewData.bucketColumns`, `bucketRows`). */
+  bucketColumns: number;
+  bucketRows: number;
   unit: PeriodUnit;
   timeZone: string;
   display: DisplaySettings;
@@ -28,7 +33,7 @@ interface SmallMultiplesProps {
   onOpen: (bucket: Bucket) => void;
 }
 
-export function SmallMultiples({ buckets, columns, rows, unit, timeZone, display, selected, onOpen }: SmallMultiplesProps) {
+export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRows, unit, timeZone, display, selected, onOpen }: SmallMultiplesProps) {
   const table = useMemo(() => getColormap(display.cmap), [display.cmap]);
   const scale = useMemo(() => periodScale(0, ...buckets.map((bucket) => bucket.grid)), [buckets]);
   const withDate = useMemo(() => spansDays(buckets.map((bucket) => bucket.startMs), timeZone), [buckets, timeZone]);
@@ -54,7 +59,7 @@ export function SmallMultiples({ buckets, columns, rows, unit, timeZone, display
                 data-start={bucket.start}
                 onClick={() => onOpen(bucket)}
               >
-                <Thumbnail grid={bucket.grid} columns={columns} rows={rows} width={THUMB_WIDTH} height={height} scale={scale} table={table} display={display} />
+                <Thumbnail grid={bucket.grid} columns={bucketColumns} rows={bucketRows} width={THUMB_WIDTH} height={height} scale={scale} table={table} display={display} />
                 <span className="thumb-start">{start}</span>
                 <span className="thumb-total" data-testid="bucket-total">
                   {total}

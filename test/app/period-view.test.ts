@@ -82,6 +82,8 @@ describe('periodView through the web host', () => {
     const hourlyRange = await client.call('periodView', { runId, period: '1min', ...nineOn });
     expect(hourlyRange.buckets.length).toBe(1);
     expect({ ...hourlyRange, buckets: [] }).toEqual(await client.call('periodView', { runId, period: 'none', ...nineOn }));
+    // At 48 columns a bucket's thumbnail is its whole grid.
+    expect(hourly).toMatchObject({ bucketColumns: 48, bucketRows: 27 });
     expect(hourly.buckets[0].grid.map((value, cell) => value + hourly.buckets[1].grid[cell])).toEqual(whole.whole);
     expect(hourly.buckets[0].detections + hourly.buckets[1].detections).toBe(whole.detections);
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
+import { blockMax } from '../../src-shared/periods/thumbnail.js';
 import { formatFigure } from '../../src-renderer/logic/period.js';
 import { gridMax } from '../../src-renderer/logic/legend.js';
 import { ROOT } from '../serve-process.js';
@@ -117,7 +118,10 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     await expect.poll(() => thumbs.nth(1).getAttribute('aria-pressed'), PATIENT).toBe('true');
     const nine = hourly.buckets[1];
     const bucket = await view({ period: 'none', fromMs: nine.startMs, toMs: nine.endMs });
-    expect(bucket.whole).toEqual(nine.grid);
+    // The strip's thumbnail of 192×108 cells is 96×54, each the highest of 2×2 cells of the bucket's own grid.
+    expect(hourly).toMatchObject({ bucketColumns: 96, bucketRows: 54 });
+    expect(nine.grid).toEqual(blockMax(bucket.whole, 192, 108, 2).grid);
+    expect(Math.max(...nine.grid)).toBe(Math.max(...bucket.whole));
     await expectFigures(bucket);
     await screenshot('by-hour');
     expect(await seriousViolations(page)).toEqual([]);

@@ -1,0 +1,44 @@
+/**
+ * Bucket thumbnails: the grids the small-multiples strip paints. A strip thumbnail is a few
+ * dozen pixels wide, so a bucket's full grid (192×108 cells at the defaults; a week by hour is
+ * 168 of them, 12 MB as JSON) carries far more than it can show. Each bucket goes to the window
+ * reduced by whole blocks of cells to at most `THUMBNAIL_MAX_COLUMNS` columns, every thumbnail
+ * cell holding the highest value of its block: peaks survive, so one colour scale over the
+ * thumbnails still reaches the real maximum.
+ *
+ * ```ts
+ * const factor = thumbnailFactor(192);                      // 2
+ * const small = blockMax(grid, 192, 108, factor);           // 96 × 54 cells
+ * ```
+ */
+
+/** The most columns a bucket thumbnail grid has (the strip paints thumbnails 120 px wide). */
+export const THUMBNAIL_MAX_COLUMNS = 120;
+
+/** The block size (cells a side) that brings `columns` to at most `THUMBNAIL_MAX_COLUMNS`: 1 when it is already within. */
+export function thumbnailFactor(columns: number): number {
+  return Math.max(1, Math.ceil(columns / THUMBNAIL_MAX_COLUMNS));
+}
+
+/**
+ * The grid reduced by `factor × factor` blocks: cell (h, v) of the result is the highest of
+ * cells h·factor … h·factor+factor−1, v·factor … v·factor+factor−1 of `grid` that exist (the
+ * last blocks of a row or column may be partial).
+ *
+ * @param grid `rows × columns` values, row-major.
+ * @returns the values (`⌈rows/factor⌉ × ⌈columns/factor⌉`, row-major) and their size.
+ */
+export function blockMax(grid: ArrayLike<number>, columns: number, rows: number, factor: number): { grid: number[]; columns: number; rows: number } {
+  const outColumns = Math.ceil(columns / factor);
+  const outRows = Math.ceil(rows / factor);
+  const out = new Array<number>(outColumns * outRows).fill(-Infinity);
+  for (let v = 0; v < rows; v++) {
+    const outRow = Math.floor(v / factor) * outColumns;
+    for (let h = 0; h < columns; h++) {
+      const value = grid[v * columns + h];
+      const at = outRow + Math.floor(h / factor);
+      if (value > out[at]) out[at] = value;
+    }
+  }
+  return { grid: out, columns: outColumns, rows: outRows };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { blockMax, THUMBNAIL_MAX_COLUMNS, thumbnailFactor } from '../../src-shared/periods/thumbnail.js';
+
+describe('bucket thumbnails', () => {
+  it('keep the highest value of each block, partial blocks at the right and bottom edges included', () => {
+    // 5 columns × 3 rows, blocks of 2: 3 × 2 cells out.
+    const grid = [
+      1, 9, 0, 0, 4,
+      2, 3, 0, 7, 0,
+      5, 0, 6, 0, 8,
+    ];
+    expect(blockMax(grid, 5, 3, 2)).toEqual({ columns: 3, rows: 2, grid: [9, 7, 4, 5, 6, 8] });
+  });
+
+  it('leave a grid of at most 120 columns whole, and bring any wider one to at most 120', () => {
+    expect(THUMBNAIL_MAX_COLUMNS).toBe(120);
+    expect([48, 120, 121, 192, 240, 241, 1920].map(thumbnailFactor)).toEqual([1, 1, 2, 2, 2, 3, 16]);
+    for (const columns of [121, 192, 241, 1000, 1920]) expect(Math.ceil(columns / thumbnailFactor(columns))).toBeLessThanOrEqual(120);
+    const grid = Array.from({ length: 48 * 27 }, (_, i) => i % 7);
+    expect(blockMax(grid, 48, 27, thumbnailFactor(48))).toEqual({ columns: 48, rows: 27, grid });
+  });
+});
