@@ -162,25 +162,58 @@ function exactBoxFootprints(params: GridParams): RectangleFunction {
   };
 }
 
+/**
+ * A point-mode footprint: it depends on the cell of the detection's anchor point alone, so sums
+ * over many detections can add up the weights per anchor cell first and draw each cell's disk once.
+ */
+export interface PointFootprint {
+  /** Writes the anchor cell of box `o / 4` of `boxes` into `cell[0]` (h) and `cell[1]` (v); legacy cells may lie outside the grid. */
+  cell(boxes: Float64Array, o: number, cell: Int32Array): void;
+  /** Writes the footprint of a detection anchored in cell (h, v); returns 1 when it falls outside the grid and is dropped, else 0. */
+  rectangles(h: number, v: number, out: RectangleList): number;
+}
+
+/** The point-mode footprint the parameters ask for, or null in box mode (`bbox2pix: false`). */
+export function pointFootprint(params: GridParams): PointFootprint | null {
+  if (!params.bbox2pix) return null;
+  return params.counting === 'legacy' ? legacyPoint(params) : exactPoint(params);
+}
+
+/** A RectangleFunction from a point footprint: each detection's anchor cell, then its disk. */
+function pointRectangles(point: PointFootprint): RectangleFunction {
+  const cell = new Int32Array(2);
+  return (detections, out) => {
+    let dropped = 0;
+    for (let i = 0; i < detections.count; i++) {
+      point.cell(detections.boxes, i * 4, cell);
+      dropped += point.rectangles(cell[0], cell[1], out);
+    }
+    return dropped;
+  };
+}
+
 function exactPointFootprints(params: GridParams): RectangleFunction {
+  return pointRectangles(exactPoint(params));
+}
+
+function exactPoint(params: GridParams): PointFootprint {
   const { n, lastH, lastV, cellH, cellV } = exactGrid(params);
   const halfWidths = diskHalfWidths(n);
   const ratio = params.point_ratio;
-  return (detections, out) => {
-    const boxes = detections.boxes;
-    for (let i = 0; i < detections.count; i++) {
-      const o = i * 4;
+  return {
+    cell(boxes, o, cell) {
       const top = boxes[o + 1];
-      const ch = cellH((boxes[o] + boxes[o + 2]) / 2);
-      const cv = cellV(top + ratio * (boxes[o + 3] - top));
-      const v0 = Math.max(cv - n, 0);
+      cell[0] = cellH((boxes[o] + boxes[o + 2]) / 2);
+      cell[1] = cellV(top + ratio * (boxes[o + 3] - top));
+    },
+    rectangles(ch, cv, out) {
       const v1 = Math.min(cv + n, lastV);
-      for (let v = v0; v <= v1; v++) {
+      for (let v = Math.max(cv - n, 0); v <= v1; v++) {
         const half = halfWidths[Math.abs(v - cv)];
         out.push(v, v, Math.max(ch - half, 0), Math.min(ch + half, lastH));
       }
-    }
-    return 0;
+      return 0;
+    },
   };
 }
 
@@ -228,30 +261,36 @@ function legacyBoxFootprints(params: GridParams): RectangleFunction {
 }
 
 function legacyPointFootprints(params: GridParams): RectangleFunction {
+  return pointRectangles(legacyPoint(params));
+}
+
+function legacyPoint(params: GridParams): PointFootprint {
   const { n, gridH, gridV, cellWidth, cellHeight } = legacyGrid(params);
   const halfWidths = diskHalfWidths(n);
-  return (detections, out) => {
-    const boxes = detections.boxes;
-    let dropped = 0;
-    for (let i = 0; i < detections.count; i++) {
-      const o = i * 4;
-      const ch = Math.floor(Math.trunc((boxes[o] + boxes[o + 2]) / 2) / cellWidth);
-      const cv = Math.floor(boxes[o + 3] / cellHeight);
+  // Cells far outside the grid are kept in int32 range; none of them touches the grid.
+  const clamp = (cell: number): number => Math.min(Math.max(cell, -1_000_000_000), 1_000_000_000);
+  return {
+    cell(boxes, o, cell) {
+      cell[0] = clamp(Math.floor(Math.trunc((boxes[o] + boxes[o + 2]) / 2) / cellWidth));
+      cell[1] = clamp(Math.floor(boxes[o + 3] / cellHeight));
+    },
+    rectangles(ch, cv, out) {
       if (n === 0) {
-        if (ch >= 0 && ch < gridH && cv >= 0 && cv < gridV) out.push(cv, cv, ch, ch);
-        else dropped += 1;
-        continue;
+        if (ch >= 0 && ch < gridH && cv >= 0 && cv < gridV) {
+          out.push(cv, cv, ch, ch);
+          return 0;
+        }
+        return 1;
       }
       // The sample walks ch-n <= h < ch+n and cv-n <= v < cv+n: the disk loses its last row and column.
-      const v0 = Math.max(cv - n, 0);
       const v1 = Math.min(cv + n - 1, gridV - 1);
-      for (let v = v0; v <= v1; v++) {
+      for (let v = Math.max(cv - n, 0); v <= v1; v++) {
         const half = halfWidths[Math.abs(v - cv)];
         const h0 = Math.max(ch - half, 0);
         const h1 = Math.min(ch + half, ch + n - 1, gridH - 1);
         if (h0 <= h1) out.push(v, v, h0, h1);
       }
-    }
-    return dropped;
+      return 0;
+    },
   };
 }

@@ -13,7 +13,7 @@
  * const grids = acc.grids(); // Float64Array of 24 × grid_num_v × grid_num_h
  * ```
  */
-import { footprintRectangles, RectangleList, type RectangleFunction } from '../counting/footprint.js';
+import { footprintRectangles, pointFootprint, RectangleList, type PointFootprint, type RectangleFunction } from '../counting/footprint.js';
 import { prepareDetections, type Detections, type PrepareOptions, type PrepareStats } from '../frames.js';
 import type { GridParams } from '../settings/types.js';
 
@@ -41,6 +41,13 @@ export class PeriodAccumulator {
   private readonly footprints: RectangleFunction;
   private readonly prepare: PrepareOptions;
   private readonly rectangles = new RectangleList();
+  /**
+   * Point modes: the weights of the detections anchored in each grid cell, per bucket, not yet
+   * drawn (a cell's disk is drawn once, when the grids are asked for); null in box mode.
+   */
+  private readonly point: PointFootprint | null;
+  private anchors: Float64Array | null;
+  private readonly cell = new Int32Array(2);
 
   /**
    * @param params grid and counting settings (sizes, n, box/point, point_ratio, filters).
@@ -55,6 +62,8 @@ export class PeriodAccumulator {
     this.differences = new Float64Array(buckets * (this.rows + 1) * (this.columns + 1));
     this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
+    this.point = pointFootprint(params);
+    this.anchors = this.point === null ? null : new Float64Array(buckets * this.rows * this.columns);
   }
 
   /**
@@ -67,7 +76,26 @@ export class PeriodAccumulator {
     if (prepared.count === 0 || bucket < 0) return;
     const rectangles = this.rectangles;
     rectangles.clear();
-    this.droppedOutsideGrid += this.footprints(prepared, rectangles);
+    if (this.point !== null && this.anchors !== null) {
+      // A point inside the grid adds its weight to its cell; its disk is drawn with the others later.
+      const { point, anchors, cell, columns, rows } = this;
+      const base = bucket * rows * columns;
+      for (let i = 0; i < prepared.count; i++) {
+        point.cell(prepared.boxes, i * 4, cell);
+        const h = cell[0];
+        const v = cell[1];
+        if (h >= 0 && h < columns && v >= 0 && v < rows) anchors[base + v * columns + h] += weight;
+        else this.droppedOutsideGrid += point.rectangles(h, v, rectangles);
+      }
+    } else {
+      this.droppedOutsideGrid += this.footprints(prepared, rectangles);
+    }
+    this.addRectangles(bucket, weight);
+  }
+
+  /** Adds `weight` over the rectangles in `this.rectangles` to `bucket`'s difference array. */
+  private addRectangles(bucket: number, weight: number): void {
+    const rectangles = this.rectangles;
     const stride = this.columns + 1;
     const base = bucket * (this.rows + 1) * stride;
     const data = rectangles.data;
@@ -94,6 +122,25 @@ export class PeriodAccumulator {
     }
   }
 
+  /** Point modes: draws the disk of every cell holding anchored weight into the difference arrays, and empties the cells. */
+  private drawAnchors(): void {
+    const { point, anchors, columns, rows, rectangles } = this;
+    if (point === null || anchors === null) return;
+    for (let b = 0; b < this.buckets; b++) {
+      for (let v = 0; v < rows; v++) {
+        for (let h = 0; h < columns; h++) {
+          const at = (b * rows + v) * columns + h;
+          const weight = anchors[at];
+          if (weight === 0) continue;
+          anchors[at] = 0;
+          rectangles.clear();
+          point.rectangles(h, v, rectangles);
+          this.addRectangles(b, weight);
+        }
+      }
+    }
+  }
+
   /**
    * An independent copy holding the same sums, counts and statistics: adding to the copy leaves
    * this one as it is (a follow adds its provisional newest frame to a copy).
@@ -105,12 +152,15 @@ export class PeriodAccumulator {
       stats: { ...this.stats },
       differences: this.differences.slice(),
       rectangles: new RectangleList(),
+      anchors: this.anchors === null ? null : this.anchors.slice(),
+      cell: new Int32Array(2),
     });
     return copy;
   }
 
   /** The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns. */
   grids(): Float64Array {
+    this.drawAnchors();
     const { rows, columns, buckets } = this;
     const stride = columns + 1;
     const out = new Float64Array(buckets * rows * columns);
