@@ -18,6 +18,8 @@ import { timelineSeries } from './timeline-series.js';
 
 export class OpenedRun {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The store's detections read into DuckDB's buffers after open (`StoreReader.warm`); close waits for it. */
+  private warming: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly store: StoreReader,
@@ -36,7 +38,10 @@ export class OpenedRun {
     try {
       // The GROUP BY runs on DuckDB's threads while the frames are read.
       const [frames, people] = await bothSettled(store.frames(), store.peopleByFrameIndex(prepareOptionsFor(params)));
-      return new OpenedRun(store, frames, countsAtPositions(frames, people));
+      const opened = new OpenedRun(store, frames, countsAtPositions(frames, people));
+      // Not awaited: the window shows the timeline meanwhile; the first period view is then as quick as the next.
+      opened.warming = store.warm();
+      return opened;
     } catch (error) {
       store.close();
       throw error;
@@ -68,6 +73,7 @@ export class OpenedRun {
   /** Closes the store once the reads already asked for have ended. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await this.warming;
     this.store.close();
   }
 
