@@ -56,5 +56,5 @@ export function fittedMax(scale: ColorScale, runPeak: number): number | null {
 }
 
 function formatCount(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }

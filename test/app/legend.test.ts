@@ -8,6 +8,9 @@ describe('the colour legend says when the scale saturates and what a count is', 
 
   it('a peak at the max is not saturated', () => {
     expect(legendText({ min: 0, max: 15 }, 15, 15)).toMatchObject({ high: '15', saturated: false });
+    // A week's person-seconds: thousands separated as every other figure of the period views.
+    expect(legendText({ min: 0, max: 493506 }, 0, 15)).toMatchObject({ low: '0', high: '493,506' });
+    expect(legendText({ min: 0.5, max: 1234.567 }, 2000, 15)).toMatchObject({ low: '0.5', high: '1,234.57+' });
   });
 
   it('names the window: one frame, the last W frames, or all frames so far', () => {
