@@ -7,25 +7,40 @@ import type { Detections } from '../frames.js';
 import type { GridParams } from '../settings/types.js';
 import { SettingsError } from '../errors.js';
 
-/** A growable list of spans, three int32 a span. */
-export class SpanList {
-  data = new Int32Array(3 * 64);
+/** A growable list of int32 tuples: `data[0 .. length)` holds them one after another. */
+class Int32Tuples {
+  data: Int32Array;
   length = 0;
 
-  push(v: number, h0: number, h1: number): void {
-    if (this.length + 3 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length] = v;
-    this.data[this.length + 1] = h0;
-    this.data[this.length + 2] = h1;
-    this.length += 3;
+  constructor(tupleSize: number) {
+    this.data = new Int32Array(tupleSize * 64);
   }
 
   clear(): void {
     this.length = 0;
+  }
+
+  /** Makes room for `count` more values, doubling the storage when full. */
+  protected reserve(count: number): void {
+    if (this.length + count <= this.data.length) return;
+    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/** A growable list of spans, three int32 a span. */
+export class SpanList extends Int32Tuples {
+  constructor() {
+    super(3);
+  }
+
+  push(v: number, h0: number, h1: number): void {
+    this.reserve(3);
+    this.data[this.length] = v;
+    this.data[this.length + 1] = h0;
+    this.data[this.length + 2] = h1;
+    this.length += 3;
   }
 
   copyFrom(other: SpanList): void {
@@ -36,25 +51,18 @@ export class SpanList {
 }
 
 /** A growable list of rectangles of cells, four int32 a rectangle: rows v0..v1, columns h0..h1, all inclusive. */
-export class RectangleList {
-  data = new Int32Array(4 * 64);
-  length = 0;
+export class RectangleList extends Int32Tuples {
+  constructor() {
+    super(4);
+  }
 
   push(v0: number, v1: number, h0: number, h1: number): void {
-    if (this.length + 4 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    this.reserve(4);
     this.data[this.length] = v0;
     this.data[this.length + 1] = v1;
     this.data[this.length + 2] = h0;
     this.data[this.length + 3] = h1;
     this.length += 4;
-  }
-
-  clear(): void {
-    this.length = 0;
   }
 }
 
