@@ -32,7 +32,7 @@ import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
 import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
-import { blockMax, thumbnailFactor } from '../../src-shared/periods/thumbnail.js';
+import { blockMax, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
 import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
@@ -656,8 +656,8 @@ export class Backend {
       const cells = view.columns * view.rows;
       const buckets = view.buckets;
       // The strip shows buckets as thumbnails: each goes reduced (a week by hour at 192×108 was 12 MB of JSON).
-      const factor = thumbnailFactor(view.columns);
-      const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, factor).grid;
+      const thumbnailShape = thumbnailSize(view.columns, view.rows);
+      const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, thumbnailShape.factor).grid;
       return {
         unit: view.unit,
         columns: view.columns,
@@ -678,8 +678,8 @@ export class Backend {
                 peakFrame: buckets.peakFrame[b],
                 grid: thumbnail(buckets.grids.subarray(b * cells, (b + 1) * cells)),
               })),
-        bucketColumns: Math.ceil(view.columns / factor),
-        bucketRows: Math.ceil(view.rows / factor),
+        bucketColumns: thumbnailShape.columns,
+        bucketRows: thumbnailShape.rows,
         busiestMoment: view.busiestMoment,
         busiestPlace: view.busiestPlace,
         span: spanOf(opened.frames),

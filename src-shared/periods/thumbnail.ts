@@ -20,6 +20,12 @@ export function thumbnailFactor(columns: number): number {
   return Math.max(1, Math.ceil(columns / THUMBNAIL_MAX_COLUMNS));
 }
 
+/** A grid's thumbnail: the block size and the size `blockMax` reduces a `rows × columns` grid to. */
+export function thumbnailSize(columns: number, rows: number): { factor: number; columns: number; rows: number } {
+  const factor = thumbnailFactor(columns);
+  return { factor, columns: Math.ceil(columns / factor), rows: Math.ceil(rows / factor) };
+}
+
 /**
  * The grid reduced by `factor × factor` blocks: cell (h, v) of the result is the highest of
  * cells h·factor … h·factor+factor−1, v·factor … v·factor+factor−1 of `grid` that exist (the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockMax, THUMBNAIL_MAX_COLUMNS, thumbnailFactor } from '../../src-shared/periods/thumbnail.js';
+import { blockMax, THUMBNAIL_MAX_COLUMNS, thumbnailFactor, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
 
 describe('bucket thumbnails', () => {
   it('keep the highest value of each block, partial blocks at the right and bottom edges included', () => {
@@ -18,5 +18,10 @@ describe('bucket thumbnails', () => {
     for (const columns of [121, 192, 241, 1000, 1920]) expect(Math.ceil(columns / thumbnailFactor(columns))).toBeLessThanOrEqual(120);
     const grid = Array.from({ length: 48 * 27 }, (_, i) => i % 7);
     expect(blockMax(grid, 48, 27, thumbnailFactor(48))).toEqual({ columns: 48, rows: 27, grid });
+    // The size the window is told is the size blockMax makes.
+    expect(thumbnailSize(192, 108)).toEqual({ factor: 2, columns: 96, rows: 54 });
+    expect(thumbnailSize(241, 7)).toEqual({ factor: 3, columns: 81, rows: 3 });
+    const wide = blockMax(new Array(241 * 7).fill(1), 241, 7, 3);
+    expect([wide.columns, wide.rows]).toEqual([81, 3]);
   });
 });
