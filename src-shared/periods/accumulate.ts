@@ -42,11 +42,11 @@ export class PeriodAccumulator {
   private readonly prepare: PrepareOptions;
   private readonly rectangles = new RectangleList();
   /**
-   * Point modes: the weights of the detections anchored in each grid cell, per bucket, not yet
-   * drawn (a cell's disk is drawn once, when the grids are asked for); null in box mode.
+   * Point modes: the footprint, and the weights of the detections anchored in each grid cell per
+   * bucket (`buckets × rows × columns`), not yet drawn: a cell's disk is drawn once, when the
+   * grids are asked for. Null in box mode.
    */
-  private readonly point: PointFootprint | null;
-  private anchors: Float64Array | null;
+  private readonly points: { footprint: PointFootprint; anchors: Float64Array } | null;
   private readonly cell = new Int32Array(2);
 
   /**
@@ -62,8 +62,8 @@ export class PeriodAccumulator {
     this.differences = new Float64Array(buckets * (this.rows + 1) * (this.columns + 1));
     this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
-    this.point = pointFootprint(params);
-    this.anchors = this.point === null ? null : new Float64Array(buckets * this.rows * this.columns);
+    const footprint = pointFootprint(params);
+    this.points = footprint === null ? null : { footprint, anchors: new Float64Array(buckets * this.rows * this.columns) };
   }
 
   /**
@@ -76,16 +76,17 @@ export class PeriodAccumulator {
     if (prepared.count === 0 || bucket < 0) return;
     const rectangles = this.rectangles;
     rectangles.clear();
-    if (this.point !== null && this.anchors !== null) {
+    if (this.points !== null) {
       // A point inside the grid adds its weight to its cell; its disk is drawn with the others later.
-      const { point, anchors, cell, columns, rows } = this;
+      const { footprint, anchors } = this.points;
+      const { cell, columns, rows } = this;
       const base = bucket * rows * columns;
       for (let i = 0; i < prepared.count; i++) {
-        point.cell(prepared.boxes, i * 4, cell);
+        footprint.cell(prepared.boxes, i * 4, cell);
         const h = cell[0];
         const v = cell[1];
         if (h >= 0 && h < columns && v >= 0 && v < rows) anchors[base + v * columns + h] += weight;
-        else this.droppedOutsideGrid += point.rectangles(h, v, rectangles);
+        else this.droppedOutsideGrid += footprint.rectangles(h, v, rectangles);
       }
     } else {
       this.droppedOutsideGrid += this.footprints(prepared, rectangles);
@@ -124,8 +125,9 @@ export class PeriodAccumulator {
 
   /** Point modes: draws the disk of every cell holding anchored weight into the difference arrays, and empties the cells. */
   private drawAnchors(): void {
-    const { point, anchors, columns, rows, rectangles } = this;
-    if (point === null || anchors === null) return;
+    if (this.points === null) return;
+    const { footprint, anchors } = this.points;
+    const { columns, rows, rectangles } = this;
     for (let b = 0; b < this.buckets; b++) {
       for (let v = 0; v < rows; v++) {
         for (let h = 0; h < columns; h++) {
@@ -134,7 +136,7 @@ export class PeriodAccumulator {
           if (weight === 0) continue;
           anchors[at] = 0;
           rectangles.clear();
-          point.rectangles(h, v, rectangles);
+          footprint.rectangles(h, v, rectangles);
           this.addRectangles(b, weight);
         }
       }
@@ -152,7 +154,7 @@ export class PeriodAccumulator {
       stats: { ...this.stats },
       differences: this.differences.slice(),
       rectangles: new RectangleList(),
-      anchors: this.anchors === null ? null : this.anchors.slice(),
+      points: this.points === null ? null : { footprint: this.points.footprint, anchors: this.points.anchors.slice() },
       cell: new Int32Array(2),
     });
     return copy;
