@@ -2,58 +2,17 @@
  * The app's period views through the web host (`crowdheat serve`): a finished analysis answers
  * whole-period, hourly and re-counted views from its store.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { ApiEvent } from '../../src-shared/api.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
-import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
-import { runPipeline } from '../../src-main/pipeline/run.js';
-import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+import { startTestHost, type TestHost } from './web-host-fixture.js';
 
-let rendererDir: string;
-let cwd: string;
-let host: WebHost;
-let client: ClosableApiClient;
-const events: ApiEvent[] = [];
+let app: TestHost;
 
 beforeAll(async () => {
-  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-renderer-'));
-  cwd = await mkdtemp(join(tmpdir(), 'crowdheat-cwd-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
-  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
-  await writeFile(join(cwd, 'sample.csv'), rows);
-  host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
-  client = httpClient({
-    baseUrl: `http://127.0.0.1:${host.port}`,
-    token: host.token,
-    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
-  });
-  client.subscribe((event) => events.push(event));
+  app = await startTestHost();
 });
 
-afterAll(async () => {
-  client.close();
-  await host.close();
-  await rm(rendererDir, { recursive: true, force: true });
-  await rm(cwd, { recursive: true, force: true });
-});
-
-function finished(runId: string): Promise<ApiEvent> {
-  return new Promise((resolve) => {
-    const test = (event: ApiEvent): boolean => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error');
-    const seen = events.find(test);
-    if (seen !== undefined) return resolve(seen);
-    const unsubscribe = client.subscribe((event) => {
-      if (test(event)) {
-        unsubscribe();
-        resolve(event);
-      }
-    });
-  });
-}
+afterAll(() => app.close());
 
 describe('periodView through the web host', () => {
   it('answers the whole period, hourly buckets and a re-count from the analysis store', async () => {
@@ -63,14 +22,14 @@ describe('periodView through the web host', () => {
     settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
     settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 48, grid_num_v: 27 };
     settings.output_settings.timezone = 'Asia/Tokyo';
-    const { runId } = await client.call('analyse', { settings });
-    expect(await finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
+    const { runId } = await app.client.call('analyse', { settings });
+    expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
 
-    const whole = await client.call('periodView', { runId });
+    const whole = await app.client.call('periodView', { runId });
     expect(whole).toMatchObject({ unit: 'person-seconds', columns: 48, rows: 27, frames: 120, buckets: [] });
     expect(whole.whole).toHaveLength(48 * 27);
 
-    const hourly = await client.call('periodView', { runId, period: 'hour' });
+    const hourly = await app.client.call('periodView', { runId, period: 'hour' });
     expect(hourly.buckets.map((bucket) => [bucket.start, bucket.frames])).toEqual([
       ['2026-11-23T08:00:00+09:00', 60],
       ['2026-11-23T09:00:00+09:00', 60],
@@ -79,34 +38,34 @@ describe('periodView through the web host', () => {
     // The window keeps an answer by buckets as the same range's answer without them (usePeriodView): they agree in every field.
     expect({ ...hourly, buckets: [] }).toEqual(whole);
     const nineOn = { fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6 } };
-    const hourlyRange = await client.call('periodView', { runId, period: '1min', ...nineOn });
+    const hourlyRange = await app.client.call('periodView', { runId, period: '1min', ...nineOn });
     expect(hourlyRange.buckets.length).toBe(1);
-    expect({ ...hourlyRange, buckets: [] }).toEqual(await client.call('periodView', { runId, period: 'none', ...nineOn }));
+    expect({ ...hourlyRange, buckets: [] }).toEqual(await app.client.call('periodView', { runId, period: 'none', ...nineOn }));
     // At 48 columns a bucket's thumbnail is its whole grid.
     expect(hourly).toMatchObject({ bucketColumns: 48, bucketRows: 27 });
     expect(hourly.buckets[0].grid.map((value, cell) => value + hourly.buckets[1].grid[cell])).toEqual(whole.whole);
     expect(hourly.buckets[0].detections + hourly.buckets[1].detections).toBe(whole.detections);
 
-    const range = await client.call('periodView', { runId, fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } });
+    const range = await app.client.call('periodView', { runId, fromMs: Date.UTC(2026, 10, 23, 0), params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } });
     expect(range).toMatchObject({ columns: 8, rows: 6, frames: 60, detections: hourly.buckets[1].detections });
     // Point mode with n = 1 from the defaults: every detection adds 1 s to at least its own cell.
     expect(range.whole.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(range.detections);
 
     // getFrame gives each frame's time from the time base (the CSV has no T): frame 60 is 1 min after 08:59 Tokyo time.
-    const sixty = await client.call('getFrame', { runId, index: 60 });
+    const sixty = await app.client.call('getFrame', { runId, index: 60 });
     expect([sixty.timestamp, sixty.timeMs]).toEqual(['', Date.UTC(2026, 10, 23, 0, 0)]);
     expect(whole.span).toEqual({ fromMs: Date.UTC(2026, 10, 22, 23, 59), toMs: Date.UTC(2026, 10, 23, 0, 1) });
 
-    await expect(client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(
+    await expect(app.client.call('periodView', { runId, period: 'weekly' })).rejects.toThrow(
       'periodView: period must be none, hour, day or <N>min with N from 1 to 1440, got "weekly"',
     );
-    await expect(client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
+    await expect(app.client.call('periodView', { runId, params: { grid_num_h: 0 } })).rejects.toThrow(
       'periodView: params.grid_num_h must be an integer from 1 to 4194304, got 0',
     );
     // A reversed range is refused, not answered with an empty grid; NaN arrives as null through JSON.
-    await expect(client.call('periodView', { runId, fromMs: 5, toMs: 1 })).rejects.toThrow('periodView: toMs (1) must be after fromMs (5)');
-    await expect(client.call('zoneView', { runId, fromMs: 5, toMs: 5 })).rejects.toThrow('zoneView: toMs (5) must be after fromMs (5)');
-    await expect(client.call('periodView', { runId, fromMs: Number.NaN })).rejects.toThrow('periodView: fromMs must be a number of ms since the epoch');
+    await expect(app.client.call('periodView', { runId, fromMs: 5, toMs: 1 })).rejects.toThrow('periodView: toMs (1) must be after fromMs (5)');
+    await expect(app.client.call('zoneView', { runId, fromMs: 5, toMs: 5 })).rejects.toThrow('zoneView: toMs (5) must be after fromMs (5)');
+    await expect(app.client.call('periodView', { runId, fromMs: Number.NaN })).rejects.toThrow('periodView: fromMs must be a number of ms since the epoch');
   }, 120_000);
 });
 
@@ -114,24 +73,24 @@ describe('getFrame re-counts from the store', () => {
   it('a frame re-counted with other grid settings equals the same frame of a fresh analysis with them', async () => {
     const settings = defaultSettings();
     settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
-    const first = await client.call('analyse', { settings });
-    expect(await finished(first.runId)).toMatchObject({ type: 'done' });
+    const first = await app.client.call('analyse', { settings });
+    expect(await app.finished(first.runId)).toMatchObject({ type: 'done' });
     const other = { grid_num_h: 16, grid_num_v: 9, last_valid_frame: 5, bbox2pix: true, min_score: 0.5 };
-    const fresh = await client.call('analyse', {
+    const fresh = await app.client.call('analyse', {
       settings: { ...settings, heat_map_settings: { ...settings.heat_map_settings, params: { ...settings.heat_map_settings.params, ...other } } },
     });
-    expect(await finished(fresh.runId)).toMatchObject({ type: 'done' });
+    expect(await app.finished(fresh.runId)).toMatchObject({ type: 'done' });
 
     for (const index of [0, 37, 119]) {
-      const recounted = await client.call('getFrame', { runId: first.runId, index, params: other });
-      const expected = await client.call('getFrame', { runId: fresh.runId, index });
+      const recounted = await app.client.call('getFrame', { runId: first.runId, index, params: other });
+      const expected = await app.client.call('getFrame', { runId: fresh.runId, index });
       expect(recounted.grid).toHaveLength(16 * 9);
       expect(recounted.grid).toEqual(expected.grid);
       expect(recounted.count).toBe(expected.count);
     }
-    const unchanged = await client.call('getFrame', { runId: first.runId, index: 37 });
+    const unchanged = await app.client.call('getFrame', { runId: first.runId, index: 37 });
     expect(unchanged.grid).toHaveLength(192 * 108);
-    await expect(client.call('getFrame', { runId: first.runId, index: 0, params: { grid_num_v: -1 } })).rejects.toThrow(
+    await expect(app.client.call('getFrame', { runId: first.runId, index: 0, params: { grid_num_v: -1 } })).rejects.toThrow(
       'getFrame: params.grid_num_v must be an integer from 1 to 4194304, got -1',
     );
   }, 120_000);

@@ -3,24 +3,16 @@
  * analysis from its store for the run's zones and for edited ones, zones.csv of edited zones in
  * an export, and report.html written into a chosen folder.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { newExportId, type ApiEvent } from '../../src-shared/api.js';
+import { newExportId } from '../../src-shared/api.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
-import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
-import { runPipeline } from '../../src-main/pipeline/run.js';
-import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+import { startTestHost, type TestHost } from './web-host-fixture.js';
 
-let rendererDir: string;
-let cwd: string;
-let host: WebHost;
-let client: ClosableApiClient;
-const events: ApiEvent[] = [];
+let app: TestHost;
 
 const ZONES: ZoneDefinition[] = [
   { name: 'left', points: [[0, 500], [700, 500], [700, 1080], [0, 1080]] },
@@ -28,39 +20,10 @@ const ZONES: ZoneDefinition[] = [
 ];
 
 beforeAll(async () => {
-  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-renderer-'));
-  cwd = await mkdtemp(join(tmpdir(), 'crowdheat-cwd-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
-  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
-  await writeFile(join(cwd, 'sample.csv'), rows);
-  host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
-  client = httpClient({
-    baseUrl: `http://127.0.0.1:${host.port}`,
-    token: host.token,
-    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
-  });
-  client.subscribe((event) => events.push(event));
+  app = await startTestHost();
 });
 
-afterAll(async () => {
-  client.close();
-  await host.close();
-  await rm(rendererDir, { recursive: true, force: true });
-  await rm(cwd, { recursive: true, force: true });
-});
-
-function waitFor(test: (event: ApiEvent) => boolean): Promise<ApiEvent> {
-  return new Promise((resolve) => {
-    const seen = events.find(test);
-    if (seen !== undefined) return resolve(seen);
-    const unsubscribe = client.subscribe((event) => {
-      if (test(event)) {
-        unsubscribe();
-        resolve(event);
-      }
-    });
-  });
-}
+afterAll(() => app.close());
 
 describe('zone requests through the web host', () => {
   it('answer figures from the store, recount edited zones, export their zones.csv and write the report', async () => {
@@ -70,10 +33,10 @@ describe('zone requests through the web host', () => {
     settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
     settings.output_settings.timezone = 'Asia/Tokyo';
     settings.zones = ZONES;
-    const { runId } = await client.call('analyse', { settings });
-    expect(await waitFor((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'))).toEqual({ type: 'done', runId, frames: 120 });
+    const { runId } = await app.client.call('analyse', { settings });
+    expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
 
-    const own = await client.call('zoneView', { runId, columns: 10 });
+    const own = await app.client.call('zoneView', { runId, columns: 10 });
     expect(own).toMatchObject({ unit: 'seconds', first: 0, last: 120 });
     expect(own.zones.map((zone) => zone.name)).toEqual(['left', 'ell']);
     expect(own.zones[0].figures).toMatchObject({ start: '2026-11-23T08:59:00+09:00', frames: 120, duration: 120 });
@@ -81,36 +44,36 @@ describe('zone requests through the web host', () => {
     expect(Math.max(...own.zones[0].series.max)).toBe(own.zones[0].figures.peakOccupancy);
 
     // Hourly: two buckets whose person-seconds add up to the whole.
-    const hourly = await client.call('zoneView', { runId, period: 'hour' });
+    const hourly = await app.client.call('zoneView', { runId, period: 'hour' });
     const [first, second] = hourly.zones[1].buckets;
     expect([first.start, second.start]).toEqual(['2026-11-23T08:00:00+09:00', '2026-11-23T09:00:00+09:00']);
     expect(first.personTime + second.personTime).toBe(own.zones[1].figures.personTime);
 
     // A corner dragged: the figures change, and the export's zones.csv has exactly them.
     const edited: ZoneDefinition[] = [ZONES[0], { name: 'ell', points: [[600, 200], [1600, 200], [1300, 900], [1000, 900], [1000, 500], [600, 500]] }];
-    const moved = await client.call('zoneView', { runId, zones: edited });
+    const moved = await app.client.call('zoneView', { runId, zones: edited });
     expect(moved.zones[1].figures.personTime).not.toBe(own.zones[1].figures.personTime);
     expect(moved.zones[0].figures).toEqual(own.zones[0].figures);
     const exportId = newExportId();
-    const folder = join(cwd, 'exported');
-    await client.call('export', { exportId, runId, outputs: ['zones-csv'], folder, zones: edited });
-    expect(await waitFor((event) => 'exportId' in event && event.exportId === exportId && event.type !== 'export-progress')).toMatchObject({ type: 'export-done', files: ['zones.csv'] });
+    const folder = join(app.cwd, 'exported');
+    await app.client.call('export', { exportId, runId, outputs: ['zones-csv'], folder, zones: edited });
+    expect(await app.waitFor((event) => 'exportId' in event && event.exportId === exportId && event.type !== 'export-progress')).toMatchObject({ type: 'export-done', files: ['zones.csv'] });
     const csv = parse(await readFile(join(folder, 'zones.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(csv.map((row) => [row.zone, Number(row.person_time), Number(row.mean_occupancy), Number(row.peak_occupancy)])).toEqual(
       moved.zones.map((zone) => [zone.name, zone.figures.personTime, zone.figures.meanOccupancy, zone.figures.peakOccupancy]),
     );
 
     // Zones that break the rules are refused with the zone named.
-    await expect(client.call('zoneView', { runId, zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow('zoneView: zones[0] "flat": needs at least 3 points, got 2');
+    await expect(app.client.call('zoneView', { runId, zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow('zoneView: zones[0] "flat": needs at least 3 points, got 2');
 
-    const report = await client.call('writeReport', { runId, folder: 'report-here' });
-    expect(report.path).toBe(join(cwd, 'report-here', 'report.html'));
-    expect(await readdir(join(cwd, 'report-here'))).toEqual(['report.html']);
+    const report = await app.client.call('writeReport', { runId, folder: 'report-here' });
+    expect(report.path).toBe(join(app.cwd, 'report-here', 'report.html'));
+    expect(await readdir(join(app.cwd, 'report-here'))).toEqual(['report.html']);
     expect(await readFile(report.path, 'utf8')).toContain('times in Asia/Tokyo');
     expect(await readFile(report.path, 'utf8')).not.toContain('The zones were changed after the analysis');
 
     // The edited zones: the table from the store, and the picture's own outlines said to be the run's.
-    const editedReport = await readFile((await client.call('writeReport', { runId, folder: 'report-edited', zones: edited })).path, 'utf8');
+    const editedReport = await readFile((await app.client.call('writeReport', { runId, folder: 'report-edited', zones: edited })).path, 'utf8');
     expect(editedReport).toContain('The zones were changed after the analysis: the outlines in the picture itself are the analysis&#39;s own');
     expect(editedReport).toContain('<polygon points="600,200 1600,200 1300,900');
     expect([...editedReport.matchAll(/<tr data-zone="ell">.*?data-value="[^"]*".*?data-value="([^"]*)"/g)].map((row) => Number(row[1]))).toEqual([moved.zones[1].figures.meanOccupancy]);
@@ -122,16 +85,16 @@ describe('zone requests through the web host', () => {
     settings.data_source_settings.local_data_settings.metadata_fps = 1;
     settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
     settings.output_settings.timezone = 'Asia/Tokyo';
-    const { runId } = await client.call('analyse', { settings });
-    expect(await waitFor((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'))).toEqual({ type: 'done', runId, frames: 120 });
+    const { runId } = await app.client.call('analyse', { settings });
+    expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
 
-    const before = await readFile((await client.call('writeReport', { runId, folder: 'report-no-zones' })).path, 'utf8');
+    const before = await readFile((await app.client.call('writeReport', { runId, folder: 'report-no-zones' })).path, 'utf8');
     expect(before).toContain('No zones were defined');
 
     const drawn = [ZONES[1]];
-    const view = await client.call('zoneView', { runId, zones: drawn });
-    const report = await client.call('writeReport', { runId, folder: 'report-drawn', zones: drawn });
-    expect(await readdir(join(cwd, 'report-drawn'))).toEqual(['report.html']);
+    const view = await app.client.call('zoneView', { runId, zones: drawn });
+    const report = await app.client.call('writeReport', { runId, folder: 'report-drawn', zones: drawn });
+    expect(await readdir(join(app.cwd, 'report-drawn'))).toEqual(['report.html']);
     const html = await readFile(report.path, 'utf8');
     expect(html).not.toContain('No zones were defined');
     const rows = [...html.matchAll(/<tr data-zone="([^"]*)">(.*?)<\/tr>/g)];
@@ -146,9 +109,9 @@ describe('zone requests through the web host', () => {
     expect(html).toContain('<polygon points="600,200 1300,200 1300,900 1000,900 1000,500 600,500"');
     expect(html).toContain('zone ell');
     // Zones that break the rules are refused before anything is written.
-    await expect(client.call('writeReport', { runId, folder: 'report-bad', zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow(
+    await expect(app.client.call('writeReport', { runId, folder: 'report-bad', zones: [{ name: 'flat', points: [[0, 0], [10, 10]] }] })).rejects.toThrow(
       'writeReport: zones[0] "flat": needs at least 3 points, got 2',
     );
-    expect(await readdir(cwd)).not.toContain('report-bad');
+    expect(await readdir(app.cwd)).not.toContain('report-bad');
   });
 });

@@ -1,0 +1,68 @@
+/**
+ * A web host (`crowdheat serve`'s server) on loopback for app tests, with the first rows of the
+ * real AITRIOS CSV as `sample.csv` in its folder and an API client subscribed to its events.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import type { ApiEvent } from '../../src-shared/api.js';
+import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+
+export interface TestHost {
+  host: WebHost;
+  client: ClosableApiClient;
+  /** The host's folder: relative paths of requests resolve here; it holds `sample.csv`. */
+  cwd: string;
+  /** Every event the client has received so far. */
+  events: ApiEvent[];
+  /** The first event, past or coming, that passes `test`. */
+  waitFor(test: (event: ApiEvent) => boolean): Promise<ApiEvent>;
+  /** The `done` or `error` event of analysis `runId`. */
+  finished(runId: string): Promise<ApiEvent>;
+  close(): Promise<void>;
+}
+
+/** Starts the host with `sample.csv` holding the real CSV's header and first `frames` rows. */
+export async function startTestHost(frames = 120): Promise<TestHost> {
+  const rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-renderer-'));
+  const cwd = await mkdtemp(join(tmpdir(), 'crowdheat-cwd-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
+  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, frames + 1).join('\n') + '\n';
+  await writeFile(join(cwd, 'sample.csv'), rows);
+  const host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
+  const client = httpClient({
+    baseUrl: `http://127.0.0.1:${host.port}`,
+    token: host.token,
+    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
+  });
+  const events: ApiEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  const waitFor = (test: (event: ApiEvent) => boolean): Promise<ApiEvent> =>
+    new Promise((resolve) => {
+      const seen = events.find(test);
+      if (seen !== undefined) return resolve(seen);
+      const unsubscribe = client.subscribe((event) => {
+        if (test(event)) {
+          unsubscribe();
+          resolve(event);
+        }
+      });
+    });
+  return {
+    host,
+    client,
+    cwd,
+    events,
+    waitFor,
+    finished: (runId) => waitFor((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error')),
+    close: async () => {
+      client.close();
+      await host.close();
+      await rm(rendererDir, { recursive: true, force: true });
+      await rm(cwd, { recursive: true, force: true });
+    },
+  };
+}
