@@ -16,6 +16,8 @@ import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { TimeBase } from '../../src-shared/periods/time-base.js';
 import { temporaryPathFor } from '../sinks/atomic.js';
 import { doubleColumn, expectColumnTypes, integerColumn } from './columns.js';
+import { RunVisitor, type DetectionBlock } from './blocks.js';
+import { DetectionCache } from './detection-cache.js';
 import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from './schema.js';
 
 /** Rows in one DuckDB data chunk (DuckDB's vector size). */
@@ -257,6 +259,10 @@ export interface StoredFrames {
  *   of a newer schema than this build reads.
  */
 export class StoreReader {
+  /** The detections in memory once `warm` has read them (null before, or when they did not fit the budget). */
+  private cache: DetectionCache | null = null;
+  private closed = false;
+
   private constructor(
     readonly path: string,
     readonly meta: StoreMeta,
@@ -365,6 +371,7 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
+    if (this.cache !== null) return this.cache.forEachDetections(visit, fromIndex, toIndex);
     try {
       await streamDetections(this.connection, visit, fromIndex, toIndex);
     } catch (error) {
@@ -437,15 +444,20 @@ export class StoreReader {
   }
 
   /**
-   * Reads every column of the detections once, on a connection of its own, so that DuckDB holds
-   * them in its buffers: the first view over a long store then costs what later ones do (a week
-   * of 5 M detections: the first whole-week view 1.1 s, 0.7 s after this 0.3 s read, which runs
-   * on DuckDB's threads while the window shows the timeline). Resolves when done; never rejects.
+   * Reads the detections once into memory (`DetectionCache`), on a connection of its own, while
+   * the window shows the timeline: every later read of detections (seek, period views, zones)
+   * comes from there. A week of 5 M detections: about 0.5 s once, then a whole-week view reads
+   * them in about 0.05 s instead of DuckDB's 0.35 s. Left to DuckDB when they pass the cache's
+   * budget. Resolves when done; never rejects.
    */
   async warm(): Promise<void> {
-    await this.withConnection((connection) =>
-      connection.run('SELECT sum(frame_index + "left" + top + "right" + bottom + score + class_id + coalesce(track_id, 0)) FROM detections'),
-    ).catch(() => undefined);
+    if (this.cache !== null) return;
+    const cache = await this.withConnection((connection) =>
+      DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), this.meta.detections),
+    ).catch(() => null);
+    if (cache === null) return;
+    if (this.closed) cache.release();
+    else this.cache = cache;
   }
 
   /** Runs `work` on a new connection to the store (DuckDB runs one query at a time per connection). */
@@ -477,6 +489,9 @@ export class StoreReader {
   }
 
   close(): void {
+    this.closed = true;
+    this.cache?.release();
+    this.cache = null;
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -518,13 +533,14 @@ export interface DetectionStream {
 
 /**
  * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
- * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
- * detections)` may see one frame in several runs. With `ordered`, runs come in frame order.
- * Memory stays one chunk (2,048 detections); the arrays passed to `visit` are reused.
+ * `connection`, as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks, the
+ * arrays views of its memory). With `ordered`, rows come in frame order.
+ *
+ * @throws InputError when a column has another type or holds a NULL (a store changed outside crowdheat).
  */
-export async function streamDetections(
+export async function streamDetectionBlocks(
   connection: DuckDBConnection,
-  visit: (frameIndex: number, detections: Detections) => void,
+  visit: (block: DetectionBlock) => void,
   fromIndex = -2147483648,
   toIndex = 2147483647,
   ordered = false,
@@ -538,47 +554,44 @@ export async function streamDetections(
   );
   const { INTEGER: I, DOUBLE: D } = DuckDBTypeId;
   expectColumnTypes(result, [I, D, D, D, D, D, I, I]);
-  const frameOf = new Int32Array(CHUNK_ROWS);
-  const boxes = new Float64Array(CHUNK_ROWS * 4);
-  const scores = new Float64Array(CHUNK_ROWS);
-  const classIds = new Int32Array(CHUNK_ROWS);
-  const trackIds = new Int32Array(CHUNK_ROWS);
   // The next chunk is fetched (on DuckDB's threads) while this one is visited.
   let next = result.fetchChunk();
   try {
     for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
       next = result.fetchChunk();
-      const rows = chunk.rowCount;
-      const frames = integerColumn(chunk, 0);
-      const [left, top, right, bottom] = [1, 2, 3, 4].map((column) => doubleColumn(chunk, column));
-      frameOf.set(frames);
-      scores.set(doubleColumn(chunk, 5));
-      classIds.set(integerColumn(chunk, 6));
-      trackIds.set(integerColumn(chunk, 7));
-      for (let i = 0; i < rows; i++) {
-        boxes[i * 4] = left[i];
-        boxes[i * 4 + 1] = top[i];
-        boxes[i * 4 + 2] = right[i];
-        boxes[i * 4 + 3] = bottom[i];
-      }
-      let start = 0;
-      while (start < rows) {
-        let end = start + 1;
-        while (end < rows && frameOf[end] === frameOf[start]) end += 1;
-        visit(frameOf[start], {
-          count: end - start,
-          boxes: boxes.subarray(start * 4, end * 4),
-          scores: scores.subarray(start, end),
-          classIds: classIds.subarray(start, end),
-          trackIds: trackIds.subarray(start, end),
-        });
-        start = end;
-      }
+      visit({
+        rows: chunk.rowCount,
+        frames: integerColumn(chunk, 0),
+        left: doubleColumn(chunk, 1),
+        top: doubleColumn(chunk, 2),
+        right: doubleColumn(chunk, 3),
+        bottom: doubleColumn(chunk, 4),
+        scores: doubleColumn(chunk, 5),
+        classIds: integerColumn(chunk, 6),
+        trackIds: integerColumn(chunk, 7),
+      });
     }
   } finally {
     // Never leave a fetch running on the connection (the caller may close it next).
     await next.catch(() => null);
   }
+}
+
+/**
+ * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
+ * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
+ * detections)` may see one frame in several runs. With `ordered`, runs come in frame order.
+ * Memory stays one chunk (2,048 detections); the arrays passed to `visit` are reused.
+ */
+export async function streamDetections(
+  connection: DuckDBConnection,
+  visit: (frameIndex: number, detections: Detections) => void,
+  fromIndex = -2147483648,
+  toIndex = 2147483647,
+  ordered = false,
+): Promise<void> {
+  const runs = new RunVisitor(visit);
+  await streamDetectionBlocks(connection, (block) => runs.block(block), fromIndex, toIndex, ordered);
 }
 
 /** Frame index → position in `index` (sorted): arithmetic when the indexes are 0…n-1, else a binary search; -1 when absent. */

@@ -163,7 +163,7 @@ export class PeriodAccumulator {
   /** The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns. */
   grids(): Float64Array {
     this.drawAnchors();
-    const { rows, columns, buckets } = this;
+    const { rows, columns, buckets, differences } = this;
     const stride = columns + 1;
     const out = new Float64Array(buckets * rows * columns);
     const column = new Float64Array(columns);
@@ -174,7 +174,7 @@ export class PeriodAccumulator {
         const to = (b * rows + v) * columns;
         let running = 0;
         for (let h = 0; h < columns; h++) {
-          running += this.differences[from + h];
+          running += differences[from + h];
           column[h] += running;
           out[to + h] = column[h];
         }

@@ -1,0 +1,251 @@
+/**
+ * A finished store's detections held in memory, in the narrowest typed arrays that keep every
+ * value exactly, so that views over long ranges read them without DuckDB: a week of one camera
+ * (5 M detections) costs DuckDB about 0.35 s of streamed chunks per whole-week view, and about
+ * 0.05 s from here. Filled once, in the store's scan order, from `streamDetections`.
+ *
+ * Each column starts as an Int16Array and is widened when a value does not fit: box edges and
+ * scores to Float32Array when the value is a float32 exactly, else Float64Array; frame indexes,
+ * class and track ids to Int32Array. Pixel boxes (integers) and float32 scores, what AITRIOS
+ * models give, cost 4 (frame) + 8 + 4 + 2 + 2 bytes a detection (a week at 1 fps: 5 M detections,
+ * 100 MB); anything else costs more but reads back the same numbers.
+ *
+ * Memory is bounded by `DETECTION_CACHE_BUDGET_BYTES` over every cache of the process: a cache
+ * that would pass it is given up while it is filled (the store is then streamed as before).
+ *
+ * ```ts
+ * const cache = await DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), store.meta.detections);
+ * if (cache !== null) await cache.forEachDetections(visit, 100, 200); // as the store would
+ * cache?.release();
+ * ```
+ */
+import type { Detections } from '../../src-shared/frames.js';
+import { RunVisitor, type DetectionBlock } from './blocks.js';
+import type { DetectionStream } from './store.js';
+
+/** Bytes all detection caches of this process may hold together: a week of one camera at 1 fps is about 80 MB. */
+export const DETECTION_CACHE_BUDGET_BYTES = 384 * 1024 * 1024;
+
+let budgetUsed = 0;
+
+/** Bytes the caches of this process hold now (for tests and the benchmark). */
+export function detectionCacheBytes(): number {
+  return budgetUsed;
+}
+
+type Column = Int16Array | Int32Array | Float32Array | Float64Array;
+
+/** Rows handed over per block when the cache is read. */
+const BLOCK_ROWS = 2048;
+
+/** The columns of a block, in `DetectionBlock`'s order. */
+const COLUMNS = ['frames', 'left', 'top', 'right', 'bottom', 'scores', 'classIds', 'trackIds'] as const;
+/** Which columns hold integers (frame indexes, class and track ids). */
+const INTEGER_COLUMNS = new Set<string>(['frames', 'classIds', 'trackIds']);
+
+/** Whether `value` is held exactly by an Int16Array (−0 is not: it would come back as +0). */
+function fitsInt16(value: number): boolean {
+  return (value | 0) === value && value >= -32768 && value <= 32767 && (value !== 0 || 1 / value > 0);
+}
+
+/** Whether `value` is held exactly by a Float32Array (NaN is: every NaN is dropped alike). */
+function fitsFloat32(value: number): boolean {
+  return Math.fround(value) === value || Number.isNaN(value);
+}
+
+/** A column of `length` values growing wider as values need it. */
+class CompactColumn {
+  data: Column;
+  private readonly integer: boolean;
+
+  /** `data` must be an Int16Array, or an Int32Array for an integer column. */
+  constructor(
+    data: Int16Array | Int32Array,
+    integer: boolean,
+    private readonly reserve: (bytes: number) => boolean,
+  ) {
+    this.integer = integer;
+    this.data = data;
+  }
+
+  /** Writes `values` at `offset`, widening the column first when needed; false when over budget. */
+  write(values: ArrayLike<number>, offset: number): boolean {
+    let needed: 0 | 1 | 2 = 0; // 0: Int16, 1: Float32 or Int32, 2: Float64
+    for (let i = 0; i < values.length && needed < 2; i++) {
+      const value = values[i];
+      if (fitsInt16(value)) continue;
+      if (this.integer || fitsFloat32(value)) needed = Math.max(needed, 1) as 1;
+      else needed = 2;
+    }
+    const rank = this.data instanceof Int16Array ? 0 : this.data instanceof Float64Array ? 2 : 1;
+    if (needed > rank && !this.widen(needed === 2 ? 2 : 1)) return false;
+    (this.data as Float64Array).set(values as ArrayLike<number>, offset);
+    return true;
+  }
+
+  private widen(rank: 1 | 2): boolean {
+    const length = this.data.length;
+    const wider = rank === 2 ? new Float64Array(length) : this.integer ? new Int32Array(length) : new Float32Array(length);
+    if (!this.reserve(wider.byteLength - this.data.byteLength)) return false;
+    (wider as Float64Array).set(this.data as ArrayLike<number>);
+    this.data = wider;
+    return true;
+  }
+
+  get byteLength(): number {
+    return this.data.byteLength;
+  }
+}
+
+export class DetectionCache implements DetectionStream {
+  private released = false;
+
+  private constructor(
+    /** Detections held. */
+    readonly count: number,
+    /** The columns, `count` values each, in the store's scan order. */
+    private readonly columns: Record<(typeof COLUMNS)[number], Column>,
+    /** Frame indexes never decrease (a store written by crowdheat): ranges are found by bisection. */
+    private readonly ordered: boolean,
+    /** Bytes reserved from the process's budget. */
+    readonly bytes: number,
+  ) {}
+
+  /**
+   * Reads every detection through `read` (`streamDetectionBlocks` over all frames) into a cache.
+   * `expected` is how many there are (the store's meta); the cache is given up — null — when
+   * there turn out to be more or fewer, or when it would pass `budgetBytes` (all caches of the
+   * process together).
+   *
+   * @throws what `read` throws (an unreadable store).
+   */
+  static async fill(
+    read: (visit: (block: DetectionBlock) => void) => Promise<void>,
+    expected: number,
+    budgetBytes = DETECTION_CACHE_BUDGET_BYTES,
+  ): Promise<DetectionCache | null> {
+    if (!Number.isInteger(expected) || expected < 0) return null;
+    let reserved = 0;
+    const reserve = (bytes: number): boolean => {
+      if (budgetUsed + bytes > budgetBytes) return false;
+      budgetUsed += bytes;
+      reserved += bytes;
+      return true;
+    };
+    const giveUp = (): null => {
+      budgetUsed -= reserved;
+      return null;
+    };
+    // Frame indexes start as Int32 (a long run passes 32,767 frames), the rest as Int16.
+    if (!reserve(expected * (4 + 2 * (COLUMNS.length - 1)))) return null;
+    const columns = COLUMNS.map(
+      (name) => new CompactColumn(name === 'frames' ? new Int32Array(expected) : new Int16Array(expected), INTEGER_COLUMNS.has(name), reserve),
+    );
+    let filled = 0;
+    let ordered = true;
+    let lastFrame = -Infinity;
+    let failed = false;
+    try {
+      await read((block) => {
+        if (failed) return;
+        const rows = block.rows;
+        if (filled + rows > expected) {
+          failed = true;
+          return;
+        }
+        const frames = block.frames;
+        for (let i = 0; i < rows && ordered; i++) {
+          if (frames[i] < lastFrame) ordered = false;
+          lastFrame = frames[i];
+        }
+        for (let c = 0; c < COLUMNS.length && !failed; c++) {
+          if (!columns[c].write(block[COLUMNS[c]], filled)) failed = true;
+        }
+        filled += rows;
+      });
+    } catch (error) {
+      giveUp();
+      throw error;
+    }
+    if (failed || filled !== expected) return giveUp();
+    const data = Object.fromEntries(COLUMNS.map((name, c) => [name, columns[c].data])) as Record<(typeof COLUMNS)[number], Column>;
+    return new DetectionCache(filled, data, ordered, reserved);
+  }
+
+  /** Bytes each detection costs in this cache. */
+  get bytesPerDetection(): number {
+    return COLUMNS.reduce((bytes, name) => bytes + this.columns[name].BYTES_PER_ELEMENT, 0);
+  }
+
+  /**
+   * The detections of frames `fromIndex ≤ frame_index ≤ toIndex` (all when omitted), in the
+   * order the store gave them, in runs of one frame (a frame may come in several runs): what
+   * `StoreReader.forEachDetections` hands over. The arrays passed to `visit` are reused.
+   */
+  async forEachDetections(
+    visit: (frameIndex: number, detections: Detections) => void,
+    fromIndex = -2147483648,
+    toIndex = 2147483647,
+  ): Promise<void> {
+    if (this.released) throw new Error('DetectionCache: read after release');
+    const { columns, count } = this;
+    const frames = columns.frames;
+    let first = 0;
+    let end = count;
+    if (this.ordered) {
+      first = bisect(frames, fromIndex);
+      end = bisect(frames, toIndex + 1);
+    }
+    const runs = new RunVisitor(visit);
+    // Each block is widened into Float64 and Int32 arrays first (natively, by `set`), so that
+    // RunVisitor reads the same array types from here as from DuckDB.
+    const block = {
+      rows: 0,
+      frames: new Int32Array(BLOCK_ROWS),
+      left: new Float64Array(BLOCK_ROWS),
+      top: new Float64Array(BLOCK_ROWS),
+      right: new Float64Array(BLOCK_ROWS),
+      bottom: new Float64Array(BLOCK_ROWS),
+      scores: new Float64Array(BLOCK_ROWS),
+      classIds: new Int32Array(BLOCK_ROWS),
+      trackIds: new Int32Array(BLOCK_ROWS),
+    };
+    let row = first;
+    while (row < end) {
+      // A block of consecutive rows inside the range.
+      if (!this.ordered) {
+        while (row < end && (frames[row] < fromIndex || frames[row] > toIndex)) row += 1;
+        if (row === end) break;
+      }
+      let stop = Math.min(row + BLOCK_ROWS, end);
+      if (!this.ordered) {
+        let inside = row + 1;
+        while (inside < stop && frames[inside] >= fromIndex && frames[inside] <= toIndex) inside += 1;
+        stop = inside;
+      }
+      block.rows = stop - row;
+      for (const name of COLUMNS) (block[name] as Float64Array).set(columns[name].subarray(row, stop) as ArrayLike<number>);
+      runs.block(block);
+      row = stop;
+    }
+  }
+
+  /** Gives the cache's bytes back to the budget; reading it afterwards is a programming error. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    budgetUsed -= this.bytes;
+  }
+}
+
+/** The first position in the non-decreasing `values` holding a value ≥ `value`. */
+function bisect(values: Column, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
