@@ -1,19 +1,17 @@
 /**
  * One period view of a finished analysis as state: asked of the back end (`periodView`, computed
- * from the analysis's store) a moment after the request last changed, so typing a grid size
- * re-counts once, not at every key; an answer to an older request is dropped. A finished
+ * from the analysis's store) at once when a click changed the view, a moment after the request
+ * last changed when typed values did (`periodSettleMs`), so typing a grid size re-counts once,
+ * not at every key; an answer to an older request is dropped. A finished
  * analysis's store never changes, so recent answers are kept (`answers`): a view seen before is
  * shown again at once, without the wait or the request; an answer by buckets also gives the same
  * range's answer without them.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ApiClient, PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
 import { messageOf } from '../api/client.js';
 import { AnswerCache } from '../logic/answer-cache.js';
-import { periodViewCells } from '../logic/period.js';
-
-/** How long the request must stay the same before it is sent, ms. */
-const SETTLE_MS = 250;
+import { periodSettleMs, periodViewCells } from '../logic/period.js';
 /** Grid cells of the answers kept, in all: about two weeks by hour at 192 × 108 (each 169 grids), or many whole periods. */
 const KEPT_CELLS = 8_000_000;
 
@@ -38,10 +36,15 @@ interface Answer {
 /** The answer to `request` (null: nothing to ask). */
 export function usePeriodView(api: ApiClient, request: PeriodViewRequest | null): PeriodViewState {
   const [answer, setAnswer] = useState<Answer | null>(null);
+  /** The request shown or asked last, to tell a click from typing. */
+  const previous = useRef<PeriodViewRequest | null>(null);
   const key = request === null ? null : JSON.stringify(request);
   useEffect(() => {
-    if (key === null || answers.get(key) !== undefined) return;
+    if (key === null) return;
     const asked = JSON.parse(key) as PeriodViewRequest;
+    const settle = periodSettleMs(previous.current, asked);
+    previous.current = asked;
+    if (answers.get(key) !== undefined) return;
     let current = true;
     const timer = setTimeout(() => {
       api.call('periodView', asked).then(
@@ -56,7 +59,7 @@ export function usePeriodView(api: ApiClient, request: PeriodViewRequest | null)
           if (current) setAnswer((previous) => ({ key, data: previous?.data ?? null, error: messageOf(error) }));
         },
       );
-    }, SETTLE_MS);
+    }, settle);
     return () => {
       current = false;
       clearTimeout(timer);

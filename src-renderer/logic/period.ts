@@ -165,6 +165,21 @@ export function periodRequest(runId: string, choice: PeriodChoice): PeriodViewRe
   };
 }
 
+/** How long a period request must stay the same before it is sent when typed values changed, ms. */
+export const PERIOD_SETTLE_MS = 250;
+
+/**
+ * How long to wait before asking `next` after `previous` was asked (null: nothing yet): a grid
+ * setting or a custom range being typed waits `PERIOD_SETTLE_MS` so a number is counted once,
+ * not at each key; a click that only picks another period view, bucket length or time zone is
+ * asked at once.
+ */
+export function periodSettleMs(previous: PeriodViewRequest | null, next: PeriodViewRequest): number {
+  if (previous === null || previous.runId !== next.runId) return 0;
+  const typed = (request: PeriodViewRequest): string => JSON.stringify([request.params ?? null, request.fromMs ?? null, request.toMs ?? null]);
+  return typed(previous) === typed(next) ? 0 : PERIOD_SETTLE_MS;
+}
+
 /**
  * The colour scale of a period picture: from the display's min to the highest value of `grids`
  * (fit to the data, since period sums have no fixed top as a window's counts have), never an

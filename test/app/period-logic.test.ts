@@ -11,6 +11,8 @@ import {
   instantOfWallInput,
   localText,
   periodRequest,
+  periodSettleMs,
+  PERIOD_SETTLE_MS,
   periodScale,
   recountParams,
   spansDays,
@@ -72,6 +74,20 @@ describe('the period bar asks the store for the view on screen', () => {
     expect(
       periodRequest('run-1', { mode: 'custom', period: 'hour', timezone: 'UTC', range: { fromMs: 10, toMs: 20 }, params: { grid_num_h: 8 } }),
     ).toEqual({ runId: 'run-1', period: 'none', timezone: 'UTC', fromMs: 10, toMs: 20, params: { grid_num_h: 8 } });
+  });
+
+  it('asks at once after a click (period, bucket length, time zone) and waits for typing to settle (grid settings, range)', () => {
+    const whole = { runId: 'run-1', period: 'none', timezone: 'UTC' };
+    expect(periodSettleMs(null, whole)).toBe(0);
+    expect(periodSettleMs(whole, { ...whole, period: 'hour' })).toBe(0);
+    expect(periodSettleMs({ ...whole, period: 'hour' }, { ...whole, period: 'hour', timezone: 'Asia/Tokyo' })).toBe(0);
+    expect(periodSettleMs(whole, { ...whole, params: { grid_num_h: 9 } })).toBe(PERIOD_SETTLE_MS);
+    expect(periodSettleMs({ ...whole, params: { grid_num_h: 9 } }, { ...whole, params: { grid_num_h: 96 } })).toBe(PERIOD_SETTLE_MS);
+    expect(periodSettleMs({ ...whole, params: { grid_num_h: 96 } }, { ...whole, period: 'day', params: { grid_num_h: 96 } })).toBe(0);
+    expect(periodSettleMs(whole, { ...whole, fromMs: 10, toMs: 20 })).toBe(PERIOD_SETTLE_MS);
+    expect(periodSettleMs({ ...whole, fromMs: 10, toMs: 20 }, { ...whole, fromMs: 10, toMs: 30 })).toBe(PERIOD_SETTLE_MS);
+    expect(periodSettleMs(whole, { ...whole, runId: 'run-2', params: { grid_num_h: 9 } })).toBe(0);
+    expect(PERIOD_SETTLE_MS).toBe(250);
   });
 
   it('re-counts with exactly the grid settings that changed, and not while one of them has a problem', () => {
