@@ -20,6 +20,9 @@ import { RunVisitor, type DetectionBlock } from './blocks.js';
 import { DetectionCache } from './detection-cache.js';
 import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from './schema.js';
 
+/** A read of at least 1/LONG_RANGE_PARTS of a store's frames waits for `warm` to finish rather than stream beside it. */
+const LONG_RANGE_PARTS = 8;
+
 /** Rows in one DuckDB data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 
@@ -261,6 +264,8 @@ export interface StoredFrames {
 export class StoreReader {
   /** The detections in memory once `warm` has read them (null before, or when they did not fit the budget). */
   private cache: DetectionCache | null = null;
+  /** `warm` while it reads; reads of long ranges wait for it rather than stream beside it. */
+  private warming: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
@@ -371,6 +376,10 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
+    // A long range read beside `warm` would read the same rows twice at once on two cores; it
+    // waits for the cache instead (the rest of one read), a short one (a seek) does not.
+    const frames = Math.min(toIndex, this.meta.frames) - Math.max(fromIndex, 0);
+    if (this.cache === null && this.warming !== null && frames >= this.meta.frames / LONG_RANGE_PARTS) await this.warming;
     if (this.cache !== null) return this.cache.forEachDetections(visit, fromIndex, toIndex);
     try {
       await streamDetections(this.connection, visit, fromIndex, toIndex);
@@ -452,12 +461,19 @@ export class StoreReader {
    */
   async warm(): Promise<void> {
     if (this.cache !== null) return;
-    const cache = await this.withConnection((connection) =>
+    this.warming ??= this.withConnection((connection) =>
       DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), this.meta.detections),
-    ).catch(() => null);
-    if (cache === null) return;
-    if (this.closed) cache.release();
-    else this.cache = cache;
+    ).then(
+      (cache) => {
+        if (cache !== null && this.closed) cache.release();
+        else this.cache = cache;
+        this.warming = null;
+      },
+      () => {
+        this.warming = null;
+      },
+    );
+    await this.warming;
   }
 
   /** Runs `work` on a new connection to the store (DuckDB runs one query at a time per connection). */
