@@ -645,45 +645,50 @@ export class Backend {
     {
       const settings = recountSettings(opened.store.meta.settings, overrides);
       const timeZone = timeZoneOf(settings);
-      const view = await opened.periodView({
-        params: settings.heat_map_settings.params,
-        period: periodOf(settings),
-        timeZone,
-        ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
-        ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
-      });
       const clock = new LocalClock(timeZone);
-      const cells = view.columns * view.rows;
-      const buckets = view.buckets;
-      // The strip shows buckets as thumbnails: each goes reduced (a week by hour at 192×108 was 12 MB of JSON).
-      const thumbnailShape = thumbnailSize(view.columns, view.rows);
-      const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, thumbnailShape.factor).grid;
-      return {
-        unit: view.unit,
-        columns: view.columns,
-        rows: view.rows,
-        whole: Array.from(view.whole),
-        frames: view.frames,
-        detections: view.detections,
-        buckets:
-          buckets === null
-            ? []
-            : Array.from(buckets.starts, (startMs, b) => ({
-                startMs,
-                endMs: buckets.ends[b],
-                start: clock.iso(startMs),
-                frames: buckets.frames[b],
-                detections: buckets.detections[b],
-                personSeconds: buckets.personSeconds[b],
-                peakFrame: buckets.peakFrame[b],
-                grid: thumbnail(buckets.grids.subarray(b * cells, (b + 1) * cells)),
-              })),
-        bucketColumns: thumbnailShape.columns,
-        bucketRows: thumbnailShape.rows,
-        busiestMoment: view.busiestMoment,
-        busiestPlace: view.busiestPlace,
-        span: spanOf(opened.frames),
-      };
+      // The answer is built inside the view's turn: its bucket grids lie in memory the next view reuses.
+      return opened.periodView(
+        {
+          params: settings.heat_map_settings.params,
+          period: periodOf(settings),
+          timeZone,
+          ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
+          ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+        },
+        (view): PeriodViewData => {
+          const cells = view.columns * view.rows;
+          const buckets = view.buckets;
+          // The strip shows buckets as thumbnails: each goes reduced (a week by hour at 192×108 was 12 MB of JSON).
+          const thumbnailShape = thumbnailSize(view.columns, view.rows);
+          const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, thumbnailShape.factor).grid;
+          return {
+            unit: view.unit,
+            columns: view.columns,
+            rows: view.rows,
+            whole: Array.from(view.whole),
+            frames: view.frames,
+            detections: view.detections,
+            buckets:
+              buckets === null
+                ? []
+                : Array.from(buckets.starts, (startMs, b) => ({
+                    startMs,
+                    endMs: buckets.ends[b],
+                    start: clock.iso(startMs),
+                    frames: buckets.frames[b],
+                    detections: buckets.detections[b],
+                    personSeconds: buckets.personSeconds[b],
+                    peakFrame: buckets.peakFrame[b],
+                    grid: thumbnail(buckets.grids.subarray(b * cells, (b + 1) * cells)),
+                  })),
+            bucketColumns: thumbnailShape.columns,
+            bucketRows: thumbnailShape.rows,
+            busiestMoment: view.busiestMoment,
+            busiestPlace: view.busiestPlace,
+            span: spanOf(opened.frames),
+          };
+        },
+      );
     }
   }
 

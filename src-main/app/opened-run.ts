@@ -11,6 +11,7 @@
  */
 import type { TimelineSeries } from '../../src-shared/api.js';
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
+import { ViewScratch } from '../../src-shared/periods/scratch.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import { bothSettled, countsAtPositions, StoreReader, type StoredFrames } from '../store/store.js';
 import { periodView, windowGridAt, type PeriodView, type PeriodViewOptions } from '../store/views.js';
@@ -18,6 +19,8 @@ import { timelineSeries } from './timeline-series.js';
 
 export class OpenedRun {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The large arrays of the views, reused from one to the next (reads here are one at a time). */
+  private readonly scratch = new ViewScratch();
   /** The store's detections read into DuckDB's buffers after open (`StoreReader.warm`); close waits for it. */
   private warming: Promise<void> = Promise.resolve();
 
@@ -55,14 +58,17 @@ export class OpenedRun {
   /** The window grid ending at frame position `position` for `params` (SPEC §3), from the store. */
   windowGrid(position: number, params: GridParams): Promise<Int32Array> {
     return this.serial(async () => {
-      const grid = await windowGridAt(this.store, this.frames, params, this.frames.index[position]);
+      const grid = await windowGridAt(this.store, this.frames, params, this.frames.index[position], this.scratch);
       return grid ?? new Int32Array(params.grid_num_h * params.grid_num_v);
     });
   }
 
-  /** A period view (whole range, buckets) for other settings, from the store. */
-  periodView(options: PeriodViewOptions): Promise<PeriodView> {
-    return this.serial(() => periodView(this.store, this.frames, options));
+  /**
+   * A period view (whole range, buckets) for other settings, from the store, handed to `use`
+   * before the next read starts: its bucket grids lie in memory the next view reuses.
+   */
+  periodView<T>(options: Omit<PeriodViewOptions, 'scratch'>, use: (view: PeriodView) => T): Promise<T> {
+    return this.serial(async () => use(await periodView(this.store, this.frames, { ...options, scratch: this.scratch })));
   }
 
   /** People per frame over positions `fromFrame ≤ i < toFrame` in at most `columns` columns. */

@@ -6,6 +6,7 @@
 import { busiestCell, PeriodAccumulator } from '../../src-shared/periods/accumulate.js';
 import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
+import { NO_SCRATCH, type Scratch } from '../../src-shared/periods/scratch.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { DetectionStream, StoredFrames, StoreReader } from './store.js';
 
@@ -69,6 +70,11 @@ export interface PeriodViewOptions {
   /** Range of times (ms since the epoch), from inclusive, to exclusive; the whole analysis when omitted. */
   fromMs?: number;
   toMs?: number;
+  /**
+   * Where the view's large arrays are kept (src-shared/periods/scratch.ts): `buckets.grids` then
+   * lies in its memory and is valid until the next view on it. New arrays when omitted.
+   */
+  scratch?: Scratch;
 }
 
 /**
@@ -91,7 +97,8 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
   }
   const selected = Math.max(last - first, 0);
 
-  let bucketOf: Int32Array = new Int32Array(n).fill(-1);
+  const scratch = options.scratch ?? NO_SCRATCH;
+  const bucketOf = scratch.int32s('bucketOf', n, -1);
   let starts: Float64Array = new Float64Array(0);
   let ends: Float64Array = new Float64Array(0);
   const bucketed = times !== null && options.period.kind !== 'none' && selected > 0;
@@ -101,13 +108,12 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
     starts = assigned.starts;
     ends = assigned.ends;
   } else {
-    bucketOf = new Int32Array(n).fill(-1);
     bucketOf.fill(0, first, last);
   }
   const bucketCount = bucketed ? starts.length : 1;
-  const accumulator = new PeriodAccumulator(params, bucketCount, n);
+  const accumulator = new PeriodAccumulator(params, bucketCount, n, scratch);
   const positionOf = positionLookup(frames);
-  const weights = new Float64Array(n);
+  const weights = scratch.float64s('weights', n);
   for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
 
   if (selected > 0) {
@@ -177,8 +183,9 @@ export async function windowGridAt(
   frames: StoredFrames,
   params: GridParams,
   frameIndex: number,
+  scratch: Scratch = NO_SCRATCH,
 ): Promise<Int32Array | null> {
-  return (await windowAt(store, frames, params, frameIndex))?.grid ?? null;
+  return (await windowAt(store, frames, params, frameIndex, scratch))?.grid ?? null;
 }
 
 /**
@@ -191,12 +198,13 @@ export async function windowAt(
   frames: StoredFrames,
   params: GridParams,
   frameIndex: number,
+  scratch: Scratch = NO_SCRATCH,
 ): Promise<{ grid: Int32Array; count: number } | null> {
   const position = positionLookup(frames)(frameIndex);
   if (position < 0) return null;
   const W = params.last_valid_frame;
   const firstPosition = W > 0 ? Math.max(position - W + 1, 0) : 0;
-  const accumulator = new PeriodAccumulator(params, 1, frames.index.length);
+  const accumulator = new PeriodAccumulator(params, 1, frames.index.length, scratch);
   const positionOf = positionLookup(frames);
   await store.forEachDetections(
     (index, detections) => {

@@ -16,6 +16,7 @@
 import { footprintRectangles, pointFootprint, RectangleList, type PointFootprint, type RectangleFunction } from '../counting/footprint.js';
 import { prepareDetections, type Detections, type PrepareOptions, type PrepareStats } from '../frames.js';
 import type { GridParams } from '../settings/types.js';
+import { NO_SCRATCH, type Scratch } from './scratch.js';
 
 /** How `prepareDetections` is set up for `params`, exactly as the per-frame run does it. */
 export function prepareOptionsFor(params: GridParams): PrepareOptions {
@@ -48,22 +49,27 @@ export class PeriodAccumulator {
    */
   private readonly points: { footprint: PointFootprint; anchors: Float64Array } | null;
   private readonly cell = new Int32Array(2);
+  /** Where the large arrays come from (and `grids()`'s result). */
+  private readonly scratch: Scratch;
 
   /**
    * @param params grid and counting settings (sizes, n, box/point, point_ratio, filters).
    * @param buckets number of grids to sum into.
    * @param frames number of frame positions (for per-frame counts).
+   * @param scratch where the counts, the sums and the grids are kept (ViewScratch: reused
+   *   memory, valid until the next accumulator on the same scratch); new arrays by default.
    */
-  constructor(params: GridParams, buckets: number, frames: number) {
+  constructor(params: GridParams, buckets: number, frames: number, scratch: Scratch = NO_SCRATCH) {
     this.columns = params.grid_num_h;
     this.rows = params.grid_num_v;
     this.buckets = buckets;
-    this.counts = new Int32Array(frames);
-    this.differences = new Float64Array(buckets * (this.rows + 1) * (this.columns + 1));
+    this.scratch = scratch;
+    this.counts = scratch.int32s('counts', frames);
+    this.differences = scratch.float64s('differences', buckets * (this.rows + 1) * (this.columns + 1));
     this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
     const footprint = pointFootprint(params);
-    this.points = footprint === null ? null : { footprint, anchors: new Float64Array(buckets * this.rows * this.columns) };
+    this.points = footprint === null ? null : { footprint, anchors: scratch.float64s('anchors', buckets * this.rows * this.columns) };
   }
 
   /**
@@ -156,16 +162,20 @@ export class PeriodAccumulator {
       rectangles: new RectangleList(),
       points: this.points === null ? null : { footprint: this.points.footprint, anchors: this.points.anchors.slice() },
       cell: new Int32Array(2),
+      scratch: NO_SCRATCH,
     });
     return copy;
   }
 
-  /** The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns. */
+  /**
+   * The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns
+   * (in the scratch's memory when there is one).
+   */
   grids(): Float64Array {
     this.drawAnchors();
     const { rows, columns, buckets, differences } = this;
     const stride = columns + 1;
-    const out = new Float64Array(buckets * rows * columns);
+    const out = this.scratch.float64s('grids', buckets * rows * columns);
     const column = new Float64Array(columns);
     for (let b = 0; b < buckets; b++) {
       column.fill(0);

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionBlock } from '../../src-main/store/blocks.js';
 import { DetectionCache, detectionCacheBytes } from '../../src-main/store/detection-cache.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
-import { periodView } from '../../src-main/store/views.js';
+import { periodView, windowGridAt } from '../../src-main/store/views.js';
 import type { Detections } from '../../src-shared/frames.js';
+import { ViewScratch } from '../../src-shared/periods/scratch.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS } from '../../src-shared/settings/types.js';
 
@@ -197,6 +198,21 @@ describe('a warmed store reads its detections from memory', () => {
       expect(Array.from(cachedView.buckets?.grids ?? [])).toEqual(Array.from(streamedView.buckets?.grids ?? []));
       expect(cachedView.detections).toBe(streamedView.detections);
       expect(cachedView.filtered).toBe(streamedView.filtered);
+      // Views one after another on one scratch (as an opened analysis asks them) equal fresh ones.
+      const scratch = new ViewScratch();
+      const point = { ...params, bbox2pix: true, number_of_add_grid: 2, grid_num_h: 24, grid_num_v: 18 };
+      for (const asked of [options, { ...options, period: { kind: 'none' as const } }, { ...options, params: point }, options]) {
+        const fresh = await periodView(store, storeFrames, asked);
+        const reused = await periodView(store, storeFrames, { ...asked, scratch });
+        expect(Array.from(reused.whole)).toEqual(Array.from(fresh.whole));
+        expect(Array.from(reused.buckets?.grids ?? [])).toEqual(Array.from(fresh.buckets?.grids ?? []));
+        expect(reused.busiestMoment).toEqual(fresh.busiestMoment);
+        expect(reused.detections).toBe(fresh.detections);
+        const frame = storeFrames.index[4321];
+        expect(Array.from((await windowGridAt(store, storeFrames, asked.params, frame, scratch)) ?? [])).toEqual(
+          Array.from((await windowGridAt(store, storeFrames, asked.params, frame)) ?? []),
+        );
+      }
     } finally {
       store.close();
     }
