@@ -184,7 +184,9 @@ async function countFrames(
     }
   }
   if (signal.aborted) throw new CancelledError();
-  onProgress?.(progressOf(tally.frames, source.expectedFrames, performance.now() - started));
+  // The source is read to its end: its frame count is now known exactly, whatever it expected
+  // (an estimate from a first pass, or nothing), so the last report says 100 %.
+  onProgress?.(progressOf(tally.frames, tally.frames, performance.now() - started));
   if (stats.filtered > 0) {
     diagnostics.warn('filtered', `${stats.filtered} detection(s) left out by class_ids / min_score`);
   }

@@ -24,7 +24,7 @@ import { showValue } from '../../src-shared/messages.js';
 import { firstNotFinite } from '../../src-shared/perception.js';
 import { readLines } from './line-reader.js';
 import { assertMetaFile, fileSize } from './meta-format.js';
-import { orderRows, type FrameRow } from './frame-order.js';
+import { orderRows, type FrameRow, type FrameSpan } from './frame-order.js';
 import { SkipTally } from './skip-tally.js';
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -43,10 +43,15 @@ const NON_FINITE: ReadonlyMap<string, number> = new Map([
 const MAX_CLASS_ID = 0x7fffffff;
 
 export function openMot(path: string, diagnostics: Diagnostics): FrameSource {
+  // Known once the first pass over the file (frame-order.ts) has seen the highest frame number.
+  const span: FrameSpan = {};
   return {
     name: 'heatmap',
     hasImages: false,
-    frames: (signal) => motFrames(path, diagnostics, signal),
+    get expectedFrames() {
+      return span.frames;
+    },
+    frames: (signal) => motFrames(path, diagnostics, signal, span),
   };
 }
 
@@ -55,11 +60,13 @@ export function isGroundTruthName(path: string): boolean {
   return /(?:^|[-_.])gt\.txt$/i.test(basename(path));
 }
 
-async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
+async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal, span: FrameSpan): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const groundTruth = isGroundTruthName(path);
   const skips = new SkipTally(path, diagnostics);
   const ordered = await orderRows(path, (report) => motRows(path, report ? skips : undefined), 1, 'frame', await fileSize(path), signal);
+  // At most this many frames: fewer when the last frames' rows are all unreadable (run.ts closes on the true count).
+  span.frames = ordered.span;
   const builder = new DetectionsBuilder();
   /** The 1-based frame whose detections `builder` holds; 0 before the first usable row. */
   let current = 0;

@@ -33,7 +33,7 @@ import { MAX_RECORD_CHARS, PerceptionError, parseMetadataText, readPerception } 
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { assertMetaFile, describeFileError, fileSize } from './meta-format.js';
-import { orderRows, type FrameRow } from './frame-order.js';
+import { orderRows, type FrameRow, type FrameSpan } from './frame-order.js';
 import { SkipTally } from './skip-tally.js';
 
 /** Far above any real row (100 detections are ~13 KB); bounds memory when a quote is never closed. */
@@ -51,10 +51,15 @@ export interface SeedCsvOptions {
 }
 
 export function openSeedCsv(path: string, diagnostics: Diagnostics, options: SeedCsvOptions = {}): FrameSource {
+  // Known once the first pass over the file (frame-order.ts) has seen the highest index.
+  const span: FrameSpan = {};
   return {
     name: 'heatmap',
     hasImages: false,
-    frames: (signal) => seedCsvFrames(path, diagnostics, signal, options.plainRows ?? true),
+    get expectedFrames() {
+      return span.frames;
+    },
+    frames: (signal) => seedCsvFrames(path, diagnostics, signal, options.plainRows ?? true, span),
   };
 }
 
@@ -63,11 +68,19 @@ interface CsvRow {
   readonly record: string[];
 }
 
-async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal, plain: boolean): AsyncGenerator<Frame> {
+async function* seedCsvFrames(
+  path: string,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+  plain: boolean,
+  span: FrameSpan,
+): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const skips = new SkipTally(path, diagnostics);
   const header = await headerLines(path);
   const ordered = await orderRows(path, (report) => csvRows(path, header, plain, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
+  // Every index from 0 through the highest is yielded (gaps as empty frames), so this is the run's frame count.
+  span.frames = ordered.span;
   /** The index the next yielded frame gets; no frame is yielded before the first usable row. */
   let next = 0;
   let usable = false;
