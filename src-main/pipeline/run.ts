@@ -146,11 +146,17 @@ async function countFrames(
     frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 }, outsideImage: 0, imageExtent: null,
     firstPicture: null,
   };
-  const started = performance.now();
+  /**
+   * When the first frame arrived: the rate is measured from it, not from the start, since a
+   * source may first prepare for a while (a CSV's or MOT file's first pass, a Console range's
+   * discovery) and a rate diluted by that would make the time left wrong for the frames to come.
+   */
+  let firstFrameAt: number | undefined;
   let lastProgress = 0;
 
   for await (const raw of source.frames(signal)) {
     if (signal.aborted) throw new CancelledError();
+    firstFrameAt ??= performance.now();
     const nonFiniteBefore = stats.nonFinite;
     extent.observe(raw.detections);
     if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
@@ -180,13 +186,13 @@ async function countFrames(
     const now = performance.now();
     if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = now;
-      onProgress(progressOf(tally.frames, source.expectedFrames, now - started));
+      onProgress(progressOf(tally.frames, source.expectedFrames, now - firstFrameAt));
     }
   }
   if (signal.aborted) throw new CancelledError();
   // The source is read to its end: its frame count is now known exactly, whatever it expected
   // (an estimate from a first pass, or nothing), so the last report says 100 %.
-  onProgress?.(progressOf(tally.frames, tally.frames, performance.now() - started));
+  onProgress?.(progressOf(tally.frames, tally.frames, firstFrameAt === undefined ? 0 : performance.now() - firstFrameAt));
   if (stats.filtered > 0) {
     diagnostics.warn('filtered', `${stats.filtered} detection(s) left out by class_ids / min_score`);
   }
@@ -224,8 +230,12 @@ function checkCoordinateSpace(
   return finding;
 }
 
-function progressOf(frames: number, expectedFrames: number | undefined, elapsedMs: number): Progress {
-  const rate = elapsedMs > 0 ? (frames * 1000) / elapsedMs : 0;
+/**
+ * Progress after `frames` frames, `sinceFirstMs` after the first one arrived: the rate counts the
+ * frames after the first over that time (0 at the first frame, when there is no interval yet).
+ */
+function progressOf(frames: number, expectedFrames: number | undefined, sinceFirstMs: number): Progress {
+  const rate = sinceFirstMs > 0 && frames > 1 ? ((frames - 1) * 1000) / sinceFirstMs : 0;
   return expectedFrames === undefined ? { frames, rate } : { frames, expectedFrames, rate };
 }
 

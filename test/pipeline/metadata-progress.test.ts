@@ -57,6 +57,12 @@ describe('progress of metadata-only analyses', () => {
     expect(progress[progress.length - 1]).toMatchObject({ frames: 40, expectedFrames: 40 });
   });
 
+  it('measures the rate from the first frame, not from the first pass over the file: none at the first frame', async () => {
+    const progress = await progressOfRun(await writeCsv(Array.from({ length: 30 }, (_, i) => i)), 'seed_csv');
+    expect(progress[0]).toEqual({ frames: 1, expectedFrames: 30, rate: 0 });
+    for (const report of progress.slice(1)) expect(report.rate).toBeGreaterThan(0);
+  });
+
   it('a MOT run whose last frame has only unreadable rows still ends its progress at 1 of the frames read', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `${i + 1},-1,10,20,30,40,0.9,-1,-1,-1`);
     lines.push('31,-1,x,20,30,40,0.9,-1,-1,-1');
