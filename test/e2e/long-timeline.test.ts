@@ -11,6 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeriodViewData } from '../../src-shared/api.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { thumbnailSize } from '../../src-shared/periods/thumbnail.js';
+import { defaultSettings } from '../../src-shared/settings/types.js';
+import { paintThumbnail } from '../../src-renderer/logic/heat.js';
+import { periodScale } from '../../src-renderer/logic/period.js';
 import { writeSeedCsv, type Box } from '../video/fixtures.js';
 import { seriousViolations } from './axe.js';
 import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
@@ -195,5 +201,29 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
       expect(await seriousViolations(page)).toEqual([]);
     }
     await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  it('draws each hour’s thumbnail of a 250 × 100 grid with its one-cell last block column and row at their true size', async () => {
+    await page.getByLabel('Columns (cells)').fill('250');
+    await page.getByLabel('Rows (cells)').fill('100');
+    await page.getByRole('radio', { name: 'By hour' }).check();
+    const thumbs = page.getByTestId('bucket-thumb');
+    await expect.poll(() => thumbs.count(), PATIENT).toBe(2);
+    const runId = (await page.getByLabel('Timeline').getAttribute('data-run-id'))!;
+    const params = { grid_num_h: 250, grid_num_v: 100 };
+    const hourly = await app.serve.api<PeriodViewData>('periodView', { runId, period: 'hour', params });
+    // Blocks of 3: 84 × 34 blocks, the last column and row one cell wide.
+    expect(thumbnailSize(250, 100)).toEqual({ factor: 3, columns: 84, rows: 34 });
+    expect(hourly).toMatchObject({ columns: 250, rows: 100, bucketColumns: 84, bucketRows: 34 });
+    const output = defaultSettings().output_settings;
+    const colours = { scale: periodScale(0, ...hourly.buckets.map((bucket) => bucket.grid)), table: getColormap(output.cmap), interpolation: output.interpolation };
+    const canvas = thumbs.nth(0).locator('canvas');
+    // 120 px wide, 48 high: the grid's own 5:2.
+    expect([await canvas.getAttribute('width'), await canvas.getAttribute('height')]).toEqual(['120', '48']);
+    const expected = Array.from(paintThumbnail(hourly.buckets[0].grid, 250, 100, 3, colours, 120, 48));
+    await expect
+      .poll(() => canvas.evaluate((element: HTMLCanvasElement) => Array.from(element.getContext('2d')!.getImageData(0, 0, 120, 48).data)), PATIENT)
+      .toEqual(expected);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
