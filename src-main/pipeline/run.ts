@@ -153,41 +153,56 @@ async function countFrames(
    */
   let firstFrameAt: number | undefined;
   let lastProgress = 0;
+  // Until the first frame, how far the source's preparation has got (a metadata file's first pass).
+  const preparing = source.preparing;
+  const preparation =
+    onProgress === undefined || preparing === undefined
+      ? undefined
+      : setInterval(() => {
+          const share = preparing();
+          if (firstFrameAt === undefined && share !== undefined) onProgress({ frames: 0, rate: 0, preparing: share });
+        }, PROGRESS_INTERVAL_MS);
+  try {
+    for await (const raw of source.frames(signal)) {
+      if (signal.aborted) throw new CancelledError();
+      if (firstFrameAt === undefined) {
+        firstFrameAt = performance.now();
+        clearInterval(preparation);
+      }
+      const nonFiniteBefore = stats.nonFinite;
+      extent.observe(raw.detections);
+      if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
+      const detections = prepareDetections(raw.detections, prepare, stats);
+      if (stats.nonFinite > nonFiniteBefore) {
+        diagnostics.warn(
+          'non-finite-box',
+          `frame ${raw.index}: dropped ${stats.nonFinite - nonFiniteBefore} detection(s) with NaN or infinite values`,
+        );
+      }
+      const frame = detections === raw.detections ? raw : { ...raw, detections };
+      const pushed = counter.push(detections);
+      const { droppedOutsideGrid } = pushed;
+      if (droppedOutsideGrid > 0) {
+        diagnostics.warn(
+          'point-outside-grid',
+          `frame ${raw.index}: dropped ${droppedOutsideGrid} point(s) outside the grid (legacy point mode, number_of_add_grid 0)`,
+        );
+      }
+      const position = tally.frames;
+      trackPeak(tally, pushed, counter.columns, position, frame.timestamp);
+      for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
+      tally.frames += 1;
+      tally.detections += detections.count;
+      if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
 
-  for await (const raw of source.frames(signal)) {
-    if (signal.aborted) throw new CancelledError();
-    firstFrameAt ??= performance.now();
-    const nonFiniteBefore = stats.nonFinite;
-    extent.observe(raw.detections);
-    if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
-    const detections = prepareDetections(raw.detections, prepare, stats);
-    if (stats.nonFinite > nonFiniteBefore) {
-      diagnostics.warn(
-        'non-finite-box',
-        `frame ${raw.index}: dropped ${stats.nonFinite - nonFiniteBefore} detection(s) with NaN or infinite values`,
-      );
+      const now = performance.now();
+      if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        onProgress(progressOf(tally.frames, source.expectedFrames, now - firstFrameAt));
+      }
     }
-    const frame = detections === raw.detections ? raw : { ...raw, detections };
-    const pushed = counter.push(detections);
-    const { droppedOutsideGrid } = pushed;
-    if (droppedOutsideGrid > 0) {
-      diagnostics.warn(
-        'point-outside-grid',
-        `frame ${raw.index}: dropped ${droppedOutsideGrid} point(s) outside the grid (legacy point mode, number_of_add_grid 0)`,
-      );
-    }
-    const position = tally.frames;
-    trackPeak(tally, pushed, counter.columns, position, frame.timestamp);
-    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
-    tally.frames += 1;
-    tally.detections += detections.count;
-    if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
-
-    const now = performance.now();
-    if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
-      lastProgress = now;
-      onProgress(progressOf(tally.frames, source.expectedFrames, now - firstFrameAt));
-    }
+  } finally {
+    clearInterval(preparation);
   }
   if (signal.aborted) throw new CancelledError();
   // The source is read to its end: its frame count is now known exactly, whatever it expected

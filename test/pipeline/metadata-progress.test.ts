@@ -8,6 +8,10 @@ import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
 import { openMot } from '../../src-main/sources/mot.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import { Diagnostics } from '../../src-main/pipeline/diagnostics.js';
+import type { FrameSource } from '../../src-main/pipeline/types.js';
+import { ReadMeter } from '../../src-main/sources/read-meter.js';
+import { formatProgress } from '../../src-main/cli/progress.js';
+import { progressFacts } from '../../src-renderer/logic/progress.js';
 
 const ROW = '"{""perception"": {""object_detection_list"": [{""class_id"": 0, ""bounding_box"": {""left"": 10, ""top"": 20, ""right"": 110, ""bottom"": 220}, ""score"": 0.9}]}}"';
 
@@ -94,5 +98,66 @@ describe('progress of metadata-only analyses', () => {
     }
     expect(mot.expectedFrames).toBe(4);
     expect(frames).toBe(4);
+  });
+
+  /** Samples `source.preparing()` at every turn of the event loop until the first frame arrives; the frame count then. */
+  async function preparationOf(source: FrameSource): Promise<{ shares: number[]; after: number | undefined }> {
+    const shares: number[] = [];
+    let waiting = true;
+    const sample = (): void => {
+      if (!waiting) return;
+      const share = source.preparing?.();
+      if (share !== undefined) shares.push(share);
+      setImmediate(sample);
+    };
+    sample();
+    const iterator = source.frames(new AbortController().signal)[Symbol.asyncIterator]();
+    await iterator.next();
+    waiting = false;
+    const after = source.preparing?.();
+    await iterator.return?.(undefined);
+    return { shares, after };
+  }
+
+  it('a seed CSV reports how much of the file its first pass has read, rising to the whole file, then nothing', async () => {
+    // About 9 MB: the first pass reads it in 1 MiB pieces, a turn of the event loop between them.
+    const indices = Array.from({ length: 40_000 }, (_, i) => i);
+    const { shares, after } = await preparationOf(openSeedCsv(await writeCsv(indices), new Diagnostics()));
+    for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThanOrEqual(shares[i - 1]);
+    expect(shares.some((share) => share > 0 && share < 1)).toBe(true);
+    expect(shares[shares.length - 1]).toBe(1);
+    expect(after).toBeUndefined();
+  });
+
+  it('a MOT file reports its first pass the same way', async () => {
+    const path = join(dir, 'det.txt');
+    await writeFile(path, Array.from({ length: 120_000 }, (_, i) => `${Math.floor(i / 4) + 1},-1,10,20,30,40,0.9,-1,-1,-1`).join('\n') + '\n');
+    const { shares, after } = await preparationOf(openMot(path, new Diagnostics()));
+    for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThanOrEqual(shares[i - 1]);
+    expect(shares.some((share) => share > 0 && share < 1)).toBe(true);
+    expect(shares[shares.length - 1]).toBe(1);
+    expect(after).toBeUndefined();
+  });
+
+  it('a read meter keeps the furthest pass, and is 0 until the size is known', () => {
+    const meter = new ReadMeter();
+    meter.observe(50);
+    expect(meter.share()).toBe(0);
+    meter.setTotal(200);
+    expect(meter.share()).toBe(0.25);
+    meter.observe(20);
+    expect(meter.share()).toBe(0.25);
+    meter.observe(200);
+    expect(meter.share()).toBe(1);
+    meter.observe(300);
+    expect(meter.share()).toBe(1);
+  });
+
+  it('the CLI line and the app bar say the input is being read, with its share, before the first frame', () => {
+    expect(formatProgress({ frames: 0, rate: 0, preparing: 0.25 }, false)).toBe('reading the input  25.0%');
+    expect(formatProgress({ frames: 0, rate: 0, preparing: 0.25 }, true)).toBe('reading the input  25.0%');
+    expect(progressFacts(0, undefined, 0, 0.426)).toEqual({ percent: 42, frames: 'reading the input', rate: '', eta: '' });
+    // Once frames come, the frames' share is shown.
+    expect(progressFacts(150, 600, 50, 1)).toEqual({ percent: 25, frames: '150 / 600 frames', rate: '50.0 frames/s', eta: 'about 9 s left' });
   });
 });
