@@ -514,7 +514,7 @@ export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'e
 
 /** Everything the back end pushes to the UI. */
 export type ApiEvent =
-  | { type: 'progress'; runId: string; frames: number; expectedFrames?: number; rate: number }
+  | { type: 'progress'; runId: string; frames: number; expectedFrames?: number; rate: number; preparing?: number }
   | { type: 'warning'; runId: string; kind: string; message: string }
   | { type: 'done'; runId: string; frames: number }
   | { type: 'error'; runId: string; message: string; cancelled: boolean }

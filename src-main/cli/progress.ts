@@ -124,10 +124,13 @@ export function formatDuration(seconds: number): string {
  * ```ts
  * formatProgress({ frames: 150, expectedFrames: 600, rate: 50 }, false)
  * // '150/600 frames  25.0%  50.0 fps  ETA 0:09'
+ * formatProgress({ frames: 0, rate: 0, preparing: 0.25 }, false)
+ * // 'reading the input  25.0%'   (a CSV's or MOT file's first pass, before any frame)
  * ```
  */
 export function formatProgress(progress: Progress, withBar: boolean, columns?: number): string {
-  const { frames, expectedFrames, rate } = progress;
+  const { frames, expectedFrames, rate, preparing } = progress;
+  if (frames === 0 && preparing !== undefined) return `reading the input  ${(preparing * 100).toFixed(1)}%`;
   const speed = `${rate.toFixed(1)} fps`;
   if (expectedFrames === undefined || expectedFrames <= 0) return `${frames} frames  ${speed}`;
   const fraction = Math.min(frames / expectedFrames, 1);

@@ -146,45 +146,68 @@ async function countFrames(
     frames: 0, detections: 0, timestamps: [], peak: { count: 0, frame: -1, h: -1, v: -1 }, outsideImage: 0, imageExtent: null,
     firstPicture: null,
   };
-  const started = performance.now();
+  /**
+   * When the first frame arrived: the rate is measured from it, not from the start, since a
+   * source may first prepare for a while (a CSV's or MOT file's first pass, a Console range's
+   * discovery) and a rate diluted by that would make the time left wrong for the frames to come.
+   */
+  let firstFrameAt: number | undefined;
   let lastProgress = 0;
+  // Until the first frame, how far the source's preparation has got (a metadata file's first pass).
+  const preparing = source.preparing;
+  const preparation =
+    onProgress === undefined || preparing === undefined
+      ? undefined
+      : setInterval(() => {
+          const share = preparing();
+          if (firstFrameAt === undefined && share !== undefined) onProgress({ frames: 0, rate: 0, preparing: share });
+        }, PROGRESS_INTERVAL_MS);
+  try {
+    for await (const raw of source.frames(signal)) {
+      if (signal.aborted) throw new CancelledError();
+      if (firstFrameAt === undefined) {
+        firstFrameAt = performance.now();
+        clearInterval(preparation);
+      }
+      const nonFiniteBefore = stats.nonFinite;
+      extent.observe(raw.detections);
+      if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
+      const detections = prepareDetections(raw.detections, prepare, stats);
+      if (stats.nonFinite > nonFiniteBefore) {
+        diagnostics.warn(
+          'non-finite-box',
+          `frame ${raw.index}: dropped ${stats.nonFinite - nonFiniteBefore} detection(s) with NaN or infinite values`,
+        );
+      }
+      const frame = detections === raw.detections ? raw : { ...raw, detections };
+      const pushed = counter.push(detections);
+      const { droppedOutsideGrid } = pushed;
+      if (droppedOutsideGrid > 0) {
+        diagnostics.warn(
+          'point-outside-grid',
+          `frame ${raw.index}: dropped ${droppedOutsideGrid} point(s) outside the grid (legacy point mode, number_of_add_grid 0)`,
+        );
+      }
+      const position = tally.frames;
+      trackPeak(tally, pushed, counter.columns, position, frame.timestamp);
+      for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
+      tally.frames += 1;
+      tally.detections += detections.count;
+      if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
 
-  for await (const raw of source.frames(signal)) {
-    if (signal.aborted) throw new CancelledError();
-    const nonFiniteBefore = stats.nonFinite;
-    extent.observe(raw.detections);
-    if (tally.firstPicture === null && raw.image !== undefined) tally.firstPicture = { width: raw.image.width, height: raw.image.height };
-    const detections = prepareDetections(raw.detections, prepare, stats);
-    if (stats.nonFinite > nonFiniteBefore) {
-      diagnostics.warn(
-        'non-finite-box',
-        `frame ${raw.index}: dropped ${stats.nonFinite - nonFiniteBefore} detection(s) with NaN or infinite values`,
-      );
+      const now = performance.now();
+      if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        onProgress(progressOf(tally.frames, source.expectedFrames, now - firstFrameAt));
+      }
     }
-    const frame = detections === raw.detections ? raw : { ...raw, detections };
-    const pushed = counter.push(detections);
-    const { droppedOutsideGrid } = pushed;
-    if (droppedOutsideGrid > 0) {
-      diagnostics.warn(
-        'point-outside-grid',
-        `frame ${raw.index}: dropped ${droppedOutsideGrid} point(s) outside the grid (legacy point mode, number_of_add_grid 0)`,
-      );
-    }
-    const position = tally.frames;
-    trackPeak(tally, pushed, counter.columns, position, frame.timestamp);
-    for (const sink of sinks) await untilAborted(sink.write({ frame, grid: counter.grid, position, raw }), signal);
-    tally.frames += 1;
-    tally.detections += detections.count;
-    if (frame.timestamp !== undefined) tally.timestamps.push(frame.timestamp);
-
-    const now = performance.now();
-    if (onProgress !== undefined && now - lastProgress >= PROGRESS_INTERVAL_MS) {
-      lastProgress = now;
-      onProgress(progressOf(tally.frames, source.expectedFrames, now - started));
-    }
+  } finally {
+    clearInterval(preparation);
   }
   if (signal.aborted) throw new CancelledError();
-  onProgress?.(progressOf(tally.frames, source.expectedFrames, performance.now() - started));
+  // The source is read to its end: its frame count is now known exactly, whatever it expected
+  // (an estimate from a first pass, or nothing), so the last report says 100 %.
+  onProgress?.(progressOf(tally.frames, tally.frames, firstFrameAt === undefined ? 0 : performance.now() - firstFrameAt));
   if (stats.filtered > 0) {
     diagnostics.warn('filtered', `${stats.filtered} detection(s) left out by class_ids / min_score`);
   }
@@ -222,8 +245,12 @@ function checkCoordinateSpace(
   return finding;
 }
 
-function progressOf(frames: number, expectedFrames: number | undefined, elapsedMs: number): Progress {
-  const rate = elapsedMs > 0 ? (frames * 1000) / elapsedMs : 0;
+/**
+ * Progress after `frames` frames, `sinceFirstMs` after the first one arrived: the rate counts the
+ * frames after the first over that time (0 at the first frame, when there is no interval yet).
+ */
+function progressOf(frames: number, expectedFrames: number | undefined, sinceFirstMs: number): Progress {
+  const rate = sinceFirstMs > 0 && frames > 1 ? ((frames - 1) * 1000) / sinceFirstMs : 0;
   return expectedFrames === undefined ? { frames, rate } : { frames, expectedFrames, rate };
 }
 

@@ -15,6 +15,11 @@ export interface FrameSource {
   readonly name: string;
   /** Frames the source expects to yield, when known up front (for progress). */
   readonly expectedFrames?: number;
+  /**
+   * Before the first frame: the share (0–1) of the source's preparation done (a metadata file's
+   * frame-number pass, src-main/sources/read-meter.ts); undefined once it is over.
+   */
+  readonly preparing?: () => number | undefined;
   /** Whether frames carry pictures (video, Console images). */
   readonly hasImages: boolean;
   /** Yields frames in order. Stops early, releasing what it holds, when `signal` aborts. */
@@ -165,4 +170,6 @@ export interface Progress {
   expectedFrames?: number;
   /** Frames per second over the run so far. */
   rate: number;
+  /** Before the first frame (`frames` 0): the share (0–1) of the source's preparation done, e.g. a CSV's first pass. */
+  preparing?: number;
 }

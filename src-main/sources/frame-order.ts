@@ -46,11 +46,25 @@ const MAX_BUCKETS = 512;
 /** Rows gathered for one bucket before they are written out. */
 const FLUSH_CHARS = 1024 * 1024;
 
+/**
+ * A source's frame count as its reader learns it: unset until `orderRows` has scanned the file,
+ * then `OrderedRows.span` (the `FrameSource.expectedFrames` of the seed CSV and MOT readers).
+ */
+export interface FrameSpan {
+  frames?: number;
+}
+
 export interface OrderedRows {
   /** Rows with a readable frame number. */
   readonly rows: number;
   /** Whether the file was out of order (and was sorted through temporary files). */
   readonly sorted: boolean;
+  /**
+   * Frames from the origin through the highest frame number with a row (both ends counted), 0
+   * when no row has a frame number: what a reader that yields every frame from the origin on
+   * will yield at most (progress takes it as the run's total).
+   */
+  readonly span: number;
   /** The rows in frame order; rows of the same frame in file order. */
   readonly iterate: () => AsyncGenerator<FrameRow>;
 }
@@ -88,6 +102,7 @@ export async function orderRows(
     return {
       rows,
       sorted: false,
+      span: previous === undefined ? 0 : previous.frame - origin + 1,
       iterate: async function* () {
         for await (const row of read(true)) yield row;
       },
@@ -95,7 +110,8 @@ export async function orderRows(
   }
   const frames = await collectFrames(read, signal);
   await checkSortedGaps(path, read, frames, origin, what);
-  return { rows: frames.length, sorted: true, iterate: () => bucketSorted(read, frames, fileBytes, signal) };
+  const span = frames.length === 0 ? 0 : frames[frames.length - 1] - origin + 1;
+  return { rows: frames.length, sorted: true, span, iterate: () => bucketSorted(read, frames, fileBytes, signal) };
 }
 
 function checkGap(path: string, previous: FrameRow | undefined, row: FrameRow, origin: number, what: string): void {

@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { InputError } from '../../src-shared/errors.js';
 import { describeFileError } from './meta-format.js';
+import type { ReadMeter } from './read-meter.js';
 
 export interface TextLine {
   /** The line without its `\n` or `\r\n`. */
@@ -17,13 +18,15 @@ export interface TextLine {
 /** A line longer than this is not metadata (a binary file, or one without line breaks). */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-export async function* readLines(path: string): AsyncGenerator<TextLine> {
+/** The lines of `path`; `meter`, when given, is told the bytes read as each chunk arrives. */
+export async function* readLines(path: string, meter?: ReadMeter): AsyncGenerator<TextLine> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 });
   let pending = '';
   let line = 0;
   let atStart = true;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
+      meter?.observe(stream.bytesRead);
       let text = pending + chunk;
       if (atStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       atStart = false;

@@ -24,8 +24,9 @@ import { showValue } from '../../src-shared/messages.js';
 import { firstNotFinite } from '../../src-shared/perception.js';
 import { readLines } from './line-reader.js';
 import { assertMetaFile, fileSize } from './meta-format.js';
-import { orderRows, type FrameRow } from './frame-order.js';
+import { orderRows, type FrameRow, type FrameSpan } from './frame-order.js';
 import { SkipTally } from './skip-tally.js';
+import { ReadMeter } from './read-meter.js';
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE: ReadonlyMap<string, number> = new Map([
@@ -43,10 +44,17 @@ const NON_FINITE: ReadonlyMap<string, number> = new Map([
 const MAX_CLASS_ID = 0x7fffffff;
 
 export function openMot(path: string, diagnostics: Diagnostics): FrameSource {
+  // Known once the first pass over the file (frame-order.ts) has seen the highest frame number.
+  const span: FrameSpan = {};
+  const meter = new ReadMeter();
   return {
     name: 'heatmap',
     hasImages: false,
-    frames: (signal) => motFrames(path, diagnostics, signal),
+    get expectedFrames() {
+      return span.frames;
+    },
+    preparing: () => (span.frames === undefined ? meter.share() : undefined),
+    frames: (signal) => motFrames(path, diagnostics, signal, span, meter),
   };
 }
 
@@ -55,11 +63,21 @@ export function isGroundTruthName(path: string): boolean {
   return /(?:^|[-_.])gt\.txt$/i.test(basename(path));
 }
 
-async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal): AsyncGenerator<Frame> {
+async function* motFrames(
+  path: string,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+  span: FrameSpan,
+  meter: ReadMeter,
+): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const groundTruth = isGroundTruthName(path);
   const skips = new SkipTally(path, diagnostics);
-  const ordered = await orderRows(path, (report) => motRows(path, report ? skips : undefined), 1, 'frame', await fileSize(path), signal);
+  const bytes = await fileSize(path);
+  meter.setTotal(bytes);
+  const ordered = await orderRows(path, (report) => motRows(path, report ? skips : undefined, meter), 1, 'frame', bytes, signal);
+  // At most this many frames: fewer when the last frames' rows are all unreadable (run.ts closes on the true count).
+  span.frames = ordered.span;
   const builder = new DetectionsBuilder();
   /** The 1-based frame whose detections `builder` holds; 0 before the first usable row. */
   let current = 0;
@@ -90,8 +108,8 @@ async function* motFrames(path: string, diagnostics: Diagnostics, signal: AbortS
 }
 
 /** The rows of a MOT file that have a frame number; a row without one is reported to `skips` when given. */
-async function* motRows(path: string, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
-  for await (const { text, line } of readLines(path)) {
+async function* motRows(path: string, skips: SkipTally | undefined, meter: ReadMeter): AsyncGenerator<FrameRow> {
+  for await (const { text, line } of readLines(path, meter)) {
     if (text.trim() === '') continue;
     const comma = text.indexOf(',');
     const frameText = (comma === -1 ? text : text.slice(0, comma)).trim();

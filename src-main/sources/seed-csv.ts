@@ -33,8 +33,9 @@ import { MAX_RECORD_CHARS, PerceptionError, parseMetadataText, readPerception } 
 import type { Diagnostics } from '../pipeline/diagnostics.js';
 import type { FrameSource } from '../pipeline/types.js';
 import { assertMetaFile, describeFileError, fileSize } from './meta-format.js';
-import { orderRows, type FrameRow } from './frame-order.js';
+import { orderRows, type FrameRow, type FrameSpan } from './frame-order.js';
 import { SkipTally } from './skip-tally.js';
+import { ReadMeter } from './read-meter.js';
 
 /** Far above any real row (100 detections are ~13 KB); bounds memory when a quote is never closed. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -51,10 +52,17 @@ export interface SeedCsvOptions {
 }
 
 export function openSeedCsv(path: string, diagnostics: Diagnostics, options: SeedCsvOptions = {}): FrameSource {
+  // Known once the first pass over the file (frame-order.ts) has seen the highest index.
+  const span: FrameSpan = {};
+  const meter = new ReadMeter();
   return {
     name: 'heatmap',
     hasImages: false,
-    frames: (signal) => seedCsvFrames(path, diagnostics, signal, options.plainRows ?? true),
+    get expectedFrames() {
+      return span.frames;
+    },
+    preparing: () => (span.frames === undefined ? meter.share() : undefined),
+    frames: (signal) => seedCsvFrames(path, diagnostics, signal, options.plainRows ?? true, span, meter),
   };
 }
 
@@ -63,11 +71,22 @@ interface CsvRow {
   readonly record: string[];
 }
 
-async function* seedCsvFrames(path: string, diagnostics: Diagnostics, signal: AbortSignal, plain: boolean): AsyncGenerator<Frame> {
+async function* seedCsvFrames(
+  path: string,
+  diagnostics: Diagnostics,
+  signal: AbortSignal,
+  plain: boolean,
+  span: FrameSpan,
+  meter: ReadMeter,
+): AsyncGenerator<Frame> {
   await assertMetaFile(path);
   const skips = new SkipTally(path, diagnostics);
   const header = await headerLines(path);
-  const ordered = await orderRows(path, (report) => csvRows(path, header, plain, report ? skips : undefined), 0, 'index', await fileSize(path), signal);
+  const bytes = await fileSize(path);
+  meter.setTotal(bytes);
+  const ordered = await orderRows(path, (report) => csvRows(path, header, plain, report ? skips : undefined, meter), 0, 'index', bytes, signal);
+  // Every index from 0 through the highest is yielded (gaps as empty frames), so this is the run's frame count.
+  span.frames = ordered.span;
   /** The index the next yielded frame gets; no frame is yielded before the first usable row. */
   let next = 0;
   let usable = false;
@@ -156,17 +175,23 @@ async function headerLines(path: string): Promise<number> {
  * record is the header unless it looks like data. With `plainFirst`, rows are split by
  * `plainRows` as long as they are plain, then by csv-parse; else all by csv-parse.
  */
-async function* csvRows(path: string, header: number, plainFirst: boolean, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+async function* csvRows(
+  path: string,
+  header: number,
+  plainFirst: boolean,
+  skips: SkipTally | undefined,
+  meter: ReadMeter,
+): AsyncGenerator<FrameRow> {
   const plain = { rows: 0, resume: header + 1 };
   if (plainFirst) {
     plain.resume = 0;
     try {
-      yield* plainRows(path, header + 1, skips, plain);
+      yield* plainRows(path, header + 1, skips, plain, meter);
     } catch (error) {
       throw describeReadError(path, error);
     }
   }
-  if (plain.resume !== 0) yield* parsedRows(path, plain.resume, header === 0 && plain.rows === 0, skips);
+  if (plain.resume !== 0) yield* parsedRows(path, plain.resume, header === 0 && plain.rows === 0, skips, meter);
 }
 
 /** Bytes the plain reader reads at a time. */
@@ -193,8 +218,11 @@ async function* plainRows(
   firstLine: number,
   skips: SkipTally | undefined,
   state: { rows: number; resume: number },
+  meter: ReadMeter,
 ): AsyncGenerator<FrameRow> {
   const handle = await open(path, 'r');
+  /** Bytes read from the file's start (for `meter`). */
+  let position = 0;
   // One buffer for the whole file: a row cut by a read moves to its start and the next read goes after it.
   const buffer = Buffer.allocUnsafe(READ_BYTES + MAX_PLAIN_ROW_CHARS);
   /** Bytes at the start of `buffer` after the last line break read so far (a row cut by the read). */
@@ -226,6 +254,8 @@ async function* plainRows(
     for (;;) {
       const { bytesRead } = await handle.read(buffer, pending, READ_BYTES, null);
       if (bytesRead === 0) break;
+      position += bytesRead;
+      meter.observe(position);
       const end = pending + bytesRead;
       let from = 0;
       if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
@@ -332,7 +362,13 @@ class PlainRow implements FrameRow {
  * `csvRows` through csv-parse from `fromLine` on; with `checkHeader`, a first record that does
  * not look like data is the header.
  */
-async function* parsedRows(path: string, fromLine: number, checkHeader: boolean, skips: SkipTally | undefined): AsyncGenerator<FrameRow> {
+async function* parsedRows(
+  path: string,
+  fromLine: number,
+  checkHeader: boolean,
+  skips: SkipTally | undefined,
+  meter: ReadMeter,
+): AsyncGenerator<FrameRow> {
   let lastUnsplitLine: number | undefined;
   const parser = parse(
     csvOptions(fromLine, (error: CsvError | undefined) => {
@@ -346,10 +382,12 @@ async function* parsedRows(path: string, fromLine: number, checkHeader: boolean,
     }),
   );
   // pipeline() rather than pipe(): a read error must end the iteration below, not stall it.
-  const rows = pipeline(createReadStream(path), parser, () => {});
+  const file = createReadStream(path);
+  const rows = pipeline(file, parser, () => {});
   let records = 0;
   try {
     for await (const { info, record } of rows as AsyncIterable<CsvRow>) {
+      meter.observe(file.bytesRead);
       records += 1;
       if (records === 1 && checkHeader && !looksLikeDataRow(record)) continue;
       skips?.tried();

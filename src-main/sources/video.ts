@@ -49,6 +49,7 @@ export async function openVideo(
   return {
     name: basename(videoPath, extname(videoPath)),
     expectedFrames: expected,
+    ...(metadata.preparing === undefined ? {} : { preparing: metadata.preparing }),
     hasImages: true,
     video,
     ffmpeg,

@@ -6,7 +6,7 @@ import { liveDisplay, outOfDateNotice } from '../logic/display.js';
 import { settingsOfOpened } from '../logic/library.js';
 import { describeDrop, planDrop, withDroppedSources, type RecognisedFile } from '../logic/drop.js';
 import { importReport } from '../logic/import-report.js';
-import { withRecent, type RecentFile } from '../logic/remembered.js';
+import { shownSidebarWidth, withRecent, type RecentFile } from '../logic/remembered.js';
 import { settingField, withSetting } from '../logic/settings-form.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { CoordinateSpaceNotice } from './CoordinateSpaceNotice.js';
@@ -33,6 +33,7 @@ import { ZoneEditor } from './ZoneEditor.js';
 import { ZoneChart } from './ZoneChart.js';
 import { useZoneFigures } from './useZoneFigures.js';
 import { useAnalysisZones } from './useAnalysisZones.js';
+import { useWindowWidth } from './useWindowWidth.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
 const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
@@ -48,6 +49,7 @@ export function App({ api }: { api: ApiClient }) {
   const [settings, setSettings] = useState<Settings>(initial.settings);
   const [recent, setRecent] = useState<RecentFile[]>(initial.recent);
   const [layout, setLayout] = useState(initial.layout);
+  const windowWidth = useWindowWidth();
   const [exporting, setExporting] = useState(false);
   const [showingShortcuts, setShowingShortcuts] = useState(false);
   const [preparingDemo, setPreparingDemo] = useState(false);
@@ -254,9 +256,11 @@ export function App({ api }: { api: ApiClient }) {
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
   const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
   const coordinateFinding = shownCoordinateFinding(done?.coordinateSpace, settings.heat_map_settings.params);
+  // The side panel yields to the timeline in a narrow window (the remembered width stays for a wide one).
+  const sidebarWidth = shownSidebarWidth(layout.sidebarWidth, windowWidth);
 
   return (
-    <div className="app" style={{ gridTemplateColumns: `${layout.sidebarWidth}px 1fr` }}>
+    <div className="app" style={{ gridTemplateColumns: `${sidebarWidth}px minmax(0, 1fr)` }}>
       <header>
         <h1>
           crowdheat <small>{host !== null ? `${host.version} · ${host.host === 'web' ? 'browser' : 'desktop'}` : ''}</small>
@@ -339,7 +343,7 @@ export function App({ api }: { api: ApiClient }) {
           {...(done === null ? {} : { figures: zoneFigures })}
         />
       </aside>
-      <Splitter width={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
+      <Splitter width={sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
       <main>
         {done !== null && display !== null ? (
           <>

@@ -3,7 +3,7 @@ import type { Running } from './useAnalysis.js';
 
 /** An analysis in progress: a bar with percent, frames, rate, time left and Cancel. */
 export function ProgressBar({ running, onCancel }: { running: Running; onCancel: () => void }) {
-  const facts = progressFacts(running.frames, running.expectedFrames, running.rate);
+  const facts = progressFacts(running.frames, running.expectedFrames, running.rate, running.preparing);
   const label = [facts.percent === null ? null : `${facts.percent} %`, facts.frames, facts.rate, facts.eta]
     .filter((part) => part !== null && part !== '')
     .join(' · ');

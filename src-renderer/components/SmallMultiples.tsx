@@ -8,8 +8,8 @@ import type { PeriodViewData } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
 import type { DisplaySettings } from '../logic/display.js';
-import { paintHeat } from '../logic/heat.js';
-import { THUMBNAIL_MAX_COLUMNS } from '../../src-shared/periods/thumbnail.js';
+import { paintThumbnail } from '../logic/heat.js';
+import { THUMBNAIL_MAX_COLUMNS, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
 import { bucketStartText, formatFigure, periodScale, spansDays, unitName, type PeriodUnit } from '../logic/period.js';
 
 type Bucket = PeriodViewData['buckets'][number];
@@ -38,6 +38,9 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
   const scale = useMemo(() => periodScale(0, ...buckets.map((bucket) => bucket.grid)), [buckets]);
   const withDate = useMemo(() => spansDays(buckets.map((bucket) => bucket.startMs), timeZone), [buckets, timeZone]);
   const height = Math.max(1, Math.round((THUMB_WIDTH * rows) / columns));
+  // The block size the back end reduced the grids by; a strip for another grid size (a re-count in flight) is not drawn.
+  const shape = thumbnailSize(columns, rows);
+  const factor = shape.columns === bucketColumns && shape.rows === bucketRows ? shape.factor : null;
   const name = unitName(unit);
   return (
     <div className="small-multiples">
@@ -59,7 +62,7 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
                 data-start={bucket.start}
                 onClick={() => onOpen(bucket)}
               >
-                <Thumbnail grid={bucket.grid} columns={bucketColumns} rows={bucketRows} width={THUMB_WIDTH} height={height} scale={scale} table={table} display={display} />
+                <Thumbnail grid={bucket.grid} columns={columns} rows={rows} factor={factor} width={THUMB_WIDTH} height={height} scale={scale} table={table} display={display} />
                 <span className="thumb-start">{start}</span>
                 <span className="thumb-total" data-testid="bucket-total">
                   {total}
@@ -74,9 +77,13 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
 }
 
 interface ThumbnailProps {
+  /** The bucket's thumbnail grid (blocks of `factor × factor` cells; src-shared/periods/thumbnail.ts). */
   grid: readonly number[];
+  /** The full grid's size, which the picture's aspect follows. */
   columns: number;
   rows: number;
+  /** The block size; null when `grid` is not this grid's thumbnail (nothing is drawn). */
+  factor: number | null;
   width: number;
   height: number;
   scale: ColorScale;
@@ -84,18 +91,15 @@ interface ThumbnailProps {
   display: DisplaySettings;
 }
 
-function Thumbnail({ grid, columns, rows, width, height, scale, table, display }: ThumbnailProps) {
+function Thumbnail({ grid, columns, rows, factor, width, height, scale, table, display }: ThumbnailProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvasRef.current?.getContext('2d');
-    if (context === undefined || context === null || grid.length !== columns * rows) return;
+    if (context === undefined || context === null || factor === null) return;
     // The heat alone, every cell in the colormap (empty ones its lowest colour), so a thumbnail reads without the scene.
-    const pixels = paintHeat(
-      { grid, columns, rows, scale, table, interpolation: display.interpolation, image: null, transparency: 1, emptyCells: 'tinted' },
-      width,
-      height,
-    );
+    // Painted at the grid's own size, so a partial block at the right or bottom edge keeps its true width.
+    const pixels = paintThumbnail(grid, columns, rows, factor, { scale, table, interpolation: display.interpolation }, width, height);
     context.putImageData(new ImageData(pixels, width, height), 0, 0);
-  }, [grid, columns, rows, width, height, scale, table, display.interpolation]);
+  }, [grid, columns, rows, factor, width, height, scale, table, display.interpolation]);
   return <canvas ref={canvasRef} width={width} height={height} aria-hidden="true" />;
 }

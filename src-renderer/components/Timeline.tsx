@@ -11,9 +11,11 @@ import {
   advancePlayback,
   chartFrameAt,
   frameForKey,
+  keySteps,
   MIN_VIEW_FRAMES,
   PLAYBACK_SPEEDS,
   frameTimeText,
+  secondsPerFrame,
   seriesPath,
   sliderValueText,
   zoomView,
@@ -67,6 +69,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   const [view, setView] = useState({ from: 0, to: run.frameCount });
   const [series, setSeries] = useState<TimelineSeries | null>(null);
   const [chartColumns, setChartColumns] = useState(DEFAULT_CHART_COLUMNS);
+  /** The analysis's mean frame interval in seconds (its first and last frames' times); null without a time base. */
+  const [frameSeconds, setFrameSeconds] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<SVGSVGElement>(null);
   const params = useMemo(() => (recount === undefined ? run.params : { ...run.params, ...recount }), [run.params, recount]);
@@ -116,6 +120,21 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     setPlaying(false);
     setIndex(Math.min(Math.max(0, seek.index), Math.max(0, run.frameCount - 1)));
   }, [seek, run.frameCount]);
+
+  // The keys' steps are in time units when the analysis has a time base: its first and last frames' times give the mean interval.
+  useEffect(() => {
+    if (run.frameCount < 2) return;
+    let current = true;
+    Promise.all([api.call('getFrame', { runId: run.runId, index: 0 }), api.call('getFrame', { runId: run.runId, index: run.frameCount - 1 })]).then(
+      ([first, last]) => {
+        if (current) setFrameSeconds(secondsPerFrame(first.timeMs, last.timeMs, run.frameCount));
+      },
+      (error: unknown) => onError(messageOf(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, run.runId, run.frameCount, onError]);
 
   // The chart is as many columns as it is pixels wide: asked again when it resizes or zooms.
   useEffect(() => {
@@ -223,21 +242,27 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     setIndex((value) => Math.min(run.frameCount - 1, Math.max(0, value + by)));
   };
 
+  const steps = useMemo(() => keySteps(view.to - view.from, frameSeconds), [view, frameSeconds]);
+
   const onKeyDown = useCallback(
     (event: KeyboardEvent) => {
+      // The speed list and the picture switch keep their own keys.
+      const target = event.target;
+      if (target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type !== 'range')) return;
       if (event.key === ' ') {
         event.preventDefault();
         togglePlay();
         return;
       }
-      const next = frameForKey(event.key, index, run.frameCount);
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const next = frameForKey(event.key, index, run.frameCount, steps, event.shiftKey);
       if (next !== null) {
         event.preventDefault();
         setPlaying(false);
         setIndex(next);
       }
     },
-    [index, run.frameCount, togglePlay],
+    [index, run.frameCount, steps, togglePlay],
   );
 
   const onCanvasMove = (event: MouseEvent<HTMLCanvasElement>) => {
@@ -387,7 +412,11 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         {index >= view.from && index < view.to && <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />}
       </svg>
       <div className="chart-caption">
-        people per frame (max {peopleMax}{whole ? '' : `, frames ${view.from + 1}–${view.to}`}) — click or focus it to seek; ← → step, space plays, ? lists every key
+        people per frame (max {peopleMax}{whole ? '' : `, frames ${view.from + 1}–${view.to}`}) — click or focus it to seek; ← → one frame,{' '}
+        <span data-testid="key-steps">
+          Shift+← → {steps.smallText}, Page Up/Down {steps.largeText}
+        </span>
+        , space plays, ? lists every key
       </div>
     </section>
   );

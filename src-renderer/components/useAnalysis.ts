@@ -13,6 +13,8 @@ export interface Running {
   frames: number;
   expectedFrames?: number;
   rate: number;
+  /** Before the first frame: the share (0–1) of the input the source's first pass has read. */
+  preparing?: number;
 }
 
 /** How often a running analysis is asked for its state, in case an event was lost (a dropped connection). */
@@ -69,7 +71,7 @@ export function useAnalysis(
     const unsubscribe = api.subscribe((event: ApiEvent) => {
       if (ended || !('runId' in event) || event.runId !== runId) return;
       if (event.type === 'progress') {
-        setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate });
+        setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate, preparing: event.preparing });
       } else if (event.type === 'warning') {
         say('warning', event.message);
       } else if (event.type === 'done' || event.type === 'error') {

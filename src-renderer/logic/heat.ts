@@ -5,6 +5,7 @@
  */
 import { blendCovered, colorScale, heatColors, heatCoverage, upscaleBilinear, upscaleNearest, type ColorScale } from '../../src-shared/render/index.js';
 import type { GridParams, OutputSettings } from '../../src-shared/settings/types.js';
+import { spreadBlocks } from '../../src-shared/periods/thumbnail.js';
 
 /** The colour scale of a frame whose running maximum (highest count so far) is `runningMax`. */
 export function colourScaleOf(output: OutputSettings, params: GridParams, runningMax: number): ColorScale {
@@ -84,4 +85,22 @@ export function legendGradient(table: Uint8Array, stops = 16): string {
     colours.push(`rgb(${table[row]}, ${table[row + 1]}, ${table[row + 2]}) ${((stop / (stops - 1)) * 100).toFixed(1)}%`);
   }
   return `linear-gradient(to right, ${colours.join(', ')})`;
+}
+
+/**
+ * The RGBA pixels (`width × height`) of a bucket thumbnail: the heat alone, each block of the
+ * thumbnail grid drawn over the cells it covers in the `columns × rows` grid (`spreadBlocks`),
+ * so the picture keeps the grid's proportions when the grid is not a multiple of `factor`.
+ */
+export function paintThumbnail(
+  thumbnail: readonly number[],
+  columns: number,
+  rows: number,
+  factor: number,
+  colours: Pick<HeatPicture, 'scale' | 'table' | 'interpolation'>,
+  width: number,
+  height: number,
+): Uint8ClampedArray<ArrayBuffer> {
+  const grid = spreadBlocks(thumbnail, columns, rows, factor);
+  return paintHeat({ grid, columns, rows, ...colours, image: null, transparency: 1, emptyCells: 'tinted' }, width, height);
 }

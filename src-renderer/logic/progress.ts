@@ -18,12 +18,18 @@ export interface ProgressFacts {
  * @param frames frames done so far
  * @param expectedFrames frames the source expects, when known
  * @param rate frames per second over the run so far
+ * @param preparing before the first frame, the share (0–1) of the input the source's first pass has read
  *
  * ```ts
  * progressFacts(150, 600, 50) // { percent: 25, frames: '150 / 600 frames', rate: '50.0 frames/s', eta: 'about 9 s left' }
+ * progressFacts(0, undefined, 0, 0.42) // { percent: 42, frames: 'reading the input', rate: '', eta: '' }
  * ```
  */
-export function progressFacts(frames: number, expectedFrames: number | undefined, rate: number): ProgressFacts {
+export function progressFacts(frames: number, expectedFrames: number | undefined, rate: number, preparing?: number): ProgressFacts {
+  if (frames === 0 && preparing !== undefined) {
+    // A metadata file's first pass (frame numbers only), before any frame: how much of the file it has read.
+    return { percent: Math.min(100, Math.floor(preparing * 100)), frames: 'reading the input', rate: '', eta: '' };
+  }
   const known = expectedFrames !== undefined && expectedFrames > 0;
   const percent = known ? Math.min(100, Math.floor((frames / expectedFrames) * 100)) : null;
   const rateText = rate > 0 && Number.isFinite(rate) ? `${rate.toFixed(1)} frames/s` : '';

@@ -39,6 +39,25 @@ export interface Remembered {
 export const DEFAULT_LAYOUT: Readonly<Layout> = Object.freeze({ advancedOpen: false, sidebarWidth: 360 });
 export const SIDEBAR_WIDTH_RANGE = { min: 280, max: 640 } as const;
 
+/** The least width the main area (timeline, period views) keeps beside the side panel, in CSS pixels. */
+export const MIN_MAIN_WIDTH = 620;
+
+/**
+ * The side panel's width as drawn in a window `windowWidth` CSS pixels wide: the remembered
+ * width, narrowed so the main area keeps `MIN_MAIN_WIDTH` (never below the range's minimum). A
+ * width chosen in a wide window thus never squeezes the timeline of a narrow one; the remembered
+ * width is kept for when the window is wide again.
+ *
+ * ```ts
+ * shownSidebarWidth(640, 1024) // 404
+ * shownSidebarWidth(360, 1024) // 360
+ * shownSidebarWidth(360, 800)  // 280
+ * ```
+ */
+export function shownSidebarWidth(remembered: number, windowWidth: number): number {
+  return Math.min(remembered, Math.max(SIDEBAR_WIDTH_RANGE.min, Math.floor(windowWidth - MIN_MAIN_WIDTH)));
+}
+
 /** What a fresh install starts with. */
 export function nothingRemembered(): Remembered {
   return { settings: defaultSettings(), recent: [], layout: { ...DEFAULT_LAYOUT } };

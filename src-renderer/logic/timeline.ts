@@ -2,6 +2,7 @@
  * The timeline's arithmetic, apart from React so it is tested in Node: stepping by keys,
  * playback at a speed, and how a frame's moment is shown.
  */
+import { formatFigure } from './period.js';
 
 /** `index + delta`, kept inside `0 … count-1`. */
 export function stepFrame(index: number, delta: number, count: number): number {
@@ -9,20 +10,79 @@ export function stepFrame(index: number, delta: number, count: number): number {
   return Math.min(count - 1, Math.max(0, index + delta));
 }
 
-/** Frames a page key jumps. */
-export const PAGE_FRAMES = 10;
+/**
+ * How far the timeline's keys move, in frames, and how the shortcut sheet names it: ← → always
+ * one frame; Shift+← → and Page Up/Down a step that scales with the frames in view (the chart's
+ * zoom), so a week is as quick to cross as a minute.
+ */
+export interface KeySteps {
+  /** Shift+← →: about a hundredth of the frames in view. */
+  small: number;
+  /** Page Up / Page Down: about a tenth of the frames in view. */
+  large: number;
+  /** `"1 min"`, `"6 frames"`: what `small` and `large` are, for the sheet and the chart caption. */
+  smallText: string;
+  largeText: string;
+}
 
-/** The frame a key moves to from `index`, or null when the key is not the timeline's. */
-export function frameForKey(key: string, index: number, count: number): number | null {
+/** The time units a step is rounded down to when the analysis has a time base, in seconds. */
+const STEP_UNITS: ReadonlyArray<{ seconds: number; text: string }> = [
+  { seconds: 1, text: '1 s' },
+  { seconds: 10, text: '10 s' },
+  { seconds: 60, text: '1 min' },
+  { seconds: 600, text: '10 min' },
+  { seconds: 3600, text: '1 h' },
+  { seconds: 6 * 3600, text: '6 h' },
+  { seconds: 86_400, text: '1 day' },
+];
+
+/**
+ * The key steps for `viewFrames` frames in view. With `secondsPerFrame` (the analysis's mean
+ * frame interval; null or non-positive without a time base) a step is the largest of 1 s, 10 s,
+ * 1 min, 10 min, 1 h, 6 h, 1 day that fits in its share of the view (a tenth, a hundredth),
+ * in frames rounded to the nearest; when not even 1 s fits, or without a time base, it is that
+ * share in frames (at least 1).
+ *
+ * ```ts
+ * keySteps(604_800, 1)  // { small: 3600, large: 21600, smallText: '1 h', largeText: '6 h' }  (a week at 1 fps)
+ * keySteps(600, null)   // { small: 6, large: 60, smallText: '6 frames', largeText: '60 frames' }
+ * ```
+ */
+export function keySteps(viewFrames: number, secondsPerFrame: number | null): KeySteps {
+  const [small, smallText] = stepOf(viewFrames / 100, secondsPerFrame);
+  const [large, largeText] = stepOf(viewFrames / 10, secondsPerFrame);
+  return { small, large, smallText, largeText };
+}
+
+function stepOf(targetFrames: number, secondsPerFrame: number | null): [number, string] {
+  if (secondsPerFrame !== null && secondsPerFrame > 0 && Number.isFinite(secondsPerFrame)) {
+    const targetSeconds = targetFrames * secondsPerFrame;
+    let chosen: { seconds: number; text: string } | null = null;
+    for (const unit of STEP_UNITS) if (unit.seconds <= targetSeconds) chosen = unit;
+    if (chosen !== null) {
+      const frames = Math.max(1, Math.round(chosen.seconds / secondsPerFrame));
+      return [frames, chosen.text];
+    }
+  }
+  const frames = Math.max(1, Math.round(targetFrames));
+  return [frames, frames === 1 ? '1 frame' : `${formatFigure(frames)} frames`];
+}
+
+/**
+ * The frame a key moves to from `index`, or null when the key is not the timeline's. ← → step one
+ * frame; with Shift, `steps.small`; Page Up / Page Down move `steps.large` on and back (the
+ * WAI-ARIA slider's keys, as the range input and the zone charts move); Home / End go to the ends.
+ */
+export function frameForKey(key: string, index: number, count: number, steps: KeySteps, shift = false): number | null {
   switch (key) {
     case 'ArrowLeft':
-      return stepFrame(index, -1, count);
+      return stepFrame(index, shift ? -steps.small : -1, count);
     case 'ArrowRight':
-      return stepFrame(index, 1, count);
+      return stepFrame(index, shift ? steps.small : 1, count);
     case 'PageUp':
-      return stepFrame(index, -PAGE_FRAMES, count);
+      return stepFrame(index, steps.large, count);
     case 'PageDown':
-      return stepFrame(index, PAGE_FRAMES, count);
+      return stepFrame(index, -steps.large, count);
     case 'Home':
       return stepFrame(0, 0, count);
     case 'End':
@@ -30,6 +90,19 @@ export function frameForKey(key: string, index: number, count: number): number |
     default:
       return null;
   }
+}
+
+/**
+ * The analysis's mean seconds a frame from its first and last frames' times (ms since the
+ * epoch), or null without a time base or with fewer than two frames.
+ *
+ * ```ts
+ * secondsPerFrame(0, 604_799_000, 604_800) // 1
+ * ```
+ */
+export function secondsPerFrame(firstMs: number | null, lastMs: number | null, count: number): number | null {
+  if (firstMs === null || lastMs === null || count < 2 || !(lastMs > firstMs)) return null;
+  return (lastMs - firstMs) / 1000 / (count - 1);
 }
 
 export interface Playback {

@@ -7,7 +7,9 @@ import {
   advancePlayback,
   chartFrameAt,
   frameForKey,
+  keySteps,
   readableTimestamp,
+  secondsPerFrame,
   frameTimeText,
   seriesPath,
   stepFrame,
@@ -16,19 +18,56 @@ import {
 
 
 describe('timeline stepping', () => {
+  const steps = keySteps(50, null);
+
   it('steps one frame with the arrow keys and stops at both ends', () => {
-    expect(frameForKey('ArrowRight', 0, 5)).toBe(1);
-    expect(frameForKey('ArrowLeft', 0, 5)).toBe(0);
-    expect(frameForKey('ArrowRight', 4, 5)).toBe(4);
-    expect(frameForKey('PageDown', 3, 50)).toBe(13);
-    expect(frameForKey('Home', 30, 50)).toBe(0);
-    expect(frameForKey('End', 3, 50)).toBe(49);
-    expect(frameForKey('a', 3, 50)).toBeNull();
+    expect(frameForKey('ArrowRight', 0, 5, keySteps(5, null))).toBe(1);
+    expect(frameForKey('ArrowLeft', 0, 5, keySteps(5, null))).toBe(0);
+    expect(frameForKey('ArrowRight', 4, 5, keySteps(5, null))).toBe(4);
+    expect(frameForKey('Home', 30, 50, steps)).toBe(0);
+    expect(frameForKey('End', 3, 50, steps)).toBe(49);
+    expect(frameForKey('a', 3, 50, steps)).toBeNull();
+  });
+
+  it('moves Page Up on and Page Down back by the large step, Shift+arrows by the small one, within the run', () => {
+    const week = keySteps(604_800, 1);
+    expect(frameForKey('PageUp', 1000, 604_800, week)).toBe(1000 + 21_600);
+    expect(frameForKey('PageDown', 30_000, 604_800, week)).toBe(30_000 - 21_600);
+    expect(frameForKey('PageDown', 1000, 604_800, week)).toBe(0);
+    expect(frameForKey('ArrowRight', 1000, 604_800, week, true)).toBe(4600);
+    expect(frameForKey('ArrowLeft', 1000, 604_800, week, true)).toBe(0);
+    expect(frameForKey('ArrowRight', 604_000, 604_800, week, true)).toBe(604_799);
+    // Without Shift the arrows stay one frame, however long the run.
+    expect(frameForKey('ArrowRight', 1000, 604_800, week)).toBe(1001);
+  });
+
+  it('scales the steps with the frames in view: time units with a time base, shares of the view without', () => {
+    // A week at 1 fps, whole: 1 h and 6 h; zoomed to one hour: 10 s and 6 min → 1 min.
+    expect(keySteps(604_800, 1)).toEqual({ small: 3600, large: 21_600, smallText: '1 h', largeText: '6 h' });
+    expect(keySteps(3600, 1)).toEqual({ small: 10, large: 60, smallText: '10 s', largeText: '1 min' });
+    // A week at 10 fps: a step of 1 h is 36,000 frames.
+    expect(keySteps(6_048_000, 0.1)).toEqual({ small: 36_000, large: 216_000, smallText: '1 h', largeText: '6 h' });
+    // 200 frames at 10 fps: a hundredth (0.2 s) is below 1 s, so it is 2 frames; a tenth (2 s) is 1 s = 10 frames.
+    expect(keySteps(200, 0.1)).toEqual({ small: 2, large: 10, smallText: '2 frames', largeText: '1 s' });
+    // A month and more at 1 fps: the large step stops at a day.
+    expect(keySteps(5_000_000, 1)).toMatchObject({ large: 86_400, largeText: '1 day' });
+    // Without a time base: a hundredth and a tenth of the view, at least one frame.
+    expect(keySteps(604_800, null)).toEqual({ small: 6048, large: 60_480, smallText: '6,048 frames', largeText: '60,480 frames' });
+    expect(keySteps(20, null)).toEqual({ small: 1, large: 2, smallText: '1 frame', largeText: '2 frames' });
+    expect(keySteps(1, 0)).toEqual({ small: 1, large: 1, smallText: '1 frame', largeText: '1 frame' });
+  });
+
+  it('takes the mean frame interval from the first and last frames, none without a time base', () => {
+    expect(secondsPerFrame(0, 604_799_000, 604_800)).toBe(1);
+    expect(secondsPerFrame(1000, 1000 + 59_900, 600)).toBeCloseTo(0.1, 12);
+    expect(secondsPerFrame(null, 5000, 600)).toBeNull();
+    expect(secondsPerFrame(0, 5000, 1)).toBeNull();
+    expect(secondsPerFrame(5000, 5000, 10)).toBeNull();
   });
 
   it('keeps an empty run at frame 0', () => {
     expect(stepFrame(0, 1, 0)).toBe(0);
-    expect(frameForKey('End', 0, 0)).toBe(0);
+    expect(frameForKey('End', 0, 0, keySteps(0, null))).toBe(0);
   });
 
   it('plays at fps times speed and ends on the last frame', () => {

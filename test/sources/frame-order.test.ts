@@ -30,6 +30,8 @@ describe('orderRows', () => {
     const before = sortFolders();
     const ordered = await orderRows('f', read, 1, 'frame', 100, new AbortController().signal);
     expect(ordered.sorted).toBe(false);
+    // Frames 1 … 5 from the origin 1: five frames, 3 and 4 without rows.
+    expect(ordered.span).toBe(5);
     expect((await collect(ordered.iterate())).map((r) => r.line)).toEqual([1, 2, 3, 4]);
     expect(passes).toEqual([false, true]);
     expect(sortFolders()).toEqual(before);
@@ -42,6 +44,8 @@ describe('orderRows', () => {
     const before = sortFolders();
     const ordered = await orderRows('f', read, 0, 'index', 40 * BUCKET_BYTES, new AbortController().signal);
     expect(ordered.sorted).toBe(true);
+    // Frames 0 … 999 from the origin 0.
+    expect(ordered.span).toBe(1000);
     const rows = await collect(ordered.iterate());
     expect(rows.length).toBe(2000);
     for (let i = 1; i < rows.length; i++) {

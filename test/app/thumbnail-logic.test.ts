@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { paintThumbnail } from '../../src-renderer/logic/heat.js';
+import { blockMax, spreadBlocks, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
+
+/** Table row i is (i, i, i): a pixel's red is the value painted there (scale 0 … 256). */
+const IDENTITY = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
+const COLOURS = { scale: { min: 0, max: 256 }, table: IDENTITY, interpolation: 'nearest' as const };
+
+function reds(pixels: Uint8ClampedArray, width: number, height: number): number[][] {
+  return Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => pixels[(y * width + x) * 4]));
+}
+
+describe('bucket thumbnails drawn at the grid’s true aspect', () => {
+  it('spreads each block back over the cells it covers, partial edge blocks as narrow as they are', () => {
+    // 5 × 3 cells in blocks of 2: blocks 2, 2, 1 cells wide and 2, 1 cells high.
+    expect(spreadBlocks([10, 20, 30, 40, 50, 60], 5, 3, 2)).toEqual([
+      10, 10, 20, 20, 30,
+      10, 10, 20, 20, 30,
+      40, 40, 50, 50, 60,
+    ]);
+    expect(spreadBlocks([9, 4], 3, 1, 2)).toEqual([9, 9, 4]);
+    // Factor 1 is the grid itself.
+    expect(spreadBlocks([1, 2, 3, 4], 2, 2, 1)).toEqual([1, 2, 3, 4]);
+    expect(() => spreadBlocks([1, 2, 3], 5, 3, 2)).toThrow('a thumbnail of 3 cells is not 3 × 2 (blocks of 2 over 5 × 3)');
+  });
+
+  it('paints a 5 × 3 grid’s thumbnail with its last block column 2 px of 10 and its last block row 2 px of 6', () => {
+    const pixels = paintThumbnail([10, 20, 30, 40, 50, 60], 5, 3, 2, COLOURS, 10, 6);
+    const top = [10, 10, 10, 10, 20, 20, 20, 20, 30, 30];
+    const bottom = [40, 40, 40, 40, 50, 50, 50, 50, 60, 60];
+    expect(reds(pixels, 10, 6)).toEqual([top, top, top, top, bottom, bottom]);
+  });
+
+  it('gives a 250-column grid’s one-cell last block (blocks of 3) one pixel in 250, the full blocks three', () => {
+    const columns = 250;
+    const rows = 2;
+    const grid = Array.from({ length: columns * rows }, (_, i) => Math.floor((i % columns) / 3) % 200);
+    const shape = thumbnailSize(columns, rows);
+    expect(shape).toEqual({ factor: 3, columns: 84, rows: 1 });
+    const thumbnail = blockMax(grid, columns, rows, shape.factor);
+    const row = reds(paintThumbnail(thumbnail.grid, columns, rows, shape.factor, COLOURS, 250, 2), 250, 2)[0];
+    const widths = new Map<number, number>();
+    for (const value of row) widths.set(value, (widths.get(value) ?? 0) + 1);
+    expect(widths.get(83)).toBe(1);
+    for (let block = 0; block < 83; block++) expect(widths.get(block)).toBe(3);
+    expect(row.slice(243)).toEqual([81, 81, 81, 82, 82, 82, 83]);
+  });
+});
