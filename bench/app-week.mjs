@@ -123,6 +123,11 @@ try {
   );
   row('recount: periodView with the new settings over the whole week', await measure(() => app.periodView({ runId, params, period: 'none' })), '');
   row('recount: periodView with the new settings, the whole week by hour', await measure(() => app.periodView({ runId, params, period: 'hour' })), '');
+  // A second re-count with other settings: the views' memory is reused from the first (ViewScratch).
+  const again = { grid_num_h: 128, grid_num_v: 72, bbox2pix: false, number_of_add_grid: 1 };
+  row('recount again (128×72, box, n = 1): the whole week', await measure(() => app.periodView({ runId, params: again, period: 'none' })), '≤ 1 s');
+  row('recount again (128×72, box, n = 1): the whole week by hour', await measure(() => app.periodView({ runId, params: again, period: 'hour' })), '≤ 1 s');
+  rows.push({ stage: `resident memory of the benchmark process after the views: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`, wall: 0, cpu: 0, load: loadavg()[0], target: '' });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
