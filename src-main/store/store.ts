@@ -463,9 +463,13 @@ export class StoreReader {
    */
   async warm(): Promise<void> {
     if (this.cache !== null) return;
-    this.warming ??= this.withConnection((connection) =>
-      DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), this.meta.detections),
-    ).then(
+    this.warming ??= this.withConnection(async (connection) => {
+      // Sized by the rows the table holds, not by meta `detections`: a store changed outside
+      // crowdheat may say more (the cache would reserve, and allocate, up to its whole budget for
+      // rows that are not there) or fewer (it would be given up after reading every row).
+      const [[rows]] = (await connection.runAndReadAll('SELECT count(*) FROM detections')).getRows();
+      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), Number(rows));
+    }).then(
       (cache) => {
         if (cache !== null && this.closed) cache.release();
         else this.cache = cache;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, formatTimestamp, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS, type GridParams } from '../../src-shared/settings/types.js';
@@ -9,6 +10,7 @@ import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { periodView } from '../../src-main/store/views.js';
 import { RunVisitor } from '../../src-main/store/blocks.js';
+import { detectionCacheBytes } from '../../src-main/store/detection-cache.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -84,6 +86,96 @@ describe('runs of one frame do not depend on where a reader cuts blocks', () => 
         expect(sameBits(warm.whole, cold[r].whole)).toBe(true);
         expect(sameBits(warm.buckets?.grids ?? [], cold[r].buckets?.grids ?? [])).toBe(true);
         expect(sameBits(warm.buckets?.personSeconds ?? [], cold[r].buckets?.personSeconds ?? [])).toBe(true);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+/** Runs `statements` on the store file at `path` as another program would (read-write, outside crowdheat). */
+async function changeStore(path: string, statements: string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    for (const statement of statements) await connection.run(statement);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Frames of 0–3 pixel boxes with float32 scores (20 bytes a detection in the cache), 1 s apart: person-seconds are whole numbers. */
+const START_MS = Date.parse('2026-11-23T00:00:00Z');
+
+function pixelFrames(count: number): Frame[] {
+  return Array.from({ length: count }, (_, i): Frame => {
+    const builder = new DetectionsBuilder();
+    for (let k = 0; k < i % 4; k++) builder.add((i * 13 + k * 97) % 600, (i * 7 + k * 41) % 440, ((i * 13 + k * 97) % 600) + 35, ((i * 7 + k * 41) % 440) + 30, Math.fround(0.5 + k / 8), k, -1);
+    return { index: i, detections: builder.finish(), timestamp: formatTimestamp(START_MS + i * 1000) };
+  });
+}
+
+describe('stores changed outside crowdheat', () => {
+  it('a store whose meta detections count was changed warms into a cache of the rows it holds', async () => {
+    // Before: the cache was sized by meta: 20,000,000 reserved (and allocated) 360 MB and was given
+    // up after the read; 10 was given up as well.
+    const frames = pixelFrames(3000);
+    const rows = frames.reduce((sum, frame) => sum + frame.detections.count, 0);
+    const reference = await storeOf(frames);
+    const expected = await periodView(reference, await reference.frames(), { params: PARAMS, period: { kind: 'none' }, timeZone: 'UTC' });
+    reference.close();
+    for (const claimed of ['20000000', '10']) {
+      await changeStore(join(dir, STORE_FILE), [`UPDATE meta SET value = '${claimed}' WHERE key = 'detections'`]);
+      const store = await StoreReader.open(dir);
+      const before = detectionCacheBytes();
+      try {
+        await store.warm();
+        expect(detectionCacheBytes() - before).toBe(rows * 20);
+        const view = await periodView(store, await store.frames(), { params: PARAMS, period: { kind: 'none' }, timeZone: 'UTC' });
+        expect(sameBits(view.whole, expected.whole)).toBe(true);
+        expect(view.detections).toBe(rows);
+      } finally {
+        store.close();
+      }
+      expect(detectionCacheBytes()).toBe(before);
+    }
+  });
+
+  it('rows out of frame order and frames in many runs: warm, cold and a store in order give the same views', async () => {
+    const frames = pixelFrames(1500);
+    const ordered = await storeOf(frames);
+    const orderedFrames = await ordered.frames();
+    const ranges: Array<[number, number]> = [[0, 1499], [0, 0], [700, 703], [1, 1498], [1200, 1499]];
+    const view = (store: StoreReader, [from, to]: [number, number]): ReturnType<typeof periodView> =>
+      // Every frame weighs 1 s: integer sums, exact whatever the order.
+      periodView(store, orderedFrames, { params: { ...PARAMS, number_of_add_grid: 2 }, period: { kind: 'minutes', minutes: 5 }, timeZone: 'UTC', fromMs: START_MS + from * 1000, toMs: START_MS + (to + 1) * 1000 });
+    const expected = [];
+    for (const range of ranges) expected.push(await view(ordered, range));
+    ordered.close();
+    // Rewritten in another order: odd frames first, then even, each frame's rows split apart by k.
+    await changeStore(join(dir, STORE_FILE), [
+      'CREATE TABLE shuffled AS SELECT * FROM detections',
+      'DELETE FROM detections',
+      'INSERT INTO detections SELECT * EXCLUDE (k) FROM (SELECT *, row_number() OVER (PARTITION BY frame_index) AS k FROM shuffled) ORDER BY frame_index % 2 DESC, k, frame_index DESC',
+      'DROP TABLE shuffled',
+    ]);
+    const store = await StoreReader.open(dir);
+    try {
+      const storeFrames = await store.frames();
+      expect(Array.from(storeFrames.index)).toEqual(Array.from(orderedFrames.index));
+      const cold = [];
+      for (const range of ranges) cold.push(await view(store, range));
+      await store.warm();
+      for (let r = 0; r < ranges.length; r++) {
+        const warm = await view(store, ranges[r]);
+        for (const got of [cold[r], warm]) {
+          expect(Array.from(got.whole)).toEqual(Array.from(expected[r].whole));
+          expect(Array.from(got.buckets?.grids ?? [])).toEqual(Array.from(expected[r].buckets?.grids ?? []));
+          expect(got.frames).toBe(expected[r].frames);
+          expect(got.detections).toBe(expected[r].detections);
+          expect(got.busiestMoment).toEqual(expected[r].busiestMoment);
+        }
       }
     } finally {
       store.close();
