@@ -8,7 +8,7 @@ import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS, type GridParams } from '../../src-shared/settings/types.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
-import { periodView } from '../../src-main/store/views.js';
+import { periodView, windowAt } from '../../src-main/store/views.js';
 import { RunVisitor } from '../../src-main/store/blocks.js';
 import { detectionCacheBytes } from '../../src-main/store/detection-cache.js';
 
@@ -177,6 +177,63 @@ describe('stores changed outside crowdheat', () => {
           expect(got.busiestMoment).toEqual(expected[r].busiestMoment);
         }
       }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('hostile values read from memory', () => {
+  it('−0, NaN, ±Infinity, subnormals, 1e308, 0.1, 2^24+1 and int32 ids: warm visits and views equal cold ones to the bit', async () => {
+    const edges = [-0, NaN, Infinity, -Infinity, 5e-324, 1e-45, 1e308, -1e308, 0.1, 16777217, 2 ** 31, -32769, 32767.5];
+    const frames: Frame[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const builder = new DetectionsBuilder();
+      for (let k = 0; k < 1 + (i % 3); k++) {
+        const left = (i * 13 + k * 97) % 600;
+        const top = (i * 7 + k * 41) % 440;
+        const box = [left, top, left + 30, top + 40];
+        if (i % 50 === 0) box[(i / 50 + k) % 4] = edges[(i / 50 + k) % edges.length];
+        const score = i % 70 === 0 ? edges[(i / 70) % edges.length] : 0.25 + k / 4;
+        const classId = [0, 1, -2147483648, 2147483647, 40000, -1][(i + k) % 6];
+        const track = i % 9 === 0 ? 2147483647 : i % 4 === 0 ? -1 : i * 3 + k;
+        builder.add(box[0], box[1], box[2], box[3], score, classId, track);
+      }
+      frames.push({ index: i, detections: builder.finish(), timestamp: formatTimestamp(START_MS + i * 333) });
+    }
+    const store = await storeOf(frames);
+    type Visit = number[];
+    const visits = async (): Promise<Visit[]> => {
+      const rows: Visit[] = [];
+      await store.forEachDetections((frame, d) => {
+        for (let k = 0; k < d.count; k++) rows.push([frame, ...d.boxes.subarray(k * 4, k * 4 + 4), d.scores[k], d.classIds[k], d.trackIds[k]]);
+      });
+      return rows;
+    };
+    const settings: GridParams[] = [
+      { ...PARAMS, class_ids: null, min_score: 0 },
+      { ...PARAMS, counting: 'exact', class_ids: [0, 2147483647, -2147483648], min_score: 0.3 },
+      { ...PARAMS, bbox2pix: true, number_of_add_grid: 0, point_ratio: 0.9 },
+      { ...PARAMS, bbox2pix: true, counting: 'legacy', number_of_add_grid: 2 },
+    ];
+    try {
+      const storeFrames = await store.frames();
+      const views = async (): Promise<unknown[]> => {
+        const out: unknown[] = [];
+        for (const params of settings) {
+          const view = await periodView(store, storeFrames, { params, period: { kind: 'minutes', minutes: 3 }, timeZone: 'UTC', fromMs: START_MS + 200 * 333 });
+          out.push(Array.from(view.whole, (v) => Object.is(v, -0) ? '-0' : String(v)), Array.from(view.buckets?.grids ?? [], String), view.detections, view.filtered, view.droppedOutsideGrid, view.busiestMoment, view.busiestPlace);
+          out.push(await windowAt(store, storeFrames, { ...params, last_valid_frame: 40 }, 2050));
+        }
+        return out;
+      };
+      const coldVisits = await visits();
+      const coldViews = await views();
+      await store.warm();
+      const warmVisits = await visits();
+      expect(warmVisits.length).toBe(coldVisits.length);
+      expect(warmVisits.every((row, i) => row.every((value, c) => Object.is(value, coldVisits[i][c])))).toBe(true);
+      expect(await views()).toEqual(coldViews);
     } finally {
       store.close();
     }
