@@ -23,6 +23,8 @@ export class OpenedRun {
   private readonly scratch = new ViewScratch();
   /** The store's detections read into DuckDB's buffers after open (`StoreReader.warm`); close waits for it. */
   private warming: Promise<void> = Promise.resolve();
+  /** Set by `close`, in turn after the reads asked before it. */
+  private closed = false;
 
   private constructor(
     readonly store: StoreReader,
@@ -57,8 +59,8 @@ export class OpenedRun {
 
   /** The window grid ending at frame position `position` for `params` (SPEC §3), from the store. */
   windowGrid(position: number, params: GridParams): Promise<Int32Array> {
-    return this.serial(async () => {
-      const grid = await windowGridAt(this.store, this.frames, params, this.frames.index[position], this.scratch);
+    return this.withStore(async (store) => {
+      const grid = await windowGridAt(store, this.frames, params, this.frames.index[position], this.scratch);
       return grid ?? new Int32Array(params.grid_num_h * params.grid_num_v);
     });
   }
@@ -68,7 +70,7 @@ export class OpenedRun {
    * before the next read starts: its bucket grids lie in memory the next view reuses.
    */
   periodView<T>(options: Omit<PeriodViewOptions, 'scratch'>, use: (view: PeriodView) => T): Promise<T> {
-    return this.serial(async () => use(await periodView(this.store, this.frames, { ...options, scratch: this.scratch })));
+    return this.withStore(async (store) => use(await periodView(store, this.frames, { ...options, scratch: this.scratch })));
   }
 
   /** People per frame over positions `fromFrame ≤ i < toFrame` in at most `columns` columns. */
@@ -76,11 +78,31 @@ export class OpenedRun {
     return timelineSeries(this.counts, this.frames.timeMs, this.frames.t, fromFrame, toFrame, columns);
   }
 
-  /** Closes the store once the reads already asked for have ended. */
+  /**
+   * Closes the store once the reads already asked for have ended (and `warm`, so its cache's bytes
+   * go back to the budget). A read asked after that — a request that got this run just before it
+   * was closed as the least recently used — is answered from the store opened for it alone.
+   */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-    await this.warming;
-    this.store.close();
+    await this.serial(async () => {
+      await this.warming;
+      if (this.closed) return;
+      this.closed = true;
+      this.store.close();
+    });
+  }
+
+  /** Runs `work` in turn on the open store, or, once closed, on the store opened again for it alone. */
+  private withStore<T>(work: (store: StoreReader) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      if (!this.closed) return work(this.store);
+      const store = await StoreReader.open(this.store.path);
+      try {
+        return await work(store);
+      } finally {
+        store.close();
+      }
+    });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

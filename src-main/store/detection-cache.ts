@@ -179,7 +179,8 @@ export class DetectionCache implements DetectionStream {
 
   /**
    * The detections of frames `fromIndex ≤ frame_index ≤ toIndex` (all when omitted), in the
-   * order the store gave them, in runs of one frame (a frame may come in several runs): what
+   * order the store gave them, in runs of one frame (`RunVisitor`: consecutive rows of a frame
+   * are one run whatever the block size; a frame whose rows lie apart comes in several): what
    * `StoreReader.forEachDetections` hands over. The arrays passed to `visit` are reused.
    */
   async forEachDetections(
@@ -228,6 +229,7 @@ export class DetectionCache implements DetectionStream {
       runs.block(block);
       row = stop;
     }
+    runs.finish();
   }
 
   /** Gives the cache's bytes back to the budget; reading it afterwards is a programming error. */

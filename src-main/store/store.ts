@@ -368,8 +368,10 @@ export class StoreReader {
 
   /**
    * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` (all when omitted), as
-   * the source gave them, in runs of one frame each: `visit(frameIndex, detections)` may see one
-   * frame in several runs. Memory stays one chunk (2,048 detections).
+   * the source gave them, in runs of one frame each: every stretch of consecutive rows of one
+   * frame (among those in the range) is one run, wherever the reads break blocks, so the runs and
+   * the figures summed from them are the same from DuckDB and from the cache; a frame whose rows
+   * lie apart comes in several runs. Memory stays one chunk (2,048 detections) and the largest frame.
    */
   async forEachDetections(
     visit: (frameIndex: number, detections: Detections) => void,
@@ -461,9 +463,13 @@ export class StoreReader {
    */
   async warm(): Promise<void> {
     if (this.cache !== null) return;
-    this.warming ??= this.withConnection((connection) =>
-      DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), this.meta.detections),
-    ).then(
+    this.warming ??= this.withConnection(async (connection) => {
+      // Sized by the rows the table holds, not by meta `detections`: a store changed outside
+      // crowdheat may say more (the cache would reserve, and allocate, up to its whole budget for
+      // rows that are not there) or fewer (it would be given up after reading every row).
+      const [[rows]] = (await connection.runAndReadAll('SELECT count(*) FROM detections')).getRows();
+      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), Number(rows));
+    }).then(
       (cache) => {
         if (cache !== null && this.closed) cache.release();
         else this.cache = cache;
@@ -596,8 +602,9 @@ export async function streamDetectionBlocks(
 /**
  * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
  * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
- * detections)` may see one frame in several runs. With `ordered`, runs come in frame order.
- * Memory stays one chunk (2,048 detections); the arrays passed to `visit` are reused.
+ * detections)` sees each stretch of consecutive rows of one frame as one run (a frame whose rows
+ * are apart in the store comes in several runs). With `ordered`, runs come in frame order.
+ * Memory stays one chunk (2,048 detections) and the largest frame; the arrays passed to `visit` are reused.
  */
 export async function streamDetections(
   connection: DuckDBConnection,
@@ -608,6 +615,7 @@ export async function streamDetections(
 ): Promise<void> {
   const runs = new RunVisitor(visit);
   await streamDetectionBlocks(connection, (block) => runs.block(block), fromIndex, toIndex, ordered);
+  runs.finish();
 }
 
 /** Frame index → position in `index` (sorted): arithmetic when the indexes are 0…n-1, else a binary search; -1 when absent. */
