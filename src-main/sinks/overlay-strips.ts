@@ -133,7 +133,7 @@ const TRIM_PADDING = 8;
  * strip gives the very same picture, byte for byte, while `overlay` blends only its rectangle:
  * outside the box every pixel is fully clear, and a clear pixel leaves the picture as it was (the
  * blend rounds `d·255/255` back to `d`); even edges keep each 2×2 chroma block wholly in or out
- * (test/video/encoder.test.ts checks the encoded bytes). For the static colorbar, drawn once a
+ * (test/video/compositing.test.ts checks the encoded bytes). For the static colorbar, drawn once a
  * run: its tick labels and bar take about 40 % of the strip's full-height rectangle, which
  * `overlay` would otherwise blend on every frame. A strip with nothing drawn keeps its first
  * 2×2 pixels (clear). Throws RangeError when `rgba` is not `spec`'s size.

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeatVideoEncoder, type HeatVideoSpec } from '../../src-main/ffmpeg/encoder.js';
+import { FfmpegArgs } from '../../src-main/ffmpeg/args.js';
+import { buildArgs, HeatVideoEncoder, type HeatVideoSpec } from '../../src-main/ffmpeg/encoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { colorbarStrip, labelStrip, stripLayout, trimStrip } from '../../src-main/sinks/overlay-strips.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
@@ -96,5 +97,23 @@ describe('the video with a trimmed colorbar', () => {
     const full = await encode('full.mp4', { spec: layout.colorbar, rgba: fullBar });
     const cut = await encode('trimmed.mp4', trimmed);
     expect(cut.equals(full)).toBe(true);
+  });
+});
+
+describe('the compositing ffmpeg\'s filter threads', () => {
+  it('runs the filter graph on one thread', () => {
+    const args = buildArgs({
+      ffmpeg: 'ffmpeg', path: 'out.mp4', width: 64, height: 64, rate: { num: 10, den: 1 }, columns: 4, rows: 4,
+      interpolation: 'nearest', background: { kind: 'video', path: 'in.mp4' }, transparency: 0.4,
+      label: { x: 0, y: 0, width: 8, height: 8 }, colorbar: null,
+    }).toArray();
+    const at = args.indexOf('-filter_complex_threads');
+    expect(args.slice(at, at + 2)).toEqual(['-filter_complex_threads', '1']);
+    expect(at).toBeLessThan(args.indexOf('-i'));
+  });
+
+  it('refuses a thread count that is not a positive whole number', () => {
+    expect(() => new FfmpegArgs().filterThreads(0)).toThrow(RangeError);
+    expect(() => new FfmpegArgs().filterThreads(1.5)).toThrow(RangeError);
   });
 });
