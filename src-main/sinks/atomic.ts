@@ -8,7 +8,7 @@
  * fails says which file and why (`the disk is full (ENOSPC)`), never a bare system error.
  */
 import { lstat, mkdir, open, readlink, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { renameSync, rmSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CancelledError, CrowdheatError, InputError } from '../../src-shared/errors.js';
@@ -206,6 +206,21 @@ export class AtomicFile {
         const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
         offset += bytesWritten;
       }
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
+  }
+
+  /**
+   * Appends `data` synchronously: for a piece written every frame (griddata.npy's grid), where
+   * the asynchronous write's thread-pool round trip costs more CPU than the write, and `data`
+   * may be reused as soon as this returns (no copy to keep it until a queued write runs).
+   * Blocks the event loop while it writes.
+   */
+  writeNow(data: Uint8Array): void {
+    try {
+      let offset = 0;
+      while (offset < data.length) offset += writeSync(this.handle.fd, data, offset, data.length - offset);
     } catch (error) {
       throw writeFailure(this.path, error);
     }

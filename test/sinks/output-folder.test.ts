@@ -152,6 +152,22 @@ describe('full and read-only disks (tmpfs mounts, as root)', () => {
     expect(readdirSync(tiny)).toEqual([]);
   });
 
+  test('a full disk during a file written in pieces synchronously names the file', async (context) => {
+    if (!mounted) context.skip();
+    const path = join(tiny, 'griddata.npy');
+    const file = await AtomicFile.create(path);
+    let error: unknown = null;
+    try {
+      for (let piece = 0; piece < 8; piece++) file.writeNow(new Uint8Array(32 * 1024));
+    } catch (thrown) {
+      error = thrown;
+    }
+    await file.discard();
+    expect(error).toBeInstanceOf(CrowdheatError);
+    expect((error as Error).message).toBe(`cannot write ${path}: the disk is full (ENOSPC)`);
+    expect(await readdir(tiny)).toEqual([]);
+  });
+
   test('a full disk during a file written in pieces names the file', async (context) => {
     if (!mounted) context.skip();
     const path = join(tiny, 'video.bin');
