@@ -152,8 +152,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /**
  * `writeFileAtomic` done synchronously, for many small files written one after another (the
  * per-frame JSON). Each step of the asynchronous version (open, write, close, rename) is a round
- * trip through libuv's thread pool, and those round trips cost more CPU than the writes: 600
- * files of 62 kB took 0.17–0.25 CPU s that way and 0.07–0.09 s like this (bench/README.md).
+ * trip through libuv's thread pool, and those round trips cost CPU of their own: 600 files of
+ * 62 kB took 0.24–0.33 CPU s with eight in flight and 0.15–0.20 s like this (bench/frame-writes.mjs).
  * Blocks the event loop while it writes: well under a millisecond for such a file on a local
  * disk. A failure names `path` and the problem in words, and leaves no temporary file.
  */
