@@ -161,6 +161,16 @@ export class FfmpegArgs {
     return this;
   }
 
+  /**
+   * Threads for the `-filter_complex` graph's slice threading (ffmpeg's default: one per core).
+   * Filter threads never change a filter's output, only how its work is split.
+   */
+  filterThreads(count: number): this {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`filterThreads: ${count} is not a positive whole number`);
+    this.globals.push('-filter_complex_threads', String(count));
+    return this;
+  }
+
   filterComplex(graph: string): this {
     this.graph = graph;
     return this;

@@ -257,7 +257,11 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
     const sample = previews.step > 1 ? `select='not(mod(n\\,${previews.step}))',` : '';
     graph.push(`[previewpicture][clock]streamselect=inputs=2:map=0,${sample}scale='min(${previews.width},iw)':-2:flags=bicubic[preview]`);
   }
-  args.filterComplex(graph.join(';'));
+  // One filter thread: the graph's filters (a stretch and three small overlays a frame) cost
+  // little beside x264, whose own frame threads already keep every core busy; split into slices
+  // on two cores as well (ffmpeg's default), the same work took 0.2–1.6 CPU s more for 600 frames
+  // of 1080p, for the same bytes (bench/README.md, "Fewer passes, one filter thread, …").
+  args.filterThreads(1).filterComplex(graph.join(';'));
   const { preset, crf } = spec;
   args.output(
     h264Output({ map: last, path: spec.path, rate, ...(preset === undefined ? {} : { preset }), ...(crf === undefined ? {} : { crf }) }),

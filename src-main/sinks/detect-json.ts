@@ -12,11 +12,8 @@ import type { Detections, Frame } from '../../src-shared/frames.js';
 import { anchorPoint } from '../../src-shared/counting/footprint.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { fileProblem, makeFolder, OutputFolderError, shownPath, writeFileAtomic } from './atomic.js';
+import { fileProblem, makeFolder, OutputFolderError, shownPath, writeFileAtomicSync } from './atomic.js';
 import { showValue } from '../../src-shared/messages.js';
-
-/** Writes in flight at once: enough to keep the disk busy without holding many grids in memory. */
-const WRITES_IN_FLIGHT = 8;
 
 /** The file name of a frame's JSON: its T string when known, else its frame number on 8 digits. */
 export function detectFileName(frame: Frame): string {
@@ -111,41 +108,23 @@ export const detectJsonSink: SinkFactory = async (context) => {
   const directory = join(context.outputDir, 'detect');
   await makeFolder(directory, context.signal, 'output_settings.output_dir');
   const earlier = await framesOfEarlierRuns(directory, 'output_settings.output_dir', 'output_dir');
-  const pending = new Set<Promise<void>>();
-  let failure: unknown = null;
   let written = 0;
-
-  const settle = async (limit: number): Promise<void> => {
-    while (pending.size > limit) await Promise.race(pending);
-    if (failure !== null) throw failure;
-  };
 
   const sink: Sink = {
     async write({ frame, grid }) {
-      // The text is built now: the grid is overwritten by the next frame.
-      const text = detectJson(frame, grid, context.params);
+      // Written at once, synchronously (writeFileAtomicSync: the thread pool's round trips
+      // cost more than the writes); the grid is overwritten by the next frame anyway.
       const name = detectFileName(frame);
       earlier.delete(name);
-      const task: Promise<void> = writeFileAtomic(join(directory, name), text).then(
-        () => {
-          written += 1;
-          pending.delete(task);
-        },
-        (error: unknown) => {
-          failure ??= error;
-          pending.delete(task);
-        },
-      );
-      pending.add(task);
-      await settle(WRITES_IN_FLIGHT - 1);
+      writeFileAtomicSync(join(directory, name), detectJson(frame, grid, context.params));
+      written += 1;
     },
     async finish() {
-      await settle(0);
       await removeEarlierFrames(directory, earlier);
       earlier.clear();
     },
     async abort() {
-      await Promise.allSettled(pending);
+      // Nothing in flight: every frame's file is complete when write returns.
     },
     outputs: () => (written > 0 ? ['detect/'] : []),
   };

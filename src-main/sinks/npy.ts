@@ -45,8 +45,8 @@ export const npySink: SinkFactory = async (context) => {
   let frames = 0;
   const sink: Sink = {
     async write(result) {
-      // Copy: the counter overwrites its grid on the next frame while this write may still be queued.
-      await file.write(littleEndianBytes(result.grid).slice());
+      // Written before this returns (the counter overwrites its grid on the next frame).
+      file.writeNow(littleEndianBytes(result.grid));
       frames += 1;
     },
     async finish() {

@@ -111,3 +111,66 @@ export function colorbarStrip(layout: StripLayout, table: Uint8Array, scale: Col
     drawColorbar(target, table, scale.min, scale.max, { scale: layout.fontScale, top: layout.colorbarTop });
   });
 }
+
+/** A strip cut down to the part of it that is drawn: where it goes in the picture, and its RGBA. */
+export interface TrimmedStrip {
+  spec: StripSpec;
+  rgba: Uint8Array;
+}
+
+/**
+ * Clear pixels kept around the drawn part of a trimmed strip. ffmpeg converts a strip's RGBA to
+ * yuva420p with a scaler whose chroma filter reads a few pixels either side (bicubic, 2:1: up to
+ * four); with this many clear pixels inside the cut, what it reads past the cut's edge (the
+ * edge repeated) is what it read there before (clear pixels), so every converted value is the same.
+ */
+const TRIM_PADDING = 8;
+
+/**
+ * `rgba` (the strip at `spec`, from `paintRgba`) cut down to the box around its pixels with any
+ * alpha, widened by TRIM_PADDING clear pixels on each side and to even coordinates and sizes (in
+ * the picture), within the strip. Laid over a yuv420p picture by ffmpeg's `overlay`, the trimmed
+ * strip gives the very same picture, byte for byte, while `overlay` blends only its rectangle:
+ * outside the box every pixel is fully clear, and a clear pixel leaves the picture as it was (the
+ * blend rounds `d·255/255` back to `d`); even edges keep each 2×2 chroma block wholly in or out
+ * (test/video/compositing.test.ts checks the encoded bytes). For the static colorbar, drawn once a
+ * run: its tick labels and bar take about 40 % of the strip's full-height rectangle, which
+ * `overlay` would otherwise blend on every frame. A strip with nothing drawn keeps its first
+ * 2×2 pixels (clear). Throws RangeError when `rgba` is not `spec`'s size.
+ */
+export function trimStrip(spec: StripSpec, rgba: Uint8Array): TrimmedStrip {
+  const { width, height } = spec;
+  if (rgba.length !== width * height * 4) throw new RangeError(`trimStrip: ${rgba.length} bytes for a ${width}×${height} RGBA strip`);
+  let top = height;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 4;
+    for (let x = 0; x < width; x++) {
+      if (rgba[row + x * 4 + 3] === 0) continue;
+      if (y < top) top = y;
+      bottom = y;
+      if (x < left) left = x;
+      if (x > right) right = x;
+    }
+  }
+  if (bottom < 0) {
+    const corner: StripSpec = { x: spec.x, y: spec.y, width: Math.min(2, width), height: Math.min(2, height) };
+    return { spec: corner, rgba: new Uint8Array(corner.width * corner.height * 4) };
+  }
+  // In picture coordinates: even start and even end (exclusive), clamped to the strip.
+  const evenDown = (value: number): number => value - (value & 1);
+  const evenUp = (value: number): number => value + (value & 1);
+  const x0 = Math.max(spec.x, evenDown(spec.x + left - TRIM_PADDING));
+  const y0 = Math.max(spec.y, evenDown(spec.y + top - TRIM_PADDING));
+  const x1 = Math.min(spec.x + width, evenUp(spec.x + right + 1 + TRIM_PADDING));
+  const y1 = Math.min(spec.y + height, evenUp(spec.y + bottom + 1 + TRIM_PADDING));
+  const cut: StripSpec = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  const out = new Uint8Array(cut.width * cut.height * 4);
+  for (let y = 0; y < cut.height; y++) {
+    const from = ((y0 - spec.y + y) * width + (x0 - spec.x)) * 4;
+    out.set(rgba.subarray(from, from + cut.width * 4), y * cut.width * 4);
+  }
+  return { spec: cut, rgba: out };
+}

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { SettingsError } from '../../src-shared/errors.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
-import { colorScale, frameLabel, heatColorsRgba } from '../../src-shared/render/index.js';
+import { colorScale, frameLabel, heatColorsRgba, type ColorScale } from '../../src-shared/render/index.js';
 import { parseTimestamp } from '../../src-shared/frames.js';
 import { resolveVideoFormat, type SourceFormat, type VideoFormat } from '../../src-shared/render/video-format.js';
 import type { OutputSettings, Settings } from '../../src-shared/settings/types.js';
@@ -23,7 +23,7 @@ import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { isVideoSource } from '../sources/video.js';
 import { makeFolder, temporaryPathFor } from './atomic.js';
 import { PREVIEW_WIDTH, removePreviewImages, sampledPicturePattern, videoPictureStepOf } from './preview.js';
-import { colorbarStrip, LabelStrips, stripLayout } from './overlay-strips.js';
+import { colorbarStrip, LabelStrips, stripLayout, trimStrip, type TrimmedStrip } from './overlay-strips.js';
 
 export interface OutputSize {
   width: number;
@@ -108,6 +108,11 @@ export class RunningScale {
     return this.output.max === 0 && this.windowFrames === 0;
   }
 
+  /** The scale of every frame when it does not move, else null. */
+  get fixed(): ColorScale | null {
+    return this.moves ? null : colorScale(this.output.min, this.output.max, this.windowFrames, 0);
+  }
+
   next(grid: Int32Array): { min: number; max: number } {
     if (this.moves) {
       for (let i = 0; i < grid.length; i++) if (grid[i] > this.runningMax) this.runningMax = grid[i];
@@ -139,6 +144,8 @@ export const videoSink: SinkFactory = async (context) => {
   let size: OutputSize = { width: 0, height: 0 };
   let layout = stripLayout(2, 2);
   let labels = new LabelStrips(layout);
+  /** The colorbar when its scale is fixed: drawn once at the output size and trimmed (`trimStrip`). */
+  let fixedBar: TrimmedStrip | null = null;
   let framesWritten = 0;
   /** Frames held back (with their T times) while the rate is learnt from the data. */
   const held: PendingFrame[] = [];
@@ -150,6 +157,8 @@ export const videoSink: SinkFactory = async (context) => {
     size = outputSize(resolved, diagnostics);
     layout = stripLayout(size.width, size.height);
     labels = new LabelStrips(layout);
+    const fixedScale = scale.fixed;
+    fixedBar = output.cbar && fixedScale !== null ? trimStrip(layout.colorbar, colorbarStrip(layout, table, fixedScale)) : null;
     format = resolved;
     return resolved;
   };
@@ -170,7 +179,7 @@ export const videoSink: SinkFactory = async (context) => {
       preset: output.encoder_preset,
       crf: output.encoder_crf,
       label: layout.label,
-      colorbar: output.cbar ? { ...layout.colorbar, perFrame: scale.moves } : null,
+      colorbar: !output.cbar ? null : fixedBar !== null ? { ...fixedBar.spec, perFrame: false } : { ...layout.colorbar, perFrame: true },
       ...(previewDir !== undefined && isVideoSource(source)
         ? {
             previews: {
@@ -209,7 +218,7 @@ export const videoSink: SinkFactory = async (context) => {
   const drawn = (pending: PendingFrame): HeatFrame => ({
     heat: pending.heat,
     label: labels.strip(pending.text),
-    ...(pending.bar !== null ? { colorbar: colorbarStrip(layout, table, pending.bar) } : {}),
+    ...(pending.bar !== null ? { colorbar: fixedBar?.rgba ?? colorbarStrip(layout, table, pending.bar) } : {}),
     ...(pending.picture !== undefined ? { picture: pending.picture } : {}),
   });
 

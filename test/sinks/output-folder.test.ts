@@ -4,11 +4,12 @@
  * devices, /proc and (as root) real tiny or read-only tmpfs mounts.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AtomicFile, makeFolder, OutputFolderError, prepareOutputFolder, writeFileAtomic } from '../../src-main/sinks/atomic.js';
+import { AtomicFile, makeFolder, OutputFolderError, prepareOutputFolder, writeFileAtomic, writeFileAtomicSync } from '../../src-main/sinks/atomic.js';
 import { CrowdheatError, InputError } from '../../src-shared/errors.js';
 
 const LABEL = 'output_settings.output_dir';
@@ -134,6 +135,36 @@ describe('full and read-only disks (tmpfs mounts, as root)', () => {
     const error = await refusal(writeFileAtomic(path, new Uint8Array(256 * 1024)));
     expect(error).toBeInstanceOf(CrowdheatError);
     expect(error.message).toBe(`cannot write ${path}: the disk is full (ENOSPC)`);
+    expect(await readdir(tiny)).toEqual([]);
+  });
+
+  test('a full disk names the file in a synchronous atomic write too, and leaves no partial file', (context) => {
+    if (!mounted) context.skip();
+    const path = join(tiny, 'detect.json');
+    let error: unknown = null;
+    try {
+      writeFileAtomicSync(path, new Uint8Array(256 * 1024));
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(CrowdheatError);
+    expect((error as Error).message).toBe(`cannot write ${path}: the disk is full (ENOSPC)`);
+    expect(readdirSync(tiny)).toEqual([]);
+  });
+
+  test('a full disk during a file written in pieces synchronously names the file', async (context) => {
+    if (!mounted) context.skip();
+    const path = join(tiny, 'griddata.npy');
+    const file = await AtomicFile.create(path);
+    let error: unknown = null;
+    try {
+      for (let piece = 0; piece < 8; piece++) file.writeNow(new Uint8Array(32 * 1024));
+    } catch (thrown) {
+      error = thrown;
+    }
+    await file.discard();
+    expect(error).toBeInstanceOf(CrowdheatError);
+    expect((error as Error).message).toBe(`cannot write ${path}: the disk is full (ENOSPC)`);
     expect(await readdir(tiny)).toEqual([]);
   });
 
