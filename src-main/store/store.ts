@@ -264,6 +264,9 @@ export interface StoredFrames {
 export class StoreReader {
   /** The detections in memory once `warm` has read them (null before, or when they did not fit the budget). */
   private cache: DetectionCache | null = null;
+  /** Reads streaming from DuckDB now, and how `warm`, paused for them, is resumed. */
+  private streaming = 0;
+  private resumeWarm: (() => void) | null = null;
   /** `warm` while it reads; reads of long ranges wait for it rather than stream beside it. */
   private warming: Promise<void> | null = null;
   private closed = false;
@@ -383,11 +386,32 @@ export class StoreReader {
     const frames = Math.min(toIndex, this.meta.frames) - Math.max(fromIndex, 0);
     if (this.cache === null && this.warming !== null && frames >= this.meta.frames / LONG_RANGE_PARTS) await this.warming;
     if (this.cache !== null) return this.cache.forEachDetections(visit, fromIndex, toIndex);
+    // While it streams, `warm` pauses between its chunks: a seek does not share the cores with it.
+    this.streaming += 1;
     try {
       await streamDetections(this.connection, visit, fromIndex, toIndex);
     } catch (error) {
       throw this.named(error);
+    } finally {
+      this.streaming -= 1;
+      if (this.streaming === 0) {
+        const resume = this.resumeWarm;
+        this.resumeWarm = null;
+        resume?.();
+      }
     }
+  }
+
+  /** Null when `warm` may read on, else a promise of the moment no read streams any more. */
+  private warmTurn(): Promise<void> | null {
+    if (this.streaming === 0) return null;
+    return new Promise((resolve) => {
+      const previous = this.resumeWarm;
+      this.resumeWarm = () => {
+        previous?.();
+        resolve();
+      };
+    });
   }
 
   /** An input error about this store's contents, its message led by the store's path. */
@@ -468,7 +492,7 @@ export class StoreReader {
       // crowdheat may say more (the cache would reserve, and allocate, up to its whole budget for
       // rows that are not there) or fewer (it would be given up after reading every row).
       const [[rows]] = (await connection.runAndReadAll('SELECT count(*) FROM detections')).getRows();
-      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit), Number(rows));
+      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit, undefined, undefined, false, () => this.warmTurn()), Number(rows));
     }).then(
       (cache) => {
         if (cache !== null && this.closed) cache.release();
@@ -556,7 +580,9 @@ export interface DetectionStream {
 /**
  * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
  * `connection`, as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks, the
- * arrays views of its memory). With `ordered`, rows come in frame order.
+ * arrays views of its memory). With `ordered`, rows come in frame order. Before each chunk after
+ * the first is asked of DuckDB, `turn()` may return a promise to wait for (a reader that yields
+ * to others).
  *
  * @throws InputError when a column has another type or holds a NULL (a store changed outside crowdheat).
  */
@@ -566,6 +592,7 @@ export async function streamDetectionBlocks(
   fromIndex = -2147483648,
   toIndex = 2147483647,
   ordered = false,
+  turn: () => Promise<void> | null = () => null,
 ): Promise<void> {
   // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs
   // and reading a value needs no look at a validity mask.
@@ -580,6 +607,8 @@ export async function streamDetectionBlocks(
   let next = result.fetchChunk();
   try {
     for (let chunk = await next; chunk !== null && chunk.rowCount > 0; chunk = await next) {
+      const wait = turn();
+      if (wait !== null) await wait;
       next = result.fetchChunk();
       visit({
         rows: chunk.rowCount,
