@@ -66,7 +66,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   /** The frames the chart shows (zoom), and its series for them at its width. */
   const [view, setView] = useState({ from: 0, to: run.frameCount });
   const [series, setSeries] = useState<TimelineSeries | null>(null);
-  const [chartColumns, setChartColumns] = useState(DEFAULT_CHART_COLUMNS);
+  // Null until the chart's width is measured, so that opening asks for the series once, at that width.
+  const [chartColumns, setChartColumns] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<SVGSVGElement>(null);
   const params = useMemo(() => (recount === undefined ? run.params : { ...run.params, ...recount }), [run.params, recount]);
@@ -120,6 +121,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   // The chart is as many columns as it is pixels wide: asked again when it resizes or zooms.
   useEffect(() => {
     const chart = chartRef.current;
+    const measured = chart === null ? 0 : Math.round(chart.getBoundingClientRect().width);
+    setChartColumns(measured > 0 ? measured : DEFAULT_CHART_COLUMNS);
     if (chart === null || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
       const width = Math.round(chart.getBoundingClientRect().width);
@@ -130,6 +133,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   }, []);
 
   useEffect(() => {
+    if (chartColumns === null) return;
     let current = true;
     api.call('timelineSeries', { runId: run.runId, fromFrame: view.from, toFrame: view.to, columns: chartColumns }).then(
       (data) => {
