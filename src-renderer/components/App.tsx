@@ -408,6 +408,7 @@ export function App({ api }: { api: ApiClient }) {
             {...(done.video === undefined ? {} : { video: done.video })}
             defaultFolder={settings.output_settings.output_dir}
             zones={settings.zones}
+            {...(done.exportable === undefined ? {} : { exportable: done.exportable })}
             onClose={() => setExporting(false)}
             onInfo={onInfo}
           />
