@@ -127,6 +127,8 @@ export interface RunInfo {
   coordinateSpace?: CoordinateSpaceFinding;
   /** The analysis's zones: those saved from the app (`saveAnalysisZones`), else its settings' own; the app shows them on opening it. */
   zones?: ZoneDefinition[];
+  /** A finished analysis's outputs that `export` can copy (a long one may have no per-frame outputs); the Export dialog offers only these. */
+  exportable?: ExportOutput[];
 }
 
 /** Size, rate and length of a heat video, and the size of its file. */

@@ -44,7 +44,7 @@ import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComple
 import { OpenedRun } from './opened-run.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
 import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
-import { exportOutputs } from './export.js';
+import { exportableOutputs, exportOutputs } from './export.js';
 import { reencodeVideo } from './export-video.js';
 import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
 import { inspectFile } from './inspect.js';
@@ -621,6 +621,7 @@ export class Backend {
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
       ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
       zones: run.zones ?? run.settings.zones,
+      ...(run.state === 'done' ? { exportable: exportableOutputs(outputDirOf(run.workDir)) } : {}),
     };
   }
 

@@ -8,10 +8,11 @@
  * are removed once all its files are in place; a JSON file crowdheat did not name there stops
  * the export before anything is written. Nothing else in the user's folder is ever removed.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ExportOutput } from '../../src-shared/api.js';
+import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
 import { fileProblem, makeFolder } from '../sinks/atomic.js';
 import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
@@ -25,6 +26,15 @@ const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
   summary: { entry: 'summary.json', what: 'summary.json' },
   'zones-csv': { entry: 'zones.csv', what: 'zones.csv' },
 };
+
+/**
+ * The outputs an analysis's output folder `from` holds, in EXPORT_OUTPUTS order: those whose file
+ * or folder is there, and `zones-csv`, which an export computes from the store. A long analysis
+ * without per-frame outputs (`per_frame_outputs`) has no `video`, `detect-json` or `npy`.
+ */
+export function exportableOutputs(from: string): ExportOutput[] {
+  return EXPORT_OUTPUTS.filter((output) => output === 'zones-csv' || existsSync(join(from, OUTPUT_ENTRIES[output].entry)));
+}
 
 export interface ExportProgress {
   done: number;

@@ -145,7 +145,10 @@ export function formatProgress(progress: Progress, withBar: boolean, columns?: n
   return text.slice(0, columns - 1);
 }
 
-/** The closing paragraph of a run. */
+/**
+ * The closing paragraph of a run: counts, the time range (the frames' T, else the times
+ * `metadata_fps` or the video's rate gave them), the busiest cell and the outputs.
+ */
 export function formatSummary(summary: RunSummary, outputDir: string): string {
   const warnings = Object.entries(summary.warnings)
     .filter(([kind]) => kind !== 'skipped-record')
@@ -156,6 +159,13 @@ export function formatSummary(summary: RunSummary, outputDir: string): string {
       `${plural(warnings, 'warning')}.`,
   ];
   if (summary.time_range !== null) parts.push(`Time range ${summary.time_range.first} to ${summary.time_range.last}.`);
+  else {
+    // Frames without T whose times come from metadata_fps or the video's rate: their span, and where it came from.
+    const base = summary.time_base;
+    if (base !== undefined && base.kind !== 'none' && base.kind !== 'T' && base.first !== null && base.last !== null) {
+      parts.push(`Time range ${base.first} to ${base.last} (times from ${base.kind === 'metadata_fps' ? 'metadata_fps' : "the video's frame rate"}).`);
+    }
+  }
   if (summary.peak.frame >= 0) {
     const when = summary.peak.timestamp ?? `frame ${summary.peak.frame}`;
     parts.push(`Busiest cell: ${summary.peak.count} at (h ${summary.peak.h}, v ${summary.peak.v}), ${when}.`);

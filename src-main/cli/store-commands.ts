@@ -159,6 +159,16 @@ export const recountCommand: CliCommand = {
       const out = values.out === undefined ? join(dirname(store.path), 'recount') : resolve(context.cwd, values.out);
       await mkdir(out, { recursive: true });
       const clock = new LocalClock(timeZone);
+      const times = frames.timeMs;
+      if ((fromMs !== undefined || toMs !== undefined) && view.frames === 0 && times !== null && times.length > 0) {
+        // A range beside the data (a wrong day or offset) would otherwise give all-zero outputs without a word.
+        const last = times.length - 1;
+        const endMs = times[last] + (frames.durationMs?.[last] ?? 0);
+        context.stderr.write(
+          `crowdheat: warning: --from ${values.from ?? '(start)'} --to ${values.to ?? '(end)'} holds none of the analysis's frames ` +
+            `(they span ${clock.iso(times[0])} to ${clock.iso(endMs)}); the outputs are empty\n`,
+        );
+      }
       const label = fromMs !== undefined || toMs !== undefined
         ? `${values.from ?? 'start'} to ${values.to ?? 'end'}`
         : rangeLabel(frames, (ms) => clock.iso(ms));

@@ -39,8 +39,13 @@ const META_KEY = 'data_source_settings.local_data_settings.meta_file';
 const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
 
 /** Whether a key press is typed into a field (so it is text, not a shortcut). */
+/** Inputs that take no typed text: a key such as `?` on them is a shortcut, not a character. */
+const KEYLESS_INPUT_TYPES: readonly string[] = ['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'color', 'file', 'image'];
+
 function typingIn(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !KEYLESS_INPUT_TYPES.includes(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 export function App({ api }: { api: ApiClient }) {
@@ -412,6 +417,7 @@ export function App({ api }: { api: ApiClient }) {
             {...(done.video === undefined ? {} : { video: done.video })}
             defaultFolder={settings.output_settings.output_dir}
             zones={settings.zones}
+            {...(done.exportable === undefined ? {} : { exportable: done.exportable })}
             onClose={() => setExporting(false)}
             onInfo={onInfo}
           />

@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useState } from 'react';
-import { EXPORT_OUTPUTS, newExportId, type ApiClient, type ExportOutput, type HostInfo, type VideoFacts } from '../../src-shared/api.js';
+import { newExportId, type ApiClient, type ExportOutput, type HostInfo, type VideoFacts } from '../../src-shared/api.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { messageOf } from '../api/client.js';
 import {
@@ -7,6 +7,7 @@ import {
   exportRefused,
   exportStarted,
   keepAspect,
+  offeredOutputs,
   videoDraftOf,
   videoPlan,
   type ExportPhase,
@@ -22,6 +23,8 @@ interface Props {
   defaultFolder: string;
   /** The zones as the app shows them: zones.csv is offered when there are any, and counts these. */
   zones?: ZoneDefinition[];
+  /** The outputs the analysis holds (`RunInfo.exportable`); only these are offered. Every output when not given. */
+  exportable?: readonly ExportOutput[];
   onClose: () => void;
   onInfo: (message: string) => void;
 }
@@ -36,8 +39,8 @@ const OUTPUT_LABELS: Record<ExportOutput, string> = {
 };
 
 /** Choose outputs and a folder; shows progress and can cancel. */
-export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [], onClose, onInfo }: Props) {
-  const offered = EXPORT_OUTPUTS.filter((output) => output !== 'zones-csv' || zones.length > 0);
+export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [], exportable, onClose, onInfo }: Props) {
+  const { offered, missingNote } = offeredOutputs(exportable, zones.length, OUTPUT_LABELS);
   const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(offered));
   const [draft, setDraft] = useState<VideoDraft | null>(video === undefined ? null : videoDraftOf(video));
   const plan = video === undefined || draft === null ? null : videoPlan(video, draft);
@@ -104,6 +107,11 @@ export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [
               {OUTPUT_LABELS[output]}
             </label>
           ))}
+          {missingNote !== null && (
+            <p className="hint" data-testid="export-missing">
+              {missingNote}
+            </p>
+          )}
           {video !== undefined && draft !== null && plan !== null && outputs.has('video') && (
             <div className="export-video" data-testid="export-video">
               <div className="row">

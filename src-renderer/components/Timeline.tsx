@@ -68,7 +68,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   /** The frames the chart shows (zoom), and its series for them at its width. */
   const [view, setView] = useState({ from: 0, to: run.frameCount });
   const [series, setSeries] = useState<TimelineSeries | null>(null);
-  const [chartColumns, setChartColumns] = useState(DEFAULT_CHART_COLUMNS);
+  // Null until the chart's width is measured, so that opening asks for the series once, at that width.
+  const [chartColumns, setChartColumns] = useState<number | null>(null);
   /** The analysis's mean frame interval in seconds (its first and last frames' times); null without a time base. */
   const [frameSeconds, setFrameSeconds] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -139,6 +140,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   // The chart is as many columns as it is pixels wide: asked again when it resizes or zooms.
   useEffect(() => {
     const chart = chartRef.current;
+    const measured = chart === null ? 0 : Math.round(chart.getBoundingClientRect().width);
+    setChartColumns(measured > 0 ? measured : DEFAULT_CHART_COLUMNS);
     if (chart === null || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
       const width = Math.round(chart.getBoundingClientRect().width);
@@ -149,6 +152,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   }, []);
 
   useEffect(() => {
+    if (chartColumns === null) return;
     let current = true;
     api.call('timelineSeries', { runId: run.runId, fromFrame: view.from, toFrame: view.to, columns: chartColumns }).then(
       (data) => {

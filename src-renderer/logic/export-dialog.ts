@@ -3,7 +3,7 @@
  * before it asks (see `ExportRequest.exportId`) and listens from the moment it opens, because a
  * small export's events can arrive before the answer to the request does.
  */
-import type { ApiEvent, VideoFacts } from '../../src-shared/api.js';
+import { EXPORT_OUTPUTS, type ApiEvent, type ExportOutput, type VideoFacts } from '../../src-shared/api.js';
 import { videoChoiceProblem, type VideoChoice } from '../../src-shared/render/video-format.js';
 import { formatBytes } from '../../src-shared/bytes.js';
 
@@ -90,3 +90,23 @@ export function formatDuration(seconds: number): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
+
+/**
+ * What the dialog offers and what it says of the rest: the outputs the analysis holds
+ * (`RunInfo.exportable`; every output when the host does not say), `zones-csv` only with zones,
+ * and the names of the outputs it lacks (a long analysis's per-frame ones), for a note.
+ */
+export function offeredOutputs(
+  exportable: readonly ExportOutput[] | undefined,
+  zoneCount: number,
+  labels: Readonly<Record<ExportOutput, string>>,
+): { offered: ExportOutput[]; missingNote: string | null } {
+  const wanted = EXPORT_OUTPUTS.filter((output) => output !== 'zones-csv' || zoneCount > 0);
+  const offered = wanted.filter((output) => exportable === undefined || exportable.includes(output));
+  const missing = wanted.filter((output) => !offered.includes(output)).map((output) => labels[output]);
+  const missingNote =
+    missing.length === 0
+      ? null
+      : `This analysis has no ${missing.join(', ')}: the run did not write them (output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).`;
+  return { offered, missingNote };
+}

@@ -134,6 +134,9 @@ const NAME_ALIASES: Readonly<Record<string, string>> = { video_path: 'video_file
 
 const SECTION_ALIASES: Readonly<Record<string, string>> = { heat_count_settings: 'heat_map_settings' };
 
+/** The sub-sections of `data_source_settings`, also accepted alone at the head of a dotted key. */
+const DATA_SOURCE_SUB_SECTIONS: readonly string[] = ['console_data_settings', 'local_data_settings'];
+
 function dataSourceField(name: string): SettingField | undefined {
   const canonical = NAME_ALIASES[name] ?? name;
   return fieldsOf('console').find((f) => f.name === canonical) ?? fieldsOf('local').find((f) => f.name === canonical);
@@ -150,6 +153,9 @@ function heatMapField(name: string): SettingField | undefined {
  */
 export function resolveSettingKey(dotted: string): SettingField | undefined {
   const parts = dotted.split('.');
+  // The README's tables head these keys with their sub-section alone (`local_data_settings`),
+  // so `local_data_settings.metadata_fps` names the setting as well as the full path does.
+  if (parts.length === 2 && DATA_SOURCE_SUB_SECTIONS.includes(parts[0])) return dataSourceField(parts[1]);
   const section = SECTION_ALIASES[parts[0]] ?? parts[0];
   if (section === 'data_source_settings') {
     if (parts.length === 2) return parts[1] === 'mode' ? fieldByKey('data_source_settings.mode') : dataSourceField(parts[1]);
@@ -325,7 +331,8 @@ function readParamFile(paramFile: string, readText: ReadText, entries: Entries):
 function applyOverride(override: SettingOverride, entries: Entries): void {
   const field = resolveSettingKey(override.key);
   if (field === undefined) {
-    const section = SECTION_ALIASES[override.key.split('.')[0]] ?? override.key.split('.')[0];
+    const head = override.key.split('.')[0];
+    const section = DATA_SOURCE_SUB_SECTIONS.includes(head) ? 'data_source_settings' : (SECTION_ALIASES[head] ?? head);
     const known = SETTING_FIELDS.filter((f) => f.key.startsWith(`${section}.`)).map((f) => f.name);
     // The close names when there are some: a whole section's list no longer fits one line.
     const close = closeNames(override.key.split('.').pop() ?? '', known);

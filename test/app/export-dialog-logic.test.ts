@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-shared/api.js';
-import { exportPhaseAfter, exportRefused, exportStarted, type ExportPhase } from '../../src-renderer/logic/export-dialog.js';
+import { exportPhaseAfter, exportRefused, exportStarted, offeredOutputs, type ExportPhase } from '../../src-renderer/logic/export-dialog.js';
 
 const started = exportStarted('export-mine');
 const after = (phase: ExportPhase, ...events: ApiEvent[]): ExportPhase => events.reduce(exportPhaseAfter, phase);
@@ -42,5 +42,25 @@ describe('the Export dialog phase', () => {
     expect(exportRefused(started, 'export-other', 'not mine')).toBe(started);
     const finished: ExportPhase = { kind: 'finished', message: 'Exported 1 file(s) to /out' };
     expect(exportRefused(finished, 'export-mine', 'late')).toBe(finished);
+  });
+});
+
+describe('the outputs the Export dialog offers', () => {
+  const labels = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', summary: 'summary.json', 'zones-csv': 'zones.csv' } as const;
+
+  it('offers only what a long analysis without per-frame outputs holds, and names the rest in a note', () => {
+    const { offered, missingNote } = offeredOutputs(['png', 'summary', 'zones-csv'], 0, labels);
+    expect(offered).toEqual(['png', 'summary']);
+    expect(missingNote).toBe(
+      'This analysis has no MP4 video, per-frame JSON (detect/), griddata.npy: the run did not write them ' +
+        '(output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).',
+    );
+  });
+
+  it('offers every output the analysis holds, zones.csv only with zones, without a note', () => {
+    const all = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv'] as const;
+    expect(offeredOutputs(all, 2, labels)).toEqual({ offered: [...all], missingNote: null });
+    expect(offeredOutputs(all, 0, labels)).toEqual({ offered: ['video', 'detect-json', 'png', 'npy', 'summary'], missingNote: null });
+    expect(offeredOutputs(undefined, 0, labels).offered).toEqual(['video', 'detect-json', 'png', 'npy', 'summary']);
   });
 });

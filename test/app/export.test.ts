@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportOutputs, type ExportProgress } from '../../src-main/app/export.js';
+import { exportableOutputs, exportOutputs, type ExportProgress } from '../../src-main/app/export.js';
 import { CancelledError } from '../../src-shared/errors.js';
 
 let root: string;
@@ -24,6 +24,18 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 const noProgress = (): void => undefined;
+
+describe('exportableOutputs', () => {
+  it('lists the outputs the folder holds and zones.csv, which the store gives; not the per-frame ones a long run left out', async () => {
+    expect(exportableOutputs(from)).toEqual(['detect-json', 'npy', 'summary', 'zones-csv']);
+    await writeFile(join(from, 'heatmap.png'), 'png bytes');
+    await mkdir(join(from, 'video'));
+    expect(exportableOutputs(from)).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv']);
+    await rm(join(from, 'detect'), { recursive: true });
+    await rm(join(from, 'griddata.npy'));
+    expect(exportableOutputs(from)).toEqual(['video', 'png', 'summary', 'zones-csv']);
+  });
+});
 
 describe('exportOutputs', () => {
   it('copies the chosen outputs, reports each file, and answers their paths', async () => {

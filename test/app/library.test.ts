@@ -112,11 +112,22 @@ describe('analyses from their stores, in a library that survives restarts', () =
     }
   }, 120_000);
 
+  it('an analysis without per-frame outputs offers for export only what it wrote', async () => {
+    const settings = sampleSettings();
+    settings.output_settings.per_frame_outputs = 'never';
+    const { runId: lean } = await api.analyse({ settings });
+    expect(await finished(lean)).toEqual({ type: 'done', runId: lean, frames: FRAMES });
+    expect((await api.getRunInfo({ runId: lean })).exportable).toEqual(['png', 'summary', 'zones-csv']);
+    // The later tests count the library's analyses: this one leaves it as it found it.
+    await api.deleteAnalysis({ runId: lean });
+  }, 120_000);
+
   it('sends the chart min and max people per column, equal to a brute force over the per-frame counts', async () => {
     const counts = await detectCounts(join(workRoot, 'runs', runId, 'output'));
     const info = await api.getRunInfo({ runId });
     expect(info).toMatchObject({ state: 'done', frameCount: FRAMES, hasImages: false, sourceName: 'aitrios-sample' });
     expect(info).not.toHaveProperty('counts');
+    expect(info.exportable).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv']);
     for (const [from, to, columns] of [[0, FRAMES, 1000], [0, FRAMES, 7], [13, 590, 50], [299, 300, 3]] as const) {
       const series = await api.timelineSeries({ runId, fromFrame: from, toFrame: to, columns });
       expect(series.columns).toHaveLength(Math.min(columns, to - from));

@@ -128,6 +128,24 @@ describe('summary', () => {
     );
   });
 
+  test('without T but with a time base from metadata_fps or the video, the range is the one those times span', () => {
+    const gaps = { count: 0, total_s: 0, listed: [] };
+    const timeBase = {
+      kind: 'metadata_fps' as const, fps: 10, unit: 'person-seconds' as const, first: '2026-11-23T09:00:00+09:00',
+      last: '2026-11-23T09:00:59.900+09:00', median_interval_ms: 100, covered_s: 60, gaps,
+    };
+    const fromFps = { ...summary, time_range: null, time_base: timeBase, outputs: [] };
+    expect(formatSummary(fromFps, '/o')).toBe(
+      'crowdheat: done in 3.5 s: 600 frames, 5006 detections, 2 skipped records, 1 warning. ' +
+        'Time range 2026-11-23T09:00:00+09:00 to 2026-11-23T09:00:59.900+09:00 (times from metadata_fps). ' +
+        'Busiest cell: 37 at (h 122, v 77), 20230412140026000. Outputs in /o',
+    );
+    const fromVideo = { ...fromFps, time_base: { ...timeBase, kind: 'video_fps' as const } };
+    expect(formatSummary(fromVideo, '/o')).toContain("(times from the video's frame rate). ");
+    const noBase = { ...fromFps, time_base: { ...timeBase, kind: 'none' as const, first: null, last: null } };
+    expect(formatSummary(noBase, '/o')).not.toContain('Time range');
+  });
+
   test('without timestamps and without any detection', () => {
     const quiet = { ...summary, time_range: null, detections: 0, frames: 1, peak: { count: 0, frame: -1, h: -1, v: -1 }, outputs: [] };
     expect(formatSummary(quiet, '/o')).toBe(

@@ -122,6 +122,19 @@ describe('stored analysis commands', () => {
     expect(report).toMatchObject({ frames: 30, unit: 'person-seconds' });
   }, 180_000);
 
+  it('recount for a range beside the data warns, naming the span the frames cover, and writes empty outputs', async () => {
+    const outcome = await crowdheat(['recount', 'out', '--out', 'beside', '--period', 'none', '--from', '2026-11-24T09:00:00+09:00'], root);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toBe(
+      "crowdheat: warning: --from 2026-11-24T09:00:00+09:00 --to (end) holds none of the analysis's frames " +
+        '(they span 2026-11-23T08:59:30+09:00 to 2026-11-23T09:00:30+09:00); the outputs are empty\n',
+    );
+    const report = JSON.parse(await readFile(join(root, 'beside', 'recount.json'), 'utf8')) as Record<string, unknown>;
+    expect(report).toMatchObject({ frames: 0, detections: 0 });
+    const inside = await crowdheat(['recount', 'out', '--out', 'inside', '--period', 'none', '--from', '2026-11-23T09:00:00+09:00'], root);
+    expect(inside.stderr).toBe('');
+  }, 120_000);
+
   it('recount with a period over an analysis without a time base warns and writes the whole period only', async () => {
     await writeFile(
       join(root, 'no-time.yaml'),

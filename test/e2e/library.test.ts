@@ -57,9 +57,16 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('recent analyses s
     // A reload forgets the window's state; the library does not.
     await page.reload();
     await expect.poll(() => page.getByTestId('frame-canvas').count()).toBe(0);
+    const seriesAsked: Array<{ columns: number }> = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/timelineSeries')) seriesAsked.push(JSON.parse(request.postData() ?? '{}') as { columns: number });
+    });
     await recent.getByRole('button', { name: /^sample / }).click();
     await page.getByTestId('frame-canvas').waitFor({ timeout: 30_000 });
     await showsFrame(page, app, 0);
+    // Opening asks for the chart's series once, at the chart's measured width (not a default first, then the width).
+    const chartWidth = Math.round((await page.getByTestId('people-chart').boundingBox())?.width ?? 0);
+    expect(seriesAsked).toEqual([expect.objectContaining({ columns: chartWidth })]);
     expect(await page.getByLabel('Timeline').getAttribute('data-run-id')).toBe(runId);
 
     // A zone drawn after the analysis is saved with it (run.json), once the drawing stops.

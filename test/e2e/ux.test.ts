@@ -129,6 +129,23 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the window for a person (Chromium thr
     await screenshots('timeline');
   });
 
+
+  it('opens the shortcut sheet on ? from the slider and a checkbox, as the timeline hint says, but not from a text field', async () => {
+    const sheet = page.getByTestId('shortcut-sheet');
+    for (const control of [page.getByTestId('scrubber'), page.getByLabel('Count a point, not the box')]) {
+      await control.focus();
+      await page.keyboard.press('?');
+      await sheet.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' });
+    }
+    await page.getByLabel('Metadata file').focus();
+    await page.keyboard.press('?');
+    await page.waitForTimeout(300);
+    expect(await sheet.count()).toBe(0);
+    await page.keyboard.press('Backspace');
+  });
+
   it('repaints at once when a display setting changes, at the same frame', async () => {
     const canvas = page.getByTestId('frame-canvas');
     const picture = page.getByLabel('picture');

@@ -550,6 +550,23 @@ describe('overrides (command-line flags)', () => {
     expect(resolveSettingKey('output_settings.cmap.x')).toBeUndefined();
   });
 
+  test('an override may head a data-source key with its sub-section alone, as the README tables do', () => {
+    expect(resolveSettingKey('local_data_settings.metadata_fps')?.key).toBe('data_source_settings.local_data_settings.metadata_fps');
+    expect(resolveSettingKey('console_data_settings.device_id')?.key).toBe('data_source_settings.console_data_settings.device_id');
+    expect(resolveSettingKey('local_data_settings.metadata_fps.x')).toBeUndefined();
+    const read = readSettings(null, sampleFiles, [
+      { key: 'local_data_settings.metadata_fps', value: 10, label: '--set local_data_settings.metadata_fps' },
+    ]);
+    expect(read.settings.data_source_settings.local_data_settings.metadata_fps).toBe(10);
+  });
+
+  test('an unknown key under a data-source sub-section names the close data-source settings', () => {
+    const error = errorOf(() =>
+      readSettings(null, sampleFiles, [{ key: 'local_data_settings.metadata_fpz', value: 1, label: '--set local_data_settings.metadata_fpz' }]),
+    );
+    expect(error.message).toMatch(/^--set local_data_settings\.metadata_fpz: no such setting \(close matches in data_source_settings: metadata_fps\b/);
+  });
+
   test('override values: text settings as written, the others as YAML', () => {
     expect(parseOverrideValue('output_settings.transparency', '0.6')).toBe(0.6);
     expect(parseOverrideValue('heat_map_settings.bbox2pix', 'true')).toBe(true);
