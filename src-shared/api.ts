@@ -215,9 +215,10 @@ export interface AnalysisEntry {
   bytes: number;
 }
 
-export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary' | 'zones-csv';
+/** What an export writes; `zones-csv` and `parquet` (frames.parquet and detections.parquet, the store's two tables) are made from the store. */
+export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary' | 'zones-csv' | 'parquet';
 
-export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv'];
+export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet'];
 
 export interface ExportRequest {
   /**
@@ -512,7 +513,7 @@ export function isRequestName(name: string): name is RequestName {
   return (REQUEST_NAMES as readonly string[]).includes(name);
 }
 
-export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'export-settings' | 'open-demo' | 'export' | 'write-report';
+export type MenuAction = 'open-video' | 'open-metadata' | 'import-settings' | 'export-settings' | 'open-demo' | 'export' | 'export-parquet' | 'write-report';
 
 /** Everything the back end pushes to the UI. */
 export type ApiEvent =

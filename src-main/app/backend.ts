@@ -44,7 +44,7 @@ import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComple
 import { OpenedRun } from './opened-run.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
 import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
-import { exportableOutputs, exportOutputs } from './export.js';
+import { exportableOutputs, exportOutputs, PARQUET_FILES } from './export.js';
 import { reencodeVideo } from './export-video.js';
 import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
 import { inspectFile } from './inspect.js';
@@ -792,12 +792,20 @@ export class Backend {
     const folder = resolve(this.options.cwd, request.folder);
     const from = outputDirOf(run.workDir);
     const zonesFile = join(run.workDir, `export-${id}-zones.csv`);
+    const parquetDir = join(run.workDir, `export-${id}-parquet`);
     reencode(controller.signal)
       .then(async (replacements) => {
         // zones.csv of the zones as the app shows them (maybe edited), computed from the store.
         if (!request.outputs.includes('zones-csv')) return replacements;
         await writeZonesCsv(from, request.zones, zonesFile);
         return new Map([...replacements, [ZONES_FILE, zonesFile]]);
+      })
+      .then(async (replacements) => {
+        // The store's frames and detections as Parquet, written on a connection of their own.
+        if (!request.outputs.includes('parquet')) return replacements;
+        await mkdir(parquetDir, { recursive: true });
+        await (await this.opened(run)).store.exportParquet(parquetDir);
+        return new Map([...replacements, ...PARQUET_FILES.map((file): [string, string] => [file, join(parquetDir, file)])]);
       })
       .then((replacements) =>
         exportOutputs({
@@ -823,6 +831,7 @@ export class Backend {
         this.exports.delete(id);
         void rm(join(run.workDir, `export-${id}.mp4`), { force: true });
         void rm(zonesFile, { force: true });
+        void rm(parquetDir, { recursive: true, force: true });
       });
     return id;
   }

@@ -17,23 +17,33 @@ import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
 import { fileProblem, makeFolder } from '../sinks/atomic.js';
 import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
 
-/** Where each output lives inside a run's output folder (the SPEC §4 layout). */
-const OUTPUT_ENTRIES: Record<ExportOutput, { entry: string; what: string }> = {
-  video: { entry: 'video', what: 'MP4 video' },
-  'detect-json': { entry: 'detect', what: 'per-frame JSON' },
-  png: { entry: 'heatmap.png', what: 'heatmap PNG' },
-  npy: { entry: 'griddata.npy', what: 'griddata.npy' },
-  summary: { entry: 'summary.json', what: 'summary.json' },
-  'zones-csv': { entry: 'zones.csv', what: 'zones.csv' },
+/** The files of the `parquet` output: the store's frames and detections tables (StoreReader.exportParquet). */
+export const PARQUET_FILES = ['frames.parquet', 'detections.parquet'] as const;
+
+/**
+ * Where each output lives inside a run's output folder (the SPEC §4 layout). `zones-csv` and
+ * `parquet` are not there: the export makes them from the store and passes them as replacements.
+ */
+const OUTPUT_ENTRIES: Record<ExportOutput, { entries: string[]; what: string }> = {
+  video: { entries: ['video'], what: 'MP4 video' },
+  'detect-json': { entries: ['detect'], what: 'per-frame JSON' },
+  png: { entries: ['heatmap.png'], what: 'heatmap PNG' },
+  npy: { entries: ['griddata.npy'], what: 'griddata.npy' },
+  summary: { entries: ['summary.json'], what: 'summary.json' },
+  'zones-csv': { entries: ['zones.csv'], what: 'zones.csv' },
+  parquet: { entries: [...PARQUET_FILES], what: 'Parquet files' },
 };
+
+/** Outputs an export makes from the store: every analysis has them. */
+const FROM_STORE: readonly ExportOutput[] = ['zones-csv', 'parquet'];
 
 /**
  * The outputs an analysis's output folder `from` holds, in EXPORT_OUTPUTS order: those whose file
- * or folder is there, and `zones-csv`, which an export computes from the store. A long analysis
+ * or folder is there, and `zones-csv` and `parquet`, which an export makes from the store. A long analysis
  * without per-frame outputs (`per_frame_outputs`) has no `video`, `detect-json` or `npy`.
  */
 export function exportableOutputs(from: string): ExportOutput[] {
-  return EXPORT_OUTPUTS.filter((output) => output === 'zones-csv' || existsSync(join(from, OUTPUT_ENTRIES[output].entry)));
+  return EXPORT_OUTPUTS.filter((output) => FROM_STORE.includes(output) || OUTPUT_ENTRIES[output].entries.every((entry) => existsSync(join(from, entry))));
 }
 
 export interface ExportProgress {
@@ -61,11 +71,13 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   if (options.outputs.length === 0) throw new CrowdheatError('export: choose at least one output');
   const entries: string[] = [];
   for (const output of new Set(options.outputs)) {
-    const { entry, what } = OUTPUT_ENTRIES[output];
-    if (!(await exists(join(from, entry))) && options.replacements?.has(entry) !== true) {
-      throw new CrowdheatError(`export: this analysis has no ${what} to export`);
+    const { entries: outputEntries, what } = OUTPUT_ENTRIES[output];
+    for (const entry of outputEntries) {
+      if (!(await exists(join(from, entry))) && options.replacements?.has(entry) !== true) {
+        throw new CrowdheatError(`export: this analysis has no ${what} to export`);
+      }
+      entries.push(entry);
     }
-    entries.push(entry);
   }
   const files = (await Promise.all(entries.map((entry) => (options.replacements?.has(entry) === true ? [entry] : filesUnder(from, entry))))).flat();
   const earlierFrames = entries.includes('detect')

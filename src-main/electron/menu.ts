@@ -25,6 +25,7 @@ export function menuTemplate(
       item('Export Settings…', 'export-settings', 'CmdOrCtrl+S'),
       { type: 'separator' },
       item('Export Outputs…', 'export', 'CmdOrCtrl+E'),
+      item('Export as Parquet…', 'export-parquet'),
       item('Write Report…', 'write-report'),
       ...(platform === 'darwin' ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],

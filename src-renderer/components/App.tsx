@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { ApiClient, HostInfo, MenuAction, ResponseOf, RunInfo } from '../../src-shared/api.js';
+import type { ApiClient, ExportOutput, HostInfo, MenuAction, ResponseOf, RunInfo } from '../../src-shared/api.js';
 import { findSettingsIssues, type SettingField as Field, type Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import { liveDisplay, outOfDateNotice } from '../logic/display.js';
@@ -56,6 +56,8 @@ export function App({ api }: { api: ApiClient }) {
   const [layout, setLayout] = useState(initial.layout);
   const windowWidth = useWindowWidth();
   const [exporting, setExporting] = useState(false);
+  /** The outputs the Export dialog opens with ticked (the menu's Export as Parquet…); its default when undefined. */
+  const [exportInitial, setExportInitial] = useState<readonly ExportOutput[] | undefined>(undefined);
   const [showingShortcuts, setShowingShortcuts] = useState(false);
   const [preparingDemo, setPreparingDemo] = useState(false);
   const [readingDrop, setReadingDrop] = useState(false);
@@ -164,7 +166,10 @@ export function App({ api }: { api: ApiClient }) {
       else if (action === 'write-report') {
         if (done !== null) await writeReport((await api.call('pickPath', { purpose: 'folder' })).path);
       }
-      else if (action === 'export') setExporting(done !== null);
+      else if (action === 'export' || action === 'export-parquet') {
+        setExportInitial(action === 'export-parquet' ? ['parquet'] : undefined);
+        setExporting(done !== null);
+      }
       else if (action === 'open-metadata' || action === 'open-video') {
         const { path } = await api.call('pickPath', { purpose: action === 'open-video' ? 'video' : 'metadata' });
         if (path !== null) onChange(settingField(action === 'open-video' ? VIDEO_KEY : META_KEY), path);
@@ -418,7 +423,11 @@ export function App({ api }: { api: ApiClient }) {
             defaultFolder={settings.output_settings.output_dir}
             zones={settings.zones}
             {...(done.exportable === undefined ? {} : { exportable: done.exportable })}
-            onClose={() => setExporting(false)}
+            {...(exportInitial === undefined ? {} : { initial: exportInitial })}
+            onClose={() => {
+              setExporting(false);
+              setExportInitial(undefined);
+            }}
             onInfo={onInfo}
           />
         </FocusTrap>

@@ -7,6 +7,7 @@ import {
   exportRefused,
   exportStarted,
   keepAspect,
+  initialOutputs,
   offeredOutputs,
   videoDraftOf,
   videoPlan,
@@ -25,6 +26,8 @@ interface Props {
   zones?: ZoneDefinition[];
   /** The outputs the analysis holds (`RunInfo.exportable`); only these are offered. Every output when not given. */
   exportable?: readonly ExportOutput[];
+  /** The outputs ticked when the dialog opens (the menu's Export as Parquet…); every offered one but Parquet by default. */
+  initial?: readonly ExportOutput[];
   onClose: () => void;
   onInfo: (message: string) => void;
 }
@@ -36,12 +39,13 @@ const OUTPUT_LABELS: Record<ExportOutput, string> = {
   npy: 'griddata.npy',
   summary: 'summary.json',
   'zones-csv': 'zones.csv',
+  parquet: 'Parquet: frames.parquet, detections.parquet (pandas, polars, DuckDB)',
 };
 
 /** Choose outputs and a folder; shows progress and can cancel. */
-export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [], exportable, onClose, onInfo }: Props) {
+export function ExportDialog({ api, host, runId, video, defaultFolder, zones = [], exportable, initial, onClose, onInfo }: Props) {
   const { offered, missingNote } = offeredOutputs(exportable, zones.length, OUTPUT_LABELS);
-  const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(offered));
+  const [outputs, setOutputs] = useState<Set<ExportOutput>>(new Set(initialOutputs(offered, initial)));
   const [draft, setDraft] = useState<VideoDraft | null>(video === undefined ? null : videoDraftOf(video));
   const plan = video === undefined || draft === null ? null : videoPlan(video, draft);
   const videoBlocked = plan !== null && outputs.has('video') && plan.problem !== null;

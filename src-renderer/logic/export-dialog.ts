@@ -92,6 +92,15 @@ export function formatDuration(seconds: number): string {
 
 
 /**
+ * The outputs ticked when the dialog opens: `initial` where offered (the menu's Export as
+ * Parquet…), else every offered output but Parquet (a week's detections are tens of MB, asked
+ * for on purpose).
+ */
+export function initialOutputs(offered: readonly ExportOutput[], initial?: readonly ExportOutput[]): ExportOutput[] {
+  return initial === undefined ? offered.filter((output) => output !== 'parquet') : offered.filter((output) => initial.includes(output));
+}
+
+/**
  * What the dialog offers and what it says of the rest: the outputs the analysis holds
  * (`RunInfo.exportable`; every output when the host does not say), `zones-csv` only with zones,
  * and the names of the outputs it lacks (a long analysis's per-frame ones), for a note.

@@ -29,8 +29,8 @@ describe('application menu', () => {
     const sent: MenuAction[] = [];
     const items = clickables(menuTemplate((action) => sent.push(action), 'linux'));
     for (const item of items) (item.click as () => void)();
-    expect(sent).toEqual(['open-metadata', 'open-video', 'open-demo', 'import-settings', 'export-settings', 'export', 'write-report']);
-    expect(items.map((item) => item.accelerator)).toEqual(['CmdOrCtrl+O', 'CmdOrCtrl+Shift+O', undefined, 'CmdOrCtrl+I', 'CmdOrCtrl+S', 'CmdOrCtrl+E', undefined]);
+    expect(sent).toEqual(['open-metadata', 'open-video', 'open-demo', 'import-settings', 'export-settings', 'export', 'export-parquet', 'write-report']);
+    expect(items.map((item) => item.accelerator)).toEqual(['CmdOrCtrl+O', 'CmdOrCtrl+Shift+O', undefined, 'CmdOrCtrl+I', 'CmdOrCtrl+S', 'CmdOrCtrl+E', undefined, undefined]);
   });
 
   it('puts the app menu first on macOS and Quit in File elsewhere', () => {

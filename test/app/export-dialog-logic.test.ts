@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-shared/api.js';
-import { exportPhaseAfter, exportRefused, exportStarted, offeredOutputs, type ExportPhase } from '../../src-renderer/logic/export-dialog.js';
+import { exportPhaseAfter, exportRefused, exportStarted, initialOutputs, offeredOutputs, type ExportPhase } from '../../src-renderer/logic/export-dialog.js';
 
 const started = exportStarted('export-mine');
 const after = (phase: ExportPhase, ...events: ApiEvent[]): ExportPhase => events.reduce(exportPhaseAfter, phase);
@@ -46,11 +46,11 @@ describe('the Export dialog phase', () => {
 });
 
 describe('the outputs the Export dialog offers', () => {
-  const labels = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', summary: 'summary.json', 'zones-csv': 'zones.csv' } as const;
+  const labels = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', summary: 'summary.json', 'zones-csv': 'zones.csv', parquet: 'Parquet' } as const;
 
   it('offers only what a long analysis without per-frame outputs holds, and names the rest in a note', () => {
-    const { offered, missingNote } = offeredOutputs(['png', 'summary', 'zones-csv'], 0, labels);
-    expect(offered).toEqual(['png', 'summary']);
+    const { offered, missingNote } = offeredOutputs(['png', 'summary', 'zones-csv', 'parquet'], 0, labels);
+    expect(offered).toEqual(['png', 'summary', 'parquet']);
     expect(missingNote).toBe(
       'This analysis has no MP4 video, per-frame JSON (detect/), griddata.npy: the run did not write them ' +
         '(output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).',
@@ -58,9 +58,15 @@ describe('the outputs the Export dialog offers', () => {
   });
 
   it('offers every output the analysis holds, zones.csv only with zones, without a note', () => {
-    const all = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv'] as const;
+    const all = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet'] as const;
     expect(offeredOutputs(all, 2, labels)).toEqual({ offered: [...all], missingNote: null });
-    expect(offeredOutputs(all, 0, labels)).toEqual({ offered: ['video', 'detect-json', 'png', 'npy', 'summary'], missingNote: null });
-    expect(offeredOutputs(undefined, 0, labels).offered).toEqual(['video', 'detect-json', 'png', 'npy', 'summary']);
+    expect(offeredOutputs(all, 0, labels)).toEqual({ offered: ['video', 'detect-json', 'png', 'npy', 'summary', 'parquet'], missingNote: null });
+    expect(offeredOutputs(undefined, 0, labels).offered).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'parquet']);
+  });
+
+  it('opens with every offered output ticked but Parquet, or with only what the menu asked for', () => {
+    expect(initialOutputs(['png', 'summary', 'parquet'])).toEqual(['png', 'summary']);
+    expect(initialOutputs(['png', 'summary', 'parquet'], ['parquet'])).toEqual(['parquet']);
+    expect(initialOutputs(['png', 'summary'], ['parquet'])).toEqual([]);
   });
 });

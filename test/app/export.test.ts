@@ -26,14 +26,14 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 const noProgress = (): void => undefined;
 
 describe('exportableOutputs', () => {
-  it('lists the outputs the folder holds and zones.csv, which the store gives; not the per-frame ones a long run left out', async () => {
-    expect(exportableOutputs(from)).toEqual(['detect-json', 'npy', 'summary', 'zones-csv']);
+  it('lists the outputs the folder holds and zones.csv and Parquet, which the store gives; not the per-frame ones a long run left out', async () => {
+    expect(exportableOutputs(from)).toEqual(['detect-json', 'npy', 'summary', 'zones-csv', 'parquet']);
     await writeFile(join(from, 'heatmap.png'), 'png bytes');
     await mkdir(join(from, 'video'));
-    expect(exportableOutputs(from)).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv']);
+    expect(exportableOutputs(from)).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet']);
     await rm(join(from, 'detect'), { recursive: true });
     await rm(join(from, 'griddata.npy'));
-    expect(exportableOutputs(from)).toEqual(['video', 'png', 'summary', 'zones-csv']);
+    expect(exportableOutputs(from)).toEqual(['video', 'png', 'summary', 'zones-csv', 'parquet']);
   });
 });
 

@@ -7,6 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
@@ -23,6 +24,7 @@ const LABELS: Record<ExportOutput, string> = {
   npy: 'griddata.npy',
   summary: 'summary.json',
   'zones-csv': 'zones.csv',
+  parquet: 'Parquet: frames.parquet, detections.parquet (pandas, polars, DuckDB)',
 };
 
 describe.skipIf(E2E_SKIP_REASON !== null)('the Export dialog (Chromium through crowdheat serve)', () => {
@@ -66,6 +68,33 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Export dialog (Chromium through c
     await expect.poll(() => dialog().count()).toBe(0);
     expect(await readdir(folder)).toEqual(['summary.json']);
     expect(JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8'))).toMatchObject({ frames: FRAMES });
+  });
+
+  it('exports the store as Parquet (frames.parquet, detections.parquet) that DuckDB reads back, unticked unless asked for', async () => {
+    await page.getByTestId('export').click();
+    expect(await dialog().getByLabel(LABELS.parquet).isChecked()).toBe(false);
+    expect(await dialog().getByLabel(LABELS.summary).isChecked()).toBe(true);
+    await page.keyboard.press('Escape');
+    const folder = join(cwd, 'parquet-only');
+    await startExport('parquet', folder);
+    await expect.poll(messages, { timeout: 30_000 }).toContain(`Exported 2 file(s) to ${folder}`);
+    expect((await readdir(folder)).sort()).toEqual(['detections.parquet', 'frames.parquet']);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const read = async (sql: string): Promise<unknown[][]> => (await connection.runAndReadAll(sql)).getRows();
+      const frames = join(folder, 'frames.parquet').replaceAll("'", "''");
+      const detections = join(folder, 'detections.parquet').replaceAll("'", "''");
+      expect(await read(`SELECT count(*), min(frame_index), max(frame_index) FROM '${frames}'`)).toEqual([[BigInt(FRAMES), 0, FRAMES - 1]]);
+      // One box a frame: frame i's left edge is 100 + 20 i.
+      expect(await read(`SELECT frame_index, "left", "right" FROM '${detections}' WHERE frame_index IN (0, 11) ORDER BY 1`)).toEqual([
+        [0, 100, 400],
+        [11, 320, 620],
+      ]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('finishes a heatmap.png-only export', async () => {
