@@ -106,6 +106,11 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
   }
   const bucketCount = bucketed ? starts.length : 1;
   const accumulator = new PeriodAccumulator(params, bucketCount, n);
+  // With buckets, the whole range is summed on its own as a view without buckets sums it (the
+  // same additions in the same order), not as the sum of the buckets, which rounds otherwise: the
+  // whole grid is then the same to the bit whether buckets were asked or not (the app shows a
+  // by-hour answer's whole as the whole period's; `period` must not change whole-period outputs).
+  const total = bucketed ? new PeriodAccumulator(params, 1, n) : null;
   const positionOf = positionLookup(frames);
   const weights = new Float64Array(n);
   for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
@@ -116,6 +121,7 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
         const p = positionOf(frameIndex);
         if (p < first || p >= last) return;
         accumulator.addFrame(p, detections, bucketOf[p], weights[p]);
+        total?.addFrame(p, detections, 0, weights[p]);
       },
       frames.index[first],
       frames.index[last - 1],
@@ -123,11 +129,10 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
   }
 
   const grids = accumulator.grids();
+  const totalGrid = total === null ? grids : total.grids();
   const cells = params.grid_num_h * params.grid_num_v;
   const whole = new Float64Array(cells);
-  for (let b = 0; b < bucketCount; b++) {
-    for (let c = 0; c < cells; c++) whole[c] += grids[b * cells + c];
-  }
+  for (let c = 0; c < cells; c++) whole[c] += totalGrid[c];
 
   const counts = accumulator.counts;
   let detections = 0;
