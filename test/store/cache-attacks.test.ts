@@ -300,6 +300,13 @@ describe('the whole range does not depend on buckets', () => {
             expect(sameBits(bucketed.whole, none.whole)).toBe(true);
             expect(bucketed.busiestPlace).toEqual(none.busiestPlace);
             expect(bucketed.detections).toBe(none.detections);
+            // And each bucket's grid is the whole of a view of its own range (what a click on a bucket shows).
+            const cells = PARAMS.grid_num_h * PARAMS.grid_num_v;
+            const starts = bucketed.buckets?.starts ?? new Float64Array(0);
+            for (let b = 0; b < starts.length; b += Math.max(1, Math.floor(starts.length / 4))) {
+              const own = await periodView(store, frames, { params, period: { kind: 'none' }, timeZone: 'UTC', fromMs: Math.max(starts[b], fromMs ?? -Infinity), toMs: bucketed.buckets?.ends[b] });
+              expect(sameBits(bucketed.buckets?.grids.subarray(b * cells, (b + 1) * cells) ?? [], own.whole)).toBe(true);
+            }
           }
         }
       }
