@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, formatTimestamp, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
-import { DEFAULT_GRID_PARAMS, type GridParams } from '../../src-shared/settings/types.js';
+import { DEFAULT_GRID_PARAMS, defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { periodView, windowAt } from '../../src-main/store/views.js';
@@ -310,6 +311,37 @@ describe('the whole range does not depend on buckets', () => {
           }
         }
       }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('the real AITRIOS sample', () => {
+  it('the CLI\'s whole-period grid (written by minute buckets) equals the app\'s whole-period view, cold and warm, to the bit', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = '/work/shared/data/aitrios-sample.csv';
+    // 3 fps: frames of 1/3 s, weights that round; 600 frames make 4 one-minute buckets.
+    settings.data_source_settings.local_data_settings.metadata_fps = 3;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T09:00:00+09:00';
+    settings.output_settings.output_dir = join(dir, 'out');
+    settings.output_settings.period = '1min';
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    const params = { ...settings.heat_map_settings.params, grid_num_h: 48, grid_num_v: 27, number_of_add_grid: 1 };
+    settings.heat_map_settings.params = params;
+    await runPipeline(settings);
+    const npy = await readFile(join(dir, 'out', 'heatmap_period.npy'));
+    const written = new Float64Array(npy.buffer.slice(npy.byteOffset + 128, npy.byteOffset + npy.length));
+    const store = await StoreReader.open(join(dir, 'out'));
+    try {
+      const frames = await store.frames();
+      const options = { params, period: { kind: 'none' as const }, timeZone: 'Asia/Tokyo' };
+      const cold = await periodView(store, frames, options);
+      await store.warm();
+      const warm = await periodView(store, frames, options);
+      const warmByMinute = await periodView(store, frames, { ...options, period: { kind: 'minutes', minutes: 1 } });
+      expect(warmByMinute.buckets?.starts.length).toBe(4);
+      for (const grid of [cold.whole, warm.whole, warmByMinute.whole]) expect(sameBits(grid, written)).toBe(true);
     } finally {
       store.close();
     }
