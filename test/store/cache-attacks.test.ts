@@ -119,6 +119,35 @@ function pixelFrames(count: number): Frame[] {
 }
 
 describe('stores changed outside crowdheat', () => {
+  it('a NULL or another column type gives the one-line InputError naming the store and the column, warm or not', async () => {
+    const frames = pixelFrames(3000);
+    const options = { params: PARAMS, period: { kind: 'none' as const }, timeZone: 'UTC' };
+    const path = join(dir, STORE_FILE);
+    const again = 'was the store changed outside crowdheat? Run the analysis again';
+    for (const [change, message] of [
+      [['ALTER TABLE detections ALTER COLUMN top DROP NOT NULL', 'UPDATE detections SET top = NULL WHERE frame_index = 2501'], `${path}: the analysis store's column 2 (top) holds a NULL where crowdheat writes none: ${again}`],
+      [['ALTER TABLE detections ALTER score TYPE FLOAT'], `${path}: the analysis store's column 5 (score) is FLOAT, not DOUBLE: ${again}`],
+    ] as const) {
+      await storeOf(frames).then((store) => store.close());
+      await changeStore(path, [...change]);
+      const before = detectionCacheBytes();
+      const store = await StoreReader.open(dir);
+      try {
+        const storeFrames = await store.frames();
+        const warming = store.warm();
+        // Asked while warm reads (it waits for warm, which fails), then after.
+        await expect(periodView(store, storeFrames, options)).rejects.toThrow(message);
+        await warming;
+        await expect(periodView(store, storeFrames, options)).rejects.toThrow(message);
+        await expect(periodView(store, storeFrames, { ...options, fromMs: START_MS + 2400_000 })).rejects.toThrow(message);
+        expect(detectionCacheBytes()).toBe(before);
+      } finally {
+        store.close();
+      }
+      await rm(path, { force: true });
+    }
+  });
+
   it('a store whose meta detections count was changed warms into a cache of the rows it holds', async () => {
     // Before: the cache was sized by meta: 20,000,000 reserved (and allocated) 360 MB and was given
     // up after the read; 10 was given up as well.
