@@ -37,26 +37,26 @@ export function expectColumnTypes(result: DuckDBResult, types: readonly DuckDBTy
   });
 }
 
-/** Column `column` of `chunk` (checked DOUBLE by `expectColumnTypes`) as `chunk.rowCount` numbers. */
-export function doubleColumn(chunk: DuckDBDataChunk, column: number): Float64Array {
-  const bytes = columnBytes(chunk, column, Float64Array.BYTES_PER_ELEMENT);
+/** Column `column` of `chunk` (checked DOUBLE by `expectColumnTypes`) as `chunk.rowCount` numbers; `name` is the column's, for errors. */
+export function doubleColumn(chunk: DuckDBDataChunk, column: number, name?: string): Float64Array {
+  const bytes = columnBytes(chunk, column, Float64Array.BYTES_PER_ELEMENT, name);
   return new Float64Array(bytes.buffer, bytes.byteOffset, chunk.rowCount);
 }
 
-/** Column `column` of `chunk` (checked INTEGER by `expectColumnTypes`) as `chunk.rowCount` numbers. */
-export function integerColumn(chunk: DuckDBDataChunk, column: number): Int32Array {
-  const bytes = columnBytes(chunk, column, Int32Array.BYTES_PER_ELEMENT);
+/** Column `column` of `chunk` (checked INTEGER by `expectColumnTypes`) as `chunk.rowCount` numbers; `name` is the column's, for errors. */
+export function integerColumn(chunk: DuckDBDataChunk, column: number, name?: string): Int32Array {
+  const bytes = columnBytes(chunk, column, Int32Array.BYTES_PER_ELEMENT, name);
   return new Int32Array(bytes.buffer, bytes.byteOffset, chunk.rowCount);
 }
 
-/** @throws InputError when the column holds a NULL (a store changed outside crowdheat). */
-function columnBytes(chunk: DuckDBDataChunk, column: number, width: number): Uint8Array {
+/** @throws InputError naming the column (by `name` when given) when it holds a NULL (a store changed outside crowdheat). */
+function columnBytes(chunk: DuckDBDataChunk, column: number, width: number, name?: string): Uint8Array {
   const rows = chunk.rowCount;
   const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
   // No mask at all (a null pointer, read as an empty or missing array) means every row is valid.
   const validity = bindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8) as Uint8Array | null | undefined;
   if (validity && validity.length > 0 && !allValid(validity, rows)) {
-    throw new InputError(`the analysis store's column ${column} holds a NULL where crowdheat writes none: was the store changed outside crowdheat? Run the analysis again`);
+    throw new InputError(`the analysis store's column ${column}${name === undefined ? '' : ` (${name})`} holds a NULL where crowdheat writes none: was the store changed outside crowdheat? Run the analysis again`);
   }
   return bindings.vector_get_data(vector, rows * width);
 }

@@ -615,14 +615,14 @@ export async function streamDetectionBlocks(
       next = result.fetchChunk();
       visit({
         rows: chunk.rowCount,
-        frames: integerColumn(chunk, 0),
-        left: doubleColumn(chunk, 1),
-        top: doubleColumn(chunk, 2),
-        right: doubleColumn(chunk, 3),
-        bottom: doubleColumn(chunk, 4),
-        scores: doubleColumn(chunk, 5),
-        classIds: integerColumn(chunk, 6),
-        trackIds: integerColumn(chunk, 7),
+        frames: integerColumn(chunk, 0, 'frame_index'),
+        left: doubleColumn(chunk, 1, 'left'),
+        top: doubleColumn(chunk, 2, 'top'),
+        right: doubleColumn(chunk, 3, 'right'),
+        bottom: doubleColumn(chunk, 4, 'bottom'),
+        scores: doubleColumn(chunk, 5, 'score'),
+        classIds: integerColumn(chunk, 6, 'class_id'),
+        trackIds: integerColumn(chunk, 7, 'track_id'),
       });
     }
   } finally {

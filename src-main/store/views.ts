@@ -111,7 +111,11 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
     bucketOf.fill(0, first, last);
   }
   const bucketCount = bucketed ? starts.length : 1;
-  const accumulator = new PeriodAccumulator(params, bucketCount, n, scratch);
+  // With buckets the whole range is summed into a grid of its own, in the same order as a view
+  // without buckets sums it: the whole grid is the same to the bit whether buckets were asked
+  // (the app shows a by-hour answer's whole as the whole period's; `period` must not change
+  // the whole-period outputs).
+  const accumulator = new PeriodAccumulator(params, bucketCount, n, scratch, bucketed);
   const positionOf = positionLookup(frames);
   const weights = scratch.float64s('weights', n);
   for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
@@ -128,12 +132,10 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
     );
   }
 
-  const grids = accumulator.grids();
   const cells = params.grid_num_h * params.grid_num_v;
-  const whole = new Float64Array(cells);
-  for (let b = 0; b < bucketCount; b++) {
-    for (let c = 0; c < cells; c++) whole[c] += grids[b * cells + c];
-  }
+  const all = accumulator.grids();
+  const grids = all.subarray(0, bucketCount * cells);
+  const whole = all.slice((accumulator.slots - 1) * cells, accumulator.slots * cells);
 
   const counts = accumulator.counts;
   let detections = 0;

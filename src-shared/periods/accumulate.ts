@@ -33,6 +33,12 @@ export class PeriodAccumulator {
   readonly columns: number;
   readonly rows: number;
   readonly buckets: number;
+  /**
+   * Grids summed: the buckets, and with `whole` one more (the last) holding every detection added
+   * to any bucket, in the order added: the grid of the whole range to the bit as an accumulator
+   * of one bucket sums it (a sum of the bucket grids would round otherwise).
+   */
+  readonly slots: number;
   /** Detections counted (after sanitising and filters) per frame position. */
   readonly counts: Int32Array;
   readonly stats: PrepareStats = { nonFinite: 0, filtered: 0, outsideImage: 0 };
@@ -51,6 +57,8 @@ export class PeriodAccumulator {
   private readonly cell = new Int32Array(2);
   /** Where the large arrays come from (and `grids()`'s result). */
   private readonly scratch: Scratch;
+  /** The slot of the whole range's grid, or -1. */
+  private readonly wholeSlot: number;
 
   /**
    * @param params grid and counting settings (sizes, n, box/point, point_ratio, filters).
@@ -58,18 +66,21 @@ export class PeriodAccumulator {
    * @param frames number of frame positions (for per-frame counts).
    * @param scratch where the counts, the sums and the grids are kept (ViewScratch: reused
    *   memory, valid until the next accumulator on the same scratch); new arrays by default.
+   * @param whole also sum the whole range into one more grid, the last (`slots`).
    */
-  constructor(params: GridParams, buckets: number, frames: number, scratch: Scratch = NO_SCRATCH) {
+  constructor(params: GridParams, buckets: number, frames: number, scratch: Scratch = NO_SCRATCH, whole = false) {
     this.columns = params.grid_num_h;
     this.rows = params.grid_num_v;
     this.buckets = buckets;
+    this.slots = buckets + (whole ? 1 : 0);
+    this.wholeSlot = whole ? buckets : -1;
     this.scratch = scratch;
     this.counts = scratch.int32s('counts', frames);
-    this.differences = scratch.float64s('differences', buckets * (this.rows + 1) * (this.columns + 1));
+    this.differences = scratch.float64s('differences', this.slots * (this.rows + 1) * (this.columns + 1));
     this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
     const footprint = pointFootprint(params);
-    this.points = footprint === null ? null : { footprint, anchors: scratch.float64s('anchors', buckets * this.rows * this.columns) };
+    this.points = footprint === null ? null : { footprint, anchors: scratch.float64s('anchors', this.slots * this.rows * this.columns) };
   }
 
   /**
@@ -85,19 +96,23 @@ export class PeriodAccumulator {
     if (this.points !== null) {
       // A point inside the grid adds its weight to its cell; its disk is drawn with the others later.
       const { footprint, anchors } = this.points;
-      const { cell, columns, rows } = this;
+      const { cell, columns, rows, wholeSlot } = this;
       const base = bucket * rows * columns;
+      const wholeBase = wholeSlot * rows * columns;
       for (let i = 0; i < prepared.count; i++) {
         footprint.cell(prepared.boxes, i * 4, cell);
         const h = cell[0];
         const v = cell[1];
-        if (h >= 0 && h < columns && v >= 0 && v < rows) anchors[base + v * columns + h] += weight;
-        else this.droppedOutsideGrid += footprint.rectangles(h, v, rectangles);
+        if (h >= 0 && h < columns && v >= 0 && v < rows) {
+          anchors[base + v * columns + h] += weight;
+          if (wholeSlot >= 0) anchors[wholeBase + v * columns + h] += weight;
+        } else this.droppedOutsideGrid += footprint.rectangles(h, v, rectangles);
       }
     } else {
       this.droppedOutsideGrid += this.footprints(prepared, rectangles);
     }
     this.addRectangles(bucket, weight);
+    if (this.wholeSlot >= 0) this.addRectangles(this.wholeSlot, weight);
   }
 
   /** Adds `weight` over the rectangles in `this.rectangles` to `bucket`'s difference array. */
@@ -134,7 +149,7 @@ export class PeriodAccumulator {
     if (this.points === null) return;
     const { footprint, anchors } = this.points;
     const { columns, rows, rectangles } = this;
-    for (let b = 0; b < this.buckets; b++) {
+    for (let b = 0; b < this.slots; b++) {
       for (let v = 0; v < rows; v++) {
         for (let h = 0; h < columns; h++) {
           const at = (b * rows + v) * columns + h;
@@ -168,16 +183,17 @@ export class PeriodAccumulator {
   }
 
   /**
-   * The grids, `buckets × grid_num_v × grid_num_h`, row-major; bucket b starts at b·rows·columns
+   * The grids, `slots × grid_num_v × grid_num_h` (the buckets, then the whole range's with
+   * `whole`), row-major; grid b starts at b·rows·columns
    * (in the scratch's memory when there is one).
    */
   grids(): Float64Array {
     this.drawAnchors();
-    const { rows, columns, buckets, differences } = this;
+    const { rows, columns, slots, differences } = this;
     const stride = columns + 1;
-    const out = this.scratch.float64s('grids', buckets * rows * columns);
+    const out = this.scratch.float64s('grids', slots * rows * columns);
     const column = new Float64Array(columns);
-    for (let b = 0; b < buckets; b++) {
+    for (let b = 0; b < slots; b++) {
       column.fill(0);
       for (let v = 0; v < rows; v++) {
         const from = (b * (rows + 1) + v) * stride;

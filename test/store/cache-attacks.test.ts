@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, formatTimestamp, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
-import { DEFAULT_GRID_PARAMS, type GridParams } from '../../src-shared/settings/types.js';
+import { DEFAULT_GRID_PARAMS, defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { periodView, windowAt, type PeriodView } from '../../src-main/store/views.js';
@@ -118,6 +119,35 @@ function pixelFrames(count: number): Frame[] {
 }
 
 describe('stores changed outside crowdheat', () => {
+  it('a NULL or another column type gives the one-line InputError naming the store and the column, warm or not', async () => {
+    const frames = pixelFrames(3000);
+    const options = { params: PARAMS, period: { kind: 'none' as const }, timeZone: 'UTC' };
+    const path = join(dir, STORE_FILE);
+    const again = 'was the store changed outside crowdheat? Run the analysis again';
+    for (const [change, message] of [
+      [['ALTER TABLE detections ALTER COLUMN top DROP NOT NULL', 'UPDATE detections SET top = NULL WHERE frame_index = 2501'], `${path}: the analysis store's column 2 (top) holds a NULL where crowdheat writes none: ${again}`],
+      [['ALTER TABLE detections ALTER score TYPE FLOAT'], `${path}: the analysis store's column 5 (score) is FLOAT, not DOUBLE: ${again}`],
+    ] as const) {
+      await storeOf(frames).then((store) => store.close());
+      await changeStore(path, [...change]);
+      const before = detectionCacheBytes();
+      const store = await StoreReader.open(dir);
+      try {
+        const storeFrames = await store.frames();
+        const warming = store.warm();
+        // Asked while warm reads (it waits for warm, which fails), then after.
+        await expect(periodView(store, storeFrames, options)).rejects.toThrow(message);
+        await warming;
+        await expect(periodView(store, storeFrames, options)).rejects.toThrow(message);
+        await expect(periodView(store, storeFrames, { ...options, fromMs: START_MS + 2400_000 })).rejects.toThrow(message);
+        expect(detectionCacheBytes()).toBe(before);
+      } finally {
+        store.close();
+      }
+      await rm(path, { force: true });
+    }
+  });
+
   it('a store whose meta detections count was changed warms into a cache of the rows it holds', async () => {
     // Before: the cache was sized by meta: 20,000,000 reserved (and allocated) 360 MB and was given
     // up after the read; 10 was given up as well.
@@ -288,5 +318,71 @@ describe('an opened analysis in the app (OpenedRun)', () => {
     }
     expect(Array.from(seek)).toEqual(Array.from(expectedSeek?.grid ?? []));
     expect(Array.from(askedSeek)).toEqual(Array.from(expectedSeek?.grid ?? []));
+  });
+});
+
+describe('the whole range does not depend on buckets', () => {
+  it('a view by buckets gives the whole grid and busiest place of the view without, to the bit', async () => {
+    // Before: with buckets the whole grid was the sum of the bucket grids, which rounds otherwise
+    // than one sum: most cells differed in the last bits, so the app (which shows a by-hour answer's
+    // whole as the whole period's) and `period` in the CLI changed the whole-period figures.
+    // Pixel boxes at irregular times (durations of 0.1–1 s plus 0.5 ms: weights that round).
+    const boxes = pixelFrames(1500);
+    const store = await storeOf(stackedFrames(1500).map((frame, i) => ({ ...frame, detections: boxes[i].detections })));
+    try {
+      const frames = await store.frames();
+      const times = frames.timeMs ?? new Float64Array(0);
+      for (const params of [{ ...PARAMS, number_of_add_grid: 1 }, { ...PARAMS, bbox2pix: true, number_of_add_grid: 2 }]) {
+        for (const fromMs of [undefined, times[333] + 1]) {
+          const none = await periodView(store, frames, { params, period: { kind: 'none' }, timeZone: 'UTC', fromMs });
+          for (const period of [{ kind: 'hour' as const }, { kind: 'minutes' as const, minutes: 5 }, { kind: 'day' as const }]) {
+            const bucketed = await periodView(store, frames, { params, period, timeZone: 'Asia/Kolkata', fromMs });
+            expect(sameBits(bucketed.whole, none.whole)).toBe(true);
+            expect(bucketed.busiestPlace).toEqual(none.busiestPlace);
+            expect(bucketed.detections).toBe(none.detections);
+            // And each bucket's grid is the whole of a view of its own range (what a click on a bucket shows).
+            const cells = PARAMS.grid_num_h * PARAMS.grid_num_v;
+            const starts = bucketed.buckets?.starts ?? new Float64Array(0);
+            for (let b = 0; b < starts.length; b += Math.max(1, Math.floor(starts.length / 4))) {
+              const own = await periodView(store, frames, { params, period: { kind: 'none' }, timeZone: 'UTC', fromMs: Math.max(starts[b], fromMs ?? -Infinity), toMs: bucketed.buckets?.ends[b] });
+              expect(sameBits(bucketed.buckets?.grids.subarray(b * cells, (b + 1) * cells) ?? [], own.whole)).toBe(true);
+            }
+          }
+        }
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('the real AITRIOS sample', () => {
+  it('the CLI\'s whole-period grid (written by minute buckets) equals the app\'s whole-period view, cold and warm, to the bit', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = '/work/shared/data/aitrios-sample.csv';
+    // 3 fps: frames of 1/3 s, weights that round; 600 frames make 4 one-minute buckets.
+    settings.data_source_settings.local_data_settings.metadata_fps = 3;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T09:00:00+09:00';
+    settings.output_settings.output_dir = join(dir, 'out');
+    settings.output_settings.period = '1min';
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    const params = { ...settings.heat_map_settings.params, grid_num_h: 48, grid_num_v: 27, number_of_add_grid: 1 };
+    settings.heat_map_settings.params = params;
+    await runPipeline(settings);
+    const npy = await readFile(join(dir, 'out', 'heatmap_period.npy'));
+    const written = new Float64Array(npy.buffer.slice(npy.byteOffset + 128, npy.byteOffset + npy.length));
+    const store = await StoreReader.open(join(dir, 'out'));
+    try {
+      const frames = await store.frames();
+      const options = { params, period: { kind: 'none' as const }, timeZone: 'Asia/Tokyo' };
+      const cold = await periodView(store, frames, options);
+      await store.warm();
+      const warm = await periodView(store, frames, options);
+      const warmByMinute = await periodView(store, frames, { ...options, period: { kind: 'minutes', minutes: 1 } });
+      expect(warmByMinute.buckets?.starts.length).toBe(4);
+      for (const grid of [cold.whole, warm.whole, warmByMinute.whole]) expect(sameBits(grid, written)).toBe(true);
+    } finally {
+      store.close();
+    }
   });
 });
