@@ -53,30 +53,45 @@ function fitsFloat32(value: number): boolean {
   return Math.fround(value) === value || Number.isNaN(value);
 }
 
+/** How wide a column must be for `values`: 0 Int16, 1 Float32 (Int32 for integers), 2 Float64. */
+function neededRank(values: ArrayLike<number>, integer: boolean): 0 | 1 | 2 {
+  let needed: 0 | 1 | 2 = 0;
+  for (let i = 0; i < values.length && needed < 2; i++) {
+    const value = values[i];
+    if (fitsInt16(value)) continue;
+    if (integer || fitsFloat32(value)) needed = 1;
+    else needed = 2;
+  }
+  return needed;
+}
+
 /** A column of `length` values growing wider as values need it. */
 class CompactColumn {
   data: Column;
-  private readonly integer: boolean;
 
-  /** `data` must be an Int16Array, or an Int32Array for an integer column. */
-  constructor(
-    data: Int16Array | Int32Array,
-    integer: boolean,
+  private constructor(
+    data: Column,
+    private readonly integer: boolean,
     private readonly reserve: (bytes: number) => boolean,
   ) {
-    this.integer = integer;
     this.data = data;
+  }
+
+  /**
+   * A column of `length` values as wide as `rank` (neededRank) asks, its bytes taken from
+   * `reserve`; null when they do not fit. Choosing the width from the first values spares the
+   * copy (and the fresh pages) of widening later.
+   */
+  static create(length: number, integer: boolean, rank: 0 | 1 | 2, reserve: (bytes: number) => boolean): CompactColumn | null {
+    const bytes = length * (rank === 0 ? 2 : rank === 1 ? 4 : 8);
+    if (!reserve(bytes)) return null;
+    const data = rank === 0 ? new Int16Array(length) : rank === 2 ? new Float64Array(length) : integer ? new Int32Array(length) : new Float32Array(length);
+    return new CompactColumn(data, integer, reserve);
   }
 
   /** Writes `values` at `offset`, widening the column first when needed; false when over budget. */
   write(values: ArrayLike<number>, offset: number): boolean {
-    let needed: 0 | 1 | 2 = 0; // 0: Int16, 1: Float32 or Int32, 2: Float64
-    for (let i = 0; i < values.length && needed < 2; i++) {
-      const value = values[i];
-      if (fitsInt16(value)) continue;
-      if (this.integer || fitsFloat32(value)) needed = Math.max(needed, 1) as 1;
-      else needed = 2;
-    }
+    const needed = neededRank(values, this.integer);
     const rank = this.data instanceof Int16Array ? 0 : this.data instanceof Float64Array ? 2 : 1;
     if (needed > rank && !this.widen(needed === 2 ? 2 : 1)) return false;
     (this.data as Float64Array).set(values as ArrayLike<number>, offset);
@@ -90,10 +105,6 @@ class CompactColumn {
     (wider as Float64Array).set(this.data as ArrayLike<number>);
     this.data = wider;
     return true;
-  }
-
-  get byteLength(): number {
-    return this.data.byteLength;
   }
 }
 
@@ -136,11 +147,20 @@ export class DetectionCache implements DetectionStream {
       budgetUsed -= reserved;
       return null;
     };
-    // Frame indexes start as Int32 (a long run passes 32,767 frames), the rest as Int16.
-    if (!reserve(expected * (4 + 2 * (COLUMNS.length - 1)))) return null;
-    const columns = COLUMNS.map(
-      (name) => new CompactColumn(name === 'frames' ? new Int32Array(expected) : new Int16Array(expected), INTEGER_COLUMNS.has(name), reserve),
-    );
+    // Each column is made as wide as the first block needs (frame indexes at least Int32: a long
+    // run passes 32,767 frames), and widened later only if a value asks for it.
+    const make = (block: DetectionBlock | null): CompactColumn[] | null => {
+      const made: CompactColumn[] = [];
+      for (const name of COLUMNS) {
+        const integer = INTEGER_COLUMNS.has(name);
+        const rank = block === null ? 0 : Math.max(neededRank(block[name], integer), name === 'frames' ? 1 : 0);
+        const column = CompactColumn.create(expected, integer, rank === 2 ? 2 : rank === 1 ? 1 : 0, reserve);
+        if (column === null) return null;
+        made.push(column);
+      }
+      return made;
+    };
+    let columns: CompactColumn[] | null = null;
     let filled = 0;
     let ordered = true;
     let lastFrame = -Infinity;
@@ -158,6 +178,11 @@ export class DetectionCache implements DetectionStream {
           if (frames[i] < lastFrame) ordered = false;
           lastFrame = frames[i];
         }
+        columns ??= make(block);
+        if (columns === null) {
+          failed = true;
+          return;
+        }
         for (let c = 0; c < COLUMNS.length && !failed; c++) {
           if (!columns[c].write(block[COLUMNS[c]], filled)) failed = true;
         }
@@ -167,8 +192,10 @@ export class DetectionCache implements DetectionStream {
       giveUp();
       throw error;
     }
-    if (failed || filled !== expected) return giveUp();
-    const data = Object.fromEntries(COLUMNS.map((name, c) => [name, columns[c].data])) as Record<(typeof COLUMNS)[number], Column>;
+    columns ??= failed ? null : make(null);
+    if (failed || columns === null || filled !== expected) return giveUp();
+    const made = columns;
+    const data = Object.fromEntries(COLUMNS.map((name, c) => [name, made[c].data])) as Record<(typeof COLUMNS)[number], Column>;
     return new DetectionCache(filled, data, ordered, reserved);
   }
 
