@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DetectionsBuilder, formatTimestamp, type Frame } from '../../src-shared/frames.js';
-import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS, defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
-import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
+import { StoreReader } from '../../src-main/store/store.js';
+import { storeOf as storeWith } from './store-fixture.js';
 import { periodView, windowAt, type PeriodView } from '../../src-main/store/views.js';
 import { RunVisitor } from '../../src-main/store/blocks.js';
 import { detectionCacheBytes } from '../../src-main/store/detection-cache.js';
@@ -22,13 +22,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function storeOf(frames: Frame[]): Promise<StoreReader> {
-  const writer = await StoreWriter.create(join(dir, STORE_FILE));
-  for (const frame of frames) writer.addFrame(frame);
-  const timeBase = resolveTimeBase({ timestamps: writer.timestamps(), frameIndexes: writer.frameIndexes(), metadataFps: 0, startMs: 0, videoFps: 0 });
-  await writer.finish(timeBase, { settings: '{}', source_name: 'test' });
-  return StoreReader.open(dir);
-}
+const storeOf = (frames: Frame[]): Promise<StoreReader> => storeWith(dir, frames);
 
 const PARAMS: GridParams = { ...DEFAULT_GRID_PARAMS, image_size_h: 640, image_size_v: 480, grid_num_h: 16, grid_num_v: 12, number_of_add_grid: 0, class_ids: null, min_score: 0 };
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GridCounter } from '../../src-shared/counting/grid-counter.js';
 import { DetectionsBuilder, formatTimestamp, type Frame } from '../../src-shared/frames.js';
-import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS, defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
-import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
+import { StoreReader } from '../../src-main/store/store.js';
+import { storeOf as storeWith } from './store-fixture.js';
 import { periodView, windowGridAt } from '../../src-main/store/views.js';
 import { exactCellMember, legacyCellMember } from '../counting/brute-force.js';
 
@@ -49,13 +49,7 @@ function randomFrames(count: number, timesMs: number[] | null, seed = 1): Frame[
   return frames;
 }
 
-async function storeOf(frames: Frame[]): Promise<StoreReader> {
-  const writer = await StoreWriter.create(join(dir, STORE_FILE));
-  for (const frame of frames) writer.addFrame(frame);
-  const timeBase = resolveTimeBase({ timestamps: writer.timestamps(), frameIndexes: writer.frameIndexes(), metadataFps: 0, startMs: 0, videoFps: 0 });
-  await writer.finish(timeBase, { settings: '{}', source_name: 'test' });
-  return StoreReader.open(dir);
-}
+const storeOf = (frames: Frame[]): Promise<StoreReader> => storeWith(dir, frames);
 
 /** Each frame's own footprint grid, from the per-frame counter with a window of one frame. */
 function footprintsByCounter(frames: Frame[], params: GridParams): Int32Array[] {
