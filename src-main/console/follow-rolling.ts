@@ -56,13 +56,21 @@ export class RollingFigures {
   /** 1 for kept positions left out of the kept sums (near the gap cap): added to copies at each update. */
   private deferred = new Uint8Array(0);
   private accumulators: PeriodAccumulator[] = [];
+  /**
+   * With buckets, the whole period's sum, fed the same frames in the same order as the buckets:
+   * the whole grid is not the sum of the bucket grids, which rounds otherwise, but what a view
+   * without buckets gives (store/views.ts sums it so too).
+   */
+  private total: PeriodAccumulator;
   private firstTime = Number.NaN;
   /** The grids drawn last time, per bucket, and their shared maximum. */
   private drawn: Float64Array[] = [];
   private drawnMax = Number.NaN;
   private recorder: OccupancyRecorder | null = null;
 
-  constructor(private readonly options: RollingOptions) {}
+  constructor(private readonly options: RollingOptions) {
+    this.total = new PeriodAccumulator(options.params, 1, 1);
+  }
 
   /** The zones' occupancy of every stored frame (after the last update), or null without zones. */
   get occupancy(): OccupancyRecorder | null {
@@ -88,6 +96,7 @@ export class RollingFigures {
       this.rebuilds += 1;
       this.kept = 0;
       this.accumulators = [];
+      this.total = new PeriodAccumulator(params, 1, 1);
       this.drawn = [];
       this.drawnMax = Number.NaN;
     }
@@ -115,6 +124,7 @@ export class RollingFigures {
         (p, detections) => {
           if (deferred[p] === 1) return;
           counts[p] += add(this.accumulators[bucketOf[p]], detections, weights[p]);
+          if (bucketed) add(this.total, detections, weights[p]);
           touched.add(bucketOf[p]);
         },
         from,
@@ -134,6 +144,7 @@ export class RollingFigures {
     const provisional: number[] = [];
     for (let p = 0; p < keepTo; p++) if (deferred[p] === 1) provisional.push(p);
     if (n > 0) provisional.push(n - 1);
+    const total = bucketed && provisional.length > 0 ? this.total.clone() : this.total;
     for (const p of provisional) {
       const b = bucketOf[p];
       let copy = copies.get(b);
@@ -146,6 +157,7 @@ export class RollingFigures {
       counts[p] = 0;
       await store.forEachDetections((q, detections) => {
         counts[q] += add(into, detections, weights[q]);
+        if (bucketed) add(total, detections, weights[q]);
       }, p, p);
       this.framesRead += 1;
       if (p >= from || weights[p] !== previous[p]) touched.add(b);
@@ -158,10 +170,7 @@ export class RollingFigures {
       const grid = touched.has(b) || this.drawn[b] === undefined ? sums[b].grids() : this.drawn[b];
       grids.set(grid, b * cells);
     }
-    const whole = new Float64Array(cells);
-    for (let b = 0; b < bucketCount; b++) {
-      for (let c = 0; c < cells; c++) whole[c] += grids[b * cells + c];
-    }
+    const whole = bucketed ? total.grids() : grids.slice(0, cells);
     let max = 0;
     for (let i = 0; i < grids.length; i++) if (grids[i] > max) max = grids[i];
     const changedBuckets = max !== this.drawnMax || this.drawn.length === 0 ? null : touched;
