@@ -21,25 +21,22 @@ export class ViewScratch {
 
   /** `length` values of `fill` (0 by default), in the memory of the last array asked for as `name` when it is long enough. */
   float64s(name: string, length: number, fill = 0): Float64Array {
-    let buffer = this.floats.get(name);
-    if (buffer === undefined || buffer.length < length) {
-      buffer = new Float64Array(length);
-      this.floats.set(name, buffer);
-      return fill === 0 ? buffer : buffer.fill(fill);
-    }
-    return buffer.subarray(0, length).fill(fill);
+    return reused(this.floats, name, length, fill, (size) => new Float64Array(size));
   }
 
   /** `length` values of `fill` (0 by default), as `float64s` for Int32Array. */
   int32s(name: string, length: number, fill = 0): Int32Array {
-    let buffer = this.integers.get(name);
-    if (buffer === undefined || buffer.length < length) {
-      buffer = new Int32Array(length);
-      this.integers.set(name, buffer);
-      return fill === 0 ? buffer : buffer.fill(fill);
-    }
-    return buffer.subarray(0, length).fill(fill);
+    return reused(this.integers, name, length, fill, (size) => new Int32Array(size));
   }
+}
+
+/** The array kept as `name` in `kept`, cut to `length` and filled, or a new one (kept) when it is too short. */
+function reused<T extends Float64Array | Int32Array>(kept: Map<string, T>, name: string, length: number, fill: number, make: (length: number) => T): T {
+  const buffer = kept.get(name);
+  if (buffer !== undefined && buffer.length >= length) return buffer.subarray(0, length).fill(fill) as T;
+  const made = make(length);
+  kept.set(name, made);
+  return fill === 0 ? made : (made.fill(fill) as T);
 }
 
 /** A ViewScratch that keeps nothing: every array is new (callers without a scratch of their own). */
