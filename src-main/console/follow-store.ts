@@ -19,6 +19,7 @@ import { resolveTimeBase, timeBaseOfTimes, type TimeBase } from '../../src-share
 import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
 import { recountSettings } from '../store/settings.js';
 import { appendFrames, DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
+import { lowerBound } from '../../src-shared/sorted.js';
 import type { TimedDetections } from './source.js';
 
 /**
@@ -298,7 +299,7 @@ export class FollowStore implements DetectionStream {
     // The mark moves only now, after the commit.
     for (const inference of fresh) this.known.add(inference.timestamp);
     this.times = late ? [...this.times, ...fresh.map((i) => i.timestamp)].sort() : [...this.times, ...fresh.map((i) => i.timestamp)];
-    const changed = late ? lowerIndex(this.times, fresh[0].timestamp) : start;
+    const changed = late ? lowerBound(this.times, fresh[0].timestamp) : start;
     this.changedFrom = Math.min(this.changedFrom, changed);
     this.parsed = Math.min(this.parsed, changed);
     this.base = null;
@@ -417,18 +418,6 @@ function positions(n: number): Int32Array {
   const index = new Int32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
   return index;
-}
-
-/** The first position of sorted `times` holding a value ≥ `t`. */
-function lowerIndex(times: readonly string[], t: string): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (times[middle] < t) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** Appends a frame's detections as the source gave them; returns how many. */

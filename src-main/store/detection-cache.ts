@@ -20,6 +20,7 @@
  * ```
  */
 import type { Detections } from '../../src-shared/frames.js';
+import { lowerBound } from '../../src-shared/sorted.js';
 import { RunVisitor, type DetectionBlock } from './blocks.js';
 import type { DetectionStream } from './store.js';
 
@@ -221,8 +222,8 @@ export class DetectionCache implements DetectionStream {
     let first = 0;
     let end = count;
     if (this.ordered) {
-      first = bisect(frames, fromIndex);
-      end = bisect(frames, toIndex + 1);
+      first = lowerBound(frames, fromIndex);
+      end = lowerBound(frames, toIndex + 1);
     }
     const runs = new RunVisitor(visit);
     // Each block is widened into Float64 and Int32 arrays first (natively, by `set`), so that
@@ -265,16 +266,4 @@ export class DetectionCache implements DetectionStream {
     this.released = true;
     budgetUsed -= this.bytes;
   }
-}
-
-/** The first position in the non-decreasing `values` holding a value ≥ `value`. */
-function bisect(values: Column, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (values[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
