@@ -21,7 +21,7 @@ export class OpenedRun {
   private queue: Promise<unknown> = Promise.resolve();
   /** The large arrays of the views, reused from one to the next (reads here are one at a time). */
   private readonly scratch = new ViewScratch();
-  /** The store's detections read into DuckDB's buffers after open (`StoreReader.warm`); close waits for it. */
+  /** The store's detections read into memory after open (`StoreReader.warm`); close waits for it. */
   private warming: Promise<void> = Promise.resolve();
   /** Set by `close`, in turn after the reads asked before it. */
   private closed = false;

@@ -1,14 +1,15 @@
 /**
  * A finished store's detections held in memory, in the narrowest typed arrays that keep every
  * value exactly, so that views over long ranges read them without DuckDB: a week of one camera
- * (5 M detections) costs DuckDB about 0.35 s of streamed chunks per whole-week view, and about
- * 0.05 s from here. Filled once, in the store's scan order, from `streamDetections`.
+ * (5 M detections) costs DuckDB about 0.35 s of streamed chunks per whole-week view. Filled once,
+ * in the store's scan order, from `streamDetectionBlocks`.
  *
- * Each column starts as an Int16Array and is widened when a value does not fit: box edges and
- * scores to Float32Array when the value is a float32 exactly, else Float64Array; frame indexes,
- * class and track ids to Int32Array. Pixel boxes (integers) and float32 scores, what AITRIOS
- * models give, cost 4 (frame) + 8 + 4 + 2 + 2 bytes a detection (a week at 1 fps: 5 M detections,
- * 100 MB); anything else costs more but reads back the same numbers.
+ * Each column is made as narrow as its first block allows and widened when a later value does
+ * not fit: Int16Array, then Float32Array for box edges and scores that are float32 exactly (else
+ * Float64Array), Int32Array for frame indexes (always), class and track ids. Pixel boxes
+ * (integers) and float32 scores, what AITRIOS models give, cost 4 (frame) + 8 + 4 + 2 + 2 bytes a
+ * detection (a week at 1 fps: 5 M detections, 101 MB); anything else costs more but reads back
+ * the same numbers.
  *
  * Memory is bounded by `DETECTION_CACHE_BUDGET_BYTES` over every cache of the process: a cache
  * that would pass it is given up while it is filled (the store is then streamed as before).
@@ -24,7 +25,7 @@ import { lowerBound } from '../../src-shared/sorted.js';
 import { RunVisitor, type DetectionBlock } from './blocks.js';
 import type { DetectionStream } from './store.js';
 
-/** Bytes all detection caches of this process may hold together: a week of one camera at 1 fps is about 80 MB. */
+/** Bytes all detection caches of this process may hold together: a week of one camera at 1 fps is about 101 MB. */
 export const DETECTION_CACHE_BUDGET_BYTES = 384 * 1024 * 1024;
 
 let budgetUsed = 0;

@@ -402,15 +402,11 @@ export class StoreReader {
     }
   }
 
-  /** Null when `warm` may read on, else a promise of the moment no read streams any more. */
+  /** Null when `warm` may read on, else a promise of the moment no read streams any more (one `warm` runs at a time). */
   private warmTurn(): Promise<void> | null {
     if (this.streaming === 0) return null;
     return new Promise((resolve) => {
-      const previous = this.resumeWarm;
-      this.resumeWarm = () => {
-        previous?.();
-        resolve();
-      };
+      this.resumeWarm = resolve;
     });
   }
 
@@ -481,9 +477,10 @@ export class StoreReader {
   /**
    * Reads the detections once into memory (`DetectionCache`), on a connection of its own, while
    * the window shows the timeline: every later read of detections (seek, period views, zones)
-   * comes from there. A week of 5 M detections: about 0.5 s once, then a whole-week view reads
-   * them in about 0.05 s instead of DuckDB's 0.35 s. Left to DuckDB when they pass the cache's
-   * budget. Resolves when done; never rejects.
+   * comes from there. A week of 5 M detections: 1.7–2.0 s once (bench/README.md), then a
+   * whole-week view reads them without DuckDB's 0.35 s of streamed chunks. Pauses while a read
+   * streams from DuckDB. Left to DuckDB when they pass the cache's budget. Resolves when done;
+   * never rejects.
    */
   async warm(): Promise<void> {
     if (this.cache !== null) return;
