@@ -202,12 +202,13 @@ export async function windowAt(
   frameIndex: number,
   scratch: Scratch = NO_SCRATCH,
 ): Promise<{ grid: Int32Array; count: number } | null> {
-  const position = positionLookup(frames)(frameIndex);
+  // One lookup for the frame and its window (for indexes that are not 0…n-1 it builds a map of every frame).
+  const positionOf = positionLookup(frames);
+  const position = positionOf(frameIndex);
   if (position < 0) return null;
   const W = params.last_valid_frame;
   const firstPosition = W > 0 ? Math.max(position - W + 1, 0) : 0;
   const accumulator = new PeriodAccumulator(params, 1, frames.index.length, scratch);
-  const positionOf = positionLookup(frames);
   await store.forEachDetections(
     (index, detections) => {
       const p = positionOf(index);
