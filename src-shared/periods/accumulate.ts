@@ -45,15 +45,14 @@ export class PeriodAccumulator {
   /** Points dropped outside the grid (legacy point mode with n = 0). */
   droppedOutsideGrid = 0;
   private readonly differences: Float64Array;
-  private readonly footprints: RectangleFunction;
   private readonly prepare: PrepareOptions;
   private readonly rectangles = new RectangleList();
   /**
-   * Point modes: the footprint, and the weights of the detections anchored in each grid cell per
-   * bucket (`buckets × rows × columns`), not yet drawn: a cell's disk is drawn once, when the
-   * grids are asked for. Null in box mode.
+   * Box mode: the rectangles of the boxes. Point modes: the footprint, and the weights of the
+   * detections anchored in each grid cell per slot (`slots × rows × columns`), not yet drawn: a
+   * cell's disk is drawn once, when the grids are asked for.
    */
-  private readonly points: { footprint: PointFootprint; anchors: Float64Array } | null;
+  private readonly footprint: { kind: 'box'; rectangles: RectangleFunction } | { kind: 'point'; point: PointFootprint; anchors: Float64Array };
   private readonly cell = new Int32Array(2);
   /** Where the large arrays come from (and `grids()`'s result). */
   private readonly scratch: Scratch;
@@ -77,10 +76,12 @@ export class PeriodAccumulator {
     this.scratch = scratch;
     this.counts = scratch.int32s('counts', frames);
     this.differences = scratch.float64s('differences', this.slots * (this.rows + 1) * (this.columns + 1));
-    this.footprints = footprintRectangles(params);
     this.prepare = prepareOptionsFor(params);
-    const footprint = pointFootprint(params);
-    this.points = footprint === null ? null : { footprint, anchors: scratch.float64s('anchors', this.slots * this.rows * this.columns) };
+    const point = pointFootprint(params);
+    this.footprint =
+      point === null
+        ? { kind: 'box', rectangles: footprintRectangles(params) }
+        : { kind: 'point', point, anchors: scratch.float64s('anchors', this.slots * this.rows * this.columns) };
   }
 
   /**
@@ -93,23 +94,24 @@ export class PeriodAccumulator {
     if (prepared.count === 0 || bucket < 0) return;
     const rectangles = this.rectangles;
     rectangles.clear();
-    if (this.points !== null) {
+    const footprint = this.footprint;
+    if (footprint.kind === 'point') {
       // A point inside the grid adds its weight to its cell; its disk is drawn with the others later.
-      const { footprint, anchors } = this.points;
+      const { point, anchors } = footprint;
       const { cell, columns, rows, wholeSlot } = this;
       const base = bucket * rows * columns;
       const wholeBase = wholeSlot * rows * columns;
       for (let i = 0; i < prepared.count; i++) {
-        footprint.cell(prepared.boxes, i * 4, cell);
+        point.cell(prepared.boxes, i * 4, cell);
         const h = cell[0];
         const v = cell[1];
         if (h >= 0 && h < columns && v >= 0 && v < rows) {
           anchors[base + v * columns + h] += weight;
           if (wholeSlot >= 0) anchors[wholeBase + v * columns + h] += weight;
-        } else this.droppedOutsideGrid += footprint.rectangles(h, v, rectangles);
+        } else this.droppedOutsideGrid += point.rectangles(h, v, rectangles);
       }
     } else {
-      this.droppedOutsideGrid += this.footprints(prepared, rectangles);
+      this.droppedOutsideGrid += footprint.rectangles(prepared, rectangles);
     }
     this.addRectangles(bucket, weight);
     if (this.wholeSlot >= 0) this.addRectangles(this.wholeSlot, weight);
@@ -146,8 +148,8 @@ export class PeriodAccumulator {
 
   /** Point modes: draws the disk of every cell holding anchored weight into the difference arrays, and empties the cells. */
   private drawAnchors(): void {
-    if (this.points === null) return;
-    const { footprint, anchors } = this.points;
+    if (this.footprint.kind === 'box') return;
+    const { point, anchors } = this.footprint;
     const { columns, rows, rectangles } = this;
     for (let b = 0; b < this.slots; b++) {
       for (let v = 0; v < rows; v++) {
@@ -157,7 +159,7 @@ export class PeriodAccumulator {
           if (weight === 0) continue;
           anchors[at] = 0;
           rectangles.clear();
-          footprint.rectangles(h, v, rectangles);
+          point.rectangles(h, v, rectangles);
           this.addRectangles(b, weight);
         }
       }
@@ -175,7 +177,7 @@ export class PeriodAccumulator {
       stats: { ...this.stats },
       differences: this.differences.slice(),
       rectangles: new RectangleList(),
-      points: this.points === null ? null : { footprint: this.points.footprint, anchors: this.points.anchors.slice() },
+      footprint: this.footprint.kind === 'box' ? this.footprint : { ...this.footprint, anchors: this.footprint.anchors.slice() },
       cell: new Int32Array(2),
       scratch: NO_SCRATCH,
     });
