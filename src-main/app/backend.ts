@@ -42,6 +42,7 @@ import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
+import { StoreReader } from '../store/store.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
 import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportableOutputs, exportOutputs, PARQUET_FILES } from './export.js';
@@ -801,10 +802,16 @@ export class Backend {
         return new Map([...replacements, [ZONES_FILE, zonesFile]]);
       })
       .then(async (replacements) => {
-        // The store's frames and detections as Parquet, written on a connection of their own.
+        // The store's frames and detections as Parquet, from the store opened for the export alone
+        // (as zones.csv is): the window's open store may be closed meanwhile, its views go on.
         if (!request.outputs.includes('parquet')) return replacements;
         await mkdir(parquetDir, { recursive: true });
-        await (await this.opened(run)).store.exportParquet(parquetDir);
+        const store = await StoreReader.open(from);
+        try {
+          await store.exportParquet(parquetDir);
+        } finally {
+          store.close();
+        }
         return new Map([...replacements, ...PARQUET_FILES.map((file): [string, string] => [file, join(parquetDir, file)])]);
       })
       .then((replacements) =>

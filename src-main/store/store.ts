@@ -520,10 +520,7 @@ export class StoreReader {
       const target = join(directory, `${table}.parquet`);
       const temporary = temporaryPathFor(target);
       try {
-        // On a connection of its own: the app's views may read on the main one meanwhile.
-        await this.withConnection((connection) =>
-          connection.run(`COPY (SELECT * FROM ${table} ORDER BY frame_index) TO '${temporary.replaceAll("'", "''")}' (FORMAT parquet)`),
-        );
+        await this.connection.run(`COPY (SELECT * FROM ${table} ORDER BY frame_index) TO '${temporary.replaceAll("'", "''")}' (FORMAT parquet)`);
         await rename(temporary, target);
       } catch (error) {
         await rm(temporary, { force: true });
