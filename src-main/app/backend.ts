@@ -648,21 +648,24 @@ export class Backend {
       const settings = recountSettings(opened.store.meta.settings, overrides);
       const timeZone = timeZoneOf(settings);
       const clock = new LocalClock(timeZone);
-      // The answer is built inside the view's turn: its bucket grids lie in memory the next view reuses.
+      // The strip shows buckets as thumbnails (a week by hour at 192×108 was 12 MB of JSON as
+      // full grids), each reduced as its bucket is complete: the view never holds every bucket grid.
+      const params = settings.heat_map_settings.params;
+      const thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v);
+      const thumbnails: number[][] = [];
       return opened.periodView(
         {
-          params: settings.heat_map_settings.params,
+          params,
           period: periodOf(settings),
           timeZone,
           ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
           ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+          eachBucketGrid: (bucket, grid) => {
+            thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, thumbnailShape.factor).grid;
+          },
         },
         (view): PeriodViewData => {
-          const cells = view.columns * view.rows;
           const buckets = view.buckets;
-          // The strip shows buckets as thumbnails: each goes reduced (a week by hour at 192×108 was 12 MB of JSON).
-          const thumbnailShape = thumbnailSize(view.columns, view.rows);
-          const thumbnail = (grid: Float64Array): number[] => blockMax(grid, view.columns, view.rows, thumbnailShape.factor).grid;
           return {
             unit: view.unit,
             columns: view.columns,
@@ -681,7 +684,7 @@ export class Backend {
                     detections: buckets.detections[b],
                     personSeconds: buckets.personSeconds[b],
                     peakFrame: buckets.peakFrame[b],
-                    grid: thumbnail(buckets.grids.subarray(b * cells, (b + 1) * cells)),
+                    grid: thumbnails[b],
                   })),
             bucketColumns: thumbnailShape.columns,
             bucketRows: thumbnailShape.rows,

@@ -123,6 +123,7 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   if (buckets === null) return written;
   const count = buckets.starts.length;
   const cells = rows * columns;
+  if (buckets.grids.length !== count * cells) throw new Error('period outputs: the view handed its bucket grids out one at a time (eachBucketGrid); ask for them kept');
   await writeFileAtomic(join(outputDir, BUCKETS_NPY), npyFloat64(buckets.grids, [count, rows, columns]));
   written.push(BUCKETS_NPY);
   const clock = new LocalClock(options.timeZone);

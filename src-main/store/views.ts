@@ -21,13 +21,19 @@ export function positionLookup(frames: Pick<StoredFrames, 'index'>): (frameIndex
   return (frameIndex) => map.get(frameIndex) ?? -1;
 }
 
+/** Thrown inside a period view's read when a row belongs to a bucket already finished (rows out of time order). */
+const OUT_OF_ORDER = new Error('a row of a finished bucket');
+
 export type PeriodUnit = 'person-seconds' | 'person-frames';
 
 export interface BucketFigures {
   /** Start and end ([start, end)) of each bucket, ms since the epoch. */
   starts: Float64Array;
   ends: Float64Array;
-  /** The grids, buckets × grid_num_v × grid_num_h. */
+  /**
+   * The grids, buckets × grid_num_v × grid_num_h; empty (length 0) when `eachBucketGrid` was
+   * given and took them one at a time.
+   */
   grids: Float64Array;
   /** Frames, counted detections, person-seconds (Σ detections × duration) of each bucket. */
   frames: Int32Array;
@@ -75,6 +81,14 @@ export interface PeriodViewOptions {
    * lies in its memory and is valid until the next view on it. New arrays when omitted.
    */
   scratch?: Scratch;
+  /**
+   * Takes each bucket's grid (grid_num_v × grid_num_h, valid during the call only) as soon as
+   * the bucket is complete, in bucket order, instead of `buckets.grids` holding them all: the
+   * view then keeps one bucket grid in memory, not all (168 of a week by hour: 28 MB at 192×108).
+   * When the store's rows turn out not to be in time order (a store changed outside crowdheat)
+   * the view starts over and hands every grid again, from bucket 0, at the end.
+   */
+  eachBucketGrid?: (bucket: number, grid: Float64Array) => void;
 }
 
 /**
@@ -115,27 +129,55 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
   // without buckets sums it: the whole grid is the same to the bit whether buckets were asked
   // (the app shows a by-hour answer's whole as the whole period's; `period` must not change
   // the whole-period outputs).
-  const accumulator = new PeriodAccumulator(params, bucketCount, n, scratch, bucketed);
   const positionOf = positionLookup(frames);
   const weights = scratch.float64s('weights', n);
   for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
-
-  if (selected > 0) {
-    await store.forEachDetections(
-      (frameIndex, detections) => {
-        const p = positionOf(frameIndex);
-        if (p < first || p >= last) return;
-        accumulator.addFrame(p, detections, bucketOf[p], weights[p]);
-      },
-      frames.index[first],
-      frames.index[last - 1],
-    );
-  }
-
   const cells = params.grid_num_h * params.grid_num_v;
-  const all = accumulator.grids();
-  const grids = all.subarray(0, bucketCount * cells);
-  const whole = all.slice((accumulator.slots - 1) * cells, accumulator.slots * cells);
+  const take = options.eachBucketGrid;
+
+  // Buckets come in time order, and a store crowdheat wrote holds its rows in frame order: each
+  // bucket is finished as the first frame of a later one arrives, so only the open bucket's sums
+  // are in memory. A store whose rows were reordered outside crowdheat sends a frame of a
+  // finished bucket: the sums start over, every bucket kept open to the end.
+  const sum = async (inOrder: boolean): Promise<{ accumulator: PeriodAccumulator; grids: Float64Array; whole: Float64Array }> => {
+    const accumulator = new PeriodAccumulator(params, bucketCount, n, scratch, bucketed);
+    const grids = bucketed && take === undefined ? scratch.float64s('grids', bucketCount * cells) : new Float64Array(0);
+    let finished = 0;
+    const finishBefore = (bucket: number): void => {
+      for (; finished < bucket; finished++) {
+        const grid = accumulator.finish(finished);
+        if (take === undefined) grids.set(grid, finished * cells);
+        else take(finished, grid);
+      }
+    };
+    if (selected > 0) {
+      await store.forEachDetections(
+        (frameIndex, detections) => {
+          const p = positionOf(frameIndex);
+          if (p < first || p >= last) return;
+          const bucket = bucketOf[p];
+          if (inOrder && bucket !== finished && bucketed) {
+            if (bucket < finished) throw OUT_OF_ORDER;
+            finishBefore(bucket);
+          }
+          accumulator.addFrame(p, detections, bucket, weights[p]);
+        },
+        frames.index[first],
+        frames.index[last - 1],
+      );
+    }
+    if (!bucketed) return { accumulator, grids, whole: accumulator.finish(0, new Float64Array(cells)) };
+    finishBefore(bucketCount);
+    return { accumulator, grids, whole: accumulator.finish(accumulator.slots - 1, new Float64Array(cells)) };
+  };
+  let summed;
+  try {
+    summed = await sum(true);
+  } catch (error) {
+    if (error !== OUT_OF_ORDER) throw error;
+    summed = await sum(false);
+  }
+  const { accumulator, grids, whole } = summed;
 
   const counts = accumulator.counts;
   let detections = 0;

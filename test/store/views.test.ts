@@ -10,6 +10,7 @@ import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader } from '../../src-main/store/store.js';
 import { storeOf as storeWith } from './store-fixture.js';
 import { periodView, windowGridAt } from '../../src-main/store/views.js';
+import { ViewScratch } from '../../src-shared/periods/scratch.js';
 import { exactCellMember, legacyCellMember } from '../counting/brute-force.js';
 
 let dir: string;
@@ -268,5 +269,39 @@ describe('a run writes the store and views from it equal the run', () => {
       'start,start_t,end,frames,detections,person_seconds,peak_frame\n' +
         `2026-11-23T09:00:00+09:00,20261123000000000,2026-11-23T09:10:00+09:00,40,${summary.detections},${summary.detections / 2},${summary.busiest_moment?.frame}\n`,
     );
+  });
+});
+
+describe('bucket grids handed out one at a time (eachBucketGrid)', () => {
+  it('each bucket grid equals the kept one, in bucket order, and the view opens two difference arrays however many buckets', async () => {
+    // 600 frames 30 s apart: 5 hours, so buckets of 10 min are 30.
+    const start = Date.UTC(2026, 10, 23, 9, 0);
+    const times = Array.from({ length: 600 }, (_, i) => start + i * 30_000);
+    const store = await storeOf(randomFrames(times.length, times, 11));
+    const stored = await store.frames();
+    const options = { params: PARAMS, period: { kind: 'minutes', minutes: 10 } as const, timeZone: 'UTC' };
+    const kept = await periodView(store, stored, options);
+    const names: string[] = [];
+    const scratch = new ViewScratch();
+    const handed: Array<[number, number[]]> = [];
+    const streamed = await periodView(store, stored, {
+      ...options,
+      scratch: {
+        float64s: (name, length, fill) => (names.push(name), scratch.float64s(name, length, fill)),
+        int32s: (name, length, fill) => scratch.int32s(name, length, fill),
+      },
+      eachBucketGrid: (bucket, grid) => handed.push([bucket, Array.from(grid)]),
+    });
+    store.close();
+    const cells = PARAMS.grid_num_h * PARAMS.grid_num_v;
+    expect(kept.buckets?.starts.length).toBe(30);
+    expect(handed.map(([bucket]) => bucket)).toEqual(Array.from({ length: 30 }, (_, b) => b));
+    handed.forEach(([bucket, grid]) => expect(grid).toEqual(Array.from(kept.buckets?.grids.subarray(bucket * cells, (bucket + 1) * cells) ?? [])));
+    expect(streamed.buckets?.grids.length).toBe(0);
+    expect(Array.from(streamed.whole)).toEqual(Array.from(kept.whole));
+    expect(Array.from(streamed.buckets?.personSeconds ?? [])).toEqual(Array.from(kept.buckets?.personSeconds ?? []));
+    // The open bucket's and the whole range's sums, nothing per bucket.
+    expect(new Set(names.filter((name) => name.startsWith('differences')))).toEqual(new Set(['differences 0', 'differences 1']));
+    expect(names).not.toContain('grids');
   });
 });
