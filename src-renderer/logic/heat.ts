@@ -5,7 +5,6 @@
  */
 import { blendCovered, colorScale, heatColors, heatCoverage, upscaleBilinear, upscaleNearest, type ColorScale } from '../../src-shared/render/index.js';
 import type { GridParams, OutputSettings } from '../../src-shared/settings/types.js';
-import { spreadBlocks } from '../../src-shared/periods/thumbnail.js';
 
 /** The colour scale of a frame whose running maximum (highest count so far) is `runningMax`. */
 export function colourScaleOf(output: OutputSettings, params: GridParams, runningMax: number): ColorScale {
@@ -89,8 +88,13 @@ export function legendGradient(table: Uint8Array, stops = 16): string {
 
 /**
  * The RGBA pixels (`width × height`) of a bucket thumbnail: the heat alone, each block of the
- * thumbnail grid drawn over the cells it covers in the `columns × rows` grid (`spreadBlocks`),
- * so the picture keeps the grid's proportions when the grid is not a multiple of `factor`.
+ * thumbnail grid drawn over the cells it covers in the `columns × rows` grid (cell (h, v) takes
+ * block (⌊h/factor⌋, ⌊v/factor⌋)), so the picture keeps the grid's proportions when the grid is
+ * not a multiple of `factor`. The pixels are those of `paintHeat` over that spread grid (a cell's colour
+ * depends on its value alone); the colours are looked up once a block, not once a cell, as a strip
+ * paints 168 thumbnails of a week by hour at once.
+ *
+ * @throws RangeError when `thumbnail` is not the size `blockMax` makes for these arguments.
  */
 export function paintThumbnail(
   thumbnail: readonly number[],
@@ -101,6 +105,49 @@ export function paintThumbnail(
   width: number,
   height: number,
 ): Uint8ClampedArray<ArrayBuffer> {
-  const grid = spreadBlocks(thumbnail, columns, rows, factor);
-  return paintHeat({ grid, columns, rows, ...colours, image: null, transparency: 1, emptyCells: 'tinted' }, width, height);
+  const thumbColumns = Math.ceil(columns / factor);
+  const thumbRows = Math.ceil(rows / factor);
+  if (thumbnail.length !== thumbColumns * thumbRows) {
+    throw new RangeError(`a thumbnail of ${thumbnail.length} cells is not ${thumbColumns} × ${thumbRows} (blocks of ${factor} over ${columns} × ${rows})`);
+  }
+  const blockColours = heatColors(thumbnail, colours.scale, colours.table);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  if (colours.interpolation === 'nearest') {
+    // Pixel (x, y) shows cell (⌊x·columns/width⌋, ⌊y·rows/height⌋), as upscaleNearest draws it, and so that cell's block.
+    const blockColumn = Int32Array.from({ length: width }, (_, x) => Math.floor(Math.floor((x * columns) / width) / factor));
+    for (let y = 0, o = 0; y < height; y++) {
+      const rowStart = Math.floor(Math.floor((y * rows) / height) / factor) * thumbColumns;
+      for (let x = 0; x < width; x++, o += 4) {
+        const from = (rowStart + blockColumn[x]) * 3;
+        rgba[o] = blockColours[from];
+        rgba[o + 1] = blockColours[from + 1];
+        rgba[o + 2] = blockColours[from + 2];
+        rgba[o + 3] = 255;
+      }
+    }
+    return rgba;
+  }
+  // Bilinear blends neighbouring cells: every cell takes its block's colour, and the cells are stretched.
+  // A row of cells is built once a block row and copied to the block's other rows.
+  const rowBytes = columns * 3;
+  const cells = new Uint8Array(rows * rowBytes);
+  for (let blockRow = 0; blockRow < thumbRows; blockRow++) {
+    const firstRow = blockRow * factor;
+    const start = firstRow * rowBytes;
+    for (let h = 0; h < columns; h++) {
+      const from = (blockRow * thumbColumns + Math.floor(h / factor)) * 3;
+      cells[start + h * 3] = blockColours[from];
+      cells[start + h * 3 + 1] = blockColours[from + 1];
+      cells[start + h * 3 + 2] = blockColours[from + 2];
+    }
+    for (let v = firstRow + 1; v < Math.min(firstRow + factor, rows); v++) cells.copyWithin(v * rowBytes, start, start + rowBytes);
+  }
+  const heat = upscaleBilinear(cells, columns, rows, width, height);
+  for (let pixel = 0, o = 0; pixel < width * height * 3; pixel += 3, o += 4) {
+    rgba[o] = heat[pixel];
+    rgba[o + 1] = heat[pixel + 1];
+    rgba[o + 2] = heat[pixel + 2];
+    rgba[o + 3] = 255;
+  }
+  return rgba;
 }

@@ -9,8 +9,10 @@
  * ```ts
  * const factor = thumbnailFactor(192);                      // 2
  * const small = blockMax(grid, 192, 108, factor);           // 96 × 54 cells
- * const drawn = spreadBlocks(small.grid, 192, 108, factor); // 192 × 108 again, each cell its block's value
  * ```
+ *
+ * The window paints each block over the cells it covers in the full grid (`paintThumbnail` in
+ * src-renderer/logic/heat.ts), so a partial last block keeps its true width.
  */
 
 /** The most columns a bucket thumbnail grid has (the strip paints thumbnails 120 px wide). */
@@ -48,34 +50,4 @@ export function blockMax(grid: ArrayLike<number>, columns: number, rows: number,
     }
   }
   return { grid: out, columns: outColumns, rows: outRows };
-}
-
-/**
- * A `blockMax` thumbnail back at its grid's own size: cell (h, v) holds the value of the block
- * that covers it. Painted over a picture of the grid's aspect, every block then takes the width
- * and height of the cells it covers; painting the reduced grid itself would stretch a partial
- * last block (when `columns` or `rows` is not a multiple of `factor`) to a whole block's size,
- * and squeeze every other block to make room.
- *
- * @param thumbnail `⌈rows/factor⌉ × ⌈columns/factor⌉` values, row-major (what `blockMax` returns).
- * @param columns the full grid's columns; `rows` its rows; `factor` the block size `blockMax` used.
- * @returns `rows × columns` values, row-major.
- * @throws RangeError when `thumbnail` is not the size `blockMax` makes for these arguments.
- *
- * ```ts
- * spreadBlocks([9, 4], 3, 1, 2) // [9, 9, 4]: the partial block is one cell wide, as in the grid
- * ```
- */
-export function spreadBlocks(thumbnail: ArrayLike<number>, columns: number, rows: number, factor: number): number[] {
-  const thumbColumns = Math.ceil(columns / factor);
-  const thumbRows = Math.ceil(rows / factor);
-  if (thumbnail.length !== thumbColumns * thumbRows) {
-    throw new RangeError(`a thumbnail of ${thumbnail.length} cells is not ${thumbColumns} × ${thumbRows} (blocks of ${factor} over ${columns} × ${rows})`);
-  }
-  const out = new Array<number>(columns * rows);
-  for (let v = 0; v < rows; v++) {
-    const from = Math.floor(v / factor) * thumbColumns;
-    for (let h = 0; h < columns; h++) out[v * columns + h] = thumbnail[from + Math.floor(h / factor)];
-  }
-  return out;
 }

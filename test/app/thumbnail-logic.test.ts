@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { paintThumbnail } from '../../src-renderer/logic/heat.js';
-import { blockMax, spreadBlocks, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
+import { paintHeat, paintThumbnail } from '../../src-renderer/logic/heat.js';
+import { blockMax, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+
+/** The oracle: a thumbnail back at its grid's size, each cell holding the value of the block that covers it. */
+function spreadBlocks(thumbnail: readonly number[], columns: number, rows: number, factor: number): number[] {
+  const thumbColumns = Math.ceil(columns / factor);
+  return Array.from({ length: columns * rows }, (_, cell) => thumbnail[Math.floor(Math.floor(cell / columns) / factor) * thumbColumns + Math.floor((cell % columns) / factor)]);
+}
 
 /** Table row i is (i, i, i): a pixel's red is the value painted there (scale 0 … 256). */
 const IDENTITY = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
@@ -21,7 +28,21 @@ describe('bucket thumbnails drawn at the grid’s true aspect', () => {
     expect(spreadBlocks([9, 4], 3, 1, 2)).toEqual([9, 9, 4]);
     // Factor 1 is the grid itself.
     expect(spreadBlocks([1, 2, 3, 4], 2, 2, 1)).toEqual([1, 2, 3, 4]);
-    expect(() => spreadBlocks([1, 2, 3], 5, 3, 2)).toThrow('a thumbnail of 3 cells is not 3 × 2 (blocks of 2 over 5 × 3)');
+  });
+
+  it('paints the pixels paintHeat paints over the spread grid, nearest and bilinear, whole and partial blocks', () => {
+    const table = getColormap('jet');
+    for (const [columns, rows, width, height] of [[192, 108, 120, 68], [250, 7, 120, 4], [5, 3, 10, 6], [96, 54, 120, 68], [121, 40, 120, 40]]) {
+      const shape = thumbnailSize(columns, rows);
+      const grid = Array.from({ length: columns * rows }, (_, i) => ((i * 7919) % 1000) / 7 - (i % 13 === 0 ? 30 : 0));
+      const thumbnail = blockMax(grid, columns, rows, shape.factor).grid;
+      for (const interpolation of ['nearest', 'bilinear'] as const) {
+        const colours = { scale: { min: 0, max: 120 }, table, interpolation };
+        const expected = paintHeat({ grid: spreadBlocks(thumbnail, columns, rows, shape.factor), columns, rows, ...colours, image: null, transparency: 1, emptyCells: 'tinted' }, width, height);
+        expect(paintThumbnail(thumbnail, columns, rows, shape.factor, colours, width, height)).toEqual(expected);
+      }
+    }
+    expect(() => paintThumbnail([1, 2, 3], 5, 3, 2, COLOURS, 10, 6)).toThrow('a thumbnail of 3 cells is not 3 × 2 (blocks of 2 over 5 × 3)');
   });
 
   it('paints a 5 × 3 grid’s thumbnail with its last block column 2 px of 10 and its last block row 2 px of 6', () => {
