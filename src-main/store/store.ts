@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTypeId, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Detections, Frame, PrepareOptions } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
+import { positionLookup } from '../../src-shared/sorted.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { TimeBase } from '../../src-shared/periods/time-base.js';
 import { temporaryPathFor } from '../sinks/atomic.js';
@@ -644,23 +645,6 @@ export async function streamDetections(
   runs.finish();
 }
 
-/** Frame index → position in `index` (sorted): arithmetic when the indexes are 0…n-1, else a binary search; -1 when absent. */
-function densePositions(index: Int32Array): (frameIndex: number) => number {
-  const n = index.length;
-  if (n === 0 || (index[0] === 0 && index[n - 1] === n - 1)) return (frameIndex) => (frameIndex >= 0 && frameIndex < n ? frameIndex : -1);
-  return (frameIndex) => {
-    let low = 0;
-    let high = n - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (index[middle] === frameIndex) return middle;
-      if (index[middle] < frameIndex) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
-  };
-}
-
 /** People per frame keyed by frame index: `count[i]` people in frame `frameIndex[i]`. */
 export interface PeopleByFrame {
   frameIndex: Int32Array;
@@ -674,7 +658,7 @@ export interface PeopleByFrame {
  */
 export function countsAtPositions(frames: StoredFrames, people: PeopleByFrame): Int32Array {
   const counts = new Int32Array(frames.index.length);
-  const positionOf = densePositions(frames.index);
+  const positionOf = positionLookup(frames.index);
   for (let i = 0; i < people.frameIndex.length; i++) {
     const position = positionOf(people.frameIndex[i]);
     // Added up: `frame_people` has one row per frame, and a source may repeat a frame index.

@@ -8,18 +8,8 @@ import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods
 import { formatTimestamp } from '../../src-shared/frames.js';
 import { NO_SCRATCH, type Scratch } from '../../src-shared/periods/scratch.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
+import { positionLookup } from '../../src-shared/sorted.js';
 import type { DetectionStream, StoredFrames, StoreReader } from './store.js';
-
-/** Maps a frame index to its position in the store's frame order (identity when indexes are 0..n-1). */
-export function positionLookup(frames: Pick<StoredFrames, 'index'>): (frameIndex: number) => number {
-  const index = frames.index;
-  let dense = true;
-  for (let i = 0; i < index.length && dense; i++) dense = index[i] === i;
-  if (dense) return (frameIndex) => (frameIndex >= 0 && frameIndex < index.length ? frameIndex : -1);
-  const map = new Map<number, number>();
-  for (let i = 0; i < index.length; i++) map.set(index[i], i);
-  return (frameIndex) => map.get(frameIndex) ?? -1;
-}
 
 /** Thrown inside a period view's read when a row belongs to a bucket already finished (rows out of time order). */
 const OUT_OF_ORDER = new Error('a row of a finished bucket');
@@ -129,7 +119,7 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
   // without buckets sums it: the whole grid is the same to the bit whether buckets were asked
   // (the app shows a by-hour answer's whole as the whole period's; `period` must not change
   // the whole-period outputs).
-  const positionOf = positionLookup(frames);
+  const positionOf = positionLookup(frames.index);
   const weights = scratch.float64s('weights', n);
   for (let p = 0; p < n; p++) weights[p] = durations === null ? 1 : durations[p] / 1000;
   const cells = params.grid_num_h * params.grid_num_v;
@@ -245,7 +235,7 @@ export async function windowAt(
   scratch: Scratch = NO_SCRATCH,
 ): Promise<{ grid: Int32Array; count: number } | null> {
   // One lookup for the frame and its window (for indexes that are not 0…n-1 it builds a map of every frame).
-  const positionOf = positionLookup(frames);
+  const positionOf = positionLookup(frames.index);
   const position = positionOf(frameIndex);
   if (position < 0) return null;
   const W = params.last_valid_frame;

@@ -15,7 +15,7 @@ import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { zoneFigures, zoneVisits, type FrameTimes, type Visit, type ZoneFigures } from '../../src-shared/zones/figures.js';
 import { compileZones, frameOccupancy } from '../../src-shared/zones/occupancy.js';
 import { DUCKDB_OPTIONS, type StoreReader } from './store.js';
-import { positionLookup } from './views.js';
+import { positionLookup } from '../../src-shared/sorted.js';
 
 /** meta key: the zones `zone_occupancy` holds, as JSON `[{name, points}]`. */
 export const ZONES_META_KEY = 'zones';
@@ -214,7 +214,7 @@ export async function zoneView(store: StoreReader, options: ZoneViewOptions): Pr
   const zoneCount = zones.length;
   const { index, base } = await readFrameTimes(store);
   const n = index.length;
-  const positionOf = positionLookup({ index });
+  const positionOf = positionLookup(index);
   const occupancy = new Int32Array(n * zoneCount);
   const { matches, tracked: storedTracked } = await storedZones(store, zones);
 
