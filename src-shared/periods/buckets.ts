@@ -137,10 +137,27 @@ export class LocalClock {
     return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   }
 
-  /** `yyyyMMdd-HHmm` of the local wall clock: the file name of a bucket's picture. */
+  /**
+   * `yyyyMMdd-HHmm` of the local wall clock: the file name of a bucket's picture. A reading the
+   * clock shows twice (the hour the clocks go back) gets its offset too, `yyyyMMdd-HHmm±hhmm`, so
+   * the buckets of the first and the repeated 01:00 do not write one file.
+   */
   fileStamp(instantMs: number): string {
     const text = new Date(this.wall(instantMs)).toISOString();
-    return `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 10)}-${text.slice(11, 13)}${text.slice(14, 16)}`;
+    const stamp = `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 10)}-${text.slice(11, 13)}${text.slice(14, 16)}`;
+    if (!this.repeats(instantMs)) return stamp;
+    const iso = this.iso(instantMs);
+    return `${stamp}${iso.slice(-6, -3)}${iso.slice(-2)}`;
+  }
+
+  /** Whether the wall reading at `instantMs` is also read at another instant (the clock went back over it). */
+  repeats(instantMs: number): boolean {
+    const wall = this.wall(instantMs);
+    for (const offset of new Set([this.offset(instantMs - 86_400_000), this.offset(instantMs), this.offset(instantMs + 86_400_000)])) {
+      const other = wall - offset;
+      if (other !== instantMs && this.wall(other) === wall) return true;
+    }
+    return false;
   }
 }
 

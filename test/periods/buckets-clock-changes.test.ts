@@ -87,4 +87,13 @@ describe('buckets around changes of the clock', () => {
     }
     expect(faults).toEqual([]);
   });
+
+  it('the buckets of the first and the repeated hour the clocks go back get pictures of their own names', () => {
+    // New York goes back from 02:00 EDT to 01:00 EST on 2026-11-01 (06:00 UTC).
+    const clock = new LocalClock('America/New_York');
+    const times = Float64Array.of(Date.UTC(2026, 10, 1, 4, 30), Date.UTC(2026, 10, 1, 7, 30));
+    const { starts } = assignBuckets(times, { kind: 'hour' }, 'America/New_York');
+    expect(Array.from(starts, (start) => clock.fileStamp(start))).toEqual(['20261101-0000', '20261101-0100-0400', '20261101-0100-0500', '20261101-0200']);
+    expect(new LocalClock('Europe/Berlin').fileStamp(Date.UTC(2026, 9, 25, 0, 30))).toBe('20261025-0230+0200');
+  });
 });
