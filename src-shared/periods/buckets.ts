@@ -75,11 +75,56 @@ export class LocalClock {
     return this.wall(instantMs) - instantMs;
   }
 
-  /** The instant whose local wall clock reads `wallMs` (the earlier one when the clock repeats). */
+  /**
+   * The instant whose local wall clock reads `wallMs` (the earlier one when the clock repeats);
+   * for a reading the clock skips (it jumps forward over it), the instant of the jump.
+   */
   instant(wallMs: number): number {
-    const guess = wallMs - this.offset(wallMs);
-    const second = wallMs - this.offset(guess);
-    return Math.min(guess, second);
+    return this.reach(wallMs, -Infinity);
+  }
+
+  /**
+   * The first instant after `afterMs` whose local wall clock reads `wallMs`, or, when the clock
+   * jumps forward over that reading, the instant of the jump; `Infinity` when there is none after
+   * `afterMs`. The candidates are `wallMs` minus the offsets in force a day either side (the true
+   * instant lies within 14 h of `wallMs` read as UTC), each kept only when it does read `wallMs`:
+   * the offset at `wallMs` read as UTC alone is another one's when a change of the clock lies
+   * between (12:45 h away in Chatham), which put a whole ordinary day's end an hour early.
+   */
+  reach(wallMs: number, afterMs: number): number {
+    const offsets = new Set([this.offset(wallMs - 86_400_000), this.offset(wallMs), this.offset(wallMs + 86_400_000)]);
+    let best = Infinity;
+    let low = Infinity;
+    let high = -Infinity;
+    for (const offset of offsets) {
+      const candidate = wallMs - offset;
+      low = Math.min(low, candidate);
+      high = Math.max(high, candidate);
+      if (candidate > afterMs && candidate < best && this.wall(candidate) === wallMs) best = candidate;
+    }
+    if (best !== Infinity || !(high > low)) return best;
+    // Skipped (a gap): the clock reads less before the jump and more after it; find the jump.
+    if (this.wall(low) >= wallMs || this.wall(high) <= wallMs) return Infinity;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.wall(middle) >= wallMs) high = middle;
+      else low = middle;
+    }
+    return high > afterMs ? high : Infinity;
+  }
+
+  /** The first instant in (`fromMs`, `toMs`] whose offset differs from the offset at `fromMs` (at most one change between assumed), or null. */
+  change(fromMs: number, toMs: number): number | null {
+    const offset = this.offset(fromMs);
+    if (this.offset(toMs) === offset) return null;
+    let low = fromMs;
+    let high = toMs;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.offset(middle) === offset) low = middle;
+      else high = middle;
+    }
+    return high;
   }
 
   /** ISO 8601 with the local offset, e.g. `2026-11-29T09:00:00+09:00` (`.sss` only when not 0). */
@@ -92,10 +137,27 @@ export class LocalClock {
     return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   }
 
-  /** `yyyyMMdd-HHmm` of the local wall clock: the file name of a bucket's picture. */
+  /**
+   * `yyyyMMdd-HHmm` of the local wall clock: the file name of a bucket's picture. A reading the
+   * clock shows twice (the hour the clocks go back) gets its offset too, `yyyyMMdd-HHmm±hhmm`, so
+   * the buckets of the first and the repeated 01:00 do not write one file.
+   */
   fileStamp(instantMs: number): string {
     const text = new Date(this.wall(instantMs)).toISOString();
-    return `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 10)}-${text.slice(11, 13)}${text.slice(14, 16)}`;
+    const stamp = `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 10)}-${text.slice(11, 13)}${text.slice(14, 16)}`;
+    if (!this.repeats(instantMs)) return stamp;
+    const iso = this.iso(instantMs);
+    return `${stamp}${iso.slice(-6, -3)}${iso.slice(-2)}`;
+  }
+
+  /** Whether the wall reading at `instantMs` is also read at another instant (the clock went back over it). */
+  repeats(instantMs: number): boolean {
+    const wall = this.wall(instantMs);
+    for (const offset of new Set([this.offset(instantMs - 86_400_000), this.offset(instantMs), this.offset(instantMs + 86_400_000)])) {
+      const other = wall - offset;
+      if (other !== instantMs && this.wall(other) === wall) return true;
+    }
+    return false;
   }
 }
 
@@ -158,21 +220,50 @@ export function assignBuckets(timesMs: Float64Array, period: Period, timeZone: s
   const clock = new LocalClock(timeZone);
   const starts: number[] = [];
   const ends: number[] = [];
-  const open = (instant: number): void => {
+  // A bucket runs from its start while the wall clock stays in its [wallStart, wallEnd): it ends
+  // where the clock reaches wallEnd (or jumps forward over it), or where the clock goes back to
+  // or before wallStart (its own readings would come again: a day the clocks go back holds 25
+  // hours, an hour before it is followed by the repeated hour as a bucket of its own).
+  const endOf = (start: number, wallStart: number): number => {
+    const wallEnd = nextWall(wallStart, period);
+    const startOffset = clock.offset(start);
+    // No change of the clock before the end on the start's offset (at most one change a bucket): that is the end.
+    const onStartOffset = wallEnd - startOffset;
+    const endOffset = clock.offset(onStartOffset);
+    if (endOffset === startOffset) return onStartOffset;
+    let end = clock.reach(wallEnd, start);
+    if (!(end > start && end < Infinity)) end = onStartOffset;
+    if (endOffset < startOffset) {
+      const back = clock.change(start, end);
+      if (back !== null && clock.wall(back) <= wallStart) end = back;
+    }
+    return end;
+  };
+  /** Opens the bucket starting at `instant` (the last one's end), or with `first` the bucket holding it. */
+  const open = (instant: number, first: boolean): void => {
     const wallStart = floorWall(clock.wall(instant), period);
+    if (!first) {
+      starts.push(instant);
+      ends.push(endOf(instant, wallStart));
+      return;
+    }
+    // The first bucket: from the first instant reading its wall start, walked on over changes of
+    // the clock until the bucket holds `instant` (a few steps at most).
     let start = clock.instant(wallStart);
-    let end = clock.instant(nextWall(wallStart, period));
-    // Around a change of the clock (DST) the wall-clock arithmetic can miss the instant: fall
-    // back to the bucket's length on the instant's own offset.
+    if (!(start <= instant)) start = instant - (clock.wall(instant) - wallStart);
+    let end = endOf(start, wallStart);
+    for (let step = 0; step < 8 && instant >= end; step++) {
+      start = end;
+      end = endOf(start, floorWall(clock.wall(start), period));
+    }
     if (!(start <= instant && instant < end)) {
       start = instant - (clock.wall(instant) - wallStart);
-      end = start + (nextWall(wallStart, period) - wallStart);
+      end = endOf(start, wallStart);
     }
-    if (starts.length > 0 && start < ends[ends.length - 1]) start = ends[ends.length - 1];
     starts.push(start);
     ends.push(end);
   };
-  open(timesMs[0]);
+  open(timesMs[0], true);
   for (let i = 0; i < n; i++) {
     const time = timesMs[i];
     while (time >= ends[ends.length - 1]) {
@@ -180,7 +271,7 @@ export function assignBuckets(timesMs: Float64Array, period: Period, timeZone: s
         const label = period.kind === 'minutes' ? `${period.minutes}min` : period.kind;
         throw new SettingsError(`period ${label}: the frames span more than ${MAX_BUCKETS} buckets; choose a longer period`);
       }
-      open(ends[ends.length - 1]);
+      open(ends[ends.length - 1], false);
     }
     bucketOf[i] = starts.length - 1;
   }

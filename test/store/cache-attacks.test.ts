@@ -175,7 +175,7 @@ describe('stores changed outside crowdheat', () => {
     const view = (store: StoreReader, [from, to]: [number, number]): ReturnType<typeof periodView> =>
       // Every frame weighs 1 s: integer sums, exact whatever the order.
       periodView(store, orderedFrames, { params: { ...PARAMS, number_of_add_grid: 2 }, period: { kind: 'minutes', minutes: 5 }, timeZone: 'UTC', fromMs: START_MS + from * 1000, toMs: START_MS + (to + 1) * 1000 });
-    const expected = [];
+    const expected: PeriodView[] = [];
     for (const range of ranges) expected.push(await view(ordered, range));
     ordered.close();
     // Rewritten in another order: odd frames first, then even, each frame's rows split apart by k.
