@@ -651,7 +651,7 @@ export class Backend {
       // The strip shows buckets as thumbnails (a week by hour at 192×108 was 12 MB of JSON as
       // full grids), each reduced as its bucket is complete: the view never holds every bucket grid.
       const params = settings.heat_map_settings.params;
-      const thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v);
+      let thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v);
       const thumbnails: number[][] = [];
       return opened.periodView(
         {
@@ -660,7 +660,9 @@ export class Backend {
           timeZone,
           ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
           ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
-          eachBucketGrid: (bucket, grid) => {
+          eachBucketGrid: (bucket, grid, count) => {
+            // Blocks grow with the number of buckets, so that a strip of thousands stays a few MB.
+            if (bucket === 0) thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v, count);
             thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, thumbnailShape.factor).grid;
           },
         },

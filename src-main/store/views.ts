@@ -72,13 +72,13 @@ export interface PeriodViewOptions {
    */
   scratch?: Scratch;
   /**
-   * Takes each bucket's grid (grid_num_v × grid_num_h, valid during the call only) as soon as
+   * Takes each bucket's grid (grid_num_v × grid_num_h, valid during the call only; `buckets` is how many there are) as soon as
    * the bucket is complete, in bucket order, instead of `buckets.grids` holding them all: the
    * view then keeps one bucket grid in memory, not all (168 of a week by hour: 28 MB at 192×108).
    * When the store's rows turn out not to be in time order (a store changed outside crowdheat)
    * the view starts over and hands every grid again, from bucket 0, at the end.
    */
-  eachBucketGrid?: (bucket: number, grid: Float64Array) => void;
+  eachBucketGrid?: (bucket: number, grid: Float64Array, buckets: number) => void;
 }
 
 /**
@@ -137,7 +137,7 @@ export async function periodView(store: DetectionStream, frames: StoredFrames, o
       for (; finished < bucket; finished++) {
         const grid = accumulator.finish(finished);
         if (take === undefined) grids.set(grid, finished * cells);
-        else take(finished, grid);
+        else take(finished, grid, bucketCount);
       }
     };
     if (selected > 0) {

@@ -3,7 +3,7 @@
  * colour scale, so they compare, captioned with its local start and total. A thumbnail is a
  * button: click, Enter or Space opens that bucket as the view.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PeriodViewData } from '../../src-shared/api.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
@@ -39,7 +39,7 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
   const withDate = useMemo(() => spansDays(buckets.map((bucket) => bucket.startMs), timeZone), [buckets, timeZone]);
   const height = Math.max(1, Math.round((THUMB_WIDTH * rows) / columns));
   // The block size the back end reduced the grids by; a strip for another grid size (a re-count in flight) is not drawn.
-  const shape = thumbnailSize(columns, rows);
+  const shape = thumbnailSize(columns, rows, buckets.length);
   const factor = shape.columns === bucketColumns && shape.rows === bucketRows ? shape.factor : null;
   const name = unitName(unit);
   return (
@@ -91,15 +91,30 @@ interface ThumbnailProps {
   display: DisplaySettings;
 }
 
+/** How far beyond the strip's visible part (px, each side) a thumbnail is painted ahead of a scroll. */
+const PAINT_AHEAD_PX = 480;
+
 function Thumbnail({ grid, columns, rows, factor, width, height, scale, table, display }: ThumbnailProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  // Painted once it comes near the strip's visible part: a week by hour shows 8 of 168 at a time,
+  // and a strip of thousands of buckets would otherwise paint (and hold) thousands of canvases.
+  const [near, setNear] = useState(() => typeof IntersectionObserver === 'undefined');
   useEffect(() => {
-    const context = canvasRef.current?.getContext('2d');
+    const canvas = canvasRef.current;
+    if (canvas === null || near) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) setNear(true);
+    }, { root: canvas.closest('.strip'), rootMargin: `0px ${PAINT_AHEAD_PX}px` });
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, [near]);
+  useEffect(() => {
+    const context = near ? canvasRef.current?.getContext('2d') : null;
     if (context === undefined || context === null || factor === null) return;
     // The heat alone, every cell in the colormap (empty ones its lowest colour), so a thumbnail reads without the scene.
     // Painted at the grid's own size, so a partial block at the right or bottom edge keeps its true width.
     const pixels = paintThumbnail(grid, columns, rows, factor, { scale, table, interpolation: display.interpolation }, width, height);
     context.putImageData(new ImageData(pixels, width, height), 0, 0);
-  }, [grid, columns, rows, factor, width, height, scale, table, display.interpolation]);
-  return <canvas ref={canvasRef} width={width} height={height} aria-hidden="true" />;
+  }, [near, grid, columns, rows, factor, width, height, scale, table, display.interpolation]);
+  return <canvas ref={canvasRef} width={width} height={height} aria-hidden="true" data-painted={near && factor !== null ? 'true' : undefined} />;
 }

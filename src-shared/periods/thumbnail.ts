@@ -18,14 +18,27 @@
 /** The most columns a bucket thumbnail grid has (the strip paints thumbnails 120 px wide). */
 export const THUMBNAIL_MAX_COLUMNS = 120;
 
-/** The block size (cells a side) that brings `columns` to at most `THUMBNAIL_MAX_COLUMNS`: 1 when it is already within. */
-export function thumbnailFactor(columns: number): number {
-  return Math.max(1, Math.ceil(columns / THUMBNAIL_MAX_COLUMNS));
+/**
+ * The most thumbnail cells one answer carries over all its buckets together. A week by hour at
+ * 192×108 is 168 × 96 × 54 = 0.87 M; a week by 5 min (2,016 buckets) would be 10 M numbers of
+ * JSON at the same block size, and 10,000 buckets 52 M: past this, blocks grow instead.
+ */
+export const THUMBNAIL_CELLS_BUDGET = 1_500_000;
+
+/**
+ * The block size (cells a side) that brings `columns` to at most `THUMBNAIL_MAX_COLUMNS` (1 when
+ * it is already within), grown until `buckets` thumbnails of a `columns × rows` grid hold at most
+ * `THUMBNAIL_CELLS_BUDGET` cells together.
+ */
+export function thumbnailFactor(columns: number, rows = 1, buckets = 1): number {
+  let factor = Math.max(1, Math.ceil(columns / THUMBNAIL_MAX_COLUMNS));
+  while (factor < Math.max(columns, rows) && buckets * Math.ceil(columns / factor) * Math.ceil(rows / factor) > THUMBNAIL_CELLS_BUDGET) factor += 1;
+  return factor;
 }
 
-/** A grid's thumbnail: the block size and the size `blockMax` reduces a `rows × columns` grid to. */
-export function thumbnailSize(columns: number, rows: number): { factor: number; columns: number; rows: number } {
-  const factor = thumbnailFactor(columns);
+/** A grid's thumbnail among `buckets`: the block size and the size `blockMax` reduces a `rows × columns` grid to. */
+export function thumbnailSize(columns: number, rows: number, buckets = 1): { factor: number; columns: number; rows: number } {
+  const factor = thumbnailFactor(columns, rows, buckets);
   return { factor, columns: Math.ceil(columns / factor), rows: Math.ceil(rows / factor) };
 }
 

@@ -69,6 +69,28 @@ describe('periodView through the web host', () => {
   }, 120_000);
 });
 
+describe('bucket thumbnails within a budget', () => {
+  it('many buckets of a fine grid come with larger blocks, so the answer stays bounded (1.5 M thumbnail cells)', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+    // 120 frames 100 s apart, the last 3 h 18 min 20 s after the first: 199 one-minute buckets.
+    settings.data_source_settings.local_data_settings.metadata_fps = 0.01;
+    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T09:00:00Z';
+    const { runId } = await app.client.call('analyse', { settings });
+    expect(await app.finished(runId)).toMatchObject({ type: 'done', frames: 120 });
+    const view = await app.client.call('periodView', { runId, period: '1min', params: { grid_num_h: 1920, grid_num_v: 1080 } });
+    expect(view.buckets.length).toBe(199);
+    // Blocks of 16 (what 1920 columns need) would give 199 × 120 × 68 = 1.62 M cells: 17 gives 113 × 64, 1.44 M.
+    expect(view).toMatchObject({ columns: 1920, rows: 1080, bucketColumns: 113, bucketRows: 64 });
+    for (const bucket of view.buckets) expect(bucket.grid).toHaveLength(113 * 64);
+    // A thumbnail cell holds the highest cell of its block: the highest of all is the whole grid's (which has every frame).
+    const highest = (values: number[]): number => values.reduce((a, b) => Math.max(a, b), 0);
+    const peak = highest(view.buckets.map((bucket) => highest(bucket.grid)));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(highest(view.whole));
+  }, 120_000);
+});
+
 describe('getFrame re-counts from the store', () => {
   it('a frame re-counted with other grid settings equals the same frame of a fresh analysis with them', async () => {
     const settings = defaultSettings();

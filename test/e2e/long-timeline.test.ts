@@ -226,4 +226,26 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
       .toEqual(expected);
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('paints a thumbnail when it comes near the strip’s visible part: 120 one-minute maps, a dozen painted, the last once scrolled to', async () => {
+    await page.getByLabel('Period buckets').fill('1min');
+    const thumbs = page.getByTestId('bucket-thumb');
+    await expect.poll(() => thumbs.count(), PATIENT).toBe(120);
+    const painted = () => page.locator('[data-testid=bucket-thumb] canvas[data-painted=true]').count();
+    await expect.poll(painted, PATIENT).toBeGreaterThan(4);
+    expect(await painted()).toBeLessThan(30);
+    expect(await thumbs.nth(0).locator('canvas').getAttribute('data-painted')).toBe('true');
+    const last = thumbs.nth(119).locator('canvas');
+    expect(await last.getAttribute('data-painted')).toBeNull();
+    await page.getByTestId('small-multiples').evaluate((strip) => strip.scrollTo({ left: strip.scrollWidth }));
+    await expect.poll(() => last.getAttribute('data-painted'), PATIENT).toBe('true');
+    const runId = (await page.getByLabel('Timeline').getAttribute('data-run-id'))!;
+    const minutes = await app.serve.api<PeriodViewData>('periodView', { runId, period: '1min', params: { grid_num_h: 250, grid_num_v: 100 } });
+    const output = defaultSettings().output_settings;
+    const colours = { scale: periodScale(0, ...minutes.buckets.map((bucket) => bucket.grid)), table: getColormap(output.cmap), interpolation: output.interpolation };
+    const shape = thumbnailSize(250, 100, 120);
+    expect(minutes).toMatchObject({ bucketColumns: shape.columns, bucketRows: shape.rows });
+    const expected = Array.from(paintThumbnail(minutes.buckets[119].grid, 250, 100, shape.factor, colours, 120, 48));
+    expect(await last.evaluate((element: HTMLCanvasElement) => Array.from(element.getContext('2d')!.getImageData(0, 0, 120, 48).data))).toEqual(expected);
+  });
 });
