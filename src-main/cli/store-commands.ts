@@ -8,8 +8,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { oneLine, showValue } from '../../src-shared/messages.js';
+import { showValue } from '../../src-shared/messages.js';
 import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
 import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
@@ -21,18 +20,7 @@ import { StoreReader } from '../store/store.js';
 import { periodView } from '../store/views.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import type { RunSummary } from '../pipeline/types.js';
-import { UsageError, type CliCommand, type CliContext } from './command.js';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** parseArgs with positionals, its errors as short UsageErrors. */
-function parseWithPositionals<T extends Options>(command: string, args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError(oneLine((error instanceof Error ? error.message : String(error)).split('\n')[0]), command);
-  }
-}
+import { parseFlagsAndPositionals, UsageError, type CliCommand, type CliContext } from './command.js';
 
 const EXPORT_HELP = `Usage: crowdheat export parquet OUTPUT_DIR_OR_STORE [--out DIR]
 
@@ -48,7 +36,7 @@ export const exportCommand: CliCommand = {
   summary: 'export a stored analysis (export parquet OUTPUT_DIR) as Parquet files',
   help: EXPORT_HELP,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parseWithPositionals('export', args, {
+    const { values, positionals } = parseFlagsAndPositionals('export', args, {
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -105,7 +93,7 @@ export const recountCommand: CliCommand = {
   summary: 'period outputs again from a stored analysis, for a time range or other grid settings',
   help: RECOUNT_HELP,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parseWithPositionals('recount', args, {
+    const { values, positionals } = parseFlagsAndPositionals('recount', args, {
       period: { type: 'string' },
       timezone: { type: 'string' },
       from: { type: 'string' },

@@ -179,6 +179,10 @@ describe('stored analysis commands', () => {
       ],
       [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],
       [['export', 'parquet', 'sample.csv'], /^crowdheat: \/.*\/sample\.csv: not a crowdheat analysis store/],
+      // Flags the command does not know: the same short words as run's, not node's parseArgs text.
+      [['recount', 'out', '--bogus', '1'], /^crowdheat: unknown option --bogus \(see crowdheat help recount\)\n$/],
+      [['export', 'parquet', 'out', '-q'], /^crowdheat: unknown option -q \(see crowdheat help export\)\n$/],
+      [['recount', 'out', '--out'], /^crowdheat: option --out needs a value \(see crowdheat help recount\)\n$/],
     ];
     for (const [args, message] of cases) {
       const outcome = await crowdheat(args, root);
