@@ -49,6 +49,19 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
   }
 }
 
+/**
+ * node:util parseArgs for a command that also takes positional arguments (`recount OUTPUT_DIR`):
+ * `{ values, positionals }`; its errors are the same short UsageErrors as parseFlags's
+ * (`unknown option --bogus`), never node's own wording.
+ */
+export function parseFlagsAndPositionals<T extends Options>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error), command);
+  }
+}
+
 function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;

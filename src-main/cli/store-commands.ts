@@ -6,33 +6,20 @@
  *   [--set SECTION.KEY=VALUE ...] [--out DIR]`: the period outputs again, for a time range and
  *   other grid, counting or output settings.
  */
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { oneLine, showValue } from '../../src-shared/messages.js';
+import { showValue } from '../../src-shared/messages.js';
 import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
 import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
 import { recountSettings } from '../store/settings.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { makeFolder, writeFileAtomic } from '../sinks/atomic.js';
 import { writePeriodOutputs } from '../sinks/period-outputs.js';
 import { addBusiest, periodOf, rangeLabel, timeZoneOf } from '../sinks/store.js';
 import { StoreReader } from '../store/store.js';
 import { periodView } from '../store/views.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import type { RunSummary } from '../pipeline/types.js';
-import { UsageError, type CliCommand, type CliContext } from './command.js';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** parseArgs with positionals, its errors as short UsageErrors. */
-function parseWithPositionals<T extends Options>(command: string, args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError(oneLine((error instanceof Error ? error.message : String(error)).split('\n')[0]), command);
-  }
-}
+import { parseFlagsAndPositionals, UsageError, type CliCommand, type CliContext } from './command.js';
 
 const EXPORT_HELP = `Usage: crowdheat export parquet OUTPUT_DIR_OR_STORE [--out DIR]
 
@@ -48,7 +35,7 @@ export const exportCommand: CliCommand = {
   summary: 'export a stored analysis (export parquet OUTPUT_DIR) as Parquet files',
   help: EXPORT_HELP,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parseWithPositionals('export', args, {
+    const { values, positionals } = parseFlagsAndPositionals('export', args, {
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -65,7 +52,8 @@ export const exportCommand: CliCommand = {
     const store = await StoreReader.open(resolve(context.cwd, target));
     try {
       const out = values.out === undefined ? dirname(store.path) : resolve(context.cwd, values.out);
-      await mkdir(out, { recursive: true });
+      // The run's own folder maker: a folder that cannot be made is one line and exit 2, and /proc never hangs it.
+      await makeFolder(out, context.signal, '--out');
       const files = await store.exportParquet(out);
       for (const file of files) context.stdout.write(`${file}\n`);
     } finally {
@@ -105,7 +93,7 @@ export const recountCommand: CliCommand = {
   summary: 'period outputs again from a stored analysis, for a time range or other grid settings',
   help: RECOUNT_HELP,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parseWithPositionals('recount', args, {
+    const { values, positionals } = parseFlagsAndPositionals('recount', args, {
       period: { type: 'string' },
       timezone: { type: 'string' },
       from: { type: 'string' },
@@ -147,6 +135,9 @@ export const recountCommand: CliCommand = {
             '(no T, no local_data_settings.metadata_fps, no video): only the whole period is written, in person-frames\n',
         );
       }
+      // The folder before the counting: one that cannot be made is said before any work.
+      const out = values.out === undefined ? join(dirname(store.path), 'recount') : resolve(context.cwd, values.out);
+      await makeFolder(out, context.signal, '--out');
       const timeZone = timeZoneOf(settings);
       const started = performance.now();
       const view = await periodView(store, frames, {
@@ -156,8 +147,6 @@ export const recountCommand: CliCommand = {
         ...(fromMs === undefined ? {} : { fromMs }),
         ...(toMs === undefined ? {} : { toMs }),
       });
-      const out = values.out === undefined ? join(dirname(store.path), 'recount') : resolve(context.cwd, values.out);
-      await mkdir(out, { recursive: true });
       const clock = new LocalClock(timeZone);
       const times = frames.timeMs;
       if ((fromMs !== undefined || toMs !== undefined) && view.frames === 0 && times !== null && times.length > 0) {

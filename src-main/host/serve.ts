@@ -27,6 +27,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isRequestName, UPLOAD_PATH, type ApiErrorBody, type ApiEvent, type RequestName, type UploadAnswer } from '../../src-shared/api.js';
 import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { makeFolder } from '../sinks/atomic.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials } from '../../src-shared/console/types.js';
 import { ConsoleClient } from '../../src-shared/console/client.js';
@@ -482,11 +483,9 @@ Runs until Ctrl-C (or SIGTERM). Analyses stay in the data folder between starts.
     const chosen = values['data-dir'];
     if (chosen !== undefined && chosen.trim() === '') throw new UsageError('--data-dir must name a folder', 'serve');
     const dataDir = resolve(context.cwd, chosen ?? defaultDataDir());
-    try {
-      await mkdir(dataDir, { recursive: true });
-    } catch (error) {
-      throw new CrowdheatError(oneLine(`--data-dir "${showValue(dataDir)}": cannot create the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`));
-    }
+    // The runs' own folder maker: a folder that cannot be made is one line and exit 2 (a bad
+    // argument), and a path under /proc does not hang in node's recursive mkdir.
+    await makeFolder(dataDir, context.signal, '--data-dir');
     const host = await startWebHost({ port, cwd: context.cwd, dataDir });
     context.stdout.write(`${host.url}\n`);
     context.stderr.write('crowdheat: serving on 127.0.0.1 only; open the URL above in a browser. Ctrl-C stops.\n');

@@ -4,7 +4,7 @@
  * writes OUTPUT_DIR/report.html (src-shared/report/html.ts), atomically. Pictures are re-encoded
  * as JPEG and made smaller, so a week of hourly maps stays within a few MB.
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -15,7 +15,7 @@ import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { showValue } from '../../src-shared/messages.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import { reportHtml, type CsvRows, type InlinePicture, type ReportSummary } from '../../src-shared/report/html.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { makeFolder, writeFileAtomic } from '../sinks/atomic.js';
 
 export const REPORT_FILE = 'report.html';
 
@@ -53,7 +53,8 @@ export interface ReportResult {
  * @param targetDir the folder report.html goes into (created when missing); `outputDir` by default.
  * @param shownZones zones to report instead of the run's: the zone table from their zones.csv, the
  *   outlines drawn over the picture from them (the run's outlines are then not trusted to match).
- * @throws InputError (one line naming the file) when the folder or summary.json is missing or unreadable.
+ * @throws InputError (one line naming the file) when the folder or summary.json is missing or unreadable,
+ *   or when targetDir cannot be made (`report: cannot create the folder …`).
  */
 export async function writeReport(outputDir: string, madeMs = Date.now(), targetDir = outputDir, shownZones?: ReportZones): Promise<ReportResult> {
   const folder = await stat(outputDir).catch(() => null);
@@ -109,7 +110,8 @@ export async function writeReport(outputDir: string, madeMs = Date.now(), target
     madeMs,
     offset: timeZoneOffset(summary),
   });
-  await mkdir(targetDir, { recursive: true });
+  // The runs' own folder maker: a folder that cannot be made is an InputError in words, and /proc does not hang it.
+  await makeFolder(targetDir, new AbortController().signal, 'report');
   const path = join(targetDir, REPORT_FILE);
   await writeFileAtomic(path, html);
   return { path, bytes: Buffer.byteLength(html), periodPictures: periodPictures.length, periodPicturesLeftOut };

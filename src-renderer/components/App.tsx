@@ -383,6 +383,7 @@ export function App({ api }: { api: ApiClient }) {
                   onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
                   recount={moment.recount}
                   seek={latestSeek(moment.seek, zoneSeek)}
+                  timeZone={moment.timeZone}
                 />
               )}
             </PeriodViews>

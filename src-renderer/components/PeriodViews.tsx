@@ -58,6 +58,8 @@ export interface MomentView {
   /** Grid and counting settings to re-count frames with (those that differ from the analysis's), or undefined. */
   recount: Partial<GridParams> | undefined;
   seek: Seek | null;
+  /** The period views' time zone (`output_settings.timezone`, else this computer's): the timeline writes each frame's local time in it too. */
+  timeZone: string;
 }
 
 interface PeriodViewsProps {
@@ -218,7 +220,7 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
           )}
         </section>
       )}
-      <div hidden={mode !== 'moment'}>{children({ recount, seek })}</div>
+      <div hidden={mode !== 'moment'}>{children({ recount, seek, timeZone })}</div>
     </>
   );
 }

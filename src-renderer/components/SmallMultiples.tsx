@@ -10,7 +10,7 @@ import type { ColorScale } from '../../src-shared/render/index.js';
 import type { DisplaySettings } from '../logic/display.js';
 import { paintThumbnail } from '../logic/heat.js';
 import { THUMBNAIL_MAX_COLUMNS, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
-import { bucketStartText, formatFigure, periodScale, spansDays, unitName, type PeriodUnit } from '../logic/period.js';
+import { bucketStartText, formatFigure, periodScale, spansDays, stripCaption, unitName, type PeriodUnit } from '../logic/period.js';
 
 type Bucket = PeriodViewData['buckets'][number];
 
@@ -45,7 +45,7 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
   return (
     <div className="small-multiples">
       <p className="strip-caption" id="strip-caption">
-        {buckets.length} maps on one scale, 0 to {formatFigure(scale.max)} {name}; each shows its local start ({timeZone}) and its total. Open one to see it large.
+        {stripCaption(buckets.length, scale.max, unit, timeZone)}
       </p>
       <ul className="strip" aria-describedby="strip-caption" data-testid="small-multiples">
         {buckets.map((bucket) => {

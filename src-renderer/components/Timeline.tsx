@@ -14,6 +14,7 @@ import {
   keySteps,
   MIN_VIEW_FRAMES,
   PLAYBACK_SPEEDS,
+  frameLocalText,
   frameTimeText,
   secondsPerFrame,
   seriesPath,
@@ -37,6 +38,8 @@ interface TimelineProps {
   recount?: Partial<GridParams>;
   /** Moves to a frame when it changes (the period bar's busiest moment, a zone chart). */
   seek?: { index: number; serial: number } | null;
+  /** The period views' time zone: the frame's local time is written in it beside its UTC time (none when UTC or absent). */
+  timeZone?: string;
 }
 
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
@@ -57,7 +60,7 @@ interface Hover {
   top: number;
 }
 
-export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData, recount, seek }: TimelineProps) {
+export function Timeline({ api, run, display, onOverlayChange, onError, onFitToData, recount, seek, timeZone }: TimelineProps) {
   const [index, setIndex] = useState(0);
   const [frame, setFrame] = useState<FrameData | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -81,6 +84,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
   const [fitted, setFitted] = useState<{ max: number; over: number } | null>(null);
   const max = fitted !== null && fitted.over === displayMax ? fitted.max : displayMax;
   // The run's output settings with today's display settings over them: what every pixel is painted with.
+  const localTime = frame === null || timeZone === undefined ? '' : frameLocalText(frame.timeMs, timeZone);
   const output = useMemo(
     () => ({ ...run.output, cmap, transparency, min, max, interpolation, overlay: showImage, empty_cells: emptyCells }),
     [run.output, cmap, transparency, min, max, interpolation, showImage, emptyCells],
@@ -332,6 +336,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
           frame {index + 1} / {run.frameCount}
         </span>
         <span data-testid="frame-time">{frame === null ? '' : frameTimeText(frame.timestamp, frame.timeMs)}</span>
+        {localTime !== '' && <span data-testid="frame-local-time">{localTime}</span>}
         <Legend
           gradient={legend}
           scale={legendScale}

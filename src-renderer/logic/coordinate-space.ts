@@ -1,7 +1,7 @@
 /**
  * When the coordinate-space notice shows: an analysis found that its detections or its picture
  * disagree with image_size (`RunInfo.coordinateSpace`), and the settings do not hold the size it
- * offers yet. Once they do, the view's out-of-date line takes over (Analyse to re-count).
+ * offers yet. Once they do, the notice goes: the view on screen is re-counted from the store in that size.
  */
 import type { CoordinateSpaceFinding } from '../../src-shared/api.js';
 import type { GridParams } from '../../src-shared/settings/types.js';

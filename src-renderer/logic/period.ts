@@ -202,6 +202,15 @@ export function unitExplanation(unit: PeriodUnit): string {
     : 'person-frames: this analysis has no time base (no T, metadata_fps or video), so each frame counts as one and a cell adds up the frames people were seen in it';
 }
 
+/**
+ * The caption over the strip of bucket maps: how many (`1 map`, `168 maps`), their shared scale
+ * from 0 to `scaleMax` in `unit`, and the time zone their starts are written in.
+ */
+export function stripCaption(buckets: number, scaleMax: number, unit: PeriodUnit, timeZone: string): string {
+  const maps = buckets === 1 ? '1 map' : `${formatFigure(buckets)} maps`;
+  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)}; each shows its local start (${timeZone}) and its total. Open one to see it large.`;
+}
+
 /** The moment view's line: what a count is. */
 export function countsExplanation(windowText: string): string {
   return `counts: ${windowText}, at the frame on the timeline`;

@@ -2,7 +2,7 @@
  * The timeline's arithmetic, apart from React so it is tested in Node: stepping by keys,
  * playback at a speed, and how a frame's moment is shown.
  */
-import { formatFigure } from './period.js';
+import { formatFigure, localText } from './period.js';
 
 /** `index + delta`, kept inside `0 … count-1`. */
 export function stepFrame(index: number, delta: number, count: number): number {
@@ -155,6 +155,22 @@ export function frameTimeText(timestamp: string, timeMs: number | null): string 
   if (timestamp !== '') return readableTimestamp(timestamp);
   if (timeMs === null || !Number.isFinite(timeMs)) return '';
   return `${new Date(timeMs).toISOString().slice(0, 23).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The frame's time on the period bar's clock, written beside its UTC time so that the timeline
+ * and the period views (buckets, busiest moment, custom range) name the same moment alike:
+ * `YYYY-MM-DD HH:mm:ss <zone>`; `''` without a time or when `timeZone` is UTC itself.
+ *
+ * ```ts
+ * frameLocalText(Date.UTC(2026, 10, 22, 15, 6, 49), 'Asia/Tokyo') // '2026-11-23 00:06:49 Asia/Tokyo'
+ * ```
+ *
+ * @throws RangeError for a time zone Intl does not know (the caller passes a checked one)
+ */
+export function frameLocalText(timeMs: number | null, timeZone: string): string {
+  if (timeMs === null || !Number.isFinite(timeMs) || timeZone === 'UTC' || timeZone === 'Etc/UTC') return '';
+  return `${localText(timeMs, timeZone)} ${timeZone}`;
 }
 
 /** The frame under `x` on a chart `width` wide showing `count` frames as equal slots. */

@@ -150,6 +150,19 @@ function fact(label: string, value: string, raw: string, key: string): string {
   return `<div class="fact" data-key="${escapeHtml(key)}" data-value="${escapeHtml(raw)}"><span class="muted">${escapeHtml(label)}</span><b>${escapeHtml(value)}</b></div>`;
 }
 
+/**
+ * The caption of a bucket's map: its file stem `periods/<yyyyMMdd-HHmm>` (the bucket's local
+ * start, SPEC's period outputs) as `yyyy-MM-dd HH:mm`; any other stem as it is.
+ *
+ * ```ts
+ * periodCaption('20261123-0900') // '2026-11-23 09:00'
+ * ```
+ */
+export function periodCaption(stem: string): string {
+  const parts = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})$/.exec(stem);
+  return parts === null ? stem : `${parts[1]}-${parts[2]}-${parts[3]} ${parts[4]}:${parts[5]}`;
+}
+
 /** Builds the whole page. Pure: the caller reads the files and writes the result. */
 export function reportHtml(input: ReportInput): string {
   const offset = input.offset ?? UTC;
@@ -188,7 +201,7 @@ export function reportHtml(input: ReportInput): string {
 
   if (input.periodPictures.length > 0) {
     const left = input.periodPicturesLeftOut > 0 ? ` (${input.periodPicturesLeftOut} more left out to keep this file small)` : '';
-    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(picture.name)}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(picture.name)}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
+    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(periodCaption(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(periodCaption(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
   }
   if (input.buckets !== null) parts.push(bucketsTable(input.buckets));
 

@@ -10,6 +10,7 @@ import {
   keySteps,
   readableTimestamp,
   secondsPerFrame,
+  frameLocalText,
   frameTimeText,
   seriesPath,
   stepFrame,
@@ -111,6 +112,14 @@ describe('timeline stepping', () => {
     expect(frameTimeText('', Date.UTC(2026, 10, 22, 15, 6, 49, 5))).toBe('2026-11-22 15:06:49.005 UTC');
     expect(frameTimeText('20230412140023098', Date.UTC(2026, 10, 22))).toBe('2023-04-12 14:00:23.098 UTC');
     expect(frameTimeText('', null)).toBe('');
+  });
+
+  it('writes a frame\'s time on the period bar\'s clock too, and nothing for UTC or a frame without a time', () => {
+    // The week's busiest moment: 15:06:49 UTC is past midnight in Tokyo, another date.
+    expect(frameLocalText(Date.UTC(2026, 10, 22, 15, 6, 49, 5), 'Asia/Tokyo')).toBe('2026-11-23 00:06:49 Asia/Tokyo');
+    expect(frameLocalText(Date.UTC(2026, 2, 29, 1, 30), 'Europe/Berlin')).toBe('2026-03-29 03:30:00 Europe/Berlin');
+    expect(frameLocalText(Date.UTC(2026, 10, 22, 15, 6, 49), 'UTC')).toBe('');
+    expect(frameLocalText(null, 'Asia/Tokyo')).toBe('');
   });
 });
 

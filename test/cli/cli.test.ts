@@ -115,6 +115,14 @@ describe('crowdheat (built)', () => {
     expect(line).toBe('crowdheat: unknown option --colour (see crowdheat help run)');
   });
 
+  test('serve with a --data-dir that cannot be a folder exits 2 in one line, also under /proc (where node\'s recursive mkdir never returns)', async () => {
+    writeFileSync(join(root, 'not-a-folder'), 'x');
+    const inFile = expectOneErrorLine(await crowdheat(['serve', '--port', '0', '--data-dir', 'not-a-folder/data'], root), 2);
+    expect(inFile).toBe(`crowdheat: --data-dir: cannot create the folder ${join(root, 'not-a-folder', 'data')}: part of the path is a file, not a folder (ENOTDIR)`);
+    const inProc = expectOneErrorLine(await crowdheat(['serve', '--port', '0', '--data-dir', '/proc/crowdheat-data'], root), 2);
+    expect(inProc).toBe('crowdheat: --data-dir: cannot create the folder /proc/crowdheat-data: /proc does not allow folders in it (ENOENT)');
+  }, 30_000);
+
   test('a flag without its value', async () => {
     const line = expectOneErrorLine(await crowdheat(['run', '--config_path'], root), 2);
     expect(line).toBe('crowdheat: option --config_path needs a value (see crowdheat help run)');

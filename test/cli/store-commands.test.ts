@@ -179,6 +179,14 @@ describe('stored analysis commands', () => {
       ],
       [['recount', 'nowhere'], /^crowdheat: \/.*\/nowhere: no such store or output folder\n$/],
       [['export', 'parquet', 'sample.csv'], /^crowdheat: \/.*\/sample\.csv: not a crowdheat analysis store/],
+      // Flags the command does not know: the same short words as run's, not node's parseArgs text.
+      [['recount', 'out', '--bogus', '1'], /^crowdheat: unknown option --bogus \(see crowdheat help recount\)\n$/],
+      [['export', 'parquet', 'out', '-q'], /^crowdheat: unknown option -q \(see crowdheat help export\)\n$/],
+      [['recount', 'out', '--out'], /^crowdheat: option --out needs a value \(see crowdheat help recount\)\n$/],
+      // An --out that cannot be a folder: the run's words, exit 2, and /proc does not hang it (node's recursive mkdir loops there).
+      [['export', 'parquet', 'out', '--out', 'out/summary.json/x'], /^crowdheat: --out: cannot create the folder \/.*\/out\/summary\.json\/x: part of the path is a file, not a folder \(ENOTDIR\)\n$/],
+      [['export', 'parquet', 'out', '--out', '/proc/crowdheat-nope'], /^crowdheat: --out: cannot create the folder \/proc\/crowdheat-nope: \/proc does not allow folders in it \(ENOENT\)\n$/],
+      [['recount', 'out', '--out', 'out/summary.json'], /^crowdheat: --out: cannot create the folder \/.*\/out\/summary\.json: a file is in the way \(EEXIST\)\n$/],
     ];
     for (const [args, message] of cases) {
       const outcome = await crowdheat(args, root);

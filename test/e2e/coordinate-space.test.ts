@@ -48,6 +48,10 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the coordinate-space notice', () => {
     await notice.waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('coordinate-seen').textContent()).toBe(`all ${2 * FRAMES} detections stay within x ≤ 630, y ≤ 470`);
     expect(await page.getByTestId('coordinate-set').textContent()).toBe('image_size 1920×1080 (16:9)');
+    // The button's help says what it does: a re-count at once, not a new analysis.
+    expect(await page.locator('#coordinate-fix-help').textContent()).toBe(
+      'sets image_size_h × image_size_v; the view is re-counted from the analysis at once, no need to Analyse again',
+    );
     expect(await page.getByTestId('out-of-date').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
 

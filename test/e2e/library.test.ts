@@ -102,8 +102,21 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('recent analyses s
     await showsFrame(page, app, 57);
     expect(await seriousViolations(page)).toEqual([]);
 
+    // × asks first: Escape (and Keep) keep the analysis; Delete removes it.
+    const library = page.getByTestId('recent-analyses');
+    await page.getByRole('button', { name: /^Delete the analysis of sample/ }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => library.getByTestId('confirm-delete').count()).toBe(0);
+    expect(await page.getByTestId('frame-canvas').count()).toBe(1);
+    expect((await app!.serve.api<{ analyses: AnalysisEntry[] }>('listAnalyses', {})).analyses.length).toBe(1);
+    await page.getByRole('button', { name: /^Delete the analysis of sample/ }).click();
+    await library.getByTestId('confirm-delete').getByRole('button', { name: 'Keep' }).click();
+    expect((await app!.serve.api<{ analyses: AnalysisEntry[] }>('listAnalyses', {})).analyses.length).toBe(1);
     // Deleted from the list: gone from the library and from the screen.
     await page.getByRole('button', { name: /^Delete the analysis of sample/ }).click();
+    await library.getByTestId('confirm-delete').getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => page.getByTestId('frame-canvas').count()).toBe(0);
     await expect.poll(async () => (await app!.serve.api<{ analyses: AnalysisEntry[] }>('listAnalyses', {})).analyses.length).toBe(0);
     expect(existsSync(join(cwd, '.crowdheat-data', 'runs', runId ?? ''))).toBe(false);

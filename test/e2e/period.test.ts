@@ -168,6 +168,10 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     await expect.poll(() => page.getByRole('radio', { name: 'This moment' }).isChecked(), PATIENT).toBe(true);
     await expect.poll(() => page.getByTestId('frame-number').textContent(), PATIENT).toBe(`frame ${moment.frame + 1} / ${FRAMES}`);
     await expect.poll(() => page.getByTestId('people-count').textContent(), PATIENT).toBe(`people: ${moment.count}`);
+    // The timeline names the moment as the card did, on the period bar's clock, beside its UTC time.
+    expect(moment.time).toMatch(/^2026-11-23T\d\d:\d\d:\d\d\+09:00$/);
+    await expect.poll(() => page.getByTestId('frame-local-time').textContent(), PATIENT).toBe(`${moment.time!.slice(0, 19).replace('T', ' ')} ${ZONE}`);
+    expect(await page.getByTestId('frame-time').textContent()).toMatch(/^2026-11-23 \d\d:\d\d:\d\d\.000 UTC$/);
     expect(await page.getByTestId('period-view').count()).toBe(0);
   }, 60_000);
 

@@ -130,4 +130,14 @@ describe('crowdheat report', () => {
     await expect(writeReport(empty)).rejects.toThrow(InputError);
     await expect(writeReport(empty)).rejects.toThrow(`${join(empty, 'summary.json')}: not found; a report is made from a folder crowdheat run wrote`);
   });
+
+  it('refuses a target folder that cannot be made in one line, also under /proc (where node\'s recursive mkdir never returns)', async () => {
+    await expect(writeReport(out, Date.now(), join(out, 'summary.json', 'x'))).rejects.toThrow(
+      `report: cannot create the folder ${join(out, 'summary.json', 'x')}: part of the path is a file, not a folder (ENOTDIR)`,
+    );
+    await expect(writeReport(out, Date.now(), '/proc/crowdheat-report')).rejects.toThrow(InputError);
+    await expect(writeReport(out, Date.now(), '/proc/crowdheat-report')).rejects.toThrow(
+      'report: cannot create the folder /proc/crowdheat-report: /proc does not allow folders in it (ENOENT)',
+    );
+  }, 20_000);
 });
