@@ -100,6 +100,8 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
     const summary = summarise(settings, source, tally, diagnostics, started);
     if (coordinateSpace !== null) summary.coordinate_space = coordinateSpace;
     for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
+    // Sinks warn as they finish too (the store: no time base for a period): counted with the rest.
+    summary.warnings = diagnostics.warningCounts();
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
     summary.outputs.push('summary.json');
     summary.wall_time_s = round((performance.now() - started) / 1000, 3);

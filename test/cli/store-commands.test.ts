@@ -142,6 +142,13 @@ describe('stored analysis commands', () => {
     );
     const run = await crowdheat(['run', '--config', 'no-time.yaml', '--quiet'], root);
     expect(run.code).toBe(0);
+    // A warning given as the outputs finish is counted in the closing line and in summary.json.
+    const warned = await crowdheat(['run', '--config', 'no-time.yaml', '--set', 'output_settings.period=hour', '--set', 'output_settings.output_dir=out-no-time-hour'], root);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('crowdheat: warning: output_settings.period is hour but the frames have no time base');
+    expect(warned.stderr).toMatch(/, 1 warning\./);
+    const summary = JSON.parse(await readFile(join(root, 'out-no-time-hour', 'summary.json'), 'utf8')) as { warnings: Record<string, number> };
+    expect(summary.warnings).toMatchObject({ 'period-without-time-base': 1 });
     const outcome = await crowdheat(['recount', 'out-no-time', '--period', 'hour'], root);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toBe(
