@@ -127,17 +127,23 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
     if (next !== 'buckets') setOpenBucket(null);
   };
 
-  const shown: PeriodViewData | null = mode === 'buckets' && openBucket !== null ? bucket.data : main.data;
+  // An opened bucket is shown once its answer is in; until then the view by buckets stays. The
+  // caption says what the figures on screen are of (the answer's own request), not what is being counted.
+  const showsBucket = mode === 'buckets' && openBucket !== null && bucket.data !== null;
+  const shownState = showsBucket ? bucket : main;
+  const shown: PeriodViewData | null = shownState.data;
   const unit = main.data?.unit ?? 'person-seconds';
   const timed = main.data === null ? null : main.data.unit === 'person-seconds';
   const loading = main.loading || bucket.loading;
   const explanation = mode === 'moment' ? countsExplanation(windowUnit({ ...run.params, ...recount }.last_valid_frame)) : unitExplanation(unit);
 
   // Times on the buckets' clock, which is named: the library lists analyses in UTC, the timeline its frames too.
+  const answered = shownState.answered;
   let caption = 'whole period';
-  if (mode === 'custom' && custom !== null && !('problem' in custom)) caption = `range ${localText(custom.fromMs, timeZone)} to ${localText(custom.toMs, timeZone)} (${timeZone})`;
-  else if (mode === 'buckets' && openBucket !== null) caption = `${localText(openBucket.startMs, timeZone)} to ${localText(openBucket.endMs, timeZone)} (${timeZone})`;
-  else if (mode === 'buckets') caption = 'whole period, every bucket';
+  if (answered !== null && answered.fromMs !== undefined && answered.toMs !== undefined) {
+    const between = `${localText(answered.fromMs, timeZone)} to ${localText(answered.toMs, timeZone)} (${timeZone})`;
+    caption = showsBucket ? between : `range ${between}`;
+  } else if (answered !== null && answered.period !== undefined && answered.period !== 'none') caption = 'whole period, every bucket';
   else if (span !== null) caption = `whole period, ${localText(span.fromMs, timeZone)} to ${localText(span.toMs, timeZone)} (${timeZone})`;
 
   return (

@@ -21,6 +21,8 @@ const answers = new AnswerCache<PeriodViewData>(KEPT_CELLS, periodViewCells);
 export interface PeriodViewState {
   /** The last answer, kept on screen while a newer one is computed. */
   data: PeriodViewData | null;
+  /** The request `data` answers (not the one asked now, while that one is computed): what a caption must describe. */
+  answered: PeriodViewRequest | null;
   /** An answer for the request asked now is on its way. */
   loading: boolean;
   /** Why the request asked now failed, or null. */
@@ -28,8 +30,11 @@ export interface PeriodViewState {
 }
 
 interface Answer {
+  /** The request asked last. */
   key: string;
+  /** The last answer received, and the request it answers (an older one when the last request failed). */
   data: PeriodViewData | null;
+  dataKey: string | null;
   error: string | null;
 }
 
@@ -53,10 +58,10 @@ export function usePeriodView(api: ApiClient, request: PeriodViewRequest | null)
           // The same range without buckets is this answer's whole part: going from the hours back
           // to the whole period needs no second count (periodView sums the range alike either way).
           if (asked.period !== undefined && asked.period !== 'none') answers.set(JSON.stringify({ ...asked, period: 'none' }), { ...data, buckets: [] });
-          if (current) setAnswer({ key, data, error: null });
+          if (current) setAnswer({ key, data, dataKey: key, error: null });
         },
         (error: unknown) => {
-          if (current) setAnswer((previous) => ({ key, data: previous?.data ?? null, error: messageOf(error) }));
+          if (current) setAnswer((previous) => ({ key, data: previous?.data ?? null, dataKey: previous?.dataKey ?? null, error: messageOf(error) }));
         },
       );
     }, settle);
@@ -66,7 +71,8 @@ export function usePeriodView(api: ApiClient, request: PeriodViewRequest | null)
     };
   }, [api, key]);
   const kept = key === null ? undefined : answers.get(key);
-  if (kept !== undefined) return { data: kept, loading: false, error: null };
+  if (kept !== undefined) return { data: kept, answered: request, loading: false, error: null };
   const settled = answer !== null && answer.key === key;
-  return { data: answer?.data ?? null, loading: key !== null && !settled, error: settled ? answer.error : null };
+  const answered = answer?.dataKey == null ? null : (JSON.parse(answer.dataKey) as PeriodViewRequest);
+  return { data: answer?.data ?? null, answered, loading: key !== null && !settled, error: settled ? answer.error : null };
 }

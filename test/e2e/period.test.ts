@@ -123,6 +123,27 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     expect(nine.grid).toEqual(blockMax(bucket.whole, 192, 108, 2).grid);
     expect(Math.max(...nine.grid)).toBe(Math.max(...bucket.whole));
     await expectFigures(bucket);
+    const captionOf = (from: string, to: string): string => `2026-11-23 ${from}:00 to 2026-11-23 ${to}:00 (${ZONE})`;
+    expect(await page.getByTestId('period-summary').textContent()).toContain(captionOf('09:00', '10:00'));
+    // Opening the other hour: while it is counted, the caption stays with the figures on screen.
+    const eight = hourly.buckets[0];
+    expect(eight.detections).not.toBe(nine.detections);
+    await thumbs.nth(0).click();
+    const seen: string[] = [];
+    await expect
+      .poll(async () => {
+        const summary = (await page.getByTestId('period-summary').textContent()) ?? '';
+        seen.push(summary);
+        return summary.includes(captionOf('08:00', '09:00'));
+      }, PATIENT)
+      .toBe(true);
+    for (const summary of seen) {
+      const detections = summary.includes(captionOf('08:00', '09:00')) ? eight.detections : summary.includes(captionOf('09:00', '10:00')) ? nine.detections : null;
+      expect(detections, summary).not.toBeNull();
+      expect(summary).toContain(`${formatFigure(detections ?? 0)} detections`);
+    }
+    await thumbs.nth(1).click();
+    await expectFigures(bucket);
     await screenshot('by-hour');
     expect(await seriousViolations(page)).toEqual([]);
   }, 120_000);
