@@ -8,6 +8,8 @@
 //            current view (one hour) and over the whole week                             target ≤ 1 s
 // Each stage: wall and CPU (user + sys of this process, DuckDB's threads included) and the load
 // average, since the machine is shared. Run after `npm run build`: node bench/app-week.mjs [--frames N]
+// [--keep DIR]: analyse into DIR and keep it (DIR/app is then a `crowdheat serve --data-dir` folder
+// holding the analysed week, which bench/app-week-browser.mjs drives in Chromium).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ const { MemoryCredentialStore } = await import(dist('src-main/host/serve.js'));
 const { runPipeline } = await import(dist('src-main/pipeline/run.js'));
 const { defaultSettings } = await import(dist('src-shared/settings/index.js'));
 
-const { values } = parseArgs({ options: { frames: { type: 'string' } } });
+const { values } = parseArgs({ options: { frames: { type: 'string' }, keep: { type: 'string' } } });
 const FRAMES = Number(values.frames ?? 604_800);
 if (!existsSync(SAMPLE)) {
   console.log(`app-week: skipped, ${SAMPLE} not found`);
@@ -58,7 +60,8 @@ function backendOn(workRoot, events) {
   });
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'crowdheat-app-week-'));
+const dir = values.keep === undefined ? await mkdtemp(join(tmpdir(), 'crowdheat-app-week-')) : resolve(values.keep);
+if (values.keep !== undefined) mkdirSync(dir, { recursive: true });
 const rows = [];
 const row = (stage, m, target) => rows.push({ stage, wall: m.wallMs, cpu: m.cpuMs, load: m.load, target });
 try {
@@ -129,7 +132,7 @@ try {
   row('recount again (128×72, box, n = 1): the whole week by hour', await measure(() => app.periodView({ runId, params: again, period: 'hour' })), '≤ 1 s');
   rows.push({ stage: `resident memory of the benchmark process after the views: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`, wall: 0, cpu: 0, load: loadavg()[0], target: '' });
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  if (values.keep === undefined) await rm(dir, { recursive: true, force: true });
 }
 
 const lines = [
