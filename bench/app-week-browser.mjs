@@ -12,6 +12,7 @@
 // Two passes: "browse" (open, seeks, whole period, by hour, a bucket, a custom range, grid and
 // counting changes, a server restart), then "right after open" (a fresh server, the analysis
 // opened and a period view asked as soon as its frame shows, before its detections are in memory).
+/* global window, performance, CanvasRenderingContext2D -- INSTRUMENT and the page.evaluate callbacks run in the page */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,7 +113,7 @@ async function poll(check) {
   const end = Date.now() + PATIENCE_MS;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('app-week-browser: the page did not get there in time');
-    await new Promise((done) => setTimeout(done, 15));
+    await sleep(15);
   }
 }
 
