@@ -17,7 +17,8 @@ export interface Rational {
   den: number;
 }
 
-export type RawPixelFormat = 'rgb24' | 'rgba' | 'yuv420p';
+/** Raw picture layouts crowdheat pipes to ffmpeg; `ya8` is gray and alpha, two bytes a pixel. */
+export type RawPixelFormat = 'rgb24' | 'rgba' | 'yuv420p' | 'ya8';
 
 export interface RawVideoSpec {
   /** File descriptor ffmpeg reads: 0 for stdin, 3… for extra pipes. */

@@ -1,8 +1,8 @@
 /**
  * The heat video: one ffmpeg composites and encodes. The camera picture (a video file, or raw
  * frames from JS) is decoded and scaled in C; the heat arrives grid-sized (a few kB a frame)
- * and ffmpeg stretches and blends it; the label and the colorbar arrive as small RGBA strips
- * and are laid over it. JS never touches a full-size picture, which is what keeps a 1080p run
+ * and ffmpeg stretches and blends it; the label (gray and alpha) and the colorbar (RGBA) arrive
+ * as small strips and are laid over it. JS never touches a full-size picture, which is what keeps a 1080p run
  * close to the cost of the encode alone (bench/README.md).
  *
  * Frame pairing is by position, not time: every input is retimed to `pts = N` (its frame
@@ -81,7 +81,11 @@ export interface HeatFrame {
    * alpha scales the heat's weight (0: the picture shows untouched); without one it is ignored.
    */
   heat: Uint8Array;
-  /** RGBA of the label strip. */
+  /**
+   * The label strip as gray and alpha (`ya8`: 2 bytes a pixel, `grayAlpha` in
+   * sinks/overlay-strips.ts): the label is black and white, and half the bytes of RGBA give
+   * the same picture (see `grayAlpha`).
+   */
   label: Uint8Array;
   /** RGBA of the colorbar strip: every frame when `perFrame`, else on the first frame only. */
   colorbar?: Uint8Array;
@@ -131,6 +135,11 @@ export class HeatVideoEncoder {
     if (spec.background.kind === 'frames') {
       if (frame.picture === undefined) throw new RangeError('heat video: a picture is required for every frame');
       await this.process.write(PICTURE_PIPE, frame.picture);
+    }
+    const { label } = spec;
+    // A strip of another size would shift every later frame of the label stream.
+    if (frame.label.length !== label.width * label.height * 2) {
+      throw new RangeError(`heat video: ${frame.label.length} bytes of label for a ${label.width}×${label.height} gray-and-alpha strip`);
     }
     await this.process.write(HEAT_PIPE, frame.heat);
     await this.process.write(LABEL_PIPE, frame.label);
@@ -229,7 +238,7 @@ export function buildArgs(spec: HeatVideoSpec): FfmpegArgs {
 
   const labelIndex = nextInput();
   const { label } = spec;
-  args.input(rawVideoInput({ pipe: LABEL_PIPE, width: label.width, height: label.height, pixelFormat: 'rgba', rate }));
+  args.input(rawVideoInput({ pipe: LABEL_PIPE, width: label.width, height: label.height, pixelFormat: 'ya8', rate }));
   graph.push(`[${labelIndex}:v]${retime}[label]`);
   let last = '[labelled]';
   graph.push(`[blended][label]overlay=x=${label.x}:y=${label.y}:format=yuv420${last}`);

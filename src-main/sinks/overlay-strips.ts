@@ -78,19 +78,19 @@ export function paintRgba(width: number, height: number, paint: (target: RgbImag
 const KEPT_LABELS = 64;
 
 /**
- * The label strips of one run, each text drawn once: a run without timestamps shows a few dozen
- * distinct counts over thousands of frames. A strip handed out is never written to again, so
- * the same bytes may sit in a pipe more than once.
+ * The label strips of one run as gray and alpha (`grayAlpha` of `labelStrip`), each text drawn
+ * once: a run without timestamps shows a few dozen distinct counts over thousands of frames. A
+ * strip handed out is never written to again, so the same bytes may sit in a pipe more than once.
  */
 export class LabelStrips {
   private readonly kept = new Map<string, Uint8Array>();
   constructor(private readonly layout: StripLayout) {}
 
-  /** The RGBA strip of `text` (see `labelStrip`). */
+  /** The gray-and-alpha strip of `text`: `grayAlpha(labelStrip(layout, text))`, 2 bytes a pixel. */
   strip(text: string): Uint8Array {
     const known = this.kept.get(text);
     if (known !== undefined) return known;
-    const drawn = labelStrip(this.layout, text);
+    const drawn = grayAlpha(labelStrip(this.layout, text));
     // Oldest first out: a Map iterates in insertion order.
     if (this.kept.size >= KEPT_LABELS) this.kept.delete(this.kept.keys().next().value as string);
     this.kept.set(text, drawn);
@@ -98,6 +98,31 @@ export class LabelStrips {
   }
 }
 
+/**
+ * An RGBA strip (4 bytes a pixel, from `paintRgba`) whose every pixel is black or white, as gray
+ * and alpha (ffmpeg's `ya8`: 2 bytes a pixel, the gray then the alpha). The label is such a strip
+ * (white text on a translucent black box). Laid over a yuv420p picture by `overlay`, the ya8 strip
+ * gives the very same bytes as the RGBA one: ffmpeg converts black and white to the same Y (16,
+ * 235) from gray as from RGB, and the chroma of both is exactly 128, with any alpha
+ * (test/video/compositing.test.ts compares the composited frames). Other grays do not round
+ * alike (a few values differ by one), so any other colour is refused: RangeError naming the
+ * first such pixel, and when `rgba` is not whole pixels.
+ */
+export function grayAlpha(rgba: Uint8Array): Uint8Array {
+  if (rgba.length % 4 !== 0) throw new RangeError(`grayAlpha: ${rgba.length} bytes are not whole RGBA pixels`);
+  const out = new Uint8Array(rgba.length / 2);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 2) {
+    const red = rgba[i];
+    if ((red !== 0 && red !== 255) || rgba[i + 1] !== red || rgba[i + 2] !== red) {
+      throw new RangeError(`grayAlpha: pixel ${i / 4} is (${red}, ${rgba[i + 1]}, ${rgba[i + 2]}), neither black nor white`);
+    }
+    out[o] = red;
+    out[o + 1] = rgba[i + 3];
+  }
+  return out;
+}
+
+/** RGBA of `text` drawn as the label (white on a translucent black box) on the label strip, 4 bytes a pixel. */
 export function labelStrip(layout: StripLayout, text: string): Uint8Array {
   const { label } = layout;
   return paintRgba(label.width, label.height, (target) => {

@@ -167,7 +167,7 @@ describe('the video holds what was meant', () => {
       colorbar: null,
     });
     for (let i = 0; i < FRAMES; i++) {
-      await encoder.write({ heat: new Uint8Array(4 * 3 * 3).fill(i * 6), label: new Uint8Array(16 * 4 * 4) });
+      await encoder.write({ heat: new Uint8Array(4 * 3 * 3).fill(i * 6), label: new Uint8Array(16 * 4 * 2) });
     }
     return encoder.finish().then(() => null, (caught: unknown) => caught);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorbarStrip, labelStrip, LabelStrips, paintRgba, stripLayout, WIDEST_TICK } from '../../src-main/sinks/overlay-strips.js';
+import { colorbarStrip, grayAlpha, labelStrip, LabelStrips, paintRgba, stripLayout, WIDEST_TICK } from '../../src-main/sinks/overlay-strips.js';
 import { drawText } from '../../src-shared/render/text.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { colorbarWidth, drawColorbar, formatTick } from '../../src-shared/render/colorbar.js';
@@ -87,10 +87,11 @@ describe('label strips', () => {
     expect(clear).toBeLessThan(width * height);
   });
 
-  it('draws each text once and hands out the same bytes as labelStrip', () => {
+  it('draws each text once and hands out labelStrip\'s pixels as gray and alpha', () => {
     const strips = new LabelStrips(layout);
     const first = strips.strip('number of detects : 7');
-    expect(Buffer.from(first).equals(Buffer.from(labelStrip(layout, 'number of detects : 7')))).toBe(true);
+    expect(Buffer.from(first).equals(Buffer.from(grayAlpha(labelStrip(layout, 'number of detects : 7'))))).toBe(true);
+    expect(first.length).toBe(layout.label.width * layout.label.height * 2);
     expect(strips.strip('number of detects : 7')).toBe(first);
     expect(strips.strip('number of detects : 8')).not.toBe(first);
   });
@@ -102,5 +103,29 @@ describe('label strips', () => {
     const newest = strips.strip('number of detects : 64');
     expect(strips.strip('number of detects : 64')).toBe(newest);
     expect(strips.strip('number of detects : 0')).not.toBe(oldest);
+  });
+});
+
+describe('grayAlpha', () => {
+  it('keeps each pixel\'s gray and alpha, two bytes a pixel', () => {
+    const rgba = Uint8Array.of(0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 166, 255, 255, 255, 3);
+    expect([...grayAlpha(rgba)]).toEqual([0, 0, 255, 255, 0, 166, 255, 3]);
+  });
+
+  it('gives a real label strip, one and two lines, without loss: every pixel is black or white', () => {
+    const layout = stripLayout(1920, 1080);
+    for (const text of ['number of detects : 9', 'number of detects : 12\n2024-06-01 08:00:00.000Z']) {
+      const rgba = labelStrip(layout, text);
+      const gray = grayAlpha(rgba);
+      for (let p = 0; p < gray.length / 2; p++) {
+        expect([rgba[p * 4], rgba[p * 4 + 3]]).toEqual([gray[p * 2], gray[p * 2 + 1]]);
+      }
+    }
+  });
+
+  it('refuses a pixel that is neither black nor white, and bytes that are not whole pixels', () => {
+    expect(() => grayAlpha(Uint8Array.of(0, 0, 0, 9, 128, 128, 128, 255))).toThrow('grayAlpha: pixel 1 is (128, 128, 128), neither black nor white');
+    expect(() => grayAlpha(Uint8Array.of(255, 255, 0, 255))).toThrow('grayAlpha: pixel 0 is (255, 255, 0), neither black nor white');
+    expect(() => grayAlpha(new Uint8Array(6))).toThrow('grayAlpha: 6 bytes are not whole RGBA pixels');
   });
 });

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegArgs } from '../../src-main/ffmpeg/args.js';
 import { buildArgs, HeatVideoEncoder, type HeatVideoSpec } from '../../src-main/ffmpeg/encoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
-import { colorbarStrip, labelStrip, stripLayout, trimStrip } from '../../src-main/sinks/overlay-strips.js';
+import { colorbarStrip, grayAlpha, labelStrip, stripLayout, trimStrip } from '../../src-main/sinks/overlay-strips.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { makeTempDir, makeVideo } from './fixtures.js';
 
@@ -89,7 +91,7 @@ describe('the video with a trimmed colorbar', () => {
           if ((cell * 7 + k) % 3 !== 0) continue;
           heat.set([(cell * 13) & 255, (cell * 29 + k * 40) & 255, (cell * 5) & 255, 255], cell * 4);
         }
-        await encoder.write({ heat, label: labelStrip(layout, `number of detects : ${k}`), ...(k === 0 ? { colorbar: bar.rgba } : {}) });
+        await encoder.write({ heat, label: grayAlpha(labelStrip(layout, `number of detects : ${k}`)), ...(k === 0 ? { colorbar: bar.rgba } : {}) });
       }
       await encoder.finish();
       return readFile(path);
@@ -97,6 +99,59 @@ describe('the video with a trimmed colorbar', () => {
     const full = await encode('full.mp4', { spec: layout.colorbar, rgba: fullBar });
     const cut = await encode('trimmed.mp4', trimmed);
     expect(cut.equals(full)).toBe(true);
+  });
+});
+
+describe('the label strip as gray and alpha', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+  });
+  afterAll(() => cleanup());
+
+  /** The composited yuv420p frames of `source` with `strips` (one a frame, `pixelFormat`) laid at (x, y). */
+  const composite = async (source: string, strips: Buffer, pixelFormat: 'rgba' | 'ya8', size: { width: number; height: number }, x: number, y: number, frames: number): Promise<Buffer> => {
+    const path = join(dir, `strips.${pixelFormat}`);
+    await writeFile(path, strips);
+    const { stdout } = await promisify(execFile)(await bundledFfmpegPath(), [
+      '-hide_banner', '-loglevel', 'error', '-nostdin', '-i', source,
+      '-f', 'rawvideo', '-pix_fmt', pixelFormat, '-s', `${size.width}x${size.height}`, '-framerate', '10', '-i', path,
+      '-filter_complex', `[0:v]format=yuv420p[b];[b][1:v]overlay=x=${x}:y=${y}:format=yuv420:shortest=1[o]`,
+      '-map', '[o]', '-frames:v', String(frames), '-f', 'rawvideo', 'pipe:1',
+    ], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    return stdout;
+  };
+
+  it('composites the real label strips (one and two lines) to the same bytes as RGBA', async () => {
+    const width = 640;
+    const height = 360;
+    const source = join(dir, 'source.mp4');
+    await makeVideo(source, { frames: 4, width, height, pattern: true });
+    const layout = stripLayout(width, height);
+    const texts = ['number of detects : 0', 'number of detects : 12\n2024-06-01 08:00:00.000Z', 'number of detects : 9999999', 'number of detects : 3\n2024-06-01 08:00:00.500Z'];
+    const rgba = texts.map((text) => labelStrip(layout, text));
+    const rgbaFrames = await composite(source, Buffer.concat(rgba), 'rgba', layout.label, 0, 0, 4);
+    const grayFrames = await composite(source, Buffer.concat(rgba.map(grayAlpha)), 'ya8', layout.label, 0, 0, 4);
+    expect(rgbaFrames.length).toBe(width * height * 1.5 * 4);
+    expect(grayFrames.equals(rgbaFrames)).toBe(true);
+  });
+
+  it('composites black and white at every alpha, at odd places, to the same bytes as RGBA', async () => {
+    const width = 320;
+    const height = 180;
+    const source = join(dir, 'small.mp4');
+    await makeVideo(source, { frames: 2, width, height, pattern: true });
+    const size = { width: 256, height: 40 };
+    const strip = new Uint8Array(size.width * size.height * 4);
+    for (let p = 0; p < size.width * size.height; p++) {
+      const value = p % 3 === 0 ? 0 : 255;
+      strip.set([value, value, value, (p * 7) & 255], p * 4);
+    }
+    const rgbaFrames = await composite(source, Buffer.concat([strip, strip]), 'rgba', size, 11, 21, 2);
+    const gray = Buffer.from(grayAlpha(strip));
+    const grayFrames = await composite(source, Buffer.concat([gray, gray]), 'ya8', size, 11, 21, 2);
+    expect(grayFrames.equals(rgbaFrames)).toBe(true);
   });
 });
 
