@@ -29,7 +29,7 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       await encoder.write({
         picture: new Uint8Array(32 * 32 * 3).fill(40 * k),
         heat: Uint8Array.from({ length: 16 }, (_, i) => (i % 4 >= 2 ? 255 : 0)),
-        label: new Uint8Array(2 * 2 * 4),
+        label: new Uint8Array(2 * 2 * 2),
       });
     }
     await encoder.finish();
@@ -56,7 +56,7 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       await encoder.write({
         picture: new Uint8Array(300 * 300 * 3).fill(20 * k),
         heat: new Uint8Array(192 * 108 * 4),
-        label: new Uint8Array(100 * 20 * 4),
+        label: new Uint8Array(100 * 20 * 2),
       });
     }
     await encoder.finish();
@@ -75,7 +75,7 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
     // Stopped, ffmpeg reads nothing: a 4 MB heat frame cannot fit in its pipe's buffer.
     process.kill(pid, 'SIGSTOP');
     try {
-      const pending = encoder.write({ heat: new Uint8Array(1024 * 1024 * 4), label: new Uint8Array(2 * 2 * 4) });
+      const pending = encoder.write({ heat: new Uint8Array(1024 * 1024 * 4), label: new Uint8Array(2 * 2 * 2) });
       const outcome = pending.then(() => null, (caught: unknown) => caught);
       controller.abort();
       expect(await outcome).toBeInstanceOf(CancelledError);
@@ -85,4 +85,23 @@ describe('heat video encoder with pictures from JS (Console images)', () => {
       if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 5000);
+});
+
+describe('heat video encoder label strips', () => {
+  it('refuses a label strip of RGBA size (4 bytes a pixel) before writing any of the frame', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    const encoder = new HeatVideoEncoder({
+      ffmpeg: await bundledFfmpegPath(), path: join(dir, 'label.mp4'), width: 64, height: 64, rate: { num: 2, den: 1 },
+      columns: 2, rows: 2, interpolation: 'nearest', background: { kind: 'none' }, transparency: 0.5,
+      label: { x: 0, y: 0, width: 4, height: 2 }, colorbar: null,
+    });
+    try {
+      await expect(encoder.write({ heat: new Uint8Array(16), label: new Uint8Array(4 * 2 * 4) })).rejects.toThrow(
+        'heat video: 32 bytes of label for a 4×2 gray-and-alpha strip',
+      );
+    } finally {
+      await encoder.abort();
+      await cleanup();
+    }
+  });
 });

@@ -44,7 +44,7 @@ describe('the environment ffmpeg runs with', () => {
       label: { x: 0, y: 0, width: 2, height: 2 }, colorbar: null,
     });
     const seen = environmentOf(encoder.pid as number);
-    for (let k = 0; k < 3; k++) await encoder.write({ heat: new Uint8Array(16).fill(200), label: new Uint8Array(16) });
+    for (let k = 0; k < 3; k++) await encoder.write({ heat: new Uint8Array(16).fill(200), label: new Uint8Array(8) });
     await encoder.finish();
     expect(seen.get('MALLOC_MMAP_THRESHOLD_')).toBe('33554432');
     expect(seen.get('MALLOC_TRIM_THRESHOLD_')).toBe('67108864');
