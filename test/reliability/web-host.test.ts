@@ -79,7 +79,9 @@ const uploadsFolder = (): string => join(host.workRoot, 'uploads');
 const keptFiles = async (): Promise<string[]> => {
   if (!existsSync(uploadsFolder())) return [];
   const folders = await readdir(uploadsFolder());
-  return (await Promise.all(folders.map(async (folder) => readdir(join(uploadsFolder(), folder))))).flat().sort();
+  // An upload's folder may be removed between the two reads (the host cleaning up): it holds nothing then.
+  const filesOf = (folder: string): Promise<string[]> => readdir(join(uploadsFolder(), folder)).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+  return (await Promise.all(folders.map(filesOf))).flat().sort();
 };
 
 describe('web host: malformed requests', () => {
