@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodViewRequest } from '../../src-shared/api.js';
-import { defaultSettings } from '../../src-shared/settings/types.js';
-import { startTestHost, type TestHost } from './web-host-fixture.js';
+import { startTestHost, timedSampleSettings, type TestHost } from './web-host-fixture.js';
 
 let app: TestHost;
 
@@ -18,13 +17,8 @@ afterAll(() => app.close());
 
 describe('views of one analysis asked at once', () => {
   it('period views, seeks and zone views in flight together each answer what they answer alone', async () => {
-    const settings = defaultSettings();
-    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
     // 300 frames 20 s apart from 01:40 Berlin time on the day clocks go forward: buckets on both sides of the jump.
-    settings.data_source_settings.local_data_settings.metadata_fps = 0.05;
-    settings.data_source_settings.local_data_settings.start_time = '2026-03-29T01:40:00+01:00';
-    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 250, grid_num_v: 7 };
-    settings.output_settings.timezone = 'Europe/Berlin';
+    const settings = timedSampleSettings({ fps: 0.05, start: '2026-03-29T01:40:00+01:00', grid: [250, 7], timezone: 'Europe/Berlin' });
     const { runId } = await app.client.call('analyse', { settings });
     expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 300 });
 

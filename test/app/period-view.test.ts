@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src-shared/settings/types.js';
-import { startTestHost, type TestHost } from './web-host-fixture.js';
+import { startTestHost, timedSampleSettings, type TestHost } from './web-host-fixture.js';
 
 let app: TestHost;
 
@@ -16,12 +16,7 @@ afterAll(() => app.close());
 
 describe('periodView through the web host', () => {
   it('answers the whole period, hourly buckets and a re-count from the analysis store', async () => {
-    const settings = defaultSettings();
-    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
-    settings.data_source_settings.local_data_settings.metadata_fps = 1;
-    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T08:59:00+09:00';
-    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 48, grid_num_v: 27 };
-    settings.output_settings.timezone = 'Asia/Tokyo';
+    const settings = timedSampleSettings({ fps: 1, start: '2026-11-23T08:59:00+09:00', grid: [48, 27], timezone: 'Asia/Tokyo' });
     const { runId } = await app.client.call('analyse', { settings });
     expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
 
@@ -71,11 +66,8 @@ describe('periodView through the web host', () => {
 
 describe('bucket thumbnails within a budget', () => {
   it('many buckets of a fine grid come with larger blocks, so the answer stays bounded (1.5 M thumbnail cells)', async () => {
-    const settings = defaultSettings();
-    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
     // 120 frames 100 s apart, the last 3 h 18 min 20 s after the first: 199 one-minute buckets.
-    settings.data_source_settings.local_data_settings.metadata_fps = 0.01;
-    settings.data_source_settings.local_data_settings.start_time = '2026-11-23T09:00:00Z';
+    const settings = timedSampleSettings({ fps: 0.01, start: '2026-11-23T09:00:00Z' });
     const { runId } = await app.client.call('analyse', { settings });
     expect(await app.finished(runId)).toMatchObject({ type: 'done', frames: 120 });
     const view = await app.client.call('periodView', { runId, period: '1min', params: { grid_num_h: 1920, grid_num_v: 1080 } });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { ApiEvent } from '../../src-shared/api.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
@@ -65,4 +66,19 @@ export async function startTestHost(frames = 120): Promise<TestHost> {
       await rm(cwd, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Default settings over the host's `sample.csv` with a time base: `fps` frames a second from
+ * `start` (ISO 8601), and optionally a grid of `grid` columns × rows and the buckets' time zone.
+ */
+export function timedSampleSettings(options: { fps: number; start: string; grid?: [number, number]; timezone?: string }): Settings {
+  const settings = defaultSettings();
+  const local = settings.data_source_settings.local_data_settings;
+  local.meta_file = 'sample.csv';
+  local.metadata_fps = options.fps;
+  local.start_time = options.start;
+  if (options.grid !== undefined) settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: options.grid[0], grid_num_v: options.grid[1] };
+  if (options.timezone !== undefined) settings.output_settings.timezone = options.timezone;
+  return settings;
 }
