@@ -650,8 +650,9 @@ export class Backend {
       const clock = new LocalClock(timeZone);
       // The strip shows buckets as thumbnails (a week by hour at 192×108 was 12 MB of JSON as
       // full grids), each reduced as its bucket is complete: the view never holds every bucket grid.
+      // Blocks grow with the number of buckets, so that a strip of thousands stays a few MB.
       const params = settings.heat_map_settings.params;
-      let thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v);
+      const shapeFor = (buckets: number): ReturnType<typeof thumbnailSize> => thumbnailSize(params.grid_num_h, params.grid_num_v, buckets);
       const thumbnails: number[][] = [];
       return opened.periodView(
         {
@@ -661,13 +662,12 @@ export class Backend {
           ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
           ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
           eachBucketGrid: (bucket, grid, count) => {
-            // Blocks grow with the number of buckets, so that a strip of thousands stays a few MB.
-            if (bucket === 0) thumbnailShape = thumbnailSize(params.grid_num_h, params.grid_num_v, count);
-            thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, thumbnailShape.factor).grid;
+            thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, shapeFor(count).factor).grid;
           },
         },
         (view): PeriodViewData => {
           const buckets = view.buckets;
+          const thumbnailShape = shapeFor(buckets === null ? 1 : buckets.starts.length);
           return {
             unit: view.unit,
             columns: view.columns,
