@@ -30,19 +30,37 @@ describe('bucket thumbnails drawn at the grid’s true aspect', () => {
     expect(spreadBlocks([1, 2, 3, 4], 2, 2, 1)).toEqual([1, 2, 3, 4]);
   });
 
-  it('paints the pixels paintHeat paints over the spread grid, nearest and bilinear, whole and partial blocks', () => {
+  /** paintThumbnail of `grid`'s thumbnail equals paintHeat over the spread thumbnail, nearest and bilinear. */
+  function expectSamePixels(grid: number[], columns: number, rows: number, width: number, height: number): void {
     const table = getColormap('jet');
+    const shape = thumbnailSize(columns, rows);
+    const thumbnail = blockMax(grid, columns, rows, shape.factor).grid;
+    for (const interpolation of ['nearest', 'bilinear'] as const) {
+      const colours = { scale: { min: 0, max: 120 }, table, interpolation };
+      const expected = paintHeat({ grid: spreadBlocks(thumbnail, columns, rows, shape.factor), columns, rows, ...colours, image: null, transparency: 1, emptyCells: 'tinted' }, width, height);
+      const got = paintThumbnail(thumbnail, columns, rows, shape.factor, colours, width, height);
+      expect(Buffer.from(got).equals(Buffer.from(expected)), `${columns}x${rows} -> ${width}x${height} ${interpolation}`).toBe(true);
+    }
+  }
+
+  it('paints the pixels paintHeat paints over the spread grid, nearest and bilinear, whole and partial blocks', () => {
     for (const [columns, rows, width, height] of [[192, 108, 120, 68], [250, 7, 120, 4], [5, 3, 10, 6], [96, 54, 120, 68], [121, 40, 120, 40]]) {
-      const shape = thumbnailSize(columns, rows);
-      const grid = Array.from({ length: columns * rows }, (_, i) => ((i * 7919) % 1000) / 7 - (i % 13 === 0 ? 30 : 0));
-      const thumbnail = blockMax(grid, columns, rows, shape.factor).grid;
-      for (const interpolation of ['nearest', 'bilinear'] as const) {
-        const colours = { scale: { min: 0, max: 120 }, table, interpolation };
-        const expected = paintHeat({ grid: spreadBlocks(thumbnail, columns, rows, shape.factor), columns, rows, ...colours, image: null, transparency: 1, emptyCells: 'tinted' }, width, height);
-        expect(paintThumbnail(thumbnail, columns, rows, shape.factor, colours, width, height)).toEqual(expected);
-      }
+      expectSamePixels(Array.from({ length: columns * rows }, (_, i) => ((i * 7919) % 1000) / 7 - (i % 13 === 0 ? 30 : 0)), columns, rows, width, height);
     }
     expect(() => paintThumbnail([1, 2, 3], 5, 3, 2, COLOURS, 10, 6)).toThrow('a thumbnail of 3 cells is not 3 × 2 (blocks of 2 over 5 × 3)');
+  });
+
+  it('paints the same pixels at odd sizes: 1×1 grids, one row or column, over and under 120 columns, rows not a multiple of the block, pictures 1 px high', () => {
+    let seed = 7;
+    const rnd = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    const sizes: number[][] = [[1, 1, 120, 1], [1, 1, 120, 120], [1, 500, 120, 7], [500, 1, 120, 1], [361, 3, 120, 1], [241, 241, 120, 120], [121, 1, 120, 1], [2, 2, 120, 120], [3, 7, 120, 280], [1000, 999, 120, 120], [130, 5, 120, 5]];
+    for (let i = 0; i < 12; i++) sizes.push([1 + rnd(400), 1 + rnd(300), 1 + rnd(200), 1 + rnd(150)]);
+    for (const [columns, rows, width, height] of sizes) {
+      expectSamePixels(Array.from({ length: columns * rows }, () => (rnd(5) === 0 ? 0 : rnd(100000) / 777)), columns, rows, width, height);
+    }
   });
 
   it('paints a 5 × 3 grid’s thumbnail with its last block column 2 px of 10 and its last block row 2 px of 6', () => {
