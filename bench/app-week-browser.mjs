@@ -14,7 +14,7 @@
 // opened and a period view asked as soon as its frame shows, before its detections are in memory).
 /* global window, performance, CanvasRenderingContext2D -- INSTRUMENT and the page.evaluate callbacks run in the page */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { descendantsOf, processTable } from './proc.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,30 +41,8 @@ const PATIENCE_MS = 120_000;
 
 /** CPU seconds (user + sys) of `pid` and its live descendants, from /proc. */
 function cpuTree(pid) {
-  const ticks = 100;
-  const parent = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks });
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [id, entry] of parent) {
-      if (tree.has(id) || !tree.has(entry.ppid)) continue;
-      tree.add(id);
-      grew = true;
-    }
-  }
-  let total = 0;
-  for (const id of tree) total += parent.get(id)?.cpu ?? 0;
-  return total;
+  const table = processTable();
+  return [...table.filter((entry) => entry.pid === pid), ...descendantsOf(table, pid)].reduce((total, entry) => total + entry.cpu, 0);
 }
 
 async function startServe() {

@@ -27,13 +27,14 @@
  * (bench/results/previews.json for --previews).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendantsOf, processTable } from './proc.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -55,39 +56,13 @@ const ffmpeg = await bundledFfmpegPath();
 /** The bare transcode encodes as crowdheat does by default (output_settings.encoder_preset / encoder_crf). */
 const { encoder_preset: ENCODER_PRESET, encoder_crf: ENCODER_CRF } = defaultSettings().output_settings;
 const ENCODER_ARGS = ['-preset', ENCODER_PRESET, '-crf', String(ENCODER_CRF)];
-const PAGE = 4096;
-const CLOCK_TICKS = 100;
 
 /** Samples the process tree under this process every 50 ms: peak RSS (sum and per command) and CPU seconds. */
 function sampleTree() {
   const peaks = { total: 0, byName: {} };
   const cpuByPid = new Map();
   const tick = () => {
-    const all = [];
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        const fields = stat.slice(close + 2).split(' ');
-        all.push({
-          pid: Number(name),
-          parent: Number(fields[1]),
-          name: stat.slice(stat.indexOf('(') + 1, close),
-          cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
-          minorFaults: Number(fields[7]),
-          rss: Number(fields[21]) * PAGE,
-        });
-      } catch {
-        // ended meanwhile
-      }
-    }
-    const tree = [];
-    const queue = [process.pid];
-    while (queue.length > 0) {
-      const parent = queue.shift();
-      for (const entry of all) if (entry.parent === parent) { tree.push(entry); queue.push(entry.pid); }
-    }
+    const tree = descendantsOf(processTable(), process.pid);
     let total = 0;
     const byName = {};
     for (const entry of tree) {
