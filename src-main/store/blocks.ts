@@ -4,8 +4,8 @@
  */
 import type { Detections } from '../../src-shared/frames.js';
 
-/** Rows of the reused arrays before a larger block makes them grow (DuckDB's vector size). */
-const BLOCK_ROWS = 2048;
+/** Rows in a block of detections: DuckDB's vector size, and the size of reused block arrays before a larger block makes them grow. */
+export const BLOCK_ROWS = 2048;
 
 /**
  * A block of detections as columns, one entry a detection (`rows` of them, from 0): what DuckDB

@@ -22,7 +22,7 @@
  */
 import type { Detections } from '../../src-shared/frames.js';
 import { lowerBound } from '../../src-shared/sorted.js';
-import { RunVisitor, type DetectionBlock } from './blocks.js';
+import { BLOCK_ROWS, RunVisitor, type DetectionBlock } from './blocks.js';
 import type { DetectionStream } from './store.js';
 
 /** Bytes all detection caches of this process may hold together: a week of one camera at 1 fps is about 101 MB. */
@@ -36,9 +36,6 @@ export function detectionCacheBytes(): number {
 }
 
 type Column = Int16Array | Int32Array | Float32Array | Float64Array;
-
-/** Rows handed over per block when the cache is read. */
-const BLOCK_ROWS = 2048;
 
 /** The columns of a block, in `DetectionBlock`'s order. */
 const COLUMNS = ['frames', 'left', 'top', 'right', 'bottom', 'scores', 'classIds', 'trackIds'] as const;
