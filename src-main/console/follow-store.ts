@@ -16,7 +16,7 @@ import { InputError } from '../../src-shared/errors.js';
 import { parseTimestamp, type Detections } from '../../src-shared/frames.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import { resolveTimeBase, timeBaseOfTimes, type TimeBase } from '../../src-shared/periods/time-base.js';
-import { CREATE_TABLES, STORE_SCHEMA_VERSION } from '../store/schema.js';
+import { CREATE_TABLES, createDetectionsSql, STORE_SCHEMA_VERSION, WIDE_DETECTION_TYPES } from '../store/schema.js';
 import { recountSettings } from '../store/settings.js';
 import { appendFrames, DUCKDB_OPTIONS, streamDetections, type DetectionStream, type StoredFrames } from '../store/store.js';
 import { lowerBound } from '../../src-shared/sorted.js';
@@ -104,7 +104,7 @@ export class FollowStore implements DetectionStream {
       throw new InputError(oneLine(`${showValue(path)}: ${message}; choose another output_dir`));
     };
     if (!exists) {
-      for (const statement of CREATE_TABLES) await connection.run(statement);
+      for (const statement of [...CREATE_TABLES, createDetectionsSql(WIDE_DETECTION_TYPES)]) await connection.run(statement);
       const meta: Array<[string, string]> = [
         ['schema_version', String(STORE_SCHEMA_VERSION)],
         ['complete', 'false'],
@@ -151,6 +151,7 @@ export class FollowStore implements DetectionStream {
       store.times = [...new Set(times)].sort();
     }
     await store.setMeta([['complete', 'false'], ['device_id', facts.deviceId], ['settings', facts.settings]]);
+    await widenDetections(connection);
     await connection.run(CREATE_FOLLOW_IMAGES);
     await connection.run('COMMIT');
     const names = await connection.runAndReadAll('SELECT name FROM follow_images ORDER BY name');
@@ -347,12 +348,12 @@ export class FollowStore implements DetectionStream {
   }
 
   forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
-    return streamDetections(this.connection, visit, fromIndex, toIndex);
+    return streamDetections(this.connection, visit, { fromIndex, toIndex });
   }
 
   /** Detections in frame order (a frame may come in several runs); for the zones. */
   forEachDetectionsInOrder(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void> {
-    return streamDetections(this.connection, visit, fromIndex, toIndex, true);
+    return streamDetections(this.connection, visit, { fromIndex, toIndex, ordered: true });
   }
 
   /**
@@ -446,5 +447,21 @@ function deviceOfSettings(yaml: string): string | null {
     return source.mode === 'console' ? source.console_data_settings.device_id : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Gives a store's `detections` the wide types a followed store appends (`WIDE_DETECTION_TYPES`):
+ * a store a run finished holds them as narrow as its values allowed (schema 3), which the
+ * detections to come may not fit.
+ */
+async function widenDetections(connection: DuckDBConnection): Promise<void> {
+  const result = await connection.runAndReadAll(
+    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = 'detections'",
+  );
+  const wide = new Map(Object.entries(WIDE_DETECTION_TYPES));
+  for (const [column, type] of result.getRows()) {
+    const wanted = wide.get(String(column));
+    if (wanted !== undefined && String(type) !== wanted) await connection.run(`ALTER TABLE detections ALTER "${String(column)}" TYPE ${wanted}`);
   }
 }

@@ -26,15 +26,51 @@ import { InputError } from '../../src-shared/errors.js';
  *
  * @throws InputError naming the first column whose type differs (a store changed outside crowdheat).
  */
-export function expectColumnTypes(result: DuckDBResult, types: readonly DuckDBTypeId[]): void {
+export function expectColumnTypes(result: DuckDBResult, types: readonly (DuckDBTypeId | readonly DuckDBTypeId[])[]): void {
   types.forEach((expected, column) => {
+    const allowed: readonly DuckDBTypeId[] = typeof expected === 'number' ? [expected] : expected;
     const actual = result.columnTypeId(column);
-    if (actual !== expected) {
+    if (!allowed.includes(actual)) {
       throw new InputError(
-        `the analysis store's column ${column} (${result.columnName(column)}) is ${DuckDBTypeId[actual]}, not ${DuckDBTypeId[expected]}: was the store changed outside crowdheat? Run the analysis again`,
+        `the analysis store's column ${column} (${result.columnName(column)}) is ${DuckDBTypeId[actual]}, not ${listed(allowed.map((type) => DuckDBTypeId[type]))}: was the store changed outside crowdheat? Run the analysis again`,
       );
     }
   });
+}
+
+/** `["A"]` → "A", `["A", "B", "C"]` → "A, B or C". */
+function listed(names: readonly string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** A numeric column as read by `numberColumn`. */
+export type NumberColumn = Int16Array | Int32Array | Float32Array | Float64Array;
+
+/**
+ * Column `column` of `chunk`, of type `type` (SMALLINT, INTEGER, FLOAT or DOUBLE, checked by
+ * `expectColumnTypes`), as `chunk.rowCount` numbers in the matching typed array; `name` is the
+ * column's, for errors.
+ *
+ * @throws Error for another type (a caller's mistake); InputError for a NULL.
+ */
+export function numberColumn(chunk: DuckDBDataChunk, column: number, type: DuckDBTypeId, name?: string): NumberColumn {
+  const rows = chunk.rowCount;
+  switch (type) {
+    case DuckDBTypeId.SMALLINT: {
+      const bytes = columnBytes(chunk, column, 2, name);
+      return new Int16Array(bytes.buffer, bytes.byteOffset, rows);
+    }
+    case DuckDBTypeId.INTEGER:
+      return integerColumn(chunk, column, name);
+    case DuckDBTypeId.FLOAT: {
+      const bytes = columnBytes(chunk, column, 4, name);
+      return new Float32Array(bytes.buffer, bytes.byteOffset, rows);
+    }
+    case DuckDBTypeId.DOUBLE:
+      return doubleColumn(chunk, column, name);
+    default:
+      throw new Error(`numberColumn: column ${column} of type ${DuckDBTypeId[type]} is not read as numbers`);
+  }
 }
 
 /** Column `column` of `chunk` (checked DOUBLE by `expectColumnTypes`) as `chunk.rowCount` numbers; `name` is the column's, for errors. */

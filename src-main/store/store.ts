@@ -2,8 +2,9 @@
  * The analysis store (DuckDB): written once while the source is read, then read by every view.
  *
  * Writing streams: detections go to DuckDB in data chunks of up to 2,048 rows as frames arrive,
- * so memory does not grow with detections; frames (one index, T and time each) are kept until
- * the end, when their durations are known. The file is written under a temporary name with
+ * so memory does not grow with detections, into a staging file of their own, copied into the
+ * store at the end in the narrowest column types their values allow (schema.ts); frames (one
+ * index, T and time each) are kept until the end, when their durations are known. The file is written under a temporary name with
  * `complete = 'false'` and renamed into place after `complete` is set, so a store from an
  * interrupted run is never taken for a finished one.
  */
@@ -16,16 +17,38 @@ import { positionLookup } from '../../src-shared/sorted.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { TimeBase } from '../../src-shared/periods/time-base.js';
 import { temporaryPathFor } from '../sinks/atomic.js';
-import { doubleColumn, expectColumnTypes, integerColumn } from './columns.js';
+import { expectColumnTypes, integerColumn, numberColumn, type NumberColumn } from './columns.js';
 import { RunVisitor, type DetectionBlock } from './blocks.js';
-import { DetectionCache } from './detection-cache.js';
-import { CREATE_TABLES, STORE_FILE, STORE_SCHEMA_VERSION, type StoreMeta } from './schema.js';
+import { DETECTION_CACHE_BUDGET_BYTES, DetectionCache } from './detection-cache.js';
+import { copyDetectionsSql, CREATE_TABLES, createDetectionsSql, narrowestTypes, narrowestTypesSql, STORE_FILE, STORE_SCHEMA_VERSION, WIDE_DETECTION_COLUMNS, WIDE_DETECTION_TYPES, type StoreMeta } from './schema.js';
 
-/** A read of at least 1/LONG_RANGE_PARTS of a store's frames waits for `warm` to finish rather than stream beside it. */
-const LONG_RANGE_PARTS = 8;
+/**
+ * A read waits for `warm` to finish, rather than stream beside it, when the rows `warm` has left
+ * are fewer than the read's (estimated from its frames) divided by this: on the week
+ * (bench/README.md) filling costs about 0.2 s a million rows, a view from memory 0.09 s and a
+ * view streamed 0.16 s (pixel boxes as SMALLINT): waiting pays when rows left × 0.2 < rows read × 0.07.
+ */
+const WAIT_FOR_WARM_RATIO = 3;
 
 /** Rows in one DuckDB data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
+
+/** Bytes a detection takes in DuckDB's buffers at most (every column DOUBLE or INTEGER, before compression). */
+const MAX_BYTES_PER_DETECTION = 4 + 5 * 8 + 2 * 4;
+
+/** The catalog name of the run's staging file, where detections are appended before their types are known. */
+const STAGING = 'staging';
+
+/** `text` as an SQL string literal. */
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Removes a writer's staging file and its write-ahead log. */
+async function removeStaging(stagingPath: string): Promise<void> {
+  await rm(stagingPath, { force: true });
+  await rm(`${stagingPath}.wal`, { force: true });
+}
 
 /** DuckDB's own settings for a store: the CLI and the app share 2 cores with other work. */
 export const DUCKDB_OPTIONS = { threads: '2', memory_limit: '256MB' };
@@ -72,22 +95,28 @@ export class StoreWriter {
   private constructor(
     readonly path: string,
     private readonly temporaryPath: string,
+    /** The staging file detections are appended to until `finish`. */
+    private readonly stagingPath: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly appender: DuckDBAppender,
   ) {}
 
-  /** Creates the store's temporary file and its tables. */
+  /** Creates the store's temporary file, its staging file beside it, and their tables. */
   static async create(path: string): Promise<StoreWriter> {
     const temporaryPath = temporaryPathFor(path);
+    const stagingPath = `${temporaryPath}.${STAGING}`;
+    await rm(stagingPath, { force: true });
     const instance = await DuckDBInstance.create(temporaryPath, DUCKDB_OPTIONS);
     const connection = await instance.connect();
     for (const statement of CREATE_TABLES) await connection.run(statement);
     await connection.run('INSERT INTO meta VALUES ($1, $2), ($3, $4)', [
       'schema_version', String(STORE_SCHEMA_VERSION), 'complete', 'false',
     ]);
-    const appender = await connection.createAppender('detections');
-    return new StoreWriter(path, temporaryPath, instance, connection, appender);
+    await connection.run(`ATTACH ${sqlString(stagingPath)} AS ${STAGING}`);
+    await connection.run(createDetectionsSql(WIDE_DETECTION_TYPES, STAGING));
+    const appender = await connection.createAppender('detections', 'main', STAGING);
+    return new StoreWriter(path, temporaryPath, stagingPath, instance, connection, appender);
   }
 
   /** Frames added so far. */
@@ -134,6 +163,7 @@ export class StoreWriter {
   async finish(timeBase: TimeBase, facts: StoreFacts): Promise<void> {
     this.flushDetections();
     this.appender.closeSync();
+    await this.copyDetections();
     await this.writeFrames(timeBase);
     const meta: Array<[string, string]> = [];
     if (facts.peopleFilter !== undefined && this.people !== null) {
@@ -152,6 +182,7 @@ export class StoreWriter {
     await this.connection.run("UPDATE meta SET value = 'true' WHERE key = 'complete'");
     await this.connection.run('CHECKPOINT');
     this.close();
+    await removeStaging(this.stagingPath);
     await rm(`${this.path}.wal`, { force: true });
     await rename(this.temporaryPath, this.path);
   }
@@ -164,6 +195,7 @@ export class StoreWriter {
       // Already closed by a failed finish: the file is removed below either way.
     }
     this.close();
+    await removeStaging(this.stagingPath);
     await rm(this.temporaryPath, { force: true });
     await rm(`${this.temporaryPath}.wal`, { force: true });
   }
@@ -193,6 +225,18 @@ export class StoreWriter {
     this.appender.appendDataChunk(chunk);
     this.detectionsWritten += rows;
     this.pending = 0;
+  }
+
+  /**
+   * Copies the staged detections into the store's `detections`, each column in the narrowest
+   * type that holds all its values (schema.ts), and lets the staging file go.
+   */
+  private async copyDetections(): Promise<void> {
+    const [fits] = (await this.connection.runAndReadAll(narrowestTypesSql(STAGING))).getRows();
+    const types = narrowestTypes(fits.map((fit) => fit === true));
+    await this.connection.run(createDetectionsSql(types));
+    await this.connection.run(copyDetectionsSql(types, STAGING));
+    await this.connection.run(`DETACH ${STAGING}`);
   }
 
   private async writePeople(people: readonly number[]): Promise<void> {
@@ -268,8 +312,11 @@ export class StoreReader {
   /** Reads streaming from DuckDB now, and how `warm`, paused for them, is resumed. */
   private streaming = 0;
   private resumeWarm: (() => void) | null = null;
-  /** `warm` while it reads; reads of long ranges wait for it rather than stream beside it. */
+  /** `warm` while it reads; reads of long ranges wait for it when it is nearly done (`WAIT_FOR_WARM_RATIO`). */
   private warming: Promise<void> | null = null;
+  /** Rows `warm` has read, and the rows it reads in all. */
+  private warmedRows = 0;
+  private warmRows = 0;
   private closed = false;
 
   private constructor(
@@ -382,15 +429,19 @@ export class StoreReader {
     fromIndex = -2147483648,
     toIndex = 2147483647,
   ): Promise<void> {
-    // A long range read beside `warm` would read the same rows twice at once on two cores; it
-    // waits for the cache instead (the rest of one read), a short one (a seek) does not.
-    const frames = Math.min(toIndex, this.meta.frames) - Math.max(fromIndex, 0);
-    if (this.cache === null && this.warming !== null && frames >= this.meta.frames / LONG_RANGE_PARTS) await this.warming;
+    // `warm` pauses while a read streams, so a read asked during it streams at once, unless
+    // `warm` is so nearly done that waiting for it and reading from memory is sooner.
+    if (this.cache === null && this.warming !== null) {
+      const frames = Math.min(toIndex, this.meta.frames) - Math.max(fromIndex, 0) + 1;
+      const rows = this.meta.frames > 0 ? (this.warmRows * frames) / this.meta.frames : 0;
+      if (this.warmRows - this.warmedRows < rows / WAIT_FOR_WARM_RATIO) await this.warming;
+    }
     if (this.cache !== null) return this.cache.forEachDetections(visit, fromIndex, toIndex);
     // While it streams, `warm` pauses between its chunks: a seek does not share the cores with it.
     this.streaming += 1;
     try {
-      await streamDetections(this.connection, visit, fromIndex, toIndex);
+      // On a connection of its own: reads may run at once (DuckDB runs one query at a time per connection).
+      await this.withConnection((connection) => streamDetections(connection, visit, { fromIndex, toIndex }));
     } catch (error) {
       throw this.named(error);
     } finally {
@@ -459,7 +510,7 @@ export class StoreReader {
       const result = kept
         ? await connection.stream('SELECT frame_index, people FROM frame_people WHERE people > 0')
         : await connection.stream(
-            `SELECT frame_index, CAST(count(*) AS INTEGER) FROM detections WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
+            `SELECT frame_index, CAST(count(*) AS INTEGER) FROM (SELECT ${WIDE_DETECTION_COLUMNS} FROM detections) WHERE ${conditions.join(' AND ')} GROUP BY frame_index`,
             values,
           );
       expectColumnTypes(result, [DuckDBTypeId.INTEGER, DuckDBTypeId.INTEGER]);
@@ -490,7 +541,12 @@ export class StoreReader {
       // crowdheat may say more (the cache would reserve, and allocate, up to its whole budget for
       // rows that are not there) or fewer (it would be given up after reading every row).
       const [[rows]] = (await connection.runAndReadAll('SELECT count(*) FROM detections')).getRows();
-      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, visit, undefined, undefined, false, () => this.warmTurn()), Number(rows));
+      this.warmRows = Number(rows);
+      const counted = (visit: (block: DetectionBlock) => void) => (block: DetectionBlock) => {
+        this.warmedRows += block.rows;
+        visit(block);
+      };
+      return DetectionCache.fill((visit) => streamDetectionBlocks(connection, counted(visit), { turn: () => this.warmTurn() }), this.warmRows);
     }).then(
       (cache) => {
         if (cache !== null && this.closed) cache.release();
@@ -504,6 +560,21 @@ export class StoreReader {
     await this.warming;
   }
 
+  /**
+   * Has DuckDB read every block of `detections` into its buffers, by one parallel scan on its
+   * threads (about 0.2 s for the week's 53 MB on 2 cores), so that the reads after an open —
+   * `warm`, and a view streamed while `warm` has not ended — find them there: a streamed read
+   * loads blocks one chunk at a time, at about four times that. Skipped when the detections pass
+   * the cache's budget (they would not stay in DuckDB's buffers either). Never rejects.
+   */
+  async loadDetectionBlocks(): Promise<void> {
+    if (this.meta.detections * MAX_BYTES_PER_DETECTION > DETECTION_CACHE_BUDGET_BYTES) return;
+    await this.withConnection((connection) =>
+      // An expression over every column: no column can be skipped, no zone map answers it.
+      connection.run('SELECT count(*) FROM detections WHERE frame_index + "left" + top + "right" + bottom + score + class_id + coalesce(track_id, 0) < -1e300'),
+    ).catch(() => undefined);
+  }
+
   /** Runs `work` on a new connection to the store (DuckDB runs one query at a time per connection). */
   private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await this.instance.connect();
@@ -514,14 +585,14 @@ export class StoreReader {
     }
   }
 
-  /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists). */
+  /** Writes `frames.parquet` and `detections.parquet` into `directory` (which exists), in the column types of schema 2 whatever the store's. */
   async exportParquet(directory: string): Promise<string[]> {
     const written: string[] = [];
     for (const table of ['frames', 'detections']) {
       const target = join(directory, `${table}.parquet`);
       const temporary = temporaryPathFor(target);
       try {
-        await this.connection.run(`COPY (SELECT * FROM ${table} ORDER BY frame_index) TO '${temporary.replaceAll("'", "''")}' (FORMAT parquet)`);
+        await this.connection.run(`COPY (SELECT ${table === 'detections' ? WIDE_DETECTION_COLUMNS : '*'} FROM ${table} ORDER BY frame_index) TO ${sqlString(temporary)} (FORMAT parquet)`);
         await rename(temporary, target);
       } catch (error) {
         await rm(temporary, { force: true });
@@ -575,32 +646,61 @@ export interface DetectionStream {
   forEachDetections(visit: (frameIndex: number, detections: Detections) => void, fromIndex?: number, toIndex?: number): Promise<void>;
 }
 
+/** Which detections `streamDetectionBlocks` and `streamDetections` read, and how. */
+export interface DetectionRead {
+  /** Frames `fromIndex ≤ frame_index ≤ toIndex` (all when omitted). */
+  fromIndex?: number;
+  toIndex?: number;
+  /** Rows in frame order (else in the order the store holds them, the source's). */
+  ordered?: boolean;
+  /** Called before each chunk after the first is asked of DuckDB: a promise to wait for, or null (a reader that yields to others). */
+  turn?: () => Promise<void> | null;
+}
+
+/** The types each column of `detections` may have (schema.ts): INTEGER frame indexes, the rest as narrow as the values allowed. */
+const { INTEGER: I, SMALLINT: S, FLOAT: F, DOUBLE: D } = DuckDBTypeId;
+const DETECTION_TYPES = [[I], [S, F, D], [S, F, D], [S, F, D], [S, F, D], [S, F, D], [S, I], [S, I]];
+
 /**
- * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
- * `connection`, as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks, the
- * arrays views of its memory). With `ordered`, rows come in frame order. Before each chunk after
- * the first is asked of DuckDB, `turn()` may return a promise to wait for (a reader that yields
- * to others).
+ * Blocks of 2,048 rows at most, reused: a narrow column (Int16Array, Float32Array) is widened into
+ * them natively, so that every block a reader gets holds Int32Array frame indexes and ids and
+ * Float64Array boxes and scores whichever table it comes from (one shape for `RunVisitor`).
+ */
+class WideBlock {
+  private readonly doubles = Array.from({ length: 5 }, () => new Float64Array(CHUNK_ROWS));
+  private readonly integers = Array.from({ length: 3 }, () => new Int32Array(CHUNK_ROWS));
+
+  /** Column `c` (0–7, `DETECTION_TYPES`' order) of a chunk as Float64Array (real columns) or Int32Array. */
+  widen(values: NumberColumn, c: number): Float64Array | Int32Array {
+    const real = c >= 1 && c <= 5;
+    if (real ? values instanceof Float64Array : values instanceof Int32Array) return values as Float64Array | Int32Array;
+    const target = real ? this.doubles[c - 1] : this.integers[c === 0 ? 0 : c - 5];
+    target.set(values);
+    return target.subarray(0, values.length);
+  }
+}
+
+/**
+ * Streams the detections of the store open on `connection` (`read`: which frames, in what order,
+ * from which table), as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks,
+ * the arrays views of its memory or of reused arrays: valid until `visit` returns).
  *
  * @throws InputError when a column has another type or holds a NULL (a store changed outside crowdheat).
  */
-export async function streamDetectionBlocks(
-  connection: DuckDBConnection,
-  visit: (block: DetectionBlock) => void,
-  fromIndex = -2147483648,
-  toIndex = 2147483647,
-  ordered = false,
-  turn: () => Promise<void> | null = () => null,
-): Promise<void> {
-  // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs
-  // and reading a value needs no look at a validity mask.
+export async function streamDetectionBlocks(connection: DuckDBConnection, visit: (block: DetectionBlock) => void, read: DetectionRead = {}): Promise<void> {
+  const { fromIndex = -2147483648, toIndex = 2147483647, ordered = false, turn = () => null } = read;
+  // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs and
+  // reading a value needs no look at a validity mask.
   const result = await connection.stream(
     'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) FROM detections ' +
       `WHERE frame_index BETWEEN $1 AND $2${ordered ? ' ORDER BY frame_index' : ''}`,
     [fromIndex, toIndex],
   );
-  const { INTEGER: I, DOUBLE: D } = DuckDBTypeId;
-  expectColumnTypes(result, [I, D, D, D, D, D, I, I]);
+  expectColumnTypes(result, DETECTION_TYPES);
+  const types = DETECTION_TYPES.map((_, c) => result.columnTypeId(c));
+  const names = ['frame_index', 'left', 'top', 'right', 'bottom', 'score', 'class_id', 'track_id'];
+  const wide = new WideBlock();
+  const column = (chunk: DuckDBDataChunk, c: number): Float64Array | Int32Array => wide.widen(numberColumn(chunk, c, types[c], names[c]), c);
   // The next chunk is fetched (on DuckDB's threads) while this one is visited.
   let next = result.fetchChunk();
   try {
@@ -610,14 +710,14 @@ export async function streamDetectionBlocks(
       next = result.fetchChunk();
       visit({
         rows: chunk.rowCount,
-        frames: integerColumn(chunk, 0, 'frame_index'),
-        left: doubleColumn(chunk, 1, 'left'),
-        top: doubleColumn(chunk, 2, 'top'),
-        right: doubleColumn(chunk, 3, 'right'),
-        bottom: doubleColumn(chunk, 4, 'bottom'),
-        scores: doubleColumn(chunk, 5, 'score'),
-        classIds: integerColumn(chunk, 6, 'class_id'),
-        trackIds: integerColumn(chunk, 7, 'track_id'),
+        frames: column(chunk, 0),
+        left: column(chunk, 1),
+        top: column(chunk, 2),
+        right: column(chunk, 3),
+        bottom: column(chunk, 4),
+        scores: column(chunk, 5),
+        classIds: column(chunk, 6),
+        trackIds: column(chunk, 7),
       });
     }
   } finally {
@@ -627,21 +727,19 @@ export async function streamDetectionBlocks(
 }
 
 /**
- * Streams the detections of frames `fromIndex ≤ frame_index ≤ toIndex` of the store open on
- * `connection`, as the source gave them, in runs of one frame each: `visit(frameIndex,
- * detections)` sees each stretch of consecutive rows of one frame as one run (a frame whose rows
- * are apart in the store comes in several runs). With `ordered`, runs come in frame order.
- * Memory stays one chunk (2,048 detections) and the largest frame; the arrays passed to `visit` are reused.
+ * Streams the detections of the store open on `connection` (`read`, as `streamDetectionBlocks`),
+ * as the source gave them, in runs of one frame each: `visit(frameIndex, detections)` sees each
+ * stretch of consecutive rows of one frame as one run (a frame whose rows are apart in the store
+ * comes in several runs). With `ordered`, runs come in frame order. Memory stays one chunk (2,048
+ * detections) and the largest frame; the arrays passed to `visit` are reused.
  */
 export async function streamDetections(
   connection: DuckDBConnection,
   visit: (frameIndex: number, detections: Detections) => void,
-  fromIndex = -2147483648,
-  toIndex = 2147483647,
-  ordered = false,
+  read: DetectionRead = {},
 ): Promise<void> {
   const runs = new RunVisitor(visit);
-  await streamDetectionBlocks(connection, (block) => runs.block(block), fromIndex, toIndex, ordered);
+  await streamDetectionBlocks(connection, (block) => runs.block(block), read);
   runs.finish();
 }
 

@@ -165,13 +165,13 @@ describe('stored analysis commands', () => {
     await copyFile(join(root, 'out', 'crowdheat.duckdb'), join(root, 'tampered', 'crowdheat.duckdb'));
     const db = await DuckDBInstance.create(join(root, 'tampered', 'crowdheat.duckdb'));
     const connection = await db.connect();
-    await connection.run('ALTER TABLE detections ALTER "left" TYPE FLOAT');
+    await connection.run('ALTER TABLE detections ALTER "left" TYPE BIGINT');
     connection.closeSync();
     db.closeSync();
     const outcome = await crowdheat(['recount', 'tampered', '--set', 'heat_map_settings.grid_num_h=24'], root);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(
-      /^crowdheat: \/.*\/tampered\/crowdheat\.duckdb: the analysis store's column 1 \(left\) is FLOAT, not DOUBLE: was the store changed outside crowdheat\? Run the analysis again\n$/,
+      /^crowdheat: \/.*\/tampered\/crowdheat\.duckdb: the analysis store's column 1 \(left\) is BIGINT, not SMALLINT, FLOAT or DOUBLE: was the store changed outside crowdheat\? Run the analysis again\n$/,
     );
   }, 60_000);
 

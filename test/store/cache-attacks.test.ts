@@ -120,7 +120,8 @@ describe('stores changed outside crowdheat', () => {
     const again = 'was the store changed outside crowdheat? Run the analysis again';
     for (const [change, message] of [
       [['ALTER TABLE detections ALTER COLUMN top DROP NOT NULL', 'UPDATE detections SET top = NULL WHERE frame_index = 2501'], `${path}: the analysis store's column 2 (top) holds a NULL where crowdheat writes none: ${again}`],
-      [['ALTER TABLE detections ALTER score TYPE FLOAT'], `${path}: the analysis store's column 5 (score) is FLOAT, not DOUBLE: ${again}`],
+      [['ALTER TABLE detections ALTER score TYPE BIGINT'], `${path}: the analysis store's column 5 (score) is BIGINT, not SMALLINT, FLOAT or DOUBLE: ${again}`],
+      [['ALTER TABLE detections ALTER class_id TYPE VARCHAR'], `${path}: the analysis store's column 6 (class_id) is VARCHAR, not SMALLINT or INTEGER: ${again}`],
     ] as const) {
       await storeOf(frames).then((store) => store.close());
       await changeStore(path, [...change]);

@@ -184,7 +184,7 @@ describe('a warmed store reads its detections from memory', () => {
       const streamed = await visitsOf(store);
       const streamedRange = await visitsOf(store, 1200, 3400);
       const streamedView = await periodView(store, storeFrames, options);
-      // Reads asked while warm reads (a long range waits for it, a short one streams) see the same rows.
+      // Reads asked while warm reads (each streams on a connection of its own while warm pauses) see the same rows.
       const warming = store.warm();
       const [during, duringShort] = await Promise.all([visitsOf(store), visitsOf(store, 2000, 2010)]);
       await warming;
