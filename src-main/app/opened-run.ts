@@ -21,7 +21,7 @@ export class OpenedRun {
   private queue: Promise<unknown> = Promise.resolve();
   /** The large arrays of the views, reused from one to the next (reads here are one at a time). */
   private readonly scratch = new ViewScratch();
-  /** The store's detections read into memory after open (`StoreReader.warm`); close waits for it. */
+  /** The store's detections' blocks loaded, then read into memory after open (`StoreReader.warm`); close waits for both. */
   private warming: Promise<void> = Promise.resolve();
   /** Set by `close`, in turn after the reads asked before it. */
   private closed = false;
@@ -40,14 +40,17 @@ export class OpenedRun {
    */
   static async open(outputDir: string, params: GridParams): Promise<OpenedRun> {
     const store = await StoreReader.open(outputDir);
+    // The GROUP BY runs on DuckDB's threads while the frames are read, and so does the load of
+    // the detections' blocks that the first views and `warm` read (not awaited by the open).
+    const loading = store.loadDetectionBlocks();
     try {
-      // The GROUP BY runs on DuckDB's threads while the frames are read.
       const [frames, people] = await bothSettled(store.frames(), store.peopleByFrameIndex(prepareOptionsFor(params)));
       const opened = new OpenedRun(store, frames, countsAtPositions(frames, people));
       // Not awaited: the window shows the timeline meanwhile; the first period view is then as quick as the next.
-      opened.warming = store.warm();
+      opened.warming = loading.then(() => store.warm());
       return opened;
     } catch (error) {
+      await loading;
       store.close();
       throw error;
     }
