@@ -1,8 +1,9 @@
 /**
  * A finished store's detections held in memory, in the narrowest typed arrays that keep every
  * value exactly, so that views over long ranges read them without DuckDB: a week of one camera
- * (5 M detections) costs DuckDB about 0.35 s of streamed chunks per whole-week view. Filled once,
- * in the store's scan order, from `streamDetectionBlocks`.
+ * (5 M detections) costs DuckDB about 0.4–0.5 s of streamed chunks per whole-week view (schema
+ * 3's narrow columns; twice that for DOUBLE ones). Filled once, in the store's scan order, from
+ * `streamDetectionBlocks`.
  *
  * Each column is made as narrow as its first block allows and widened when a later value does
  * not fit: Int16Array, then Float32Array for box edges and scores that are float32 exactly (else

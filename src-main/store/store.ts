@@ -529,10 +529,10 @@ export class StoreReader {
   /**
    * Reads the detections once into memory (`DetectionCache`), on a connection of its own, while
    * the window shows the timeline: every later read of detections (seek, period views, zones)
-   * comes from there. A week of 5 M detections: 1.7–2.0 s once (bench/README.md), then a
-   * whole-week view reads them without DuckDB's 0.35 s of streamed chunks. Pauses while a read
-   * streams from DuckDB. Left to DuckDB when they pass the cache's budget. Resolves when done;
-   * never rejects.
+   * comes from there. A week of 5 M detections: 1.4–1.5 s once (bench/README.md), then a
+   * whole-week view reads them without DuckDB's streamed chunks (0.4–0.5 s of them with schema
+   * 3's narrow columns). Pauses while a read streams from DuckDB. Left to DuckDB when they pass
+   * the cache's budget. Resolves when done; never rejects.
    */
   async warm(): Promise<void> {
     if (this.cache !== null) return;
