@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { InputError } from '../../src-shared/errors.js';
-import { isTimeZone, LocalClock } from '../../src-shared/periods/buckets.js';
+import { compareFileStamps, isTimeZone, LocalClock } from '../../src-shared/periods/buckets.js';
 import type { UtcOffset } from '../../src-shared/zones/time.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { showValue } from '../../src-shared/messages.js';
@@ -75,7 +75,7 @@ export async function writeReport(outputDir: string, madeMs = Date.now(), target
   let periodPicturesLeftOut = 0;
   const periodsDir = join(outputDir, 'periods');
   if (await isDirectory(periodsDir)) {
-    const names = (await readdir(periodsDir)).filter((name) => name.toLowerCase().endsWith('.png') && !name.startsWith('.')).sort();
+    const names = (await readdir(periodsDir)).filter((name) => name.toLowerCase().endsWith('.png') && !name.startsWith('.')).sort(compareFileStamps);
     let bytes = 0;
     // A few at a time: sharp decodes on libuv's thread pool, so the cores share the work.
     for (let at = 0; at < names.length; at += PICTURES_AT_ONCE) {

@@ -161,6 +161,32 @@ export class LocalClock {
   }
 }
 
+/** A `fileStamp` at the start of a name: the local `yyyyMMdd-HHmm`, and the offset `±HHMM` of a repeated wall time. */
+const FILE_STAMP = /^(\d{8}-\d{4})(?:([+-])(\d{2})(\d{2}))?/;
+
+/** Minutes since 0001-01-01 of a `yyyyMMdd-HHmm` wall reading (only differences matter). */
+function wallMinutes(stamp: string): number {
+  const ms = Date.UTC(Number(stamp.slice(0, 4)), Number(stamp.slice(4, 6)) - 1, Number(stamp.slice(6, 8)), Number(stamp.slice(9, 11)), Number(stamp.slice(11, 13)));
+  return ms / 60_000;
+}
+
+/**
+ * Orders names that begin with `LocalClock.fileStamp`s (`periods/*.png`) by the instants they
+ * stand for: by wall reading, except that two readings of a repeated wall time (both carry their
+ * offset) are ordered by the instant, the larger offset first — where the names, compared as
+ * text, put `+0100` before `+0200` (east of UTC, the later before the earlier). Names without a
+ * stamp come after, by name.
+ */
+export function compareFileStamps(a: string, b: string): number {
+  const ma = FILE_STAMP.exec(a);
+  const mb = FILE_STAMP.exec(b);
+  if (ma === null || mb === null) return ma !== null ? -1 : mb !== null ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  const instant = (m: RegExpExecArray): number => wallMinutes(m[1]) - (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
+  const both = ma[2] !== undefined && mb[2] !== undefined;
+  const byTime = both ? instant(ma) - instant(mb) : wallMinutes(ma[1]) - wallMinutes(mb[1]);
+  return byTime !== 0 ? byTime : a < b ? -1 : a > b ? 1 : 0;
+}
+
 export interface Buckets {
   /** Bucket of each frame (by position), -1 for a frame outside every bucket (never for `assignBuckets`' own frames). */
   bucketOf: Int32Array;

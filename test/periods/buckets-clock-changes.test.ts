@@ -5,7 +5,7 @@
  * day in Chatham ended at 23:00, a whole night in Lord Howe came in half-hour "hours".
  */
 import { describe, expect, it } from 'vitest';
-import { assignBuckets, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
+import { assignBuckets, compareFileStamps, LocalClock, type Period } from '../../src-shared/periods/buckets.js';
 
 const iso = (clock: LocalClock, instants: Float64Array): string[] => Array.from(instants, (instant) => clock.iso(instant));
 
@@ -95,5 +95,29 @@ describe('buckets around changes of the clock', () => {
     const { starts } = assignBuckets(times, { kind: 'hour' }, 'America/New_York');
     expect(Array.from(starts, (start) => clock.fileStamp(start))).toEqual(['20261101-0000', '20261101-0100-0400', '20261101-0100-0500', '20261101-0200']);
     expect(new LocalClock('Europe/Berlin').fileStamp(Date.UTC(2026, 9, 25, 0, 30))).toBe('20261025-0230+0200');
+  });
+
+  it('picture names sort by the instants they stand for, the repeated wall times included, east and west of UTC and for 30-minute shifts', () => {
+    // Berlin goes back from 03:00 CEST to 02:00 CET on 2026-10-25 (01:00 UTC); New York from
+    // 02:00 EDT to 01:00 EST on 2026-11-01; Lord Howe by 30 minutes, from 02:00 +11:00 to 01:30
+    // +10:30 on 2026-04-05.
+    for (const [zone, from] of [['Europe/Berlin', Date.UTC(2026, 9, 24, 22)], ['America/New_York', Date.UTC(2026, 10, 1, 3)], ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 13)]] as const) {
+      const clock = new LocalClock(zone);
+      const times = Float64Array.from({ length: 5 * 12 }, (_, i) => from + i * 5 * 60_000);
+      for (const period of [{ kind: 'hour' }, { kind: 'minutes', minutes: 30 }, { kind: 'minutes', minutes: 10 }] as Period[]) {
+        const { starts } = assignBuckets(times, period, zone);
+        const names = Array.from(starts, (start) => `${clock.fileStamp(start)}.png`);
+        expect(names.some((name) => /[+-]\d{4}\.png$/.test(name))).toBe(true);
+        const shuffled = [...names].reverse().sort();
+        expect([...shuffled].sort(compareFileStamps)).toEqual(names);
+      }
+    }
+    // East of UTC, as text the later reading comes first; names without a stamp come last.
+    expect(['20261025-0200+0100.png', '20261025-0200+0200.png', 'notes.png', '20261025-0100.png'].sort(compareFileStamps)).toEqual([
+      '20261025-0100.png',
+      '20261025-0200+0200.png',
+      '20261025-0200+0100.png',
+      'notes.png',
+    ]);
   });
 });
