@@ -102,11 +102,14 @@ export class StoreWriter {
     private readonly appender: DuckDBAppender,
   ) {}
 
-  /** Creates the store's temporary file, its staging file beside it, and their tables. */
+  /**
+   * Creates the store's temporary file, its staging file beside it, and their tables. Both are
+   * named as atomic writers name their temporary files (`.<name>.<pid>-<hex>.partial`), so that
+   * the next run into the folder removes them when this one is killed (sinks/leftovers.ts).
+   */
   static async create(path: string): Promise<StoreWriter> {
     const temporaryPath = temporaryPathFor(path);
-    const stagingPath = `${temporaryPath}.${STAGING}`;
-    await rm(stagingPath, { force: true });
+    const stagingPath = temporaryPathFor(`${path}.${STAGING}`);
     const instance = await DuckDBInstance.create(temporaryPath, DUCKDB_OPTIONS);
     const connection = await instance.connect();
     for (const statement of CREATE_TABLES) await connection.run(statement);
