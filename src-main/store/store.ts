@@ -102,11 +102,14 @@ export class StoreWriter {
     private readonly appender: DuckDBAppender,
   ) {}
 
-  /** Creates the store's temporary file, its staging file beside it, and their tables. */
+  /**
+   * Creates the store's temporary file, its staging file beside it, and their tables. Both are
+   * named as atomic writers name their temporary files (`.<name>.<pid>-<hex>.partial`), so that
+   * the next run into the folder removes them when this one is killed (sinks/leftovers.ts).
+   */
   static async create(path: string): Promise<StoreWriter> {
     const temporaryPath = temporaryPathFor(path);
-    const stagingPath = `${temporaryPath}.${STAGING}`;
-    await rm(stagingPath, { force: true });
+    const stagingPath = temporaryPathFor(`${path}.${STAGING}`);
     const instance = await DuckDBInstance.create(temporaryPath, DUCKDB_OPTIONS);
     const connection = await instance.connect();
     for (const statement of CREATE_TABLES) await connection.run(statement);
@@ -357,6 +360,8 @@ export class StoreReader {
     if (values.get('complete') !== 'true') {
       fail('incomplete: the run that wrote it was interrupted; run the analysis again');
     }
+    const missing = await missingColumn(connection);
+    if (missing !== null) fail(`${missing}: was the store changed outside crowdheat? Run the analysis again`);
     const timeBase = values.get('time_base');
     const meta: StoreMeta = {
       schema_version: version,
@@ -612,6 +617,31 @@ export class StoreReader {
   }
 }
 
+/** The columns every store schema has, by table: those the reads of frames and detections select. */
+const REQUIRED_COLUMNS: ReadonlyArray<[string, readonly string[]]> = [
+  ['frames', ['frame_index', 't', 'time_ms', 'duration_ms']],
+  ['detections', ['frame_index', 'left', 'top', 'right', 'bottom', 'score', 'class_id', 'track_id']],
+];
+
+/**
+ * The first table or column of `REQUIRED_COLUMNS` the store open on `connection` lacks, in words
+ * ("it has no table detections", "its table detections has no column score"), or null: found
+ * at open, so that a store changed outside crowdheat is refused in one line rather than failing
+ * later in the middle of a query.
+ */
+async function missingColumn(connection: DuckDBConnection): Promise<string | null> {
+  const result = await connection.runAndReadAll(
+    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name IN ('frames', 'detections')",
+  );
+  const present = new Set(result.getRows().map(([table, column]) => `${String(table)}.${String(column)}`));
+  for (const [table, columns] of REQUIRED_COLUMNS) {
+    if (!columns.some((column) => present.has(`${table}.${column}`))) return `it has no table ${table}`;
+    const absent = columns.find((column) => !present.has(`${table}.${column}`));
+    if (absent !== undefined) return `its table ${table} has no column ${absent}`;
+  }
+  return null;
+}
+
 /** The store file a path names: the path itself, or `crowdheat.duckdb` inside a folder. */
 export async function storeFileOf(path: string): Promise<string> {
   let info;
@@ -692,7 +722,7 @@ export async function streamDetectionBlocks(connection: DuckDBConnection, visit:
   // Stored track ids are ≥ 0 or NULL (none): NULL comes back as -1, so no column has NULLs and
   // reading a value needs no look at a validity mask.
   const result = await connection.stream(
-    'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) FROM detections ' +
+    'SELECT frame_index, "left", top, "right", bottom, score, class_id, coalesce(track_id, -1) AS track_id FROM detections ' +
       `WHERE frame_index BETWEEN $1 AND $2${ordered ? ' ORDER BY frame_index' : ''}`,
     [fromIndex, toIndex],
   );

@@ -122,6 +122,7 @@ describe('stores changed outside crowdheat', () => {
       [['ALTER TABLE detections ALTER COLUMN top DROP NOT NULL', 'UPDATE detections SET top = NULL WHERE frame_index = 2501'], `${path}: the analysis store's column 2 (top) holds a NULL where crowdheat writes none: ${again}`],
       [['ALTER TABLE detections ALTER score TYPE BIGINT'], `${path}: the analysis store's column 5 (score) is BIGINT, not SMALLINT, FLOAT or DOUBLE: ${again}`],
       [['ALTER TABLE detections ALTER class_id TYPE VARCHAR'], `${path}: the analysis store's column 6 (class_id) is VARCHAR, not SMALLINT or INTEGER: ${again}`],
+      [['ALTER TABLE detections ALTER track_id TYPE DOUBLE'], `${path}: the analysis store's column 7 (track_id) is DOUBLE, not SMALLINT or INTEGER: ${again}`],
     ] as const) {
       await storeOf(frames).then((store) => store.close());
       await changeStore(path, [...change]);
@@ -139,6 +140,22 @@ describe('stores changed outside crowdheat', () => {
       } finally {
         store.close();
       }
+      await rm(path, { force: true });
+    }
+  });
+
+  it('a store lacking a table or a column that the reads select is refused at open in one line naming it', async () => {
+    const path = join(dir, STORE_FILE);
+    const again = 'was the store changed outside crowdheat? Run the analysis again';
+    for (const [change, message] of [
+      ['DROP TABLE detections', `${path}: it has no table detections: ${again}`],
+      ['ALTER TABLE detections DROP COLUMN score', `${path}: its table detections has no column score: ${again}`],
+      ['ALTER TABLE detections RENAME COLUMN track_id TO track', `${path}: its table detections has no column track_id: ${again}`],
+      ['ALTER TABLE frames DROP COLUMN duration_ms', `${path}: its table frames has no column duration_ms: ${again}`],
+    ] as const) {
+      await storeOf(pixelFrames(3)).then((store) => store.close());
+      await changeStore(path, [change]);
+      await expect(StoreReader.open(dir)).rejects.toThrow(message);
       await rm(path, { force: true });
     }
   });

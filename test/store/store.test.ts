@@ -9,6 +9,7 @@ import { DetectionsBuilder, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { STORE_FILE, STORE_SCHEMA_VERSION } from '../../src-main/store/schema.js';
+import { removeLeftoverPartials } from '../../src-main/sinks/leftovers.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -122,9 +123,29 @@ describe('analysis store', () => {
     expect(left).not.toContain(STORE_FILE);
     await expect(StoreReader.open(dir)).rejects.toThrow(`${dir}: the folder holds no ${STORE_FILE} (run an analysis into it first)`);
     // Opened by its own name, the partial file is refused as well.
-    const partial = left.find((name) => name.endsWith('.partial'));
+    const partial = left.find((name) => /^\.crowdheat\.duckdb\.\d+-[0-9a-f]{8}\.partial$/.test(name));
     expect(partial).toBeDefined();
     await expect(StoreReader.open(join(dir, partial ?? ''))).rejects.toThrow(/incomplete: the run that wrote it was interrupted; run the analysis again/);
+  });
+
+  it("a writer killed mid-run leaves its temporary store and its staging file under partial names, which the next run's tidying removes", async () => {
+    const built = fileURLToPath(new URL('../../dist/src-main/store/store.js', import.meta.url));
+    const frames = fileURLToPath(new URL('../../dist/src-shared/frames.js', import.meta.url));
+    const script = [
+      `const { StoreWriter } = await import(${JSON.stringify(pathToFileURL(built).href)});`,
+      `const { DetectionsBuilder } = await import(${JSON.stringify(pathToFileURL(frames).href)});`,
+      `const writer = await StoreWriter.create(${JSON.stringify(join(dir, STORE_FILE))});`,
+      // More than a chunk of 2,048 rows: the staging file holds detections when the process dies.
+      'for (let i = 0; i < 3000; i++) { const b = new DetectionsBuilder(); b.add(1, 2, 3, 4, 0.5, 0, -1); writer.addFrame({ index: i, detections: b.finish() }); }',
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal).toBe('SIGKILL');
+    const databases = (await readdir(dir)).filter((name) => !name.endsWith('.wal'));
+    expect(databases.map((name) => name.replace(/\d+-[0-9a-f]{8}/, 'PID')).sort()).toEqual(['.crowdheat.duckdb.PID.partial', '.crowdheat.duckdb.staging.PID.partial']);
+    await removeLeftoverPartials(dir);
+    // DuckDB's write-ahead logs beside them (`….partial.wal`) are not of the tidied form.
+    expect((await readdir(dir)).filter((name) => !name.endsWith('.wal'))).toEqual([]);
   });
 
   it('a file that is not a store is refused with its path', async () => {
