@@ -11,8 +11,11 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** The name of an atomic writer's temporary file; group 1 is the pid that wrote it. */
-export const PARTIAL_NAME = /^\..+\.(\d+)-[0-9a-f]{8}\.partial$/;
+/**
+ * The name of an atomic writer's temporary file, or of the write-ahead log DuckDB keeps beside a
+ * temporary store (`….partial.wal`); group 1 is the pid that wrote it.
+ */
+export const PARTIAL_NAME = /^\..+\.(\d+)-[0-9a-f]{8}\.partial(?:\.wal)?$/;
 
 /** The folders of a run's outputs, relative to `output_dir`, where partial files may be left. */
 export const OUTPUT_SUBFOLDERS: readonly string[] = ['', 'video', 'detect'];

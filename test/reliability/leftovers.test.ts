@@ -43,17 +43,19 @@ describe('partial files left by a killed run', () => {
       join(out, `.griddata.npy.${dead}-0a1b2c3d.partial`),
       join(out, 'video', `.meta_heatmap.mp4.${dead}-deadbeef.partial`),
       join(out, 'detect', `.000003.json.${dead}-00000000.partial`),
+      join(out, `.crowdheat.duckdb.${dead}-0a1b2c3d.partial.wal`),
     ];
     const kept = [
       join(out, `.summary.json.${process.pid}-12345678.partial`),
       join(out, 'notes.partial'),
       join(out, `.draft.${dead}.partial`),
       join(out, `.report.${dead}-ABCDEF12.partial`),
+      join(out, `.notes.${dead}-0a1b2c3d.partial.wal.txt`),
       join(out, 'mine', `.file.${dead}-0a1b2c3d.partial`),
     ];
     for (const path of [...leftovers, ...kept]) await writeFile(path, 'x');
     expect((await removeLeftoverPartials(out)).sort()).toEqual([...leftovers].sort());
-    expect((await readdir(out)).sort()).toEqual(['.draft.' + dead + '.partial', `.report.${dead}-ABCDEF12.partial`, `.summary.json.${process.pid}-12345678.partial`, 'detect', 'mine', 'notes.partial', 'video'].sort());
+    expect((await readdir(out)).sort()).toEqual(['.draft.' + dead + '.partial', `.notes.${dead}-0a1b2c3d.partial.wal.txt`, `.report.${dead}-ABCDEF12.partial`, `.summary.json.${process.pid}-12345678.partial`, 'detect', 'mine', 'notes.partial', 'video'].sort());
     expect(await readdir(join(out, 'mine'))).toEqual([`.file.${dead}-0a1b2c3d.partial`]);
   });
 
