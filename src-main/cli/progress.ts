@@ -147,7 +147,8 @@ export function formatProgress(progress: Progress, withBar: boolean, columns?: n
 
 /**
  * The closing paragraph of a run: counts, the time range (the frames' T, else the times
- * `metadata_fps` or the video's rate gave them), the busiest cell and the outputs.
+ * `metadata_fps` or the video's rate gave them), the busiest cell (the peak of one frame's window),
+ * the whole period's busiest place (person-seconds or person-frames) when known, and the outputs.
  */
 export function formatSummary(summary: RunSummary, outputDir: string): string {
   const warnings = Object.entries(summary.warnings)
@@ -169,6 +170,11 @@ export function formatSummary(summary: RunSummary, outputDir: string): string {
   if (summary.peak.frame >= 0) {
     const when = summary.peak.timestamp ?? `frame ${summary.peak.frame}`;
     parts.push(`Busiest cell: ${summary.peak.count} at (h ${summary.peak.h}, v ${summary.peak.v}), ${when}.`);
+  }
+  // The whole period's busiest place (summary.json's busiest_place): what the period outputs show.
+  const place = summary.busiest_place;
+  if (place !== undefined && place !== null) {
+    parts.push(`Busiest place over the whole period: ${place.value.toLocaleString('en-US')} ${place.unit} at (h ${place.h}, v ${place.v}).`);
   }
   const outputs = summary.outputs.length > 0 ? `: ${summary.outputs.join(', ')}` : '';
   parts.push(`Outputs in ${outputDir}${outputs}`);

@@ -4,7 +4,7 @@
  * seeks the timeline to its frame in the This-moment view, the place outlines its cell.
  */
 import type { PeriodViewData } from '../../src-shared/api.js';
-import { formatFigure, localText, unitName, type PeriodUnit } from '../logic/period.js';
+import { formatFigure, localText, personTimeText, unitName, type PeriodUnit } from '../logic/period.js';
 
 interface BusiestCardsProps {
   moment: PeriodViewData['busiestMoment'];
@@ -44,6 +44,7 @@ export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlac
               {formatFigure(place.value)} {unitName(unit)}
             </span>
             <span className="card-detail">
+              {personTimeText(place.value, unit) !== null && <span data-testid="busiest-place-time">{personTimeText(place.value, unit)} · </span>}
               cell h {place.h}, v {place.v} — outline it on the picture
             </span>
           </>

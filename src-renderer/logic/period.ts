@@ -216,6 +216,17 @@ export function countsExplanation(windowText: string): string {
   return `counts: ${windowText}, at the frame on the timeline`;
 }
 
+/**
+ * Person-seconds in the hours or minutes a person reads at a glance: `≈ 207.5 person-hours`
+ * (3,600 person-seconds and more), `≈ 9.9 person-minutes` (60 and more); null below a minute and
+ * for person-frames, which have no clock.
+ */
+export function personTimeText(value: number, unit: PeriodUnit): string | null {
+  if (unit !== 'person-seconds' || !(value >= 60)) return null;
+  const [amount, name] = value >= 3600 ? [formatFigure(value / 3600), 'person-hour'] : [formatFigure(value / 60), 'person-minute'];
+  return `≈ ${amount} ${name}${amount === '1' ? '' : 's'}`;
+}
+
 /** A figure as the period bar writes it: thousands grouped, at most one decimal. */
 export function formatFigure(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 1 });

@@ -64,11 +64,17 @@ export interface ReportInput {
   offset?: UtcOffset;
 }
 
+/** A frame rate in words, singular at exactly one: `1 frame a second`, `2.5 frames a second`. */
+export function framesASecond(fps: number): string {
+  const figure = shown(fps, 3);
+  return `${figure} ${figure === '1' ? 'frame' : 'frames'} a second`;
+}
+
 /** How the page names where frame times came from. */
 const TIME_BASE_WORDS: Readonly<Record<NonNullable<ReportSummary['time_base']>['kind'], (fps: number) => string>> = {
   T: () => 'the frames\' own timestamps (T)',
-  metadata_fps: (fps) => `local_data_settings.metadata_fps (${shown(fps, 3)} frames a second)`,
-  video_fps: (fps) => `the video's frame rate (${shown(fps, 3)} frames a second)`,
+  metadata_fps: (fps) => `local_data_settings.metadata_fps (${framesASecond(fps)})`,
+  video_fps: (fps) => `the video's frame rate (${framesASecond(fps)})`,
   none: () => 'none',
 };
 

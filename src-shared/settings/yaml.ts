@@ -172,17 +172,32 @@ export function resolveSettingKey(dotted: string): SettingField | undefined {
 
 /**
  * A command-line value for a setting: text settings take it as written (a file named `123`
- * stays a string); the others read it as a YAML value (`0.6`, `true`, `[0, 2]`).
+ * stays a string), unless it is one quoted YAML string (`'2026-11-23T09:00:00+09:00'`, `"a b"`,
+ * `""`), which gives the text inside the quotes, as the same value in a settings file would; the
+ * others read it as a YAML value (`0.6`, `true`, `[0, 2]`).
  */
 export function parseOverrideValue(dotted: string, text: string): unknown {
   const field = resolveSettingKey(dotted);
-  if (field === undefined || field.rule.textual) return text;
+  if (field === undefined) return text;
+  if (field.rule.textual) return unquotedYamlString(text, field.key) ?? text;
   try {
     const documents = loadBoundedYaml(text, field.key);
     return documents.length === 1 ? documents[0] : text;
   } catch (error) {
     if (!(error instanceof SettingsError) || error.message.includes('YAML syntax error')) return text;
     throw error;
+  }
+}
+
+/** The string a quoted YAML scalar (`'…'` or `"…"`) stands for, or null when `text` is not one. */
+function unquotedYamlString(text: string, key: string): string | null {
+  const quote = text[0];
+  if (text.length < 2 || (quote !== "'" && quote !== '"') || text[text.length - 1] !== quote) return null;
+  try {
+    const documents = loadBoundedYaml(text, key);
+    return documents.length === 1 && typeof documents[0] === 'string' ? documents[0] : null;
+  } catch {
+    return null;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   periodSettleMs,
   PERIOD_SETTLE_MS,
   periodScale,
+  personTimeText,
   recountParams,
   spansDays,
   stripCaption,
@@ -108,6 +109,15 @@ describe('the period bar asks the store for the view on screen', () => {
     expect(formatFigure(1234.56)).toBe('1,234.6');
     expect(formatFigure(7)).toBe('7');
     expect(gridTotal([1.5, 2, 0.25])).toBe(3.75);
+  });
+
+  it('says person-seconds in person-hours from an hour, in person-minutes from a minute, and nothing for person-frames', () => {
+    expect(personTimeText(746_928, 'person-seconds')).toBe('≈ 207.5 person-hours');
+    expect(personTimeText(3600, 'person-seconds')).toBe('≈ 1 person-hour');
+    expect(personTimeText(3599, 'person-seconds')).toBe('≈ 60 person-minutes');
+    expect(personTimeText(594, 'person-seconds')).toBe('≈ 9.9 person-minutes');
+    expect(personTimeText(59.9, 'person-seconds')).toBeNull();
+    expect(personTimeText(746_928, 'person-frames')).toBeNull();
   });
 });
 

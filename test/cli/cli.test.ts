@@ -293,6 +293,8 @@ describe('crowdheat (built)', () => {
         '^crowdheat: done in \\d+\\.\\d s: 3 frames, 3 detections, 0 skipped records, 0 warnings\\. ' +
           // Frames 1 and 3 overlap (box mode, one cell of margin, 10-pixel cells) from cell (11, 20) on.
           'Busiest cell: 2 at \\(h 11, v 20\\), frame 2\\. ' +
+          // The same cells are the whole period's busiest place: 2 person-frames (no time base).
+          'Busiest place over the whole period: 2 person-frames at \\(h 11, v 20\\)\\. ' +
           `Outputs in ${join(cwd, 'out').replace(/[.]/g, '\\.')}: .*summary\\.json$`,
       ),
     );

@@ -128,6 +128,17 @@ describe('summary', () => {
     );
   });
 
+  test('names the whole period\'s busiest place, in its unit, after the busiest cell', () => {
+    const withPlace = { ...summary, outputs: [], busiest_place: { h: 75, v: 51, value: 106704, unit: 'person-seconds' } };
+    expect(formatSummary(withPlace, '/o')).toBe(
+      'crowdheat: done in 3.5 s: 600 frames, 5006 detections, 2 skipped records, 1 warning. ' +
+        'Time range 20230412140023098 to 20230412140029728. ' +
+        'Busiest cell: 37 at (h 122, v 77), 20230412140026000. ' +
+        'Busiest place over the whole period: 106,704 person-seconds at (h 75, v 51). Outputs in /o',
+    );
+    expect(formatSummary({ ...summary, busiest_place: null }, '/o')).not.toContain('Busiest place');
+  });
+
   test('without T but with a time base from metadata_fps or the video, the range is the one those times span', () => {
     const gaps = { count: 0, total_s: 0, listed: [] };
     const timeBase = {

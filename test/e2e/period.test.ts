@@ -14,7 +14,7 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
 import { blockMax } from '../../src-shared/periods/thumbnail.js';
-import { formatFigure } from '../../src-renderer/logic/period.js';
+import { formatFigure, personTimeText } from '../../src-renderer/logic/period.js';
 import { gridMax } from '../../src-renderer/logic/legend.js';
 import { ROOT } from '../serve-process.js';
 import { seriousViolations } from './axe.js';
@@ -66,6 +66,10 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     if (expected.busiestMoment!.time !== null) expect(await page.getByTestId('busiest-moment').textContent()).toContain(ZONE);
     if (expected.buckets.length === 0) expect(await page.getByTestId('period-summary').textContent()).toContain(`(${ZONE})`);
     expect(await text('busiest-place-value')).toBe(`${formatFigure(expected.busiestPlace!.value)} ${expected.unit}`);
+    // The busiest place's person-seconds also in the person-minutes or -hours a reader takes in at a glance.
+    const placeTime = personTimeText(expected.busiestPlace!.value, expected.unit);
+    if (placeTime === null) expect(await page.getByTestId('busiest-place-time').count()).toBe(0);
+    else expect(await text('busiest-place-time')).toBe(`${placeTime} · `);
     await expect.poll(() => page.getByTestId('period-canvas').getAttribute('data-grid'), PATIENT).toBe(`${expected.columns}x${expected.rows}`);
   }
 

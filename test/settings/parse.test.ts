@@ -575,6 +575,16 @@ describe('overrides (command-line flags)', () => {
     expect(parseOverrideValue('data_source_settings.first_timestamp', '20230412140023098')).toBe('20230412140023098');
     expect(parseOverrideValue('output_settings.transparency', '[0.6')).toBe('[0.6');
   });
+
+  test('override values: a text setting written as one quoted YAML string takes the text inside the quotes', () => {
+    expect(parseOverrideValue('local_data_settings.start_time', '"2026-11-23T00:00:00+09:00"')).toBe('2026-11-23T00:00:00+09:00');
+    expect(parseOverrideValue('local_data_settings.start_time', "'2026-11-23T00:00:00+09:00'")).toBe('2026-11-23T00:00:00+09:00');
+    expect(parseOverrideValue('local_data_settings.video_file', '""')).toBe('');
+    expect(parseOverrideValue('output_settings.output_dir', "'it''s here'")).toBe("it's here");
+    expect(parseOverrideValue('output_settings.output_dir', '"a" b "c"')).toBe('"a" b "c"');
+    expect(parseOverrideValue('output_settings.output_dir', "'")).toBe("'");
+    expect(parseOverrideValue('output_settings.output_dir', 'out')).toBe('out');
+  });
 });
 
 describe('time and period settings', () => {
