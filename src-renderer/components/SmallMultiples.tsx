@@ -50,7 +50,8 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
       <ul className="strip" aria-describedby="strip-caption" data-testid="small-multiples">
         {buckets.map((bucket) => {
           const start = bucketStartText(bucket.startMs, timeZone, withDate);
-          const total = `${formatFigure(bucket.personSeconds)} ${name}`;
+          // The bucket's sum over every cell, beside a scale that is per cell: said so.
+          const total = `${formatFigure(bucket.personSeconds)} ${name} in all`;
           return (
             <li key={bucket.startMs}>
               <button

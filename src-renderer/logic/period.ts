@@ -208,7 +208,7 @@ export function unitExplanation(unit: PeriodUnit): string {
  */
 export function stripCaption(buckets: number, scaleMax: number, unit: PeriodUnit, timeZone: string): string {
   const maps = buckets === 1 ? '1 map' : `${formatFigure(buckets)} maps`;
-  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)}; each shows its local start (${timeZone}) and its total. Open one to see it large.`;
+  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)}; each shows its local start (${timeZone}) and its total over every cell. Open one to see it large.`;
 }
 
 /** The moment view's line: what a count is. */

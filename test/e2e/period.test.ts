@@ -111,10 +111,10 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(CSV))('the period bar (C
     await expect.poll(() => thumbs.count(), PATIENT).toBe(2);
     expect(await page.locator('#strip-caption').textContent()).toContain(`its local start (${ZONE})`);
     expect(await page.getByTestId('bucket-total').allTextContents()).toEqual(
-      hourly.buckets.map((bucket) => `${formatFigure(bucket.personSeconds)} person-seconds`),
+      hourly.buckets.map((bucket) => `${formatFigure(bucket.personSeconds)} person-seconds in all`),
     );
     // A thumbnail's name is what it shows: its local start and total.
-    expect(await page.getByRole('button', { name: `09:00 ${formatFigure(hourly.buckets[1].personSeconds)} person-seconds` }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `09:00 ${formatFigure(hourly.buckets[1].personSeconds)} person-seconds in all` }).count()).toBe(1);
     await expectFigures(hourly);
 
     await thumbs.nth(1).focus();
