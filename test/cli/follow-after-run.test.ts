@@ -6,17 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dump } from 'js-yaml';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { StoreReader } from '../../src-main/store/store.js';
-import { formatTimestamp, type Detections } from '../../src-shared/frames.js';
-import { defaultSettings } from '../../src-shared/settings/types.js';
-import { settingsToYaml } from '../../src-shared/settings/index.js';
+import { formatTimestamp } from '../../src-shared/frames.js';
 import { FakeConsole, type FakeRecord } from '../fake-console.js';
+import { writeFollowSettings } from './follow-fixture.js';
+import { detectionColumnTypes, detectionRows } from '../store/store-fixture.js';
 
 const CLI = join(import.meta.dirname, '../../bin/crowdheat');
 const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
@@ -40,13 +38,7 @@ let fake: FakeConsole;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crowdheat-follow-run-'));
   fake = await FakeConsole.start({ devices: [{ device_id: 'cam-1', records: [0, 1, 2].map((s) => record(s, false)) }] });
-  await writeFile(join(dir, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
-  const settings = defaultSettings();
-  settings.data_source_settings.mode = 'console';
-  Object.assign(settings.data_source_settings.console_data_settings, { setting_path: 'console_access_settings.yaml', device_id: 'cam-1', number_of_inference_results: 1000 });
-  Object.assign(settings.heat_map_settings.params, { image_size_h: 320, image_size_v: 320, grid_num_h: 16, grid_num_v: 16 });
-  Object.assign(settings.output_settings, { output_dir: 'out', output_video_width: 64, output_video_height: 48 });
-  await writeFile(join(dir, 'heat_map_app.yaml'), settingsToYaml(settings));
+  await writeFollowSettings(dir, fake);
 });
 afterEach(async () => {
   await fake.stop();
@@ -81,39 +73,22 @@ function cli(args: string[], stopAfterPoll = false, cache = 'cache'): Promise<{ 
 async function rowsOf(folder: string): Promise<number[][]> {
   const store = await StoreReader.open(folder);
   try {
-    const rows: number[][] = [];
-    await store.forEachDetections((frameIndex: number, d: Detections) => {
-      for (let i = 0; i < d.count; i++) rows.push([frameIndex, ...Array.from(d.boxes.subarray(i * 4, i * 4 + 4)), d.scores[i], d.classIds[i], d.trackIds[i]]);
-    });
-    return rows;
+    return await detectionRows(store);
   } finally {
     store.close();
-  }
-}
-
-/** The column types of the store's `detections`, by name. */
-async function columnTypes(path: string): Promise<Record<string, string>> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    const result = await connection.runAndReadAll("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'detections'");
-    return Object.fromEntries(result.getRows().map(([name, type]) => [String(name), String(type)]));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
   }
 }
 
 describe.skipIf(!BUILT)('crowdheat follow into the store of a finished Console run', () => {
   it('stores the wider detections the device adds exactly, and its recount equals a fresh run\'s to the byte', async () => {
     expect(await cli(['run', '--config_path', 'heat_map_app.yaml', '-q'])).toEqual({ code: 0, stderr: '' });
-    expect(await columnTypes(join(dir, 'out', 'crowdheat.duckdb'))).toMatchObject({ left: 'SMALLINT', score: 'SMALLINT', class_id: 'SMALLINT' });
+    expect(await detectionColumnTypes(join(dir, 'out', 'crowdheat.duckdb'))).toMatchObject({ left: 'SMALLINT', score: 'SMALLINT', class_id: 'SMALLINT' });
     fake.appendRecords('cam-1', [3, 4].map((s) => record(s, true)));
     expect(await cli(['follow', '--config_path', 'heat_map_app.yaml', '--interval', '1'], true)).toMatchObject({ code: 0 });
     expect(await cli(['recount', 'out', '--out', 'out/recount'])).toMatchObject({ code: 0 });
 
     expect(await cli(['run', '--config_path', 'heat_map_app.yaml', '--output_dir', 'fresh', '-q'], false, 'fresh-cache')).toEqual({ code: 0, stderr: '' });
-    expect(await columnTypes(join(dir, 'fresh', 'crowdheat.duckdb'))).toMatchObject({ left: 'DOUBLE', top: 'FLOAT', score: 'FLOAT', class_id: 'INTEGER' });
+    expect(await detectionColumnTypes(join(dir, 'fresh', 'crowdheat.duckdb'))).toMatchObject({ left: 'DOUBLE', top: 'FLOAT', score: 'FLOAT', class_id: 'INTEGER' });
     expect(await cli(['recount', 'fresh', '--out', 'fresh/recount'])).toMatchObject({ code: 0 });
 
     const followed = await rowsOf(join(dir, 'out'));

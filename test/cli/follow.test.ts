@@ -5,18 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dump } from 'js-yaml';
 import sharp from 'sharp';
 import { StoreReader } from '../../src-main/store/store.js';
 import { formatTimestamp } from '../../src-shared/frames.js';
-import { defaultSettings } from '../../src-shared/settings/types.js';
-import { settingsToYaml } from '../../src-shared/settings/index.js';
 import { FakeConsole, IMAGE_COLORS, TOKEN_PATH, type FakeRecord } from '../fake-console.js';
 import { FollowStore } from '../../src-main/console/follow-store.js';
+import { writeFollowSettings } from './follow-fixture.js';
 
 const CLI = join(import.meta.dirname, '../../bin/crowdheat');
 const BUILT = existsSync(join(import.meta.dirname, '../../dist/src-main/cli.js'));
@@ -28,17 +26,7 @@ let fake: FakeConsole;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crowdheat-follow-cli-'));
   fake = await FakeConsole.start({ devices: [{ device_id: 'cam-1', records: [0, 1, 2].map(record) }] });
-  await writeFile(join(dir, 'console_access_settings.yaml'), dump({ console_access_settings: fake.credentials }));
-  const settings = defaultSettings();
-  settings.data_source_settings.mode = 'console';
-  Object.assign(settings.data_source_settings.console_data_settings, {
-    setting_path: 'console_access_settings.yaml',
-    device_id: 'cam-1',
-    number_of_inference_results: 1000,
-  });
-  Object.assign(settings.heat_map_settings.params, { image_size_h: 320, image_size_v: 320, grid_num_h: 16, grid_num_v: 16 });
-  Object.assign(settings.output_settings, { output_dir: 'out', output_video_width: 64, output_video_height: 48 });
-  await writeFile(join(dir, 'heat_map_app.yaml'), settingsToYaml(settings));
+  await writeFollowSettings(dir, fake);
 });
 afterEach(async () => {
   await fake.stop();

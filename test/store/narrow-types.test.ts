@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DetectionsBuilder, type Detections, type Frame } from '../../src-shared/frames.js';
+import { DetectionsBuilder, type Frame } from '../../src-shared/frames.js';
 import { resolveTimeBase } from '../../src-shared/periods/time-base.js';
 import { DEFAULT_GRID_PARAMS, defaultSettings } from '../../src-shared/settings/types.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
@@ -11,7 +11,7 @@ import { FollowStore } from '../../src-main/console/follow-store.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { StoreReader, StoreWriter } from '../../src-main/store/store.js';
 import { periodView } from '../../src-main/store/views.js';
-import { storeOf } from './store-fixture.js';
+import { detectionColumnTypes, detectionRows, storeOf } from './store-fixture.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -28,28 +28,6 @@ function framesOf(rows: number[][]): Frame[] {
     builder.add(row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
     return { index, detections: builder.finish() };
   });
-}
-
-/** The store's column types of `detections`, by column name. */
-async function columnTypes(path: string): Promise<Record<string, string>> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    const result = await connection.runAndReadAll("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'detections'");
-    return Object.fromEntries(result.getRows().map(([name, type]) => [String(name), String(type)]));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-/** Every detection `forEachDetections` hands over, as [frame, left, top, right, bottom, score, class, track]. */
-async function visitsOf(store: StoreReader): Promise<number[][]> {
-  const rows: number[][] = [];
-  await store.forEachDetections((frameIndex: number, d: Detections) => {
-    for (let i = 0; i < d.count; i++) rows.push([frameIndex, ...Array.from(d.boxes.subarray(i * 4, i * 4 + 4)), d.scores[i], d.classIds[i], d.trackIds[i]]);
-  });
-  return rows;
 }
 
 const sameBits = (a: number[][], b: number[][]): boolean => a.length === b.length && a.every((row, i) => row.length === b[i].length && row.every((value, k) => Object.is(value, b[i][k])));
@@ -74,13 +52,13 @@ describe('detections are stored in the narrowest column types that hold them exa
       const store = await storeOf(dir, framesOf(rows));
       try {
         const expected = rows.map((row, index) => [index, ...row]);
-        expect(sameBits(await visitsOf(store), expected)).toBe(true);
+        expect(sameBits(await detectionRows(store), expected)).toBe(true);
         await store.warm();
-        expect(sameBits(await visitsOf(store), expected)).toBe(true);
+        expect(sameBits(await detectionRows(store), expected)).toBe(true);
       } finally {
         store.close();
       }
-      expect(await columnTypes(join(dir, STORE_FILE))).toEqual({ frame_index: 'INTEGER', ...types });
+      expect(await detectionColumnTypes(join(dir, STORE_FILE))).toEqual({ frame_index: 'INTEGER', ...types });
       await rm(join(dir, STORE_FILE));
     }
   });
@@ -97,7 +75,7 @@ describe('detections are stored in the narrowest column types that hold them exa
     }
     const store = await storeOf(dir, frames);
     try {
-      const rows = await visitsOf(store);
+      const rows = await detectionRows(store);
       expect(rows.length).toBe(300_000);
       expect(rows.every(([, left, top], i) => left + top * 30000 === i)).toBe(true);
       expect(rows.every(([frame], i) => frame === frames[Math.floor(i / 100)].index)).toBe(true);
@@ -123,7 +101,7 @@ describe('detections are stored in the narrowest column types that hold them exa
     const narrowFrames = await narrow.frames();
     const expected = await periodView(narrow, narrowFrames, { params, period: { kind: 'none' }, timeZone: 'UTC' });
     const expectedPeople = await narrow.peoplePerFrame(narrowFrames, { imageWidth: 640, imageHeight: 480, sanitize: true, classIds: [0], minScore: 0.3 });
-    const expectedRows = await visitsOf(narrow);
+    const expectedRows = await detectionRows(narrow);
     narrow.close();
     const instance = await DuckDBInstance.create(join(dir, STORE_FILE));
     const connection = await instance.connect();
@@ -133,12 +111,12 @@ describe('detections are stored in the narrowest column types that hold them exa
     await connection.run("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     connection.closeSync();
     instance.closeSync();
-    expect(await columnTypes(join(dir, STORE_FILE))).toMatchObject({ left: 'DOUBLE', score: 'DOUBLE', class_id: 'INTEGER' });
+    expect(await detectionColumnTypes(join(dir, STORE_FILE))).toMatchObject({ left: 'DOUBLE', score: 'DOUBLE', class_id: 'INTEGER' });
     const wide = await StoreReader.open(dir);
     try {
       const wideFrames = await wide.frames();
       expect(wide.meta.schema_version).toBe(2);
-      expect(sameBits(await visitsOf(wide), expectedRows)).toBe(true);
+      expect(sameBits(await detectionRows(wide), expectedRows)).toBe(true);
       const view = await periodView(wide, wideFrames, { params, period: { kind: 'none' }, timeZone: 'UTC' });
       expect(Array.from(view.whole)).toEqual(Array.from(expected.whole));
       expect(view.filtered).toBe(expected.filtered);
@@ -156,7 +134,7 @@ describe('detections are stored in the narrowest column types that hold them exa
     const rows = [[10, 10, 50, 50, Math.fround(0.3), 0, -1], [10, 10, 50, 50, under, 0, -1], [10, 10, 50, 50, 0.75, 0, -1]];
     const store = await storeOf(dir, framesOf(rows));
     try {
-      expect((await columnTypes(join(dir, STORE_FILE))).score).toBe('FLOAT');
+      expect((await detectionColumnTypes(join(dir, STORE_FILE))).score).toBe('FLOAT');
       const frames = await store.frames();
       expect(Array.from(await store.peoplePerFrame(frames, { imageWidth: 640, imageHeight: 480, sanitize: true, classIds: null, minScore: 0.3 }))).toEqual([1, 0, 1]);
     } finally {
@@ -176,19 +154,15 @@ describe('a followed store appended to a run\'s store', () => {
     writer.addFrame({ ...first, timestamp: '20261123000000000' });
     const timeBase = resolveTimeBase({ timestamps: writer.timestamps(), frameIndexes: writer.frameIndexes(), metadataFps: 0, startMs: 0, videoFps: 0 });
     await writer.finish(timeBase, { settings: settingsToYaml(settings), source_name: 'cam-1' });
-    expect(await columnTypes(path)).toMatchObject({ left: 'SMALLINT', score: 'SMALLINT' });
+    expect(await detectionColumnTypes(path)).toMatchObject({ left: 'SMALLINT', score: 'SMALLINT' });
     const follow = await FollowStore.open(path, { deviceId: 'cam-1', settings: settingsToYaml(settings), sourceName: 'cam-1' });
     try {
       const added = framesOf([[10.5, 20, 30, 40, 0.1, 70000, 3]])[0];
       expect(await follow.commit([{ timestamp: '20261123000001000', detections: added.detections }])).toBe(1);
-      const rows: number[][] = [];
-      await follow.forEachDetections((frameIndex, d) => {
-        for (let i = 0; i < d.count; i++) rows.push([frameIndex, ...Array.from(d.boxes.subarray(i * 4, i * 4 + 4)), d.scores[i], d.classIds[i], d.trackIds[i]]);
-      });
-      expect(sameBits(rows, [[0, 10, 20, 30, 40, 1, 0, -1], [1, 10.5, 20, 30, 40, 0.1, 70000, 3]])).toBe(true);
+      expect(sameBits(await detectionRows(follow), [[0, 10, 20, 30, 40, 1, 0, -1], [1, 10.5, 20, 30, 40, 0.1, 70000, 3]])).toBe(true);
     } finally {
       follow.close();
     }
-    expect(await columnTypes(path)).toMatchObject({ left: 'DOUBLE', score: 'DOUBLE', class_id: 'INTEGER', track_id: 'INTEGER' });
+    expect(await detectionColumnTypes(path)).toMatchObject({ left: 'DOUBLE', score: 'DOUBLE', class_id: 'INTEGER', track_id: 'INTEGER' });
   });
 });

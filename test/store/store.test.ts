@@ -32,6 +32,24 @@ async function writeStore(path: string, frames: Frame[]): Promise<void> {
   await writer.finish(timeBase, { settings: '{}', source_name: 'heatmap' });
 }
 
+
+/**
+ * Runs a real process (the built store) that writes `frames` frames of one detection into a store
+ * at `path` and kills itself with SIGKILL, so no cleanup runs; returns the signal it ended by.
+ */
+function killedWriter(path: string, frames: number): NodeJS.Signals | null {
+  const built = fileURLToPath(new URL('../../dist/src-main/store/store.js', import.meta.url));
+  const shared = fileURLToPath(new URL('../../dist/src-shared/frames.js', import.meta.url));
+  const script = [
+    `const { StoreWriter } = await import(${JSON.stringify(pathToFileURL(built).href)});`,
+    `const { DetectionsBuilder } = await import(${JSON.stringify(pathToFileURL(shared).href)});`,
+    `const writer = await StoreWriter.create(${JSON.stringify(path)});`,
+    `for (let i = 0; i < ${frames}; i++) { const b = new DetectionsBuilder(); b.add(1, 2, 3, 4, 0.5, 0, -1); writer.addFrame({ index: i, detections: b.finish() }); }`,
+    "process.kill(process.pid, 'SIGKILL');",
+  ].join('\n');
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 }).signal;
+}
+
 describe('analysis store', () => {
   it('keeps frames and detections as the source gave them, track id -1 as NULL', async () => {
     const path = join(dir, STORE_FILE);
@@ -108,17 +126,7 @@ describe('analysis store', () => {
 
   it('a store written by a process killed mid-run is never taken for a finished one', async () => {
     // A real process writes 3 frames into a store and is killed (SIGKILL: no cleanup runs).
-    const built = fileURLToPath(new URL('../../dist/src-main/store/store.js', import.meta.url));
-    const frames = fileURLToPath(new URL('../../dist/src-shared/frames.js', import.meta.url));
-    const script = [
-      `const { StoreWriter } = await import(${JSON.stringify(pathToFileURL(built).href)});`,
-      `const { DetectionsBuilder } = await import(${JSON.stringify(pathToFileURL(frames).href)});`,
-      `const writer = await StoreWriter.create(${JSON.stringify(join(dir, STORE_FILE))});`,
-      'for (let i = 0; i < 3; i++) { const b = new DetectionsBuilder(); b.add(1, 2, 3, 4, 0.5, 0, -1); writer.addFrame({ index: i, detections: b.finish() }); }',
-      "process.kill(process.pid, 'SIGKILL');",
-    ].join('\n');
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(child.signal).toBe('SIGKILL');
+    expect(killedWriter(join(dir, STORE_FILE), 3)).toBe('SIGKILL');
     const left = await readdir(dir);
     expect(left).not.toContain(STORE_FILE);
     await expect(StoreReader.open(dir)).rejects.toThrow(`${dir}: the folder holds no ${STORE_FILE} (run an analysis into it first)`);
@@ -129,18 +137,8 @@ describe('analysis store', () => {
   });
 
   it("a writer killed mid-run leaves its temporary store and its staging file under partial names, which the next run's tidying removes", async () => {
-    const built = fileURLToPath(new URL('../../dist/src-main/store/store.js', import.meta.url));
-    const frames = fileURLToPath(new URL('../../dist/src-shared/frames.js', import.meta.url));
-    const script = [
-      `const { StoreWriter } = await import(${JSON.stringify(pathToFileURL(built).href)});`,
-      `const { DetectionsBuilder } = await import(${JSON.stringify(pathToFileURL(frames).href)});`,
-      `const writer = await StoreWriter.create(${JSON.stringify(join(dir, STORE_FILE))});`,
-      // More than a chunk of 2,048 rows: the staging file holds detections when the process dies.
-      'for (let i = 0; i < 3000; i++) { const b = new DetectionsBuilder(); b.add(1, 2, 3, 4, 0.5, 0, -1); writer.addFrame({ index: i, detections: b.finish() }); }',
-      "process.kill(process.pid, 'SIGKILL');",
-    ].join('\n');
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(child.signal).toBe('SIGKILL');
+    // More than a chunk of 2,048 rows: the staging file holds detections when the process dies.
+    expect(killedWriter(join(dir, STORE_FILE), 3000)).toBe('SIGKILL');
     const databases = (await readdir(dir)).filter((name) => !name.endsWith('.wal'));
     expect(databases.map((name) => name.replace(/\d+-[0-9a-f]{8}/, 'PID')).sort()).toEqual(['.crowdheat.duckdb.PID.partial', '.crowdheat.duckdb.staging.PID.partial']);
     await removeLeftoverPartials(dir);
