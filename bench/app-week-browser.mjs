@@ -145,10 +145,11 @@ try {
 
   await page.goto(serve.url);
   await measure(page, serve, 'open from the library (fresh server)', () => openFirst(page), frameShown);
-  const frames = Number(((await page.getByTestId('frame-number').textContent()) ?? '').split('/ ')[1]);
+  const frames = Number(((await page.getByTestId('frame-number').textContent()) ?? '').split('/ ')[1].replaceAll(',', ''));
+  const grouped = (n) => n.toLocaleString('en-US');
   await page.reload();
   await measure(page, serve, 'open from the library (page reloaded)', () => openFirst(page), frameShown);
-  const frameIs = (index) => async () => (await page.getByTestId('frame-number').textContent()) === `frame ${index + 1} / ${frames}` && (await painted('frame-canvas'));
+  const frameIs = (index) => async () => (await page.getByTestId('frame-number').textContent()) === `frame ${grouped(index + 1)} / ${grouped(frames)}` && (await painted('frame-canvas'));
   for (const fraction of [0.2, 0.66, 1, 0]) {
     const index = Math.min(frames - 1, Math.floor(frames * fraction));
     await measure(page, serve, `seek: scrubber to frame ${index + 1}`, () => page.getByTestId('scrubber').fill(String(index)), () => poll(frameIs(index)));

@@ -29,7 +29,7 @@ export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlac
               {moment.count} {moment.count === 1 ? 'person' : 'people'}
             </span>
             <span className="card-detail">
-              {when ?? 'no time base'} · frame {moment.frame + 1} — show it on the timeline
+              {when ?? 'no time base'} · frame {formatFigure(moment.frame + 1)} — show it on the timeline
             </span>
           </>
         )}

@@ -6,6 +6,7 @@ import { DEFAULT_VIDEO_FPS } from '../../src-shared/render/video-format.js';
 import type { DisplaySettings } from '../logic/display.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../logic/heat.js';
 import { gridMax } from '../logic/legend.js';
+import { formatFigure } from '../logic/period.js';
 import { Legend } from './Legend.js';
 import {
   advancePlayback,
@@ -333,7 +334,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
       </div>
       <div className="frame-facts">
         <span data-testid="frame-number">
-          frame {index + 1} / {run.frameCount}
+          frame {formatFigure(index + 1)} / {formatFigure(run.frameCount)}
         </span>
         <span data-testid="frame-time">{frame === null ? '' : frameTimeText(frame.timestamp, frame.timeMs)}</span>
         {localTime !== '' && <span data-testid="frame-local-time">{localTime}</span>}

@@ -238,10 +238,11 @@ function round2(value: number): number {
  * sliderValueText(100, 600, '20230412140023098') // 'frame 101 of 600, 2023-04-12 14:00:23.098 UTC'
  * sliderValueText(0, 600, '')                    // 'frame 1 of 600'
  * sliderValueText(0, 600, '', 0)                 // 'frame 1 of 600, 1970-01-01 00:00:00.000 UTC' (a time base without T)
+ * sliderValueText(409, 604800, '')               // 'frame 410 of 604,800' (numbers grouped as elsewhere)
  * ```
  */
 export function sliderValueText(index: number, count: number, timestamp: string, timeMs: number | null = null): string {
-  const frame = `frame ${index + 1} of ${count}`;
+  const frame = `frame ${formatFigure(index + 1)} of ${formatFigure(count)}`;
   const time = frameTimeText(timestamp, timeMs);
   return time === '' ? frame : `${frame}, ${time}`;
 }

@@ -283,7 +283,7 @@ describe('accessibility texts', () => {
     expect(sliderValueText(100, 600, '20230412140023098')).toBe('frame 101 of 600, 2023-04-12 14:00:23.098 UTC');
     expect(sliderValueText(0, 600, '')).toBe('frame 1 of 600');
     // A frame without T but with a time base (metadata_fps / start_time) says its time the same way.
-    expect(sliderValueText(409, 604_800, '', Date.UTC(2026, 10, 22, 15, 6, 49))).toBe('frame 410 of 604800, 2026-11-22 15:06:49.000 UTC');
+    expect(sliderValueText(409, 604_800, '', Date.UTC(2026, 10, 22, 15, 6, 49))).toBe('frame 410 of 604,800, 2026-11-22 15:06:49.000 UTC');
     expect(sliderValueText(0, 600, '20230412140023098', Date.UTC(2026, 0, 1))).toBe('frame 1 of 600, 2023-04-12 14:00:23.098 UTC');
   });
 

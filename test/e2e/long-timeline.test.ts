@@ -16,7 +16,7 @@ import { getColormap } from '../../src-shared/colormaps/index.js';
 import { thumbnailSize } from '../../src-shared/periods/thumbnail.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import { paintThumbnail } from '../../src-renderer/logic/heat.js';
-import { periodScale } from '../../src-renderer/logic/period.js';
+import { formatFigure, periodScale } from '../../src-renderer/logic/period.js';
 import { writeSeedCsv, type Box } from '../video/fixtures.js';
 import { seriousViolations } from './axe.js';
 import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
@@ -65,7 +65,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
   const frameNumber = () => page.getByTestId('frame-number').textContent();
   const press = async (key: string, expected: number): Promise<void> => {
     await page.keyboard.press(key);
-    await expect.poll(frameNumber, PATIENT).toBe(`frame ${expected} / ${FRAMES}`);
+    await expect.poll(frameNumber, PATIENT).toBe(`frame ${formatFigure(expected)} / ${formatFigure(FRAMES)}`);
   };
 
   it('analyses two hours at 1 frame a second', async () => {
@@ -76,7 +76,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
     await page.getByLabel('Per-frame outputs').fill('never');
     await page.getByTestId('analyse').click();
     await page.getByTestId('frame-canvas').waitFor({ timeout: 120_000 });
-    await expect.poll(frameNumber, PATIENT).toBe(`frame 1 / ${FRAMES}`);
+    await expect.poll(frameNumber, PATIENT).toBe(`frame 1 / ${formatFigure(FRAMES)}`);
   }, 180_000);
 
   it('moves the slider one frame with the arrows, a minute with Shift, ten minutes a page, to the ends with Home and End', async () => {
@@ -94,7 +94,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
     await press('PageUp', FRAMES);
     await press('Home', 1);
     await press('PageUp', 601);
-    await expect.poll(() => slider.getAttribute('aria-valuetext'), PATIENT).toBe(`frame 601 of ${FRAMES}, 2026-11-23 08:10:00.000 UTC`);
+    await expect.poll(() => slider.getAttribute('aria-valuetext'), PATIENT).toBe(`frame 601 of ${formatFigure(FRAMES)}, 2026-11-23 08:10:00.000 UTC`);
   });
 
   it('moves the chart by the same steps, which shrink as the chart zooms in', async () => {
