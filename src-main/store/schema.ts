@@ -44,15 +44,27 @@ type IdType = 'SMALLINT' | 'INTEGER';
 /** `detections` as a live store writes it, and as the run writes it before its types are known. */
 export const WIDE_DETECTION_TYPES: DetectionTypes = { left: 'DOUBLE', top: 'DOUBLE', right: 'DOUBLE', bottom: 'DOUBLE', score: 'DOUBLE', class_id: 'INTEGER', track_id: 'INTEGER' };
 
-/** The columns of `detections` after `frame_index`, as SQL names. */
-const DETECTION_COLUMNS = ['"left"', 'top', '"right"', 'bottom', 'score', 'class_id', 'track_id'] as const;
+/** The columns of `detections` after `frame_index`, in the table's order. */
+const TYPED_COLUMNS = ['left', 'top', 'right', 'bottom', 'score', 'class_id', 'track_id'] as const satisfies ReadonlyArray<keyof DetectionTypes>;
+
+/** Every column of `detections`, in the table's order: what the reads select. */
+export const DETECTION_COLUMN_NAMES: readonly string[] = ['frame_index', ...TYPED_COLUMNS];
+
+/** A column's name in SQL (`left` and `right` are keywords). */
+function sqlName(column: string): string {
+  return `"${column}"`;
+}
+
+/** `each(name, type)` of every column after `frame_index`, in order, joined by commas. */
+function typedColumns(types: DetectionTypes, each: (name: string, type: string) => string): string {
+  return TYPED_COLUMNS.map((column) => each(sqlName(column), types[column])).join(', ');
+}
 
 /** The CREATE TABLE of `detections` (in catalog `catalog` when given) with column types `types`. */
 export function createDetectionsSql(types: DetectionTypes, catalog?: string): string {
-  const type = Object.values(types);
   return (
     `CREATE TABLE ${catalog === undefined ? '' : `${catalog}.`}detections (frame_index INTEGER NOT NULL, ` +
-    DETECTION_COLUMNS.map((column, c) => `${column} ${type[c]}${column === 'track_id' ? '' : ' NOT NULL'}`).join(', ') +
+    typedColumns(types, (name, type) => `${name} ${type}${name === sqlName('track_id') ? '' : ' NOT NULL'}`) +
     ')'
   );
 }
@@ -68,7 +80,7 @@ export function narrowestTypesSql(catalog: string): string {
   const all = (condition: string): string => `coalesce(bool_and(${condition}), true)`;
   const fitsSmallint = (column: string): string => all(`coalesce(TRY_CAST(${column} AS SMALLINT) = ${column}, false) AND NOT (${column} = 0 AND signbit(${column}))`);
   const fitsFloat = (column: string): string => all(`coalesce(TRY_CAST(${column} AS FLOAT) = ${column}, false) OR isnan(${column})`);
-  const reals = DETECTION_COLUMNS.slice(0, 5).flatMap((column) => [fitsSmallint(column), fitsFloat(column)]);
+  const reals = TYPED_COLUMNS.slice(0, 5).flatMap((column) => [fitsSmallint(sqlName(column)), fitsFloat(sqlName(column))]);
   const ids = ['class_id', 'track_id'].map((column) => all(`${column} BETWEEN -32768 AND 32767`));
   return `SELECT ${[...reals, ...ids].join(', ')} FROM ${catalog}.detections`;
 }
@@ -82,8 +94,7 @@ export function narrowestTypes(fits: readonly boolean[]): DetectionTypes {
 
 /** Copies `<catalog>.detections` into `detections` (of types `types`), row for row in the same order. */
 export function copyDetectionsSql(types: DetectionTypes, catalog: string): string {
-  const type = Object.values(types);
-  return `INSERT INTO detections SELECT frame_index, ${DETECTION_COLUMNS.map((column, c) => `CAST(${column} AS ${type[c]})`).join(', ')} FROM ${catalog}.detections`;
+  return `INSERT INTO detections SELECT frame_index, ${typedColumns(types, (name, type) => `CAST(${name} AS ${type})`)} FROM ${catalog}.detections`;
 }
 
 /**
@@ -91,8 +102,7 @@ export function copyDetectionsSql(types: DetectionTypes, catalog: string): strin
  * the same numbers whatever a store holds: for SQL that compares them with parameters (a DOUBLE
  * threshold against a FLOAT score could be compared in FLOAT) and for the Parquet export.
  */
-export const WIDE_DETECTION_COLUMNS =
-  'frame_index, ' + DETECTION_COLUMNS.map((column, c) => `CAST(${column} AS ${Object.values(WIDE_DETECTION_TYPES)[c]}) AS ${column}`).join(', ');
+export const WIDE_DETECTION_COLUMNS = `frame_index, ${typedColumns(WIDE_DETECTION_TYPES, (name, type) => `CAST(${name} AS ${type}) AS ${name}`)}`;
 
 /** The tables of a store but `detections` (`createDetectionsSql`). */
 export const CREATE_TABLES = [

@@ -4,9 +4,9 @@
  * Writing streams: detections go to DuckDB in data chunks of up to 2,048 rows as frames arrive,
  * so memory does not grow with detections, into a staging file of their own, copied into the
  * store at the end in the narrowest column types their values allow (schema.ts); frames (one
- * index, T and time each) are kept until the end, when their durations are known. The file is written under a temporary name with
- * `complete = 'false'` and renamed into place after `complete` is set, so a store from an
- * interrupted run is never taken for a finished one.
+ * index, T and time each) are kept until the end, when their durations are known. The file is
+ * written under a temporary name with `complete = 'false'` and renamed into place after
+ * `complete` is set, so a store from an interrupted run is never taken for a finished one.
  */
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { temporaryPathFor } from '../sinks/atomic.js';
 import { expectColumnTypes, integerColumn, numberColumn, type NumberColumn } from './columns.js';
 import { RunVisitor, type DetectionBlock } from './blocks.js';
 import { DETECTION_CACHE_BUDGET_BYTES, DetectionCache } from './detection-cache.js';
-import { copyDetectionsSql, CREATE_TABLES, createDetectionsSql, narrowestTypes, narrowestTypesSql, STORE_FILE, STORE_SCHEMA_VERSION, WIDE_DETECTION_COLUMNS, WIDE_DETECTION_TYPES, type StoreMeta } from './schema.js';
+import { copyDetectionsSql, CREATE_TABLES, createDetectionsSql, DETECTION_COLUMN_NAMES, narrowestTypes, narrowestTypesSql, STORE_FILE, STORE_SCHEMA_VERSION, WIDE_DETECTION_COLUMNS, WIDE_DETECTION_TYPES, type StoreMeta } from './schema.js';
 
 /**
  * A read waits for `warm` to finish, rather than stream beside it, when the rows `warm` has left
@@ -569,8 +569,9 @@ export class StoreReader {
    * Has DuckDB read every block of `detections` into its buffers, by one parallel scan on its
    * threads (about 0.2 s for the week's 53 MB on 2 cores), so that the reads after an open —
    * `warm`, and a view streamed while `warm` has not ended — find them there: a streamed read
-   * loads blocks one chunk at a time, at about four times that. Skipped when the detections pass
-   * the cache's budget (they would not stay in DuckDB's buffers either). Never rejects.
+   * loads blocks one chunk at a time, at about four times that. Skipped when the detections, at
+   * their widest uncompressed size (`MAX_BYTES_PER_DETECTION`), would pass the cache's budget.
+   * Never rejects.
    */
   async loadDetectionBlocks(): Promise<void> {
     if (this.meta.detections * MAX_BYTES_PER_DETECTION > DETECTION_CACHE_BUDGET_BYTES) return;
@@ -620,7 +621,7 @@ export class StoreReader {
 /** The columns every store schema has, by table: those the reads of frames and detections select. */
 const REQUIRED_COLUMNS: ReadonlyArray<[string, readonly string[]]> = [
   ['frames', ['frame_index', 't', 'time_ms', 'duration_ms']],
-  ['detections', ['frame_index', 'left', 'top', 'right', 'bottom', 'score', 'class_id', 'track_id']],
+  ['detections', DETECTION_COLUMN_NAMES],
 ];
 
 /**
@@ -711,8 +712,8 @@ class WideBlock {
 }
 
 /**
- * Streams the detections of the store open on `connection` (`read`: which frames, in what order,
- * from which table), as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks,
+ * Streams the detections of the store open on `connection` (`read`: which frames, in what order),
+ * as the source gave them, in blocks of at most 2,048 rows (DuckDB's chunks,
  * the arrays views of its memory or of reused arrays: valid until `visit` returns).
  *
  * @throws InputError when a column has another type or holds a NULL (a store changed outside crowdheat).
@@ -728,9 +729,8 @@ export async function streamDetectionBlocks(connection: DuckDBConnection, visit:
   );
   expectColumnTypes(result, DETECTION_TYPES);
   const types = DETECTION_TYPES.map((_, c) => result.columnTypeId(c));
-  const names = ['frame_index', 'left', 'top', 'right', 'bottom', 'score', 'class_id', 'track_id'];
   const wide = new WideBlock();
-  const column = (chunk: DuckDBDataChunk, c: number): Float64Array | Int32Array => wide.widen(numberColumn(chunk, c, types[c], names[c]), c);
+  const column = (chunk: DuckDBDataChunk, c: number): Float64Array | Int32Array => wide.widen(numberColumn(chunk, c, types[c], DETECTION_COLUMN_NAMES[c]), c);
   // The next chunk is fetched (on DuckDB's threads) while this one is visited.
   let next = result.fetchChunk();
   try {
