@@ -17,6 +17,7 @@ interface BusiestCardsProps {
 
 export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlace }: BusiestCardsProps) {
   const when = moment === null ? null : moment.time === null ? null : `${localText(Date.parse(moment.time), timeZone)} ${timeZone}`;
+  const placeTime = place === null ? null : personTimeText(place.value, unit);
   return (
     <div className="busiest" role="group" aria-label="Busiest moment and place">
       <button type="button" className="card" disabled={moment === null} onClick={() => moment !== null && onSeek(moment.frame)} data-testid="busiest-moment">
@@ -44,7 +45,7 @@ export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlac
               {formatFigure(place.value)} {unitName(unit)}
             </span>
             <span className="card-detail">
-              {personTimeText(place.value, unit) !== null && <span data-testid="busiest-place-time">{personTimeText(place.value, unit)} · </span>}
+              {placeTime !== null && <span data-testid="busiest-place-time">{placeTime} · </span>}
               cell h {place.h}, v {place.v} — outline it on the picture
             </span>
           </>

@@ -180,11 +180,12 @@ function wallMinutes(stamp: string): number {
 export function compareFileStamps(a: string, b: string): number {
   const ma = FILE_STAMP.exec(a);
   const mb = FILE_STAMP.exec(b);
-  if (ma === null || mb === null) return ma !== null ? -1 : mb !== null ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  const byName = a < b ? -1 : a > b ? 1 : 0;
+  if (ma === null || mb === null) return ma !== null ? -1 : mb !== null ? 1 : byName;
   const instant = (m: RegExpExecArray): number => wallMinutes(m[1]) - (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
   const both = ma[2] !== undefined && mb[2] !== undefined;
   const byTime = both ? instant(ma) - instant(mb) : wallMinutes(ma[1]) - wallMinutes(mb[1]);
-  return byTime !== 0 ? byTime : a < b ? -1 : a > b ? 1 : 0;
+  return byTime !== 0 ? byTime : byName;
 }
 
 export interface Buckets {
