@@ -3,7 +3,7 @@
  * crowdheat against Roboflow supervision's HeatMapAnnotator + VideoSink, side by side
  * (issue 13 item 2). Run after `npm run build`:
  *
- *   SUPERVISION_SRC=/path/to/supervision node bench/supervision.mjs [--frames N] [--rounds N]
+ *   SUPERVISION_SRC=/path/to/supervision node bench/supervision.mjs [--frames N] [--rounds N] [--preset P] [--crf C]
  *
  * SUPERVISION_SRC is a checkout of https://github.com/roboflow/supervision (the folder that holds
  * the `supervision` package); it runs from source with Debian's python3-numpy, -opencv, -scipy,
@@ -57,7 +57,14 @@ const frames = option('--frames', 600);
 const rounds = option('--rounds', 1);
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const ffmpeg = await bundledFfmpegPath();
+// The encoder settings of both the bare transcode and the crowdheat run: the defaults, or
+// `--preset P` / `--crf C`.
 const defaults = defaultSettings().output_settings;
+{
+  const at = process.argv.indexOf('--preset');
+  if (at > 0) defaults.encoder_preset = process.argv[at + 1];
+  if (process.argv.includes('--crf')) defaults.encoder_crf = option('--crf', defaults.encoder_crf);
+}
 const round = (value) => Math.round(value * 100) / 100;
 
 /** Runs a command to its end; resolves with its standard output. */
@@ -126,7 +133,8 @@ try {
   const settings = defaultSettings();
   settings.data_source_settings.local_data_settings.video_file = input;
   settings.data_source_settings.local_data_settings.meta_file = REAL_CSV;
-  Object.assign(settings.output_settings, { output_dir: join(dir, 'out'), overlay: true, cbar: true, ffmpeg_path: ffmpeg });
+  Object.assign(settings.output_settings, { output_dir: join(dir, 'out'), overlay: true, cbar: true, ffmpeg_path: ffmpeg,
+    encoder_preset: defaults.encoder_preset, encoder_crf: defaults.encoder_crf });
 
   const runs = { bare: [], crowdheat: [], supervision: [] };
   const sizes = {};

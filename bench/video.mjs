@@ -10,7 +10,7 @@
  *    raw rgb24 pipe with no work in between.
  * 2. Memory: peak RSS of the worker and its ffmpeg (sampled from /proc) for 300 and 3,000 frames of 720p.
  *
- *   node bench/video.mjs --target [--before <git ref>] [--rounds N] [--quick]
+ *   node bench/video.mjs --target [--before <git ref>] [--rounds N] [--quick] [--preset P] [--crf C]
  *
  * Issue 13's 1.2× target: the bare transcode, a default run and a video-only run, each crowdheat
  * run in a child process (bench/overlay-run.mjs); with `--before`, that commit's build runs too,
@@ -53,8 +53,12 @@ const optionValue = (name) => {
   return at < 0 ? undefined : process.argv[at + 1];
 };
 const ffmpeg = await bundledFfmpegPath();
-/** The bare transcode encodes as crowdheat does by default (output_settings.encoder_preset / encoder_crf). */
-const { encoder_preset: ENCODER_PRESET, encoder_crf: ENCODER_CRF } = defaultSettings().output_settings;
+/**
+ * The bare transcode encodes as crowdheat does: by default at output_settings.encoder_preset /
+ * encoder_crf's defaults, or at `--preset P` / `--crf C` given to both it and the crowdheat runs.
+ */
+const ENCODER_PRESET = optionValue('--preset') ?? defaultSettings().output_settings.encoder_preset;
+const ENCODER_CRF = Number(optionValue('--crf') ?? defaultSettings().output_settings.encoder_crf);
 const ENCODER_ARGS = ['-preset', ENCODER_PRESET, '-crf', String(ENCODER_CRF)];
 
 /** Samples the process tree under this process every 50 ms: peak RSS (sum and per command) and CPU seconds. */
@@ -139,6 +143,7 @@ function settingsFor(dir, video, meta, width, height, fps) {
   Object.assign(settings.output_settings, {
     output_dir: join(dir, 'out'), output_video_width: width, output_video_height: height, output_video_fps: fps,
     overlay: true, cbar: true, transparency: 0.4, ffmpeg_path: ffmpeg,
+    encoder_preset: ENCODER_PRESET, encoder_crf: ENCODER_CRF,
   });
   return settings;
 }
