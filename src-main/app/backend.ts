@@ -42,7 +42,9 @@ import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
+import { KEPT_VIEWS_DIR, KeptViews, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
+import { STORE_FILE } from '../store/schema.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
 import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
 import { exportableOutputs, exportOutputs, PARQUET_FILES } from './export.js';
@@ -132,6 +134,8 @@ interface Run {
   saving?: Promise<void>;
   /** The store opened for the window (OpenedRun), while it is one of the OPEN_STORES. */
   opened?: Promise<OpenedRun>;
+  /** The last write of a kept period view (kept-views.ts): deleting the analysis waits for it. */
+  keeping?: Promise<void>;
 }
 
 export class Backend {
@@ -444,6 +448,10 @@ export class Backend {
         }
         run.index = index;
         const opened = await this.opened(run);
+        // A view that cannot be kept is computed when asked: the analysis itself is whole.
+        await this.keepFirstViews(run, opened).catch((error: unknown) =>
+          console.error(`crowdheat: the first views of ${run.id} were not kept: ${error instanceof Error ? error.message : String(error)}`),
+        );
         // Recorded done last: a folder whose record says so holds a whole analysis.
         await writeRunRecord(workDir, { ...recordOf(run, opened), state: 'done' });
         return index;
@@ -569,6 +577,7 @@ export class Backend {
       run.cancel?.();
       this.runs.delete(runId);
       await this.closeStore(run);
+      await run.keeping;
     }
     await rm(join(runsDirOf(this.options.workRoot), runId), { recursive: true, force: true });
     this.completeStores.delete(runId);
@@ -633,7 +642,11 @@ export class Backend {
     return run;
   }
 
-  /** A period view of a finished analysis, from the store its run wrote (SPEC §8). */
+  /**
+   * A period view of a finished analysis, from the store its run wrote (SPEC §8): the answer
+   * kept beside the analysis when the same view was computed before (kept-views.ts), else
+   * computed and kept.
+   */
   private async periodView(request: PeriodViewRequest): Promise<PeriodViewData> {
     const run = this.run(request.runId);
     if (run.state !== 'done') throw new CrowdheatError('periodView: the analysis has not finished');
@@ -644,59 +657,70 @@ export class Backend {
     const rangeProblem = timeRangeProblem(request.fromMs, request.toMs, { from: 'fromMs', to: 'toMs' });
     if (rangeProblem !== null) throw new CrowdheatError(`periodView: ${rangeProblem}`);
     const opened = await this.opened(run);
-    {
-      const settings = recountSettings(opened.store.meta.settings, overrides);
-      const timeZone = timeZoneOf(settings);
-      const clock = new LocalClock(timeZone);
-      // The strip shows buckets as thumbnails (a week by hour at 192×108 was 12 MB of JSON as
-      // full grids), each reduced as its bucket is complete: the view never holds every bucket grid.
-      // Blocks grow with the number of buckets, so that a strip of thousands stays a few MB.
-      const params = settings.heat_map_settings.params;
-      const shapeFor = (buckets: number): ReturnType<typeof thumbnailSize> => thumbnailSize(params.grid_num_h, params.grid_num_v, buckets);
-      const thumbnails: number[][] = [];
-      return opened.periodView(
-        {
-          params,
-          period: periodOf(settings),
-          timeZone,
-          ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
-          ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
-          eachBucketGrid: (bucket, grid, count) => {
-            thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, shapeFor(count).factor).grid;
-          },
-        },
-        (view): PeriodViewData => {
-          const buckets = view.buckets;
-          const thumbnailShape = shapeFor(buckets === null ? 1 : buckets.starts.length);
-          return {
-            unit: view.unit,
-            columns: view.columns,
-            rows: view.rows,
-            whole: Array.from(view.whole),
-            frames: view.frames,
-            detections: view.detections,
-            buckets:
-              buckets === null
-                ? []
-                : Array.from(buckets.starts, (startMs, b) => ({
-                    startMs,
-                    endMs: buckets.ends[b],
-                    start: clock.iso(startMs),
-                    frames: buckets.frames[b],
-                    detections: buckets.detections[b],
-                    personSeconds: buckets.personSeconds[b],
-                    peakFrame: buckets.peakFrame[b],
-                    grid: thumbnails[b],
-                  })),
-            bucketColumns: thumbnailShape.columns,
-            bucketRows: thumbnailShape.rows,
-            busiestMoment: view.busiestMoment,
-            busiestPlace: view.busiestPlace,
-            span: spanOf(opened.frames),
-          };
-        },
-      );
+    const settings = recountSettings(opened.store.meta.settings, overrides);
+    return this.keptOrComputed(run, opened, {
+      params: settings.heat_map_settings.params,
+      period: periodOf(settings),
+      timeZone: timeZoneOf(settings),
+      ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
+      ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+    });
+  }
+
+  /**
+   * The answer to `question` kept beside `run`, else computed from its store and kept (not
+   * awaited: the answer goes out first; a failure to keep it is logged, never the request's).
+   * Kept only when the store is the same before and after the count.
+   */
+  private async keptOrComputed(run: Run, opened: OpenedRun, question: KeptViewQuestion): Promise<PeriodViewData> {
+    const kept = this.keptViews(run);
+    const storePath = join(outputDirOf(run.workDir), STORE_FILE);
+    const key = await kept.keyOf(storePath, question).catch(() => null);
+    const found = key === null ? undefined : await kept.get(key);
+    if (found !== undefined) return found;
+    const answer = await viewData(opened, question);
+    if (key !== null) this.keep(run, question, key, answer);
+    return answer;
+  }
+
+  private keptViews(run: Run): KeptViews {
+    return new KeptViews(join(run.workDir, KEPT_VIEWS_DIR), this.options.version);
+  }
+
+  /**
+   * Keeps `answer` under `key` after the run's earlier keeping, if the store is still the one
+   * `key` was made from; deleting the run waits for it (`run.keeping`). A failure is logged.
+   */
+  private keep(run: Run, question: KeptViewQuestion, key: string, answer: PeriodViewData): void {
+    const kept = this.keptViews(run);
+    run.keeping = (run.keeping ?? Promise.resolve())
+      .then(async () => {
+        if ((await kept.keyOf(join(outputDirOf(run.workDir), STORE_FILE), question)) === key) await kept.put(key, answer);
+      })
+      .catch((error: unknown) => console.error(`crowdheat: a period view of ${run.id} was not kept: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /**
+   * Keeps the views a finished analysis is first opened to (the whole period, and its buckets
+   * by the run's period or by hour when it has a time base), so that they show at once. The
+   * whole period's answer is the buckets' answer without its buckets: the same figures to the
+   * bit (views.ts sums the whole range apart from the buckets).
+   */
+  private async keepFirstViews(run: Run, opened: OpenedRun): Promise<void> {
+    const settings = recountSettings(opened.store.meta.settings, []);
+    const params = settings.heat_map_settings.params;
+    const timeZone = timeZoneOf(settings);
+    const period = periodOf(settings);
+    const whole: KeptViewQuestion = { params, period: { kind: 'none' }, timeZone };
+    if (opened.frames.timeMs === null) {
+      await this.keptOrComputed(run, opened, whole);
+    } else {
+      const answer = await this.keptOrComputed(run, opened, { params, period: period.kind === 'none' ? { kind: 'hour' } : period, timeZone });
+      const single = thumbnailSize(params.grid_num_h, params.grid_num_v, 1);
+      const key = await this.keptViews(run).keyOf(join(outputDirOf(run.workDir), STORE_FILE), whole);
+      this.keep(run, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows });
     }
+    await run.keeping;
   }
 
   /** The finished run's preview index and a checked frame position. */
@@ -878,6 +902,57 @@ export class Backend {
       return new Map([[file, target]]);
     };
   }
+}
+
+/**
+ * A period view computed from the opened store, as the window receives it: the whole range's
+ * grid, and each bucket's thumbnail built as its bucket is complete (a week by hour at 192×108
+ * was 12 MB of JSON as full grids; blocks grow with the number of buckets, so that a strip of
+ * thousands stays a few MB).
+ */
+function viewData(opened: OpenedRun, question: KeptViewQuestion): Promise<PeriodViewData> {
+  const { params, timeZone } = question;
+  const clock = new LocalClock(timeZone);
+  const shapeFor = (buckets: number): ReturnType<typeof thumbnailSize> => thumbnailSize(params.grid_num_h, params.grid_num_v, buckets);
+  const thumbnails: number[][] = [];
+  return opened.periodView(
+    {
+      ...question,
+      eachBucketGrid: (bucket, grid, count) => {
+        thumbnails[bucket] = blockMax(grid, params.grid_num_h, params.grid_num_v, shapeFor(count).factor).grid;
+      },
+    },
+    (view): PeriodViewData => {
+      const buckets = view.buckets;
+      const thumbnailShape = shapeFor(buckets === null ? 1 : buckets.starts.length);
+      return {
+        unit: view.unit,
+        columns: view.columns,
+        rows: view.rows,
+        whole: Array.from(view.whole),
+        frames: view.frames,
+        detections: view.detections,
+        buckets:
+          buckets === null
+            ? []
+            : Array.from(buckets.starts, (startMs, b) => ({
+                startMs,
+                endMs: buckets.ends[b],
+                start: clock.iso(startMs),
+                frames: buckets.frames[b],
+                detections: buckets.detections[b],
+                personSeconds: buckets.personSeconds[b],
+                peakFrame: buckets.peakFrame[b],
+                grid: thumbnails[b],
+              })),
+        bucketColumns: thumbnailShape.columns,
+        bucketRows: thumbnailShape.rows,
+        busiestMoment: view.busiestMoment,
+        busiestPlace: view.busiestPlace,
+        span: spanOf(opened.frames),
+      };
+    },
+  );
 }
 
 /** First frame's time to the last frame's end, ms since the epoch; null without a time base. */

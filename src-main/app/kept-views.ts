@@ -1,0 +1,187 @@
+/**
+ * Period views kept on disk beside an analysis: an answer the back end computed once (a week
+ * by hour is 0.5–1 s of counting from the store) is read back in a few tens of milliseconds the
+ * next time the same view is asked, also after a restart of the app or of `crowdheat serve`.
+ * The analysis keeps its first views as it finishes (`Backend.analyse`), so that the whole
+ * period and its buckets show at once when the analysis is opened.
+ *
+ * An answer is a pure function of the store's contents, the resolved counting settings, the
+ * period, time zone and range, and of the code that counts. Its file is named by a SHA-256 of
+ * all of these, the store taken as its file's size, modification time and inode (and its WAL
+ * file's, if any), so a store changed in any way is a miss, never a stale answer:
+ *
+ * ```ts
+ * const kept = new KeptViews(join(workDir, KEPT_VIEWS_DIR), '1.2.0');
+ * const key = await kept.keyOf(storePath, { params, period, timeZone });
+ * const answer = (await kept.get(key)) ?? compute();
+ * await kept.put(key, answer);
+ * ```
+ *
+ * Layout: `<analysis folder>/views/<64 hex>.json`, each one JSON `PeriodViewData` (src-shared/api.ts)
+ * under `{ format, data }`. At most `KEPT_VIEWS_MAX` files and `KEPT_VIEWS_MAX_BYTES` together
+ * per analysis: the least recently used go first (the one just kept always stays). A file that cannot be read or parsed, or
+ * whose shape is wrong, is a miss and is removed.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PeriodViewData } from '../../src-shared/api.js';
+import { isPlainObject } from '../../src-shared/objects.js';
+import type { Period } from '../../src-shared/periods/buckets.js';
+import type { GridParams } from '../../src-shared/settings/types.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
+
+/** The folder of an analysis that holds its kept views. */
+export const KEPT_VIEWS_DIR = 'views';
+/** Raised whenever the counting of views changes what an answer holds: every kept view is then a miss. */
+export const KEPT_VIEWS_FORMAT = 1;
+/** The most kept views per analysis. */
+export const KEPT_VIEWS_MAX = 16;
+/** The most bytes of kept views per analysis (a week by hour at 192×108 is about 3 MB). */
+export const KEPT_VIEWS_MAX_BYTES = 64 * 1024 * 1024;
+
+const KEY_PATTERN = /^[0-9a-f]{64}\.json$/;
+
+/** What a period view is a function of, besides the store and the code. */
+export interface KeptViewQuestion {
+  params: GridParams;
+  period: Period;
+  timeZone: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
+/** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${sortedJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The file's size, modification time (ns) and inode, or `none` when it does not exist. */
+async function fileIdentity(path: string): Promise<string> {
+  try {
+    const facts = await stat(path, { bigint: true });
+    return `${facts.size}:${facts.mtimeNs}:${facts.ino}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw error;
+  }
+}
+
+/** True when every figure of `data` is a finite number, so that its JSON reads back the same. */
+function survivesJson(data: PeriodViewData): boolean {
+  const finite = (values: ArrayLike<number>): boolean => {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+    return true;
+  };
+  return finite(data.whole) && data.buckets.every((bucket) => finite(bucket.grid) && Number.isFinite(bucket.personSeconds));
+}
+
+/** True when `data` has the shape of a `PeriodViewData` whose grids fit its sizes. */
+function isViewData(data: unknown): data is PeriodViewData {
+  if (!isPlainObject(data)) return false;
+  const { unit, columns, rows, whole, buckets, bucketColumns, bucketRows } = data;
+  if ((unit !== 'person-seconds' && unit !== 'person-frames') || typeof columns !== 'number' || typeof rows !== 'number') return false;
+  if (!Array.isArray(whole) || whole.length !== columns * rows || !Array.isArray(buckets)) return false;
+  if (typeof bucketColumns !== 'number' || typeof bucketRows !== 'number') return false;
+  return buckets.every((bucket) => isPlainObject(bucket) && Array.isArray(bucket.grid) && bucket.grid.length === bucketColumns * bucketRows);
+}
+
+export class KeptViews {
+  /**
+   * @param dir the analysis's `views` folder (made when the first view is kept; its parent must exist).
+   * @param version the crowdheat version: a new version computes its views anew.
+   * @param limits the most views and bytes kept (`KEPT_VIEWS_MAX`, `KEPT_VIEWS_MAX_BYTES` by default).
+   */
+  constructor(
+    readonly dir: string,
+    private readonly version: string,
+    private readonly limits: { views: number; bytes: number } = { views: KEPT_VIEWS_MAX, bytes: KEPT_VIEWS_MAX_BYTES },
+  ) {}
+
+  /**
+   * The name of the answer to `question` over the store at `storePath` as it is now.
+   *
+   * @throws when the store's file cannot be looked at (other than missing).
+   */
+  async keyOf(storePath: string, question: KeptViewQuestion): Promise<string> {
+    const [store, wal] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`)]);
+    const text = sortedJson({
+      format: KEPT_VIEWS_FORMAT,
+      version: this.version,
+      // The time zone rules the buckets and the ISO times are computed with.
+      tz: process.versions.tz ?? '',
+      store,
+      wal,
+      params: question.params,
+      period: question.period,
+      timeZone: question.timeZone,
+      fromMs: question.fromMs ?? null,
+      toMs: question.toMs ?? null,
+    });
+    return createHash('sha256').update(text).digest('hex');
+  }
+
+  /** The answer kept under `key`, or undefined (a file that is not a whole answer is removed). */
+  async get(key: string): Promise<PeriodViewData | undefined> {
+    const path = join(this.dir, `${key}.json`);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const kept: unknown = JSON.parse(text);
+      if (isPlainObject(kept) && kept.format === KEPT_VIEWS_FORMAT && isViewData(kept.data)) {
+        const now = new Date();
+        // Most recently used last to go.
+        await utimes(path, now, now).catch(() => undefined);
+        return kept.data;
+      }
+    } catch {
+      // Not JSON: removed below, like a file of the wrong shape.
+    }
+    await rm(path, { force: true }).catch(() => undefined);
+    return undefined;
+  }
+
+  /**
+   * Keeps `data` under `key` (written whole or not at all), then removes the least recently
+   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a non-finite
+   * figure (which JSON cannot carry) is not kept.
+   *
+   * @throws when the folder or the file cannot be written (the message names the file).
+   */
+  async put(key: string, data: PeriodViewData): Promise<void> {
+    if (!survivesJson(data)) return;
+    // Not recursive: an analysis deleted meanwhile is not brought back as an empty folder.
+    await mkdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await writeFileAtomic(join(this.dir, `${key}.json`), JSON.stringify({ format: KEPT_VIEWS_FORMAT, data }));
+    await this.prune();
+  }
+
+  private async prune(): Promise<void> {
+    const names = (await readdir(this.dir)).filter((name) => KEY_PATTERN.test(name));
+    const files = (
+      await Promise.all(
+        names.map(async (name) => {
+          const facts = await stat(join(this.dir, name)).catch(() => null);
+          return facts === null ? null : { name, bytes: facts.size, usedMs: facts.mtimeMs };
+        }),
+      )
+    ).filter((file) => file !== null);
+    files.sort((a, b) => b.usedMs - a.usedMs || a.name.localeCompare(b.name));
+    let bytes = 0;
+    for (const [at, file] of files.entries()) {
+      bytes += file.bytes;
+      if (at >= this.limits.views || (at > 0 && bytes > this.limits.bytes)) await rm(join(this.dir, file.name), { force: true });
+    }
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Period views kept beside an analysis (src-main/app/kept-views.ts): kept as the analysis
+ * finishes and when asked, read back the same to the last figure after a restart of the host,
+ * missed when the store changed, and never a reason for a request to fail.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent, PeriodViewData } from '../../src-shared/api.js';
+import { defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
+import { KEPT_VIEWS_DIR, KeptViews } from '../../src-main/app/kept-views.js';
+import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { STORE_FILE } from '../../src-main/store/schema.js';
+import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+import { timedSampleSettings } from './web-host-fixture.js';
+
+let cwd: string;
+let dataDir: string;
+let rendererDir: string;
+
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'crowdheat-kept-cwd-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-data-'));
+  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
+  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
+  await writeFile(join(cwd, 'sample.csv'), rows);
+});
+
+afterAll(async () => {
+  for (const dir of [cwd, dataDir, rendererDir]) await rm(dir, { recursive: true, force: true });
+});
+
+/** A web host on the shared data folder (a restart is a second one on the same folder). */
+async function startHost(): Promise<{ host: WebHost; client: ClosableApiClient; finished: (runId: string) => Promise<ApiEvent>; close: () => Promise<void> }> {
+  const host = await startWebHost({ port: 0, rendererDir, cwd, dataDir, runAnalysis: runPipeline });
+  const client = httpClient({
+    baseUrl: `http://127.0.0.1:${host.port}`,
+    token: host.token,
+    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
+  });
+  const events: ApiEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  const finished = async (runId: string): Promise<ApiEvent> => {
+    for (;;) {
+      const end = events.find((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
+      if (end !== undefined) return end;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return {
+    host,
+    client,
+    finished,
+    close: async () => {
+      client.close();
+      await host.close();
+    },
+  };
+}
+
+const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
+const keptFiles = async (runId: string): Promise<string[]> => (await readdir(viewsDirOf(runId)).catch(() => [])).sort();
+
+/** Waits until the run's views folder holds `count` files (a view is kept after its answer goes out). */
+async function keptCount(runId: string, count: number): Promise<string[]> {
+  for (let tries = 0; tries < 500; tries++) {
+    const files = await keptFiles(runId);
+    if (files.length === count) return files;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return keptFiles(runId);
+}
+
+describe('period views kept beside an analysis', () => {
+  it('keeps the whole period and its hours as the analysis finishes; a restart reads them back to the last figure', async () => {
+    const first = await startHost();
+    const settings = timedSampleSettings({ fps: 1, start: '2026-11-23T08:59:00+09:00', grid: [48, 27], timezone: 'Asia/Tokyo' });
+    const { runId } = await first.client.call('analyse', { settings });
+    expect(await first.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
+    // Both first views are on disk before the analysis says it is done.
+    const kept = await keptFiles(runId);
+    expect(kept).toHaveLength(2);
+    for (const name of kept) expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+
+    const whole = await first.client.call('periodView', { runId });
+    const hourly = await first.client.call('periodView', { runId, period: 'hour' });
+    expect(hourly.buckets.map((bucket) => [bucket.start, bucket.frames])).toEqual([
+      ['2026-11-23T08:00:00+09:00', 60],
+      ['2026-11-23T09:00:00+09:00', 60],
+    ]);
+    // The whole period kept from the hours' answer is the whole period's own answer.
+    expect(await keptFiles(runId)).toEqual(kept);
+    await first.close();
+
+    // Computed anew (the kept files gone): the same answers to the bit.
+    await rm(viewsDirOf(runId), { recursive: true });
+    const second = await startHost();
+    await second.client.call('openAnalysis', { runId });
+    expect(await second.client.call('periodView', { runId })).toEqual(whole);
+    expect(await second.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    expect(await keptCount(runId, 2)).toEqual(kept);
+    await second.close();
+
+    // After a restart the answer comes from its file: reading it marks it used (its time moves on).
+    const old = new Date('2026-01-01T00:00:00Z');
+    for (const name of kept) await utimes(join(viewsDirOf(runId), name), old, old);
+    const third = await startHost();
+    await third.client.call('openAnalysis', { runId });
+    expect(await third.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    const touched = await Promise.all(kept.map(async (name) => (await stat(join(viewsDirOf(runId), name))).mtimeMs > old.getTime()));
+    expect(touched.filter(Boolean)).toHaveLength(1);
+
+    // A re-count is kept too, under its own name; asked again it is the same answer.
+    const recount = await third.client.call('periodView', { runId, period: 'hour', params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } });
+    const three = await keptCount(runId, 3);
+    expect(await third.client.call('periodView', { runId, period: 'hour', params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } })).toEqual(recount);
+    expect(recount).toMatchObject({ columns: 8, rows: 6, frames: 120 });
+
+    // A store changed in any way (here only its time) is a miss: computed anew, kept under a new name.
+    const storePath = join(dataDir, 'runs', runId, 'output', STORE_FILE);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(storePath, later, later);
+    expect(await third.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    const four = await keptCount(runId, 4);
+    expect(four.filter((name) => !three.includes(name))).toHaveLength(1);
+
+    // A kept file that is not a whole answer is a miss and goes; the answer is computed again.
+    for (const name of await keptFiles(runId)) await writeFile(join(viewsDirOf(runId), name), '{"format":1,"data":{"unit":"person-seconds"');
+    expect(await third.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    const mended = await keptCount(runId, 4);
+    const texts = await Promise.all(mended.map((name) => readFile(join(viewsDirOf(runId), name), 'utf8')));
+    expect(texts.filter((text) => text.endsWith('}}')).length).toBe(1);
+    expect(JSON.parse(texts.find((text) => text.endsWith('}}')) as string)).toEqual({ format: 1, data: hourly });
+    await third.close();
+  }, 120_000);
+
+  it('keeps only the whole period of an analysis without a time base, and a deleted analysis leaves no folder behind', async () => {
+    const host = await startHost();
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+    const { runId } = await host.client.call('analyse', { settings });
+    expect(await host.finished(runId)).toMatchObject({ type: 'done' });
+    expect(await keptFiles(runId)).toHaveLength(1);
+    const whole = await host.client.call('periodView', { runId });
+    expect(whole).toMatchObject({ unit: 'person-frames', frames: 120, buckets: [] });
+    // A view asked and the analysis deleted at once: its keeping is waited for, nothing is left.
+    const asked = host.client.call('periodView', { runId, params: { grid_num_h: 4, grid_num_v: 3 } });
+    await asked;
+    await host.client.call('deleteAnalysis', { runId });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await readdir(join(dataDir, 'runs'))).not.toContain(runId);
+    await host.close();
+  }, 120_000);
+});
+
+describe('KeptViews', () => {
+  const params: GridParams = defaultSettings().heat_map_settings.params;
+  const answer = (value: number): PeriodViewData => ({
+    unit: 'person-seconds',
+    columns: 2,
+    rows: 1,
+    whole: [value, 0.1 + 0.2],
+    frames: 3,
+    detections: 4,
+    buckets: [],
+    bucketColumns: 2,
+    bucketRows: 1,
+    busiestMoment: null,
+    busiestPlace: null,
+    span: null,
+  });
+
+  it('names an answer by everything it depends on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-unit-'));
+    const store = join(dir, 'store.duckdb');
+    await writeFile(store, 'x');
+    const kept = new KeptViews(join(dir, 'views'), '1.0.0');
+    const question = { params, period: { kind: 'hour' as const }, timeZone: 'UTC' };
+    const key = await kept.keyOf(store, question);
+    expect(await kept.keyOf(store, { ...question })).toBe(key);
+    // The same settings written in another order are the same question.
+    const reordered = Object.fromEntries(Object.entries(params).reverse()) as unknown as GridParams;
+    expect(await kept.keyOf(store, { ...question, params: reordered })).toBe(key);
+    const others = [
+      await new KeptViews(join(dir, 'views'), '1.0.1').keyOf(store, question),
+      await kept.keyOf(store, { ...question, params: { ...params, grid_num_h: params.grid_num_h + 1 } }),
+      await kept.keyOf(store, { ...question, period: { kind: 'minutes', minutes: 60 } }),
+      await kept.keyOf(store, { ...question, timeZone: 'Asia/Tokyo' }),
+      await kept.keyOf(store, { ...question, fromMs: 0 }),
+      await kept.keyOf(store, { ...question, toMs: 1 }),
+    ];
+    await writeFile(`${store}.wal`, '');
+    others.push(await kept.keyOf(store, question));
+    await rm(`${store}.wal`);
+    await writeFile(store, 'xy');
+    others.push(await kept.keyOf(store, question));
+    expect(new Set([key, ...others]).size).toBe(others.length + 1);
+    await rm(dir, { recursive: true });
+  });
+
+  it('reads back what it keeps exactly, keeps no answer JSON cannot carry, and drops the least recently used past its limits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-unit-'));
+    const kept = new KeptViews(join(dir, 'views'), '1.0.0', { views: 3, bytes: 1_000_000 });
+    const key = (n: number): string => n.toString(16).padStart(64, '0');
+    expect(await kept.get(key(1))).toBeUndefined();
+    await kept.put(key(1), answer(1 / 3));
+    expect(await kept.get(key(1))).toEqual(answer(1 / 3));
+    await kept.put(key(2), { ...answer(2), whole: [Number.NaN, 1] });
+    expect(await kept.get(key(2))).toBeUndefined();
+
+    // Reading an answer marks it used: past the limit of 3 views the least recently used goes.
+    const at = (n: number, seconds: number): Promise<void> => utimes(join(dir, 'views', `${key(n)}.json`), seconds, seconds);
+    for (const n of [2, 3]) {
+      await kept.put(key(n), answer(n));
+      await at(n, n * 1000);
+    }
+    await at(1, 500);
+    expect(await kept.get(key(1))).toEqual(answer(1 / 3));
+    await kept.put(key(4), answer(4));
+    expect((await readdir(join(dir, 'views'))).sort()).toEqual([key(1), key(3), key(4)].map((name) => `${name}.json`));
+
+    // By bytes: a limit of two and a half answers keeps the newest two.
+    const bytes = JSON.stringify({ format: 1, data: answer(1) }).length;
+    const small = new KeptViews(join(dir, 'small'), '1.0.0', { views: 10, bytes: bytes * 2.5 });
+    await mkdir(join(dir, 'small'));
+    for (const n of [1, 2, 3]) {
+      await small.put(key(n), answer(n));
+      await utimes(join(dir, 'small', `${key(n)}.json`), n * 1000, n * 1000);
+    }
+    expect((await readdir(join(dir, 'small'))).sort()).toEqual([key(2), key(3)].map((name) => `${name}.json`));
+    // A folder whose analysis is gone is not made again.
+    const gone = new KeptViews(join(dir, 'gone', 'views'), '1.0.0');
+    await expect(gone.put(key(1), answer(1))).rejects.toThrow();
+    await rm(dir, { recursive: true });
+  });
+});
