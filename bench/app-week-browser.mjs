@@ -7,14 +7,15 @@
 //
 //   npm run build
 //   node bench/app-week.mjs --keep /tmp/week      # analyses the week into /tmp/week/app (once)
-//   node bench/app-week-browser.mjs --data-dir /tmp/week/app [--size 1400x900]
+//   node bench/app-week-browser.mjs --data-dir /tmp/week/app [--size 1400x900] [--only-right-after-open N]
 //
 // Two passes: "browse" (open, seeks, whole period, by hour, a bucket, a custom range, grid and
 // counting changes, a server restart), then "right after open" (a fresh server, the analysis
 // opened and a period view asked as soon as its frame shows, before its detections are in memory).
+// `--only-right-after-open N` skips the first pass and runs the second N times.
 /* global window, performance, CanvasRenderingContext2D -- INSTRUMENT and the page.evaluate callbacks run in the page */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,7 +27,7 @@ import { descendantsOf, processTable } from './proc.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, size: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, size: { type: 'string' }, 'only-right-after-open': { type: 'string' } } });
 if (values['data-dir'] === undefined || !existsSync(values['data-dir'])) {
   console.error('app-week-browser: --data-dir DIR is required: a serve data folder holding the analysed week (node bench/app-week.mjs --keep DIR, then DIR/app)');
   process.exit(2);
@@ -38,6 +39,11 @@ if (!existsSync(CHROMIUM)) {
 const DATA = resolve(values['data-dir']);
 const [WIDTH, HEIGHT] = (values.size ?? '1400x900').split('x').map(Number);
 const PATIENCE_MS = 120_000;
+const RIGHT_AFTER_OPEN_ONLY = values['only-right-after-open'] === undefined ? null : Number(values['only-right-after-open']);
+if (RIGHT_AFTER_OPEN_ONLY !== null && !(Number.isInteger(RIGHT_AFTER_OPEN_ONLY) && RIGHT_AFTER_OPEN_ONLY > 0)) {
+  console.error('app-week-browser: --only-right-after-open takes a number of rounds (1 or more)');
+  process.exit(2);
+}
 
 /** CPU seconds (user + sys) of `pid` and its live descendants, from /proc. */
 function cpuTree(pid) {
@@ -143,73 +149,93 @@ try {
     await recent.getByRole('button').filter({ hasNotText: '×' }).first().click();
   };
 
-  await page.goto(serve.url);
-  await measure(page, serve, 'open from the library (fresh server)', () => openFirst(page), frameShown);
-  const frames = Number(((await page.getByTestId('frame-number').textContent()) ?? '').split('/ ')[1].replaceAll(',', ''));
-  const grouped = (n) => n.toLocaleString('en-US');
-  await page.reload();
-  await measure(page, serve, 'open from the library (page reloaded)', () => openFirst(page), frameShown);
-  const frameIs = (index) => async () => (await page.getByTestId('frame-number').textContent()) === `frame ${grouped(index + 1)} / ${grouped(frames)}` && (await painted('frame-canvas'));
-  for (const fraction of [0.2, 0.66, 1, 0]) {
-    const index = Math.min(frames - 1, Math.floor(frames * fraction));
-    await measure(page, serve, `seek: scrubber to frame ${index + 1}`, () => page.getByTestId('scrubber').fill(String(index)), () => poll(frameIs(index)));
-  }
-  await page.getByTestId('scrubber').focus();
-  await measure(page, serve, 'seek: → key', () => page.keyboard.press('ArrowRight'), () => poll(frameIs(1)));
-  await measure(page, serve, 'seek: End key', () => page.keyboard.press('End'), () => poll(frameIs(frames - 1)));
-  const chart = await page.getByTestId('people-chart').boundingBox();
-  await measure(page, serve, 'seek: a click on the chart', () => page.mouse.click(chart.x + chart.width * 0.4, chart.y + chart.height / 2), () => poll(() => painted('frame-canvas')));
-  await measure(page, serve, 'Whole period', () => page.getByRole('radio', { name: 'Whole period' }).check(), periodShown);
-  await measure(page, serve, 'By hour (the strip and the whole)', () => page.getByRole('radio', { name: /^By / }).check(), stripShown);
-  const thumbs = page.getByTestId('bucket-thumb');
-  const middle = Math.floor((await thumbs.count()) / 2);
-  await measure(page, serve, `a bucket opened (the ${middle + 1}th)`, () => thumbs.nth(middle).click(), async () => {
-    await poll(async () => (await thumbs.nth(middle).getAttribute('aria-pressed')) === 'true');
-    await periodShown();
-  });
-  await measure(page, serve, 'Whole period again (answered before)', () => page.getByRole('radio', { name: 'Whole period' }).check(), periodShown);
-  const gridIs = async () => (await page.getByTestId('period-canvas').getAttribute('data-grid')) === '96x54';
-  await measure(page, serve, 're-count: grid 96 × 54, whole period (+250 ms typing wait)', async () => {
-    await page.getByLabel('Columns (cells)').fill('96');
-    await page.getByLabel('Rows (cells)').fill('54');
-  }, async () => {
-    await periodShown();
-    await poll(gridIs);
-  });
-  await measure(page, serve, 're-count: spread 2 cells, whole period (+250 ms typing wait)', () => page.getByLabel('Spread (cells)').fill('2'), async () => {
-    await poll(async () => (await page.evaluate(() => window.__requests.some((request) => request.name === 'periodView' && request.end > 0))));
-    await periodShown();
-  });
-  await measure(page, serve, 're-count: By hour with the new grid', () => page.getByRole('radio', { name: /^By / }).check(), stripShown);
-  await measure(page, serve, 're-count: point mode, by hour', () => page.getByLabel('Count a point, not the box').check(), async () => {
-    await poll(async () => (await page.evaluate(() => window.__requests.some((request) => request.name === 'periodView' && request.end > 0))));
-    await stripShown();
-  });
-  await page.close();
-  await stopServe(serve);
+  if (RIGHT_AFTER_OPEN_ONLY === null) {
+    await page.goto(serve.url);
+    await measure(page, serve, 'open from the library (fresh server)', () => openFirst(page), frameShown);
+    const frames = Number(((await page.getByTestId('frame-number').textContent()) ?? '').split('/ ')[1].replaceAll(',', ''));
+    const grouped = (n) => n.toLocaleString('en-US');
+    await page.reload();
+    await measure(page, serve, 'open from the library (page reloaded)', () => openFirst(page), frameShown);
+    const frameIs = (index) => async () => (await page.getByTestId('frame-number').textContent()) === `frame ${grouped(index + 1)} / ${grouped(frames)}` && (await painted('frame-canvas'));
+    for (const fraction of [0.2, 0.66, 1, 0]) {
+      const index = Math.min(frames - 1, Math.floor(frames * fraction));
+      await measure(page, serve, `seek: scrubber to frame ${index + 1}`, () => page.getByTestId('scrubber').fill(String(index)), () => poll(frameIs(index)));
+    }
+    await page.getByTestId('scrubber').focus();
+    await measure(page, serve, 'seek: → key', () => page.keyboard.press('ArrowRight'), () => poll(frameIs(1)));
+    await measure(page, serve, 'seek: End key', () => page.keyboard.press('End'), () => poll(frameIs(frames - 1)));
+    const chart = await page.getByTestId('people-chart').boundingBox();
+    await measure(page, serve, 'seek: a click on the chart', () => page.mouse.click(chart.x + chart.width * 0.4, chart.y + chart.height / 2), () => poll(() => painted('frame-canvas')));
+    await measure(page, serve, 'Whole period', () => page.getByRole('radio', { name: 'Whole period' }).check(), periodShown);
+    await measure(page, serve, 'By hour (the strip and the whole)', () => page.getByRole('radio', { name: /^By / }).check(), stripShown);
+    const thumbs = page.getByTestId('bucket-thumb');
+    const middle = Math.floor((await thumbs.count()) / 2);
+    await measure(page, serve, `a bucket opened (the ${middle + 1}th)`, () => thumbs.nth(middle).click(), async () => {
+      await poll(async () => (await thumbs.nth(middle).getAttribute('aria-pressed')) === 'true');
+      await periodShown();
+    });
+    await measure(page, serve, 'Whole period again (answered before)', () => page.getByRole('radio', { name: 'Whole period' }).check(), periodShown);
+    const gridIs = async () => (await page.getByTestId('period-canvas').getAttribute('data-grid')) === '96x54';
+    await measure(page, serve, 're-count: grid 96 × 54, whole period (+250 ms typing wait)', async () => {
+      await page.getByLabel('Columns (cells)').fill('96');
+      await page.getByLabel('Rows (cells)').fill('54');
+    }, async () => {
+      await periodShown();
+      await poll(gridIs);
+    });
+    await measure(page, serve, 're-count: spread 2 cells, whole period (+250 ms typing wait)', () => page.getByLabel('Spread (cells)').fill('2'), async () => {
+      await poll(async () => (await page.evaluate(() => window.__requests.some((request) => request.name === 'periodView' && request.end > 0))));
+      await periodShown();
+    });
+    await measure(page, serve, 're-count: By hour with the new grid', () => page.getByRole('radio', { name: /^By / }).check(), stripShown);
+    await measure(page, serve, 're-count: point mode, by hour', () => page.getByLabel('Count a point, not the box').check(), async () => {
+      await poll(async () => (await page.evaluate(() => window.__requests.some((request) => request.name === 'periodView' && request.end > 0))));
+      await stripShown();
+    });
+    await page.close();
+    await stopServe(serve);
 
-  serve = await startServe();
-  page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
-  await page.addInitScript(INSTRUMENT);
-  await page.goto(serve.url);
-  await measure(page, serve, 'open from the library (server restarted)', () => openFirst(page), frameShown);
-  await page.close();
-  await stopServe(serve);
-
-  // Right after open: the detections are still being read into memory (once per open).
-  for (const [label, radio] of [
-    ['Whole period', 'Whole period'],
-    ['By hour', /^By /],
-  ]) {
     serve = await startServe();
     page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
     await page.addInitScript(INSTRUMENT);
     await page.goto(serve.url);
-    await openFirst(page);
-    await frameShown();
-    await measure(page, serve, `${label} asked as soon as the opened analysis shows (fresh server)`, () => page.getByRole('radio', { name: radio }).check(), label === 'By hour' ? stripShown : periodShown);
+    await measure(page, serve, 'open from the library (server restarted)', () => openFirst(page), frameShown);
     await page.close();
     await stopServe(serve);
+
+  } else {
+    await page.close();
+    await stopServe(serve);
+  }
+
+  // Right after open: the detections are still being read into memory (once per open). The whole
+  // period and its hours were kept as the analysis finished (src-main/app/kept-views.ts); the
+  // last case sets the kept views aside, so that the view is counted from the store.
+  const viewsDirs = readdirSync(join(DATA, 'runs')).map((run) => join(DATA, 'runs', run, 'views')).filter((dir) => existsSync(dir));
+  for (const [label, radio, kept] of Array.from({ length: RIGHT_AFTER_OPEN_ONLY ?? 1 }, () => [
+    ['Whole period', 'Whole period', true],
+    ['By hour', /^By /, true],
+    ['By hour, not kept (the kept views set aside)', /^By /, false],
+  ]).flat()) {
+    if (!kept) for (const dir of viewsDirs) renameSync(dir, `${dir}.aside`);
+    try {
+      serve = await startServe();
+      page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
+      await page.addInitScript(INSTRUMENT);
+      await page.goto(serve.url);
+      await openFirst(page);
+      await frameShown();
+      await measure(page, serve, `${label} asked as soon as the opened analysis shows (fresh server)`, () => page.getByRole('radio', { name: radio }).check(), label.startsWith('By hour') ? stripShown : periodShown);
+      await page.close();
+      await stopServe(serve);
+    } finally {
+      if (!kept) {
+        for (const dir of viewsDirs) {
+          rmSync(dir, { recursive: true, force: true });
+          renameSync(`${dir}.aside`, dir);
+        }
+      }
+    }
   }
 } finally {
   await browser.close();

@@ -10,7 +10,7 @@
 // average, since the machine is shared. Run after `npm run build`: node bench/app-week.mjs [--frames N]
 // [--keep DIR]: analyse into DIR and keep it (DIR/app is then a `crowdheat serve --data-dir` folder
 // holding the analysed week, which bench/app-week-browser.mjs drives in Chromium).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,7 @@ const { Backend } = await import(dist('src-main/app/backend.js'));
 const { MemoryCredentialStore } = await import(dist('src-main/host/serve.js'));
 const { runPipeline } = await import(dist('src-main/pipeline/run.js'));
 const { defaultSettings } = await import(dist('src-shared/settings/index.js'));
+const { packageVersion } = await import(dist('src-main/app/package-root.js'));
 
 const { values } = parseArgs({ options: { frames: { type: 'string' }, keep: { type: 'string' } } });
 const FRAMES = Number(values.frames ?? 604_800);
@@ -46,7 +47,8 @@ async function measure(work) {
 function backendOn(workRoot, events) {
   return new Backend({
     host: 'web',
-    version: 'bench',
+    // The app's own version: the period views the analysis keeps are then the ones `crowdheat serve` finds.
+    version: packageVersion(),
     cwd: workRoot,
     workRoot,
     runAnalysis: runPipeline,
@@ -93,6 +95,10 @@ try {
   row(`analyse the week through the Backend (${FRAMES} frames, store + previews + period outputs)`, analysed, '');
   await first.dispose();
   const runId = analysed.value;
+  // The period views the analysis kept as it finished: the re-counts below keep more, which are removed at the end
+  // (the data folder is left as the analysis left it, so that app-week-browser's re-counts are counted, not read).
+  const viewsDir = join(workRoot, 'runs', runId, 'views');
+  const firstViews = new Set(readdirSync(viewsDir));
 
   // A restart: a new Backend on the same folder knows nothing but what is on disk.
   const app = backendOn(workRoot, []).handlers;
@@ -131,6 +137,8 @@ try {
   row('recount again (128×72, box, n = 1): the whole week', await measure(() => app.periodView({ runId, params: again, period: 'none' })), '≤ 1 s');
   row('recount again (128×72, box, n = 1): the whole week by hour', await measure(() => app.periodView({ runId, params: again, period: 'hour' })), '≤ 1 s');
   rows.push({ stage: `resident memory of the benchmark process after the views: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`, wall: 0, cpu: 0, load: loadavg()[0], target: '' });
+  await sleep(500); // the last view's file is written after its answer
+  for (const name of readdirSync(viewsDir)) if (!firstViews.has(name)) rmSync(join(viewsDir, name), { force: true });
 } finally {
   if (values.keep === undefined) await rm(dir, { recursive: true, force: true });
 }
