@@ -6,61 +6,27 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent, PeriodViewData } from '../../src-shared/api.js';
+import type { PeriodViewData } from '../../src-shared/api.js';
 import { defaultSettings, type GridParams } from '../../src-shared/settings/types.js';
 import { KEPT_VIEWS_DIR, KeptViews } from '../../src-main/app/kept-views.js';
-import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
-import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
-import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
-import { timedSampleSettings } from './web-host-fixture.js';
+import { startTestHost, timedSampleSettings, type TestHost } from './web-host-fixture.js';
 
 let cwd: string;
 let dataDir: string;
-let rendererDir: string;
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'crowdheat-kept-cwd-'));
   dataDir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-data-'));
-  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-renderer-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
-  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
-  await writeFile(join(cwd, 'sample.csv'), rows);
 });
 
 afterAll(async () => {
-  for (const dir of [cwd, dataDir, rendererDir]) await rm(dir, { recursive: true, force: true });
+  for (const dir of [cwd, dataDir]) await rm(dir, { recursive: true, force: true });
 });
 
 /** A web host on the shared data folder (a restart is a second one on the same folder). */
-async function startHost(): Promise<{ host: WebHost; client: ClosableApiClient; finished: (runId: string) => Promise<ApiEvent>; close: () => Promise<void> }> {
-  const host = await startWebHost({ port: 0, rendererDir, cwd, dataDir, runAnalysis: runPipeline });
-  const client = httpClient({
-    baseUrl: `http://127.0.0.1:${host.port}`,
-    token: host.token,
-    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
-  });
-  const events: ApiEvent[] = [];
-  client.subscribe((event) => events.push(event));
-  const finished = async (runId: string): Promise<ApiEvent> => {
-    for (;;) {
-      const end = events.find((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
-      if (end !== undefined) return end;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  return {
-    host,
-    client,
-    finished,
-    close: async () => {
-      client.close();
-      await host.close();
-    },
-  };
-}
+const startHost = (): Promise<TestHost> => startTestHost(120, { cwd, dataDir });
 
 const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
 const keptFiles = async (runId: string): Promise<string[]> => (await readdir(viewsDirOf(runId)).catch(() => [])).sort();

@@ -26,14 +26,18 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-/** Starts the host with `sample.csv` holding the real CSV's header and first `frames` rows. */
-export async function startTestHost(frames = 120): Promise<TestHost> {
+/**
+ * Starts the host with `sample.csv` holding the real CSV's header and first `frames` rows. With
+ * `folders`, the host works in that folder and keeps its library in that data folder (a restart
+ * is a second host on the same two; `close` leaves them); else in new temporary ones.
+ */
+export async function startTestHost(frames = 120, folders?: { cwd: string; dataDir: string }): Promise<TestHost> {
   const rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-renderer-'));
-  const cwd = await mkdtemp(join(tmpdir(), 'crowdheat-cwd-'));
+  const cwd = folders?.cwd ?? (await mkdtemp(join(tmpdir(), 'crowdheat-cwd-')));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
   const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, frames + 1).join('\n') + '\n';
   await writeFile(join(cwd, 'sample.csv'), rows);
-  const host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline });
+  const host = await startWebHost({ port: 0, rendererDir, cwd, runAnalysis: runPipeline, ...(folders === undefined ? {} : { dataDir: folders.dataDir }) });
   const client = httpClient({
     baseUrl: `http://127.0.0.1:${host.port}`,
     token: host.token,
@@ -63,7 +67,7 @@ export async function startTestHost(frames = 120): Promise<TestHost> {
       client.close();
       await host.close();
       await rm(rendererDir, { recursive: true, force: true });
-      await rm(cwd, { recursive: true, force: true });
+      if (folders === undefined) await rm(cwd, { recursive: true, force: true });
     },
   };
 }
