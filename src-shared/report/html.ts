@@ -141,10 +141,17 @@ function localOfT(t: string | undefined, offset: UtcOffset): string {
   return Number.isNaN(ms) ? t : readableIso(isoWithOffset(ms, offset));
 }
 
-/** A number as the page shows it: at most `digits` decimals, trailing zeros dropped. */
+/** A number as the page shows it: at most `digits` decimals, trailing zeros dropped, thousands grouped (86,400). */
 export function shown(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return '';
-  return String(Math.round(value * 10 ** digits) / 10 ** digits);
+  // Rounded by Math.round (halves up), then only written; `+ 0` turns a rounded −0 into 0.
+  return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** `frame 50,810` for a frame number read from a CSV cell; the cell as written when it is not a number. */
+function frameText(cell: string): string {
+  const frame = Number(cell);
+  return `frame ${cell.trim() !== '' && Number.isFinite(frame) ? shown(frame, 0) : cell}`;
 }
 
 function valueCell(raw: string, text: string, className = ''): string {
@@ -179,17 +186,17 @@ export function reportHtml(input: ReportInput): string {
   parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
 
   const facts = [
-    fact('frames', String(summary.frames), String(summary.frames), 'frames'),
-    fact('detections', String(summary.detections), String(summary.detections), 'detections'),
+    fact('frames', shown(summary.frames, 0), String(summary.frames), 'frames'),
+    fact('detections', shown(summary.detections, 0), String(summary.detections), 'detections'),
   ];
   const moment = summary.busiest_moment;
   const busiest = summary.people?.busiest;
   if (moment !== undefined && moment !== null) {
-    const when = moment.time !== null ? readableIso(moment.time) : `frame ${moment.frame}`;
-    facts.push(fact(`busiest moment: ${when}`, `${moment.count} people`, String(moment.count), 'busiest-people'));
+    const when = moment.time !== null ? readableIso(moment.time) : `frame ${shown(moment.frame, 0)}`;
+    facts.push(fact(`busiest moment: ${when}`, `${shown(moment.count, 0)} people`, String(moment.count), 'busiest-people'));
   } else if (busiest !== undefined) {
-    const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${busiest.frame}`;
-    facts.push(fact(`busiest moment: ${when}`, `${busiest.people} people`, String(busiest.people), 'busiest-people'));
+    const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${shown(busiest.frame, 0)}`;
+    facts.push(fact(`busiest moment: ${when}`, `${shown(busiest.people, 0)} people`, String(busiest.people), 'busiest-people'));
   }
   const place = summary.busiest_place;
   if (place !== undefined && place !== null) {
@@ -289,7 +296,7 @@ function zoneTable(rows: CsvRows): string {
   ].join('');
   const body = rows
     .map((row) => {
-      const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : `frame ${row.peak_frame}`;
+      const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
       const share = Number(row.occupied_share);
       return `<tr data-zone="${escapeHtml(row.zone)}">${[
         valueCell(row.zone, row.zone, 'text'),
@@ -344,7 +351,7 @@ function peopleChart(rows: CsvRows): string {
   const tickRows = Array.from({ length: tickCount }, (_, k) => Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1)));
   // Minutes name the ticks unless two neighbours would then read the same (a span of a few
   // minutes): then seconds are shown too, so no two ticks carry one label.
-  const tickLabel = (i: number, end: number): string => (timed ? readableIso(rows[i].slot_start).slice(5, end) : `frame ${rows[i].first_frame}`);
+  const tickLabel = (i: number, end: number): string => (timed ? readableIso(rows[i].slot_start).slice(5, end) : frameText(rows[i].first_frame));
   const labelEnd = tickRows.some((i, k) => k > 0 && tickLabel(i, 16) === tickLabel(tickRows[k - 1], 16)) ? 19 : 16;
   for (let k = 0; k < tickCount; k++) {
     const i = tickRows[k];
@@ -384,7 +391,7 @@ function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
     lines.push('<p data-key="gaps" data-value="0">No gaps: no interval between frames was longer than 3 typical intervals.</p>');
     return lines.join('');
   }
-  lines.push(`<p data-key="gaps" data-value="${gaps.count}">${gaps.count} gap${gaps.count === 1 ? '' : 's'} in the data, ${escapeHtml(shown(gaps.total_s, 1))} s in all (an interval longer than 3 typical intervals; that time counts for no one).</p>`);
+  lines.push(`<p data-key="gaps" data-value="${gaps.count}">${shown(gaps.count, 0)} gap${gaps.count === 1 ? '' : 's'} in the data, ${escapeHtml(shown(gaps.total_s, 1))} s in all (an interval longer than 3 typical intervals; that time counts for no one).</p>`);
   const rows = gaps.listed.map((gap) => `<tr><td class="text">${escapeHtml(localOfT(gap.from_T, offset))}</td><td class="text">${escapeHtml(localOfT(gap.to_T, offset))}</td><td>${escapeHtml(shown(gap.seconds, 1))}</td></tr>`).join('');
   const more = gaps.count > gaps.listed.length ? `<p class="muted">The first ${gaps.listed.length} are listed.</p>` : '';
   lines.push(`<table class="gaps"><thead><tr><th class="text">from</th><th class="text">to</th><th>seconds</th></tr></thead><tbody>${rows}</tbody></table>${more}`);
@@ -397,7 +404,7 @@ function settingsSection(summary: ReportSummary, outlineZones?: ReportInput['out
   if (summary.source.video_file !== undefined) rows.push(['video file', summary.source.video_file]);
   if (summary.source.device_id !== undefined) rows.push(['device', summary.source.device_id]);
   for (const [key, value] of Object.entries(summary.parameters)) rows.push([key, JSON.stringify(value) ?? 'null']);
-  if (summary.skipped_records > 0) rows.push(['skipped records', String(summary.skipped_records)]);
+  if (summary.skipped_records > 0) rows.push(['skipped records', shown(summary.skipped_records, 0)]);
   for (const zone of outlineZones ?? summary.zones?.zones ?? []) rows.push([`zone ${zone.name}`, JSON.stringify(zone.points)]);
   if (summary.zones !== undefined) rows.push(['zone time base', summary.zones.time_base]);
   const body = rows.map(([key, value]) => `<tr><td class="text">${escapeHtml(key)}</td><td class="text">${escapeHtml(value)}</td></tr>`).join('');

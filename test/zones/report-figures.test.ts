@@ -1,0 +1,45 @@
+/**
+ * The report writes its figures as the app does: thousands grouped, at most the digits asked,
+ * while each `data-value` keeps the figure as summary.json or the CSV has it.
+ */
+import { describe, expect, it } from 'vitest';
+import { reportHtml, shown, type ReportSummary } from '../../src-shared/report/html.js';
+
+const textOf = (html: string, key: string): string => {
+  const match = new RegExp(`data-key="${key}" data-value="([^"]*)"><span class="muted">([^<]*)</span><b>([^<]*)</b>`).exec(html);
+  if (match === null) throw new Error(`no fact ${key}`);
+  return `${match[2]} | ${match[3]} | ${match[1]}`;
+};
+
+describe('figures in the report', () => {
+  it('groups thousands after rounding, drops trailing zeros and never writes −0', () => {
+    expect(shown(86400, 0)).toBe('86,400');
+    expect(shown(1234567.891, 1)).toBe('1,234,567.9');
+    expect(shown(1234.5, 2)).toBe('1,234.5');
+    expect(shown(0.125, 2)).toBe('0.13');
+    expect(shown(-0.001, 2)).toBe('0');
+    expect(shown(-1234.5, 0)).toBe('-1,234');
+    expect(shown(Number.NaN)).toBe('');
+  });
+
+  it('a week of frames without a time base: frames, detections, the busiest moment and place grouped, raw values kept', () => {
+    const summary: ReportSummary = {
+      source: { mode: 'local', name: 'week.csv' },
+      parameters: { image_size_h: 1920, image_size_v: 1080, grid_num_h: 192, grid_num_v: 108 },
+      frames: 604800,
+      detections: 5046048,
+      skipped_records: 1200,
+      time_range: null,
+      peak: { count: 15, frame: 50810, h: 1, v: 2 },
+      busiest_moment: { frame: 50810, t: null, time: null, count: 1234 },
+      busiest_place: { h: 100, v: 50, value: 745890.25, unit: 'person-frames' },
+      people: { gaps: { count: 0, total_s: 0, listed: [] } },
+    };
+    const html = reportHtml({ summary, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: null, buckets: null, madeMs: 0 });
+    expect(textOf(html, 'frames')).toBe('frames | 604,800 | 604800');
+    expect(textOf(html, 'detections')).toBe('detections | 5,046,048 | 5046048');
+    expect(textOf(html, 'busiest-people')).toBe('busiest moment: frame 50,810 | 1,234 people | 1234');
+    expect(textOf(html, 'busiest-place')).toBe('busiest place over the whole period: cell h 100, v 50 (around x 1005, y 505) | 745,890.3 person-frames | 745890.25');
+    expect(html).toContain('<td class="text">skipped records</td><td class="text">1,200</td>');
+  });
+});
