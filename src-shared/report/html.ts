@@ -180,7 +180,7 @@ export function periodCaption(stem: string): string {
 export function reportHtml(input: ReportInput): string {
   const offset = input.offset ?? UTC;
   const { summary } = input;
-  const title = `Crowd report: ${summary.source.name}`;
+  const title = `Crowd report: ${sourceTitle(summary.source)}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(title)}</h1>`);
   parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
@@ -396,6 +396,15 @@ function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
   const more = gaps.count > gaps.listed.length ? `<p class="muted">The first ${gaps.listed.length} are listed.</p>` : '';
   lines.push(`<table class="gaps"><thead><tr><th class="text">from</th><th class="text">to</th><th>seconds</th></tr></thead><tbody>${rows}</tbody></table>${more}`);
   return lines.join('');
+}
+
+/**
+ * What the report is of, as a person named it: the video's file name, else the metadata file's
+ * (a metadata-only run's `source.name` is the outputs' stem, `heatmap`), else the Console device.
+ */
+function sourceTitle(source: ReportSummary['source']): string {
+  const fileName = (path: string | undefined): string => (path === undefined ? '' : (path.split(/[\\/]/).pop() ?? ''));
+  return fileName(source.video_file) || fileName(source.meta_file) || source.device_id || source.name;
 }
 
 function settingsSection(summary: ReportSummary, outlineZones?: ReportInput['outlineZones']): string {

@@ -42,4 +42,16 @@ describe('figures in the report', () => {
     expect(textOf(html, 'busiest-place')).toBe('busiest place over the whole period: cell h 100, v 50 (around x 1005, y 505) | 745,890.3 person-frames | 745890.25');
     expect(html).toContain('<td class="text">skipped records</td><td class="text">1,200</td>');
   });
+
+  it('is titled by the file or device its figures came from, not by the outputs\' stem', () => {
+    const titleOf = (source: ReportSummary['source']): string => {
+      const summary: ReportSummary = { source, parameters: {}, frames: 1, detections: 0, skipped_records: 0, time_range: null, peak: { count: 0, frame: 0, h: 0, v: 0 } };
+      const html = reportHtml({ summary, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: null, buckets: null, madeMs: 0 });
+      return /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
+    };
+    expect(titleOf({ mode: 'local', name: 'heatmap', meta_file: '/data/store/week.csv', video_file: '' })).toBe('Crowd report: week.csv');
+    expect(titleOf({ mode: 'local', name: 'entrance', meta_file: 'C:\\cams\\entrance.csv', video_file: 'C:\\cams\\entrance.mp4' })).toBe('Crowd report: entrance.mp4');
+    expect(titleOf({ mode: 'console', name: 'heatmap', device_id: 'Aid-00010001-0000-2000-9002-000000000001' })).toBe('Crowd report: Aid-00010001-0000-2000-9002-000000000001');
+    expect(titleOf({ mode: 'local', name: 'heatmap' })).toBe('Crowd report: heatmap');
+  });
 });
