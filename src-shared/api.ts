@@ -205,6 +205,8 @@ export interface AnalysisEntry {
   /** First and last frame time, ms since the epoch; null without a time base (or before it finished). */
   fromMs: number | null;
   toMs: number | null;
+  /** The analysis's `output_settings.timezone` (IANA; empty: the computer's), the zone its times are shown in. */
+  timezone: string;
   /**
    * `done`: complete, opens; `running`: being analysed now; `interrupted`: its run never finished
    * (the app quit or crashed meanwhile) — it is never opened, only deleted.

@@ -3,28 +3,41 @@
  */
 import type { AnalysisEntry, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/types.js';
+import { clockOf, zoneOf } from './period.js';
 
 /**
- * One line about an analysis: its frames, its time range (UTC) when it has one, and its state
- * when it cannot be opened.
+ * One line about an analysis: its frames, its time range in the analysis's own time zone (its
+ * `output_settings.timezone`, else this computer's: the zone its period views use) when it has
+ * one, and its state when it cannot be opened.
  *
  * ```ts
- * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, state: 'done', ... })
- * // '600 frames, 1970-01-01 00:00:00 to 00:00:59 UTC'
+ * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, timezone: 'Asia/Tokyo', state: 'done', ... })
+ * // '600 frames, 1970-01-01 09:00:00 to 09:00:59 Asia/Tokyo'
  * ```
  */
-export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'state'>): string {
+export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state'>): string {
   if (entry.state === 'running') return 'being analysed';
   if (entry.state === 'interrupted') return 'interrupted before it finished: delete it and analyse again';
   const frames = `${entry.frames.toLocaleString('en-US')} frame${entry.frames === 1 ? '' : 's'}`;
   if (entry.fromMs === null || entry.toMs === null) return frames;
-  const from = new Date(entry.fromMs).toISOString();
-  const to = new Date(entry.toMs).toISOString();
+  const zone = zoneOf(entry.timezone);
+  let clock;
+  try {
+    clock = clockOf(zone);
+  } catch {
+    // A zone this browser does not know (the analysis was made elsewhere): UTC, said so.
+    return describeRange(frames, new Date(entry.fromMs).toISOString(), new Date(entry.toMs).toISOString(), 'UTC');
+  }
+  return describeRange(frames, clock.iso(entry.fromMs), clock.iso(entry.toMs), zone);
+}
+
+/** `frames, <from> to <to> <zone>` from two ISO 8601 local times. */
+function describeRange(frames: string, from: string, to: string, zone: string): string {
   const sameDay = from.slice(0, 10) === to.slice(0, 10);
   // Both ends to the second within one day, both to the minute across days: a start written
   // to the minute beside an end to the second would read as the minute's start (00:59 for 00:59:30).
-  if (sameDay) return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 19)} to ${to.slice(11, 19)} UTC`;
-  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${to.slice(0, 10)} ${to.slice(11, 16)} UTC`;
+  if (sameDay) return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 19)} to ${to.slice(11, 19)} ${zone}`;
+  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${to.slice(0, 10)} ${to.slice(11, 16)} ${zone}`;
 }
 
 /** When an analysis was made, as the list shows it (local time of the window, to the minute). */

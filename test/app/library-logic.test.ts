@@ -5,21 +5,31 @@ import { recountParams } from '../../src-renderer/logic/period.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 
 describe('the recent analyses list', () => {
-  it('describes an analysis by its frames and its time range in UTC', () => {
-    expect(analysisDescription({ frames: 600, fromMs: null, toMs: null, state: 'done' })).toBe('600 frames');
-    expect(analysisDescription({ frames: 1, fromMs: null, toMs: null, state: 'done' })).toBe('1 frame');
-    expect(analysisDescription({ frames: 60, fromMs: 0, toMs: 59_000, state: 'done' })).toBe('60 frames, 1970-01-01 00:00:00 to 00:00:59 UTC');
+  it('describes an analysis by its frames and its time range in its own time zone', () => {
+    const utc = { timezone: 'UTC', state: 'done' } as const;
+    expect(analysisDescription({ ...utc, frames: 600, fromMs: null, toMs: null })).toBe('600 frames');
+    expect(analysisDescription({ ...utc, frames: 1, fromMs: null, toMs: null })).toBe('1 frame');
+    expect(analysisDescription({ ...utc, frames: 60, fromMs: 0, toMs: 59_000 })).toBe('60 frames, 1970-01-01 00:00:00 to 00:00:59 UTC');
     // A start within a minute is not cut to the minute beside an end given to the second.
-    expect(analysisDescription({ frames: 600, fromMs: Date.UTC(2026, 10, 23, 0, 59, 30), toMs: Date.UTC(2026, 10, 23, 1, 0, 29, 900), state: 'done' })).toBe('600 frames, 2026-11-23 00:59:30 to 01:00:29 UTC');
+    expect(analysisDescription({ ...utc, frames: 600, fromMs: Date.UTC(2026, 10, 23, 0, 59, 30), toMs: Date.UTC(2026, 10, 23, 1, 0, 29, 900) })).toBe('600 frames, 2026-11-23 00:59:30 to 01:00:29 UTC');
     const week = Date.UTC(2026, 0, 5);
-    expect(analysisDescription({ frames: 604_800, fromMs: week, toMs: week + 604_799_000, state: 'done' })).toBe(
-      '604,800 frames, 2026-01-05 00:00 to 2026-01-11 23:59 UTC',
+    expect(analysisDescription({ ...utc, frames: 604_800, fromMs: week, toMs: week + 604_799_000 })).toBe('604,800 frames, 2026-01-05 00:00 to 2026-01-11 23:59 UTC');
+    // The week of the benchmark, analysed by hour in Tokyo: its days as its period views show them.
+    const tokyoWeek = Date.parse('2026-11-23T00:00:00+09:00');
+    expect(analysisDescription({ state: 'done', timezone: 'Asia/Tokyo', frames: 604_800, fromMs: tokyoWeek, toMs: tokyoWeek + 604_799_000 })).toBe(
+      '604,800 frames, 2026-11-23 00:00 to 2026-11-29 23:59 Asia/Tokyo',
     );
+    // Across a change of the clock (New York, 2026-03-08 02:00 → 03:00): wall times either side.
+    expect(analysisDescription({ state: 'done', timezone: 'America/New_York', frames: 7200, fromMs: Date.parse('2026-03-08T01:00:00-05:00'), toMs: Date.parse('2026-03-08T03:59:59-04:00') })).toBe(
+      '7,200 frames, 2026-03-08 01:00:00 to 03:59:59 America/New_York',
+    );
+    // A zone this browser does not know: UTC, and it says so.
+    expect(analysisDescription({ state: 'done', timezone: 'Mars/Olympus_Mons', frames: 60, fromMs: 0, toMs: 59_000 })).toBe('60 frames, 1970-01-01 00:00:00 to 00:00:59 UTC');
   });
 
   it('says an interrupted analysis cannot be opened, and a running one is being analysed', () => {
-    expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, state: 'interrupted' })).toBe('interrupted before it finished: delete it and analyse again');
-    expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, state: 'running' })).toBe('being analysed');
+    expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, timezone: '', state: 'interrupted' })).toBe('interrupted before it finished: delete it and analyse again');
+    expect(analysisDescription({ frames: 0, fromMs: null, toMs: null, timezone: '', state: 'running' })).toBe('being analysed');
   });
 });
 

@@ -19,6 +19,8 @@ describe('periodView through the web host', () => {
     const settings = timedSampleSettings({ fps: 1, start: '2026-11-23T08:59:00+09:00', grid: [48, 27], timezone: 'Asia/Tokyo' });
     const { runId } = await app.client.call('analyse', { settings });
     expect(await app.finished(runId)).toEqual({ type: 'done', runId, frames: 120 });
+    // The library lists it with the zone its times are shown in.
+    expect((await app.client.call('listAnalyses', {})).analyses.find((entry) => entry.runId === runId)).toMatchObject({ timezone: 'Asia/Tokyo' });
 
     const whole = await app.client.call('periodView', { runId });
     expect(whole).toMatchObject({ unit: 'person-seconds', columns: 48, rows: 27, frames: 120, buckets: [] });
