@@ -12,7 +12,8 @@
 // Two passes: "browse" (open, seeks, whole period, by hour, a bucket, a custom range, grid and
 // counting changes, a server restart), then "right after open" (a fresh server, the analysis
 // opened and a period view asked as soon as its frame shows, before its detections are in memory).
-// `--only-right-after-open N` skips the first pass and runs the second N times.
+// `--only-right-after-open N` skips the first pass and runs the second N times. The period views its
+// re-counts keep in the data folder are removed at the end, so every run times the re-counts afresh.
 /* global window, performance, CanvasRenderingContext2D -- INSTRUMENT and the page.evaluate callbacks run in the page */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
@@ -127,6 +128,22 @@ async function measure(page, serve, name, act, done) {
   console.error(`${name}: ${inPage} ms`);
 }
 
+// The period views the data folder keeps before this run (those its analysis kept as it finished): the views
+// this run's re-counts keep are removed at the end, so that a second run counts its re-counts again instead of
+// reading the first run's answers from views/ (which would time a file read, not a re-count).
+const viewsBefore = new Map(
+  readdirSync(join(DATA, 'runs'))
+    .map((run) => join(DATA, 'runs', run, 'views'))
+    .filter((dir) => existsSync(dir))
+    .map((dir) => [dir, new Set(readdirSync(dir))]),
+);
+function removeViewsOfThisRun() {
+  for (const [dir, kept] of viewsBefore) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) if (!kept.has(name)) rmSync(join(dir, name), { force: true });
+  }
+}
+
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 try {
   let serve = await startServe();
@@ -239,6 +256,7 @@ try {
   }
 } finally {
   await browser.close();
+  removeViewsOfThisRun();
 }
 
 console.log(`app-week-browser: ${DATA}, ${WIDTH}×${HEIGHT}, ${new Date().toISOString()}`);

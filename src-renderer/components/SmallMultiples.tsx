@@ -50,7 +50,7 @@ export function SmallMultiples({ buckets, columns, rows, bucketColumns, bucketRo
       <ul className="strip" aria-describedby="strip-caption" data-testid="small-multiples">
         {buckets.map((bucket) => {
           const start = bucketStartText(bucket.startMs, timeZone, withDate);
-          // The bucket's sum over every cell, beside a scale that is per cell: said so.
+          // The bucket's people × duration (not a sum of its cells), beside a scale that is per cell: the caption says so.
           const total = `${formatFigure(bucket.personSeconds)} ${name} in all`;
           return (
             <li key={bucket.startMs}>

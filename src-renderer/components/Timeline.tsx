@@ -17,8 +17,8 @@ import {
   PLAYBACK_SPEEDS,
   frameLocalText,
   frameTimeText,
-  secondsPerFrame,
   seriesPath,
+  seriesSecondsPerFrame,
   sliderValueText,
   zoomView,
 } from '../logic/timeline.js';
@@ -127,20 +127,10 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     setIndex(Math.min(Math.max(0, seek.index), Math.max(0, run.frameCount - 1)));
   }, [seek, run.frameCount]);
 
-  // The keys' steps are in time units when the analysis has a time base: its first and last frames' times give the mean interval.
-  useEffect(() => {
-    if (run.frameCount < 2) return;
-    let current = true;
-    Promise.all([api.call('getFrame', { runId: run.runId, index: 0 }), api.call('getFrame', { runId: run.runId, index: run.frameCount - 1 })]).then(
-      ([first, last]) => {
-        if (current) setFrameSeconds(secondsPerFrame(first.timeMs, last.timeMs, run.frameCount));
-      },
-      (error: unknown) => onError(messageOf(error)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, run.runId, run.frameCount, onError]);
+  // The keys' steps are in time units when the analysis has a time base: the mean interval comes from the first
+  // chart series of the analysis (its columns' times), not from frames asked for it, which would compete with the
+  // frame on screen while a just-opened analysis is still being read.
+  useEffect(() => setFrameSeconds(null), [run.runId]);
 
   // The chart is as many columns as it is pixels wide: asked again when it resizes or zooms.
   useEffect(() => {
@@ -161,7 +151,9 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     let current = true;
     api.call('timelineSeries', { runId: run.runId, fromFrame: view.from, toFrame: view.to, columns: chartColumns }).then(
       (data) => {
-        if (current) setSeries(data);
+        if (!current) return;
+        setSeries(data);
+        setFrameSeconds((known) => known ?? seriesSecondsPerFrame(data.columns));
       },
       (error: unknown) => onError(messageOf(error)),
     );

@@ -53,7 +53,7 @@ export function useAnalysis(
       setRunning(null);
       if (info.state === 'done') {
         setDone(info);
-        say('info', `Analysed ${info.frameCount} frames.`, ANALYSIS_TOPIC);
+        say('info', `Analysed ${info.frameCount.toLocaleString('en-US')} frames.`, ANALYSIS_TOPIC);
       } else if (info.state === 'cancelled') {
         say('info', 'Analysis cancelled.', ANALYSIS_TOPIC);
       } else {

@@ -204,11 +204,14 @@ export function unitExplanation(unit: PeriodUnit): string {
 
 /**
  * The caption over the strip of bucket maps: how many (`1 map`, `168 maps`), their shared scale
- * from 0 to `scaleMax` in `unit`, and the time zone their starts are written in.
+ * from 0 to `scaleMax` in `unit` (a cell's value), the time zone their starts are written in, and
+ * what the figure under each map is: Σ people × frame duration over the bucket's frames (its
+ * `personSeconds`), which is not the sum of its cells (a person covers several cells).
  */
 export function stripCaption(buckets: number, scaleMax: number, unit: PeriodUnit, timeZone: string): string {
   const maps = buckets === 1 ? '1 map' : `${formatFigure(buckets)} maps`;
-  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)}; each shows its local start (${timeZone}) and its total over every cell. Open one to see it large.`;
+  const each = unit === 'person-seconds' ? 'people × seconds in view' : 'people × frames';
+  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)} a cell; under each, its local start (${timeZone}) and its ${unitName(unit)} in all (${each}, not a sum of cells). Open one to see it large.`;
 }
 
 /** The moment view's line: what a count is. */

@@ -20,9 +20,15 @@ export interface ProgressFacts {
  * @param rate frames per second over the run so far
  * @param preparing before the first frame, the share (0–1) of the input the source's first pass has read
  *
+ * Counts are grouped as elsewhere in the window (`274,368 / 604,800 frames`); a rate of 100 frames/s
+ * or more is given whole (`5,104 frames/s`), a lower one to a tenth. Once every expected frame is
+ * read the run still writes its store and period outputs (seconds on a long run), so the time
+ * left then reads `finishing the store and the period maps`, not `about 0 s left`.
+ *
  * ```ts
  * progressFacts(150, 600, 50) // { percent: 25, frames: '150 / 600 frames', rate: '50.0 frames/s', eta: 'about 9 s left' }
  * progressFacts(0, undefined, 0, 0.42) // { percent: 42, frames: 'reading the input', rate: '', eta: '' }
+ * progressFacts(604800, 604800, 4924.3) // { percent: 100, frames: '604,800 / 604,800 frames', rate: '4,924 frames/s', eta: 'finishing the store and the period maps' }
  * ```
  */
 export function progressFacts(frames: number, expectedFrames: number | undefined, rate: number, preparing?: number): ProgressFacts {
@@ -32,9 +38,18 @@ export function progressFacts(frames: number, expectedFrames: number | undefined
   }
   const known = expectedFrames !== undefined && expectedFrames > 0;
   const percent = known ? Math.min(100, Math.floor((frames / expectedFrames) * 100)) : null;
-  const rateText = rate > 0 && Number.isFinite(rate) ? `${rate.toFixed(1)} frames/s` : '';
-  const eta = known && rate > 0 && Number.isFinite(rate) ? `about ${durationText(Math.max(0, expectedFrames - frames) / rate)} left` : '';
-  return { percent, frames: known ? `${frames} / ${expectedFrames} frames` : `${frames} frames`, rate: rateText, eta };
+  const rated = rate > 0 && Number.isFinite(rate);
+  const rateText = rated ? `${rate >= 100 ? grouped(Math.round(rate)) : rate.toFixed(1)} frames/s` : '';
+  const eta = !known ? '' : frames >= expectedFrames ? FINISHING : rated ? `about ${durationText(Math.max(0, expectedFrames - frames) / rate)} left` : '';
+  return { percent, frames: known ? `${grouped(frames)} / ${grouped(expectedFrames)} frames` : `${grouped(frames)} frames`, rate: rateText, eta };
+}
+
+/** What the bar says after the last expected frame, while the run writes its store and period outputs. */
+export const FINISHING = 'finishing the store and the period maps';
+
+/** A whole count with thousands separators, as the window writes counts elsewhere: `604,800`. */
+function grouped(count: number): string {
+  return count.toLocaleString('en-US');
 }
 
 /** Seconds as a person says them: `"9 s"`, `"3 min"`, `"1 h 5 min"`; whole seconds rounded up. */

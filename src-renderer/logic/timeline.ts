@@ -2,6 +2,7 @@
  * The timeline's arithmetic, apart from React so it is tested in Node: stepping by keys,
  * playback at a speed, and how a frame's moment is shown.
  */
+import type { TimelineColumn } from '../../src-shared/api.js';
 import { formatFigure, localText } from './period.js';
 
 /** `index + delta`, kept inside `0 … count-1`. */
@@ -103,6 +104,23 @@ export function frameForKey(key: string, index: number, count: number, steps: Ke
 export function secondsPerFrame(firstMs: number | null, lastMs: number | null, count: number): number | null {
   if (firstMs === null || lastMs === null || count < 2 || !(lastMs > firstMs)) return null;
   return (lastMs - firstMs) / 1000 / (count - 1);
+}
+
+/**
+ * The mean seconds a frame from a chart series' columns (`timelineSeries`): the first and last
+ * columns' first frames and their times, so the window needs no request of its own for it. For a
+ * series over every frame this is `secondsPerFrame` over the frames from the first to the last
+ * column's first frame; null without a time base or with fewer than two timed columns.
+ *
+ * ```ts
+ * seriesSecondsPerFrame([{ fromFrame: 0, startMs: 0 }, { fromFrame: 604_335, startMs: 604_335_000 }]) // 1
+ * ```
+ */
+export function seriesSecondsPerFrame(columns: ReadonlyArray<Pick<TimelineColumn, 'fromFrame' | 'startMs'>>): number | null {
+  if (columns.length < 2) return null;
+  const first = columns[0];
+  const last = columns[columns.length - 1];
+  return secondsPerFrame(first.startMs, last.startMs, last.fromFrame - first.fromFrame + 1);
 }
 
 export interface Playback {

@@ -10,6 +10,7 @@ import {
   keySteps,
   readableTimestamp,
   secondsPerFrame,
+  seriesSecondsPerFrame,
   frameLocalText,
   frameTimeText,
   seriesPath,
@@ -64,6 +65,16 @@ describe('timeline stepping', () => {
     expect(secondsPerFrame(null, 5000, 600)).toBeNull();
     expect(secondsPerFrame(0, 5000, 1)).toBeNull();
     expect(secondsPerFrame(5000, 5000, 10)).toBeNull();
+  });
+
+  it('takes the mean seconds a frame from a chart series\' first and last columns, null without two timed columns', () => {
+    // A week at 1 fps in 1,300 columns of 465 frames (the last shorter).
+    const week = Array.from({ length: 1300 }, (_, c) => ({ fromFrame: c * 465, startMs: 1_795_359_600_000 + c * 465_000 }));
+    expect(seriesSecondsPerFrame(week)).toBe(1);
+    expect(seriesSecondsPerFrame([{ fromFrame: 0, startMs: 1000 }, { fromFrame: 1, startMs: 1100 }])).toBeCloseTo(0.1, 12);
+    expect(seriesSecondsPerFrame([{ fromFrame: 0, startMs: 0 }])).toBeNull();
+    expect(seriesSecondsPerFrame([])).toBeNull();
+    expect(seriesSecondsPerFrame([{ fromFrame: 0, startMs: null }, { fromFrame: 10, startMs: null }])).toBeNull();
   });
 
   it('keeps an empty run at frame 0', () => {

@@ -139,15 +139,15 @@ describe('the local clocks of the period views', () => {
 });
 
 describe('the caption of the strip of bucket maps', () => {
-  it('counts one map in the singular and many in the plural, with the scale, unit and time zone', () => {
+  it('counts maps in the singular and plural, gives the per-cell scale, unit and time zone, and says the figure under each map is people × time, not a sum of cells', () => {
     expect(stripCaption(1, 74.14, 'person-seconds', 'Asia/Tokyo')).toBe(
-      '1 map on one scale, 0 to 74.1 person-seconds; each shows its local start (Asia/Tokyo) and its total over every cell. Open one to see it large.',
+      '1 map on one scale, 0 to 74.1 person-seconds a cell; under each, its local start (Asia/Tokyo) and its person-seconds in all (people × seconds in view, not a sum of cells). Open one to see it large.',
     );
     expect(stripCaption(168, 4446, 'person-seconds', 'Asia/Tokyo')).toBe(
-      '168 maps on one scale, 0 to 4,446 person-seconds; each shows its local start (Asia/Tokyo) and its total over every cell. Open one to see it large.',
+      '168 maps on one scale, 0 to 4,446 person-seconds a cell; under each, its local start (Asia/Tokyo) and its person-seconds in all (people × seconds in view, not a sum of cells). Open one to see it large.',
     );
     expect(stripCaption(0, 1, 'person-frames', 'UTC')).toBe(
-      '0 maps on one scale, 0 to 1 person-frames; each shows its local start (UTC) and its total over every cell. Open one to see it large.',
+      '0 maps on one scale, 0 to 1 person-frames a cell; under each, its local start (UTC) and its person-frames in all (people × frames, not a sum of cells). Open one to see it large.',
     );
   });
 });

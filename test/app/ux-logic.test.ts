@@ -7,7 +7,7 @@ import { importReport } from '../../src-renderer/logic/import-report.js';
 import { INFO_LIFETIME_MS, MAX_MESSAGES, withMessage, withoutStale, withoutTopic, type Message } from '../../src-renderer/logic/messages.js';
 import { checkedPath } from '../../src-renderer/logic/path-check.js';
 import { gridForCellSize, presetById, PRESETS } from '../../src-renderer/logic/presets.js';
-import { durationText, progressFacts } from '../../src-renderer/logic/progress.js';
+import { durationText, FINISHING, progressFacts } from '../../src-renderer/logic/progress.js';
 import {
   MAX_RECENT,
   REMEMBERED_KEY,
@@ -191,6 +191,13 @@ describe('progress', () => {
     expect(progressFacts(0, 600, 0)).toEqual({ percent: 0, frames: '0 / 600 frames', rate: '', eta: '' });
     expect(progressFacts(40, undefined, 12.34)).toEqual({ percent: null, frames: '40 frames', rate: '12.3 frames/s', eta: '' });
     expect(progressFacts(700, 600, 10).percent).toBe(100);
+  });
+
+  it('groups long counts, gives a rate of 100 frames/s or more whole, and says the run is finishing once every frame is read', () => {
+    expect(progressFacts(274368, 604800, 5104.04)).toEqual({ percent: 45, frames: '274,368 / 604,800 frames', rate: '5,104 frames/s', eta: 'about 1 min left' });
+    expect(progressFacts(604800, 604800, 4924.3)).toEqual({ percent: 100, frames: '604,800 / 604,800 frames', rate: '4,924 frames/s', eta: FINISHING });
+    expect(progressFacts(1234, undefined, 99.94)).toEqual({ percent: null, frames: '1,234 frames', rate: '99.9 frames/s', eta: '' });
+    expect(FINISHING).toBe('finishing the store and the period maps');
   });
 
   it('says durations as a person does', () => {

@@ -79,6 +79,26 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
     await expect.poll(frameNumber, PATIENT).toBe(`frame 1 / ${formatFigure(FRAMES)}`);
   }, 180_000);
 
+  it('opens the analysis from Recent analyses asking for the frame on screen only: the key steps come from the chart series', async () => {
+    await page.reload();
+    const asked: unknown[] = [];
+    const record = (request: { url(): string; postDataJSON(): unknown }): void => {
+      if (request.url().endsWith('/api/getFrame')) asked.push(request.postDataJSON());
+    };
+    page.on('request', record);
+    try {
+      const recent = page.getByTestId('recent-analyses');
+      await recent.getByRole('button').filter({ hasNotText: '×' }).first().click({ timeout: 60_000 });
+      await expect.poll(frameNumber, PATIENT).toBe(`frame 1 / ${formatFigure(FRAMES)}`);
+      await expect.poll(() => page.getByTestId('key-steps').textContent(), PATIENT).toBe('Shift+← → 1 min, Page Up/Down 10 min');
+      await page.waitForTimeout(500);
+      // Before: the first and the last frame were asked as well, only for their times, competing with the frame shown.
+      expect(asked.map((body) => (body as { index: number }).index)).toEqual([0]);
+    } finally {
+      page.off('request', record);
+    }
+  });
+
   it('moves the slider one frame with the arrows, a minute with Shift, ten minutes a page, to the ends with Home and End', async () => {
     // 7200 frames in view: a hundredth is 72 s (→ 1 min), a tenth 720 s (→ 10 min).
     await expect.poll(() => page.getByTestId('key-steps').textContent(), PATIENT).toBe('Shift+← → 1 min, Page Up/Down 10 min');
