@@ -1,0 +1,216 @@
+/**
+ * Attacks on the period views kept beside an analysis (src-main/app/kept-views.ts): each asks
+ * whether a kept answer can differ from the answer computed afresh on the store as it is now,
+ * make a request fail, or leave files behind. Driven through the real web host on loopback.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent, PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
+import type { Inference, InferenceResult } from '../../src-shared/console/inference.js';
+import { encodeObjectDetectionTop } from '../../src-shared/flatbuffers/index.js';
+import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
+import { KEPT_VIEWS_DIR } from '../../src-main/app/kept-views.js';
+import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
+import { runPipeline } from '../../src-main/pipeline/run.js';
+import { STORE_FILE } from '../../src-main/store/schema.js';
+import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+
+let cwd: string;
+let dataDir: string;
+let rendererDir: string;
+
+/** Inference times (ms since the epoch) with gaps: bursts of 3 frames 400 ms apart, bursts 17 min apart, across the 2026-11-01 DST end in New York. */
+const GAPPY_TIMES = Array.from({ length: 30 }, (_, i) => Date.UTC(2026, 10, 1, 5, 10) + Math.floor(i / 3) * 17 * 60_000 + (i % 3) * 400);
+
+/** `T` of an instant: yyyyMMddHHmmssSSS in UTC. */
+function tOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:TZ.]/g, '');
+}
+
+/** An inference with `people` boxes spread over a 1920×1080 image, placed by `seed`. */
+function inference(ms: number, people: number, seed: number): Inference {
+  const detections = Array.from({ length: people }, (_, i) => {
+    const left = (seed * 97 + i * 331) % 1700;
+    const top = (seed * 53 + i * 211) % 900;
+    return { left, top, right: left + 120 + i * 7, bottom: top + 150 + seed, score: 0.3 + ((seed + i) % 7) / 10, class_id: i % 2 };
+  });
+  return { T: tOf(ms), O: Buffer.from(encodeObjectDetectionTop(detections)).toString('base64') };
+}
+
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'crowdheat-attack-cwd-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'crowdheat-attack-data-'));
+  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-attack-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
+  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
+  await writeFile(join(cwd, 'sample.csv'), rows);
+  const record: InferenceResult = {
+    DeviceID: 'Aid-00010001-0000-2000-9002-000000000000',
+    ModelID: '0300009999990100',
+    Image: false,
+    Inferences: GAPPY_TIMES.map((ms, i) => inference(ms, 1 + (i % 4), i)),
+  };
+  await writeFile(join(cwd, 'gappy.json'), JSON.stringify(record));
+  record.Inferences = GAPPY_TIMES.map((ms, i) => inference(ms, 1 + (i % 4), i + 5));
+  await writeFile(join(cwd, 'gappy-other.json'), JSON.stringify(record));
+  await copyFile('/work/shared/data/motchallenge/TUD-Stadtmitte-det.txt', join(cwd, 'mot.txt'));
+});
+
+afterAll(async () => {
+  for (const dir of [cwd, dataDir, rendererDir]) await rm(dir, { recursive: true, force: true });
+});
+
+interface Host {
+  client: ClosableApiClient;
+  finished: (runId: string) => Promise<ApiEvent>;
+  close: () => Promise<void>;
+}
+
+/** A web host on the shared data folder (a restart is a second one on the same folder). */
+async function startHost(): Promise<Host> {
+  const host: WebHost = await startWebHost({ port: 0, rendererDir, cwd, dataDir, runAnalysis: runPipeline });
+  const client = httpClient({
+    baseUrl: `http://127.0.0.1:${host.port}`,
+    token: host.token,
+    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
+  });
+  const events: ApiEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  const finished = async (runId: string): Promise<ApiEvent> => {
+    for (let tries = 0; tries < 3000; tries++) {
+      const end = events.find((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
+      if (end !== undefined) return end;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`${runId} did not finish within 60 s`);
+  };
+  return {
+    client,
+    finished,
+    close: async () => {
+      client.close();
+      await host.close();
+    },
+  };
+}
+
+const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
+const storeOf = (runId: string): string => join(dataDir, 'runs', runId, 'output', STORE_FILE);
+const keptFiles = async (runId: string): Promise<string[]> => (await readdir(viewsDirOf(runId)).catch(() => [])).sort();
+
+/** Waits until nothing is being kept: the views folder's listing is the same twice 100 ms apart. */
+async function settled(runId: string): Promise<string[]> {
+  let last = await keptFiles(runId);
+  for (let tries = 0; tries < 50; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await keptFiles(runId);
+    if (now.join() === last.join()) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Analyses `settings` on `host` and waits for it to be done. */
+async function analysed(host: Host, settings: Settings): Promise<string> {
+  const { runId } = await host.client.call('analyse', { settings });
+  expect(await host.finished(runId)).toMatchObject({ type: 'done', runId });
+  return runId;
+}
+
+/** The answer to `request` computed afresh: every kept view of the run removed first (and again after). */
+async function fresh(host: Host, request: PeriodViewRequest): Promise<PeriodViewData> {
+  await settled(request.runId);
+  await rm(viewsDirOf(request.runId), { recursive: true, force: true });
+  const answer = await host.client.call('periodView', request);
+  await settled(request.runId);
+  await rm(viewsDirOf(request.runId), { recursive: true, force: true });
+  return answer;
+}
+
+function gappySettings(period: string, timezone: string): Settings {
+  const settings = defaultSettings();
+  settings.data_source_settings.local_data_settings.meta_file = 'gappy.json';
+  settings.output_settings.period = period;
+  settings.output_settings.timezone = timezone;
+  settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 32, grid_num_v: 18 };
+  return settings;
+}
+
+describe('kept period views under attack', () => {
+  it('the whole period kept as an analysis finishes is the whole period computed afresh, for every kind of run', async () => {
+    const host = await startHost();
+    const kinds: [string, Settings][] = [];
+    kinds.push(['T with gaps across a DST end, 15min', gappySettings('15min', 'America/New_York')]);
+    {
+      const settings = gappySettings('day', 'Asia/Kathmandu');
+      settings.heat_map_settings.params = { ...settings.heat_map_settings.params, bbox2pix: true, number_of_add_grid: 2, point_ratio: 0.8, counting: 'legacy', class_ids: [1] };
+      kinds.push(['T with gaps by day in a +05:45 zone, point mode, legacy counting, class filter', settings]);
+    }
+    {
+      const settings = gappySettings('none', 'UTC');
+      settings.heat_map_settings.params = { ...settings.heat_map_settings.params, min_score: 0.99 };
+      kinds.push(['T with gaps, no detection passes the score filter', settings]);
+    }
+    {
+      const settings = defaultSettings();
+      settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+      settings.data_source_settings.local_data_settings.metadata_fps = 0.05;
+      settings.data_source_settings.local_data_settings.start_time = '2026-03-29T00:30:00+01:00';
+      settings.output_settings.timezone = 'Europe/Berlin';
+      kinds.push(['seed CSV with metadata_fps across a DST start', settings]);
+    }
+    {
+      const settings = defaultSettings();
+      settings.data_source_settings.local_data_settings.meta_file = 'mot.txt';
+      kinds.push(['MOT without a time base', settings]);
+    }
+    for (const [kind, settings] of kinds) {
+      const runId = await analysed(host, settings);
+      const firstViews = await settled(runId);
+      expect(firstViews, kind).toHaveLength(kind.startsWith('MOT') ? 1 : 2);
+      const inodes = async (): Promise<number[]> => Promise.all(firstViews.map(async (name) => (await stat(join(viewsDirOf(runId), name))).ino));
+      const keptInodes = await inodes();
+      const whole = await host.client.call('periodView', { runId, period: 'none' });
+      const defaultView = await host.client.call('periodView', { runId });
+      // Both answers were read from the files kept as the analysis finished (a file written again has a new inode).
+      expect(await settled(runId), kind).toEqual(firstViews);
+      expect(await inodes(), kind).toEqual(keptInodes);
+      expect(whole, kind).toEqual(await fresh(host, { runId, period: 'none' }));
+      expect(defaultView, kind).toEqual(await fresh(host, { runId }));
+    }
+    await host.close();
+  }, 240_000);
+
+  it('a store replaced in place by another of the same size, its modification time put back, is a miss', async () => {
+    const first = await startHost();
+    const runId = await analysed(first, gappySettings('none', 'UTC'));
+    // Another analysis of as many frames and boxes, the boxes elsewhere.
+    const other = gappySettings('none', 'UTC');
+    other.data_source_settings.local_data_settings.meta_file = 'gappy-other.json';
+    const otherId = await analysed(first, other);
+    const before = await first.client.call('periodView', { runId, period: 'hour' });
+    await settled(runId);
+    await first.close();
+
+    // `cp` writes into the file it replaces (the inode stays), and `touch -r` puts its time back.
+    const store = storeOf(runId);
+    const reference = join(cwd, 'reference-time');
+    await writeFile(reference, '');
+    execFileSync('touch', ['-r', store, reference]);
+    expect((await stat(storeOf(otherId))).size).toBe((await stat(store)).size);
+    execFileSync('cp', [storeOf(otherId), store]);
+    execFileSync('touch', ['-r', reference, store]);
+
+    const second = await startHost();
+    await second.client.call('openAnalysis', { runId });
+    const after = await second.client.call('periodView', { runId, period: 'hour' });
+    const computed = await fresh(second, { runId, period: 'hour' });
+    expect(computed.whole).not.toEqual(before.whole);
+    expect(after).toEqual(computed);
+    await second.close();
+  }, 120_000);
+});
