@@ -20,7 +20,8 @@
  * Layout: `<analysis folder>/views/<64 hex>.json`, each one JSON `PeriodViewData` (src-shared/api.ts)
  * under `{ format, data }`. At most `KEPT_VIEWS_MAX` files and `KEPT_VIEWS_MAX_BYTES` together
  * per analysis: the least recently used go first (the one just kept always stays). A file that cannot be read or parsed, or
- * whose shape is wrong, is a miss and is removed.
+ * whose shape is wrong, is a miss and is removed; a temporary file a killed writer left
+ * (`.<name>.<tag>.partial`, older than `KEPT_VIEWS_PARTIAL_MS`) is removed as the next view is kept.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
@@ -41,6 +42,13 @@ export const KEPT_VIEWS_MAX = 16;
 export const KEPT_VIEWS_MAX_BYTES = 64 * 1024 * 1024;
 
 const KEY_PATTERN = /^[0-9a-f]{64}\.json$/;
+/** The temporary file of a view being written (sinks/atomic.ts `temporaryPathFor`). */
+const PARTIAL_PATTERN = /^\.[0-9a-f]{64}\.json\..*\.partial$/;
+/**
+ * A temporary file older than this is left over from a writer that was killed (a view is written
+ * in milliseconds) and is removed; a younger one may be another host's write in flight.
+ */
+export const KEPT_VIEWS_PARTIAL_MS = 60_000;
 
 /** What a period view is a function of, besides the store and the code. */
 export interface KeptViewQuestion {
@@ -173,7 +181,17 @@ export class KeptViews {
   }
 
   private async prune(): Promise<void> {
-    const names = (await readdir(this.dir)).filter((name) => KEY_PATTERN.test(name));
+    const all = await readdir(this.dir);
+    const abandonedBefore = Date.now() - KEPT_VIEWS_PARTIAL_MS;
+    await Promise.all(
+      all
+        .filter((name) => PARTIAL_PATTERN.test(name))
+        .map(async (name) => {
+          const facts = await stat(join(this.dir, name)).catch(() => null);
+          if (facts !== null && facts.mtimeMs < abandonedBefore) await rm(join(this.dir, name), { force: true });
+        }),
+    );
+    const names = all.filter((name) => KEY_PATTERN.test(name));
     const files = (
       await Promise.all(
         names.map(async (name) => {

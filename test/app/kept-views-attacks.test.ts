@@ -4,7 +4,7 @@
  * make a request fail, or leave files behind. Driven through the real web host on loopback.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -13,7 +13,7 @@ import type { ApiEvent, PeriodViewData, PeriodViewRequest } from '../../src-shar
 import type { Inference, InferenceResult } from '../../src-shared/console/inference.js';
 import { encodeObjectDetectionTop } from '../../src-shared/flatbuffers/index.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
-import { KEPT_VIEWS_DIR } from '../../src-main/app/kept-views.js';
+import { KEPT_VIEWS_DIR, KeptViews } from '../../src-main/app/kept-views.js';
 import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
@@ -213,4 +213,87 @@ describe('kept period views under attack', () => {
     expect(after).toEqual(computed);
     await second.close();
   }, 120_000);
+});
+
+describe('kept period views against a hostile client', () => {
+  it('refuses odd requests in one line and keeps nothing for them; many views asked at once are each the answer computed alone', async () => {
+    const host = await startHost();
+    const runId = await analysed(host, gappySettings('none', 'UTC'));
+    const firstViews = await settled(runId);
+    const odd: [Record<string, unknown>, RegExp][] = [
+      [{ fromMs: Number.NaN }, /^periodView: fromMs must be a number of ms since the epoch$/],
+      [{ fromMs: '0' }, /^periodView: fromMs must be a number/],
+      [{ fromMs: 5, toMs: 5 }, /^periodView: toMs \(5\) must be after fromMs \(5\)$/],
+      [{ period: 'weekly' }, /period/],
+      [{ period: '60min ' }, /period/],
+      [{ timezone: 'Mars/Olympus' }, /timezone/],
+      [{ params: { grid_num_h: Number.POSITIVE_INFINITY } }, /grid_num_h/],
+      [{ params: { grid_num_h: -1 } }, /grid_num_h/],
+      [{ params: { no_such_key: 1 } }, /no_such_key/],
+      [{ params: { class_ids: 'all' } }, /class_ids/],
+    ];
+    for (const [fields, message] of odd) {
+      const refused = await host.client.call('periodView', { runId, ...fields } as PeriodViewRequest).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(refused, JSON.stringify(fields)).toMatch(message);
+      expect(refused, JSON.stringify(fields)).not.toMatch(/\n| {4}at /);
+    }
+    expect(await settled(runId)).toEqual(firstViews);
+
+    // Each view alone, computed afresh, then all of them asked at once, twice each, on no kept view.
+    const requests: PeriodViewRequest[] = [
+      { runId, period: 'hour' },
+      { runId, period: '60min' },
+      { runId, period: 'none', fromMs: GAPPY_TIMES[3], toMs: GAPPY_TIMES[20] },
+      { runId, period: '15min', params: { grid_num_h: 8, grid_num_v: 6 } },
+      { runId, period: 'hour', params: { bbox2pix: true, number_of_add_grid: 1 } },
+      { runId, period: 'day', timezone: 'Pacific/Chatham' },
+    ];
+    const alone: PeriodViewData[] = [];
+    for (const request of requests) alone.push(await fresh(host, request));
+    const together = await Promise.all([...requests, ...requests].map((request) => host.client.call('periodView', request)));
+    expect(together).toEqual([...alone, ...alone]);
+    const kept = await settled(runId);
+    expect(kept).toHaveLength(requests.length);
+    // And read back from the files, the same again.
+    expect(await Promise.all(requests.map((request) => host.client.call('periodView', request)))).toEqual(alone);
+    expect(await settled(runId)).toEqual(kept);
+    await host.close();
+  }, 120_000);
+});
+
+describe('KeptViews left-overs', () => {
+  it('removes a temporary file a killed writer left, but not one being written now', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-partial-'));
+    const kept = new KeptViews(join(dir, 'views'), '1.0.0');
+    const key = (n: number): string => n.toString(16).padStart(64, '0');
+    const data: PeriodViewData = {
+      unit: 'person-frames',
+      columns: 1,
+      rows: 1,
+      whole: [1],
+      frames: 1,
+      detections: 1,
+      buckets: [],
+      bucketColumns: 1,
+      bucketRows: 1,
+      busiestMoment: null,
+      busiestPlace: null,
+      span: null,
+    };
+    await kept.put(key(1), data);
+    // What `temporaryPathFor` names a view's temporary file, left by a host killed mid-write 2 minutes ago.
+    const abandoned = join(dir, 'views', `.${key(2)}.json.4242-0a0b0c0d.partial`);
+    const inFlight = join(dir, 'views', `.${key(3)}.json.4343-0a0b0c0d.partial`);
+    await writeFile(abandoned, '{"format":1,"data":{"un');
+    await writeFile(inFlight, '{"format":1,"data":{"un');
+    const twoMinutesAgo = (Date.now() - 120_000) / 1000;
+    await utimes(abandoned, twoMinutesAgo, twoMinutesAgo);
+    await kept.put(key(4), data);
+    expect((await readdir(join(dir, 'views'))).sort()).toEqual([`.${key(3)}.json.4343-0a0b0c0d.partial`, `${key(1)}.json`, `${key(4)}.json`]);
+    expect(await kept.get(key(2))).toBeUndefined();
+    await rm(dir, { recursive: true });
+  });
 });
