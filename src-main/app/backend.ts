@@ -26,7 +26,7 @@ import type {
   VideoFacts,
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
-import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { CancelledError, CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import { showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
@@ -452,6 +452,9 @@ export class Backend {
         await this.keepFirstViews(run, opened).catch((error: unknown) =>
           console.error(`crowdheat: the first views of ${run.id} were not kept: ${error instanceof Error ? error.message : String(error)}`),
         );
+        // Deleted while its first views were kept (the run itself had ended, so nothing else
+        // noticed): it ends cancelled, and nothing is recorded in a folder being removed.
+        if (controller.signal.aborted) throw new CancelledError();
         // Recorded done last: a folder whose record says so holds a whole analysis.
         await writeRunRecord(workDir, { ...recordOf(run, opened), state: 'done' });
         return index;

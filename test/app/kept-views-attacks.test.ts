@@ -66,6 +66,8 @@ afterAll(async () => {
 
 interface Host {
   client: ClosableApiClient;
+  /** Every event received so far. */
+  events: ApiEvent[];
   finished: (runId: string) => Promise<ApiEvent>;
   close: () => Promise<void>;
 }
@@ -90,6 +92,7 @@ async function startHost(): Promise<Host> {
   };
   return {
     client,
+    events,
     finished,
     close: async () => {
       client.close();
@@ -296,4 +299,53 @@ describe('KeptViews left-overs', () => {
     expect(await kept.get(key(2))).toBeUndefined();
     await rm(dir, { recursive: true });
   });
+});
+
+describe('kept period views and deleting an analysis', () => {
+  it('an analysis deleted while a large view is computed or kept leaves no folder and no request fails untidily', async () => {
+    const host = await startHost();
+    for (const delayMs of [0, 5, 20, 60, 150, 400]) {
+      const settings = defaultSettings();
+      settings.data_source_settings.local_data_settings.meta_file = 'sample.csv';
+      const runId = await analysed(host, settings);
+      const viewing = host.client
+        .call('periodView', { runId, params: { grid_num_h: 1920, grid_num_v: 1080, number_of_add_grid: 2 } })
+        .then(
+          () => 'answered',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await host.client.call('deleteAnalysis', { runId });
+      const viewed = await viewing;
+      expect(viewed, `${delayMs} ms`).not.toMatch(/\n| {4}at /);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await readdir(join(dataDir, 'runs')), `${delayMs} ms: ${viewed}`).not.toContain(runId);
+    }
+    await host.close();
+  }, 180_000);
+});
+
+describe('kept period views and deleting an analysis as it finishes', () => {
+  it('an analysis deleted while its first views are kept ends cancelled and leaves no folder behind', async () => {
+    const host = await startHost();
+    const settings = gappySettings('none', 'UTC');
+    settings.heat_map_settings.params = { ...settings.heat_map_settings.params, grid_num_h: 800, grid_num_v: 450 };
+    let caught = 0;
+    // The moment is caught when the analysis has not ended as it is deleted (a loaded machine may miss it: tried again).
+    for (let attempt = 0; attempt < 4 && caught === 0; attempt++) {
+      const { runId } = await host.client.call('analyse', { settings });
+      // The first of the first views (by hour) is on disk: the whole period's is being kept.
+      for (let tries = 0; tries < 6000 && (await keptFiles(runId)).length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 2));
+      const endedBefore = host.events.some((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
+      await host.client.call('deleteAnalysis', { runId });
+      const end = await host.finished(runId);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await readdir(join(dataDir, 'runs'))).not.toContain(runId);
+      if (endedBefore) continue;
+      caught += 1;
+      expect(end).toEqual({ type: 'error', runId, message: 'cancelled', cancelled: true });
+    }
+    expect(caught).toBe(1);
+    await host.close();
+  }, 120_000);
 });
