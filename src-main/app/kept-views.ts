@@ -6,7 +6,8 @@
  * period and its buckets show at once when the analysis is opened.
  *
  * An answer is a pure function of the store's contents, the resolved counting settings, the
- * period, time zone and range, and of the code that counts. Its file is named by a SHA-256 of
+ * period, time zone and range, and of the code that counts (crowdheat's version and a
+ * fingerprint of the code files it runs, `runningCodeFingerprint`). Its file is named by a SHA-256 of
  * all of these, the store taken as its file's size, modification and change times, device and
  * inode (and its WAL file's, if any), so a store changed in any way is a miss, never a stale answer:
  *
@@ -25,7 +26,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PeriodViewData } from '../../src-shared/api.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { Period } from '../../src-shared/periods/buckets.js';
@@ -57,6 +59,42 @@ export interface KeptViewQuestion {
   timeZone: string;
   fromMs?: number;
   toMs?: number;
+}
+
+/** Files of the program's code: compiled (`.js`, `.mjs`, `.cjs`) or, in tests, its sources (`.ts`, `.cts`). */
+const CODE_FILE = /\.[mc]?[jt]s$/;
+
+/**
+ * A SHA-256 (hex) of the code under `root`'s `src-main` and `src-shared` folders: every code file's
+ * path (relative to `root`, `/`-separated) and bytes, in sorted order. Maps, images and other files
+ * do not count.
+ *
+ * @throws when a folder or file cannot be read.
+ */
+export async function codeFingerprintOf(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const folder of ['src-main', 'src-shared']) {
+    const names = (await readdir(join(root, folder), { recursive: true })).filter((name) => CODE_FILE.test(name));
+    const paths = names.map((name) => relative(root, join(root, folder, name)).split(sep).join('/')).sort();
+    for (const path of paths) {
+      const bytes = await readFile(join(root, path));
+      hash.update(`${path}\0${bytes.length}\0`).update(bytes);
+    }
+  }
+  return hash.digest('hex');
+}
+
+let runningCode: Promise<string> | undefined;
+
+/**
+ * The fingerprint (`codeFingerprintOf`) of the code this process runs, from `dist/` when built
+ * and from the sources in tests, computed once (about 1 MB read). A crowdheat built from other
+ * code (a fix to the counting, the version number unchanged) so computes its views anew. An
+ * empty string when the code cannot be read as files (then the version alone tells builds apart).
+ */
+export function runningCodeFingerprint(): Promise<string> {
+  runningCode ??= codeFingerprintOf(join(dirname(fileURLToPath(import.meta.url)), '..', '..')).catch(() => '');
+  return runningCode;
 }
 
 /** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
@@ -122,10 +160,11 @@ export class KeptViews {
    * @throws when the store's file cannot be looked at (other than missing).
    */
   async keyOf(storePath: string, question: KeptViewQuestion): Promise<string> {
-    const [store, wal] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`)]);
+    const [store, wal, code] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`), runningCodeFingerprint()]);
     const text = sortedJson({
       format: KEPT_VIEWS_FORMAT,
       version: this.version,
+      code,
       // The time zone rules the buckets and the ISO times are computed with.
       tz: process.versions.tz ?? '',
       store,
