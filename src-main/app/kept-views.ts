@@ -76,10 +76,8 @@ export async function codeFingerprintOf(root: string): Promise<string> {
   for (const folder of ['src-main', 'src-shared']) {
     const names = (await readdir(join(root, folder), { recursive: true })).filter((name) => CODE_FILE.test(name));
     const paths = names.map((name) => relative(root, join(root, folder, name)).split(sep).join('/')).sort();
-    for (const path of paths) {
-      const bytes = await readFile(join(root, path));
-      hash.update(`${path}\0${bytes.length}\0`).update(bytes);
-    }
+    const contents = await Promise.all(paths.map((path) => readFile(join(root, path))));
+    paths.forEach((path, at) => hash.update(`${path}\0${contents[at].length}\0`).update(contents[at]));
   }
   return hash.digest('hex');
 }
@@ -88,7 +86,7 @@ let runningCode: Promise<string> | undefined;
 
 /**
  * The fingerprint (`codeFingerprintOf`) of the code this process runs, from `dist/` when built
- * and from the sources in tests, computed once (about 1 MB read). A crowdheat built from other
+ * and from the sources in tests, computed once (about 1 MB read, as the module loads). A crowdheat built from other
  * code (a fix to the counting, the version number unchanged) so computes its views anew. An
  * empty string when the code cannot be read as files (then the version alone tells builds apart).
  */
@@ -96,6 +94,8 @@ export function runningCodeFingerprint(): Promise<string> {
   runningCode ??= codeFingerprintOf(join(dirname(fileURLToPath(import.meta.url)), '..', '..')).catch(() => '');
   return runningCode;
 }
+// Begun as the back end loads (about 0.1 s of reading and hashing), not when the first view is asked.
+void runningCodeFingerprint();
 
 /** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
 function sortedJson(value: unknown): string {
