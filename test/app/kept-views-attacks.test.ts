@@ -376,3 +376,50 @@ describe('kept period views and the code that computed them', () => {
     await rm(root, { recursive: true });
   });
 });
+
+describe('kept period views in odd surroundings', () => {
+  it('answers right when views/ is a file, when stores are closed and opened again past the open-store limit, and when the machine zone changes', async () => {
+    const previousTz = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const host = await startHost();
+      // Five analyses (more than the three stores kept open), the machine's time zone for their buckets.
+      const runIds: string[] = [];
+      for (let i = 0; i < 5; i++) runIds.push(await analysed(host, gappySettings('none', '')));
+      const requests = runIds.flatMap((runId): PeriodViewRequest[] => [
+        { runId, period: 'hour' },
+        { runId, period: '15min', params: { grid_num_h: 12, grid_num_v: 9 } },
+      ]);
+      const alone: PeriodViewData[] = [];
+      for (const request of requests) alone.push(await fresh(host, request));
+      expect(alone[0].buckets[0].start).toMatch(/\+09:00$/);
+      // Asked round the analyses twice at once (stores closed and opened as they go), then again from the kept files.
+      expect(await Promise.all([...requests, ...requests].map((request) => host.client.call('periodView', request)))).toEqual([...alone, ...alone]);
+      for (const runId of runIds) expect(await settled(runId)).toHaveLength(2);
+      expect(await Promise.all(requests.map((request) => host.client.call('periodView', request)))).toEqual(alone);
+
+      // views/ replaced by a file: answered all the same, the file left alone.
+      const [first] = runIds;
+      await rm(viewsDirOf(first), { recursive: true });
+      await writeFile(viewsDirOf(first), 'not a folder');
+      expect(await host.client.call('periodView', requests[0])).toEqual(alone[0]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await readFile(viewsDirOf(first), 'utf8')).toBe('not a folder');
+      await rm(viewsDirOf(first));
+      await host.close();
+
+      // The machine moves to another zone: the kept hours of Tokyo are not the hours of New York.
+      process.env.TZ = 'America/New_York';
+      const again = await startHost();
+      const second = runIds[1];
+      await again.client.call('openAnalysis', { runId: second });
+      const hourly = await again.client.call('periodView', { runId: second, period: 'hour' });
+      expect(hourly.buckets[0].start).toMatch(/-0[45]:00$/);
+      expect(hourly).toEqual(await fresh(again, { runId: second, period: 'hour' }));
+      await again.close();
+    } finally {
+      if (previousTz === undefined) delete process.env.TZ;
+      else process.env.TZ = previousTz;
+    }
+  }, 180_000);
+});
