@@ -123,6 +123,18 @@ async function fileIdentity(path: string): Promise<string> {
   }
 }
 
+/**
+ * The store at `storePath` as a file, with its WAL file: what a kept view's name holds of it
+ * (`store:wal`, each `fileIdentity`). Taken as a store is opened, it tells whether the file is
+ * still the one whose contents were read.
+ *
+ * @throws when a file cannot be looked at (other than missing).
+ */
+export async function storeIdentity(storePath: string): Promise<string> {
+  const [store, wal] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`)]);
+  return `${store}|${wal}`;
+}
+
 /** True when every figure of `data` is a finite number, so that its JSON reads back the same. */
 function survivesJson(data: PeriodViewData): boolean {
   const finite = (values: ArrayLike<number>): boolean => {
@@ -160,7 +172,7 @@ export class KeptViews {
    * @throws when the store's file cannot be looked at (other than missing).
    */
   async keyOf(storePath: string, question: KeptViewQuestion): Promise<string> {
-    const [store, wal, code] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`), runningCodeFingerprint()]);
+    const [store, code] = await Promise.all([storeIdentity(storePath), runningCodeFingerprint()]);
     const text = sortedJson({
       format: KEPT_VIEWS_FORMAT,
       version: this.version,
@@ -168,7 +180,6 @@ export class KeptViews {
       // The time zone rules the buckets and the ISO times are computed with.
       tz: process.versions.tz ?? '',
       store,
-      wal,
       params: question.params,
       period: question.period,
       timeZone: question.timeZone,

@@ -423,3 +423,28 @@ describe('kept period views in odd surroundings', () => {
     }
   }, 180_000);
 });
+
+describe('kept period views of a store replaced while it is open', () => {
+  it('a view computed from the store as it was opened is not kept under the name of the store that replaced it', async () => {
+    const first = await startHost();
+    const runId = await analysed(first, gappySettings('none', 'UTC'));
+    const other = gappySettings('none', 'UTC');
+    other.data_source_settings.local_data_settings.meta_file = 'gappy-other.json';
+    const otherId = await analysed(first, other);
+    await first.client.call('openAnalysis', { runId });
+    await first.client.call('periodView', { runId, period: 'hour' });
+    // Another store moved into place (a new file) while the analysis is open in the app.
+    execFileSync('cp', [storeOf(otherId), `${storeOf(runId)}.new`]);
+    execFileSync('mv', [`${storeOf(runId)}.new`, storeOf(runId)]);
+    const request: PeriodViewRequest = { runId, period: '15min', params: { grid_num_h: 16, grid_num_v: 9 } };
+    await first.client.call('periodView', request);
+    await settled(runId);
+    await first.close();
+
+    const second = await startHost();
+    await second.client.call('openAnalysis', { runId });
+    const after = await second.client.call('periodView', request);
+    expect(after).toEqual(await fresh(second, request));
+    await second.close();
+  }, 120_000);
+});
