@@ -25,7 +25,7 @@
  * (`.<name>.<tag>.partial`, older than `KEPT_VIEWS_PARTIAL_MS`) is removed as the next view is kept.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeriodViewData } from '../../src-shared/api.js';
@@ -135,13 +135,19 @@ export async function storeIdentity(storePath: string): Promise<string> {
   return `${store}|${wal}`;
 }
 
-/** True when every figure of `data` is a finite number, so that its JSON reads back the same. */
-function survivesJson(data: PeriodViewData): boolean {
-  const finite = (values: ArrayLike<number>): boolean => {
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+/**
+ * True when `value` reads back from its JSON exactly: only finite numbers (not −0, which JSON
+ * writes as 0), strings, booleans and null, in arrays and plain objects, no `undefined` anywhere.
+ * Every field counts, not only the grids: a figure JSON cannot carry is not kept.
+ */
+function survivesJson(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    for (const item of value) if (!survivesJson(item)) return false;
     return true;
-  };
-  return finite(data.whole) && data.buckets.every((bucket) => finite(bucket.grid) && Number.isFinite(bucket.personSeconds));
+  }
+  if (isPlainObject(value)) return Object.values(value).every(survivesJson);
+  return value === null || typeof value === 'string' || typeof value === 'boolean';
 }
 
 /** True when `data` has the shape of a `PeriodViewData` whose grids fit its sizes. */
@@ -215,10 +221,11 @@ export class KeptViews {
 
   /**
    * Keeps `data` under `key` (written whole or not at all), then removes the least recently
-   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a non-finite
-   * figure (which JSON cannot carry) is not kept.
+   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a figure JSON
+   * cannot carry (non-finite, −0, undefined) is not kept.
    *
-   * @throws when the folder or the file cannot be written (the message names the file).
+   * @throws when the folder or the file cannot be written (the message names the file), or
+   *   when the folder is not a folder of its own (a file, a symbolic link).
    */
   async put(key: string, data: PeriodViewData): Promise<void> {
     if (!survivesJson(data)) return;
@@ -226,6 +233,9 @@ export class KeptViews {
     await mkdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
+    // Only into a folder of the analysis's own: through a symbolic link, the views would outlive
+    // the analysis (deleting it removes the link, not what it points to).
+    if (!(await lstat(this.dir)).isDirectory()) throw new Error(`${this.dir} is not a folder`);
     await writeFileAtomic(join(this.dir, `${key}.json`), JSON.stringify({ format: KEPT_VIEWS_FORMAT, data }));
     await this.prune();
   }

@@ -4,7 +4,7 @@
  * make a request fail, or leave files behind. Driven through the real web host on loopback.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -265,6 +265,53 @@ describe('kept period views against a hostile client', () => {
     expect(await settled(runId)).toEqual(kept);
     await host.close();
   }, 120_000);
+});
+
+describe('KeptViews what it keeps', () => {
+  const data: PeriodViewData = {
+    unit: 'person-seconds',
+    columns: 2,
+    rows: 1,
+    whole: [1.5, 0],
+    frames: 2,
+    detections: 1,
+    buckets: [],
+    bucketColumns: 2,
+    bucketRows: 1,
+    busiestMoment: { frame: 1, t: null, time: null, count: 1 },
+    busiestPlace: { h: 0, v: 0, value: 1.5 },
+    span: { fromMs: 0, toMs: 2000 },
+  };
+  const key = (n: number): string => n.toString(16).padStart(64, '0');
+
+  it('keeps no answer with any figure its JSON would not read back the same, wherever the figure is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-json-'));
+    const kept = new KeptViews(join(dir, 'views'), '1.0.0');
+    const odd: PeriodViewData[] = [
+      { ...data, busiestMoment: { frame: 1, t: null, time: null, count: Number.NaN } },
+      { ...data, busiestPlace: { h: 0, v: 0, value: Number.POSITIVE_INFINITY } },
+      { ...data, span: { fromMs: -0, toMs: 2000 } },
+      { ...data, detections: undefined as unknown as number },
+    ];
+    for (const [n, answer] of odd.entries()) {
+      await kept.put(key(n + 1), answer);
+      expect(await kept.get(key(n + 1)), String(n)).toBeUndefined();
+    }
+    await kept.put(key(9), data);
+    expect(await kept.get(key(9))).toEqual(data);
+    await rm(dir, { recursive: true });
+  });
+
+  it('writes no view through a views folder that is a symbolic link, so deleting the analysis leaves nothing elsewhere', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowdheat-kept-link-'));
+    await mkdir(join(dir, 'elsewhere'));
+    await mkdir(join(dir, 'run'));
+    await symlink(join(dir, 'elsewhere'), join(dir, 'run', 'views'));
+    const kept = new KeptViews(join(dir, 'run', 'views'), '1.0.0');
+    await expect(kept.put(key(1), data)).rejects.toThrow(/is not a folder/);
+    expect(await readdir(join(dir, 'elsewhere'))).toEqual([]);
+    await rm(dir, { recursive: true });
+  });
 });
 
 describe('KeptViews left-overs', () => {
