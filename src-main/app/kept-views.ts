@@ -8,8 +8,8 @@
  * An answer is a pure function of the store's contents, the resolved counting settings, the
  * period, time zone and range, and of the code that counts (crowdheat's version and a
  * fingerprint of the code files it runs, `runningCodeFingerprint`). Its file is named by a SHA-256 of
- * all of these, the store taken as its file's size, modification and change times, device and
- * inode (and its WAL file's, if any), so a store changed in any way is a miss, never a stale answer:
+ * all of these, the store taken as its file's size, modification and change times and inode
+ * (and its WAL file's, if any), so a store changed in any way is a miss, never a stale answer:
  *
  * ```ts
  * const kept = new KeptViews(join(workDir, KEPT_VIEWS_DIR), '1.2.0');
@@ -108,15 +108,16 @@ function sortedJson(value: unknown): string {
 }
 
 /**
- * The file's size, modification and change times (ns), device and inode, or `none` when it does
- * not exist. The change time (ctime) moves on with every write, rename or `touch` and cannot be
- * set back, so a store rewritten in place with its size and modification time put back (`cp`
- * over it, then `touch -r`) is another file here.
+ * The file's size, modification and change times (ns) and inode, or `none` when it does not
+ * exist. The change time (ctime) moves on with every write, rename or `touch` and cannot be set
+ * back, so a store rewritten in place with its size and modification time put back (`cp` over
+ * it, then `touch -r`), or copied from elsewhere, is another file here. (Not the device number:
+ * it may change across reboots, which would make every kept view a miss.)
  */
 async function fileIdentity(path: string): Promise<string> {
   try {
     const facts = await stat(path, { bigint: true });
-    return `${facts.size}:${facts.mtimeNs}:${facts.ctimeNs}:${facts.dev}:${facts.ino}`;
+    return `${facts.size}:${facts.mtimeNs}:${facts.ctimeNs}:${facts.ino}`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
     throw error;
