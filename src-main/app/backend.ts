@@ -26,7 +26,7 @@ import type {
   VideoFacts,
 } from '../../src-shared/api.js';
 import { EXPORT_ID_PATTERN, EXPORT_OUTPUTS } from '../../src-shared/api.js';
-import { CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
+import { CancelledError, CrowdheatError, isCrowdheatError } from '../../src-shared/errors.js';
 import { showValue } from '../../src-shared/messages.js';
 import type { ConsoleCredentials, ConsoleDevice, ImageDirectoryGroup } from '../../src-shared/console/types.js';
 import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../../src-shared/console/discover.js';
@@ -42,7 +42,7 @@ import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
-import { KEPT_VIEWS_DIR, KeptViews, type KeptViewQuestion } from './kept-views.js';
+import { KEPT_VIEWS_DIR, KeptViews, storeIdentity, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
 import { STORE_FILE } from '../store/schema.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
@@ -143,6 +143,8 @@ export class Backend {
   private readonly runs = new Map<string, Run>();
   /** Finished runs with an open store, least recently used first. */
   private readonly openOrder: string[] = [];
+  /** Each opened store's file as its open began to read it (kept-views.ts `storeIdentity`; null if it could not be looked at). */
+  private readonly openedFrom = new WeakMap<OpenedRun, Promise<string | null>>();
   /** What the library found of each store's completeness (a store never changes once complete). */
   private readonly completeStores = new Map<string, boolean>();
   /** An analysis is being set up (its record is not in `runs` yet). */
@@ -452,6 +454,9 @@ export class Backend {
         await this.keepFirstViews(run, opened).catch((error: unknown) =>
           console.error(`crowdheat: the first views of ${run.id} were not kept: ${error instanceof Error ? error.message : String(error)}`),
         );
+        // Deleted while its first views were kept (the run itself had ended, so nothing else
+        // noticed): it ends cancelled, and nothing is recorded in a folder being removed.
+        if (controller.signal.aborted) throw new CancelledError();
         // Recorded done last: a folder whose record says so holds a whole analysis.
         await writeRunRecord(workDir, { ...recordOf(run, opened), state: 'done' });
         return index;
@@ -589,7 +594,10 @@ export class Backend {
     if (at >= 0) this.openOrder.splice(at, 1);
     this.openOrder.push(run.id);
     if (run.opened === undefined) {
+      // Taken before the open reads the file: a view is kept only while the file is still this one.
+      const identity = storeIdentity(join(outputDirOf(run.workDir), STORE_FILE)).catch(() => null);
       const opening = OpenedRun.open(outputDirOf(run.workDir), run.settings.heat_map_settings.params);
+      opening.then((opened) => this.openedFrom.set(opened, identity), () => undefined);
       run.opened = opening;
       opening.catch(() => {
         if (run.opened === opening) delete run.opened;
@@ -679,7 +687,7 @@ export class Backend {
     const found = key === null ? undefined : await kept.get(key);
     if (found !== undefined) return found;
     const answer = await viewData(opened, question);
-    if (key !== null) this.keep(run, question, key, answer);
+    if (key !== null) this.keep(run, opened, question, key, answer);
     return answer;
   }
 
@@ -688,14 +696,19 @@ export class Backend {
   }
 
   /**
-   * Keeps `answer` under `key` after the run's earlier keeping, if the store is still the one
-   * `key` was made from; deleting the run waits for it (`run.keeping`). A failure is logged.
+   * Keeps `answer` (counted from `opened`) under `key` after the run's earlier keeping, if the
+   * store is still the one `key` was made from and the one `opened` read (a store replaced or
+   * rewritten since its open would otherwise have an answer from the old file under its own
+   * name); deleting the run waits for it (`run.keeping`). A failure is logged.
    */
-  private keep(run: Run, question: KeptViewQuestion, key: string, answer: PeriodViewData): void {
+  private keep(run: Run, opened: OpenedRun, question: KeptViewQuestion, key: string, answer: PeriodViewData): void {
     const kept = this.keptViews(run);
+    const storePath = join(outputDirOf(run.workDir), STORE_FILE);
+    const openedFrom = this.openedFrom.get(opened);
     run.keeping = (run.keeping ?? Promise.resolve())
       .then(async () => {
-        if ((await kept.keyOf(join(outputDirOf(run.workDir), STORE_FILE), question)) === key) await kept.put(key, answer);
+        if (openedFrom === undefined || (await openedFrom) !== (await storeIdentity(storePath))) return;
+        if ((await kept.keyOf(storePath, question)) === key) await kept.put(key, answer);
       })
       .catch((error: unknown) => console.error(`crowdheat: a period view of ${run.id} was not kept: ${error instanceof Error ? error.message : String(error)}`));
   }
@@ -718,7 +731,7 @@ export class Backend {
       const answer = await this.keptOrComputed(run, opened, { params, period: period.kind === 'none' ? { kind: 'hour' } : period, timeZone });
       const single = thumbnailSize(params.grid_num_h, params.grid_num_v, 1);
       const key = await this.keptViews(run).keyOf(join(outputDirOf(run.workDir), STORE_FILE), whole);
-      this.keep(run, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows });
+      this.keep(run, opened, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows });
     }
     await run.keeping;
   }

@@ -6,9 +6,10 @@
  * period and its buckets show at once when the analysis is opened.
  *
  * An answer is a pure function of the store's contents, the resolved counting settings, the
- * period, time zone and range, and of the code that counts. Its file is named by a SHA-256 of
- * all of these, the store taken as its file's size, modification time and inode (and its WAL
- * file's, if any), so a store changed in any way is a miss, never a stale answer:
+ * period, time zone and range, and of the code that counts (crowdheat's version and a
+ * fingerprint of the code files it runs, `runningCodeFingerprint`). Its file is named by a SHA-256 of
+ * all of these, the store taken as its file's size, modification and change times and inode
+ * (and its WAL file's, if any), so a store changed in any way is a miss, never a stale answer:
  *
  * ```ts
  * const kept = new KeptViews(join(workDir, KEPT_VIEWS_DIR), '1.2.0');
@@ -20,11 +21,13 @@
  * Layout: `<analysis folder>/views/<64 hex>.json`, each one JSON `PeriodViewData` (src-shared/api.ts)
  * under `{ format, data }`. At most `KEPT_VIEWS_MAX` files and `KEPT_VIEWS_MAX_BYTES` together
  * per analysis: the least recently used go first (the one just kept always stays). A file that cannot be read or parsed, or
- * whose shape is wrong, is a miss and is removed.
+ * whose shape is wrong, is a miss and is removed; a temporary file a killed writer left
+ * (`.<name>.<tag>.partial`, older than `KEPT_VIEWS_PARTIAL_MS`) is removed as the next view is kept.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PeriodViewData } from '../../src-shared/api.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { Period } from '../../src-shared/periods/buckets.js';
@@ -41,6 +44,13 @@ export const KEPT_VIEWS_MAX = 16;
 export const KEPT_VIEWS_MAX_BYTES = 64 * 1024 * 1024;
 
 const KEY_PATTERN = /^[0-9a-f]{64}\.json$/;
+/** The temporary file of a view being written (sinks/atomic.ts `temporaryPathFor`). */
+const PARTIAL_PATTERN = /^\.[0-9a-f]{64}\.json\..*\.partial$/;
+/**
+ * A temporary file older than this is left over from a writer that was killed (a view is written
+ * in milliseconds) and is removed; a younger one may be another host's write in flight.
+ */
+export const KEPT_VIEWS_PARTIAL_MS = 60_000;
 
 /** What a period view is a function of, besides the store and the code. */
 export interface KeptViewQuestion {
@@ -50,6 +60,42 @@ export interface KeptViewQuestion {
   fromMs?: number;
   toMs?: number;
 }
+
+/** Files of the program's code: compiled (`.js`, `.mjs`, `.cjs`) or, in tests, its sources (`.ts`, `.cts`). */
+const CODE_FILE = /\.[mc]?[jt]s$/;
+
+/**
+ * A SHA-256 (hex) of the code under `root`'s `src-main` and `src-shared` folders: every code file's
+ * path (relative to `root`, `/`-separated) and bytes, in sorted order. Maps, images and other files
+ * do not count.
+ *
+ * @throws when a folder or file cannot be read.
+ */
+export async function codeFingerprintOf(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const folder of ['src-main', 'src-shared']) {
+    const names = (await readdir(join(root, folder), { recursive: true })).filter((name) => CODE_FILE.test(name));
+    const paths = names.map((name) => relative(root, join(root, folder, name)).split(sep).join('/')).sort();
+    const contents = await Promise.all(paths.map((path) => readFile(join(root, path))));
+    paths.forEach((path, at) => hash.update(`${path}\0${contents[at].length}\0`).update(contents[at]));
+  }
+  return hash.digest('hex');
+}
+
+let runningCode: Promise<string> | undefined;
+
+/**
+ * The fingerprint (`codeFingerprintOf`) of the code this process runs, from `dist/` when built
+ * and from the sources in tests, computed once (about 1 MB read, as the module loads). A crowdheat built from other
+ * code (a fix to the counting, the version number unchanged) so computes its views anew. An
+ * empty string when the code cannot be read as files (then the version alone tells builds apart).
+ */
+export function runningCodeFingerprint(): Promise<string> {
+  runningCode ??= codeFingerprintOf(join(dirname(fileURLToPath(import.meta.url)), '..', '..')).catch(() => '');
+  return runningCode;
+}
+// Begun as the back end loads (about 0.1 s of reading and hashing), not when the first view is asked.
+void runningCodeFingerprint();
 
 /** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
 function sortedJson(value: unknown): string {
@@ -61,24 +107,48 @@ function sortedJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The file's size, modification time (ns) and inode, or `none` when it does not exist. */
+/**
+ * The file's size, modification and change times (ns) and inode, or `none` when it does not
+ * exist. The change time (ctime) moves on with every write, rename or `touch` and cannot be set
+ * back, so a store rewritten in place with its size and modification time put back (`cp` over
+ * it, then `touch -r`), or copied from elsewhere, is another file here. (Not the device number:
+ * it may change across reboots, which would make every kept view a miss.)
+ */
 async function fileIdentity(path: string): Promise<string> {
   try {
     const facts = await stat(path, { bigint: true });
-    return `${facts.size}:${facts.mtimeNs}:${facts.ino}`;
+    return `${facts.size}:${facts.mtimeNs}:${facts.ctimeNs}:${facts.ino}`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
     throw error;
   }
 }
 
-/** True when every figure of `data` is a finite number, so that its JSON reads back the same. */
-function survivesJson(data: PeriodViewData): boolean {
-  const finite = (values: ArrayLike<number>): boolean => {
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+/**
+ * The store at `storePath` as a file, with its WAL file: what a kept view's name holds of it
+ * (`store:wal`, each `fileIdentity`). Taken as a store is opened, it tells whether the file is
+ * still the one whose contents were read.
+ *
+ * @throws when a file cannot be looked at (other than missing).
+ */
+export async function storeIdentity(storePath: string): Promise<string> {
+  const [store, wal] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`)]);
+  return `${store}|${wal}`;
+}
+
+/**
+ * True when `value` reads back from its JSON exactly: only finite numbers (not −0, which JSON
+ * writes as 0), strings, booleans and null, in arrays and plain objects, no `undefined` anywhere.
+ * Every field counts, not only the grids: a figure JSON cannot carry is not kept.
+ */
+function survivesJson(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    for (const item of value) if (!survivesJson(item)) return false;
     return true;
-  };
-  return finite(data.whole) && data.buckets.every((bucket) => finite(bucket.grid) && Number.isFinite(bucket.personSeconds));
+  }
+  if (isPlainObject(value)) return Object.values(value).every(survivesJson);
+  return value === null || typeof value === 'string' || typeof value === 'boolean';
 }
 
 /** True when `data` has the shape of a `PeriodViewData` whose grids fit its sizes. */
@@ -109,14 +179,14 @@ export class KeptViews {
    * @throws when the store's file cannot be looked at (other than missing).
    */
   async keyOf(storePath: string, question: KeptViewQuestion): Promise<string> {
-    const [store, wal] = await Promise.all([fileIdentity(storePath), fileIdentity(`${storePath}.wal`)]);
+    const [store, code] = await Promise.all([storeIdentity(storePath), runningCodeFingerprint()]);
     const text = sortedJson({
       format: KEPT_VIEWS_FORMAT,
       version: this.version,
+      code,
       // The time zone rules the buckets and the ISO times are computed with.
       tz: process.versions.tz ?? '',
       store,
-      wal,
       params: question.params,
       period: question.period,
       timeZone: question.timeZone,
@@ -152,10 +222,11 @@ export class KeptViews {
 
   /**
    * Keeps `data` under `key` (written whole or not at all), then removes the least recently
-   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a non-finite
-   * figure (which JSON cannot carry) is not kept.
+   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a figure JSON
+   * cannot carry (non-finite, −0, undefined) is not kept.
    *
-   * @throws when the folder or the file cannot be written (the message names the file).
+   * @throws when the folder or the file cannot be written (the message names the file), or
+   *   when the folder is not a folder of its own (a file, a symbolic link).
    */
   async put(key: string, data: PeriodViewData): Promise<void> {
     if (!survivesJson(data)) return;
@@ -163,12 +234,25 @@ export class KeptViews {
     await mkdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
+    // Only into a folder of the analysis's own: through a symbolic link, the views would outlive
+    // the analysis (deleting it removes the link, not what it points to).
+    if (!(await lstat(this.dir)).isDirectory()) throw new Error(`${this.dir} is not a folder`);
     await writeFileAtomic(join(this.dir, `${key}.json`), JSON.stringify({ format: KEPT_VIEWS_FORMAT, data }));
     await this.prune();
   }
 
   private async prune(): Promise<void> {
-    const names = (await readdir(this.dir)).filter((name) => KEY_PATTERN.test(name));
+    const all = await readdir(this.dir);
+    const abandonedBefore = Date.now() - KEPT_VIEWS_PARTIAL_MS;
+    await Promise.all(
+      all
+        .filter((name) => PARTIAL_PATTERN.test(name))
+        .map(async (name) => {
+          const facts = await stat(join(this.dir, name)).catch(() => null);
+          if (facts !== null && facts.mtimeMs < abandonedBefore) await rm(join(this.dir, name), { force: true });
+        }),
+    );
+    const names = all.filter((name) => KEY_PATTERN.test(name));
     const files = (
       await Promise.all(
         names.map(async (name) => {

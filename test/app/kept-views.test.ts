@@ -86,22 +86,29 @@ describe('period views kept beside an analysis', () => {
     expect(await third.client.call('periodView', { runId, period: 'hour', params: { grid_num_h: 8, grid_num_v: 6, bbox2pix: true } })).toEqual(recount);
     expect(recount).toMatchObject({ columns: 8, rows: 6, frames: 120 });
 
-    // A store changed in any way (here only its time) is a miss: computed anew, kept under a new name.
+    // A store changed in any way (here only its time) is a miss: computed anew. While the store
+    // is open it is counted from what the open read, so it is kept only once opened again.
     const storePath = join(dataDir, 'runs', runId, 'output', STORE_FILE);
     const later = new Date(Date.now() + 60_000);
     await utimes(storePath, later, later);
     expect(await third.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await keptFiles(runId)).toEqual(three);
+    await third.close();
+    const fourth = await startHost();
+    await fourth.client.call('openAnalysis', { runId });
+    expect(await fourth.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
     const four = await keptCount(runId, 4);
     expect(four.filter((name) => !three.includes(name))).toHaveLength(1);
 
     // A kept file that is not a whole answer is a miss and goes; the answer is computed again.
     for (const name of await keptFiles(runId)) await writeFile(join(viewsDirOf(runId), name), '{"format":1,"data":{"unit":"person-seconds"');
-    expect(await third.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
+    expect(await fourth.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
     const mended = await keptCount(runId, 4);
     const texts = await Promise.all(mended.map((name) => readFile(join(viewsDirOf(runId), name), 'utf8')));
     expect(texts.filter((text) => text.endsWith('}}')).length).toBe(1);
     expect(JSON.parse(texts.find((text) => text.endsWith('}}')) as string)).toEqual({ format: 1, data: hourly });
-    await third.close();
+    await fourth.close();
   }, 120_000);
 
   it('keeps only the whole period of an analysis without a time base, and a deleted analysis leaves no folder behind', async () => {
