@@ -42,7 +42,7 @@ import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
 import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
-import { KEPT_VIEWS_DIR, KeptViews, storeIdentity, type KeptViewQuestion } from './kept-views.js';
+import { KEPT_VIEWS_DIR, KeptViews, sameQuestion, storeIdentity, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
 import { STORE_FILE } from '../store/schema.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
@@ -687,7 +687,7 @@ export class Backend {
     const found = key === null ? undefined : await kept.get(key);
     if (found !== undefined) return found;
     const answer = await viewData(opened, question);
-    if (key !== null) this.keep(run, opened, question, key, answer);
+    if (key !== null) this.keep(run, opened, question, key, answer, firstQuestions(opened).some((first) => sameQuestion(first, question)));
     return answer;
   }
 
@@ -699,39 +699,35 @@ export class Backend {
    * Keeps `answer` (counted from `opened`) under `key` after the run's earlier keeping, if the
    * store is still the one `key` was made from and the one `opened` read (a store replaced or
    * rewritten since its open would otherwise have an answer from the old file under its own
-   * name); deleting the run waits for it (`run.keeping`). A failure is logged.
+   * name); deleting the run waits for it (`run.keeping`). A failure is logged. `first`: one of
+   * the views the analysis is opened to (`firstQuestions`), kept apart from the others.
    */
-  private keep(run: Run, opened: OpenedRun, question: KeptViewQuestion, key: string, answer: PeriodViewData): void {
+  private keep(run: Run, opened: OpenedRun, question: KeptViewQuestion, key: string, answer: PeriodViewData, first: boolean): void {
     const kept = this.keptViews(run);
     const storePath = join(outputDirOf(run.workDir), STORE_FILE);
     const openedFrom = this.openedFrom.get(opened);
     run.keeping = (run.keeping ?? Promise.resolve())
       .then(async () => {
         if (openedFrom === undefined || (await openedFrom) !== (await storeIdentity(storePath))) return;
-        if ((await kept.keyOf(storePath, question)) === key) await kept.put(key, answer);
+        if ((await kept.keyOf(storePath, question)) === key) await kept.put(key, answer, first);
       })
       .catch((error: unknown) => console.error(`crowdheat: a period view of ${run.id} was not kept: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /**
-   * Keeps the views a finished analysis is first opened to (the whole period, and its buckets
-   * by the run's period or by hour when it has a time base), so that they show at once. The
-   * whole period's answer is the buckets' answer without its buckets: the same figures to the
-   * bit (views.ts sums the whole range apart from the buckets).
+   * Keeps the views a finished analysis is first opened to (`firstQuestions`), so that they show
+   * at once. The whole period's answer is the buckets' answer without its buckets: the same
+   * figures to the bit (views.ts sums the whole range apart from the buckets).
    */
   private async keepFirstViews(run: Run, opened: OpenedRun): Promise<void> {
-    const settings = recountSettings(opened.store.meta.settings, []);
-    const params = settings.heat_map_settings.params;
-    const timeZone = timeZoneOf(settings);
-    const period = periodOf(settings);
-    const whole: KeptViewQuestion = { params, period: { kind: 'none' }, timeZone };
-    if (opened.frames.timeMs === null) {
+    const [whole, byBuckets] = firstQuestions(opened);
+    if (byBuckets === undefined) {
       await this.keptOrComputed(run, opened, whole);
     } else {
-      const answer = await this.keptOrComputed(run, opened, { params, period: period.kind === 'none' ? { kind: 'hour' } : period, timeZone });
-      const single = thumbnailSize(params.grid_num_h, params.grid_num_v, 1);
+      const answer = await this.keptOrComputed(run, opened, byBuckets);
+      const single = thumbnailSize(whole.params.grid_num_h, whole.params.grid_num_v, 1);
       const key = await this.keptViews(run).keyOf(join(outputDirOf(run.workDir), STORE_FILE), whole);
-      this.keep(run, opened, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows });
+      this.keep(run, opened, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows }, true);
     }
     await run.keeping;
   }
@@ -915,6 +911,20 @@ export class Backend {
       return new Map([[file, target]]);
     };
   }
+}
+
+/**
+ * The views an analysis is opened to, with its own settings: its whole period, and, when it has a
+ * time base, its buckets by its `period` (by hour when none), as the period bar asks them.
+ */
+function firstQuestions(opened: OpenedRun): [KeptViewQuestion] | [KeptViewQuestion, KeptViewQuestion] {
+  const settings = recountSettings(opened.store.meta.settings, []);
+  const params = settings.heat_map_settings.params;
+  const timeZone = timeZoneOf(settings);
+  const period = periodOf(settings);
+  const whole: KeptViewQuestion = { params, period: { kind: 'none' }, timeZone };
+  if (opened.frames.timeMs === null) return [whole];
+  return [whole, { params, period: period.kind === 'none' ? { kind: 'hour' } : period, timeZone }];
 }
 
 /**

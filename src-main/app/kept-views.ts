@@ -44,8 +44,15 @@ export const KEPT_VIEWS_MAX = 16;
 export const KEPT_VIEWS_MAX_BYTES = 64 * 1024 * 1024;
 
 const KEY_PATTERN = /^[0-9a-f]{64}\.json$/;
+/** A first view's file (`put` with `first`): never removed as least recently used. */
+const FIRST_PATTERN = /^[0-9a-f]{64}\.first\.json$/;
+/**
+ * The most first views kept per analysis: the whole period and its buckets of the store as it is
+ * now (older ones, of an older store or crowdheat, go as newer ones are kept).
+ */
+export const KEPT_FIRST_VIEWS = 2;
 /** The temporary file of a view being written (sinks/atomic.ts `temporaryPathFor`). */
-const PARTIAL_PATTERN = /^\.[0-9a-f]{64}\.json\..*\.partial$/;
+const PARTIAL_PATTERN = /^\.[0-9a-f]{64}(\.first)?\.json\..*\.partial$/;
 /**
  * A temporary file older than this is left over from a writer that was killed (a view is written
  * in milliseconds) and is removed; a younger one may be another host's write in flight.
@@ -96,6 +103,13 @@ export function runningCodeFingerprint(): Promise<string> {
 }
 // Begun as the back end loads (about 0.1 s of reading and hashing), not when the first view is asked.
 void runningCodeFingerprint();
+
+/** True when `a` and `b` ask for the same view (the same settings, period, zone and range). */
+export function sameQuestion(a: KeptViewQuestion, b: KeptViewQuestion): boolean {
+  const text = (question: KeptViewQuestion): string =>
+    sortedJson({ params: question.params, period: question.period, timeZone: question.timeZone, fromMs: question.fromMs ?? null, toMs: question.toMs ?? null });
+  return text(a) === text(b);
+}
 
 /** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
 function sortedJson(value: unknown): string {
@@ -196,9 +210,12 @@ export class KeptViews {
     return createHash('sha256').update(text).digest('hex');
   }
 
-  /** The answer kept under `key`, or undefined (a file that is not a whole answer is removed). */
+  /** The answer kept under `key` (a view or a first view), or undefined (a file that is not a whole answer is removed). */
   async get(key: string): Promise<PeriodViewData | undefined> {
-    const path = join(this.dir, `${key}.json`);
+    return (await this.read(join(this.dir, `${key}.json`))) ?? (await this.read(join(this.dir, `${key}.first.json`)));
+  }
+
+  private async read(path: string): Promise<PeriodViewData | undefined> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -222,13 +239,15 @@ export class KeptViews {
 
   /**
    * Keeps `data` under `key` (written whole or not at all), then removes the least recently
-   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. An answer with a figure JSON
-   * cannot carry (non-finite, −0, undefined) is not kept.
+   * used views past `KEPT_VIEWS_MAX` or `KEPT_VIEWS_MAX_BYTES`. A `first` view (the views an
+   * analysis is opened to) is kept apart from those, so that no number of other views pushes it
+   * out: the newest `KEPT_FIRST_VIEWS` of them stay. An answer with a figure JSON cannot carry
+   * (non-finite, −0, undefined) is not kept.
    *
    * @throws when the folder or the file cannot be written (the message names the file), or
    *   when the folder is not a folder of its own (a file, a symbolic link).
    */
-  async put(key: string, data: PeriodViewData): Promise<void> {
+  async put(key: string, data: PeriodViewData, first = false): Promise<void> {
     if (!survivesJson(data)) return;
     // Not recursive: an analysis deleted meanwhile is not brought back as an empty folder.
     await mkdir(this.dir).catch((error: NodeJS.ErrnoException) => {
@@ -237,8 +256,23 @@ export class KeptViews {
     // Only into a folder of the analysis's own: through a symbolic link, the views would outlive
     // the analysis (deleting it removes the link, not what it points to).
     if (!(await lstat(this.dir)).isDirectory()) throw new Error(`${this.dir} is not a folder`);
-    await writeFileAtomic(join(this.dir, `${key}.json`), JSON.stringify({ format: KEPT_VIEWS_FORMAT, data }));
+    await writeFileAtomic(join(this.dir, `${key}${first ? '.first' : ''}.json`), JSON.stringify({ format: KEPT_VIEWS_FORMAT, data }));
     await this.prune();
+  }
+
+  /** The files named by `pattern`, most recently used first. */
+  private async newestFirst(names: string[], pattern: RegExp): Promise<Array<{ name: string; bytes: number }>> {
+    const files = (
+      await Promise.all(
+        names
+          .filter((name) => pattern.test(name))
+          .map(async (name) => {
+            const facts = await stat(join(this.dir, name)).catch(() => null);
+            return facts === null ? null : { name, bytes: facts.size, usedMs: facts.mtimeMs };
+          }),
+      )
+    ).filter((file) => file !== null);
+    return files.sort((a, b) => b.usedMs - a.usedMs || a.name.localeCompare(b.name));
   }
 
   private async prune(): Promise<void> {
@@ -252,20 +286,11 @@ export class KeptViews {
           if (facts !== null && facts.mtimeMs < abandonedBefore) await rm(join(this.dir, name), { force: true });
         }),
     );
-    const names = all.filter((name) => KEY_PATTERN.test(name));
-    const files = (
-      await Promise.all(
-        names.map(async (name) => {
-          const facts = await stat(join(this.dir, name)).catch(() => null);
-          return facts === null ? null : { name, bytes: facts.size, usedMs: facts.mtimeMs };
-        }),
-      )
-    ).filter((file) => file !== null);
-    files.sort((a, b) => b.usedMs - a.usedMs || a.name.localeCompare(b.name));
     let bytes = 0;
-    for (const [at, file] of files.entries()) {
+    for (const [at, file] of (await this.newestFirst(all, KEY_PATTERN)).entries()) {
       bytes += file.bytes;
       if (at >= this.limits.views || (at > 0 && bytes > this.limits.bytes)) await rm(join(this.dir, file.name), { force: true });
     }
+    for (const file of (await this.newestFirst(all, FIRST_PATTERN)).slice(KEPT_FIRST_VIEWS)) await rm(join(this.dir, file.name), { force: true });
   }
 }

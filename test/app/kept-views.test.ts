@@ -31,11 +31,11 @@ const startHost = (): Promise<TestHost> => startTestHost(120, { cwd, dataDir });
 const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
 const keptFiles = async (runId: string): Promise<string[]> => (await readdir(viewsDirOf(runId)).catch(() => [])).sort();
 
-/** Waits until the run's views folder holds `count` files (a view is kept after its answer goes out). */
-async function keptCount(runId: string, count: number): Promise<string[]> {
+/** Waits until the run's views folder holds `count` files (a view is kept after its answer goes out), and `also` holds of them. */
+async function keptCount(runId: string, count: number, also: (files: string[]) => boolean = () => true): Promise<string[]> {
   for (let tries = 0; tries < 500; tries++) {
     const files = await keptFiles(runId);
-    if (files.length === count) return files;
+    if (files.length === count && also(files)) return files;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return keptFiles(runId);
@@ -50,7 +50,8 @@ describe('period views kept beside an analysis', () => {
     // Both first views are on disk before the analysis says it is done.
     const kept = await keptFiles(runId);
     expect(kept).toHaveLength(2);
-    for (const name of kept) expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+    // Kept as first views: apart from other views, which never push them out.
+    for (const name of kept) expect(name).toMatch(/^[0-9a-f]{64}\.first\.json$/);
 
     const whole = await first.client.call('periodView', { runId });
     const hourly = await first.client.call('periodView', { runId, period: 'hour' });
@@ -98,14 +99,22 @@ describe('period views kept beside an analysis', () => {
     const fourth = await startHost();
     await fourth.client.call('openAnalysis', { runId });
     expect(await fourth.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
-    const four = await keptCount(runId, 4);
-    expect(four.filter((name) => !three.includes(name))).toHaveLength(1);
+    // The new store's hours are a first view: the oldest first view of the old store (its whole
+    // period, not read since) makes room for it.
+    const four = await keptCount(runId, 3, (files) => files.some((name) => !three.includes(name)));
+    expect(four.filter((name) => !three.includes(name))).toEqual([expect.stringMatching(/\.first\.json$/)]);
+    expect(three.filter((name) => !four.includes(name))).toHaveLength(1);
 
     // A kept file that is not a whole answer is a miss and goes; the answer is computed again.
     for (const name of await keptFiles(runId)) await writeFile(join(viewsDirOf(runId), name), '{"format":1,"data":{"unit":"person-seconds"');
     expect(await fourth.client.call('periodView', { runId, period: 'hour' })).toEqual(hourly);
-    const mended = await keptCount(runId, 4);
-    const texts = await Promise.all(mended.map((name) => readFile(join(viewsDirOf(runId), name), 'utf8')));
+    const textsNow = async (): Promise<string[]> => Promise.all((await keptFiles(runId)).map((name) => readFile(join(viewsDirOf(runId), name), 'utf8').catch(() => '')));
+    let texts = await textsNow();
+    for (let tries = 0; tries < 500 && !texts.some((text) => text.endsWith('}}')); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      texts = await textsNow();
+    }
+    expect(texts).toHaveLength(3);
     expect(texts.filter((text) => text.endsWith('}}')).length).toBe(1);
     expect(JSON.parse(texts.find((text) => text.endsWith('}}')) as string)).toEqual({ format: 1, data: hourly });
     await fourth.close();
@@ -205,6 +214,21 @@ describe('KeptViews', () => {
       await utimes(join(dir, 'small', `${key(n)}.json`), n * 1000, n * 1000);
     }
     expect((await readdir(join(dir, 'small'))).sort()).toEqual([key(2), key(3)].map((name) => `${name}.json`));
+    // First views are kept apart: no number of other views pushes them out; the newest two stay.
+    const firsts = new KeptViews(join(dir, 'firsts'), '1.0.0', { views: 2, bytes: 1_000_000 });
+    await mkdir(join(dir, 'firsts'));
+    const firstAt = (n: number, seconds: number): Promise<void> => utimes(join(dir, 'firsts', `${key(n)}.first.json`), seconds, seconds);
+    await firsts.put(key(1), answer(1), true);
+    await firstAt(1, 1000);
+    await firsts.put(key(2), answer(2), true);
+    await firstAt(2, 2000);
+    for (const n of [3, 4, 5, 6]) await firsts.put(key(n), answer(n));
+    expect((await readdir(join(dir, 'firsts'))).sort()).toEqual([`${key(1)}.first.json`, `${key(2)}.first.json`, `${key(5)}.json`, `${key(6)}.json`].sort());
+    expect(await firsts.get(key(1))).toEqual(answer(1));
+    await firstAt(1, 1000);
+    await firsts.put(key(7), answer(7), true);
+    expect((await readdir(join(dir, 'firsts'))).filter((name) => name.endsWith('.first.json')).sort()).toEqual([`${key(2)}.first.json`, `${key(7)}.first.json`].sort());
+
     // A folder whose analysis is gone is not made again.
     const gone = new KeptViews(join(dir, 'gone', 'views'), '1.0.0');
     await expect(gone.put(key(1), answer(1))).rejects.toThrow();
