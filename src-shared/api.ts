@@ -218,9 +218,9 @@ export interface AnalysisEntry {
 }
 
 /** What an export writes; `zones-csv` and `parquet` (frames.parquet and detections.parquet, the store's two tables) are made from the store. */
-export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'summary' | 'zones-csv' | 'parquet';
+export type ExportOutput = 'video' | 'detect-json' | 'png' | 'npy' | 'periods' | 'summary' | 'zones-csv' | 'parquet';
 
-export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet'];
+export const EXPORT_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'png', 'npy', 'periods', 'summary', 'zones-csv', 'parquet'];
 
 export interface ExportRequest {
   /**

@@ -16,6 +16,8 @@ import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
 import { fileProblem, makeFolder } from '../sinks/atomic.js';
 import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
+import { PEOPLE_FILE } from '../sinks/people.js';
+import { BUCKETS_CSV, BUCKETS_NPY, PERIOD_NPY, PERIOD_PNG, PERIODS_DIR } from '../sinks/period-outputs.js';
 
 /** The files of the `parquet` output: the store's frames and detections tables (StoreReader.exportParquet). */
 export const PARQUET_FILES = ['frames.parquet', 'detections.parquet'] as const;
@@ -23,12 +25,15 @@ export const PARQUET_FILES = ['frames.parquet', 'detections.parquet'] as const;
 /**
  * Where each output lives inside a run's output folder (the SPEC §4 layout). `zones-csv` and
  * `parquet` are not there: the export makes them from the store and passes them as replacements.
+ * `entries` must all be there; `ifThere` go along when they are (the buckets' files of a run
+ * with a `period`).
  */
-const OUTPUT_ENTRIES: Record<ExportOutput, { entries: string[]; what: string }> = {
+const OUTPUT_ENTRIES: Record<ExportOutput, { entries: string[]; ifThere?: string[]; what: string }> = {
   video: { entries: ['video'], what: 'MP4 video' },
   'detect-json': { entries: ['detect'], what: 'per-frame JSON' },
   png: { entries: ['heatmap.png'], what: 'heatmap PNG' },
   npy: { entries: ['griddata.npy'], what: 'griddata.npy' },
+  periods: { entries: [PERIOD_PNG, PERIOD_NPY], ifThere: [BUCKETS_NPY, BUCKETS_CSV, PERIODS_DIR, PEOPLE_FILE], what: 'period maps' },
   summary: { entries: ['summary.json'], what: 'summary.json' },
   'zones-csv': { entries: ['zones.csv'], what: 'zones.csv' },
   parquet: { entries: [...PARQUET_FILES], what: 'Parquet files' },
@@ -71,13 +76,14 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
   if (options.outputs.length === 0) throw new CrowdheatError('export: choose at least one output');
   const entries: string[] = [];
   for (const output of new Set(options.outputs)) {
-    const { entries: outputEntries, what } = OUTPUT_ENTRIES[output];
+    const { entries: outputEntries, ifThere = [], what } = OUTPUT_ENTRIES[output];
     for (const entry of outputEntries) {
       if (!(await exists(join(from, entry))) && options.replacements?.has(entry) !== true) {
         throw new CrowdheatError(`export: this analysis has no ${what} to export`);
       }
       entries.push(entry);
     }
+    for (const entry of ifThere) if (await exists(join(from, entry))) entries.push(entry);
   }
   const files = (await Promise.all(entries.map((entry) => (options.replacements?.has(entry) === true ? [entry] : filesUnder(from, entry))))).flat();
   const earlierFrames = entries.includes('detect')

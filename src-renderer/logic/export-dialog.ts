@@ -100,6 +100,9 @@ export function initialOutputs(offered: readonly ExportOutput[], initial?: reado
   return initial === undefined ? offered.filter((output) => output !== 'parquet') : offered.filter((output) => initial.includes(output));
 }
 
+/** The outputs `output_settings.per_frame_outputs` leaves out of a long run. */
+const PER_FRAME_OUTPUTS: readonly ExportOutput[] = ['video', 'detect-json', 'npy'];
+
 /**
  * What the dialog offers and what it says of the rest: the outputs the analysis holds
  * (`RunInfo.exportable`; every output when the host does not say), `zones-csv` only with zones,
@@ -112,10 +115,15 @@ export function offeredOutputs(
 ): { offered: ExportOutput[]; missingNote: string | null } {
   const wanted = EXPORT_OUTPUTS.filter((output) => output !== 'zones-csv' || zoneCount > 0);
   const offered = wanted.filter((output) => exportable === undefined || exportable.includes(output));
-  const missing = wanted.filter((output) => !offered.includes(output)).map((output) => labels[output]);
-  const missingNote =
-    missing.length === 0
-      ? null
-      : `This analysis has no ${missing.join(', ')}: the run did not write them (output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).`;
-  return { offered, missingNote };
+  const lacking = wanted.filter((output) => !offered.includes(output));
+  const perFrame = lacking.filter((output) => PER_FRAME_OUTPUTS.includes(output)).map((output) => labels[output]);
+  // Anything else missing was made by an older crowdheat (the period maps before they existed).
+  const older = lacking.filter((output) => !PER_FRAME_OUTPUTS.includes(output)).map((output) => labels[output]);
+  const notes = [
+    ...(perFrame.length === 0
+      ? []
+      : [`This analysis has no ${perFrame.join(', ')}: the run did not write them (output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).`]),
+    ...(older.length === 0 ? [] : [`It has no ${older.join(', ')}: an older crowdheat made it; analyse again to have them.`]),
+  ];
+  return { offered, missingNote: notes.length === 0 ? null : notes.join(' ') };
 }

@@ -46,22 +46,35 @@ describe('the Export dialog phase', () => {
 });
 
 describe('the outputs the Export dialog offers', () => {
-  const labels = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', summary: 'summary.json', 'zones-csv': 'zones.csv', parquet: 'Parquet' } as const;
+  const labels = {
+    video: 'MP4 video',
+    'detect-json': 'per-frame JSON (detect/)',
+    png: 'heatmap.png',
+    npy: 'griddata.npy',
+    periods: 'period maps',
+    summary: 'summary.json',
+    'zones-csv': 'zones.csv',
+    parquet: 'Parquet',
+  } as const;
 
   it('offers only what a long analysis without per-frame outputs holds, and names the rest in a note', () => {
-    const { offered, missingNote } = offeredOutputs(['png', 'summary', 'zones-csv', 'parquet'], 0, labels);
-    expect(offered).toEqual(['png', 'summary', 'parquet']);
+    const { offered, missingNote } = offeredOutputs(['png', 'periods', 'summary', 'zones-csv', 'parquet'], 0, labels);
+    expect(offered).toEqual(['png', 'periods', 'summary', 'parquet']);
     expect(missingNote).toBe(
       'This analysis has no MP4 video, per-frame JSON (detect/), griddata.npy: the run did not write them ' +
         '(output_settings.per_frame_outputs; by default a run of over 100,000 frames leaves the per-frame outputs out).',
     );
+    // An analysis an older crowdheat made, before the period maps: said apart, with what to do.
+    expect(offeredOutputs(['video', 'detect-json', 'png', 'npy', 'summary', 'parquet'], 0, labels).missingNote).toBe(
+      'It has no period maps: an older crowdheat made it; analyse again to have them.',
+    );
   });
 
   it('offers every output the analysis holds, zones.csv only with zones, without a note', () => {
-    const all = ['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet'] as const;
+    const all = ['video', 'detect-json', 'png', 'npy', 'periods', 'summary', 'zones-csv', 'parquet'] as const;
     expect(offeredOutputs(all, 2, labels)).toEqual({ offered: [...all], missingNote: null });
-    expect(offeredOutputs(all, 0, labels)).toEqual({ offered: ['video', 'detect-json', 'png', 'npy', 'summary', 'parquet'], missingNote: null });
-    expect(offeredOutputs(undefined, 0, labels).offered).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'parquet']);
+    expect(offeredOutputs(all, 0, labels)).toEqual({ offered: ['video', 'detect-json', 'png', 'npy', 'periods', 'summary', 'parquet'], missingNote: null });
+    expect(offeredOutputs(undefined, 0, labels).offered).toEqual(['video', 'detect-json', 'png', 'npy', 'periods', 'summary', 'parquet']);
   });
 
   it('opens with every offered output ticked but Parquet, or with only what the menu asked for', () => {

@@ -34,6 +34,39 @@ describe('exportableOutputs', () => {
     await rm(join(from, 'detect'), { recursive: true });
     await rm(join(from, 'griddata.npy'));
     expect(exportableOutputs(from)).toEqual(['video', 'png', 'summary', 'zones-csv', 'parquet']);
+    // The period maps: the whole period's picture and grid, which every run writes.
+    await writeFile(join(from, 'heatmap_period.png'), 'period png');
+    expect(exportableOutputs(from)).not.toContain('periods');
+    await writeFile(join(from, 'heatmap_period.npy'), 'period npy');
+    expect(exportableOutputs(from)).toEqual(['video', 'png', 'periods', 'summary', 'zones-csv', 'parquet']);
+  });
+});
+
+describe('exporting the period maps', () => {
+  it('copies the whole period\'s picture and grid, and the buckets\' maps, buckets.csv and people.csv when the run wrote them', async () => {
+    await writeFile(join(from, 'heatmap_period.png'), 'period png');
+    await writeFile(join(from, 'heatmap_period.npy'), 'period npy');
+    const options = { from, outputs: ['periods'] as const, signal: new AbortController().signal, onProgress: noProgress };
+    expect(await exportOutputs({ ...options, to: join(root, 'whole-only') })).toEqual(['heatmap_period.png', 'heatmap_period.npy']);
+
+    await mkdir(join(from, 'periods'));
+    for (const hour of ['2026-11-23T0900+0900', '2026-11-23T1000+0900']) await writeFile(join(from, 'periods', `heatmap_${hour}.png`), hour);
+    await writeFile(join(from, 'heatmap_buckets.npy'), 'buckets npy');
+    await writeFile(join(from, 'buckets.csv'), 'bucket_start,frames\n');
+    await writeFile(join(from, 'people.csv'), 'slot_start,frames\n');
+    const to = join(root, 'by-hour');
+    expect(await exportOutputs({ ...options, to })).toEqual([
+      'heatmap_period.png',
+      'heatmap_period.npy',
+      'heatmap_buckets.npy',
+      'buckets.csv',
+      'periods/heatmap_2026-11-23T0900+0900.png',
+      'periods/heatmap_2026-11-23T1000+0900.png',
+      'people.csv',
+    ]);
+    expect(await readFile(join(to, 'periods', 'heatmap_2026-11-23T1000+0900.png'), 'utf8')).toBe('2026-11-23T1000+0900');
+    await rm(join(from, 'heatmap_period.npy'));
+    await expect(exportOutputs({ ...options, to: join(root, 'none') })).rejects.toThrow('export: this analysis has no period maps to export');
   });
 });
 

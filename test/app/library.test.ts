@@ -117,7 +117,7 @@ describe('analyses from their stores, in a library that survives restarts', () =
     settings.output_settings.per_frame_outputs = 'never';
     const { runId: lean } = await api.analyse({ settings });
     expect(await finished(lean)).toEqual({ type: 'done', runId: lean, frames: FRAMES });
-    expect((await api.getRunInfo({ runId: lean })).exportable).toEqual(['png', 'summary', 'zones-csv', 'parquet']);
+    expect((await api.getRunInfo({ runId: lean })).exportable).toEqual(['png', 'periods', 'summary', 'zones-csv', 'parquet']);
     // The later tests count the library's analyses: this one leaves it as it found it.
     await api.deleteAnalysis({ runId: lean });
   }, 120_000);
@@ -127,7 +127,7 @@ describe('analyses from their stores, in a library that survives restarts', () =
     const info = await api.getRunInfo({ runId });
     expect(info).toMatchObject({ state: 'done', frameCount: FRAMES, hasImages: false, sourceName: 'aitrios-sample' });
     expect(info).not.toHaveProperty('counts');
-    expect(info.exportable).toEqual(['video', 'detect-json', 'png', 'npy', 'summary', 'zones-csv', 'parquet']);
+    expect(info.exportable).toEqual(['video', 'detect-json', 'png', 'npy', 'periods', 'summary', 'zones-csv', 'parquet']);
     for (const [from, to, columns] of [[0, FRAMES, 1000], [0, FRAMES, 7], [13, 590, 50], [299, 300, 3]] as const) {
       const series = await api.timelineSeries({ runId, fromFrame: from, toFrame: to, columns });
       expect(series.columns).toHaveLength(Math.min(columns, to - from));

@@ -22,6 +22,7 @@ const LABELS: Record<ExportOutput, string> = {
   'detect-json': 'per-frame JSON (detect/)',
   png: 'heatmap.png',
   npy: 'griddata.npy',
+  periods: 'period maps: heatmap_period.png and .npy, the buckets’ maps, buckets.csv, people.csv',
   summary: 'summary.json',
   'zones-csv': 'zones.csv',
   parquet: 'Parquet: frames.parquet, detections.parquet (pandas, polars, DuckDB)',

@@ -78,7 +78,7 @@ describe.skipIf(E2E_SKIP_REASON !== null || !existsSync(REAL_CSV))('zone figures
     const folder = join(cwd, 'zones-export');
     await page.getByTestId('export').click();
     const dialog = page.getByRole('dialog', { name: 'Export' });
-    const labels: Record<ExportOutput, string> = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', summary: 'summary.json', 'zones-csv': 'zones.csv', parquet: 'Parquet: frames.parquet, detections.parquet (pandas, polars, DuckDB)' };
+    const labels: Record<ExportOutput, string> = { video: 'MP4 video', 'detect-json': 'per-frame JSON (detect/)', png: 'heatmap.png', npy: 'griddata.npy', periods: 'period maps: heatmap_period.png and .npy, the buckets’ maps, buckets.csv, people.csv', summary: 'summary.json', 'zones-csv': 'zones.csv', parquet: 'Parquet: frames.parquet, detections.parquet (pandas, polars, DuckDB)' };
     for (const output of EXPORT_OUTPUTS) await dialog.getByLabel(labels[output]).setChecked(output === 'zones-csv');
     await page.getByTestId('export-folder').fill(folder);
     await page.getByTestId('start-export').click();
