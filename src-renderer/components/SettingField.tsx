@@ -40,7 +40,8 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
   const issue = issues.find((entry) => entry.key === field.key);
   // An empty field the user has not filled yet is a to-do, not a mistake: said quietly.
   const pending = issue !== undefined && value === '';
-  const message = issue === undefined ? '' : withoutKey(issue.message, field.key);
+  // Said as what to do (`Needed to analyse: a path.`), not as the rule it breaks (`must be a path (not empty) …, got ""`).
+  const message = issue === undefined ? '' : pending ? `Needed to analyse: ${field.rule.allowed.replace(/ \(not empty\)$/, '')}.` : withoutKey(issue.message, field.key);
   const invalid = (issue !== undefined && !pending) || note?.problem === true;
   // The issue first: a screen reader reads what is wrong before how the field works.
   const describedBy = [issue !== undefined ? issueId : '', note !== undefined ? noteId : '', helpId].filter((part) => part !== '').join(' ');

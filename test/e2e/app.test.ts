@@ -46,7 +46,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     // A new user's first screen: the empty metadata path is a quiet to-do, not an error.
     await expect
       .poll(() => page.locator('.setting .issue.pending').first().textContent())
-      .toBe('must be a path (not empty) in mode local, got ""');
+      .toBe('Needed to analyse: a path.');
     expect(await page.locator('.setting.invalid').count()).toBe(0);
     await page.getByTestId('open-demo').click();
     // The demo scene (metadata and video) is written first: a few seconds.
