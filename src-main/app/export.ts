@@ -6,11 +6,15 @@
  * atomic rename. An existing `detect/` is replaced as a whole, as a run into the folder does
  * (sinks/detect-json.ts): frame files of an earlier run or export that this one does not rewrite
  * are removed once all its files are in place; a JSON file crowdheat did not name there stops
- * the export before anything is written. Nothing else in the user's folder is ever removed.
+ * the export before anything is written. The period maps are replaced as a whole alike: the
+ * buckets' files (`heatmap_buckets.npy`, `buckets.csv`, `people.csv`, the pictures in `periods/`
+ * named as a run names them) of an earlier export that this one does not write are removed once
+ * its files are in place, so the folder never holds another analysis's buckets beside these maps.
+ * Nothing else in the user's folder is ever removed.
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
 import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
@@ -38,6 +42,28 @@ const OUTPUT_ENTRIES: Record<ExportOutput, { entries: string[]; ifThere?: string
   'zones-csv': { entries: ['zones.csv'], what: 'zones.csv' },
   parquet: { entries: [...PARQUET_FILES], what: 'Parquet files' },
 };
+
+/**
+ * A bucket picture's name in `periods/` as a run writes it (`LocalClock.fileStamp`:
+ * `yyyyMMdd-HHmm`, with `±hhmm` in an hour the clocks go back over).
+ */
+const BUCKET_PICTURE = /^\d{8}-\d{4}([+-]\d{4})?\.png$/;
+
+/**
+ * The period maps' files in the user's folder `to` that an export of `files` (relative paths)
+ * leaves from an earlier export or run: the buckets' files at the top, and the bucket pictures
+ * in `periods/` (only names a run gives; anything else there is the user's), relative to `to`.
+ */
+async function earlierPeriodFiles(to: string, files: readonly string[]): Promise<string[]> {
+  const writing = new Set(files);
+  const earlier = [BUCKETS_NPY, BUCKETS_CSV, PEOPLE_FILE].filter((name) => !writing.has(name) && existsSync(join(to, name)));
+  const pictures = await readdir(join(to, PERIODS_DIR), { withFileTypes: true }).catch(() => []);
+  for (const item of pictures) {
+    const path = `${PERIODS_DIR}/${item.name}`;
+    if (item.isFile() && BUCKET_PICTURE.test(item.name) && !writing.has(path)) earlier.push(path);
+  }
+  return earlier;
+}
 
 /** Outputs an export makes from the store: every analysis has them. */
 const FROM_STORE: readonly ExportOutput[] = ['zones-csv', 'parquet'];
@@ -90,6 +116,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     ? await framesOfEarlierRuns(join(to, 'detect'), 'export', 'folder')
     : new Set<string>();
   for (const file of files) if (dirname(file) === 'detect') earlierFrames.delete(basename(file));
+  const earlierPeriods = options.outputs.includes('periods') ? await earlierPeriodFiles(to, files.map((file) => file.split(sep).join('/'))) : [];
 
   await makeFolder(to, signal, 'export');
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);
@@ -114,6 +141,8 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     }
     placing = 'detect';
     await removeEarlierFrames(join(to, 'detect'), earlierFrames);
+    placing = PERIODS_DIR;
+    for (const file of earlierPeriods) await rm(join(to, file), { force: true });
     options.onProgress({ done: files.length, total: files.length, current: '' });
     return files;
   } catch (error) {

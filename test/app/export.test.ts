@@ -68,6 +68,59 @@ describe('exporting the period maps', () => {
     await rm(join(from, 'heatmap_period.npy'));
     await expect(exportOutputs({ ...options, to: join(root, 'none') })).rejects.toThrow('export: this analysis has no period maps to export');
   });
+
+  it('replaces the period maps of an earlier export into the same folder as a whole: no bucket of the other analysis is left beside them', async () => {
+    await writeFile(join(from, 'heatmap_period.png'), 'by hour png');
+    await writeFile(join(from, 'heatmap_period.npy'), 'by hour npy');
+    await mkdir(join(from, 'periods'));
+    for (const hour of ['20261123-0900', '20261123-1000', '20261025-0200+0200']) await writeFile(join(from, 'periods', `${hour}.png`), hour);
+    await writeFile(join(from, 'heatmap_buckets.npy'), 'buckets npy');
+    await writeFile(join(from, 'buckets.csv'), 'start,frames\n');
+    await writeFile(join(from, 'people.csv'), 'slot_start,frames\n');
+    const to = join(root, 'shared');
+    const options = { to, outputs: ['periods'] as const, signal: new AbortController().signal, onProgress: noProgress };
+    await exportOutputs({ ...options, from });
+    // The user's own file in periods/ is not crowdheat's: it stays.
+    await writeFile(join(to, 'periods', 'notes.png'), 'mine');
+
+    // Another analysis: one bucket only, no people.csv.
+    const other = join(root, 'other-output');
+    await mkdir(join(other, 'periods'), { recursive: true });
+    await writeFile(join(other, 'heatmap_period.png'), 'other png');
+    await writeFile(join(other, 'heatmap_period.npy'), 'other npy');
+    await writeFile(join(other, 'periods', '20261123-1000.png'), 'other 10:00');
+    await writeFile(join(other, 'heatmap_buckets.npy'), 'other buckets npy');
+    await writeFile(join(other, 'buckets.csv'), 'start,frames\nother\n');
+    await exportOutputs({ ...options, from: other });
+    expect((await readdir(join(to, 'periods'))).sort()).toEqual(['20261123-1000.png', 'notes.png']);
+    expect(await readFile(join(to, 'periods', '20261123-1000.png'), 'utf8')).toBe('other 10:00');
+    expect(existsSync(join(to, 'people.csv'))).toBe(false);
+
+    // An analysis without buckets: none of the earlier buckets' files stay.
+    const whole = join(root, 'whole-output');
+    await mkdir(whole);
+    await writeFile(join(whole, 'heatmap_period.png'), 'whole png');
+    await writeFile(join(whole, 'heatmap_period.npy'), 'whole npy');
+    expect(await exportOutputs({ ...options, from: whole })).toEqual(['heatmap_period.png', 'heatmap_period.npy']);
+    expect((await readdir(to)).sort()).toEqual(['heatmap_period.npy', 'heatmap_period.png', 'periods']);
+    expect(await readdir(join(to, 'periods'))).toEqual(['notes.png']);
+  });
+
+  it('removes no earlier period maps when the export is cancelled', async () => {
+    await writeFile(join(from, 'heatmap_period.png'), 'png');
+    await writeFile(join(from, 'heatmap_period.npy'), 'npy');
+    const to = join(root, 'kept');
+    await mkdir(join(to, 'periods'), { recursive: true });
+    await writeFile(join(to, 'periods', '20261123-0900.png'), 'earlier');
+    await writeFile(join(to, 'buckets.csv'), 'earlier');
+    const controller = new AbortController();
+    const onProgress = (progress: ExportProgress): void => {
+      if (progress.done === 1) controller.abort();
+    };
+    await expect(exportOutputs({ from, to, outputs: ['periods'], signal: controller.signal, onProgress })).rejects.toThrow(CancelledError);
+    expect(await readFile(join(to, 'periods', '20261123-0900.png'), 'utf8')).toBe('earlier');
+    expect(await readFile(join(to, 'buckets.csv'), 'utf8')).toBe('earlier');
+  });
 });
 
 describe('exportOutputs', () => {
