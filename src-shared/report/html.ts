@@ -148,10 +148,25 @@ export function shown(value: number, digits = 2): string {
   return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** `frame 50,810` for a frame number read from a CSV cell; the cell as written when it is not a number. */
+/** A CSV cell holding a plain decimal number (`12`, `-0.5`, `1.5e-7`), as crowdheat writes them. */
+const DECIMAL_CELL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+/** A CSV cell holding a whole number (a frame index, a count). */
+const INTEGER_CELL = /^-?\d+$/;
+
+/**
+ * A figure read from a CSV cell as the page shows it (`shown`, `scale` times the cell's number
+ * followed by `unit`, e.g. 100 and ` %` for a share), `–` for an empty cell, and the cell as written when it is not a
+ * plain decimal number (`0x1A`, `Infinity`, `n/a`): never another number or 0 in its place.
+ */
+function cellText(cell: string, digits: number, scale = 1, unit = ''): string {
+  const trimmed = cell.trim();
+  if (trimmed === '') return '–';
+  return DECIMAL_CELL.test(trimmed) ? `${shown(Number(trimmed) * scale, digits)}${unit}` : cell;
+}
+
+/** `frame 50,810` for a frame index read from a CSV cell; the cell as written when it is not a whole number. */
 function frameText(cell: string): string {
-  const frame = Number(cell);
-  return `frame ${cell.trim() !== '' && Number.isFinite(frame) ? shown(frame, 0) : cell}`;
+  return `frame ${INTEGER_CELL.test(cell.trim()) ? shown(Number(cell), 0) : cell}`;
 }
 
 function valueCell(raw: string, text: string, className = ''): string {
@@ -297,18 +312,17 @@ function zoneTable(rows: CsvRows): string {
   const body = rows
     .map((row) => {
       const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
-      const share = Number(row.occupied_share);
       return `<tr data-zone="${escapeHtml(row.zone)}">${[
         valueCell(row.zone, row.zone, 'text'),
         hasBuckets ? valueCell(row.bucket_start, `${readableIso(row.bucket_start)} – ${readableIso(row.bucket_end)}`, 'text') : '',
-        valueCell(row.mean_occupancy, shown(Number(row.mean_occupancy))),
-        valueCell(row.peak_occupancy, row.peak_occupancy),
+        valueCell(row.mean_occupancy, cellText(row.mean_occupancy, 2)),
+        valueCell(row.peak_occupancy, cellText(row.peak_occupancy, 0)),
         valueCell(row.peak_frame, peakAt, 'text'),
-        valueCell(row.person_time, shown(Number(row.person_time), 1)),
-        valueCell(row.occupied_share, `${shown(share * 100, 1)} %`),
-        valueCell(row.visits, row.visits === '' ? '–' : row.visits),
-        valueCell(row.mean_visit, row.mean_visit === '' ? '–' : shown(Number(row.mean_visit), 1)),
-        valueCell(row.median_visit, row.median_visit === '' ? '–' : shown(Number(row.median_visit), 1)),
+        valueCell(row.person_time, cellText(row.person_time, 1)),
+        valueCell(row.occupied_share, cellText(row.occupied_share, 1, 100, ' %')),
+        valueCell(row.visits, cellText(row.visits, 0)),
+        valueCell(row.mean_visit, cellText(row.mean_visit, 1)),
+        valueCell(row.median_visit, cellText(row.median_visit, 1)),
       ].join('')}</tr>`;
     })
     .join('\n');

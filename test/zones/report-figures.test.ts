@@ -54,4 +54,37 @@ describe('figures in the report', () => {
     expect(titleOf({ mode: 'console', name: 'heatmap', device_id: 'Aid-00010001-0000-2000-9002-000000000001' })).toBe('Crowd report: Aid-00010001-0000-2000-9002-000000000001');
     expect(titleOf({ mode: 'local', name: 'heatmap' })).toBe('Crowd report: heatmap');
   });
+
+  it('writes the zone table\'s counts grouped, and a CSV cell that is not a plain number as written, never as another number or 0', () => {
+    const row = (cells: Record<string, string>): Record<string, string> => ({
+      zone: 'door',
+      unit: 'frames',
+      bucket_start: '',
+      bucket_end: '',
+      mean_occupancy: '1.5',
+      peak_occupancy: '1200',
+      peak_frame: '50810',
+      peak_time: '',
+      person_time: '1234567',
+      occupied_share: '0.5',
+      visits: '12345',
+      mean_visit: '2.25',
+      median_visit: '2',
+      ...cells,
+    });
+    const summary: ReportSummary = { source: { mode: 'local', name: 'x.csv' }, parameters: {}, frames: 1, detections: 0, skipped_records: 0, time_range: null, peak: { count: 0, frame: 0, h: 0, v: 0 } };
+    const cellsOf = (cells: Record<string, string>): string[] => {
+      const html = reportHtml({ summary, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: [row(cells)], people: null, buckets: null, madeMs: 0 });
+      const tr = /<tr data-zone="door">(.*?)<\/tr>/.exec(html)?.[1] ?? '';
+      return [...tr.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((match) => match[1]);
+    };
+    // zone, mean people, peak, peak at, person-frames, occupied, visits, mean visit, median visit
+    expect(cellsOf({})).toEqual(['door', '1.5', '1,200', 'frame 50,810', '1,234,567', '50 %', '12,345', '2.3', '2']);
+    expect(cellsOf({ peak_frame: '0x1A', peak_occupancy: '' })[2]).toBe('–');
+    expect(cellsOf({ peak_frame: '0x1A' })[3]).toBe('frame 0x1A');
+    expect(cellsOf({ peak_frame: '12.6' })[3]).toBe('frame 12.6');
+    expect(cellsOf({ peak_frame: '1e3' })[3]).toBe('frame 1e3');
+    expect(cellsOf({ mean_occupancy: '', person_time: 'n/a', occupied_share: '' }).slice(1, 6)).toEqual(['–', '1,200', 'frame 50,810', 'n/a', '–']);
+    expect(cellsOf({ mean_occupancy: 'Infinity' })[1]).toBe('Infinity');
+  });
 });
