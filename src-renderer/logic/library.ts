@@ -26,18 +26,33 @@ export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromM
     clock = clockOf(zone);
   } catch {
     // A zone this browser does not know (the analysis was made elsewhere): UTC, said so.
-    return describeRange(frames, new Date(entry.fromMs).toISOString(), new Date(entry.toMs).toISOString(), 'UTC');
+    const utc = (ms: number): LocalEnd => ({ iso: new Date(ms).toISOString(), repeats: false });
+    return describeRange(frames, utc(entry.fromMs), utc(entry.toMs), 'UTC');
   }
-  return describeRange(frames, clock.iso(entry.fromMs), clock.iso(entry.toMs), zone);
+  const local = (ms: number): LocalEnd => ({ iso: clock.iso(ms), repeats: clock.repeats(ms) });
+  return describeRange(frames, local(entry.fromMs), local(entry.toMs), zone);
 }
 
-/** `frames, <from> to <to> <zone>` from two ISO 8601 local times. */
-function describeRange(frames: string, from: string, to: string, zone: string): string {
-  const sameDay = from.slice(0, 10) === to.slice(0, 10);
+/** One end of a range: its ISO 8601 local time, and whether the clock shows that reading twice (the hour it goes back over). */
+interface LocalEnd {
+  iso: string;
+  repeats: boolean;
+}
+
+/**
+ * `frames, <from> to <to> <zone>`; one time when both ends read the same. A reading the clock
+ * shows twice (the hour it goes back over) gets its UTC offset, so that 02:30 +02:00 to 02:15 +01:00
+ * does not read as a range going backwards.
+ */
+function describeRange(frames: string, from: LocalEnd, to: LocalEnd, zone: string): string {
+  const sameDay = from.iso.slice(0, 10) === to.iso.slice(0, 10);
   // Both ends to the second within one day, both to the minute across days: a start written
   // to the minute beside an end to the second would read as the minute's start (00:59 for 00:59:30).
-  if (sameDay) return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 19)} to ${to.slice(11, 19)} ${zone}`;
-  return `${frames}, ${from.slice(0, 10)} ${from.slice(11, 16)} to ${to.slice(0, 10)} ${to.slice(11, 16)} ${zone}`;
+  const timeOf = (end: LocalEnd): string => `${end.iso.slice(11, sameDay ? 19 : 16)}${end.repeats ? ` ${end.iso.slice(-6)}` : ''}`;
+  const start = `${from.iso.slice(0, 10)} ${timeOf(from)}`;
+  const end = sameDay ? timeOf(to) : `${to.iso.slice(0, 10)} ${timeOf(to)}`;
+  if (sameDay && end === timeOf(from)) return `${frames}, ${start} ${zone}`;
+  return `${frames}, ${start} to ${end} ${zone}`;
 }
 
 /** When an analysis was made, as the list shows it (local time of the window, to the minute). */

@@ -23,6 +23,16 @@ describe('the recent analyses list', () => {
     expect(analysisDescription({ state: 'done', timezone: 'America/New_York', frames: 7200, fromMs: Date.parse('2026-03-08T01:00:00-05:00'), toMs: Date.parse('2026-03-08T03:59:59-04:00') })).toBe(
       '7,200 frames, 2026-03-08 01:00:00 to 03:59:59 America/New_York',
     );
+    // An hour the clock goes back over (Berlin, 2026-10-25 03:00 CEST → 02:00 CET): a reading shown twice gets its offset, not a range that reads backwards.
+    expect(analysisDescription({ state: 'done', timezone: 'Europe/Berlin', frames: 2700, fromMs: Date.parse('2026-10-25T02:30:00+02:00'), toMs: Date.parse('2026-10-25T02:15:00+01:00') })).toBe(
+      '2,700 frames, 2026-10-25 02:30:00 +02:00 to 02:15:00 +01:00 Europe/Berlin',
+    );
+    expect(analysisDescription({ state: 'done', timezone: 'Europe/Berlin', frames: 100, fromMs: Date.parse('2026-10-24T23:00:00+02:00'), toMs: Date.parse('2026-10-25T02:15:00+01:00') })).toBe(
+      '100 frames, 2026-10-24 23:00 to 2026-10-25 02:15 +01:00 Europe/Berlin',
+    );
+    // One frame, or frames within one second: one time, not "00:00:00 to 00:00:00".
+    expect(analysisDescription({ ...utc, frames: 1, fromMs: 5_000, toMs: 5_000 })).toBe('1 frame, 1970-01-01 00:00:05 UTC');
+    expect(analysisDescription({ ...utc, frames: 3, fromMs: 5_000, toMs: 5_900 })).toBe('3 frames, 1970-01-01 00:00:05 UTC');
     // A zone this browser does not know: UTC, and it says so.
     expect(analysisDescription({ state: 'done', timezone: 'Mars/Olympus_Mons', frames: 60, fromMs: 0, toMs: 59_000 })).toBe('60 frames, 1970-01-01 00:00:00 to 00:00:59 UTC');
   });
