@@ -3,6 +3,7 @@ import type { SettingField as Field, Settings, SettingsIssue } from '../../src-s
 import { colormapNames } from '../../src-shared/colormaps/index.js';
 import { CHOICES, kindOf, textOfValue, valueFromText } from '../logic/settings-form.js';
 import { settingText } from '../logic/setting-labels.js';
+import { settingMessage } from '../logic/setting-message.js';
 
 interface Props {
   field: Field;
@@ -38,10 +39,8 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
   const kind = kindOf(field);
   const value = field.get(settings);
   const issue = issues.find((entry) => entry.key === field.key);
-  // An empty field the user has not filled yet is a to-do, not a mistake: said quietly.
-  const pending = issue !== undefined && value === '';
-  // Said as what to do (`Needed to analyse: a path.`), not as the rule it breaks (`must be a path (not empty) …, got ""`).
-  const message = issue === undefined ? '' : pending ? `Needed to analyse: ${field.rule.allowed.replace(/ \(not empty\)$/, '')}.` : withoutKey(issue.message, field.key);
+  // An empty field the user has not filled yet is a to-do, not a mistake: said quietly, as what to do.
+  const { text: message, pending } = settingMessage(field, value, issue);
   const invalid = (issue !== undefined && !pending) || note?.problem === true;
   // The issue first: a screen reader reads what is wrong before how the field works.
   const describedBy = [issue !== undefined ? issueId : '', note !== undefined ? noteId : '', helpId].filter((part) => part !== '').join(' ');
@@ -94,9 +93,4 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
       </div>
     </div>
   );
-}
-
-/** The message without its leading key: the field's label already says which setting it is. */
-function withoutKey(message: string, key: string): string {
-  return message.startsWith(`${key} must `) ? message.slice(key.length + 1) : message;
 }
