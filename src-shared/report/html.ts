@@ -336,9 +336,19 @@ function zoneTable(rows: CsvRows): string {
 /** The chart's drawing area, in SVG units. */
 const CHART = { width: 1000, height: 260, left: 44, right: 12, top: 12, bottom: 34 };
 
-function peopleChart(rows: CsvRows): string {
-  const timed = rows[0].slot_start_T !== '';
-  const xOf = (row: Record<string, string>): number => (timed ? parseTimestamp(row.slot_start_T) : Number(row.first_frame));
+/**
+ * The people-over-time chart of people.csv's rows. A row whose place on the time axis or whose
+ * people are not numbers (a file edited by hand) is left out, which breaks the line there, and
+ * the caption counts it; with none left, a line says so instead of a chart.
+ */
+function peopleChart(allRows: CsvRows): string {
+  const timed = allRows[0].slot_start_T !== '';
+  const xOf = (row: Record<string, string>): number => (timed ? parseTimestamp(row.slot_start_T) : INTEGER_CELL.test(row.first_frame.trim()) ? Number(row.first_frame) : Number.NaN);
+  const isFigure = (cell: string | undefined): boolean => cell !== undefined && DECIMAL_CELL.test(cell.trim());
+  const rows = allRows.filter((row) => Number.isFinite(xOf(row)) && isFigure(row.min_people) && isFigure(row.max_people) && isFigure(row.mean_people));
+  const leftOut = allRows.length - rows.length;
+  const leftOutText = leftOut === 0 ? '' : ` ${shown(leftOut, 0)} row${leftOut === 1 ? '' : 's'} of people.csv without numbers ${leftOut === 1 ? 'is' : 'are'} left out.`;
+  if (rows.length === 0) return `<p class="muted">${escapeHtml(`No people-over-time chart:${leftOutText}`)}</p>`;
   const xs = rows.map(xOf);
   const mins = rows.map((row) => Number(row.min_people));
   const maxs = rows.map((row) => Number(row.max_people));
@@ -377,7 +387,7 @@ function peopleChart(rows: CsvRows): string {
     ticks.push(`<text x="${CHART.left - 6}" y="${fmt(py(y) + 4)}" text-anchor="end" font-size="12" fill="#5b6470">${shown(y, 1)}</text><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fmt(py(y))}" y2="${fmt(py(y))}" stroke="#d5dae0"/>`);
   }
   const slotText = timed ? 'local time' : 'frames';
-  const caption = `People per frame: the line is the mean of each slot of people.csv, the band its minimum to maximum; x: ${slotText}. Breaks in the line are gaps in the data.`;
+  const caption = `People per frame: the line is the mean of each slot of people.csv, the band its minimum to maximum; x: ${slotText}. Breaks in the line are gaps in the data.${leftOutText}`;
   return `<figure><svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="people over time">${ticks.join('')}${band}${line}</svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 

@@ -87,4 +87,20 @@ describe('figures in the report', () => {
     expect(cellsOf({ mean_occupancy: '', person_time: 'n/a', occupied_share: '' }).slice(1, 6)).toEqual(['–', '1,200', 'frame 50,810', 'n/a', '–']);
     expect(cellsOf({ mean_occupancy: 'Infinity' })[1]).toBe('Infinity');
   });
+
+  it('draws the people chart from the rows of people.csv that hold numbers, leaving out and counting the others (no NaN in the drawing)', () => {
+    const summary: ReportSummary = { source: { mode: 'local', name: 'x.csv' }, parameters: {}, frames: 40, detections: 0, skipped_records: 0, time_range: null, peak: { count: 0, frame: 0, h: 0, v: 0 } };
+    const slot = (first: number, mean: string): Record<string, string> => ({
+      slot_start: '', slot_start_T: '', first_frame: String(first), last_frame: String(first + 9), frames: '10', min_people: '0', max_people: '4', mean_people: mean,
+    });
+    const rows = [slot(0, '1'), slot(10, 'n/a'), slot(20, '2'), slot(30, '3')];
+    const html = reportHtml({ summary, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: rows, buckets: null, madeMs: 0 });
+    const svg = /<svg class="chart"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(svg).not.toBe('');
+    expect(svg).not.toContain('NaN');
+    // Frames 0, 20 and 30 are drawn: 3 points of the mean line, in two pieces (the row left out is a break).
+    const points = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((match) => match[1].split(' ').length);
+    expect(points.reduce((sum, n) => sum + n, 0)).toBe(3);
+    expect(html).toContain('1 row of people.csv without numbers is left out.');
+  });
 });
