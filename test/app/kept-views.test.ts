@@ -12,6 +12,7 @@ import { defaultSettings, type GridParams } from '../../src-shared/settings/type
 import { KEPT_VIEWS_DIR, KeptViews } from '../../src-main/app/kept-views.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { startTestHost, timedSampleSettings, type TestHost } from './web-host-fixture.js';
+import { bucketPeriod, periodRequest, zoneOf } from '../../src-renderer/logic/period.js';
 
 let cwd: string;
 let dataDir: string;
@@ -118,6 +119,36 @@ describe('period views kept beside an analysis', () => {
     expect(texts.filter((text) => text.endsWith('}}')).length).toBe(1);
     expect(JSON.parse(texts.find((text) => text.endsWith('}}')) as string)).toEqual({ format: 1, data: hourly });
     await fourth.close();
+  }, 120_000);
+
+  it('serves the views the window opens to from the first views, asked as the window asks them (period 60min, the machine\'s zone), also after 20 re-counts and a restart', async () => {
+    const host = await startHost();
+    const settings = timedSampleSettings({ fps: 1, start: '2026-11-23T08:59:00+09:00', grid: [24, 14], timezone: '' });
+    settings.output_settings.period = '60min';
+    const { runId } = await host.client.call('analyse', { settings });
+    expect(await host.finished(runId)).toMatchObject({ type: 'done' });
+    const firsts = await keptFiles(runId);
+    expect(firsts).toEqual([expect.stringMatching(/\.first\.json$/), expect.stringMatching(/\.first\.json$/)]);
+    // As the period bar asks: its bucket length and the zone named (this computer's for '').
+    const zone = zoneOf('');
+    const byBuckets = periodRequest(runId, { mode: 'buckets', period: bucketPeriod('60min'), timezone: zone });
+    const whole = periodRequest(runId, { mode: 'whole', period: bucketPeriod('60min'), timezone: zone });
+    const buckets = await host.client.call('periodView', byBuckets);
+    expect(buckets.buckets).toHaveLength(2);
+    expect(await host.client.call('periodView', whole)).toEqual({ ...buckets, buckets: [], bucketColumns: expect.any(Number), bucketRows: expect.any(Number) });
+    // Both read back: nothing new was counted and kept.
+    expect(await keptFiles(runId)).toEqual(firsts);
+    for (let n = 1; n <= 20; n++) await host.client.call('periodView', { ...byBuckets, params: { grid_num_h: 24 + n } });
+    await keptCount(runId, 2 + 16);
+    await host.close();
+
+    const again = await startHost();
+    await again.client.call('openAnalysis', { runId });
+    expect(await again.client.call('periodView', byBuckets)).toEqual(buckets);
+    const after = await keptFiles(runId);
+    expect(after.filter((name) => name.endsWith('.first.json'))).toEqual(firsts);
+    expect(after).toHaveLength(2 + 16);
+    await again.close();
   }, 120_000);
 
   it('keeps only the whole period of an analysis without a time base, and a deleted analysis leaves no folder behind', async () => {
