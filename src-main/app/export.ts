@@ -13,7 +13,7 @@
  * Nothing else in the user's folder is ever removed.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
@@ -56,7 +56,9 @@ const BUCKET_PICTURE = /^\d{8}-\d{4}([+-]\d{4})?\.png$/;
  */
 async function earlierPeriodFiles(to: string, files: readonly string[]): Promise<string[]> {
   const writing = new Set(files);
-  const earlier = [BUCKETS_NPY, BUCKETS_CSV, PEOPLE_FILE].filter((name) => !writing.has(name) && existsSync(join(to, name)));
+  const isFile = (name: string): Promise<boolean> => lstat(join(to, name)).then((facts) => facts.isFile(), () => false);
+  const earlier: string[] = [];
+  for (const name of [BUCKETS_NPY, BUCKETS_CSV, PEOPLE_FILE]) if (!writing.has(name) && (await isFile(name))) earlier.push(name);
   const pictures = await readdir(join(to, PERIODS_DIR), { withFileTypes: true }).catch(() => []);
   for (const item of pictures) {
     const path = `${PERIODS_DIR}/${item.name}`;

@@ -104,6 +104,10 @@ describe('exporting the period maps', () => {
     expect(await exportOutputs({ ...options, from: whole })).toEqual(['heatmap_period.png', 'heatmap_period.npy']);
     expect((await readdir(to)).sort()).toEqual(['heatmap_period.npy', 'heatmap_period.png', 'periods']);
     expect(await readdir(join(to, 'periods'))).toEqual(['notes.png']);
+    // A folder of the user's under a bucket file's name is not crowdheat's: it stays, the export succeeds.
+    await mkdir(join(to, 'buckets.csv'));
+    expect(await exportOutputs({ ...options, from: whole })).toEqual(['heatmap_period.png', 'heatmap_period.npy']);
+    expect(existsSync(join(to, 'buckets.csv'))).toBe(true);
   });
 
   it('removes no earlier period maps when the export is cancelled', async () => {
