@@ -391,10 +391,18 @@ function peopleChart(allRows: CsvRows): string {
   return `<figure><svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="people over time">${ticks.join('')}${band}${line}</svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
+/** The figures of buckets.csv, by column, and the decimals each is shown with; other columns (times, T strings) are shown as written. */
+const BUCKET_FIGURES: Readonly<Record<string, number>> = { frames: 0, detections: 0, person_seconds: 1, peak_frame: 0 };
+
 function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }): string {
   const head = buckets.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
-  const body = buckets.rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
-  const more = buckets.leftOut > 0 ? `<p class="muted">${buckets.leftOut} more rows in buckets.csv.</p>` : '';
+  const cellOf = (cell: string, at: number): string => {
+    const digits = BUCKET_FIGURES[buckets.columns[at]] as number | undefined;
+    // An empty peak_frame is a bucket without frames: left empty.
+    return digits === undefined || cell.trim() === '' ? cell : cellText(cell, digits);
+  };
+  const body = buckets.rows.map((row) => `<tr>${row.map((cell, at) => `<td>${escapeHtml(cellOf(cell, at))}</td>`).join('')}</tr>`).join('\n');
+  const more = buckets.leftOut > 0 ? `<p class="muted">${shown(buckets.leftOut, 0)} more rows in buckets.csv.</p>` : '';
   return `<h2>Periods</h2><table class="buckets"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
 }
 

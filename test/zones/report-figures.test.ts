@@ -103,4 +103,24 @@ describe('figures in the report', () => {
     expect(points.reduce((sum, n) => sum + n, 0)).toBe(3);
     expect(html).toContain('1 row of people.csv without numbers is left out.');
   });
+
+  it('groups the figures of the buckets table (frames, detections, person-seconds, peak frame), never the times or T strings', () => {
+    const summary: ReportSummary = { source: { mode: 'local', name: 'x.csv' }, parameters: {}, frames: 1, detections: 0, skipped_records: 0, time_range: null, peak: { count: 0, frame: 0, h: 0, v: 0 } };
+    const buckets = {
+      columns: ['start', 'start_t', 'end', 'frames', 'detections', 'person_seconds', 'peak_frame'],
+      rows: [
+        ['2026-11-23T08:00:00+09:00', '20261122230000000', '2026-11-23T09:00:00+09:00', '3600', '25200', '90123.456', '1234'],
+        ['2026-11-23T09:00:00+09:00', '20261123000000000', '2026-11-23T10:00:00+09:00', '0', '0', '0', ''],
+      ],
+      leftOut: 1234,
+    };
+    const html = reportHtml({ summary, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: null, buckets, madeMs: 0 });
+    const table = /<table class="buckets">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    const rows = [...table.matchAll(/<tr>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/g)].map((match) => [...match[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((cell) => cell[1]));
+    expect(rows).toEqual([
+      ['2026-11-23T08:00:00+09:00', '20261122230000000', '2026-11-23T09:00:00+09:00', '3,600', '25,200', '90,123.5', '1,234'],
+      ['2026-11-23T09:00:00+09:00', '20261123000000000', '2026-11-23T10:00:00+09:00', '0', '0', '0', ''],
+    ]);
+    expect(html).toContain('1,234 more rows in buckets.csv.');
+  });
 });
