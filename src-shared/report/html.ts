@@ -228,7 +228,7 @@ export function reportHtml(input: ReportInput): string {
   parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
 
   if (input.periodPictures.length > 0) {
-    const left = input.periodPicturesLeftOut > 0 ? ` (${input.periodPicturesLeftOut} more left out to keep this file small)` : '';
+    const left = input.periodPicturesLeftOut > 0 ? ` (${shown(input.periodPicturesLeftOut, 0)} more left out to keep this file small)` : '';
     parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(periodCaption(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(periodCaption(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
   }
   if (input.buckets !== null) parts.push(bucketsTable(input.buckets));

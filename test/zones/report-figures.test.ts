@@ -122,5 +122,8 @@ describe('figures in the report', () => {
       ['2026-11-23T09:00:00+09:00', '20261123000000000', '2026-11-23T10:00:00+09:00', '0', '0', '0', ''],
     ]);
     expect(html).toContain('1,234 more rows in buckets.csv.');
+    const picture = { name: '20261123-0800.png', uri: 'data:image/jpeg;base64,', width: 2, height: 1 };
+    const gallery = reportHtml({ summary, mainPicture: null, periodPictures: [picture], periodPicturesLeftOut: 2879, zones: null, people: null, buckets: null, madeMs: 0 });
+    expect(gallery).toContain('(2,879 more left out to keep this file small)');
   });
 });
