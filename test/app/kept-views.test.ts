@@ -136,7 +136,9 @@ describe('period views kept beside an analysis', () => {
     const buckets = await host.client.call('periodView', byBuckets);
     expect(buckets.buckets).toHaveLength(2);
     expect(await host.client.call('periodView', whole)).toEqual({ ...buckets, buckets: [], bucketColumns: expect.any(Number), bucketRows: expect.any(Number) });
-    // Both read back: nothing new was counted and kept.
+    // The analysis's own grid asked as a re-count, its keys in another order: the same first view.
+    expect(await host.client.call('periodView', { ...byBuckets, params: { grid_num_v: 14, grid_num_h: 24 } })).toEqual(buckets);
+    // All read back: nothing new was counted and kept.
     expect(await keptFiles(runId)).toEqual(firsts);
     for (let n = 1; n <= 20; n++) await host.client.call('periodView', { ...byBuckets, params: { grid_num_h: 24 + n } });
     await keptCount(runId, 2 + 16);
