@@ -111,7 +111,8 @@ async function settled(runId: string): Promise<string[]> {
   for (let tries = 0; tries < 50; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = await keptFiles(runId);
-    if (now.join() === last.join()) return now;
+    // A temporary file is a write in flight (on a busy machine one can outlast 100 ms).
+    if (now.join() === last.join() && !now.some((name) => name.endsWith('.partial'))) return now;
     last = now;
   }
   return last;
@@ -127,10 +128,10 @@ async function analysed(host: Host, settings: Settings): Promise<string> {
 /** The answer to `request` computed afresh: every kept view of the run removed first (and again after). */
 async function fresh(host: Host, request: PeriodViewRequest): Promise<PeriodViewData> {
   await settled(request.runId);
-  await rm(viewsDirOf(request.runId), { recursive: true, force: true });
+  await rm(viewsDirOf(request.runId), { recursive: true, force: true, maxRetries: 5 });
   const answer = await host.client.call('periodView', request);
   await settled(request.runId);
-  await rm(viewsDirOf(request.runId), { recursive: true, force: true });
+  await rm(viewsDirOf(request.runId), { recursive: true, force: true, maxRetries: 5 });
   return answer;
 }
 
@@ -447,7 +448,8 @@ describe('kept period views in odd surroundings', () => {
 
       // views/ replaced by a file: answered all the same, the file left alone.
       const [first] = runIds;
-      await rm(viewsDirOf(first), { recursive: true });
+      await settled(first);
+      await rm(viewsDirOf(first), { recursive: true, maxRetries: 5 });
       await writeFile(viewsDirOf(first), 'not a folder');
       expect(await host.client.call('periodView', requests[0])).toEqual(alone[0]);
       await new Promise((resolve) => setTimeout(resolve, 200));
