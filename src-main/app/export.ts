@@ -13,7 +13,7 @@
  * Nothing else in the user's folder is ever removed.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EXPORT_OUTPUTS, type ExportOutput } from '../../src-shared/api.js';
@@ -21,7 +21,7 @@ import { CancelledError, CrowdheatError } from '../../src-shared/errors.js';
 import { fileProblem, makeFolder } from '../sinks/atomic.js';
 import { framesOfEarlierRuns, removeEarlierFrames } from '../sinks/detect-json.js';
 import { PEOPLE_FILE } from '../sinks/people.js';
-import { BUCKETS_CSV, BUCKETS_NPY, PERIOD_NPY, PERIOD_PNG, PERIODS_DIR } from '../sinks/period-outputs.js';
+import { BUCKETS_CSV, BUCKETS_NPY, earlierBucketFiles, PERIOD_NPY, PERIOD_PNG, PERIODS_DIR } from '../sinks/period-outputs.js';
 
 /** The files of the `parquet` output: the store's frames and detections tables (StoreReader.exportParquet). */
 export const PARQUET_FILES = ['frames.parquet', 'detections.parquet'] as const;
@@ -42,30 +42,6 @@ const OUTPUT_ENTRIES: Record<ExportOutput, { entries: string[]; ifThere?: string
   'zones-csv': { entries: ['zones.csv'], what: 'zones.csv' },
   parquet: { entries: [...PARQUET_FILES], what: 'Parquet files' },
 };
-
-/**
- * A bucket picture's name in `periods/` as a run writes it (`LocalClock.fileStamp`:
- * `yyyyMMdd-HHmm`, with `±hhmm` in an hour the clocks go back over).
- */
-const BUCKET_PICTURE = /^\d{8}-\d{4}([+-]\d{4})?\.png$/;
-
-/**
- * The period maps' files in the user's folder `to` that an export of `files` (relative paths)
- * leaves from an earlier export or run: the buckets' files at the top, and the bucket pictures
- * in `periods/` (only names a run gives; anything else there is the user's), relative to `to`.
- */
-async function earlierPeriodFiles(to: string, files: readonly string[]): Promise<string[]> {
-  const writing = new Set(files);
-  const isFile = (name: string): Promise<boolean> => lstat(join(to, name)).then((facts) => facts.isFile(), () => false);
-  const earlier: string[] = [];
-  for (const name of [BUCKETS_NPY, BUCKETS_CSV, PEOPLE_FILE]) if (!writing.has(name) && (await isFile(name))) earlier.push(name);
-  const pictures = await readdir(join(to, PERIODS_DIR), { withFileTypes: true }).catch(() => []);
-  for (const item of pictures) {
-    const path = `${PERIODS_DIR}/${item.name}`;
-    if (item.isFile() && BUCKET_PICTURE.test(item.name) && !writing.has(path)) earlier.push(path);
-  }
-  return earlier;
-}
 
 /** Outputs an export makes from the store: every analysis has them. */
 const FROM_STORE: readonly ExportOutput[] = ['zones-csv', 'parquet'];
@@ -118,7 +94,7 @@ export async function exportOutputs(options: ExportOptions): Promise<string[]> {
     ? await framesOfEarlierRuns(join(to, 'detect'), 'export', 'folder')
     : new Set<string>();
   for (const file of files) if (dirname(file) === 'detect') earlierFrames.delete(basename(file));
-  const earlierPeriods = options.outputs.includes('periods') ? await earlierPeriodFiles(to, files.map((file) => file.split(sep).join('/'))) : [];
+  const earlierPeriods = options.outputs.includes('periods') ? await earlierBucketFiles(to, files.map((file) => file.split(sep).join('/')), [PEOPLE_FILE]) : [];
 
   await makeFolder(to, signal, 'export');
   const staging = join(to, `.crowdheat-export-${randomBytes(6).toString('hex')}.partial`);

@@ -10,7 +10,7 @@
  * The pictures carry the zones' outlines and names, as heatmap.png does, unless `zone_outlines`
  * is false.
  */
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { getColormap } from '../../src-shared/colormaps/index.js';
@@ -59,6 +59,31 @@ function csvNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
 }
 
+/**
+ * A bucket picture's name in `periods/` as a run writes it (`LocalClock.fileStamp`:
+ * `yyyyMMdd-HHmm`, with `±hhmm` in an hour the clocks go back over).
+ */
+export const BUCKET_PICTURE = /^\d{8}-\d{4}([+-]\d{4})?\.png$/;
+
+/**
+ * The buckets' files in `folder` that writing `files` (paths relative to it, `/`-separated)
+ * leaves from an earlier run or export: `heatmap_buckets.npy`, `buckets.csv` and the names in
+ * `also` at the top, and the bucket pictures in `periods/` (only names a run gives: anything else
+ * there is the user's). Relative to `folder`, `/`-separated.
+ */
+export async function earlierBucketFiles(folder: string, files: readonly string[], also: readonly string[] = []): Promise<string[]> {
+  const writing = new Set(files);
+  const isFile = (name: string): Promise<boolean> => lstat(join(folder, name)).then((facts) => facts.isFile(), () => false);
+  const earlier: string[] = [];
+  for (const name of [BUCKETS_NPY, BUCKETS_CSV, ...also]) if (!writing.has(name) && (await isFile(name))) earlier.push(name);
+  const pictures = await readdir(join(folder, PERIODS_DIR), { withFileTypes: true }).catch(() => []);
+  for (const item of pictures) {
+    const path = `${PERIODS_DIR}/${item.name}`;
+    if (item.isFile() && BUCKET_PICTURE.test(item.name) && !writing.has(path)) earlier.push(path);
+  }
+  return earlier;
+}
+
 export interface PeriodOutputOptions {
   output: OutputSettings;
   /** The metadata's pixel space (`image_size_h` × `image_size_v`): the pictures' aspect when there is no picture. */
@@ -81,6 +106,9 @@ export interface PeriodOutputOptions {
 
 /**
  * Writes the period outputs of `view` into `outputDir`. Returns their names relative to it.
+ * A whole write (no `onlyBuckets`) then removes the buckets' files an earlier run left there
+ * (`earlierBucketFiles`): another period's pictures, or buckets where this run has none, would
+ * otherwise lie beside this run's summary as if they were its own.
  */
 export async function writePeriodOutputs(outputDir: string, view: PeriodView, options: PeriodOutputOptions): Promise<string[]> {
   const { output } = options;
@@ -120,7 +148,16 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   written.push(PERIOD_PNG);
 
   const buckets = view.buckets;
-  if (buckets === null) return written;
+  // The files of this run's buckets, named as they are written (`/`-separated), for the tidying at the end.
+  const bucketFiles: string[] = [];
+  const tidy = async (): Promise<void> => {
+    if (options.onlyBuckets !== undefined) return;
+    for (const name of await earlierBucketFiles(outputDir, [...written, ...bucketFiles])) await rm(join(outputDir, name), { force: true });
+  };
+  if (buckets === null) {
+    await tidy();
+    return written;
+  }
   const count = buckets.starts.length;
   const cells = rows * columns;
   if (buckets.grids.length !== count * cells) throw new Error('period outputs: the view handed its bucket grids out one at a time (eachBucketGrid); ask for them kept');
@@ -158,7 +195,9 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
       const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
       const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
       try {
-        await writeFileAtomic(join(directory, `${clock.fileStamp(buckets.starts[b])}.png`), await render(grid, sharedMax, label));
+        const name = `${clock.fileStamp(buckets.starts[b])}.png`;
+        bucketFiles.push(`${PERIODS_DIR}/${name}`);
+        await writeFileAtomic(join(directory, name), await render(grid, sharedMax, label));
       } catch (error) {
         failed = true;
         throw error;
@@ -168,5 +207,6 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
   const settled = await Promise.allSettled(Array.from({ length: Math.min(PNG_CONCURRENCY, count) }, writeBuckets));
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   written.push(`${PERIODS_DIR}/`);
+  await tidy();
   return written;
 }

@@ -2,9 +2,9 @@
  * The period pictures (heatmap_period.png, periods/*.png) carry the zones' outlines as
  * heatmap.png does, and leave them out with `zone_outlines: false`.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writePeriodOutputs } from '../../src-main/sinks/period-outputs.js';
@@ -102,5 +102,28 @@ describe('period pictures and zones', () => {
     await writePeriodOutputs(dir, view, { ...options, onlyBuckets: new Set([1]) });
     expect(await readFile(join(dir, 'periods/19700101-0000.png'))).toEqual(before[0]);
     expect(await readFile(join(dir, 'periods/19700101-0100.png'))).not.toEqual(before[1]);
+  });
+});
+
+describe('period outputs written into a folder an earlier run wrote', () => {
+  const options = { output: defaultSettings().output_settings, imageSize: { width: 1920, height: 1080 }, timeZone: 'UTC', label: 'test' };
+  const listing = async (): Promise<string[]> => (await readdir(dir, { recursive: true })).map((name) => name.split(sep).join('/')).sort();
+
+  it('leave none of its buckets beside this run\'s: no buckets, other buckets, and the user\'s own files kept', async () => {
+    // An earlier run by hour over three hours, and a file of the user's in periods/.
+    const earlier = emptyView();
+    earlier.buckets = { ...earlier.buckets!, starts: Float64Array.of(0, HOUR, 2 * HOUR), ends: Float64Array.of(HOUR, 2 * HOUR, 3 * HOUR), grids: new Float64Array(3 * 8), frames: Int32Array.of(1, 1, 1), detections: Int32Array.of(0, 0, 0), personSeconds: Float64Array.of(0, 0, 0), peakFrame: Int32Array.of(0, 1, 2) };
+    await writePeriodOutputs(dir, earlier, options);
+    await writeFile(join(dir, 'periods', 'notes.txt'), 'mine');
+    expect(await listing()).toEqual(['buckets.csv', 'heatmap_buckets.npy', 'heatmap_period.npy', 'heatmap_period.png', 'periods', 'periods/19700101-0000.png', 'periods/19700101-0100.png', 'periods/19700101-0200.png', 'periods/notes.txt']);
+
+    // This run by hour over two hours: the third hour's picture goes.
+    await writePeriodOutputs(dir, emptyView(), options);
+    expect(await listing()).toEqual(['buckets.csv', 'heatmap_buckets.npy', 'heatmap_period.npy', 'heatmap_period.png', 'periods', 'periods/19700101-0000.png', 'periods/19700101-0100.png', 'periods/notes.txt']);
+    expect((await readFile(join(dir, 'buckets.csv'), 'utf8')).trim().split('\n')).toHaveLength(3);
+
+    // A run without buckets (period none): the buckets' files and pictures go, the user's file stays.
+    await writePeriodOutputs(dir, { ...emptyView(), buckets: null }, options);
+    expect(await listing()).toEqual(['heatmap_period.npy', 'heatmap_period.png', 'periods', 'periods/notes.txt']);
   });
 });
