@@ -3,7 +3,7 @@ import type { ApiClient, ConsoleRangeInfo, CredentialsStatus, DeviceSummary, Ima
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
 import { LIMITS } from '../../src-shared/settings/fields.js';
 import { settingField } from '../logic/settings-form.js';
-import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
+import { localInputToTimestamp, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
 import { ConsoleCacheSection } from './ConsoleCacheSection.js';
@@ -292,7 +292,7 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           'No inference results on this device.'
         ) : (
           <>
-            Inference results from {localLabel(oldest)} to {localLabel(newest)} ({utcLabel(oldest)} to {utcLabel(newest)}){' '}
+            Inference results from {rangeLabel(oldest, newest)}{' '}
             <button type="button" className="link" onClick={() => onUse(oldest, newest)}>
               Use this range
             </button>
@@ -304,7 +304,7 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           {images.count} {images.count === 1 ? 'image' : 'images'} in {images.folder}
           {images.first !== null && images.last !== null && (
             <>
-              , from {localLabel(images.first)} to {localLabel(images.last)} ({utcLabel(images.first)} to {utcLabel(images.last)}){' '}
+              , from {rangeLabel(images.first, images.last)}{' '}
               <button type="button" className="link" onClick={() => onUse(images.first ?? '', images.last ?? '', images.count)}>
                 Use the images&apos; range
               </button>
