@@ -418,7 +418,8 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
       <div className="chart-caption">
         people per frame (max {peopleMax}{whole ? '' : `, frames ${view.from + 1}–${view.to}`}) — click or focus it to seek; ← → one frame,{' '}
         <span data-testid="key-steps">
-          Shift+← → {steps.smallText}, Page Up/Down {steps.largeText}
+          {/* Shift's step said only when it is more than the arrows' one frame (a short run: both are 1 frame). */}
+          {steps.small > 1 && `Shift+← → ${steps.smallText}, `}Page Up/Down {steps.largeText}
         </span>
         , space plays, ? lists every key
       </div>
