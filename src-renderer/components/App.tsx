@@ -22,7 +22,7 @@ import { ShortcutSheet } from './ShortcutSheet.js';
 import { SourcesPanel } from './SourcesPanel.js';
 import { Splitter } from './Splitter.js';
 import { Timeline } from './Timeline.js';
-import { useAnalysis } from './useAnalysis.js';
+import { COORDINATE_TOPIC, useAnalysis } from './useAnalysis.js';
 import { useFollow } from './useFollow.js';
 import { FollowStatusLine } from './FollowControl.js';
 import { useLibrary } from './useLibrary.js';
@@ -63,7 +63,7 @@ export function App({ api }: { api: ApiClient }) {
   const [readingDrop, setReadingDrop] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
   const pathChecks = usePathChecks(api, settings);
-  const { messages, say, clearKind, dismiss } = useMessages();
+  const { messages, say, clearKind, clearTopic, dismiss } = useMessages();
   // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
   const onStarted = useCallback(() => clearKind('info'), [clearKind]);
   const { running, starting, done, analyse, cancel, show } = useAnalysis(api, say, onStarted);
@@ -368,6 +368,9 @@ export function App({ api }: { api: ApiClient }) {
                 onUse={({ h, v }) => {
                   onChange(settingField('heat_map_settings.image_size_h'), h);
                   onChange(settingField('heat_map_settings.image_size_v'), v);
+                  // The run's warning said to set this size: once set, it is no longer news.
+                  clearTopic(`${COORDINATE_TOPIC}:image-size-mismatch`);
+                  clearTopic(`${COORDINATE_TOPIC}:picture-shape-mismatch`);
                 }}
               />
             )}

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiClient, ConsoleRangeInfo, CredentialsStatus, DeviceSummary, ImageDirectory } from '../../src-shared/api.js';
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
+import { LIMITS } from '../../src-shared/settings/fields.js';
 import { settingField } from '../logic/settings-form.js';
-import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
+import { localInputToTimestamp, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
 import { ConsoleCacheSection } from './ConsoleCacheSection.js';
@@ -149,9 +150,11 @@ export function ConsolePanel({ api, settings, issues, onChange, onError, follow 
     }
   };
 
-  const useRange = (first: string, last: string): void => {
+  /** Puts a range into the pickers; with `images` (the folder's image count) the images to fetch become that many, so the whole range is analysed (it stayed at the default 20). */
+  const useRange = (first: string, last: string, images?: number): void => {
     onChange(field('first_timestamp'), first);
     onChange(field('last_timestamp'), last);
+    if (images !== undefined && images >= 1) onChange(field('number_of_images'), Math.min(images, LIMITS.consoleItems));
   };
 
   const status = sign.state === 'loading' ? null : sign.status;
@@ -279,7 +282,7 @@ export function ConsolePanel({ api, settings, issues, onChange, onError, follow 
 }
 
 /** What the device holds, with buttons that put a range into the settings. */
-function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first: string, last: string) => void }) {
+function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first: string, last: string, images?: number) => void }) {
   const { oldest, newest } = range.inferences;
   const images = range.images;
   return (
@@ -289,7 +292,7 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           'No inference results on this device.'
         ) : (
           <>
-            Inference results from {localLabel(oldest)} to {localLabel(newest)} ({utcLabel(oldest)} to {utcLabel(newest)}){' '}
+            Inference results from {rangeLabel(oldest, newest)}{' '}
             <button type="button" className="link" onClick={() => onUse(oldest, newest)}>
               Use this range
             </button>
@@ -301,8 +304,8 @@ function RangeSummary({ range, onUse }: { range: ConsoleRangeInfo; onUse: (first
           {images.count} {images.count === 1 ? 'image' : 'images'} in {images.folder}
           {images.first !== null && images.last !== null && (
             <>
-              , from {localLabel(images.first)} to {localLabel(images.last)} ({utcLabel(images.first)} to {utcLabel(images.last)}){' '}
-              <button type="button" className="link" onClick={() => onUse(images.first ?? '', images.last ?? '')}>
+              , from {rangeLabel(images.first, images.last)}{' '}
+              <button type="button" className="link" onClick={() => onUse(images.first ?? '', images.last ?? '', images.count)}>
                 Use the images&apos; range
               </button>
             </>

@@ -46,6 +46,8 @@ interface TimelineProps {
 /** Width of the canvas when the source has no pictures (the heat alone, at the metadata's aspect). */
 const HEAT_ONLY_WIDTH = 640;
 const CHART_HEIGHT = 80;
+/** Room above the peak and below 0 (viewBox units), so a line at either edge is drawn whole, not under the chart's border. */
+const CHART_PAD = 6;
 /** The chart's columns when its width cannot be measured yet. */
 const DEFAULT_CHART_COLUMNS = 1000;
 /** How long the frame must stay put before its exact picture is decoded (when it has no sampled one). */
@@ -397,7 +399,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
       <svg
         ref={chartRef}
         className="chart"
-        viewBox={`0 0 ${chartWidth} ${CHART_HEIGHT}`}
+        viewBox={`0 ${-CHART_PAD} ${chartWidth} ${CHART_HEIGHT + 2 * CHART_PAD}`}
         preserveAspectRatio="none"
         onClick={onChartClick}
         data-testid="people-chart"
@@ -411,12 +413,13 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         aria-valuetext={`${valueText}: ${frame?.count ?? '…'} people`}
       >
         <path d={path} className="chart-line" vectorEffect="non-scaling-stroke" data-testid="people-chart-path" />
-        {index >= view.from && index < view.to && <line x1={markerX} x2={markerX} y1={0} y2={CHART_HEIGHT} className="chart-marker" vectorEffect="non-scaling-stroke" />}
+        {index >= view.from && index < view.to && <line x1={markerX} x2={markerX} y1={-CHART_PAD} y2={CHART_HEIGHT + CHART_PAD} className="chart-marker" vectorEffect="non-scaling-stroke" />}
       </svg>
       <div className="chart-caption">
         people per frame (max {peopleMax}{whole ? '' : `, frames ${view.from + 1}–${view.to}`}) — click or focus it to seek; ← → one frame,{' '}
         <span data-testid="key-steps">
-          Shift+← → {steps.smallText}, Page Up/Down {steps.largeText}
+          {/* Shift's step said only when it is more than the arrows' one frame (a short run: both are 1 frame). */}
+          {steps.small > 1 && `Shift+← → ${steps.smallText}, `}Page Up/Down {steps.largeText}
         </span>
         , space plays, ? lists every key
       </div>

@@ -23,6 +23,14 @@ const RUN_CHECK_INTERVAL_MS = 5_000;
 /** The topic of the messages about the outcome of an analysis: a newer outcome replaces them. */
 export const ANALYSIS_TOPIC = 'analysis';
 
+/**
+ * The topic of a run's warning that the boxes and image_size disagree (the back end's kinds
+ * `image-size-mismatch` and `picture-shape-mismatch`): using the fitting size on screen settles
+ * it, so the message is cleared with this topic; other warnings have none.
+ */
+export const COORDINATE_TOPIC = 'coordinate-space';
+const COORDINATE_KINDS: ReadonlySet<string> = new Set(['image-size-mismatch', 'picture-shape-mismatch']);
+
 export interface Analysis {
   running: Running | null;
   starting: boolean;
@@ -73,7 +81,7 @@ export function useAnalysis(
       if (event.type === 'progress') {
         setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate, preparing: event.preparing });
       } else if (event.type === 'warning') {
-        say('warning', event.message);
+        say('warning', event.message, COORDINATE_KINDS.has(event.kind) ? `${COORDINATE_TOPIC}:${event.kind}` : undefined);
       } else if (event.type === 'done' || event.type === 'error') {
         check();
       }

@@ -69,3 +69,19 @@ export function utcLabel(timestamp: string): string {
 export function localLabel(timestamp: string): string {
   return timestampToLocalInput(timestamp).replace('T', ' ');
 }
+
+/**
+ * A range of T strings for people: local wall-clock times with the UTC moments in brackets, or,
+ * when this browser's zone is UTC (the two would read the same), the times once marked UTC.
+ *
+ * ```ts
+ * rangeLabel('20240501120000000', '20240501120039500')
+ * // in Tokyo: '2024-05-01 21:00:00.000 to 2024-05-01 21:00:39.500 (2024-05-01 12:00:00.000 UTC to 2024-05-01 12:00:39.500 UTC)'
+ * // in UTC:   '2024-05-01 12:00:00.000 to 2024-05-01 12:00:39.500 UTC'
+ * ```
+ */
+export function rangeLabel(first: string, last: string): string {
+  const local = `${localLabel(first)} to ${localLabel(last)}`;
+  const sameAsUtc = `${localLabel(first)} UTC` === utcLabel(first) && `${localLabel(last)} UTC` === utcLabel(last);
+  return sameAsUtc ? `${local} UTC` : `${local} (${utcLabel(first)} to ${utcLabel(last)})`;
+}

@@ -3,7 +3,7 @@
  * is made: Node reads TZ again when it changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localInputToTimestamp, localLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../../src-renderer/logic/console-time.js';
+import { localInputToTimestamp, localLabel, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../../src-renderer/logic/console-time.js';
 
 let savedZone: string | undefined;
 beforeAll(() => {
@@ -50,5 +50,22 @@ describe('datetime-local values and T strings (in Tokyo, UTC+09:00)', () => {
     expect(settingTimestamp('2024-05-01T21:00:00+09:00')).toBe('20240501120000000');
     expect(settingTimestamp('')).toBeNull();
     expect(settingTimestamp('2024-05-01T21:00:00')).toBeNull();
+  });
+});
+
+describe('a range for people', () => {
+  it('in Tokyo: local times, the UTC moments in brackets', () => {
+    expect(rangeLabel('20240501120000000', '20240501120039500')).toBe(
+      '2024-05-01 21:00:00.000 to 2024-05-01 21:00:39.500 (2024-05-01 12:00:00.000 UTC to 2024-05-01 12:00:39.500 UTC)',
+    );
+  });
+
+  it('in UTC: the times once, marked UTC, not the same text twice', () => {
+    process.env.TZ = 'UTC';
+    try {
+      expect(rangeLabel('20240501120000000', '20240501120039500')).toBe('2024-05-01 12:00:00.000 to 2024-05-01 12:00:39.500 UTC');
+    } finally {
+      process.env.TZ = 'Asia/Tokyo';
+    }
   });
 });

@@ -109,6 +109,11 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the app in Chromium through crowdheat
     await page.screenshot({ path: join(tmpdir(), 'crowdheat-e2e-timeline.png') });
 
     const chart = (await page.getByTestId('people-chart').boundingBox())!;
+    // The series is drawn whole inside the chart: its peak lies below the top border, not under it
+    // (a run with as many people in every frame drew its line as the border, unseen).
+    const line = (await page.getByTestId('people-chart-path').boundingBox())!;
+    expect(line.y).toBeGreaterThanOrEqual(chart.y + 3);
+    expect(line.y + line.height).toBeLessThanOrEqual(chart.y + chart.height - 3);
     await page.mouse.click(chart.x + chart.width / 2, chart.y + chart.height / 2);
     await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe('frame 301 / 600');
   }, 360_000);

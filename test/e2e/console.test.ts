@@ -183,8 +183,11 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     expect(await page.getByTestId('range-images').textContent()).toBe(
       `10 images in 20240501120000, from ${tokyoLabel(0)} to ${tokyoLabel(18)} (${readable(0)} to ${readable(18)}) Use the images' range`,
     );
+    await page.getByLabel('images', { exact: true }).fill('5');
     await page.getByRole('button', { name: "Use the images' range" }).click();
     await expect.poll(pickers).toEqual({ from: tokyoInput(0), fromUtc: readable(0), to: tokyoInput(18), toUtc: readable(18) });
+    // The images to fetch become the folder's count, so the range used is analysed whole (it stayed at 5).
+    expect(await page.getByLabel('images', { exact: true }).inputValue()).toBe('10');
     await page.getByRole('button', { name: 'Use this range' }).click();
     await expect.poll(pickers).toEqual({ from: tokyoInput(0), fromUtc: readable(0), to: tokyoInput(INFERENCES - 1), toUtc: readable(INFERENCES - 1) });
     await page.getByLabel('images', { exact: true }).fill('3');

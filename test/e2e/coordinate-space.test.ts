@@ -54,6 +54,9 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the coordinate-space notice', () => {
     );
     expect(await page.getByTestId('out-of-date').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
+    // The run's warning says the same in the message list, until the fitting size is used.
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await expect.poll(() => messages.textContent()).toContain('(640×480 would fit)');
 
     const pixels = (): Promise<string> => page.getByTestId('frame-canvas').evaluate((canvas) => (canvas as HTMLCanvasElement).toDataURL());
     const before = await pixels();
@@ -63,6 +66,8 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the coordinate-space notice', () => {
     expect(await page.getByLabel('Image width (px)').inputValue()).toBe('640');
     expect(await page.getByLabel('Image height (px)').inputValue()).toBe('480');
     await expect.poll(() => notice.count()).toBe(0);
+    // Settled: the warning that said to set this size is gone from the messages too.
+    await expect.poll(() => messages.textContent()).not.toContain('would fit');
     // Re-counted from the store: the heat on screen is the 640×480 reading, with no new analysis.
     await expect.poll(pixels, { timeout: 20_000 }).not.toBe(before);
     expect(await page.getByTestId('out-of-date').count()).toBe(0);

@@ -136,6 +136,8 @@ describe.skipIf(E2E_SKIP_REASON !== null)('three people\'s flows at 1400×900 an
     await expect.poll(() => page.getByTestId('analyse').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('analyse').click();
     await page.getByTestId('frame-number').filter({ hasText: 'frame 1 / 30' }).waitFor({ timeout: 120_000 });
+    // 30 frames: Shift+arrows would step 1 frame, as the arrows do, so the caption names only Page Up/Down's 3 frames.
+    await expect.poll(() => page.getByTestId('key-steps').textContent()).toBe('Page Up/Down 3 frames');
     expect(await checkScreen(page, 'analyst-timeline')).toEqual(CLEAN);
     await page.getByTestId('export').click();
     await page.getByRole('dialog', { name: 'Export' }).waitFor();
