@@ -444,7 +444,8 @@ function settingsSection(summary: ReportSummary, outlineZones?: ReportInput['out
   if (summary.source.meta_file !== undefined) rows.push(['metadata file', summary.source.meta_file]);
   if (summary.source.video_file !== undefined) rows.push(['video file', summary.source.video_file]);
   if (summary.source.device_id !== undefined) rows.push(['device', summary.source.device_id]);
-  for (const [key, value] of Object.entries(summary.parameters)) rows.push([key, JSON.stringify(value) ?? 'null']);
+  // class_ids null counts every class (SPEC §3): said so, as the app says it.
+  for (const [key, value] of Object.entries(summary.parameters)) rows.push([key, key === 'class_ids' && value === null ? 'all classes (null)' : (JSON.stringify(value) ?? 'null')]);
   if (summary.skipped_records > 0) rows.push(['skipped records', shown(summary.skipped_records, 0)]);
   for (const zone of outlineZones ?? summary.zones?.zones ?? []) rows.push([`zone ${zone.name}`, JSON.stringify(zone.points)]);
   if (summary.zones !== undefined) rows.push(['zone time base', summary.zones.time_base]);

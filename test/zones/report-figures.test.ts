@@ -41,6 +41,11 @@ describe('figures in the report', () => {
     expect(textOf(html, 'busiest-people')).toBe('busiest moment: frame 50,810 | 1,234 people | 1234');
     expect(textOf(html, 'busiest-place')).toBe('busiest place over the whole period: cell h 100, v 50 (around x 1005, y 505) | 745,890.3 person-frames | 745890.25');
     expect(html).toContain('<td class="text">skipped records</td><td class="text">1,200</td>');
+    expect(html).toContain('<td class="text">grid_num_h</td><td class="text">192</td>');
+    const classes = reportHtml({ summary: { ...summary, parameters: { class_ids: null } }, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: null, buckets: null, madeMs: 0 });
+    expect(classes).toContain('<td class="text">class_ids</td><td class="text">all classes (null)</td>');
+    const person = reportHtml({ summary: { ...summary, parameters: { class_ids: [0] } }, mainPicture: null, periodPictures: [], periodPicturesLeftOut: 0, zones: null, people: null, buckets: null, madeMs: 0 });
+    expect(person).toContain('<td class="text">class_ids</td><td class="text">[0]</td>');
   });
 
   it('is titled by the file or device its figures came from, not by the outputs\' stem', () => {
