@@ -7,21 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent, PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
+import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
 import type { Inference, InferenceResult } from '../../src-shared/console/inference.js';
 import { encodeObjectDetectionTop } from '../../src-shared/flatbuffers/index.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { codeFingerprintOf, KEPT_VIEWS_DIR, KeptViews, runningCodeFingerprint } from '../../src-main/app/kept-views.js';
-import { startWebHost, type WebHost } from '../../src-main/host/serve.js';
-import { runPipeline } from '../../src-main/pipeline/run.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
-import { httpClient, type ClosableApiClient } from '../../src-renderer/api/client.js';
+import { startTestHost, type TestHost } from './web-host-fixture.js';
 
 let cwd: string;
 let dataDir: string;
-let rendererDir: string;
 
 /** Inference times (ms since the epoch) with gaps: bursts of 3 frames 400 ms apart, bursts 17 min apart, across the 2026-11-01 DST end in New York. */
 const GAPPY_TIMES = Array.from({ length: 30 }, (_, i) => Date.UTC(2026, 10, 1, 5, 10) + Math.floor(i / 3) * 17 * 60_000 + (i % 3) * 400);
@@ -44,10 +40,6 @@ function inference(ms: number, people: number, seed: number): Inference {
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'crowdheat-attack-cwd-'));
   dataDir = await mkdtemp(join(tmpdir(), 'crowdheat-attack-data-'));
-  rendererDir = await mkdtemp(join(tmpdir(), 'crowdheat-attack-renderer-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>crowdheat test page</title>');
-  const rows = (await readFile('/work/shared/data/aitrios-sample.csv', 'utf8')).split('\n').slice(0, 121).join('\n') + '\n';
-  await writeFile(join(cwd, 'sample.csv'), rows);
   const record: InferenceResult = {
     DeviceID: 'Aid-00010001-0000-2000-9002-000000000000',
     ModelID: '0300009999990100',
@@ -61,45 +53,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const dir of [cwd, dataDir, rendererDir]) await rm(dir, { recursive: true, force: true });
+  for (const dir of [cwd, dataDir]) await rm(dir, { recursive: true, force: true });
 });
 
-interface Host {
-  client: ClosableApiClient;
-  /** Every event received so far. */
-  events: ApiEvent[];
-  finished: (runId: string) => Promise<ApiEvent>;
-  close: () => Promise<void>;
-}
+type Host = TestHost;
 
-/** A web host on the shared data folder (a restart is a second one on the same folder). */
-async function startHost(): Promise<Host> {
-  const host: WebHost = await startWebHost({ port: 0, rendererDir, cwd, dataDir, runAnalysis: runPipeline });
-  const client = httpClient({
-    baseUrl: `http://127.0.0.1:${host.port}`,
-    token: host.token,
-    openSocket: (url) => new WebSocket(url) as unknown as ReturnType<Parameters<typeof httpClient>[0]['openSocket']>,
-  });
-  const events: ApiEvent[] = [];
-  client.subscribe((event) => events.push(event));
-  const finished = async (runId: string): Promise<ApiEvent> => {
-    for (let tries = 0; tries < 3000; tries++) {
-      const end = events.find((event) => 'runId' in event && event.runId === runId && (event.type === 'done' || event.type === 'error'));
-      if (end !== undefined) return end;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`${runId} did not finish within 60 s`);
-  };
-  return {
-    client,
-    events,
-    finished,
-    close: async () => {
-      client.close();
-      await host.close();
-    },
-  };
-}
+/** A web host on the shared data folder (a restart is a second one on the same folder; it writes the same sample.csv). */
+const startHost = (): Promise<Host> => startTestHost(120, { cwd, dataDir });
 
 const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
 const storeOf = (runId: string): string => join(dataDir, 'runs', runId, 'output', STORE_FILE);

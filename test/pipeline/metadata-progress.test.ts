@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterFirstPass } from '../progress-reports.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import type { Progress, SinkFactory } from '../../src-main/pipeline/types.js';
 import { openSeedCsv } from '../../src-main/sources/seed-csv.js';
@@ -44,17 +45,7 @@ async function progressOfRun(metaFile: string, format: 'seed_csv' | 'mot'): Prom
   settings.output_settings.output_dir = join(dir, 'out');
   const progress: Progress[] = [];
   await runPipeline(settings, { onProgress: (p) => progress.push(p), extraSinks: [slowSink] });
-  // The first pass's reports (its share of the file read, no frames, no total yet) come only when
-  // the pass outlasts a progress interval, as on a busy machine: checked here, then left out.
-  const preparing = progress.filter((report) => report.preparing !== undefined);
-  for (const report of preparing) {
-    expect(report).toMatchObject({ frames: 0, rate: 0 });
-    expect(report.expectedFrames).toBeUndefined();
-    expect(report.preparing).toBeGreaterThanOrEqual(0);
-    expect(report.preparing).toBeLessThanOrEqual(1);
-  }
-  expect(progress.slice(0, preparing.length)).toEqual(preparing);
-  return progress.slice(preparing.length);
+  return afterFirstPass(progress);
 }
 
 describe('progress of metadata-only analyses', () => {
