@@ -2,6 +2,7 @@
  * runPipeline: source → counter → sinks, in this process. The CLI and the app run it inside a
  * worker process (worker.ts); tests and the worker call it directly.
  */
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GridCounter, type PushResult } from '../../src-shared/counting/grid-counter.js';
 import { ExtentTracker, type ImageExtent } from '../../src-shared/counting/extent.js';
@@ -17,7 +18,7 @@ import { npySink } from '../sinks/npy.js';
 import { videoSink } from '../sinks/video.js';
 import { pngSink } from '../sinks/png.js';
 import { previewSink } from '../sinks/preview.js';
-import { prepareOutputFolder, writeFileAtomic } from '../sinks/atomic.js';
+import { prepareOutputFolder, removeFoldersLeftEmpty, writeFileAtomic } from '../sinks/atomic.js';
 import { removeLeftoverPartials } from '../sinks/leftovers.js';
 import { gatePerFrame } from '../sinks/per-frame-gate.js';
 import { storeSink } from '../sinks/store.js';
@@ -77,7 +78,33 @@ export async function runPipeline(settings: Settings, options: RunOptions = {}):
   const outputDir = resolve(cwd, settings.output_settings.output_dir);
 
   // The output folder first: a folder that cannot take files fails the run before any work.
-  await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
+  const made = await prepareOutputFolder(outputDir, signal, 'output_settings.output_dir');
+  const present = new Set(await readdir(outputDir).catch((): string[] => []));
+  try {
+    return await runIntoFolder(settings, options, { started, cwd, signal, params, diagnostics, outputDir });
+  } catch (error) {
+    // A failed or cancelled run leaves no folder it made empty: output_dir's levels, detect/, video/, periods/.
+    const added = (await readdir(outputDir, { withFileTypes: true }).catch(() => []))
+      .filter((entry) => entry.isDirectory() && !present.has(entry.name))
+      .map((entry) => join(outputDir, entry.name));
+    await removeFoldersLeftEmpty([...made, ...added]);
+    throw error;
+  }
+}
+
+/** What `runPipeline` settled before the output folder was ready. */
+interface RunStart {
+  started: number;
+  cwd: string;
+  signal: AbortSignal;
+  params: GridParams;
+  diagnostics: Diagnostics;
+  outputDir: string;
+}
+
+/** The run itself, into its prepared output folder. */
+async function runIntoFolder(settings: Settings, options: RunOptions, start: RunStart): Promise<RunSummary> {
+  const { started, cwd, signal, params, diagnostics, outputDir } = start;
   const counter = new GridCounter(params);
   const source = await openSource(settings, diagnostics, cwd, options.consoleCredentials, options.consoleCacheDir);
   const context: RunContext = {

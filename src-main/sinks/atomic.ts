@@ -7,7 +7,7 @@
  * its export) and the one way a file-system failure is put in words (`fileProblem`): a write that
  * fails says which file and why (`the disk is full (ENOSPC)`), never a bare system error.
  */
-import { lstat, mkdir, open, readlink, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { renameSync, rmSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -66,9 +66,10 @@ export class OutputFolderError extends InputError {}
  * `mkdir(..., { recursive: true })` never returns under /proc (a Node bug: it loops on ENOENT),
  * so only non-recursive calls are made. Throws OutputFolderError in words when something is in
  * the way: a file or device (/dev/null) where a folder should be, a dangling symbolic link, no
- * permission, a read-only disk, or a file system that makes no folders there.
+ * permission, a read-only disk, or a file system that makes no folders there. Resolves with the
+ * folders it made, outermost first (none when `path` was there).
  */
-export async function makeFolder(path: string, signal: AbortSignal, label: string): Promise<void> {
+export async function makeFolder(path: string, signal: AbortSignal, label: string): Promise<string[]> {
   const cannot = (problem: string) =>
     new OutputFolderError(`${label}: cannot create the folder ${shownPath(path)}: ${problem}`);
   const missing: string[] = [];
@@ -97,6 +98,7 @@ export async function makeFolder(path: string, signal: AbortSignal, label: strin
     missing.unshift(folder);
     if (dirname(folder) === folder) break;
   }
+  const made: string[] = [];
   for (const folder of missing) {
     if (signal.aborted) throw new CancelledError();
     try {
@@ -109,7 +111,9 @@ export async function makeFolder(path: string, signal: AbortSignal, label: strin
       if (code === 'ENOENT') throw cannot(`${shownPath(dirname(folder))} does not allow folders in it (ENOENT)`);
       throw cannot(fileProblem(error));
     }
+    made.push(folder);
   }
+  return made;
 }
 
 /**
@@ -117,8 +121,8 @@ export async function makeFolder(path: string, signal: AbortSignal, label: strin
  * removing a hidden empty file: a folder that exists but takes no files (read-only, no
  * permission, /proc/1) fails here, before any work, with OutputFolderError.
  */
-export async function prepareOutputFolder(path: string, signal: AbortSignal, label: string): Promise<void> {
-  await makeFolder(path, signal, label);
+export async function prepareOutputFolder(path: string, signal: AbortSignal, label: string): Promise<string[]> {
+  const made = await makeFolder(path, signal, label);
   const probe = temporaryPathFor(join(path, 'crowdheat-write-check'));
   try {
     await writeFile(probe, '');
@@ -129,6 +133,15 @@ export async function prepareOutputFolder(path: string, signal: AbortSignal, lab
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
+  return made;
+}
+
+/**
+ * Removes each of `folders` that is empty, innermost first (`rmdir`: a folder holding anything,
+ * a file or a folder, stays as it is). For the folders a failed run made and left empty.
+ */
+export async function removeFoldersLeftEmpty(folders: readonly string[]): Promise<void> {
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) await rmdir(folder).catch(() => undefined);
 }
 
 /** The temporary sibling of `path`: hidden, unique per process and call, ending in `.partial`. */
