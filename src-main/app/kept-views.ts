@@ -22,7 +22,8 @@
  * under `{ format, data }`. At most `KEPT_VIEWS_MAX` files and `KEPT_VIEWS_MAX_BYTES` together
  * per analysis: the least recently used go first (the one just kept always stays). A file that cannot be read or parsed, or
  * whose shape is wrong, is a miss and is removed; a temporary file a killed writer left
- * (`.<name>.<tag>.partial`, older than `KEPT_VIEWS_PARTIAL_MS`) is removed as the next view is kept.
+ * (`.<name>.<pid>-<tag>.partial`, its process gone: sinks/leftovers.ts) is removed as the next
+ * view is kept.
  */
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
@@ -33,6 +34,7 @@ import { isPlainObject } from '../../src-shared/objects.js';
 import type { Period } from '../../src-shared/periods/buckets.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
+import { removeLeftoverPartials } from '../sinks/leftovers.js';
 
 /** The folder of an analysis that holds its kept views. */
 export const KEPT_VIEWS_DIR = 'views';
@@ -51,13 +53,6 @@ const FIRST_PATTERN = /^[0-9a-f]{64}\.first\.json$/;
  * now (older ones, of an older store or crowdheat, go as newer ones are kept).
  */
 export const KEPT_FIRST_VIEWS = 2;
-/** The temporary file of a view being written (sinks/atomic.ts `temporaryPathFor`). */
-const PARTIAL_PATTERN = /^\.[0-9a-f]{64}(\.first)?\.json\..*\.partial$/;
-/**
- * A temporary file older than this is left over from a writer that was killed (a view is written
- * in milliseconds) and is removed; a younger one may be another host's write in flight.
- */
-export const KEPT_VIEWS_PARTIAL_MS = 60_000;
 
 /** What a period view is a function of, besides the store and the code. */
 export interface KeptViewQuestion {
@@ -276,16 +271,9 @@ export class KeptViews {
   }
 
   private async prune(): Promise<void> {
+    // A write in flight belongs to a live process (this host's or another's): only a killed writer's file goes.
+    await removeLeftoverPartials(this.dir, ['']);
     const all = await readdir(this.dir);
-    const abandonedBefore = Date.now() - KEPT_VIEWS_PARTIAL_MS;
-    await Promise.all(
-      all
-        .filter((name) => PARTIAL_PATTERN.test(name))
-        .map(async (name) => {
-          const facts = await stat(join(this.dir, name)).catch(() => null);
-          if (facts !== null && facts.mtimeMs < abandonedBefore) await rm(join(this.dir, name), { force: true });
-        }),
-    );
     let bytes = 0;
     for (const [at, file] of (await this.newestFirst(all, KEY_PATTERN)).entries()) {
       bytes += file.bytes;

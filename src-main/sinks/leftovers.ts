@@ -40,13 +40,14 @@ async function processRuns(pid: number): Promise<boolean> {
 }
 
 /**
- * Removes the partial files of dead runs from `outputDir` and its output subfolders; returns
- * their paths. Folders that do not exist or cannot be read are skipped: this is tidying, and the
- * run's own writes report any real problem with the folder.
+ * Removes the partial files of dead runs from `outputDir` and its output subfolders
+ * (`subfolders`, relative to it; `''` is the folder itself); returns their paths. Folders that do
+ * not exist or cannot be read are skipped: this is tidying, and the run's own writes report any
+ * real problem with the folder.
  */
-export async function removeLeftoverPartials(outputDir: string): Promise<string[]> {
+export async function removeLeftoverPartials(outputDir: string, subfolders: readonly string[] = OUTPUT_SUBFOLDERS): Promise<string[]> {
   const removed: string[] = [];
-  for (const sub of OUTPUT_SUBFOLDERS) {
+  for (const sub of subfolders) {
     const folder = sub === '' ? outputDir : join(outputDir, sub);
     let entries: Dirent[];
     try {

@@ -4,7 +4,7 @@
  * make a request fail, or leave files behind. Driven through the real web host on loopback.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { defaultSettings, type Settings } from '../../src-shared/settings/types.
 import { codeFingerprintOf, KEPT_VIEWS_DIR, KeptViews, runningCodeFingerprint } from '../../src-main/app/kept-views.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { startTestHost, type TestHost } from './web-host-fixture.js';
+import { deadPid } from '../video/processes.js';
 
 let cwd: string;
 let dataDir: string;
@@ -295,15 +296,14 @@ describe('KeptViews left-overs', () => {
       span: null,
     };
     await kept.put(key(1), data);
-    // What `temporaryPathFor` names a view's temporary file, left by a host killed mid-write 2 minutes ago.
-    const abandoned = join(dir, 'views', `.${key(2)}.json.4242-0a0b0c0d.partial`);
-    const inFlight = join(dir, 'views', `.${key(3)}.json.4343-0a0b0c0d.partial`);
+    // What `temporaryPathFor` names a view's temporary file: one left by a host killed mid-write
+    // (its process is gone), one another host is writing now (its process runs: this one).
+    const abandoned = join(dir, 'views', `.${key(2)}.json.${deadPid()}-0a0b0c0d.partial`);
+    const inFlight = join(dir, 'views', `.${key(3)}.json.${process.pid}-0a0b0c0d.partial`);
     await writeFile(abandoned, '{"format":1,"data":{"un');
     await writeFile(inFlight, '{"format":1,"data":{"un');
-    const twoMinutesAgo = (Date.now() - 120_000) / 1000;
-    await utimes(abandoned, twoMinutesAgo, twoMinutesAgo);
     await kept.put(key(4), data);
-    expect((await readdir(join(dir, 'views'))).sort()).toEqual([`.${key(3)}.json.4343-0a0b0c0d.partial`, `${key(1)}.json`, `${key(4)}.json`]);
+    expect((await readdir(join(dir, 'views'))).sort()).toEqual([`.${key(3)}.json.${process.pid}-0a0b0c0d.partial`, `${key(1)}.json`, `${key(4)}.json`]);
     expect(await kept.get(key(2))).toBeUndefined();
     await rm(dir, { recursive: true });
   });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,16 +6,10 @@ import { temporaryPathFor } from '../../src-main/sinks/atomic.js';
 import { PARTIAL_NAME, removeLeftoverPartials } from '../../src-main/sinks/leftovers.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { localSettings, makeTempDir, writeSeedCsv, type Box } from '../video/fixtures.js';
-import { descendantsNamed, isAlive } from '../video/processes.js';
+import { deadPid, descendantsNamed, isAlive } from '../video/processes.js';
 
 const CLI = resolve('bin', 'crowdheat');
 const FRAMES = 30;
-
-/** A pid that no process has now: a child's, after it ended. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(child.stdout.toString());
-}
 
 describe('partial files left by a killed run', () => {
   let dir = '';

@@ -1,4 +1,5 @@
 /** Processes seen through /proc (Linux), to check that no ffmpeg outlives its run. */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 interface ProcessEntry {
@@ -57,4 +58,10 @@ export function commandLine(pid: number): string[] {
   } catch {
     return [];
   }
+}
+
+/** A pid that no process has now: a child's, after it ended. */
+export function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
 }
