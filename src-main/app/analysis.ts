@@ -12,12 +12,18 @@ import { oneLine, showValue } from '../../src-shared/messages.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import type { RunOptions } from '../pipeline/run.js';
 import type { RunSummary } from '../pipeline/types.js';
+import { STORE_FILE } from '../store/schema.js';
 
 /** `runPipeline`'s signature, which `runInWorker` shares (everything but in-process sinks). */
 export type RunAnalysis = (settings: Settings, options: Omit<RunOptions, 'extraSinks'>) => Promise<RunSummary>;
 
 export function outputDirOf(workDir: string): string {
   return join(workDir, 'output');
+}
+
+/** The analysis store of an analysis's work folder (its output folder's `crowdheat.duckdb`). */
+export function storePathOf(workDir: string): string {
+  return join(outputDirOf(workDir), STORE_FILE);
 }
 
 export function previewDirOf(workDir: string): string {

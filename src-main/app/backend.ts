@@ -44,9 +44,8 @@ import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComple
 import { OpenedRun } from './opened-run.js';
 import { KEPT_VIEWS_DIR, KeptViews, sameQuestion, storeIdentity, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
-import { STORE_FILE } from '../store/schema.js';
 import { decodeExactPicture, exactPicturePath, EXACT_PICTURE_DEADLINE_MS } from './pictures.js';
-import { analysisFailure, noFramesError, outputDirOf, previewDirOf, type RunAnalysis } from './analysis.js';
+import { analysisFailure, noFramesError, outputDirOf, previewDirOf, storePathOf, type RunAnalysis } from './analysis.js';
 import { exportableOutputs, exportOutputs, PARQUET_FILES } from './export.js';
 import { reencodeVideo } from './export-video.js';
 import { videoChoiceProblem } from '../../src-shared/render/video-format.js';
@@ -595,7 +594,7 @@ export class Backend {
     this.openOrder.push(run.id);
     if (run.opened === undefined) {
       // Taken before the open reads the file: a view is kept only while the file is still this one.
-      const identity = storeIdentity(join(outputDirOf(run.workDir), STORE_FILE)).catch(() => null);
+      const identity = storeIdentity(storePathOf(run.workDir)).catch(() => null);
       const opening = OpenedRun.open(outputDirOf(run.workDir), run.settings.heat_map_settings.params);
       opening.then((opened) => this.openedFrom.set(opened, identity), () => undefined);
       run.opened = opening;
@@ -682,7 +681,7 @@ export class Backend {
    */
   private async keptOrComputed(run: Run, opened: OpenedRun, question: KeptViewQuestion): Promise<PeriodViewData> {
     const kept = this.keptViews(run);
-    const storePath = join(outputDirOf(run.workDir), STORE_FILE);
+    const storePath = storePathOf(run.workDir);
     const key = await kept.keyOf(storePath, question).catch(() => null);
     const found = key === null ? undefined : await kept.get(key);
     if (found !== undefined) return found;
@@ -704,7 +703,7 @@ export class Backend {
    */
   private keep(run: Run, opened: OpenedRun, question: KeptViewQuestion, key: string, answer: PeriodViewData, first: boolean): void {
     const kept = this.keptViews(run);
-    const storePath = join(outputDirOf(run.workDir), STORE_FILE);
+    const storePath = storePathOf(run.workDir);
     const openedFrom = this.openedFrom.get(opened);
     run.keeping = (run.keeping ?? Promise.resolve())
       .then(async () => {
@@ -726,7 +725,7 @@ export class Backend {
     } else {
       const answer = await this.keptOrComputed(run, opened, byBuckets);
       const single = thumbnailSize(whole.params.grid_num_h, whole.params.grid_num_v, 1);
-      const key = await this.keptViews(run).keyOf(join(outputDirOf(run.workDir), STORE_FILE), whole);
+      const key = await this.keptViews(run).keyOf(storePathOf(run.workDir), whole);
       this.keep(run, opened, whole, key, { ...answer, buckets: [], bucketColumns: single.columns, bucketRows: single.rows }, true);
     }
     await run.keeping;

@@ -99,11 +99,14 @@ export function runningCodeFingerprint(): Promise<string> {
 // Begun as the back end loads (about 0.1 s of reading and hashing), not when the first view is asked.
 void runningCodeFingerprint();
 
+/** The fields of `question` a view depends on, an absent end of the range as null. */
+function questionFields(question: KeptViewQuestion): Record<string, unknown> {
+  return { params: question.params, period: question.period, timeZone: question.timeZone, fromMs: question.fromMs ?? null, toMs: question.toMs ?? null };
+}
+
 /** True when `a` and `b` ask for the same view (the same settings, period, zone and range). */
 export function sameQuestion(a: KeptViewQuestion, b: KeptViewQuestion): boolean {
-  const text = (question: KeptViewQuestion): string =>
-    sortedJson({ params: question.params, period: question.period, timeZone: question.timeZone, fromMs: question.fromMs ?? null, toMs: question.toMs ?? null });
-  return text(a) === text(b);
+  return sortedJson(questionFields(a)) === sortedJson(questionFields(b));
 }
 
 /** JSON text of `value` with every object's keys in sorted order, so equal values give equal text. */
@@ -196,11 +199,7 @@ export class KeptViews {
       // The time zone rules the buckets and the ISO times are computed with.
       tz: process.versions.tz ?? '',
       store,
-      params: question.params,
-      period: question.period,
-      timeZone: question.timeZone,
-      fromMs: question.fromMs ?? null,
-      toMs: question.toMs ?? null,
+      ...questionFields(question),
     });
     return createHash('sha256').update(text).digest('hex');
   }

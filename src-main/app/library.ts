@@ -16,10 +16,9 @@ import { defaultSettings, type Settings } from '../../src-shared/settings/types.
 import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
-import { STORE_FILE } from '../store/schema.js';
 import { StoreReader } from '../store/store.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
-import { outputDirOf } from './analysis.js';
+import { outputDirOf, storePathOf } from './analysis.js';
 import { checkedZones } from './zones.js';
 
 export const RUN_RECORD_FILE = 'run.json';
@@ -160,7 +159,7 @@ function settingsOf(value: unknown): Settings | null {
 /** Whether the analysis's store is in place (the store writer renames it there only once complete). */
 export async function hasCompleteStore(workDir: string): Promise<boolean> {
   try {
-    return (await stat(join(outputDirOf(workDir), STORE_FILE))).isFile();
+    return (await stat(storePathOf(workDir))).isFile();
   } catch {
     return false;
   }
