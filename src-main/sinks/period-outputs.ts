@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { formatTimestamp, type RgbImage } from '../../src-shared/frames.js';
-import { LocalClock } from '../../src-shared/periods/buckets.js';
+import { FILE_STAMP, LocalClock } from '../../src-shared/periods/buckets.js';
 import { FrameRenderer } from '../../src-shared/render/index.js';
 import { resolveVideoFormat, type PixelSize } from '../../src-shared/render/video-format.js';
 import type { OutputSettings } from '../../src-shared/settings/types.js';
@@ -60,10 +60,10 @@ function csvNumber(value: number): string {
 }
 
 /**
- * A bucket picture's name in `periods/` as a run writes it (`LocalClock.fileStamp`:
- * `yyyyMMdd-HHmm`, with `±hhmm` in an hour the clocks go back over).
+ * A bucket picture's name in `periods/` as a run writes it: a `LocalClock.fileStamp`
+ * (`yyyyMMdd-HHmm`, with `±hhmm` in an hour the clocks go back over) and `.png`.
  */
-export const BUCKET_PICTURE = /^\d{8}-\d{4}([+-]\d{4})?\.png$/;
+export const BUCKET_PICTURE = new RegExp(`${FILE_STAMP.source}\\.png$`);
 
 /**
  * The buckets' files in `folder` that writing `files` (paths relative to it, `/`-separated)

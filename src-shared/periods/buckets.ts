@@ -162,7 +162,7 @@ export class LocalClock {
 }
 
 /** A `fileStamp` at the start of a name: the local `yyyyMMdd-HHmm`, and the offset `±HHMM` of a repeated wall time. */
-const FILE_STAMP = /^(\d{8}-\d{4})(?:([+-])(\d{2})(\d{2}))?/;
+export const FILE_STAMP = /^(\d{8}-\d{4})(?:([+-])(\d{2})(\d{2}))?/;
 
 /** Minutes since 0001-01-01 of a `yyyyMMdd-HHmm` wall reading (only differences matter). */
 function wallMinutes(stamp: string): number {
