@@ -2,6 +2,7 @@
  * The words and numbers of an analysis' progress bar: percent done, frames a second and the
  * time left, from the progress events the back end sends.
  */
+import { formatFigure } from './period.js';
 
 export interface ProgressFacts {
   /** 0–100, whole numbers; null when the total is unknown. */
@@ -39,18 +40,13 @@ export function progressFacts(frames: number, expectedFrames: number | undefined
   const known = expectedFrames !== undefined && expectedFrames > 0;
   const percent = known ? Math.min(100, Math.floor((frames / expectedFrames) * 100)) : null;
   const rated = rate > 0 && Number.isFinite(rate);
-  const rateText = rated ? `${rate >= 100 ? grouped(Math.round(rate)) : rate.toFixed(1)} frames/s` : '';
+  const rateText = rated ? `${rate >= 100 ? formatFigure(Math.round(rate)) : rate.toFixed(1)} frames/s` : '';
   const eta = !known ? '' : frames >= expectedFrames ? FINISHING : rated ? `about ${durationText(Math.max(0, expectedFrames - frames) / rate)} left` : '';
-  return { percent, frames: known ? `${grouped(frames)} / ${grouped(expectedFrames)} frames` : `${grouped(frames)} frames`, rate: rateText, eta };
+  return { percent, frames: known ? `${formatFigure(frames)} / ${formatFigure(expectedFrames)} frames` : `${formatFigure(frames)} frames`, rate: rateText, eta };
 }
 
 /** What the bar says after the last expected frame, while the run writes its store and period outputs. */
 export const FINISHING = 'finishing the store and the period maps';
-
-/** A whole count with thousands separators, as the window writes counts elsewhere: `604,800`. */
-function grouped(count: number): string {
-  return count.toLocaleString('en-US');
-}
 
 /** Seconds as a person says them: `"9 s"`, `"3 min"`, `"1 h 5 min"`; whole seconds rounded up. */
 export function durationText(seconds: number): string {
