@@ -96,6 +96,17 @@ async function fresh(host: Host, request: PeriodViewRequest): Promise<PeriodView
   return answer;
 }
 
+/**
+ * Two analyses on `host` whose stores are files of one size: the gappy inferences, and as many
+ * frames and boxes with the boxes elsewhere (`gappy-other.json`).
+ */
+async function twoOfOneSize(host: Host): Promise<{ runId: string; otherId: string }> {
+  const runId = await analysed(host, gappySettings('none', 'UTC'));
+  const other = gappySettings('none', 'UTC');
+  other.data_source_settings.local_data_settings.meta_file = 'gappy-other.json';
+  return { runId, otherId: await analysed(host, other) };
+}
+
 function gappySettings(period: string, timezone: string): Settings {
   const settings = defaultSettings();
   settings.data_source_settings.local_data_settings.meta_file = 'gappy.json';
@@ -152,11 +163,7 @@ describe('kept period views under attack', () => {
 
   it('a store replaced in place by another of the same size, its modification time put back, is a miss', async () => {
     const first = await startHost();
-    const runId = await analysed(first, gappySettings('none', 'UTC'));
-    // Another analysis of as many frames and boxes, the boxes elsewhere.
-    const other = gappySettings('none', 'UTC');
-    other.data_source_settings.local_data_settings.meta_file = 'gappy-other.json';
-    const otherId = await analysed(first, other);
+    const { runId, otherId } = await twoOfOneSize(first);
     const before = await first.client.call('periodView', { runId, period: 'hour' });
     await settled(runId);
     await first.close();
@@ -436,10 +443,7 @@ describe('kept period views in odd surroundings', () => {
 describe('kept period views of a store replaced while it is open', () => {
   it('a view computed from the store as it was opened is not kept under the name of the store that replaced it', async () => {
     const first = await startHost();
-    const runId = await analysed(first, gappySettings('none', 'UTC'));
-    const other = gappySettings('none', 'UTC');
-    other.data_source_settings.local_data_settings.meta_file = 'gappy-other.json';
-    const otherId = await analysed(first, other);
+    const { runId, otherId } = await twoOfOneSize(first);
     await first.client.call('openAnalysis', { runId });
     await first.client.call('periodView', { runId, period: 'hour' });
     // Another store moved into place (a new file) while the analysis is open in the app.
