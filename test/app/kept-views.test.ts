@@ -32,11 +32,12 @@ const startHost = (): Promise<TestHost> => startTestHost(120, { cwd, dataDir });
 const viewsDirOf = (runId: string): string => join(dataDir, 'runs', runId, KEPT_VIEWS_DIR);
 const keptFiles = async (runId: string): Promise<string[]> => (await readdir(viewsDirOf(runId)).catch(() => [])).sort();
 
-/** Waits until the run's views folder holds `count` files (a view is kept after its answer goes out), and `also` holds of them. */
+/** Waits until the run's views folder holds `count` files and no write in flight (a view is kept after its answer goes out), and `also` holds of them. */
 async function keptCount(runId: string, count: number, also: (files: string[]) => boolean = () => true): Promise<string[]> {
   for (let tries = 0; tries < 500; tries++) {
     const files = await keptFiles(runId);
-    if (files.length === count && also(files)) return files;
+    // A temporary file is a write in flight (on a busy machine it can be seen between two looks).
+    if (files.length === count && !files.some((name) => name.endsWith('.partial')) && also(files)) return files;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return keptFiles(runId);
