@@ -126,7 +126,7 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
     const coordinateSpace = checkCoordinateSpace(source, params, tally, diagnostics);
     const summary = summarise(settings, source, tally, diagnostics, started);
     if (coordinateSpace !== null) summary.coordinate_space = coordinateSpace;
-    for (const sink of sinks) await untilAborted(sink.finish(summary), signal);
+    await finishSinks(sinks, summary, signal);
     // Sinks warn as they finish too (the store: no time base for a period): counted with the rest.
     summary.warnings = diagnostics.warningCounts();
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
@@ -139,6 +139,19 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
     // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
     throw signal.aborted ? new CancelledError() : error;
   }
+}
+
+/**
+ * Finishes every sink: the standalone ones side by side (a video's last frames being encoded,
+ * heatmap.png's painting and the store's finish overlap), then the rest one after another in
+ * their order. After a failure the others in flight are awaited and the first failure in sink
+ * order is thrown, so the caller's abort never races a finish.
+ */
+async function finishSinks(sinks: readonly Sink[], summary: RunSummary, signal: AbortSignal): Promise<void> {
+  const together = sinks.filter((sink) => sink.standalone === true);
+  const outcomes = await Promise.allSettled(together.map((sink) => untilAborted(sink.finish(summary), signal)));
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  for (const sink of sinks) if (sink.standalone !== true) await untilAborted(sink.finish(summary), signal);
 }
 
 interface Tally {

@@ -11,8 +11,8 @@ import { getColormap } from '../../src-shared/colormaps/index.js';
 import { FrameRenderer, frameLabel } from '../../src-shared/render/index.js';
 import { drawZoneOutlines } from '../../src-shared/zones/draw.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { readVideoFrame } from '../ffmpeg/decoder.js';
 import { isVideoSource } from '../sources/video.js';
+import { PictureAhead } from './picture-ahead.js';
 import { writeFileAtomic } from './atomic.js';
 import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
 import { outputSize, RunningScale, sourceFormatOf } from './video.js';
@@ -25,9 +25,19 @@ export const pngSink: SinkFactory = (context) => {
   const table = getColormap(output.cmap);
   const scale = new RunningScale(output, params.last_valid_frame);
   let last: { frame: Frame; grid: Int32Array; position: number; scale: { min: number; max: number } } | null = null;
+  // The video's last paired frame, decoded while the run counts (picture-ahead.ts). Its size is
+  // the output size, known from the video before the first frame.
+  let ahead: PictureAhead | null = null;
+  if (output.overlay && isVideoSource(source)) {
+    const size = outputSize(resolveVideoFormat(output, sourceFormatOf(source, settings, undefined)));
+    ahead = new PictureAhead(source.ffmpeg, source.video.path, size.width, size.height, signal);
+  }
 
   const sink: Sink = {
+    standalone: true,
     write(result) {
+      // By the first frame the metadata's first pass is done: the run's last position is known.
+      if (ahead !== null && last === null && (source.expectedFrames ?? 0) > 0) ahead.start((source.expectedFrames ?? 0) - 1);
       const frameScale = scale.next(result.grid);
       if (last === null || last.grid.length !== result.grid.length) {
         last = { frame: result.frame, grid: new Int32Array(result.grid.length), position: 0, scale: frameScale };
@@ -42,8 +52,8 @@ export const pngSink: SinkFactory = (context) => {
       if (last === null) return;
       const size = outputSize(resolveVideoFormat(output, sourceFormatOf(source, settings, last.frame.image)));
       let picture: RgbImage | undefined;
-      if (output.overlay && isVideoSource(source)) {
-        picture = await readVideoFrame(source.ffmpeg, source.video.path, last.position, size.width, size.height, signal);
+      if (ahead !== null) {
+        picture = await ahead.picture(last.position);
       } else if (output.overlay && last.frame.image !== undefined) {
         picture = await resize(last.frame.image, size.width, size.height);
       }
@@ -72,7 +82,9 @@ export const pngSink: SinkFactory = (context) => {
       await writeFileAtomic(join(outputDir, PNG_FILE), png);
     },
     // Nothing is on disk before finish, and writeFileAtomic cleans up after itself.
-    abort: async () => undefined,
+    abort: async () => {
+      await ahead?.stop();
+    },
     outputs: () => (last !== null ? [PNG_FILE] : []),
   };
   return sink;

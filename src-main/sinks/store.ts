@@ -11,7 +11,7 @@ import { parseIsoWithOffset, resolveTimeBase, type TimeBase } from '../../src-sh
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
-import { readVideoFrame } from '../ffmpeg/decoder.js';
+import { PictureAhead } from './picture-ahead.js';
 import type { RunContext, RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
 import { isVideoSource } from '../sources/video.js';
 import { STORE_FILE } from '../store/schema.js';
@@ -83,14 +83,17 @@ export function rangeLabel(frames: StoredFrames, iso: (ms: number) => string): s
   return `${show(frames.timeMs[0])} to ${show(frames.timeMs[n - 1])}`;
 }
 
-async function pictureFor(context: RunContext, lastImage: RgbImage | undefined): Promise<RgbImage | undefined> {
+/**
+ * The period pictures' camera picture of a video: its frame 0 at the output size, decoded from
+ * the start of the run (picture-ahead.ts); null without a video or without `overlay`.
+ */
+function firstPictureAhead(context: RunContext): PictureAhead | null {
   const output = context.settings.output_settings;
-  if (!output.overlay) return undefined;
-  if (isVideoSource(context.source)) {
-    const size = outputSize(resolveVideoFormat(output, sourceFormatOf(context.source, context.settings, undefined)));
-    return readVideoFrame(context.source.ffmpeg, context.source.video.path, 0, size.width, size.height, context.signal);
-  }
-  return lastImage;
+  if (!output.overlay || !isVideoSource(context.source)) return null;
+  const size = outputSize(resolveVideoFormat(output, sourceFormatOf(context.source, context.settings, undefined)));
+  const ahead = new PictureAhead(context.source.ffmpeg, context.source.video.path, size.width, size.height, context.signal);
+  ahead.start(0);
+  return ahead;
 }
 
 export const storeSink: SinkFactory = async (context) => {
@@ -100,8 +103,10 @@ export const storeSink: SinkFactory = async (context) => {
   let lastImage: RgbImage | undefined;
   let written: string[] = [];
   let finished = false;
+  const firstPicture = firstPictureAhead(context);
 
   const sink: Sink = {
+    standalone: true,
     write({ frame, raw }) {
       // The run's filters kept `frame`'s detections out of `raw`'s: its count is the people per frame.
       writer.addFrame(raw ?? frame, raw === undefined ? undefined : frame.detections.count);
@@ -156,7 +161,8 @@ export const storeSink: SinkFactory = async (context) => {
         };
         summary.period = { period: settings.output_settings.period, timezone: timeZone, buckets: view.buckets?.starts.length ?? 0 };
         addBusiest(summary, view);
-        const picture = await pictureFor(context, lastImage);
+        // A video's frame 0; otherwise the last picture the run had (Console images), if any.
+        const picture = firstPicture !== null ? await firstPicture.picture(0) : context.settings.output_settings.overlay ? lastImage : undefined;
         const outputs = await writePeriodOutputs(context.outputDir, view, {
           output: settings.output_settings,
           imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
@@ -171,6 +177,7 @@ export const storeSink: SinkFactory = async (context) => {
       }
     },
     async abort() {
+      await firstPicture?.stop();
       if (!finished) await writer.abort();
     },
     outputs: () => written,

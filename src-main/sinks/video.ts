@@ -223,6 +223,7 @@ export const videoSink: SinkFactory = async (context) => {
   });
 
   const sink: Sink = {
+    standalone: true,
     async write(result) {
       if (framesWritten === 0) {
         const image = result.frame.image;

@@ -45,10 +45,14 @@ export async function openVideo(
   }
   const video = await probeVideo(ffmpeg, videoPath, signal);
   if (video.frameCount === 0) throw new InputError(`video_file ${videoPath}: has no frames`);
-  const expected = metadata.expectedFrames === undefined ? video.frameCount : Math.min(video.frameCount, metadata.expectedFrames);
   return {
     name: basename(videoPath, extname(videoPath)),
-    expectedFrames: expected,
+    // The shorter of the two decides; the metadata's count is known once its first pass is done
+    // (before the first frame), and until then the video's stands.
+    get expectedFrames() {
+      const metadataFrames = metadata.expectedFrames;
+      return metadataFrames === undefined ? video.frameCount : Math.min(video.frameCount, metadataFrames);
+    },
     ...(metadata.preparing === undefined ? {} : { preparing: metadata.preparing }),
     hasImages: true,
     video,

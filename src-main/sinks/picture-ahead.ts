@@ -1,0 +1,66 @@
+/**
+ * A camera picture decoded before the sink that draws it needs it. heatmap.png (the last frame)
+ * and the period picture (frame 0) are painted as the run finishes; decoding their pictures
+ * then (a seek and up to a keyframe interval of frames, ~0.3 s of ffmpeg for 1080p) kept the
+ * run waiting on one core after the video was done. Started early, the decode runs beside the
+ * first frames, while the compositing ffmpeg is still starting and a core is free
+ * (bench/README.md, "The run's tail").
+ */
+import type { RgbImage } from '../../src-shared/frames.js';
+import { readVideoFrame } from '../ffmpeg/decoder.js';
+
+interface Ahead {
+  position: number;
+  /** The picture, or null when the decode failed (the failure is met again by the exact decode). */
+  picture: Promise<RgbImage | null>;
+  stop: AbortController;
+}
+
+export class PictureAhead {
+  private ahead: Ahead | null = null;
+
+  /**
+   * @param ffmpeg the ffmpeg binary.
+   * @param video the video file the pictures come from.
+   * @param width output width in pixels, as `readVideoFrame` scales to.
+   * @param height output height in pixels.
+   * @param signal the run's signal: a cancel kills a decode in flight.
+   */
+  constructor(
+    private readonly ffmpeg: string,
+    private readonly video: string,
+    private readonly width: number,
+    private readonly height: number,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /**
+   * Starts decoding the picture at `position` (a frame index of the video) now. Only the first
+   * call does anything. A failure here is silent: `picture` decodes again and reports it.
+   */
+  start(position: number): void {
+    if (this.ahead !== null) return;
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.signal, stop.signal]);
+    const picture = readVideoFrame(this.ffmpeg, this.video, position, this.width, this.height, signal).catch(() => null);
+    this.ahead = { position, picture, stop };
+  }
+
+  /**
+   * The picture at `position`: the one decoded ahead when it was started for this position and
+   * succeeded, else decoded now (an InputError names the video and the frame, as
+   * `readVideoFrame` says). Waits for a decode in flight either way, so no ffmpeg outlives it.
+   */
+  async picture(position: number): Promise<RgbImage> {
+    const early = this.ahead === null ? null : await this.ahead.picture;
+    if (early !== null && this.ahead?.position === position) return early;
+    return readVideoFrame(this.ffmpeg, this.video, position, this.width, this.height, this.signal);
+  }
+
+  /** Stops a decode in flight and waits until its ffmpeg is gone (a failed or cancelled run). */
+  async stop(): Promise<void> {
+    if (this.ahead === null) return;
+    this.ahead.stop.abort();
+    await this.ahead.picture;
+  }
+}
