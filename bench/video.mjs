@@ -12,9 +12,10 @@
  *
  *   node bench/video.mjs --target [--before <git ref>] [--rounds N] [--quick] [--preset P] [--crf C]
  *
- * Issue 13's 1.2× target: the bare transcode, a default run and a video-only run, each crowdheat
- * run in a child process (bench/overlay-run.mjs); with `--before`, that commit's build runs too,
- * interleaved (results in bench/results/target.json).
+ * Issue 13's 1.2× target: the bare transcode, the run's compositing ffmpeg alone (its exact
+ * command fed from files of what a default run sends it: the floor of any run), a default run and
+ * a video-only run, each crowdheat run in a child process (bench/overlay-run.mjs); with
+ * `--before`, that commit's build runs too, interleaved (results in bench/results/target.json).
  *
  *   node bench/video.mjs --previews [--before <git ref>] [--rounds N]
  *
@@ -103,9 +104,9 @@ function sampleTree() {
 const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
 const round = (value) => Math.round(value * 100) / 100;
 
-function run(command, args) {
+function run(command, args, env = process.env) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr.on('data', (chunk) => { err += chunk; });
     child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} failed: ${err.slice(-500)}`))));
@@ -215,6 +216,21 @@ async function previewsBench(dir) {
 }
 
 /**
+ * The command line and environment of a run's compositing ffmpeg (`buildArgs` of the spec the
+ * run used, as `HeatVideoEncoder` starts it) with its pipes replaced by the files
+ * `overlay-run.mjs --dump` wrote, writing to `output`.
+ */
+async function compositingAlone(dump, output) {
+  const { buildArgs } = await import(join(dist, 'src-main/ffmpeg/encoder.js'));
+  const { ffmpegEnvironment } = await import(join(dist, 'src-main/ffmpeg/spawn.js'));
+  const spec = { ...JSON.parse(await readFile(join(dump, 'spec.json'), 'utf8')), path: output };
+  if (spec.previews !== undefined || spec.background.kind === 'frames') throw new Error('compositingAlone: a video background without previews only');
+  const files = { 'pipe:0': 'heat.raw', 'pipe:3': 'label.raw', 'pipe:4': 'colorbar.raw' };
+  const args = buildArgs(spec).toArray().map((arg) => (files[arg] === undefined ? arg : join(dump, files[arg])));
+  return { args, env: ffmpegEnvironment() };
+}
+
+/**
  * Issue 13's target: a default overlay run within 1.2× a bare transcode at the same encoder
  * settings. Interleaved rounds of the bare transcode, a default run (every output) and a
  * video-only run (no detect JSON, no griddata.npy), each crowdheat run in a child process
@@ -239,11 +255,26 @@ async function targetBench(dir) {
     results.before = commit;
     builds.push({ prefix: 'before_', label: `before (${commit.slice(0, 10)}), `, args: ['--dist', beforeDist] });
   }
-  const runs = { bare: [] };
+  // The run's own compositing ffmpeg, fed from files of what a default run sends it: the least
+  // any run can cost, with nothing else of the run beside it.
+  const dump = join(dir, 'dump');
+  await mkdir(dump);
+  await run(process.execPath, [child, settingsPath, '--dump', dump]);
+  const videoFolder = join(dir, 'out', 'video');
+  const runVideo = await readFile(join(videoFolder, readdirSync(videoFolder)[0]));
+  await rm(join(dir, 'out'), { recursive: true, force: true });
+  const alone = await compositingAlone(dump, join(dir, 'alone.mp4'));
+  const runs = { bare: [], alone: [] };
   for (const { prefix } of builds) Object.assign(runs, { [`${prefix}default`]: [], [`${prefix}videoOnly`]: [] });
   for (let round = 0; round < rounds; round++) {
     runs.bare.push(await timed('bare transcode', () =>
       run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-c:v', 'libx264', ...ENCODER_ARGS, '-pix_fmt', 'yuv420p', join(dir, 'bare.mp4')])));
+    runs.alone.push(await timed('the compositing ffmpeg alone, fed from files', () => run(ffmpeg, alone.args, alone.env)));
+    if (round === 0) {
+      // Proof that it is the run's own work: the same video to the byte.
+      results.aloneSameBytesAsRun = (await readFile(join(dir, 'alone.mp4'))).equals(runVideo);
+      console.log(`  its video is the run's, byte for byte: ${results.aloneSameBytesAsRun ? 'yes' : 'NO'}`);
+    }
     for (const { prefix, label, args } of builds) {
       runs[`${prefix}default`].push(await timed(`crowdheat, ${label}every output`, () => run(process.execPath, [child, settingsPath, ...args])));
       await rm(join(dir, 'out'), { recursive: true, force: true });
