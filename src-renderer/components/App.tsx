@@ -63,7 +63,7 @@ export function App({ api }: { api: ApiClient }) {
   const [readingDrop, setReadingDrop] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
   const pathChecks = usePathChecks(api, settings);
-  const { messages, say, clearKind, clearTopic, dismiss } = useMessages();
+  const { messages, say, clearKind, clearTopic, clearRun, keepRuns, dismiss } = useMessages();
   // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
   const onStarted = useCallback(() => clearKind('info'), [clearKind]);
   const { running, starting, done, analyse, cancel, show } = useAnalysis(api, say, onStarted);
@@ -85,8 +85,14 @@ export function App({ api }: { api: ApiClient }) {
   const library = useLibrary(api, `${running?.runId ?? ''}:${done?.runId ?? ''}`, showOpened, onError);
   const deleteAnalysis = (runId: string) => {
     if (done?.runId === runId) show(null);
+    clearRun(runId);
     void library.remove(runId);
   };
+  // An analysis's messages (its warnings, its outcome) leave the screen with it, however it
+  // leaves: another opened or finished, or none shown; those of the one running stay.
+  const shownRunId = done?.runId ?? null;
+  const keepShownRunMessages = useEffectEvent((shown: string | null) => keepRuns([shown, running?.runId ?? null]));
+  useEffect(() => keepShownRunMessages(shownRunId), [shownRunId]);
 
   useEffect(() => {
     api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
