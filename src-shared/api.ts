@@ -202,7 +202,10 @@ export interface AnalysisEntry {
   /** When the analysis started, ms since the epoch. */
   createdMs: number;
   frames: number;
-  /** First and last frame time, ms since the epoch; null without a time base (or before it finished). */
+  /**
+   * The analysis's period, ms since the epoch: its first frame's time, and when its last frame
+   * ends (`frameSpanMs`, as the whole period's `span`); null without a time base (or before it finished).
+   */
   fromMs: number | null;
   toMs: number | null;
   /** The analysis's `output_settings.timezone` (IANA; empty: the computer's), the zone its times are shown in. */

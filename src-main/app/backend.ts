@@ -33,7 +33,7 @@ import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../
 import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { blockMax, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
-import { timeRangeProblem } from '../../src-shared/periods/range.js';
+import { frameSpanMs, timeRangeProblem } from '../../src-shared/periods/range.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
 import type { StoredFrames } from '../store/store.js';
@@ -977,13 +977,9 @@ function viewData(opened: OpenedRun, question: KeptViewQuestion): Promise<Period
   );
 }
 
-/** First frame's time to the last frame's end, ms since the epoch; null without a time base. */
+/** First frame's time to the last frame's end (frameSpanMs), ms since the epoch; null without a time base. */
 function spanOf(frames: StoredFrames): { fromMs: number; toMs: number } | null {
-  const times = frames.timeMs;
-  const durations = frames.durationMs;
-  if (times === null || times.length === 0) return null;
-  const last = times.length - 1;
-  return { fromMs: times[0], toMs: times[last] + (durations?.[last] ?? 0) };
+  return frameSpanMs(frames.timeMs, frames.durationMs);
 }
 
 /** Grid settings of a request as overrides of the stored run's, each labelled `<request>: params.<key>`. */
@@ -1003,6 +999,7 @@ function sourceNameOf(settings: Settings): string {
 function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
   const times = opened?.frames.timeMs ?? null;
   const frames = opened?.frameCount ?? 0;
+  const span = opened === null || frames === 0 ? null : spanOf(opened.frames);
   return {
     runId: run.id,
     createdMs: run.createdMs,
@@ -1015,6 +1012,7 @@ function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
     frames,
     fromMs: times === null || frames === 0 ? null : times[0],
     toMs: times === null || frames === 0 ? null : times[frames - 1],
+    endMs: span?.toMs ?? null,
   };
 }
 

@@ -17,6 +17,7 @@ import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { StoreReader } from '../store/store.js';
+import { frameSpanMs } from '../../src-shared/periods/range.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { outputDirOf, storePathOf } from './analysis.js';
 import { checkedZones } from './zones.js';
@@ -37,8 +38,14 @@ export interface RunRecord {
   /** The heat video's facts and its file (relative to the output folder). */
   video?: VideoFacts & { file: string };
   frames: number;
+  /** The first and the last frame's time, ms since the epoch; null without a time base. */
   fromMs: number | null;
   toMs: number | null;
+  /**
+   * When the last frame ends (frameSpanMs: its time plus its duration), the end of the analysis's
+   * period as the app shows it; missing from records written before it was kept (read from the store then).
+   */
+  endMs?: number | null;
   /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
   zones?: ZoneDefinition[];
 }
@@ -77,7 +84,7 @@ const isTimeOrNull = (value: unknown): value is number | null => value === null 
  */
 export function runRecordOf(value: unknown): RunRecord | null {
   if (!isPlainObject(value)) return null;
-  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, video } = value;
+  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, video } = value;
   const warnings = value.warnings ?? [];
   if (
     typeof runId !== 'string' ||
@@ -88,6 +95,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     (frames as number) < 0 ||
     !isTimeOrNull(fromMs) ||
     !isTimeOrNull(toMs) ||
+    (endMs !== undefined && !isTimeOrNull(endMs)) ||
     !Array.isArray(warnings) ||
     !warnings.every((warning) => typeof warning === 'string')
   ) {
@@ -116,6 +124,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     frames: frames as number,
     fromMs,
     toMs,
+    ...(endMs === undefined ? {} : { endMs }),
     ...(zones === undefined ? {} : { zones }),
   };
 }
@@ -197,6 +206,27 @@ export async function storeOpensComplete(workDir: string): Promise<boolean> {
 }
 
 /**
+ * When the period of a complete analysis ends (frameSpanMs): its record's `endMs`, or for a record
+ * written before that was kept, the store's own frames (its last frame's time is not its end);
+ * null without a time base or when the store does not read.
+ */
+async function periodEndOf(workDir: string, record: RunRecord): Promise<number | null> {
+  if (record.endMs !== undefined) return record.endMs;
+  if (record.toMs === null) return null;
+  try {
+    const reader = await StoreReader.open(outputDirOf(workDir));
+    try {
+      const frames = await reader.frames();
+      return frameSpanMs(frames.timeMs, frames.durationMs)?.toMs ?? null;
+    } finally {
+      reader.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Every analysis under `workRoot`, newest first. `isRunning(id)` says which this process is
  * running now; a `running` record of any other is interrupted, and so is a `done` one whose
  * store `isComplete` denies (by default: it must open as complete).
@@ -243,7 +273,7 @@ export async function listLibrary(
         createdMs: record.createdMs,
         frames: record.frames,
         fromMs: record.fromMs,
-        toMs: record.toMs,
+        toMs: complete ? await periodEndOf(workDir, record) : null,
         timezone: record.settings.output_settings.timezone,
         state,
         complete,

@@ -4,7 +4,7 @@
  * video's frame rate; otherwise there is no time base and figures are in person-frames.
  */
 import { parseTimestamp } from '../frames.js';
-import { frameDurationsMs, GAP_FACTOR, medianIntervalMs } from './durations.js';
+import { fallbackDurationMs, frameDurationsMs, GAP_FACTOR, medianIntervalMs, typicalDurationMs } from './durations.js';
 
 export type TimeBaseKind = 'T' | 'metadata_fps' | 'video_fps' | 'none';
 
@@ -80,10 +80,10 @@ export function resolveTimeBase(input: TimeBaseInput): TimeBase {
  */
 export function timeBaseOfTimes(kind: TimeBaseKind, fps: number, times: Float64Array, frameIndexes: Int32Array): TimeBase {
   const n = times.length;
-  const fallback = fps > 0 ? 1000 / fps : 1000;
+  const fallback = fallbackDurationMs(fps);
   const durations = frameDurationsMs(times, fallback);
   const median = medianIntervalMs(times);
-  const cap = GAP_FACTOR * (median > 0 ? median : fallback);
+  const cap = GAP_FACTOR * typicalDurationMs(median, fallback);
   const gaps: TimeGap[] = [];
   for (let i = 0; i + 1 < n; i++) {
     if (times[i + 1] - times[i] > cap) gaps.push({ after_frame: frameIndexes[i], from_ms: times[i], to_ms: times[i + 1] });

@@ -7,6 +7,7 @@
  * `data-value` attribute, so a reader (or a test) can check the page against the files.
  */
 import { parseTimestamp } from '../frames.js';
+import { summaryEndIso } from '../periods/range.js';
 import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
 
@@ -20,8 +21,19 @@ export interface ReportSummary {
   time_range: { first: string; last: string } | null;
   peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
   zones?: ZonesSummary;
-  /** The time base (sinks/store.ts): first and last are ISO 8601 in the run's time zone. */
-  time_base?: { kind: 'T' | 'metadata_fps' | 'video_fps' | 'none'; fps: number; unit: string; first: string | null; last: string | null };
+  /**
+   * The time base (sinks/store.ts): first and last are the first and the last frame's times, ISO
+   * 8601 in the run's time zone; the median interval gives the last frame's duration (the period
+   * ends when the last frame does: frameSpanMs).
+   */
+  time_base?: {
+    kind: 'T' | 'metadata_fps' | 'video_fps' | 'none';
+    fps: number;
+    unit: string;
+    first: string | null;
+    last: string | null;
+    median_interval_ms?: number;
+  };
   /** The run's period setting and the time zone of its local times (`output_settings.timezone` resolved). */
   period?: { period: string; timezone: string; buckets: number };
   /** The frame with the most detections; `time` in the run's time zone. */
@@ -85,7 +97,7 @@ function timeLine(summary: ReportSummary, offset: UtcOffset): string {
   const base = summary.time_base;
   const zone = summary.period?.timezone ?? 'UTC';
   if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
-    return `From ${readableIso(base.first)} to ${readableIso(base.last)} (times in ${zone}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
+    return `From ${readableIso(base.first)} to ${readableIso(base.median_interval_ms === undefined ? base.last : summaryEndIso(base.last, base.median_interval_ms, base.fps))} (times in ${zone}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
   }
   const range = summary.time_range;
   if (base === undefined && range !== null) return `From ${localOfT(range.first, offset)} to ${localOfT(range.last, offset)} (times in ${zone}).`;
