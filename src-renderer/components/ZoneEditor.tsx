@@ -6,6 +6,7 @@
  */
 import { useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
+import { FIGURE_DIGITS, shown } from '../../src-shared/figures.js';
 import type { ZoneFiguresState } from './useZoneFigures.js';
 import {
   addCorner,
@@ -156,10 +157,6 @@ export function ZoneEditor({ zones, width, height, onZonesChange, figures }: Zon
   );
 }
 
-/** A number as the table shows it: at most `digits` decimals. */
-function shown(value: number, digits = 2): string {
-  return String(Math.round(value * 10 ** digits) / 10 ** digits);
-}
 
 /** The range the figures cover, in the run's local time, or the frames. */
 function spanOf(data: NonNullable<ZoneFiguresState['data']>): string {
@@ -202,11 +199,11 @@ function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
           {data.zones.map(({ name, figures: row }) => (
             <tr key={name} data-zone={name}>
               <th scope="row">{name}</th>
-              <td data-key="mean" data-value={row.meanOccupancy}>{shown(row.meanOccupancy)}</td>
-              <td data-key="peak" data-value={row.peakOccupancy}>{row.peakOccupancy}</td>
-              <td data-key="person-time" data-value={row.personTime}>{shown(row.personTime, 1)}</td>
-              <td data-key="occupied" data-value={row.occupiedShare}>{shown(row.occupiedShare * 100, 1)} %</td>
-              <td data-key="visits" data-value={row.visits ?? ''}>{row.visits ?? '–'}</td>
+              <td data-key="mean" data-value={row.meanOccupancy}>{shown(row.meanOccupancy, FIGURE_DIGITS.meanPeople)}</td>
+              <td data-key="peak" data-value={row.peakOccupancy}>{shown(row.peakOccupancy, FIGURE_DIGITS.count)}</td>
+              <td data-key="person-time" data-value={row.personTime}>{shown(row.personTime, FIGURE_DIGITS.figure)}</td>
+              <td data-key="occupied" data-value={row.occupiedShare}>{shown(row.occupiedShare * 100, FIGURE_DIGITS.percent)} %</td>
+              <td data-key="visits" data-value={row.visits ?? ''}>{row.visits === null ? '–' : shown(row.visits, FIGURE_DIGITS.count)}</td>
             </tr>
           ))}
         </tbody>

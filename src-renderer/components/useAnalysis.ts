@@ -7,6 +7,7 @@ import type { ApiClient, ApiEvent, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import type { MessageKind } from '../logic/messages.js';
+import { formatFigure } from '../logic/figure.js';
 
 export interface Running {
   runId: string;
@@ -61,7 +62,7 @@ export function useAnalysis(
       setRunning(null);
       if (info.state === 'done') {
         setDone(info);
-        say('info', `Analysed ${info.frameCount.toLocaleString('en-US')} frames.`, ANALYSIS_TOPIC, runId);
+        say('info', `Analysed ${formatFigure(info.frameCount)} frames.`, ANALYSIS_TOPIC, runId);
       } else if (info.state === 'cancelled') {
         say('info', 'Analysis cancelled.', ANALYSIS_TOPIC, runId);
       } else {

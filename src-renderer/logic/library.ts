@@ -3,6 +3,7 @@
  */
 import type { AnalysisEntry, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/types.js';
+import { formatFigure } from './figure.js';
 import { clockOf, zoneOf } from './period.js';
 
 /**
@@ -18,7 +19,7 @@ import { clockOf, zoneOf } from './period.js';
 export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state'>): string {
   if (entry.state === 'running') return 'being analysed';
   if (entry.state === 'interrupted') return 'interrupted before it finished: delete it and analyse again';
-  const frames = `${entry.frames.toLocaleString('en-US')} frame${entry.frames === 1 ? '' : 's'}`;
+  const frames = `${formatFigure(entry.frames)} frame${entry.frames === 1 ? '' : 's'}`;
   if (entry.fromMs === null || entry.toMs === null) return frames;
   const zone = zoneOf(entry.timezone);
   let clock;

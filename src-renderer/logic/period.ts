@@ -14,7 +14,10 @@ import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js'
 import { LocalClock, machineTimeZone, parsePeriod } from '../../src-shared/periods/buckets.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
+import { formatFigure } from './figure.js';
 import { gridMax } from './legend.js';
+
+export { formatFigure };
 
 /** What the picture shows: one frame's window (counts), or a sum over a range of time. */
 export type PeriodMode = 'moment' | 'whole' | 'buckets' | 'custom';
@@ -228,11 +231,6 @@ export function personTimeText(value: number, unit: PeriodUnit): string | null {
   if (unit !== 'person-seconds' || !(value >= 60)) return null;
   const [amount, name] = value >= 3600 ? [formatFigure(value / 3600), 'person-hour'] : [formatFigure(value / 60), 'person-minute'];
   return `≈ ${amount} ${name}${amount === '1' ? '' : 's'}`;
-}
-
-/** A figure as the period bar writes it: thousands grouped, at most one decimal. */
-export function formatFigure(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 /** The sum of a grid's cells. */

@@ -8,8 +8,12 @@
  */
 import { parseTimestamp } from '../frames.js';
 import { summaryEndIso } from '../periods/range.js';
+import { FIGURE_DIGITS, shown } from '../figures.js';
 import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
+
+/** How the page writes a figure: the one way crowdheat does (figures.ts). */
+export { shown };
 
 /** The parts of summary.json the report reads (sinks write more). */
 export interface ReportSummary {
@@ -78,7 +82,7 @@ export interface ReportInput {
 
 /** A frame rate in words, singular at exactly one: `1 frame a second`, `2.5 frames a second`. */
 export function framesASecond(fps: number): string {
-  const figure = shown(fps, 3);
+  const figure = shown(fps, FIGURE_DIGITS.fps);
   return `${figure} ${figure === '1' ? 'frame' : 'frames'} a second`;
 }
 
@@ -153,13 +157,6 @@ function localOfT(t: string | undefined, offset: UtcOffset): string {
   return Number.isNaN(ms) ? t : readableIso(isoWithOffset(ms, offset));
 }
 
-/** A number as the page shows it: at most `digits` decimals, trailing zeros dropped, thousands grouped (86,400). */
-export function shown(value: number, digits = 2): string {
-  if (!Number.isFinite(value)) return '';
-  // Rounded by Math.round (halves up), then only written; `+ 0` turns a rounded −0 into 0.
-  return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toLocaleString('en-US', { maximumFractionDigits: digits });
-}
-
 /** A CSV cell holding a plain decimal number (`12`, `-0.5`, `1.5e-7`), as crowdheat writes them. */
 const DECIMAL_CELL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 /** A CSV cell holding a whole number (a frame index, a count). */
@@ -227,7 +224,7 @@ export function reportHtml(input: ReportInput): string {
   }
   const place = summary.busiest_place;
   if (place !== undefined && place !== null) {
-    facts.push(fact(`busiest place over the whole period: ${placeOf(summary, place)}`, `${shown(place.value, 1)} ${place.unit}`, String(place.value), 'busiest-place'));
+    facts.push(fact(`busiest place over the whole period: ${placeOf(summary, place)}`, `${shown(place.value, FIGURE_DIGITS.figure)} ${place.unit}`, String(place.value), 'busiest-place'));
   }
   parts.push(`<div class="facts">${facts.join('')}</div>`);
 
@@ -327,14 +324,14 @@ function zoneTable(rows: CsvRows): string {
       return `<tr data-zone="${escapeHtml(row.zone)}">${[
         valueCell(row.zone, row.zone, 'text'),
         hasBuckets ? valueCell(row.bucket_start, `${readableIso(row.bucket_start)} – ${readableIso(row.bucket_end)}`, 'text') : '',
-        valueCell(row.mean_occupancy, cellText(row.mean_occupancy, 2)),
-        valueCell(row.peak_occupancy, cellText(row.peak_occupancy, 0)),
+        valueCell(row.mean_occupancy, cellText(row.mean_occupancy, FIGURE_DIGITS.meanPeople)),
+        valueCell(row.peak_occupancy, cellText(row.peak_occupancy, FIGURE_DIGITS.count)),
         valueCell(row.peak_frame, peakAt, 'text'),
-        valueCell(row.person_time, cellText(row.person_time, 1)),
-        valueCell(row.occupied_share, cellText(row.occupied_share, 1, 100, ' %')),
-        valueCell(row.visits, cellText(row.visits, 0)),
-        valueCell(row.mean_visit, cellText(row.mean_visit, 1)),
-        valueCell(row.median_visit, cellText(row.median_visit, 1)),
+        valueCell(row.person_time, cellText(row.person_time, FIGURE_DIGITS.figure)),
+        valueCell(row.occupied_share, cellText(row.occupied_share, FIGURE_DIGITS.percent, 100, ' %')),
+        valueCell(row.visits, cellText(row.visits, FIGURE_DIGITS.count)),
+        valueCell(row.mean_visit, cellText(row.mean_visit, FIGURE_DIGITS.seconds)),
+        valueCell(row.median_visit, cellText(row.median_visit, FIGURE_DIGITS.seconds)),
       ].join('')}</tr>`;
     })
     .join('\n');
