@@ -189,7 +189,7 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
           ) : (
             <>
               <p className="period-summary" data-testid="period-summary">
-                <span>{caption}</span>
+                <span data-testid="period-caption">{caption}</span>
                 <span data-testid="period-frames">{formatFigure(shown.frames)} frames</span>
                 <span data-testid="period-detections">{formatFigure(shown.detections)} detections</span>
                 <span data-testid="period-highest">

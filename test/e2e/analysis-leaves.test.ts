@@ -1,0 +1,80 @@
+/**
+ * What an analysis shows leaves with it, and one period has one end, in Chromium through
+ * `crowdheat serve` (issue 13 item 7: "stale ones clear"): a run's warnings go when its analysis
+ * is deleted or another is opened, and "Recent analyses" ends a period where the whole period's
+ * caption does — when its last frame ends.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.js';
+import { E2E_SKIP_REASON, openApp, type OpenApp } from './browser.js';
+
+/** 12 frames at 2 a second from 09:00:00 UTC: the last starts at 09:00:05.5 and ends at 09:00:06. */
+const FRAMES = 12;
+const PATIENT = { timeout: 60_000 };
+
+describe.skipIf(E2E_SKIP_REASON !== null)('an analysis leaving the screen takes its messages; its period ends where its last frame does', () => {
+  let app: OpenApp;
+  let page: Page;
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'crowdheat-e2e-leaves-'));
+    const rows = Array.from({ length: FRAMES }, (_, i) => `${i + 1},-1,100,300,40,100,1,-1,-1,-1`);
+    await writeFile(join(cwd, 'clean.txt'), `${rows.join('\n')}\n`);
+    // Line 9 does not read: the run skips it with a warning naming it.
+    await writeFile(join(cwd, 'bad.txt'), `${[...rows.slice(0, 8), '9,-1,x,300,40,100,1,-1,-1,-1', ...rows.slice(8)].join('\n')}\n`);
+    app = await openApp(cwd);
+    page = app.page;
+    await page.goto(app.serve.url.href);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  const warnings = () => page.locator('.messages li.warning span').allTextContents();
+  const shownRunId = () => page.getByLabel('Timeline').getAttribute('data-run-id');
+
+  async function analyse(file: string): Promise<string> {
+    const before = (await page.getByLabel('Timeline').count()) > 0 ? await shownRunId() : null;
+    await page.getByLabel('metadata file').fill(join(cwd, file));
+    await page.getByTestId('analyse').click();
+    await expect.poll(async () => (await page.getByLabel('Timeline').count()) > 0 && (await shownRunId()) !== before, PATIENT).toBe(true);
+    await expect.poll(() => page.getByTestId('frame-number').textContent(), PATIENT).toBe(`frame 1 / ${FRAMES}`);
+    return (await shownRunId())!;
+  }
+
+  it('shows one end for the period in Recent analyses and the whole period, and a deleted analysis takes its warning', async () => {
+    await page.locator('summary', { hasText: 'Advanced' }).first().click();
+    await page.getByLabel('Metadata rate (frames/s)').fill('2');
+    await page.getByLabel('Start time of frame 0').fill('2026-11-23T09:00:00Z');
+    await page.getByLabel('Time zone of the buckets').fill('UTC');
+    const runId = await analyse('bad.txt');
+    await expect.poll(warnings, PATIENT).toEqual(expect.arrayContaining([expect.stringContaining('bad.txt:9')]));
+
+    const entry = page.getByTestId('recent-analyses').locator(`li[data-run-id="${runId}"] .analysis-facts`);
+    await expect.poll(() => entry.textContent(), PATIENT).toBe(`${FRAMES} frames, 2026-11-23 09:00:00 to 09:00:06 UTC`);
+    await page.getByRole('radio', { name: 'Whole period' }).check();
+    await expect.poll(() => page.getByTestId('period-caption').textContent(), PATIENT).toBe('whole period, 2026-11-23 09:00:00 to 2026-11-23 09:00:06 (UTC)');
+
+    await page.getByRole('button', { name: /^Delete the analysis of bad/ }).click();
+    await page.getByTestId('confirm-delete').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.getByTestId('frame-canvas').count(), PATIENT).toBe(0);
+    await expect.poll(warnings).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 180_000);
+
+  it('an analysis opened from the list takes the warnings of the one it replaces off the screen', async () => {
+    const clean = await analyse('clean.txt');
+    await analyse('bad.txt');
+    await expect.poll(warnings, PATIENT).toEqual(expect.arrayContaining([expect.stringContaining('bad.txt:9')]));
+    await page.getByTestId('recent-analyses').locator(`li[data-run-id="${clean}"] button.recent-file`).click();
+    await expect.poll(shownRunId, PATIENT).toBe(clean);
+    await expect.poll(warnings).toEqual([]);
+  }, 180_000);
+});
