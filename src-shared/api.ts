@@ -115,6 +115,11 @@ export interface RunInfo {
   /** The source's name (video stem, Console folder, `heatmap`) and when the analysis started (ms since the epoch). */
   sourceName: string;
   createdMs: number;
+  /**
+   * How its frame times are shown (`timeClockOf`): real moments (`wall`), time since frame 0
+   * (`elapsed`: a rate without a start_time, never dates of 1970) or `none`; absent until finished.
+   */
+  timeClock?: 'wall' | 'elapsed' | 'none';
   /** Preview picture size (0 × 0 when there are no images). */
   previewWidth: number;
   previewHeight: number;
@@ -210,6 +215,8 @@ export interface AnalysisEntry {
   toMs: number | null;
   /** The analysis's `output_settings.timezone` (IANA; empty: the computer's), the zone its times are shown in. */
   timezone: string;
+  /** How its times are shown (RunInfo's `timeClock`): `elapsed` ones as time since frame 0; absent when not known. */
+  timeClock?: 'wall' | 'elapsed' | 'none';
   /**
    * `done`: complete, opens; `running`: being analysed now; `interrupted`: its run never finished
    * (the app quit or crashed meanwhile) — it is never opened, only deleted.

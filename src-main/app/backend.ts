@@ -34,6 +34,7 @@ import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverri
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { blockMax, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
 import { frameSpanMs, timeRangeProblem } from '../../src-shared/periods/range.js';
+import { timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
 import type { StoredFrames } from '../store/store.js';
@@ -133,6 +134,8 @@ interface Run {
   saving?: Promise<void>;
   /** The store opened for the window (OpenedRun), while it is one of the OPEN_STORES. */
   opened?: Promise<OpenedRun>;
+  /** Where its frame times came from (the store's time_base), once its store was opened. */
+  timeBase?: TimeBaseKind;
   /** The last write of a kept period view (kept-views.ts): deleting the analysis waits for it. */
   keeping?: Promise<void>;
 }
@@ -596,7 +599,10 @@ export class Backend {
       // Taken before the open reads the file: a view is kept only while the file is still this one.
       const identity = storeIdentity(storePathOf(run.workDir)).catch(() => null);
       const opening = OpenedRun.open(outputDirOf(run.workDir), run.settings.heat_map_settings.params);
-      opening.then((opened) => this.openedFrom.set(opened, identity), () => undefined);
+      opening.then((opened) => {
+        this.openedFrom.set(opened, identity);
+        run.timeBase = opened.store.meta.time_base;
+      }, () => undefined);
       run.opened = opening;
       opening.catch(() => {
         if (run.opened === opening) delete run.opened;
@@ -633,6 +639,9 @@ export class Backend {
       createdMs: run.createdMs,
       previewWidth: index?.previewWidth ?? 0,
       previewHeight: index?.previewHeight ?? 0,
+      ...(run.timeBase === undefined
+        ? {}
+        : { timeClock: timeClockOf(run.timeBase, run.settings.data_source_settings.local_data_settings.start_time) }),
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
@@ -1013,6 +1022,7 @@ function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
     fromMs: times === null || frames === 0 ? null : times[0],
     toMs: times === null || frames === 0 ? null : times[frames - 1],
     endMs: span?.toMs ?? null,
+    ...(opened === null ? {} : { timeBase: opened.store.meta.time_base }),
   };
 }
 

@@ -18,6 +18,9 @@ import { isPlainObject } from '../../src-shared/objects.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { StoreReader } from '../store/store.js';
 import { frameSpanMs } from '../../src-shared/periods/range.js';
+import { timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
+
+const TIME_BASE_KINDS: readonly TimeBaseKind[] = ['T', 'metadata_fps', 'video_fps', 'none'];
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { outputDirOf, storePathOf } from './analysis.js';
 import { checkedZones } from './zones.js';
@@ -46,6 +49,8 @@ export interface RunRecord {
    * period as the app shows it; missing from records written before it was kept (read from the store then).
    */
   endMs?: number | null;
+  /** Where its frame times came from (the store's time_base); missing from records written before it was kept. */
+  timeBase?: TimeBaseKind;
   /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
   zones?: ZoneDefinition[];
 }
@@ -84,7 +89,7 @@ const isTimeOrNull = (value: unknown): value is number | null => value === null 
  */
 export function runRecordOf(value: unknown): RunRecord | null {
   if (!isPlainObject(value)) return null;
-  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, video } = value;
+  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, timeBase, video } = value;
   const warnings = value.warnings ?? [];
   if (
     typeof runId !== 'string' ||
@@ -96,6 +101,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     !isTimeOrNull(fromMs) ||
     !isTimeOrNull(toMs) ||
     (endMs !== undefined && !isTimeOrNull(endMs)) ||
+    (timeBase !== undefined && !TIME_BASE_KINDS.includes(timeBase as TimeBaseKind)) ||
     !Array.isArray(warnings) ||
     !warnings.every((warning) => typeof warning === 'string')
   ) {
@@ -125,6 +131,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     fromMs,
     toMs,
     ...(endMs === undefined ? {} : { endMs }),
+    ...(timeBase === undefined ? {} : { timeBase: timeBase as TimeBaseKind }),
     ...(zones === undefined ? {} : { zones }),
   };
 }
@@ -206,23 +213,26 @@ export async function storeOpensComplete(workDir: string): Promise<boolean> {
 }
 
 /**
- * When the period of a complete analysis ends (frameSpanMs): its record's `endMs`, or for a record
- * written before that was kept, the store's own frames (its last frame's time is not its end);
- * null without a time base or when the store does not read.
+ * The end of a complete analysis's period (frameSpanMs) and how its times are shown
+ * (timeClockOf): from its record, or for a record written before these were kept, from the
+ * store's own frames and time base (its last frame's time is not its end); the end is null
+ * without a time base, and both are unknown when the store does not read.
  */
-async function periodEndOf(workDir: string, record: RunRecord): Promise<number | null> {
-  if (record.endMs !== undefined) return record.endMs;
-  if (record.toMs === null) return null;
+async function periodFactsOf(workDir: string, record: RunRecord): Promise<Pick<AnalysisEntry, 'toMs' | 'timeClock'>> {
+  const startTime = record.settings.data_source_settings.local_data_settings.start_time;
+  if (record.endMs !== undefined) {
+    return { toMs: record.endMs, ...(record.timeBase === undefined ? {} : { timeClock: timeClockOf(record.timeBase, startTime) }) };
+  }
   try {
     const reader = await StoreReader.open(outputDirOf(workDir));
     try {
       const frames = await reader.frames();
-      return frameSpanMs(frames.timeMs, frames.durationMs)?.toMs ?? null;
+      return { toMs: frameSpanMs(frames.timeMs, frames.durationMs)?.toMs ?? null, timeClock: timeClockOf(reader.meta.time_base, startTime) };
     } finally {
       reader.close();
     }
   } catch {
-    return null;
+    return { toMs: null };
   }
 }
 
@@ -273,7 +283,7 @@ export async function listLibrary(
         createdMs: record.createdMs,
         frames: record.frames,
         fromMs: record.fromMs,
-        toMs: complete ? await periodEndOf(workDir, record) : null,
+        ...(complete ? await periodFactsOf(workDir, record) : { toMs: null }),
         timezone: record.settings.output_settings.timezone,
         state,
         complete,

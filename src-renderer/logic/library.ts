@@ -4,7 +4,7 @@
 import type { AnalysisEntry, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { formatFigure } from './figure.js';
-import { clockOf, zoneOf } from './period.js';
+import { clockOf, ELAPSED, localText, zoneOf } from './period.js';
 
 /**
  * One line about an analysis: its frames, its time range in the analysis's own time zone (its
@@ -14,13 +14,17 @@ import { clockOf, zoneOf } from './period.js';
  * ```ts
  * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, timezone: 'Asia/Tokyo', state: 'done', ... })
  * // '600 frames, 1970-01-01 09:00:00 to 09:00:59 Asia/Tokyo'
+ * analysisDescription({ frames: 12, fromMs: 0, toMs: 6_000, timeClock: 'elapsed', ... })
+ * // '12 frames, 0:00:00 to 0:00:06 since frame 0' (a rate without a start_time: no date)
  * ```
  */
-export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state'>): string {
+export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state' | 'timeClock'>): string {
   if (entry.state === 'running') return 'being analysed';
   if (entry.state === 'interrupted') return 'interrupted before it finished: delete it and analyse again';
   const frames = `${formatFigure(entry.frames)} frame${entry.frames === 1 ? '' : 's'}`;
   if (entry.fromMs === null || entry.toMs === null) return frames;
+  // Times from a rate without a start count from frame 0: no date, no zone.
+  if (entry.timeClock === 'elapsed') return `${frames}, ${localText(entry.fromMs, ELAPSED)} to ${localText(entry.toMs, ELAPSED)} since frame 0`;
   const zone = zoneOf(entry.timezone);
   let clock;
   try {

@@ -112,3 +112,46 @@ export function parseIsoWithOffset(text: string): number {
   if (offsetMinutes > 18 * 60) return Number.NaN;
   return wall - sign * offsetMinutes * 60_000;
 }
+
+/**
+ * How an analysis's frame times are shown: `wall`, real moments (T, or `metadata_fps` with a
+ * `start_time`); `elapsed`, time since frame 0 (a rate without a start: `metadata_fps` without
+ * `start_time`, or a video's rate, whose times start at 0 ms, so as dates they would read
+ * 1970-01-01); `none` without a time base.
+ *
+ * ```ts
+ * timeClockOf('metadata_fps', '')                          // 'elapsed'
+ * timeClockOf('metadata_fps', '2026-11-23T09:00:00+09:00') // 'wall'
+ * ```
+ */
+export function timeClockOf(kind: TimeBaseKind, startTime: string): 'wall' | 'elapsed' | 'none' {
+  if (kind === 'none') return 'none';
+  if (kind === 'T' || (kind === 'metadata_fps' && startTime.trim() !== '')) return 'wall';
+  return 'elapsed';
+}
+
+/**
+ * Time since frame 0 as a person reads a duration: `H:MM:SS` (hours unbounded, a week is
+ * `168:00:00`), with `.mmm` when `withMs`. Cut, not rounded, as clock times are written.
+ *
+ * ```ts
+ * elapsedText(5_500)          // '0:00:05'
+ * elapsedText(5_500, true)    // '0:00:05.500'
+ * elapsedText(90_061_000)     // '25:01:01'
+ * ```
+ */
+export function elapsedText(ms: number, withMs = false): string {
+  const whole = Math.max(0, Math.floor(ms));
+  const seconds = Math.floor(whole / 1000);
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  const text = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+  return withMs ? `${text}.${pad(whole % 1000, 3)}` : text;
+}
+
+/** The ms since frame 0 of an `H:MM:SS` or `H:MM:SS.mmm` text (elapsedText's form; minutes and seconds below 60), or null. */
+export function parseElapsed(text: string): number | null {
+  const match = /^\s*(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?\s*$/.exec(text);
+  if (match === null) return null;
+  const [, hours, minutes, seconds, fraction = ''] = match;
+  return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 + Number(fraction.padEnd(3, '0'));
+}

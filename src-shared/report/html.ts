@@ -8,6 +8,7 @@
  */
 import { parseTimestamp } from '../frames.js';
 import { summaryEndIso } from '../periods/range.js';
+import { elapsedText, parseIsoWithOffset } from '../periods/time-base.js';
 import { FIGURE_DIGITS, shown } from '../figures.js';
 import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
@@ -97,11 +98,13 @@ const TIME_BASE_WORDS: Readonly<Record<NonNullable<ReportSummary['time_base']>['
 const UTC: UtcOffset = () => 0;
 
 /** The sentence under the title: the data's time range, its time base and time zone, or that there is none. */
-function timeLine(summary: ReportSummary, offset: UtcOffset): string {
+function timeLine(summary: ReportSummary, offset: UtcOffset, timeOf: TimeWords): string {
   const base = summary.time_base;
   const zone = summary.period?.timezone ?? 'UTC';
   if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
-    return `From ${readableIso(base.first)} to ${readableIso(base.median_interval_ms === undefined ? base.last : summaryEndIso(base.last, base.median_interval_ms, base.fps))} (times in ${zone}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
+    const end = timeOf(base.median_interval_ms === undefined ? base.last : summaryEndIso(base.last, base.median_interval_ms, base.fps));
+    const clock = timeOf === elapsedWords ? 'times since frame 0: no start_time, so no date' : `times in ${zone}`;
+    return `From ${timeOf(base.first)} to ${end} (${clock}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
   }
   const range = summary.time_range;
   if (base === undefined && range !== null) return `From ${localOfT(range.first, offset)} to ${localOfT(range.last, offset)} (times in ${zone}).`;
@@ -139,6 +142,28 @@ th { background: #f1f4f7; }
   th { background: none; }
 }
 `;
+
+/** How the page writes a moment given as ISO 8601 with an offset. */
+type TimeWords = (iso: string) => string;
+
+/** A moment as time since frame 0 (`0:00:05`), for times from a rate without a start. */
+const elapsedWords: TimeWords = (iso) => {
+  const ms = parseIsoWithOffset(iso);
+  return Number.isNaN(ms) ? iso : elapsedText(ms);
+};
+
+/**
+ * How the page writes the run's moments: as time since frame 0 when they came from a rate
+ * without a start (a video's rate; `metadata_fps` whose first frame falls in 1970, which only a
+ * missing `start_time` gives, as summary.json does not carry the setting), else as dates.
+ */
+function timeWordsOf(summary: ReportSummary): TimeWords {
+  const base = summary.time_base;
+  if (base === undefined || base.first === null) return readableIso;
+  const firstMs = parseIsoWithOffset(base.first);
+  const noStart = base.kind === 'video_fps' || (base.kind === 'metadata_fps' && firstMs < Date.UTC(1971, 0, 1));
+  return noStart ? elapsedWords : readableIso;
+}
 
 /** Text safe inside HTML elements and attribute values. */
 export function escapeHtml(text: string): string {
@@ -207,7 +232,8 @@ export function reportHtml(input: ReportInput): string {
   const title = `Crowd report: ${sourceTitle(summary.source)}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(title)}</h1>`);
-  parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
+  const timeOf = timeWordsOf(summary);
+  parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset, timeOf))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
 
   const facts = [
     fact('frames', shown(summary.frames, 0), String(summary.frames), 'frames'),
@@ -216,7 +242,7 @@ export function reportHtml(input: ReportInput): string {
   const moment = summary.busiest_moment;
   const busiest = summary.people?.busiest;
   if (moment !== undefined && moment !== null) {
-    const when = moment.time !== null ? readableIso(moment.time) : `frame ${shown(moment.frame, 0)}`;
+    const when = moment.time !== null ? timeOf(moment.time) : `frame ${shown(moment.frame, 0)}`;
     facts.push(fact(`busiest moment: ${when}`, `${shown(moment.count, 0)} people`, String(moment.count), 'busiest-people'));
   } else if (busiest !== undefined) {
     const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${shown(busiest.frame, 0)}`;
@@ -230,19 +256,19 @@ export function reportHtml(input: ReportInput): string {
 
   if (input.mainPicture !== null) parts.push(mainFigure(input.mainPicture, summary, input.outlineZones ?? summary.zones?.zones ?? []));
 
-  if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones));
+  if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones, timeOf));
   else parts.push('<h2>Zones</h2><p class="muted">No zones were defined for this analysis.</p>');
 
   parts.push('<h2>People over time</h2>');
-  parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
+  parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people, timeOf) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
 
   if (input.periodPictures.length > 0) {
     const left = input.periodPicturesLeftOut > 0 ? ` (${shown(input.periodPicturesLeftOut, 0)} more left out to keep this file small)` : '';
     parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(periodCaption(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(periodCaption(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
   }
-  if (input.buckets !== null) parts.push(bucketsTable(input.buckets));
+  if (input.buckets !== null) parts.push(bucketsTable(input.buckets, timeOf));
 
-  parts.push(gapsSection(summary, offset));
+  parts.push(gapsSection(summary, offset, timeOf));
   parts.push(settingsSection(summary, input.outlineZones));
 
   return `<!DOCTYPE html>
@@ -307,7 +333,7 @@ function staleOutlines(picture: InlinePicture & { outlinesDrawn: boolean }, summ
   return !picture.outlinesDrawn && summary.zones !== undefined && summary.zones.outlines && summary.zones.zones.length > 0;
 }
 
-function zoneTable(rows: CsvRows): string {
+function zoneTable(rows: CsvRows, timeOf: TimeWords): string {
   const perFrames = rows[0]?.unit === 'frames';
   const personUnit = perFrames ? 'person-frames' : 'person-seconds';
   const visitUnit = perFrames ? 'frames' : 's';
@@ -320,10 +346,10 @@ function zoneTable(rows: CsvRows): string {
   ].join('');
   const body = rows
     .map((row) => {
-      const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
+      const peakAt = row.peak_time !== '' ? timeOf(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
       return `<tr data-zone="${escapeHtml(row.zone)}">${[
         valueCell(row.zone, row.zone, 'text'),
-        hasBuckets ? valueCell(row.bucket_start, `${readableIso(row.bucket_start)} – ${readableIso(row.bucket_end)}`, 'text') : '',
+        hasBuckets ? valueCell(row.bucket_start, `${timeOf(row.bucket_start)} – ${timeOf(row.bucket_end)}`, 'text') : '',
         valueCell(row.mean_occupancy, cellText(row.mean_occupancy, FIGURE_DIGITS.meanPeople)),
         valueCell(row.peak_occupancy, cellText(row.peak_occupancy, FIGURE_DIGITS.count)),
         valueCell(row.peak_frame, peakAt, 'text'),
@@ -350,7 +376,7 @@ const CHART = { width: 1000, height: 260, left: 44, right: 12, top: 12, bottom: 
  * people are not numbers (a file edited by hand) is left out, which breaks the line there, and
  * the caption counts it; with none left, a line says so instead of a chart.
  */
-function peopleChart(allRows: CsvRows): string {
+function peopleChart(allRows: CsvRows, timeOf: TimeWords): string {
   const timed = allRows[0].slot_start_T !== '';
   const xOf = (row: Record<string, string>): number => (timed ? parseTimestamp(row.slot_start_T) : INTEGER_CELL.test(row.first_frame.trim()) ? Number(row.first_frame) : Number.NaN);
   const isFigure = (cell: string | undefined): boolean => cell !== undefined && DECIMAL_CELL.test(cell.trim());
@@ -384,7 +410,8 @@ function peopleChart(allRows: CsvRows): string {
   const tickRows = Array.from({ length: tickCount }, (_, k) => Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1)));
   // Minutes name the ticks unless two neighbours would then read the same (a span of a few
   // minutes): then seconds are shown too, so no two ticks carry one label.
-  const tickLabel = (i: number, end: number): string => (timed ? readableIso(rows[i].slot_start).slice(5, end) : frameText(rows[i].first_frame));
+  const tickLabel = (i: number, end: number): string =>
+    !timed ? frameText(rows[i].first_frame) : timeOf === elapsedWords ? timeOf(rows[i].slot_start) : readableIso(rows[i].slot_start).slice(5, end);
   const labelEnd = tickRows.some((i, k) => k > 0 && tickLabel(i, 16) === tickLabel(tickRows[k - 1], 16)) ? 19 : 16;
   for (let k = 0; k < tickCount; k++) {
     const i = tickRows[k];
@@ -395,7 +422,7 @@ function peopleChart(allRows: CsvRows): string {
   for (const y of [0, top / 2, top]) {
     ticks.push(`<text x="${CHART.left - 6}" y="${fmt(py(y) + 4)}" text-anchor="end" font-size="12" fill="#5b6470">${shown(y, 1)}</text><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fmt(py(y))}" y2="${fmt(py(y))}" stroke="#d5dae0"/>`);
   }
-  const slotText = timed ? 'local time' : 'frames';
+  const slotText = !timed ? 'frames' : timeOf === elapsedWords ? 'time since frame 0' : 'local time';
   const caption = `People per frame: the line is the mean of each slot of people.csv, the band its minimum to maximum; x: ${slotText}. Breaks in the line are gaps in the data.${leftOutText}`;
   return `<figure><svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="people over time">${ticks.join('')}${band}${line}</svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -403,24 +430,26 @@ function peopleChart(allRows: CsvRows): string {
 /** The figures of buckets.csv, by column, and the decimals each is shown with; other columns (times, T strings) are shown as written. */
 const BUCKET_FIGURES: Readonly<Record<string, number>> = { frames: 0, detections: 0, person_seconds: 1, peak_frame: 0 };
 
-function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }): string {
+function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }, timeOf: TimeWords): string {
   const head = buckets.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const cellOf = (cell: string, at: number): string => {
     const digits = BUCKET_FIGURES[buckets.columns[at]] as number | undefined;
+    // Times since frame 0 are no dates: a bucket's ISO start and end read as such.
+    if (digits === undefined) return timeOf === elapsedWords ? timeOf(cell) : cell;
     // An empty peak_frame is a bucket without frames: left empty.
-    return digits === undefined || cell.trim() === '' ? cell : cellText(cell, digits);
+    return cell.trim() === '' ? cell : cellText(cell, digits);
   };
   const body = buckets.rows.map((row) => `<tr>${row.map((cell, at) => `<td>${escapeHtml(cellOf(cell, at))}</td>`).join('')}</tr>`).join('\n');
   const more = buckets.leftOut > 0 ? `<p class="muted">${shown(buckets.leftOut, 0)} more rows in buckets.csv.</p>` : '';
   return `<h2>Periods</h2><table class="buckets"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
 }
 
-function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
+function gapsSection(summary: ReportSummary, offset: UtcOffset, timeOf: TimeWords): string {
   const range = summary.time_range;
   const base = summary.time_base;
   const lines: string[] = ['<h2>Time range and gaps</h2>'];
   if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
-    lines.push(`<p>First frame ${escapeHtml(readableIso(base.first))}, last frame ${escapeHtml(readableIso(base.last))}; frame times from ${escapeHtml(TIME_BASE_WORDS[base.kind](base.fps))}.</p>`);
+    lines.push(`<p>First frame ${escapeHtml(timeOf(base.first))}, last frame ${escapeHtml(timeOf(base.last))}; frame times from ${escapeHtml(TIME_BASE_WORDS[base.kind](base.fps))}.</p>`);
   } else if (base === undefined && range !== null) {
     lines.push(`<p>First frame ${escapeHtml(localOfT(range.first, offset))} (T ${escapeHtml(range.first)}), last frame ${escapeHtml(localOfT(range.last, offset))} (T ${escapeHtml(range.last)}).</p>`);
   } else {
