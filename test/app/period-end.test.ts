@@ -72,7 +72,8 @@ describe('the end of an analysis period', () => {
     try {
       expect(await finished(runId)).toEqual({ type: 'done', runId, frames: FRAMES });
       const [entry] = (await first.handlers.listAnalyses({})).analyses;
-      expect([entry.fromMs, entry.toMs]).toEqual([START_MS, END_MS]);
+      expect([entry.fromMs, entry.toMs, entry.timeClock]).toEqual([START_MS, END_MS, 'wall']);
+      expect((await first.handlers.getRunInfo({ runId })).timeClock).toBe('wall');
       const whole = await first.handlers.periodView({ runId, period: 'none', timezone: 'UTC' });
       expect(whole.span).toEqual({ fromMs: START_MS, toMs: END_MS });
     } finally {
@@ -83,13 +84,39 @@ describe('the end of an analysis period', () => {
     const record = JSON.parse(await readFile(recordPath, 'utf8')) as Record<string, unknown>;
     expect([record.toMs, record.endMs]).toEqual([START_MS + 5500, END_MS]);
     delete record.endMs;
+    delete record.timeBase;
     await writeFile(recordPath, JSON.stringify(record));
     const restarted = backend();
     try {
       const [entry] = (await restarted.handlers.listAnalyses({})).analyses;
-      expect([entry.fromMs, entry.toMs]).toEqual([START_MS, END_MS]);
+      expect([entry.fromMs, entry.toMs, entry.timeClock]).toEqual([START_MS, END_MS, 'wall']);
     } finally {
       await restarted.dispose();
+    }
+  }, 60_000);
+
+  it('of an analysis without start_time is time since frame 0: the run says so, and the report writes 0:00:00 to 0:00:06, no date', async () => {
+    const settings = defaultSettings();
+    settings.data_source_settings.local_data_settings.meta_file = join(dir, 'det.txt');
+    settings.data_source_settings.local_data_settings.video_file = '';
+    settings.data_source_settings.local_data_settings.metadata_fps = 2;
+    Object.assign(settings.heat_map_settings.params, { image_size_h: 800, image_size_v: 480, grid_num_h: 8, grid_num_v: 6 });
+    settings.output_settings.timezone = 'Asia/Tokyo';
+    const api = backend();
+    try {
+      const { runId } = await api.handlers.analyse({ settings });
+      expect(await finished(runId)).toEqual({ type: 'done', runId, frames: FRAMES });
+      expect((await api.handlers.getRunInfo({ runId })).timeClock).toBe('elapsed');
+      const entry = (await api.handlers.listAnalyses({})).analyses.find((listed) => listed.runId === runId);
+      expect([entry?.fromMs, entry?.toMs, entry?.timeClock]).toEqual([0, 6000, 'elapsed']);
+      const folder = join(dir, 'report');
+      const { path } = await api.handlers.writeReport({ runId, folder, zones: [] });
+      const html = await readFile(path, 'utf8');
+      expect(html).toContain('From 0:00:00 to 0:00:06 (times since frame 0: no start_time, so no date; time base: local_data_settings.metadata_fps (2 frames a second)).');
+      expect(html).toContain('busiest moment: 0:00:00');
+      expect(html).not.toContain('1970');
+    } finally {
+      await api.dispose();
     }
   }, 60_000);
 });
