@@ -77,4 +77,25 @@ describe.skipIf(E2E_SKIP_REASON !== null)('an analysis leaving the screen takes 
     await expect.poll(shownRunId, PATIENT).toBe(clean);
     await expect.poll(warnings).toEqual([]);
   }, 180_000);
+
+  it('an analysis without start_time shows time since frame 0 in the timeline, the whole period, the buckets and Recent analyses, never 1970', async () => {
+    await page.getByLabel('Start time of frame 0').fill('');
+    const runId = await analyse('clean.txt');
+    await page.getByRole('radio', { name: 'This moment' }).check();
+    await page.getByTestId('scrubber').fill(String(FRAMES - 1));
+    await expect.poll(() => page.getByTestId('frame-time').textContent(), PATIENT).toBe('0:00:05.500 since frame 0');
+    expect(await page.getByTestId('scrubber').getAttribute('aria-valuetext')).toBe(`frame ${FRAMES} of ${FRAMES}, 0:00:05.500 since frame 0`);
+    expect(await page.getByTestId('frame-local-time').count()).toBe(0);
+    const entry = page.getByTestId('recent-analyses').locator(`li[data-run-id="${runId}"] .analysis-facts`);
+    await expect.poll(() => entry.textContent(), PATIENT).toBe(`${FRAMES} frames, 0:00:00 to 0:00:06 since frame 0`);
+    await page.getByRole('radio', { name: 'Whole period' }).check();
+    await expect.poll(() => page.getByTestId('period-caption').textContent(), PATIENT).toBe('whole period, 0:00:00 to 0:00:06 (since frame 0)');
+    await expect.poll(() => page.getByTestId('busiest-moment').textContent(), PATIENT).toContain('0:00:00 since frame 0');
+    await page.getByRole('radio', { name: 'By hour' }).check();
+    await expect.poll(() => page.getByTestId('bucket-thumb').count(), PATIENT).toBe(1);
+    await page.getByRole('radio', { name: 'Custom range' }).check();
+    expect(await page.getByTestId('range-to').inputValue()).toBe('0:00:06');
+    expect(await page.locator('main').textContent()).not.toContain('1970');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 180_000);
 });
