@@ -6,6 +6,7 @@
  */
 import { MAX_MESSAGE_LENGTH, oneLine as boundedLine } from '../../src-shared/messages.js';
 import { summaryEndIso } from '../../src-shared/periods/range.js';
+import { elapsedText, parseIsoWithOffset, summaryTimeClock } from '../../src-shared/periods/time-base.js';
 import type { ConsoleCacheSummary, Progress, RunSummary } from '../pipeline/types.js';
 
 /** The part of a stream the reporter needs (process.stderr has it). */
@@ -166,7 +167,10 @@ export function formatSummary(summary: RunSummary, outputDir: string): string {
     const base = summary.time_base;
     if (base !== undefined && base.kind !== 'none' && base.kind !== 'T' && base.first !== null && base.last !== null) {
       const end = summaryEndIso(base.last, base.median_interval_ms, base.fps);
-      parts.push(`Time range ${base.first} to ${end} (times from ${base.kind === 'metadata_fps' ? 'metadata_fps' : "the video's frame rate"}).`);
+      // Times from a rate without a start are no dates: time since frame 0 (summaryTimeClock).
+      const elapsed = summaryTimeClock(base) === 'elapsed';
+      const shownTime = (iso: string): string => (elapsed ? elapsedText(parseIsoWithOffset(iso), true) : iso);
+      parts.push(`Time range ${shownTime(base.first)} to ${shownTime(end)}${elapsed ? ' since frame 0' : ''} (times from ${base.kind === 'metadata_fps' ? 'metadata_fps' : "the video's frame rate"}).`);
     }
   }
   if (summary.peak.frame >= 0) {

@@ -8,7 +8,7 @@
  */
 import { parseTimestamp } from '../frames.js';
 import { summaryEndIso } from '../periods/range.js';
-import { elapsedText, parseIsoWithOffset } from '../periods/time-base.js';
+import { elapsedText, parseIsoWithOffset, summaryTimeClock } from '../periods/time-base.js';
 import { FIGURE_DIGITS, shown } from '../figures.js';
 import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
@@ -152,17 +152,10 @@ const elapsedWords: TimeWords = (iso) => {
   return Number.isNaN(ms) ? iso : elapsedText(ms);
 };
 
-/**
- * How the page writes the run's moments: as time since frame 0 when they came from a rate
- * without a start (a video's rate; `metadata_fps` whose first frame falls in 1970, which only a
- * missing `start_time` gives, as summary.json does not carry the setting), else as dates.
- */
+/** How the page writes the run's moments: as time since frame 0 when they came from a rate without a start (summaryTimeClock), else as dates. */
 function timeWordsOf(summary: ReportSummary): TimeWords {
   const base = summary.time_base;
-  if (base === undefined || base.first === null) return readableIso;
-  const firstMs = parseIsoWithOffset(base.first);
-  const noStart = base.kind === 'video_fps' || (base.kind === 'metadata_fps' && firstMs < Date.UTC(1971, 0, 1));
-  return noStart ? elapsedWords : readableIso;
+  return base !== undefined && summaryTimeClock(base) === 'elapsed' ? elapsedWords : readableIso;
 }
 
 /** Text safe inside HTML elements and attribute values. */

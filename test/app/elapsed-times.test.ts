@@ -4,7 +4,7 @@
  * with a real start keeps its dates.
  */
 import { describe, expect, it } from 'vitest';
-import { elapsedText, parseElapsed, timeClockOf } from '../../src-shared/periods/time-base.js';
+import { elapsedText, parseElapsed, summaryTimeClock, timeClockOf } from '../../src-shared/periods/time-base.js';
 import { analysisDescription } from '../../src-renderer/logic/library.js';
 import {
   bucketStartText,
@@ -75,5 +75,15 @@ describe('every time text of the window on the elapsed clock', () => {
     expect(analysisDescription({ ...entry, timeClock: 'elapsed' })).toBe('12 frames, 0:00:00 to 0:00:06 since frame 0');
     const start = Date.UTC(2026, 10, 23, 0);
     expect(analysisDescription({ ...entry, fromMs: start, toMs: start + 6_000, timeClock: 'wall' })).toBe('12 frames, 2026-11-23 09:00:00 to 09:00:06 Asia/Tokyo');
+  });
+});
+
+describe('a summary.json without start_time', () => {
+  it('counts from frame 0 when metadata_fps times begin in 1970 or come from a video, and keeps dates otherwise', () => {
+    expect(summaryTimeClock({ kind: 'metadata_fps', first: '1970-01-01T09:00:00.000+09:00' })).toBe('elapsed');
+    expect(summaryTimeClock({ kind: 'metadata_fps', first: '2026-11-23T09:00:00.000+09:00' })).toBe('wall');
+    expect(summaryTimeClock({ kind: 'video_fps', first: '1970-01-01T00:00:00.000+00:00' })).toBe('elapsed');
+    expect(summaryTimeClock({ kind: 'T', first: '2026-11-23T09:00:00.000+09:00' })).toBe('wall');
+    expect(summaryTimeClock({ kind: 'none', first: null })).toBe('none');
   });
 });

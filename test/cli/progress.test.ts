@@ -154,6 +154,9 @@ describe('summary', () => {
     );
     const fromVideo = { ...fromFps, time_base: { ...timeBase, kind: 'video_fps' as const } };
     expect(formatSummary(fromVideo, '/o')).toContain("(times from the video's frame rate). ");
+    // Without start_time, frame 0 is at 0 ms: the times are time since frame 0, not dates of 1970.
+    const noStart = { ...fromFps, time_base: { ...timeBase, first: '1970-01-01T09:00:00.000+09:00', last: '1970-01-01T09:00:59.900+09:00' } };
+    expect(formatSummary(noStart, '/o')).toContain('Time range 0:00:00.000 to 0:01:00.000 since frame 0 (times from metadata_fps). ');
     const noBase = { ...fromFps, time_base: { ...timeBase, kind: 'none' as const, first: null, last: null } };
     expect(formatSummary(noBase, '/o')).not.toContain('Time range');
   });
