@@ -357,6 +357,7 @@ export function App({ api }: { api: ApiClient }) {
           height={settings.heat_map_settings.params.image_size_v}
           onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
           {...(done === null ? {} : { figures: zoneFigures })}
+          {...(done?.timeClock === undefined ? {} : { timeClock: done.timeClock })}
         />
       </aside>
       <Splitter width={sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />

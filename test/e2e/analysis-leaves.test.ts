@@ -95,7 +95,16 @@ describe.skipIf(E2E_SKIP_REASON !== null)('an analysis leaving the screen takes 
     await expect.poll(() => page.getByTestId('bucket-thumb').count(), PATIENT).toBe(1);
     await page.getByRole('radio', { name: 'Custom range' }).check();
     expect(await page.getByTestId('range-to').inputValue()).toBe('0:00:06');
+    // A zone's figures say the range they cover the same way.
+    const canvas = page.getByTestId('zone-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (box === null) throw new Error('no zone canvas');
+    for (const [fx, fy] of [[0.02, 0.02], [0.5, 0.02], [0.5, 0.9], [0.02, 0.9]]) await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="zone-figures"] caption').textContent(), PATIENT).toBe('0:00:00 to 0:00:06 since frame 0');
     expect(await page.locator('main').textContent()).not.toContain('1970');
+    expect(await page.locator('aside').textContent()).not.toContain('1970');
     expect(await seriousViolations(page)).toEqual([]);
   }, 180_000);
 });
