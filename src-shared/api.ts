@@ -97,6 +97,16 @@ export interface RunStarted {
 }
 
 /** Everything the timeline needs about a finished analysis. */
+/**
+ * The display settings of an analysis on screen (colours, scale, interpolation, picture, empty
+ * cells): they repaint from its grids without a new analysis, and those changed while looking at
+ * it are kept with it (`saveAnalysisDisplay`, in its run.json) and come back when it is opened.
+ */
+export type AnalysisDisplay = Pick<Settings['output_settings'], 'cmap' | 'transparency' | 'min' | 'max' | 'interpolation' | 'overlay' | 'empty_cells'>;
+
+/** The keys of AnalysisDisplay, in the settings' order. */
+export const ANALYSIS_DISPLAY_KEYS: ReadonlyArray<keyof AnalysisDisplay> = ['cmap', 'transparency', 'min', 'max', 'interpolation', 'overlay', 'empty_cells'];
+
 export interface RunInfo {
   runId: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
@@ -132,6 +142,8 @@ export interface RunInfo {
   coordinateSpace?: CoordinateSpaceFinding;
   /** The analysis's zones: those saved from the app (`saveAnalysisZones`), else its settings' own; the app shows them on opening it. */
   zones?: ZoneDefinition[];
+  /** The display last chosen while looking at it (`saveAnalysisDisplay`), when one was kept; the app opens it with this over `output`'s. */
+  display?: AnalysisDisplay;
   /** A finished analysis's outputs that `export` can copy (a long one may have no per-frame outputs); the Export dialog offers only these. */
   exportable?: ExportOutput[];
 }
@@ -467,6 +479,8 @@ export interface ApiRequests {
   writeReport: { request: { runId: string; folder: string; zones?: ZoneDefinition[] }; response: { path: string; bytes: number } };
   /** Keeps the zones on screen with a finished analysis (in its run.json); openAnalysis returns them. */
   saveAnalysisZones: { request: { runId: string; zones: ZoneDefinition[] }; response: Record<string, never> };
+  /** Keeps the display settings of a finished analysis with it (its run.json), checked as settings are. */
+  saveAnalysisDisplay: { request: { runId: string; display: AnalysisDisplay }; response: Record<string, never> };
   /** What the Console cache keeps, per device. */
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
   /**
@@ -515,6 +529,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'zoneView',
   'writeReport',
   'saveAnalysisZones',
+  'saveAnalysisDisplay',
   'consoleCacheInfo',
   'clearConsoleCache',
   'startFollow',

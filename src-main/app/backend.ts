@@ -8,6 +8,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
+  AnalysisDisplay,
   ApiEvent,
   ApiHandlers,
   ConsoleCacheInfo,
@@ -41,7 +42,7 @@ import type { StoredFrames } from '../store/store.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
-import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
+import { checkedDisplay, listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
 import { KEPT_VIEWS_DIR, KeptViews, sameQuestion, storeIdentity, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
@@ -136,6 +137,8 @@ interface Run {
   opened?: Promise<OpenedRun>;
   /** Where its frame times came from (the store's time_base), once its store was opened. */
   timeBase?: TimeBaseKind;
+  /** The display settings saved with the analysis from the app (run.json), when any were saved. */
+  display?: AnalysisDisplay;
   /** The last write of a kept period view (kept-views.ts): deleting the analysis waits for it. */
   keeping?: Promise<void>;
 }
@@ -267,6 +270,10 @@ export class Backend {
       },
       saveAnalysisZones: async ({ runId, zones }) => {
         await this.saveAnalysisZones(runId, zones);
+        return {};
+      },
+      saveAnalysisDisplay: async ({ runId, display }) => {
+        await this.saveAnalysisDisplay(runId, display);
         return {};
       },
       consoleCacheInfo: async () => this.consoleCacheInfo(),
@@ -546,6 +553,7 @@ export class Backend {
       index: await readPreviewIndex(previewDirOf(workDir)),
       ...(record.video === undefined ? {} : { video: record.video }),
       ...(record.zones === undefined ? {} : { zones: record.zones }),
+      ...(record.display === undefined ? {} : { display: record.display }),
     };
     this.runs.set(runId, run);
     try {
@@ -571,6 +579,23 @@ export class Backend {
       const record = await readRunRecord(run.workDir);
       if (record === null) throw new CrowdheatError(`saveAnalysisZones: the analysis ${runId} is no longer in the library`);
       await writeRunRecord(run.workDir, { ...record, zones: checked });
+    });
+    run.saving = save.catch(() => undefined);
+    await save;
+  }
+
+  /**
+   * Keeps `display` with the finished analysis `runId` (checkedDisplay): in its run.json, written
+   * after the run's earlier saves (zones or display), and in what openAnalysis returns.
+   */
+  private async saveAnalysisDisplay(runId: string, display: unknown): Promise<void> {
+    const run = this.finishedRun(runId, 'saveAnalysisDisplay');
+    const checked = checkedDisplay(display, 'saveAnalysisDisplay');
+    run.display = checked;
+    const save = (run.saving ?? Promise.resolve()).then(async () => {
+      const record = await readRunRecord(run.workDir);
+      if (record === null) throw new CrowdheatError(`saveAnalysisDisplay: the analysis ${runId} is no longer in the library`);
+      await writeRunRecord(run.workDir, { ...record, display: checked });
     });
     run.saving = save.catch(() => undefined);
     await save;
@@ -647,6 +672,7 @@ export class Backend {
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
       ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
       zones: run.zones ?? run.settings.zones,
+      ...(run.display === undefined ? {} : { display: run.display }),
       ...(run.state === 'done' ? { exportable: exportableOutputs(outputDirOf(run.workDir)) } : {}),
     };
   }

@@ -11,7 +11,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Dirent } from 'node:fs';
-import type { AnalysisEntry, VideoFacts } from '../../src-shared/api.js';
+import { ANALYSIS_DISPLAY_KEYS, type AnalysisDisplay, type AnalysisEntry, type VideoFacts } from '../../src-shared/api.js';
+import { CrowdheatError } from '../../src-shared/errors.js';
+import { findSettingsIssues } from '../../src-shared/settings/validate.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
@@ -51,6 +53,8 @@ export interface RunRecord {
   endMs?: number | null;
   /** Where its frame times came from (the store's time_base); missing from records written before it was kept. */
   timeBase?: TimeBaseKind;
+  /** The display settings chosen while looking at it in the app (`saveAnalysisDisplay`), when saved. */
+  display?: AnalysisDisplay;
   /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
   zones?: ZoneDefinition[];
 }
@@ -89,7 +93,7 @@ const isTimeOrNull = (value: unknown): value is number | null => value === null 
  */
 export function runRecordOf(value: unknown): RunRecord | null {
   if (!isPlainObject(value)) return null;
-  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, timeBase, video } = value;
+  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, timeBase, video, display } = value;
   const warnings = value.warnings ?? [];
   if (
     typeof runId !== 'string' ||
@@ -108,6 +112,14 @@ export function runRecordOf(value: unknown): RunRecord | null {
     return null;
   }
   if (video !== undefined && !isRecordedVideo(video)) return null;
+  let checkedDisplayOf: AnalysisDisplay | undefined;
+  if (display !== undefined) {
+    try {
+      checkedDisplayOf = checkedDisplay(display, 'run.json');
+    } catch {
+      return null;
+    }
+  }
   const settings = settingsOf(value.settings);
   if (settings === null) return null;
   // Zones saved with the analysis after it ran (saveAnalysisZones): checked like the settings' own.
@@ -132,8 +144,34 @@ export function runRecordOf(value: unknown): RunRecord | null {
     toMs,
     ...(endMs === undefined ? {} : { endMs }),
     ...(timeBase === undefined ? {} : { timeBase: timeBase as TimeBaseKind }),
+    ...(checkedDisplayOf === undefined ? {} : { display: checkedDisplayOf }),
     ...(zones === undefined ? {} : { zones }),
   };
+}
+
+/**
+ * `value` as an analysis's display settings (AnalysisDisplay): a mapping of exactly its keys, each
+ * of its setting's type and within the setting's rules (min below max, a known colormap, …).
+ *
+ * @throws CrowdheatError naming `where` and the first problem (`saveAnalysisDisplay: output_settings.transparency must be …`).
+ */
+export function checkedDisplay(value: unknown, where: string): AnalysisDisplay {
+  if (!isPlainObject(value)) throw new CrowdheatError(`${where}: display must be a mapping of ${ANALYSIS_DISPLAY_KEYS.join(', ')}`);
+  const stray = Object.keys(value).find((key) => !(ANALYSIS_DISPLAY_KEYS as readonly string[]).includes(key));
+  if (stray !== undefined) throw new CrowdheatError(`${where}: display has no setting ${JSON.stringify(stray)} (it holds ${ANALYSIS_DISPLAY_KEYS.join(', ')})`);
+  const settings = defaultSettings();
+  for (const key of ANALYSIS_DISPLAY_KEYS) {
+    const field = SETTING_FIELDS.find((candidate) => candidate.key === `output_settings.${key}`);
+    if (field === undefined || !(key in value) || !field.rule.hasType(value[key])) {
+      throw new CrowdheatError(`${where}: display.${key} must be ${field?.rule.allowed ?? 'given'}`);
+    }
+    field.set(settings, value[key]);
+  }
+  const issue = findSettingsIssues(settings).find((found) => ANALYSIS_DISPLAY_KEYS.some((key) => found.key === `output_settings.${key}`));
+  if (issue !== undefined) throw new CrowdheatError(`${where}: ${issue.message}`);
+  const output = settings.output_settings;
+  const { cmap, transparency, min, max, interpolation, overlay, empty_cells: emptyCells } = output;
+  return { cmap, transparency, min, max, interpolation, overlay, empty_cells: emptyCells };
 }
 
 function isRecordedVideo(value: unknown): boolean {

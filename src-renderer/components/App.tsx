@@ -33,6 +33,7 @@ import { ZoneEditor } from './ZoneEditor.js';
 import { ZoneChart } from './ZoneChart.js';
 import { useZoneFigures } from './useZoneFigures.js';
 import { useAnalysisZones } from './useAnalysisZones.js';
+import { useAnalysisDisplay } from './useAnalysisDisplay.js';
 import { useWindowWidth } from './useWindowWidth.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
@@ -270,6 +271,7 @@ export function App({ api }: { api: ApiClient }) {
 
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
+  useAnalysisDisplay(api, done?.state === 'done' ? done : null, display, onError);
   const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
   const coordinateFinding = shownCoordinateFinding(done?.coordinateSpace, settings.heat_map_settings.params);
   // The side panel yields to the timeline in a narrow window (the remembered width stays for a wide one).

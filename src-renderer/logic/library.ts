@@ -70,7 +70,8 @@ export function createdLabel(createdMs: number): string {
 /**
  * The settings form once an analysis is opened from the library: the analysis's own source and
  * time base, grid and counting parameters, output settings (period, time zone, colours) and zones,
- * so the view shows the analysis as it was analysed — not re-counted with, bucketed by or marked
+ * so the view shows the analysis as it was analysed (with the display last chosen while looking at
+ * it, `display`, when one was kept) — not re-counted with, bucketed by or marked
  * out of date against whatever the form held before (another analysis, or the defaults of a fresh
  * browser). The form's `output_dir` and `param_file` stay (the analysis's output folder is inside
  * the library); parts the analysis does not carry (`dataSource`, `zones` of older analyses) stay too.
@@ -79,11 +80,12 @@ export function createdLabel(createdMs: number): string {
  * settingsOfOpened(current, info).heat_map_settings.params // === info.params
  * ```
  */
-export function settingsOfOpened(current: Settings, info: Pick<RunInfo, 'params' | 'dataSource' | 'output' | 'zones'>): Settings {
+export function settingsOfOpened(current: Settings, info: Pick<RunInfo, 'params' | 'dataSource' | 'output' | 'zones' | 'display'>): Settings {
   return {
     data_source_settings: info.dataSource ?? current.data_source_settings,
     heat_map_settings: { ...current.heat_map_settings, params: info.params },
-    output_settings: { ...info.output, output_dir: current.output_settings.output_dir },
+    // The display last chosen while looking at it, when one was kept, over the one it ran with.
+    output_settings: { ...info.output, ...info.display, output_dir: current.output_settings.output_dir },
     zones: info.zones ?? current.zones,
   };
 }
