@@ -107,4 +107,21 @@ describe.skipIf(E2E_SKIP_REASON !== null)('an analysis leaving the screen takes 
     expect(await page.locator('aside').textContent()).not.toContain('1970');
     expect(await seriousViolations(page)).toEqual([]);
   }, 180_000);
+
+  it('a colormap changed while looking at an analysis comes back with it when it is opened again; another keeps its own', async () => {
+    const shown = (await shownRunId())!;
+    const { analyses } = await app.serve.api<{ analyses: Array<{ runId: string; state: string }> }>('listAnalyses', {});
+    const other = analyses.find((entry) => entry.runId !== shown && entry.state === 'done')!.runId;
+    const colourMap = page.getByLabel('Colour map', { exact: true });
+    const before = await colourMap.inputValue();
+    expect(before).not.toBe('turbo');
+    await colourMap.fill('turbo');
+    await expect.poll(async () => (await app.serve.api<{ display?: { cmap: string } }>('getRunInfo', { runId: shown })).display?.cmap, PATIENT).toBe('turbo');
+    await page.getByTestId('recent-analyses').locator(`li[data-run-id="${other}"] button.recent-file`).click();
+    await expect.poll(shownRunId, PATIENT).toBe(other);
+    await expect.poll(() => colourMap.inputValue()).toBe(before);
+    await page.getByTestId('recent-analyses').locator(`li[data-run-id="${shown}"] button.recent-file`).click();
+    await expect.poll(shownRunId, PATIENT).toBe(shown);
+    await expect.poll(() => colourMap.inputValue()).toBe('turbo');
+  }, 120_000);
 });
