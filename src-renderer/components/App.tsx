@@ -158,8 +158,11 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
+  // Errors of the views of the analysis shown (a frame, a period, its zones or display not saved) belong to it: they leave with it.
+  const shownId = done?.runId;
+  const onShownError = useCallback((text: string) => say('error', text, undefined, shownId), [say, shownId]);
   const zoneFigures = useZoneFigures(api, done?.runId ?? null, settings.zones);
-  useAnalysisZones(api, done?.state === 'done' ? done : null, settings.zones, onError);
+  useAnalysisZones(api, done?.state === 'done' ? done : null, settings.zones, onShownError);
   const [zoneSeek, setZoneSeek] = useState<Seek | null>(null);
   const writeReport = async (folder: string | null) => {
     if (done === null || folder === null) return;
@@ -271,7 +274,7 @@ export function App({ api }: { api: ApiClient }) {
 
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
-  useAnalysisDisplay(api, done?.state === 'done' ? done : null, display, onError);
+  useAnalysisDisplay(api, done?.state === 'done' ? done : null, display, onShownError);
   const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
   const coordinateFinding = shownCoordinateFinding(done?.coordinateSpace, settings.heat_map_settings.params);
   // The side panel yields to the timeline in a narrow window (the remembered width stays for a wide one).
@@ -383,7 +386,7 @@ export function App({ api }: { api: ApiClient }) {
                 }}
               />
             )}
-            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
+            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onShownError}>
               {(moment) => (
                 <Timeline
                   key={done.runId}
@@ -391,7 +394,7 @@ export function App({ api }: { api: ApiClient }) {
                   run={done}
                   display={display}
                   onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
-                  onError={onError}
+                  onError={onShownError}
                   onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
                   recount={moment.recount}
                   seek={latestSeek(moment.seek, zoneSeek)}
