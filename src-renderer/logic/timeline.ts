@@ -260,7 +260,7 @@ function round2(value: number): number {
  * ```ts
  * sliderValueText(100, 600, '20230412140023098') // 'frame 101 of 600, 2023-04-12 14:00:23.098 UTC'
  * sliderValueText(0, 600, '')                    // 'frame 1 of 600'
- * sliderValueText(0, 600, '', 0)                 // 'frame 1 of 600, 1970-01-01 00:00:00.000 UTC' (a time base without T)
+ * sliderValueText(0, 600, '', Date.UTC(2026, 10, 23)) // 'frame 1 of 600, 2026-11-23 00:00:00.000 UTC' (metadata_fps and start_time)
  * sliderValueText(409, 604800, '')               // 'frame 410 of 604,800' (numbers grouped as elsewhere)
  * sliderValueText(10, 600, '', 5000, ELAPSED)     // 'frame 11 of 600, 0:00:05.000 since frame 0' (a rate without a start)
  * ```
