@@ -146,10 +146,10 @@ th { background: #f1f4f7; }
 /** How the page writes a moment given as ISO 8601 with an offset. */
 type TimeWords = (iso: string) => string;
 
-/** A moment as time since frame 0 (`0:00:05`), for times from a rate without a start. */
-const elapsedWords: TimeWords = (iso) => {
-  const ms = parseIsoWithOffset(iso);
-  return Number.isNaN(ms) ? iso : elapsedText(ms);
+/** A moment (ISO 8601 with an offset, or a T string) as time since frame 0 (`0:00:05`), for times from a rate without a start. */
+const elapsedWords: TimeWords = (moment) => {
+  const ms = /^\d{17}$/.test(moment) ? parseTimestamp(moment) : parseIsoWithOffset(moment);
+  return Number.isNaN(ms) ? moment : elapsedText(ms);
 };
 
 /** How the page writes the run's moments: as time since frame 0 when they came from a rate without a start (summaryTimeClock), else as dates. */
@@ -218,6 +218,17 @@ export function periodCaption(stem: string): string {
   return parts === null ? stem : `${parts[1]}-${parts[2]}-${parts[3]} ${parts[4]}:${parts[5]}`;
 }
 
+/**
+ * The caption of a bucket's map for a run whose times count from frame 0: its stem's local start
+ * (on the clock `offset` gives) as time since frame 0 (`1:00:00`); any other stem as it is.
+ */
+function elapsedCaption(stem: string, offset: UtcOffset): string {
+  const parts = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})$/.exec(stem);
+  if (parts === null) return stem;
+  const wall = Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]), Number(parts[4]), Number(parts[5]));
+  return elapsedText(wall - offset(wall) * 60_000);
+}
+
 /** Builds the whole page. Pure: the caller reads the files and writes the result. */
 export function reportHtml(input: ReportInput): string {
   const offset = input.offset ?? UTC;
@@ -257,7 +268,8 @@ export function reportHtml(input: ReportInput): string {
 
   if (input.periodPictures.length > 0) {
     const left = input.periodPicturesLeftOut > 0 ? ` (${shown(input.periodPicturesLeftOut, 0)} more left out to keep this file small)` : '';
-    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(periodCaption(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(periodCaption(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
+    const captionOf = (stem: string): string => (timeOf === elapsedWords ? elapsedCaption(stem, offset) : periodCaption(stem));
+    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(captionOf(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(captionOf(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
   }
   if (input.buckets !== null) parts.push(bucketsTable(input.buckets, timeOf));
 

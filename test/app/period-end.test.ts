@@ -102,6 +102,8 @@ describe('the end of an analysis period', () => {
     settings.data_source_settings.local_data_settings.metadata_fps = 2;
     Object.assign(settings.heat_map_settings.params, { image_size_h: 800, image_size_v: 480, grid_num_h: 8, grid_num_v: 6 });
     settings.output_settings.timezone = 'Asia/Tokyo';
+    // Bucket maps too: their captions are times since frame 0 as well.
+    settings.output_settings.period = '1min';
     const api = backend();
     try {
       const { runId } = await api.handlers.analyse({ settings });
@@ -114,6 +116,7 @@ describe('the end of an analysis period', () => {
       const html = await readFile(path, 'utf8');
       expect(html).toContain('From 0:00:00 to 0:00:06 (times since frame 0: no start_time, so no date; time base: local_data_settings.metadata_fps (2 frames a second)).');
       expect(html).toContain('busiest moment: 0:00:00');
+      expect(html).toContain('<figcaption>0:00:00</figcaption>');
       expect(html).not.toContain('1970');
     } finally {
       await api.dispose();
