@@ -97,6 +97,16 @@ export interface RunStarted {
 }
 
 /** Everything the timeline needs about a finished analysis. */
+/**
+ * The display settings of an analysis on screen (colours, scale, interpolation, picture, empty
+ * cells): they repaint from its grids without a new analysis, and those changed while looking at
+ * it are kept with it (`saveAnalysisDisplay`, in its run.json) and come back when it is opened.
+ */
+export type AnalysisDisplay = Pick<Settings['output_settings'], 'cmap' | 'transparency' | 'min' | 'max' | 'interpolation' | 'overlay' | 'empty_cells'>;
+
+/** The keys of AnalysisDisplay, in the settings' order. */
+export const ANALYSIS_DISPLAY_KEYS: ReadonlyArray<keyof AnalysisDisplay> = ['cmap', 'transparency', 'min', 'max', 'interpolation', 'overlay', 'empty_cells'];
+
 export interface RunInfo {
   runId: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
@@ -115,6 +125,11 @@ export interface RunInfo {
   /** The source's name (video stem, Console folder, `heatmap`) and when the analysis started (ms since the epoch). */
   sourceName: string;
   createdMs: number;
+  /**
+   * How its frame times are shown (`timeClockOf`): real moments (`wall`), time since frame 0
+   * (`elapsed`: a rate without a start_time, never dates of 1970) or `none`; absent until finished.
+   */
+  timeClock?: 'wall' | 'elapsed' | 'none';
   /** Preview picture size (0 × 0 when there are no images). */
   previewWidth: number;
   previewHeight: number;
@@ -127,6 +142,8 @@ export interface RunInfo {
   coordinateSpace?: CoordinateSpaceFinding;
   /** The analysis's zones: those saved from the app (`saveAnalysisZones`), else its settings' own; the app shows them on opening it. */
   zones?: ZoneDefinition[];
+  /** The display last chosen while looking at it (`saveAnalysisDisplay`), when one was kept; the app opens it with this over `output`'s. */
+  display?: AnalysisDisplay;
   /** A finished analysis's outputs that `export` can copy (a long one may have no per-frame outputs); the Export dialog offers only these. */
   exportable?: ExportOutput[];
 }
@@ -202,11 +219,16 @@ export interface AnalysisEntry {
   /** When the analysis started, ms since the epoch. */
   createdMs: number;
   frames: number;
-  /** First and last frame time, ms since the epoch; null without a time base (or before it finished). */
+  /**
+   * The analysis's period, ms since the epoch: its first frame's time, and when its last frame
+   * ends (`frameSpanMs`, as the whole period's `span`); null without a time base (or before it finished).
+   */
   fromMs: number | null;
   toMs: number | null;
   /** The analysis's `output_settings.timezone` (IANA; empty: the computer's), the zone its times are shown in. */
   timezone: string;
+  /** How its times are shown (RunInfo's `timeClock`): `elapsed` ones as time since frame 0; absent when not known. */
+  timeClock?: 'wall' | 'elapsed' | 'none';
   /**
    * `done`: complete, opens; `running`: being analysed now; `interrupted`: its run never finished
    * (the app quit or crashed meanwhile) — it is never opened, only deleted.
@@ -457,6 +479,8 @@ export interface ApiRequests {
   writeReport: { request: { runId: string; folder: string; zones?: ZoneDefinition[] }; response: { path: string; bytes: number } };
   /** Keeps the zones on screen with a finished analysis (in its run.json); openAnalysis returns them. */
   saveAnalysisZones: { request: { runId: string; zones: ZoneDefinition[] }; response: Record<string, never> };
+  /** Keeps the display settings of a finished analysis with it (its run.json), checked as settings are. */
+  saveAnalysisDisplay: { request: { runId: string; display: AnalysisDisplay }; response: Record<string, never> };
   /** What the Console cache keeps, per device. */
   consoleCacheInfo: { request: Empty; response: ConsoleCacheInfo };
   /**
@@ -505,6 +529,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'zoneView',
   'writeReport',
   'saveAnalysisZones',
+  'saveAnalysisDisplay',
   'consoleCacheInfo',
   'clearConsoleCache',
   'startFollow',

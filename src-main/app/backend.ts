@@ -8,6 +8,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
+  AnalysisDisplay,
   ApiEvent,
   ApiHandlers,
   ConsoleCacheInfo,
@@ -33,14 +34,15 @@ import { findImageFolderRange, findInferenceRange, type RangeQueries } from '../
 import { findSettingsIssues, settingsToYaml, type GridParams, type SettingOverride, type Settings } from '../../src-shared/settings/index.js';
 import { LocalClock } from '../../src-shared/periods/buckets.js';
 import { blockMax, thumbnailSize } from '../../src-shared/periods/thumbnail.js';
-import { timeRangeProblem } from '../../src-shared/periods/range.js';
+import { frameSpanMs, timeRangeProblem } from '../../src-shared/periods/range.js';
+import { timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
 import { periodOf, timeZoneOf } from '../sinks/store.js';
 import { recountSettings } from '../store/settings.js';
 import type { StoredFrames } from '../store/store.js';
 import { resolveFfmpeg } from '../ffmpeg/locate.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { nearestPicture, previewImageName, readPreviewIndex, type PreviewIndex } from '../sinks/preview.js';
-import { listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
+import { checkedDisplay, listLibrary, readRunRecord, RUN_ID_PATTERN, runsDirOf, storeOpensComplete, writeRunRecord, type RunRecord } from './library.js';
 import { OpenedRun } from './opened-run.js';
 import { KEPT_VIEWS_DIR, KeptViews, sameQuestion, storeIdentity, type KeptViewQuestion } from './kept-views.js';
 import { StoreReader } from '../store/store.js';
@@ -133,6 +135,10 @@ interface Run {
   saving?: Promise<void>;
   /** The store opened for the window (OpenedRun), while it is one of the OPEN_STORES. */
   opened?: Promise<OpenedRun>;
+  /** Where its frame times came from (the store's time_base), once its store was opened. */
+  timeBase?: TimeBaseKind;
+  /** The display settings saved with the analysis from the app (run.json), when any were saved. */
+  display?: AnalysisDisplay;
   /** The last write of a kept period view (kept-views.ts): deleting the analysis waits for it. */
   keeping?: Promise<void>;
 }
@@ -264,6 +270,10 @@ export class Backend {
       },
       saveAnalysisZones: async ({ runId, zones }) => {
         await this.saveAnalysisZones(runId, zones);
+        return {};
+      },
+      saveAnalysisDisplay: async ({ runId, display }) => {
+        await this.saveAnalysisDisplay(runId, display);
         return {};
       },
       consoleCacheInfo: async () => this.consoleCacheInfo(),
@@ -543,6 +553,7 @@ export class Backend {
       index: await readPreviewIndex(previewDirOf(workDir)),
       ...(record.video === undefined ? {} : { video: record.video }),
       ...(record.zones === undefined ? {} : { zones: record.zones }),
+      ...(record.display === undefined ? {} : { display: record.display }),
     };
     this.runs.set(runId, run);
     try {
@@ -573,6 +584,23 @@ export class Backend {
     await save;
   }
 
+  /**
+   * Keeps `display` with the finished analysis `runId` (checkedDisplay): in its run.json, written
+   * after the run's earlier saves (zones or display), and in what openAnalysis returns.
+   */
+  private async saveAnalysisDisplay(runId: string, display: unknown): Promise<void> {
+    const run = this.finishedRun(runId, 'saveAnalysisDisplay');
+    const checked = checkedDisplay(display, 'saveAnalysisDisplay');
+    run.display = checked;
+    const save = (run.saving ?? Promise.resolve()).then(async () => {
+      const record = await readRunRecord(run.workDir);
+      if (record === null) throw new CrowdheatError(`saveAnalysisDisplay: the analysis ${runId} is no longer in the library`);
+      await writeRunRecord(run.workDir, { ...record, display: checked });
+    });
+    run.saving = save.catch(() => undefined);
+    await save;
+  }
+
   /** Deletes an analysis of the library (cancelling it first when it runs). */
   private async deleteAnalysis(runId: string): Promise<void> {
     if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new CrowdheatError(`deleteAnalysis: ${JSON.stringify(runId)} is not an analysis id`);
@@ -596,7 +624,10 @@ export class Backend {
       // Taken before the open reads the file: a view is kept only while the file is still this one.
       const identity = storeIdentity(storePathOf(run.workDir)).catch(() => null);
       const opening = OpenedRun.open(outputDirOf(run.workDir), run.settings.heat_map_settings.params);
-      opening.then((opened) => this.openedFrom.set(opened, identity), () => undefined);
+      opening.then((opened) => {
+        this.openedFrom.set(opened, identity);
+        run.timeBase = opened.store.meta.time_base;
+      }, () => undefined);
       run.opened = opening;
       opening.catch(() => {
         if (run.opened === opening) delete run.opened;
@@ -633,11 +664,15 @@ export class Backend {
       createdMs: run.createdMs,
       previewWidth: index?.previewWidth ?? 0,
       previewHeight: index?.previewHeight ?? 0,
+      ...(run.timeBase === undefined
+        ? {}
+        : { timeClock: timeClockOf(run.timeBase, run.settings.data_source_settings.local_data_settings.start_time) }),
       warnings: run.warnings,
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.video === undefined ? {} : { video: videoFactsOf(run.video) }),
       ...(run.coordinateSpace === undefined ? {} : { coordinateSpace: run.coordinateSpace }),
       zones: run.zones ?? run.settings.zones,
+      ...(run.display === undefined ? {} : { display: run.display }),
       ...(run.state === 'done' ? { exportable: exportableOutputs(outputDirOf(run.workDir)) } : {}),
     };
   }
@@ -977,13 +1012,9 @@ function viewData(opened: OpenedRun, question: KeptViewQuestion): Promise<Period
   );
 }
 
-/** First frame's time to the last frame's end, ms since the epoch; null without a time base. */
+/** First frame's time to the last frame's end (frameSpanMs), ms since the epoch; null without a time base. */
 function spanOf(frames: StoredFrames): { fromMs: number; toMs: number } | null {
-  const times = frames.timeMs;
-  const durations = frames.durationMs;
-  if (times === null || times.length === 0) return null;
-  const last = times.length - 1;
-  return { fromMs: times[0], toMs: times[last] + (durations?.[last] ?? 0) };
+  return frameSpanMs(frames.timeMs, frames.durationMs);
 }
 
 /** Grid settings of a request as overrides of the stored run's, each labelled `<request>: params.<key>`. */
@@ -1003,6 +1034,7 @@ function sourceNameOf(settings: Settings): string {
 function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
   const times = opened?.frames.timeMs ?? null;
   const frames = opened?.frameCount ?? 0;
+  const span = opened === null || frames === 0 ? null : spanOf(opened.frames);
   return {
     runId: run.id,
     createdMs: run.createdMs,
@@ -1015,6 +1047,8 @@ function recordOf(run: Run, opened: OpenedRun | null): RunRecord {
     frames,
     fromMs: times === null || frames === 0 ? null : times[0],
     toMs: times === null || frames === 0 ? null : times[frames - 1],
+    endMs: span?.toMs ?? null,
+    ...(opened === null ? {} : { timeBase: opened.store.meta.time_base }),
   };
 }
 

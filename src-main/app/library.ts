@@ -11,12 +11,18 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Dirent } from 'node:fs';
-import type { AnalysisEntry, VideoFacts } from '../../src-shared/api.js';
+import { ANALYSIS_DISPLAY_KEYS, type AnalysisDisplay, type AnalysisEntry, type VideoFacts } from '../../src-shared/api.js';
+import { CrowdheatError } from '../../src-shared/errors.js';
+import { findSettingsIssues } from '../../src-shared/settings/validate.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { StoreReader } from '../store/store.js';
+import { frameSpanMs } from '../../src-shared/periods/range.js';
+import { timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
+
+const TIME_BASE_KINDS: readonly TimeBaseKind[] = ['T', 'metadata_fps', 'video_fps', 'none'];
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { outputDirOf, storePathOf } from './analysis.js';
 import { checkedZones } from './zones.js';
@@ -37,8 +43,18 @@ export interface RunRecord {
   /** The heat video's facts and its file (relative to the output folder). */
   video?: VideoFacts & { file: string };
   frames: number;
+  /** The first and the last frame's time, ms since the epoch; null without a time base. */
   fromMs: number | null;
   toMs: number | null;
+  /**
+   * When the last frame ends (frameSpanMs: its time plus its duration), the end of the analysis's
+   * period as the app shows it; missing from records written before it was kept (read from the store then).
+   */
+  endMs?: number | null;
+  /** Where its frame times came from (the store's time_base); missing from records written before it was kept. */
+  timeBase?: TimeBaseKind;
+  /** The display settings chosen while looking at it in the app (`saveAnalysisDisplay`), when saved. */
+  display?: AnalysisDisplay;
   /** Zones drawn or edited in the app after the analysis (`saveAnalysisZones`), when saved. */
   zones?: ZoneDefinition[];
 }
@@ -77,7 +93,7 @@ const isTimeOrNull = (value: unknown): value is number | null => value === null 
  */
 export function runRecordOf(value: unknown): RunRecord | null {
   if (!isPlainObject(value)) return null;
-  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, video } = value;
+  const { runId, createdMs, sourceName, state, frames, fromMs, toMs, endMs, timeBase, video, display } = value;
   const warnings = value.warnings ?? [];
   if (
     typeof runId !== 'string' ||
@@ -88,12 +104,22 @@ export function runRecordOf(value: unknown): RunRecord | null {
     (frames as number) < 0 ||
     !isTimeOrNull(fromMs) ||
     !isTimeOrNull(toMs) ||
+    (endMs !== undefined && !isTimeOrNull(endMs)) ||
+    (timeBase !== undefined && !TIME_BASE_KINDS.includes(timeBase as TimeBaseKind)) ||
     !Array.isArray(warnings) ||
     !warnings.every((warning) => typeof warning === 'string')
   ) {
     return null;
   }
   if (video !== undefined && !isRecordedVideo(video)) return null;
+  let checkedDisplayOf: AnalysisDisplay | undefined;
+  if (display !== undefined) {
+    try {
+      checkedDisplayOf = checkedDisplay(display, 'run.json');
+    } catch {
+      return null;
+    }
+  }
   const settings = settingsOf(value.settings);
   if (settings === null) return null;
   // Zones saved with the analysis after it ran (saveAnalysisZones): checked like the settings' own.
@@ -116,8 +142,36 @@ export function runRecordOf(value: unknown): RunRecord | null {
     frames: frames as number,
     fromMs,
     toMs,
+    ...(endMs === undefined ? {} : { endMs }),
+    ...(timeBase === undefined ? {} : { timeBase: timeBase as TimeBaseKind }),
+    ...(checkedDisplayOf === undefined ? {} : { display: checkedDisplayOf }),
     ...(zones === undefined ? {} : { zones }),
   };
+}
+
+/**
+ * `value` as an analysis's display settings (AnalysisDisplay): a mapping of exactly its keys, each
+ * of its setting's type and within the setting's rules (min below max, a known colormap, …).
+ *
+ * @throws CrowdheatError naming `where` and the first problem (`saveAnalysisDisplay: output_settings.transparency must be …`).
+ */
+export function checkedDisplay(value: unknown, where: string): AnalysisDisplay {
+  if (!isPlainObject(value)) throw new CrowdheatError(`${where}: display must be a mapping of ${ANALYSIS_DISPLAY_KEYS.join(', ')}`);
+  const stray = Object.keys(value).find((key) => !(ANALYSIS_DISPLAY_KEYS as readonly string[]).includes(key));
+  if (stray !== undefined) throw new CrowdheatError(`${where}: display has no setting ${JSON.stringify(stray)} (it holds ${ANALYSIS_DISPLAY_KEYS.join(', ')})`);
+  const settings = defaultSettings();
+  for (const key of ANALYSIS_DISPLAY_KEYS) {
+    const field = SETTING_FIELDS.find((candidate) => candidate.key === `output_settings.${key}`);
+    if (field === undefined || !(key in value) || !field.rule.hasType(value[key])) {
+      throw new CrowdheatError(`${where}: display.${key} must be ${field?.rule.allowed ?? 'given'}`);
+    }
+    field.set(settings, value[key]);
+  }
+  const issue = findSettingsIssues(settings).find((found) => ANALYSIS_DISPLAY_KEYS.some((key) => found.key === `output_settings.${key}`));
+  if (issue !== undefined) throw new CrowdheatError(`${where}: ${issue.message}`);
+  const output = settings.output_settings;
+  const { cmap, transparency, min, max, interpolation, overlay, empty_cells: emptyCells } = output;
+  return { cmap, transparency, min, max, interpolation, overlay, empty_cells: emptyCells };
 }
 
 function isRecordedVideo(value: unknown): boolean {
@@ -197,6 +251,30 @@ export async function storeOpensComplete(workDir: string): Promise<boolean> {
 }
 
 /**
+ * The end of a complete analysis's period (frameSpanMs) and how its times are shown
+ * (timeClockOf): from its record, or for a record written before these were kept, from the
+ * store's own frames and time base (its last frame's time is not its end); the end is null
+ * without a time base, and both are unknown when the store does not read.
+ */
+async function periodFactsOf(workDir: string, record: RunRecord): Promise<Pick<AnalysisEntry, 'toMs' | 'timeClock'>> {
+  const startTime = record.settings.data_source_settings.local_data_settings.start_time;
+  if (record.endMs !== undefined) {
+    return { toMs: record.endMs, ...(record.timeBase === undefined ? {} : { timeClock: timeClockOf(record.timeBase, startTime) }) };
+  }
+  try {
+    const reader = await StoreReader.open(outputDirOf(workDir));
+    try {
+      const frames = await reader.frames();
+      return { toMs: frameSpanMs(frames.timeMs, frames.durationMs)?.toMs ?? null, timeClock: timeClockOf(reader.meta.time_base, startTime) };
+    } finally {
+      reader.close();
+    }
+  } catch {
+    return { toMs: null };
+  }
+}
+
+/**
  * Every analysis under `workRoot`, newest first. `isRunning(id)` says which this process is
  * running now; a `running` record of any other is interrupted, and so is a `done` one whose
  * store `isComplete` denies (by default: it must open as complete).
@@ -243,7 +321,7 @@ export async function listLibrary(
         createdMs: record.createdMs,
         frames: record.frames,
         fromMs: record.fromMs,
-        toMs: record.toMs,
+        ...(complete ? await periodFactsOf(workDir, record) : { toMs: null }),
         timezone: record.settings.output_settings.timezone,
         state,
         complete,

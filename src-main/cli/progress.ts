@@ -5,6 +5,8 @@
  * it is a plain line now and then, so logs stay readable.
  */
 import { MAX_MESSAGE_LENGTH, oneLine as boundedLine } from '../../src-shared/messages.js';
+import { summaryEndIso } from '../../src-shared/periods/range.js';
+import { elapsedText, parseIsoWithOffset, summaryTimeClock } from '../../src-shared/periods/time-base.js';
 import type { ConsoleCacheSummary, Progress, RunSummary } from '../pipeline/types.js';
 
 /** The part of a stream the reporter needs (process.stderr has it). */
@@ -164,7 +166,11 @@ export function formatSummary(summary: RunSummary, outputDir: string): string {
     // Frames without T whose times come from metadata_fps or the video's rate: their span, and where it came from.
     const base = summary.time_base;
     if (base !== undefined && base.kind !== 'none' && base.kind !== 'T' && base.first !== null && base.last !== null) {
-      parts.push(`Time range ${base.first} to ${base.last} (times from ${base.kind === 'metadata_fps' ? 'metadata_fps' : "the video's frame rate"}).`);
+      const end = summaryEndIso(base.last, base.median_interval_ms, base.fps);
+      // Times from a rate without a start are no dates: time since frame 0 (summaryTimeClock).
+      const elapsed = summaryTimeClock(base) === 'elapsed';
+      const shownTime = (iso: string): string => (elapsed ? elapsedText(parseIsoWithOffset(iso), true) : iso);
+      parts.push(`Time range ${shownTime(base.first)} to ${shownTime(end)}${elapsed ? ' since frame 0' : ''} (times from ${base.kind === 'metadata_fps' ? 'metadata_fps' : "the video's frame rate"}).`);
     }
   }
   if (summary.peak.frame >= 0) {

@@ -38,6 +38,7 @@ const REQUESTS = [
   'zoneView',
   'writeReport',
   'saveAnalysisZones',
+  'saveAnalysisDisplay',
   'consoleCacheInfo',
   'clearConsoleCache',
   'startFollow',

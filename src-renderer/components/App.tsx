@@ -33,6 +33,7 @@ import { ZoneEditor } from './ZoneEditor.js';
 import { ZoneChart } from './ZoneChart.js';
 import { useZoneFigures } from './useZoneFigures.js';
 import { useAnalysisZones } from './useAnalysisZones.js';
+import { useAnalysisDisplay } from './useAnalysisDisplay.js';
 import { useWindowWidth } from './useWindowWidth.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
@@ -63,7 +64,7 @@ export function App({ api }: { api: ApiClient }) {
   const [readingDrop, setReadingDrop] = useState(false);
   const issues = useMemo(() => findSettingsIssues(settings), [settings]);
   const pathChecks = usePathChecks(api, settings);
-  const { messages, say, clearKind, clearTopic, dismiss } = useMessages();
+  const { messages, say, clearKind, clearTopic, clearRun, keepRuns, dismiss } = useMessages();
   // Hints such as "Press Analyse" are stale once a run starts; warnings and errors stay.
   const onStarted = useCallback(() => clearKind('info'), [clearKind]);
   const { running, starting, done, analyse, cancel, show } = useAnalysis(api, say, onStarted);
@@ -85,8 +86,14 @@ export function App({ api }: { api: ApiClient }) {
   const library = useLibrary(api, `${running?.runId ?? ''}:${done?.runId ?? ''}`, showOpened, onError);
   const deleteAnalysis = (runId: string) => {
     if (done?.runId === runId) show(null);
+    clearRun(runId);
     void library.remove(runId);
   };
+  // An analysis's messages (its warnings, its outcome) leave the screen with it, however it
+  // leaves: another opened or finished, or none shown; those of the one running stay.
+  const shownRunId = done?.runId ?? null;
+  const keepShownRunMessages = useEffectEvent((shown: string | null) => keepRuns([shown, running?.runId ?? null]));
+  useEffect(() => keepShownRunMessages(shownRunId), [shownRunId]);
 
   useEffect(() => {
     api.call('hostInfo', {}).then(setHost, (error: unknown) => onError(messageOf(error)));
@@ -151,8 +158,11 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
+  // Errors of the views of the analysis shown (a frame, a period, its zones or display not saved) belong to it: they leave with it.
+  const shownId = done?.runId;
+  const onShownError = useCallback((text: string) => say('error', text, undefined, shownId), [say, shownId]);
   const zoneFigures = useZoneFigures(api, done?.runId ?? null, settings.zones);
-  useAnalysisZones(api, done?.state === 'done' ? done : null, settings.zones, onError);
+  useAnalysisZones(api, done?.state === 'done' ? done : null, settings.zones, onShownError);
   const [zoneSeek, setZoneSeek] = useState<Seek | null>(null);
   const writeReport = async (folder: string | null) => {
     if (done === null || folder === null) return;
@@ -264,6 +274,7 @@ export function App({ api }: { api: ApiClient }) {
 
   const invalidKeys = useMemo(() => new Set(issues.map((issue) => issue.key)), [issues]);
   const display = done === null ? null : liveDisplay(done.output, settings.output_settings, invalidKeys);
+  useAnalysisDisplay(api, done?.state === 'done' ? done : null, display, onShownError);
   const outOfDate = done === null ? null : outOfDateNotice(done.dataSource, settings);
   const coordinateFinding = shownCoordinateFinding(done?.coordinateSpace, settings.heat_map_settings.params);
   // The side panel yields to the timeline in a narrow window (the remembered width stays for a wide one).
@@ -351,6 +362,7 @@ export function App({ api }: { api: ApiClient }) {
           height={settings.heat_map_settings.params.image_size_v}
           onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
           {...(done === null ? {} : { figures: zoneFigures })}
+          {...(done?.timeClock === undefined ? {} : { timeClock: done.timeClock })}
         />
       </aside>
       <Splitter width={sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />
@@ -374,7 +386,7 @@ export function App({ api }: { api: ApiClient }) {
                 }}
               />
             )}
-            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onError}>
+            <PeriodViews key={done.runId} api={api} run={done} display={display} settings={settings} issueKeys={invalidKeys} onError={onShownError}>
               {(moment) => (
                 <Timeline
                   key={done.runId}
@@ -382,7 +394,7 @@ export function App({ api }: { api: ApiClient }) {
                   run={done}
                   display={display}
                   onOverlayChange={(overlay) => onChange(settingField('output_settings.overlay'), overlay)}
-                  onError={onError}
+                  onError={onShownError}
                   onFitToData={(max) => onChange(settingField('output_settings.max'), max)}
                   recount={moment.recount}
                   seek={latestSeek(moment.seek, zoneSeek)}

@@ -4,7 +4,7 @@
  * seeks the timeline to its frame in the This-moment view, the place outlines its cell.
  */
 import type { PeriodViewData } from '../../src-shared/api.js';
-import { formatFigure, localText, personTimeText, unitName, type PeriodUnit } from '../logic/period.js';
+import { formatFigure, localText, personTimeText, unitName, zoneLabel, type PeriodUnit } from '../logic/period.js';
 
 interface BusiestCardsProps {
   moment: PeriodViewData['busiestMoment'];
@@ -16,7 +16,7 @@ interface BusiestCardsProps {
 }
 
 export function BusiestCards({ moment, place, unit, timeZone, onSeek, onShowPlace }: BusiestCardsProps) {
-  const when = moment === null ? null : moment.time === null ? null : `${localText(Date.parse(moment.time), timeZone)} ${timeZone}`;
+  const when = moment === null ? null : moment.time === null ? null : `${localText(Date.parse(moment.time), timeZone)} ${zoneLabel(timeZone)}`;
   const placeTime = place === null ? null : personTimeText(place.value, unit);
   return (
     <div className="busiest" role="group" aria-label="Busiest moment and place">

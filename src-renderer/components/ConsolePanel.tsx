@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiClient, ConsoleRangeInfo, CredentialsStatus, DeviceSummary, ImageDirectory } from '../../src-shared/api.js';
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
-import { LIMITS } from '../../src-shared/settings/fields.js';
 import { settingField } from '../logic/settings-form.js';
-import { localInputToTimestamp, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
+import { LIMITS } from '../../src-shared/settings/fields.js';
+import { formatFigure } from '../logic/figure.js';
+import { localInputToTimestamp, rangeChoice, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../logic/console-time.js';
 import { messageOf } from '../api/client.js';
 import { SettingField } from './SettingField.js';
 import { ConsoleCacheSection } from './ConsoleCacheSection.js';
@@ -150,11 +151,12 @@ export function ConsolePanel({ api, settings, issues, onChange, onError, follow 
     }
   };
 
-  /** Puts a range into the pickers; with `images` (the folder's image count) the images to fetch become that many, so the whole range is analysed (it stayed at the default 20). */
+  /**
+   * Puts a range into the pickers, and the count to fetch up to so the whole range is analysed
+   * (rangeChoice): the folder's image count with `images`, else every result record in it.
+   */
   const useRange = (first: string, last: string, images?: number): void => {
-    onChange(field('first_timestamp'), first);
-    onChange(field('last_timestamp'), last);
-    if (images !== undefined && images >= 1) onChange(field('number_of_images'), Math.min(images, LIMITS.consoleItems));
+    for (const [key, value] of Object.entries(rangeChoice(first, last, images))) onChange(field(key), value);
   };
 
   const status = sign.state === 'loading' ? null : sign.status;
@@ -269,7 +271,7 @@ export function ConsolePanel({ api, settings, issues, onChange, onError, follow 
           <SettingField field={field('number_of_inference_results')} settings={settings} issues={issues} onChange={onChange} label="result records" />
           <p className="hint" data-testid="results-hint">
             The newest result records in the range. A record can hold several inferences and each inference is a frame, so 20
-            records may give 40 frames.
+            records may give 40 frames. <em>Use this range</em> sets {formatFigure(LIMITS.consoleItems)}, the most: every record in the range.
           </p>
         </>
       ) : (

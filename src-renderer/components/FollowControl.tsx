@@ -11,6 +11,7 @@ import type { Settings } from '../../src-shared/settings/index.js';
 import { paintHeat } from '../logic/heat.js';
 import type { Follow } from './useFollow.js';
 import { loadPicturePixels } from './picture-pixels.js';
+import { formatFigure } from '../logic/figure.js';
 
 const MIN_INTERVAL_S = 1;
 const MAX_INTERVAL_S = 3600;
@@ -144,11 +145,11 @@ function FollowView({
         width={width}
         height={height}
         role="img"
-        aria-label={`Heat of the ${frames} followed frames, in ${unit}; the busiest cell holds ${Math.round(peak * 10) / 10}${imageUrl === null ? '' : '; over the newest image'}`}
+        aria-label={`Heat of the ${formatFigure(frames)} followed frames, in ${unit}; the busiest cell holds ${formatFigure(peak)}${imageUrl === null ? '' : '; over the newest image'}`}
         data-testid="follow-view"
       />
       <figcaption className="hint">
-        All {frames} followed frames, in {unit} (busiest cell {Math.round(peak * 10) / 10}); the store and outputs are kept in{' '}
+        All {formatFigure(frames)} followed frames, in {unit} (busiest cell {formatFigure(peak)}); the store and outputs are kept in{' '}
         <span data-testid="follow-folder">{folder}</span>
       </figcaption>
     </figure>

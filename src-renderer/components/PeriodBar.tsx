@@ -4,7 +4,7 @@
  * clock of the analysis's time zone (its UTC shown beside it) — and what its numbers count.
  */
 import { useId } from 'react';
-import { bucketLabel, instantOfWallInput, utcText, type PeriodMode, type WallRange } from '../logic/period.js';
+import { bucketLabel, ELAPSED, instantOfWallInput, utcText, type PeriodMode, type WallRange } from '../logic/period.js';
 
 interface PeriodBarProps {
   mode: PeriodMode;
@@ -33,8 +33,10 @@ export function PeriodBar({ mode, onMode, period, timeZone, range, onRange, rang
     { mode: 'custom', label: 'Custom range', needsTime: true },
   ];
   const measure = mode === 'moment' ? 'counts' : 'period';
+  // Times since frame 0 (a rate without a start) have no UTC moment: typed as H:MM:SS.
+  const elapsed = timeZone === ELAPSED;
   const utcOf = (text: string): string => {
-    const instant = instantOfWallInput(text, timeZone);
+    const instant = elapsed ? null : instantOfWallInput(text, timeZone);
     return instant === null ? '' : utcText(instant);
   };
   return (
@@ -70,10 +72,11 @@ export function PeriodBar({ mode, onMode, period, timeZone, range, onRange, rang
         <div className="custom-range">
           {(['from', 'to'] as const).map((end) => (
             <label key={end}>
-              {end === 'from' ? 'From' : 'To (excluded)'} <small>local time, {timeZone}</small>
+              {end === 'from' ? 'From' : 'To (excluded)'} <small>{elapsed ? 'time since frame 0, H:MM:SS' : `local time, ${timeZone}`}</small>
               <input
-                type="datetime-local"
-                step={1}
+                type={elapsed ? 'text' : 'datetime-local'}
+                step={elapsed ? undefined : 1}
+                placeholder={elapsed ? '0:00:00' : undefined}
                 value={range[end]}
                 data-testid={`range-${end}`}
                 aria-invalid={rangeProblem !== null}

@@ -22,7 +22,8 @@ import {
   unitExplanation,
   unitName,
   wallInputOf,
-  zoneOf,
+  shownZoneOf,
+  zoneLabel,
   type PeriodMode,
   type WallRange,
 } from '../logic/period.js';
@@ -82,7 +83,8 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
   const [seek, setSeek] = useState<Seek | null>(null);
 
   const output = settings.output_settings;
-  const timeZone = zoneOf(issueKeys.has('output_settings.timezone') ? run.output.timezone : output.timezone);
+  // An analysis whose times count from frame 0 shows them so (ELAPSED), whatever the time zone.
+  const timeZone = shownZoneOf(run.timeClock, issueKeys.has('output_settings.timezone') ? run.output.timezone : output.timezone);
   const period = bucketPeriod(issueKeys.has('output_settings.period') ? run.output.period : output.period);
   const recountKey = JSON.stringify(recountParams(run.params, settings.heat_map_settings.params, issueKeys) ?? null);
   const recount = useMemo(() => (JSON.parse(recountKey) as Partial<GridParams> | null) ?? undefined, [recountKey]);
@@ -141,10 +143,10 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
   const answered = shownState.answered;
   let caption = 'whole period';
   if (answered !== null && answered.fromMs !== undefined && answered.toMs !== undefined) {
-    const between = `${localText(answered.fromMs, timeZone)} to ${localText(answered.toMs, timeZone)} (${timeZone})`;
+    const between = `${localText(answered.fromMs, timeZone)} to ${localText(answered.toMs, timeZone)} (${zoneLabel(timeZone)})`;
     caption = showsBucket ? between : `range ${between}`;
   } else if (answered !== null && answered.period !== undefined && answered.period !== 'none') caption = 'whole period, every bucket';
-  else if (span !== null) caption = `whole period, ${localText(span.fromMs, timeZone)} to ${localText(span.toMs, timeZone)} (${timeZone})`;
+  else if (span !== null) caption = `whole period, ${localText(span.fromMs, timeZone)} to ${localText(span.toMs, timeZone)} (${zoneLabel(timeZone)})`;
 
   return (
     <>
@@ -189,7 +191,7 @@ export function PeriodViews({ api, run, display, settings, issueKeys, onError, c
           ) : (
             <>
               <p className="period-summary" data-testid="period-summary">
-                <span>{caption}</span>
+                <span data-testid="period-caption">{caption}</span>
                 <span data-testid="period-frames">{formatFigure(shown.frames)} frames</span>
                 <span data-testid="period-detections">{formatFigure(shown.detections)} detections</span>
                 <span data-testid="period-highest">

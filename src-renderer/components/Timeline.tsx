@@ -304,7 +304,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
     [shown, view, peopleMax],
   );
   const markerX = ((index + 0.5 - view.from) / Math.max(1, view.to - view.from)) * chartWidth;
-  const valueText = frame !== null && frame.index === index ? sliderValueText(index, run.frameCount, frame.timestamp, frame.timeMs) : sliderValueText(index, run.frameCount, '');
+  const valueText = frame !== null && frame.index === index ? sliderValueText(index, run.frameCount, frame.timestamp, frame.timeMs, timeZone) : sliderValueText(index, run.frameCount, '');
 
   return (
     <section className="timeline" tabIndex={0} onKeyDown={onKeyDown} aria-label="Timeline" data-run-id={run.runId}>
@@ -330,7 +330,7 @@ export function Timeline({ api, run, display, onOverlayChange, onError, onFitToD
         <span data-testid="frame-number">
           frame {formatFigure(index + 1)} / {formatFigure(run.frameCount)}
         </span>
-        <span data-testid="frame-time">{frame === null ? '' : frameTimeText(frame.timestamp, frame.timeMs)}</span>
+        <span data-testid="frame-time">{frame === null ? '' : frameTimeText(frame.timestamp, frame.timeMs, timeZone)}</span>
         {localTime !== '' && <span data-testid="frame-local-time">{localTime}</span>}
         <Legend
           gradient={legend}

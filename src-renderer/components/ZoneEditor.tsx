@@ -6,6 +6,10 @@
  */
 import { useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
+import { FIGURE_DIGITS, shown } from '../../src-shared/figures.js';
+import type { RunInfo } from '../../src-shared/api.js';
+import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
+import { ELAPSED, localText } from '../logic/period.js';
 import type { ZoneFiguresState } from './useZoneFigures.js';
 import {
   addCorner,
@@ -27,9 +31,11 @@ interface ZoneEditorProps {
   onZonesChange(zones: ZoneDefinition[]): void;
   /** Every zone's figures for the analysis shown, from its store (none before an analysis). */
   figures?: ZoneFiguresState;
+  /** How the analysis shown writes its times (RunInfo's `timeClock`): `elapsed` ones as time since frame 0. */
+  timeClock?: RunInfo['timeClock'];
 }
 
-export function ZoneEditor({ zones, width, height, onZonesChange, figures }: ZoneEditorProps) {
+export function ZoneEditor({ zones, width, height, onZonesChange, figures, timeClock }: ZoneEditorProps) {
   const [drawing, setDrawing] = useState<Array<[number, number]>>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -151,26 +157,23 @@ export function ZoneEditor({ zones, width, height, onZonesChange, figures }: Zon
           {message}
         </p>
       ))}
-      {figures !== undefined && <ZoneFiguresTable figures={figures} />}
+      {figures !== undefined && <ZoneFiguresTable figures={figures} timeClock={timeClock} />}
     </section>
   );
 }
 
-/** A number as the table shows it: at most `digits` decimals. */
-function shown(value: number, digits = 2): string {
-  return String(Math.round(value * 10 ** digits) / 10 ** digits);
-}
 
-/** The range the figures cover, in the run's local time, or the frames. */
-function spanOf(data: NonNullable<ZoneFiguresState['data']>): string {
+/** The range the figures cover, in the run's local time (time since frame 0 for a rate without a start), or the frames. */
+function spanOf(data: NonNullable<ZoneFiguresState['data']>, timeClock: RunInfo['timeClock']): string {
   const first = data.zones[0]?.figures;
-  const readable = (iso: string): string => iso.replace('T', ' ');
   if (first === undefined || first.start === null || first.end === null) return `frames ${data.first + 1} to ${data.last}`;
+  if (timeClock === 'elapsed') return `${localText(parseIsoWithOffset(first.start), ELAPSED)} to ${localText(parseIsoWithOffset(first.end), ELAPSED)} since frame 0`;
+  const readable = (iso: string): string => iso.replace('T', ' ');
   return `${readable(first.start)} to ${readable(first.end)}`;
 }
 
 /** Every zone's figures over the range shown; each cell keeps the exact value in `data-value`. */
-function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
+function ZoneFiguresTable({ figures, timeClock }: { figures: ZoneFiguresState; timeClock: RunInfo['timeClock'] }) {
   const { data, pending, error } = figures;
   if (error !== null) {
     return (
@@ -185,7 +188,7 @@ function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
     <div className="zone-figures" aria-busy={pending}>
       <table data-testid="zone-figures">
         <caption>
-          {spanOf(data)}
+          {spanOf(data, timeClock)}
           {pending ? ' (updating…)' : ''}
         </caption>
         <thead>
@@ -202,11 +205,11 @@ function ZoneFiguresTable({ figures }: { figures: ZoneFiguresState }) {
           {data.zones.map(({ name, figures: row }) => (
             <tr key={name} data-zone={name}>
               <th scope="row">{name}</th>
-              <td data-key="mean" data-value={row.meanOccupancy}>{shown(row.meanOccupancy)}</td>
-              <td data-key="peak" data-value={row.peakOccupancy}>{row.peakOccupancy}</td>
-              <td data-key="person-time" data-value={row.personTime}>{shown(row.personTime, 1)}</td>
-              <td data-key="occupied" data-value={row.occupiedShare}>{shown(row.occupiedShare * 100, 1)} %</td>
-              <td data-key="visits" data-value={row.visits ?? ''}>{row.visits ?? '–'}</td>
+              <td data-key="mean" data-value={row.meanOccupancy}>{shown(row.meanOccupancy, FIGURE_DIGITS.meanPeople)}</td>
+              <td data-key="peak" data-value={row.peakOccupancy}>{shown(row.peakOccupancy, FIGURE_DIGITS.count)}</td>
+              <td data-key="person-time" data-value={row.personTime}>{shown(row.personTime, FIGURE_DIGITS.figure)}</td>
+              <td data-key="occupied" data-value={row.occupiedShare}>{shown(row.occupiedShare * 100, FIGURE_DIGITS.percent)} %</td>
+              <td data-key="visits" data-value={row.visits ?? ''}>{row.visits === null ? '–' : shown(row.visits, FIGURE_DIGITS.count)}</td>
             </tr>
           ))}
         </tbody>

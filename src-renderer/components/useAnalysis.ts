@@ -7,6 +7,7 @@ import type { ApiClient, ApiEvent, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/index.js';
 import { messageOf } from '../api/client.js';
 import type { MessageKind } from '../logic/messages.js';
+import { formatFigure } from '../logic/figure.js';
 
 export interface Running {
   runId: string;
@@ -43,7 +44,7 @@ export interface Analysis {
 
 export function useAnalysis(
   api: ApiClient,
-  say: (kind: MessageKind, text: string, topic?: string) => void,
+  say: (kind: MessageKind, text: string, topic?: string, runId?: string) => void,
   onStarted: () => void,
 ): Analysis {
   const [running, setRunning] = useState<Running | null>(null);
@@ -61,11 +62,11 @@ export function useAnalysis(
       setRunning(null);
       if (info.state === 'done') {
         setDone(info);
-        say('info', `Analysed ${info.frameCount.toLocaleString('en-US')} frames.`, ANALYSIS_TOPIC);
+        say('info', `Analysed ${formatFigure(info.frameCount)} frames.`, ANALYSIS_TOPIC, runId);
       } else if (info.state === 'cancelled') {
-        say('info', 'Analysis cancelled.', ANALYSIS_TOPIC);
+        say('info', 'Analysis cancelled.', ANALYSIS_TOPIC, runId);
       } else {
-        say('error', `Analysis failed: ${info.error ?? 'no reason given'}`, ANALYSIS_TOPIC);
+        say('error', `Analysis failed: ${info.error ?? 'no reason given'}`, ANALYSIS_TOPIC, runId);
       }
     };
     const check = (): void => {
@@ -73,7 +74,7 @@ export function useAnalysis(
         if (ended) return;
         ended = true;
         setRunning(null);
-        say('error', messageOf(error), ANALYSIS_TOPIC);
+        say('error', messageOf(error), ANALYSIS_TOPIC, runId);
       });
     };
     const unsubscribe = api.subscribe((event: ApiEvent) => {
@@ -81,7 +82,7 @@ export function useAnalysis(
       if (event.type === 'progress') {
         setRunning({ runId, frames: event.frames, expectedFrames: event.expectedFrames, rate: event.rate, preparing: event.preparing });
       } else if (event.type === 'warning') {
-        say('warning', event.message, COORDINATE_KINDS.has(event.kind) ? `${COORDINATE_TOPIC}:${event.kind}` : undefined);
+        say('warning', event.message, COORDINATE_KINDS.has(event.kind) ? `${COORDINATE_TOPIC}:${event.kind}` : undefined, runId);
       } else if (event.type === 'done' || event.type === 'error') {
         check();
       }

@@ -5,6 +5,7 @@
  */
 import { readTimestamp } from '../../src-shared/console/timestamps.js';
 import { formatTimestamp, parseTimestamp } from '../../src-shared/frames.js';
+import { LIMITS } from '../../src-shared/settings/fields.js';
 
 const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 
@@ -84,4 +85,26 @@ export function rangeLabel(first: string, last: string): string {
   const local = `${localLabel(first)} to ${localLabel(last)}`;
   const sameAsUtc = `${localLabel(first)} UTC` === utcLabel(first) && `${localLabel(last)} UTC` === utcLabel(last);
   return sameAsUtc ? `${local} UTC` : `${local} (${utcLabel(first)} to ${utcLabel(last)})`;
+}
+
+/** A found range put into the settings: the Console data settings (keys of `console_data_settings`) and their new values. */
+export type RangeChoice = Partial<Record<'first_timestamp' | 'last_timestamp' | 'number_of_inference_results' | 'number_of_images', string | number>>;
+
+/**
+ * The settings that make an analysis read the whole of a range found on the Console: its first
+ * and last T, and the count the run fetches up to — the folder's image count for the images'
+ * range (`images`), else every result record in it. The Console cannot count the records of a
+ * range without sending them all, so the records to fetch become the most a run fetches
+ * (`LIMITS.consoleItems`); a run stops at the range's oldest record, so a small range still
+ * costs one request.
+ *
+ * ```ts
+ * rangeChoice('20240501120000000', '20240501120009500')     // { first_timestamp, last_timestamp, number_of_inference_results: 1000000 }
+ * rangeChoice('20240501120000000', '20240501120009000', 10) // { first_timestamp, last_timestamp, number_of_images: 10 }
+ * ```
+ */
+export function rangeChoice(first: string, last: string, images?: number): RangeChoice {
+  const range = { first_timestamp: first, last_timestamp: last };
+  if (images === undefined) return { ...range, number_of_inference_results: LIMITS.consoleItems };
+  return images >= 1 ? { ...range, number_of_images: Math.min(images, LIMITS.consoleItems) } : range;
 }

@@ -6,6 +6,7 @@
 import { EXPORT_OUTPUTS, type ApiEvent, type ExportOutput, type VideoFacts } from '../../src-shared/api.js';
 import { videoChoiceProblem, type VideoChoice } from '../../src-shared/render/video-format.js';
 import { formatBytes } from '../../src-shared/bytes.js';
+import { FIGURE_DIGITS, shown } from '../../src-shared/figures.js';
 
 export type ExportPhase =
   | { kind: 'choosing' }
@@ -74,13 +75,13 @@ export function videoPlan(video: VideoFacts, draft: VideoDraft): { text: string;
   const seconds = video.frames / choice.fps;
   const bytes = (video.bytes * choice.width * choice.height) / (video.width * video.height);
   const text =
-    `${choice.width} × ${choice.height}, ${formatFps(choice.fps)} fps, ${video.frames} frames, ${formatDuration(seconds)}, ` +
+    `${choice.width} × ${choice.height}, ${formatFps(choice.fps)} fps, ${shown(video.frames, FIGURE_DIGITS.count)} frames, ${formatDuration(seconds)}, ` +
     `${changed ? 'about ' : ''}${formatBytes(bytes)}${changed ? ' (re-encoded)' : ''}`;
   return { text, problem: null, changed, choice };
 }
 
 function formatFps(fps: number): string {
-  return Number.isInteger(fps) ? String(fps) : fps.toFixed(3).replace(/0+$/, '');
+  return shown(fps, FIGURE_DIGITS.fps);
 }
 
 /** `75.5 s` or `12 min 5 s`. */

@@ -9,6 +9,7 @@
  * ```
  */
 import type { ColorScale } from '../../src-shared/render/index.js';
+import { formatFigure } from './figure.js';
 
 export interface LegendText {
   low: string;
@@ -26,8 +27,8 @@ export interface LegendText {
 export function legendText(scale: ColorScale, frameMax: number, windowFrames: number): LegendText {
   const saturated = frameMax > scale.max;
   return {
-    low: formatCount(scale.min),
-    high: `${formatCount(scale.max)}${saturated ? '+' : ''}`,
+    low: formatFigure(scale.min),
+    high: `${formatFigure(scale.max)}${saturated ? '+' : ''}`,
     saturated,
     unit: windowUnit(windowFrames),
   };
@@ -53,8 +54,4 @@ export function gridMax(grid: ArrayLike<number>): number {
 export function fittedMax(scale: ColorScale, runPeak: number): number | null {
   const fitted = Math.max(runPeak, scale.min + 1);
   return fitted === scale.max ? null : fitted;
-}
-
-function formatCount(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }

@@ -3,7 +3,8 @@
  */
 import type { AnalysisEntry, RunInfo } from '../../src-shared/api.js';
 import type { Settings } from '../../src-shared/settings/types.js';
-import { clockOf, zoneOf } from './period.js';
+import { formatFigure } from './figure.js';
+import { clockOf, ELAPSED, localText, zoneOf } from './period.js';
 
 /**
  * One line about an analysis: its frames, its time range in the analysis's own time zone (its
@@ -13,13 +14,17 @@ import { clockOf, zoneOf } from './period.js';
  * ```ts
  * analysisDescription({ frames: 600, fromMs: 0, toMs: 59_000, timezone: 'Asia/Tokyo', state: 'done', ... })
  * // '600 frames, 1970-01-01 09:00:00 to 09:00:59 Asia/Tokyo'
+ * analysisDescription({ frames: 12, fromMs: 0, toMs: 6_000, timeClock: 'elapsed', ... })
+ * // '12 frames, 0:00:00 to 0:00:06 since frame 0' (a rate without a start_time: no date)
  * ```
  */
-export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state'>): string {
+export function analysisDescription(entry: Pick<AnalysisEntry, 'frames' | 'fromMs' | 'toMs' | 'timezone' | 'state' | 'timeClock'>): string {
   if (entry.state === 'running') return 'being analysed';
   if (entry.state === 'interrupted') return 'interrupted before it finished: delete it and analyse again';
-  const frames = `${entry.frames.toLocaleString('en-US')} frame${entry.frames === 1 ? '' : 's'}`;
+  const frames = `${formatFigure(entry.frames)} frame${entry.frames === 1 ? '' : 's'}`;
   if (entry.fromMs === null || entry.toMs === null) return frames;
+  // Times from a rate without a start count from frame 0: no date, no zone.
+  if (entry.timeClock === 'elapsed') return `${frames}, ${localText(entry.fromMs, ELAPSED)} to ${localText(entry.toMs, ELAPSED)} since frame 0`;
   const zone = zoneOf(entry.timezone);
   let clock;
   try {
@@ -65,7 +70,8 @@ export function createdLabel(createdMs: number): string {
 /**
  * The settings form once an analysis is opened from the library: the analysis's own source and
  * time base, grid and counting parameters, output settings (period, time zone, colours) and zones,
- * so the view shows the analysis as it was analysed — not re-counted with, bucketed by or marked
+ * so the view shows the analysis as it was analysed (with the display last chosen while looking at
+ * it, `display`, when one was kept) — not re-counted with, bucketed by or marked
  * out of date against whatever the form held before (another analysis, or the defaults of a fresh
  * browser). The form's `output_dir` and `param_file` stay (the analysis's output folder is inside
  * the library); parts the analysis does not carry (`dataSource`, `zones` of older analyses) stay too.
@@ -74,11 +80,12 @@ export function createdLabel(createdMs: number): string {
  * settingsOfOpened(current, info).heat_map_settings.params // === info.params
  * ```
  */
-export function settingsOfOpened(current: Settings, info: Pick<RunInfo, 'params' | 'dataSource' | 'output' | 'zones'>): Settings {
+export function settingsOfOpened(current: Settings, info: Pick<RunInfo, 'params' | 'dataSource' | 'output' | 'zones' | 'display'>): Settings {
   return {
     data_source_settings: info.dataSource ?? current.data_source_settings,
     heat_map_settings: { ...current.heat_map_settings, params: info.params },
-    output_settings: { ...info.output, output_dir: current.output_settings.output_dir },
+    // The display last chosen while looking at it, when one was kept, over the one it ran with.
+    output_settings: { ...info.output, ...info.display, output_dir: current.output_settings.output_dir },
     zones: info.zones ?? current.zones,
   };
 }

@@ -11,6 +11,11 @@ export interface Message {
   text: string;
   /** What the message is about (e.g. `analysis`): a newer message on it replaces this one, and it can be cleared by topic. */
   topic?: string;
+  /**
+   * The analysis the message belongs to (its run id: its warnings, its outcome): it goes when that
+   * analysis leaves the screen (`withoutRunsBut`) or is deleted (`withoutRun`).
+   */
+  runId?: string;
   /** How many times it was said (1 the first time). */
   repeats: number;
   /** When it was last said, in ms (the clock of `Date.now()`). */
@@ -43,4 +48,23 @@ export function withoutTopic(messages: readonly Message[], topic: string): Messa
 export function withoutStale<T extends readonly Message[]>(messages: T, now: number): T | Message[] {
   const fresh = messages.filter((message) => message.kind !== 'info' || now - message.at < INFO_LIFETIME_MS);
   return fresh.length === messages.length ? messages : fresh;
+}
+
+/** `messages` without those that belong to analysis `runId`; the same array when none did. */
+export function withoutRun<T extends readonly Message[]>(messages: T, runId: string): T | Message[] {
+  const kept = messages.filter((message) => message.runId !== runId);
+  return kept.length === messages.length ? messages : kept;
+}
+
+/**
+ * `messages` without those that belong to an analysis other than `runIds` (the one on screen and
+ * the one running; null for none); messages of no analysis stay. The same array when none went.
+ *
+ * ```ts
+ * withoutRunsBut([{ runId: 'a', ... }, { runId: 'b', ... }, { ... }], ['b', null]) // the 'b' one and the one of no analysis
+ * ```
+ */
+export function withoutRunsBut<T extends readonly Message[]>(messages: T, runIds: ReadonlyArray<string | null>): T | Message[] {
+  const kept = messages.filter((message) => message.runId === undefined || runIds.includes(message.runId));
+  return kept.length === messages.length ? messages : kept;
 }

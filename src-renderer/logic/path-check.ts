@@ -4,6 +4,7 @@
  * refused here, not discovered as a one-frame "video" after analysing).
  */
 import type { InspectedFile } from '../../src-shared/api.js';
+import { FIGURE_DIGITS, shown } from '../../src-shared/figures.js';
 
 /** The roles a path field has. */
 export type PathRole = 'video' | 'metadata';
@@ -35,8 +36,8 @@ export function checkedPath(role: PathRole, file: InspectedFile): PathCheck {
   const { path } = file;
   if (role === 'video') {
     if (file.kind === 'video') {
-      const fps = Math.round(file.fps * 100) / 100;
-      return { state: 'ok', path, summary: `video ${file.width}×${file.height}, ${file.frameCount} frames at ${fps} fps` };
+      const summary = `video ${file.width}×${file.height}, ${shown(file.frameCount, FIGURE_DIGITS.count)} frames at ${shown(file.fps, FIGURE_DIGITS.fps)} fps`;
+      return { state: 'ok', path, summary };
     }
     if (file.kind === 'metadata') {
       return { state: 'refused', path, message: `is ${FORMAT_NAMES[file.format]}, not a video; put it in the metadata field` };

@@ -10,11 +10,15 @@
  * formatFigure(1234.56)                      // '1,234.6'
  * ```
  */
-import type { PeriodViewData, PeriodViewRequest } from '../../src-shared/api.js';
+import type { PeriodViewData, PeriodViewRequest, RunInfo } from '../../src-shared/api.js';
+import { elapsedText, parseElapsed } from '../../src-shared/periods/time-base.js';
 import { LocalClock, machineTimeZone, parsePeriod } from '../../src-shared/periods/buckets.js';
 import type { ColorScale } from '../../src-shared/render/index.js';
 import type { GridParams } from '../../src-shared/settings/types.js';
+import { formatFigure } from './figure.js';
 import { gridMax } from './legend.js';
+
+export { formatFigure };
 
 /** What the picture shows: one frame's window (counts), or a sum over a range of time. */
 export type PeriodMode = 'moment' | 'whole' | 'buckets' | 'custom';
@@ -49,6 +53,29 @@ export function zoneOf(timezone: string): string {
   return timezone === '' ? machineTimeZone() : timezone;
 }
 
+/**
+ * The clock of an analysis whose times count from frame 0 (RunInfo's `timeClock` is `elapsed`: a
+ * rate without a start_time), named where a time zone is: every time text of this module writes
+ * its times as time since frame 0 (`0:00:05`, never a date of 1970), and its buckets are whole
+ * hours and days of that time (the store is asked for them in UTC, where 0 ms is 00:00).
+ */
+export const ELAPSED = 'elapsed';
+
+/** The clock an analysis's times are shown on: ELAPSED when they count from frame 0, else `timezone`'s (zoneOf). */
+export function shownZoneOf(timeClock: RunInfo['timeClock'], timezone: string): string {
+  return timeClock === 'elapsed' ? ELAPSED : zoneOf(timezone);
+}
+
+/** How a time text names its clock: the time zone, or `since frame 0` on the ELAPSED clock. */
+export function zoneLabel(timeZone: string): string {
+  return timeZone === ELAPSED ? 'since frame 0' : timeZone;
+}
+
+/** The time zone the store is asked to bucket in for a clock (UTC for ELAPSED). */
+export function storeZoneOf(timeZone: string): string {
+  return timeZone === ELAPSED ? 'UTC' : timeZone;
+}
+
 const clocks = new Map<string, LocalClock>();
 
 /**
@@ -58,6 +85,7 @@ const clocks = new Map<string, LocalClock>();
  * @throws RangeError for a time zone Intl does not know (nothing is kept then)
  */
 export function clockOf(timeZone: string): LocalClock {
+  timeZone = storeZoneOf(timeZone);
   let clock = clocks.get(timeZone);
   if (clock === undefined) {
     clock = new LocalClock(timeZone);
@@ -72,6 +100,7 @@ function twoDigits(value: number): string {
 
 /** `YYYY-MM-DDTHH:mm:ss` of the wall clock of `timeZone` at `instantMs`: a `datetime-local` input's value. */
 export function wallInputOf(instantMs: number, timeZone: string): string {
+  if (timeZone === ELAPSED) return elapsedText(instantMs);
   return new Date(clockOf(timeZone).wall(instantMs)).toISOString().slice(0, 19);
 }
 
@@ -80,6 +109,7 @@ export function wallInputOf(instantMs: number, timeZone: string): string {
  * of `timeZone`, in ms since the epoch; null when the text is not one.
  */
 export function instantOfWallInput(text: string, timeZone: string): number | null {
+  if (timeZone === ELAPSED) return parseElapsed(text);
   const parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(text);
   if (parts === null) return null;
   const [year, month, day, hour, minute, second] = parts.slice(1).map((part) => Number(part ?? 0));
@@ -88,8 +118,9 @@ export function instantOfWallInput(text: string, timeZone: string): number | nul
   return clockOf(timeZone).instant(wall);
 }
 
-/** `YYYY-MM-DD HH:mm:ss` of the wall clock of `timeZone` at `instantMs`. */
+/** `YYYY-MM-DD HH:mm:ss` of the wall clock of `timeZone` at `instantMs` (`H:MM:SS` since frame 0 on the ELAPSED clock). */
 export function localText(instantMs: number, timeZone: string): string {
+  if (timeZone === ELAPSED) return elapsedText(instantMs);
   return wallInputOf(instantMs, timeZone).replace('T', ' ');
 }
 
@@ -100,6 +131,7 @@ export function utcText(instantMs: number): string {
 
 /** `HH:mm` (with the date when the buckets span several days) of a bucket's local start: a thumbnail's caption. */
 export function bucketStartText(startMs: number, timeZone: string, withDate: boolean): string {
+  if (timeZone === ELAPSED) return elapsedText(startMs);
   const wall = new Date(clockOf(timeZone).wall(startMs));
   const time = `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}`;
   return withDate ? `${wall.getUTCFullYear()}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())} ${time}` : time;
@@ -107,6 +139,7 @@ export function bucketStartText(startMs: number, timeZone: string, withDate: boo
 
 /** Whether instants fall on more than one local day of `timeZone`. */
 export function spansDays(instantsMs: readonly number[], timeZone: string): boolean {
+  if (timeZone === ELAPSED) return false;
   const days = new Set(instantsMs.map((ms) => localText(ms, timeZone).slice(0, 10)));
   return days.size > 1;
 }
@@ -159,7 +192,7 @@ export function periodRequest(runId: string, choice: PeriodChoice): PeriodViewRe
   return {
     runId,
     period: choice.mode === 'buckets' ? choice.period : 'none',
-    timezone: choice.timezone,
+    timezone: storeZoneOf(choice.timezone),
     ...(choice.mode === 'custom' && choice.range !== undefined ? { fromMs: choice.range.fromMs, toMs: choice.range.toMs } : {}),
     ...(choice.params === undefined ? {} : { params: choice.params }),
   };
@@ -211,7 +244,8 @@ export function unitExplanation(unit: PeriodUnit): string {
 export function stripCaption(buckets: number, scaleMax: number, unit: PeriodUnit, timeZone: string): string {
   const maps = buckets === 1 ? '1 map' : `${formatFigure(buckets)} maps`;
   const each = unit === 'person-seconds' ? 'people × seconds in view' : 'people × frames';
-  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)} a cell; under each, its local start (${timeZone}) and its ${unitName(unit)} in all (${each}, not a sum of cells). Open one to see it large.`;
+  const start = timeZone === ELAPSED ? 'its start (time since frame 0)' : `its local start (${timeZone})`;
+  return `${maps} on one scale, 0 to ${formatFigure(scaleMax)} ${unitName(unit)} a cell; under each, ${start} and its ${unitName(unit)} in all (${each}, not a sum of cells). Open one to see it large.`;
 }
 
 /** The moment view's line: what a count is. */
@@ -228,11 +262,6 @@ export function personTimeText(value: number, unit: PeriodUnit): string | null {
   if (unit !== 'person-seconds' || !(value >= 60)) return null;
   const [amount, name] = value >= 3600 ? [formatFigure(value / 3600), 'person-hour'] : [formatFigure(value / 60), 'person-minute'];
   return `≈ ${amount} ${name}${amount === '1' ? '' : 's'}`;
-}
-
-/** A figure as the period bar writes it: thousands grouped, at most one decimal. */
-export function formatFigure(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 /** The sum of a grid's cells. */

@@ -3,7 +3,8 @@
  * playback at a speed, and how a frame's moment is shown.
  */
 import type { TimelineColumn } from '../../src-shared/api.js';
-import { formatFigure, localText } from './period.js';
+import { elapsedText } from '../../src-shared/periods/time-base.js';
+import { ELAPSED, formatFigure, localText } from './period.js';
 
 /** `index + delta`, kept inside `0 … count-1`. */
 export function stepFrame(index: number, delta: number, count: number): number {
@@ -163,15 +164,19 @@ export function readableTimestamp(timestamp: string): string {
 /**
  * What the timeline says of a frame's time: its T as `readableTimestamp` writes it, else its time
  * from the analysis's time base (`metadata_fps` / `start_time`, a video's rate) in the same form
- * (UTC, to the millisecond), else `''` (no time base).
+ * (UTC, to the millisecond), else `''` (no time base). On the ELAPSED clock (`timeZone`: a rate
+ * without a start), the time since frame 0 instead, since those times are no dates.
  *
  * ```ts
  * frameTimeText('', Date.UTC(2026, 10, 22, 15, 6, 49)) // '2026-11-22 15:06:49.000 UTC'
+ * frameTimeText('', 5500, ELAPSED)                      // '0:00:05.500 since frame 0'
  * ```
  */
-export function frameTimeText(timestamp: string, timeMs: number | null): string {
+export function frameTimeText(timestamp: string, timeMs: number | null, timeZone?: string): string {
   if (timestamp !== '') return readableTimestamp(timestamp);
   if (timeMs === null || !Number.isFinite(timeMs)) return '';
+  // Times from a rate without a start count from frame 0: as dates they would read 1970.
+  if (timeZone === ELAPSED) return `${elapsedText(timeMs, true)} since frame 0`;
   return `${new Date(timeMs).toISOString().slice(0, 23).replace('T', ' ')} UTC`;
 }
 
@@ -187,7 +192,7 @@ export function frameTimeText(timestamp: string, timeMs: number | null): string 
  * @throws RangeError for a time zone Intl does not know (the caller passes a checked one)
  */
 export function frameLocalText(timeMs: number | null, timeZone: string): string {
-  if (timeMs === null || !Number.isFinite(timeMs) || timeZone === 'UTC' || timeZone === 'Etc/UTC') return '';
+  if (timeMs === null || !Number.isFinite(timeMs) || timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === ELAPSED) return '';
   return `${localText(timeMs, timeZone)} ${timeZone}`;
 }
 
@@ -255,12 +260,13 @@ function round2(value: number): number {
  * ```ts
  * sliderValueText(100, 600, '20230412140023098') // 'frame 101 of 600, 2023-04-12 14:00:23.098 UTC'
  * sliderValueText(0, 600, '')                    // 'frame 1 of 600'
- * sliderValueText(0, 600, '', 0)                 // 'frame 1 of 600, 1970-01-01 00:00:00.000 UTC' (a time base without T)
+ * sliderValueText(0, 600, '', Date.UTC(2026, 10, 23)) // 'frame 1 of 600, 2026-11-23 00:00:00.000 UTC' (metadata_fps and start_time)
  * sliderValueText(409, 604800, '')               // 'frame 410 of 604,800' (numbers grouped as elsewhere)
+ * sliderValueText(10, 600, '', 5000, ELAPSED)     // 'frame 11 of 600, 0:00:05.000 since frame 0' (a rate without a start)
  * ```
  */
-export function sliderValueText(index: number, count: number, timestamp: string, timeMs: number | null = null): string {
+export function sliderValueText(index: number, count: number, timestamp: string, timeMs: number | null = null, timeZone?: string): string {
   const frame = `frame ${formatFigure(index + 1)} of ${formatFigure(count)}`;
-  const time = frameTimeText(timestamp, timeMs);
+  const time = frameTimeText(timestamp, timeMs, timeZone);
   return time === '' ? frame : `${frame}, ${time}`;
 }

@@ -33,12 +33,29 @@ export function frameDurationsMs(timesMs: Float64Array, fallbackMs: number): Flo
       throw new RangeError(`frame ${i}: time ${timesMs[i]} ms comes before frame ${i - 1}'s ${timesMs[i - 1]} ms`);
     }
   }
-  const median = medianIntervalMs(timesMs);
-  const typical = median > 0 ? median : fallbackMs;
+  const typical = typicalDurationMs(medianIntervalMs(timesMs), fallbackMs);
   const cap = GAP_FACTOR * typical;
   for (let i = 0; i < n - 1; i++) durations[i] = Math.min(timesMs[i + 1] - timesMs[i], cap);
   durations[n - 1] = typical;
   return durations;
+}
+
+/**
+ * The typical duration of a frame, ms: the median interval, or `fallbackMs` when there is none
+ * (one frame, or every interval 0). It is the last frame's duration, and a third of the gap cap.
+ *
+ * ```ts
+ * typicalDurationMs(200, 100) // 200
+ * typicalDurationMs(0, 100)   // 100
+ * ```
+ */
+export function typicalDurationMs(medianMs: number, fallbackMs: number): number {
+  return medianMs > 0 ? medianMs : fallbackMs;
+}
+
+/** The duration of a frame when its times give none, ms: one frame at `fps` (`1000 / fps`), a second without a rate. */
+export function fallbackDurationMs(fps: number): number {
+  return fps > 0 ? 1000 / fps : 1000;
 }
 
 /**

@@ -4,7 +4,7 @@
  * video's frame rate; otherwise there is no time base and figures are in person-frames.
  */
 import { parseTimestamp } from '../frames.js';
-import { frameDurationsMs, GAP_FACTOR, medianIntervalMs } from './durations.js';
+import { fallbackDurationMs, frameDurationsMs, GAP_FACTOR, medianIntervalMs, typicalDurationMs } from './durations.js';
 
 export type TimeBaseKind = 'T' | 'metadata_fps' | 'video_fps' | 'none';
 
@@ -80,10 +80,10 @@ export function resolveTimeBase(input: TimeBaseInput): TimeBase {
  */
 export function timeBaseOfTimes(kind: TimeBaseKind, fps: number, times: Float64Array, frameIndexes: Int32Array): TimeBase {
   const n = times.length;
-  const fallback = fps > 0 ? 1000 / fps : 1000;
+  const fallback = fallbackDurationMs(fps);
   const durations = frameDurationsMs(times, fallback);
   const median = medianIntervalMs(times);
-  const cap = GAP_FACTOR * (median > 0 ? median : fallback);
+  const cap = GAP_FACTOR * typicalDurationMs(median, fallback);
   const gaps: TimeGap[] = [];
   for (let i = 0; i + 1 < n; i++) {
     if (times[i + 1] - times[i] > cap) gaps.push({ after_frame: frameIndexes[i], from_ms: times[i], to_ms: times[i + 1] });
@@ -111,4 +111,62 @@ export function parseIsoWithOffset(text: string): number {
   const offsetMinutes = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
   if (offsetMinutes > 18 * 60) return Number.NaN;
   return wall - sign * offsetMinutes * 60_000;
+}
+
+/**
+ * How an analysis's frame times are shown: `wall`, real moments (T, or `metadata_fps` with a
+ * `start_time`); `elapsed`, time since frame 0 (a rate without a start: `metadata_fps` without
+ * `start_time`, or a video's rate, whose times start at 0 ms, so as dates they would read
+ * 1970-01-01); `none` without a time base.
+ *
+ * ```ts
+ * timeClockOf('metadata_fps', '')                          // 'elapsed'
+ * timeClockOf('metadata_fps', '2026-11-23T09:00:00+09:00') // 'wall'
+ * ```
+ */
+export function timeClockOf(kind: TimeBaseKind, startTime: string): 'wall' | 'elapsed' | 'none' {
+  if (kind === 'none') return 'none';
+  if (kind === 'T' || (kind === 'metadata_fps' && startTime.trim() !== '')) return 'wall';
+  return 'elapsed';
+}
+
+/**
+ * Time since frame 0 as a person reads a duration: `H:MM:SS` (hours unbounded, a week is
+ * `168:00:00`), with `.mmm` when `withMs`. Cut, not rounded, as clock times are written.
+ *
+ * ```ts
+ * elapsedText(5_500)          // '0:00:05'
+ * elapsedText(5_500, true)    // '0:00:05.500'
+ * elapsedText(90_061_000)     // '25:01:01'
+ * ```
+ */
+export function elapsedText(ms: number, withMs = false): string {
+  const whole = Math.max(0, Math.floor(ms));
+  const seconds = Math.floor(whole / 1000);
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  const text = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+  return withMs ? `${text}.${pad(whole % 1000, 3)}` : text;
+}
+
+/** The ms since frame 0 of an `H:MM:SS` or `H:MM:SS.mmm` text (elapsedText's form; minutes and seconds below 60), or null. */
+export function parseElapsed(text: string): number | null {
+  const match = /^\s*(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?\s*$/.exec(text);
+  if (match === null) return null;
+  const [, hours, minutes, seconds, fraction = ''] = match;
+  return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 + Number(fraction.padEnd(3, '0'));
+}
+
+/**
+ * `timeClockOf` for a summary.json `time_base` (kind and first frame's time, ISO 8601 with an
+ * offset), which does not carry `start_time`: `metadata_fps` times whose first frame falls in 1970
+ * came without one (frame 0 is then at 0 ms), a video's rate never has one.
+ *
+ * ```ts
+ * summaryTimeClock({ kind: 'metadata_fps', first: '1970-01-01T09:00:00.000+09:00' }) // 'elapsed'
+ * ```
+ */
+export function summaryTimeClock(base: { kind: TimeBaseKind; first: string | null }): 'wall' | 'elapsed' | 'none' {
+  if (base.kind === 'none' || base.first === null) return 'none';
+  const firstMs = parseIsoWithOffset(base.first);
+  return timeClockOf(base.kind, base.kind === 'metadata_fps' && firstMs < Date.UTC(1971, 0, 1) ? '' : 'start');
 }

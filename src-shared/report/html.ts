@@ -7,8 +7,14 @@
  * `data-value` attribute, so a reader (or a test) can check the page against the files.
  */
 import { parseTimestamp } from '../frames.js';
+import { summaryEndIso } from '../periods/range.js';
+import { elapsedText, parseIsoWithOffset, summaryTimeClock } from '../periods/time-base.js';
+import { FIGURE_DIGITS, shown } from '../figures.js';
 import { isoWithOffset, type UtcOffset } from '../zones/time.js';
 import type { ZonesSummary } from '../zones/output.js';
+
+/** How the page writes a figure: the one way crowdheat does (figures.ts). */
+export { shown };
 
 /** The parts of summary.json the report reads (sinks write more). */
 export interface ReportSummary {
@@ -20,8 +26,19 @@ export interface ReportSummary {
   time_range: { first: string; last: string } | null;
   peak: { count: number; frame: number; h: number; v: number; timestamp?: string };
   zones?: ZonesSummary;
-  /** The time base (sinks/store.ts): first and last are ISO 8601 in the run's time zone. */
-  time_base?: { kind: 'T' | 'metadata_fps' | 'video_fps' | 'none'; fps: number; unit: string; first: string | null; last: string | null };
+  /**
+   * The time base (sinks/store.ts): first and last are the first and the last frame's times, ISO
+   * 8601 in the run's time zone; the median interval gives the last frame's duration (the period
+   * ends when the last frame does: frameSpanMs).
+   */
+  time_base?: {
+    kind: 'T' | 'metadata_fps' | 'video_fps' | 'none';
+    fps: number;
+    unit: string;
+    first: string | null;
+    last: string | null;
+    median_interval_ms?: number;
+  };
   /** The run's period setting and the time zone of its local times (`output_settings.timezone` resolved). */
   period?: { period: string; timezone: string; buckets: number };
   /** The frame with the most detections; `time` in the run's time zone. */
@@ -66,7 +83,7 @@ export interface ReportInput {
 
 /** A frame rate in words, singular at exactly one: `1 frame a second`, `2.5 frames a second`. */
 export function framesASecond(fps: number): string {
-  const figure = shown(fps, 3);
+  const figure = shown(fps, FIGURE_DIGITS.fps);
   return `${figure} ${figure === '1' ? 'frame' : 'frames'} a second`;
 }
 
@@ -81,11 +98,13 @@ const TIME_BASE_WORDS: Readonly<Record<NonNullable<ReportSummary['time_base']>['
 const UTC: UtcOffset = () => 0;
 
 /** The sentence under the title: the data's time range, its time base and time zone, or that there is none. */
-function timeLine(summary: ReportSummary, offset: UtcOffset): string {
+function timeLine(summary: ReportSummary, offset: UtcOffset, timeOf: TimeWords): string {
   const base = summary.time_base;
   const zone = summary.period?.timezone ?? 'UTC';
   if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
-    return `From ${readableIso(base.first)} to ${readableIso(base.last)} (times in ${zone}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
+    const end = timeOf(base.median_interval_ms === undefined ? base.last : summaryEndIso(base.last, base.median_interval_ms, base.fps));
+    const clock = timeOf === elapsedWords ? 'times since frame 0: no start_time, so no date' : `times in ${zone}`;
+    return `From ${timeOf(base.first)} to ${end} (${clock}; time base: ${TIME_BASE_WORDS[base.kind](base.fps)}).`;
   }
   const range = summary.time_range;
   if (base === undefined && range !== null) return `From ${localOfT(range.first, offset)} to ${localOfT(range.last, offset)} (times in ${zone}).`;
@@ -124,6 +143,21 @@ th { background: #f1f4f7; }
 }
 `;
 
+/** How the page writes a moment given as ISO 8601 with an offset. */
+type TimeWords = (iso: string) => string;
+
+/** A moment (ISO 8601 with an offset, or a T string) as time since frame 0 (`0:00:05`), for times from a rate without a start. */
+const elapsedWords: TimeWords = (moment) => {
+  const ms = /^\d{17}$/.test(moment) ? parseTimestamp(moment) : parseIsoWithOffset(moment);
+  return Number.isNaN(ms) ? moment : elapsedText(ms);
+};
+
+/** How the page writes the run's moments: as time since frame 0 when they came from a rate without a start (summaryTimeClock), else as dates. */
+function timeWordsOf(summary: ReportSummary): TimeWords {
+  const base = summary.time_base;
+  return base !== undefined && summaryTimeClock(base) === 'elapsed' ? elapsedWords : readableIso;
+}
+
 /** Text safe inside HTML elements and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -139,13 +173,6 @@ function localOfT(t: string | undefined, offset: UtcOffset): string {
   if (t === undefined || t === '') return '';
   const ms = parseTimestamp(t);
   return Number.isNaN(ms) ? t : readableIso(isoWithOffset(ms, offset));
-}
-
-/** A number as the page shows it: at most `digits` decimals, trailing zeros dropped, thousands grouped (86,400). */
-export function shown(value: number, digits = 2): string {
-  if (!Number.isFinite(value)) return '';
-  // Rounded by Math.round (halves up), then only written; `+ 0` turns a rounded −0 into 0.
-  return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
 /** A CSV cell holding a plain decimal number (`12`, `-0.5`, `1.5e-7`), as crowdheat writes them. */
@@ -191,6 +218,17 @@ export function periodCaption(stem: string): string {
   return parts === null ? stem : `${parts[1]}-${parts[2]}-${parts[3]} ${parts[4]}:${parts[5]}`;
 }
 
+/**
+ * The caption of a bucket's map for a run whose times count from frame 0: its stem's local start
+ * (on the clock `offset` gives) as time since frame 0 (`1:00:00`); any other stem as it is.
+ */
+function elapsedCaption(stem: string, offset: UtcOffset): string {
+  const parts = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})$/.exec(stem);
+  if (parts === null) return stem;
+  const wall = Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]), Number(parts[4]), Number(parts[5]));
+  return elapsedText(wall - offset(wall) * 60_000);
+}
+
 /** Builds the whole page. Pure: the caller reads the files and writes the result. */
 export function reportHtml(input: ReportInput): string {
   const offset = input.offset ?? UTC;
@@ -198,7 +236,8 @@ export function reportHtml(input: ReportInput): string {
   const title = `Crowd report: ${sourceTitle(summary.source)}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(title)}</h1>`);
-  parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
+  const timeOf = timeWordsOf(summary);
+  parts.push(`<p class="muted" data-key="time-base" data-value="${escapeHtml(summary.time_base?.kind ?? '')}">${escapeHtml(timeLine(summary, offset, timeOf))} Made ${escapeHtml(readableIso(isoWithOffset(input.madeMs, offset)))} by crowdheat.</p>`);
 
   const facts = [
     fact('frames', shown(summary.frames, 0), String(summary.frames), 'frames'),
@@ -207,7 +246,7 @@ export function reportHtml(input: ReportInput): string {
   const moment = summary.busiest_moment;
   const busiest = summary.people?.busiest;
   if (moment !== undefined && moment !== null) {
-    const when = moment.time !== null ? readableIso(moment.time) : `frame ${shown(moment.frame, 0)}`;
+    const when = moment.time !== null ? timeOf(moment.time) : `frame ${shown(moment.frame, 0)}`;
     facts.push(fact(`busiest moment: ${when}`, `${shown(moment.count, 0)} people`, String(moment.count), 'busiest-people'));
   } else if (busiest !== undefined) {
     const when = busiest.timestamp !== undefined ? localOfT(busiest.timestamp, offset) : `frame ${shown(busiest.frame, 0)}`;
@@ -215,25 +254,26 @@ export function reportHtml(input: ReportInput): string {
   }
   const place = summary.busiest_place;
   if (place !== undefined && place !== null) {
-    facts.push(fact(`busiest place over the whole period: ${placeOf(summary, place)}`, `${shown(place.value, 1)} ${place.unit}`, String(place.value), 'busiest-place'));
+    facts.push(fact(`busiest place over the whole period: ${placeOf(summary, place)}`, `${shown(place.value, FIGURE_DIGITS.figure)} ${place.unit}`, String(place.value), 'busiest-place'));
   }
   parts.push(`<div class="facts">${facts.join('')}</div>`);
 
   if (input.mainPicture !== null) parts.push(mainFigure(input.mainPicture, summary, input.outlineZones ?? summary.zones?.zones ?? []));
 
-  if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones));
+  if (input.zones !== null && input.zones.length > 0) parts.push(zoneTable(input.zones, timeOf));
   else parts.push('<h2>Zones</h2><p class="muted">No zones were defined for this analysis.</p>');
 
   parts.push('<h2>People over time</h2>');
-  parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
+  parts.push(input.people !== null && input.people.length > 0 ? peopleChart(input.people, timeOf) : '<p class="muted">No people-over-time series (people.csv) in this folder.</p>');
 
   if (input.periodPictures.length > 0) {
     const left = input.periodPicturesLeftOut > 0 ? ` (${shown(input.periodPicturesLeftOut, 0)} more left out to keep this file small)` : '';
-    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(periodCaption(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(periodCaption(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
+    const captionOf = (stem: string): string => (timeOf === elapsedWords ? elapsedCaption(stem, offset) : periodCaption(stem));
+    parts.push(`<h2>Maps by period</h2><div class="gallery">${input.periodPictures.map((picture) => `<figure><img alt="heatmap ${escapeHtml(captionOf(picture.name))}" src="${picture.uri}" width="${picture.width}" height="${picture.height}"><figcaption>${escapeHtml(captionOf(picture.name))}</figcaption></figure>`).join('')}</div><p class="muted">${escapeHtml(left)}</p>`);
   }
-  if (input.buckets !== null) parts.push(bucketsTable(input.buckets));
+  if (input.buckets !== null) parts.push(bucketsTable(input.buckets, timeOf));
 
-  parts.push(gapsSection(summary, offset));
+  parts.push(gapsSection(summary, offset, timeOf));
   parts.push(settingsSection(summary, input.outlineZones));
 
   return `<!DOCTYPE html>
@@ -298,7 +338,7 @@ function staleOutlines(picture: InlinePicture & { outlinesDrawn: boolean }, summ
   return !picture.outlinesDrawn && summary.zones !== undefined && summary.zones.outlines && summary.zones.zones.length > 0;
 }
 
-function zoneTable(rows: CsvRows): string {
+function zoneTable(rows: CsvRows, timeOf: TimeWords): string {
   const perFrames = rows[0]?.unit === 'frames';
   const personUnit = perFrames ? 'person-frames' : 'person-seconds';
   const visitUnit = perFrames ? 'frames' : 's';
@@ -311,18 +351,18 @@ function zoneTable(rows: CsvRows): string {
   ].join('');
   const body = rows
     .map((row) => {
-      const peakAt = row.peak_time !== '' ? readableIso(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
+      const peakAt = row.peak_time !== '' ? timeOf(row.peak_time) : row.peak_frame === '-1' ? '' : frameText(row.peak_frame);
       return `<tr data-zone="${escapeHtml(row.zone)}">${[
         valueCell(row.zone, row.zone, 'text'),
-        hasBuckets ? valueCell(row.bucket_start, `${readableIso(row.bucket_start)} – ${readableIso(row.bucket_end)}`, 'text') : '',
-        valueCell(row.mean_occupancy, cellText(row.mean_occupancy, 2)),
-        valueCell(row.peak_occupancy, cellText(row.peak_occupancy, 0)),
+        hasBuckets ? valueCell(row.bucket_start, `${timeOf(row.bucket_start)} – ${timeOf(row.bucket_end)}`, 'text') : '',
+        valueCell(row.mean_occupancy, cellText(row.mean_occupancy, FIGURE_DIGITS.meanPeople)),
+        valueCell(row.peak_occupancy, cellText(row.peak_occupancy, FIGURE_DIGITS.count)),
         valueCell(row.peak_frame, peakAt, 'text'),
-        valueCell(row.person_time, cellText(row.person_time, 1)),
-        valueCell(row.occupied_share, cellText(row.occupied_share, 1, 100, ' %')),
-        valueCell(row.visits, cellText(row.visits, 0)),
-        valueCell(row.mean_visit, cellText(row.mean_visit, 1)),
-        valueCell(row.median_visit, cellText(row.median_visit, 1)),
+        valueCell(row.person_time, cellText(row.person_time, FIGURE_DIGITS.figure)),
+        valueCell(row.occupied_share, cellText(row.occupied_share, FIGURE_DIGITS.percent, 100, ' %')),
+        valueCell(row.visits, cellText(row.visits, FIGURE_DIGITS.count)),
+        valueCell(row.mean_visit, cellText(row.mean_visit, FIGURE_DIGITS.seconds)),
+        valueCell(row.median_visit, cellText(row.median_visit, FIGURE_DIGITS.seconds)),
       ].join('')}</tr>`;
     })
     .join('\n');
@@ -341,7 +381,7 @@ const CHART = { width: 1000, height: 260, left: 44, right: 12, top: 12, bottom: 
  * people are not numbers (a file edited by hand) is left out, which breaks the line there, and
  * the caption counts it; with none left, a line says so instead of a chart.
  */
-function peopleChart(allRows: CsvRows): string {
+function peopleChart(allRows: CsvRows, timeOf: TimeWords): string {
   const timed = allRows[0].slot_start_T !== '';
   const xOf = (row: Record<string, string>): number => (timed ? parseTimestamp(row.slot_start_T) : INTEGER_CELL.test(row.first_frame.trim()) ? Number(row.first_frame) : Number.NaN);
   const isFigure = (cell: string | undefined): boolean => cell !== undefined && DECIMAL_CELL.test(cell.trim());
@@ -375,7 +415,8 @@ function peopleChart(allRows: CsvRows): string {
   const tickRows = Array.from({ length: tickCount }, (_, k) => Math.round((k * (rows.length - 1)) / Math.max(1, tickCount - 1)));
   // Minutes name the ticks unless two neighbours would then read the same (a span of a few
   // minutes): then seconds are shown too, so no two ticks carry one label.
-  const tickLabel = (i: number, end: number): string => (timed ? readableIso(rows[i].slot_start).slice(5, end) : frameText(rows[i].first_frame));
+  const tickLabel = (i: number, end: number): string =>
+    !timed ? frameText(rows[i].first_frame) : timeOf === elapsedWords ? timeOf(rows[i].slot_start) : readableIso(rows[i].slot_start).slice(5, end);
   const labelEnd = tickRows.some((i, k) => k > 0 && tickLabel(i, 16) === tickLabel(tickRows[k - 1], 16)) ? 19 : 16;
   for (let k = 0; k < tickCount; k++) {
     const i = tickRows[k];
@@ -386,7 +427,7 @@ function peopleChart(allRows: CsvRows): string {
   for (const y of [0, top / 2, top]) {
     ticks.push(`<text x="${CHART.left - 6}" y="${fmt(py(y) + 4)}" text-anchor="end" font-size="12" fill="#5b6470">${shown(y, 1)}</text><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fmt(py(y))}" y2="${fmt(py(y))}" stroke="#d5dae0"/>`);
   }
-  const slotText = timed ? 'local time' : 'frames';
+  const slotText = !timed ? 'frames' : timeOf === elapsedWords ? 'time since frame 0' : 'local time';
   const caption = `People per frame: the line is the mean of each slot of people.csv, the band its minimum to maximum; x: ${slotText}. Breaks in the line are gaps in the data.${leftOutText}`;
   return `<figure><svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="people over time">${ticks.join('')}${band}${line}</svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -394,24 +435,26 @@ function peopleChart(allRows: CsvRows): string {
 /** The figures of buckets.csv, by column, and the decimals each is shown with; other columns (times, T strings) are shown as written. */
 const BUCKET_FIGURES: Readonly<Record<string, number>> = { frames: 0, detections: 0, person_seconds: 1, peak_frame: 0 };
 
-function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }): string {
+function bucketsTable(buckets: { columns: string[]; rows: string[][]; leftOut: number }, timeOf: TimeWords): string {
   const head = buckets.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const cellOf = (cell: string, at: number): string => {
     const digits = BUCKET_FIGURES[buckets.columns[at]] as number | undefined;
+    // Times since frame 0 are no dates: a bucket's ISO start and end read as such.
+    if (digits === undefined) return timeOf === elapsedWords ? timeOf(cell) : cell;
     // An empty peak_frame is a bucket without frames: left empty.
-    return digits === undefined || cell.trim() === '' ? cell : cellText(cell, digits);
+    return cell.trim() === '' ? cell : cellText(cell, digits);
   };
   const body = buckets.rows.map((row) => `<tr>${row.map((cell, at) => `<td>${escapeHtml(cellOf(cell, at))}</td>`).join('')}</tr>`).join('\n');
   const more = buckets.leftOut > 0 ? `<p class="muted">${shown(buckets.leftOut, 0)} more rows in buckets.csv.</p>` : '';
   return `<h2>Periods</h2><table class="buckets"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
 }
 
-function gapsSection(summary: ReportSummary, offset: UtcOffset): string {
+function gapsSection(summary: ReportSummary, offset: UtcOffset, timeOf: TimeWords): string {
   const range = summary.time_range;
   const base = summary.time_base;
   const lines: string[] = ['<h2>Time range and gaps</h2>'];
   if (base !== undefined && base.kind !== 'none' && base.first !== null && base.last !== null) {
-    lines.push(`<p>First frame ${escapeHtml(readableIso(base.first))}, last frame ${escapeHtml(readableIso(base.last))}; frame times from ${escapeHtml(TIME_BASE_WORDS[base.kind](base.fps))}.</p>`);
+    lines.push(`<p>First frame ${escapeHtml(timeOf(base.first))}, last frame ${escapeHtml(timeOf(base.last))}; frame times from ${escapeHtml(TIME_BASE_WORDS[base.kind](base.fps))}.</p>`);
   } else if (base === undefined && range !== null) {
     lines.push(`<p>First frame ${escapeHtml(localOfT(range.first, offset))} (T ${escapeHtml(range.first)}), last frame ${escapeHtml(localOfT(range.last, offset))} (T ${escapeHtml(range.last)}).</p>`);
   } else {

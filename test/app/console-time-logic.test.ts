@@ -3,7 +3,7 @@
  * is made: Node reads TZ again when it changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localInputToTimestamp, localLabel, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../../src-renderer/logic/console-time.js';
+import { localInputToTimestamp, localLabel, rangeChoice, rangeLabel, settingTimestamp, timestampToLocalInput, utcLabel } from '../../src-renderer/logic/console-time.js';
 
 let savedZone: string | undefined;
 beforeAll(() => {
@@ -67,5 +67,16 @@ describe('a range for people', () => {
     } finally {
       process.env.TZ = 'Asia/Tokyo';
     }
+  });
+});
+
+describe('a found range put into the settings', () => {
+  it('asks for every result record of the inferences\' range, and for the folder\'s image count of the images\' range', () => {
+    const first = '20240501120000000';
+    const last = '20240501120009500';
+    expect(rangeChoice(first, last)).toEqual({ first_timestamp: first, last_timestamp: last, number_of_inference_results: 1_000_000 });
+    expect(rangeChoice(first, last, 10)).toEqual({ first_timestamp: first, last_timestamp: last, number_of_images: 10 });
+    expect(rangeChoice(first, last, 5_000_000)).toEqual({ first_timestamp: first, last_timestamp: last, number_of_images: 1_000_000 });
+    expect(rangeChoice(first, last, 0)).toEqual({ first_timestamp: first, last_timestamp: last });
   });
 });

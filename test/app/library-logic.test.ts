@@ -85,4 +85,11 @@ describe('opening an analysis from the library', () => {
     expect(opened.data_source_settings).toEqual(form.data_source_settings);
     expect(opened.zones).toEqual(form.zones);
   });
+
+  it('opens with the display last chosen while looking at the analysis over the one it ran with', () => {
+    const run = analysed();
+    const display = { cmap: 'turbo', transparency: 0.25, min: 1, max: 9, interpolation: 'bilinear' as const, overlay: false, empty_cells: 'tinted' as const };
+    const opened = settingsOfOpened(defaultSettings(), { params: run.heat_map_settings.params, output: run.output_settings, display });
+    expect(opened.output_settings).toEqual({ ...run.output_settings, ...display, output_dir: defaultSettings().output_settings.output_dir });
+  });
 });

@@ -4,7 +4,7 @@ import type { InspectedFile } from '../../src-shared/api.js';
 import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
 import { changedSource, liveDisplay, outOfDateNotice } from '../../src-renderer/logic/display.js';
 import { importReport } from '../../src-renderer/logic/import-report.js';
-import { INFO_LIFETIME_MS, MAX_MESSAGES, withMessage, withoutStale, withoutTopic, type Message } from '../../src-renderer/logic/messages.js';
+import { INFO_LIFETIME_MS, MAX_MESSAGES, withMessage, withoutRun, withoutRunsBut, withoutStale, withoutTopic, type Message } from '../../src-renderer/logic/messages.js';
 import { checkedPath } from '../../src-renderer/logic/path-check.js';
 import { gridForCellSize, presetById, PRESETS } from '../../src-renderer/logic/presets.js';
 import { durationText, FINISHING, progressFacts } from '../../src-renderer/logic/progress.js';
@@ -238,6 +238,23 @@ describe('messages do not pile up', () => {
     ];
     expect(withoutStale(list, 1000 + INFO_LIFETIME_MS - 1)).toBe(list);
     expect(withoutStale(list, 1000 + INFO_LIFETIME_MS).map((message) => message.text)).toEqual(['bad']);
+  });
+
+  it("clears an analysis's messages when it leaves the screen or is deleted; others and those of no analysis stay", () => {
+    const list = [
+      { ...base(1, 'row 7 skipped', { kind: 'warning', runId: 'run-a' }), repeats: 1 },
+      { ...base(2, 'Analysed 600 frames.', { kind: 'info', topic: 'analysis', runId: 'run-a' }), repeats: 1 },
+      { ...base(3, 'row 9 skipped', { kind: 'warning', runId: 'run-b' }), repeats: 1 },
+      { ...base(4, 'cannot read x.yaml'), repeats: 1 },
+    ];
+    // run-b on screen, nothing running: run-a's warning and outcome go.
+    expect(withoutRunsBut(list, ['run-b', null]).map((message) => message.id)).toEqual([3, 4]);
+    // Nothing on screen, run-a running: run-b's go.
+    expect(withoutRunsBut(list, [null, 'run-a']).map((message) => message.id)).toEqual([1, 2, 4]);
+    expect(withoutRunsBut(list, [null, null]).map((message) => message.id)).toEqual([4]);
+    expect(withoutRunsBut(list, ['run-a', 'run-b'])).toBe(list);
+    expect(withoutRun(list, 'run-a').map((message) => message.id)).toEqual([3, 4]);
+    expect(withoutRun(list, 'run-c')).toBe(list);
   });
 });
 

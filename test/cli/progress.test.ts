@@ -148,11 +148,15 @@ describe('summary', () => {
     const fromFps = { ...summary, time_range: null, time_base: timeBase, outputs: [] };
     expect(formatSummary(fromFps, '/o')).toBe(
       'crowdheat: done in 3.5 s: 600 frames, 5006 detections, 2 skipped records, 1 warning. ' +
-        'Time range 2026-11-23T09:00:00+09:00 to 2026-11-23T09:00:59.900+09:00 (times from metadata_fps). ' +
+        // The period ends when the last frame (59.9 s in, 0.1 s long) ends.
+        'Time range 2026-11-23T09:00:00+09:00 to 2026-11-23T09:01:00.000+09:00 (times from metadata_fps). ' +
         'Busiest cell: 37 at (h 122, v 77), 20230412140026000. Outputs in /o',
     );
     const fromVideo = { ...fromFps, time_base: { ...timeBase, kind: 'video_fps' as const } };
     expect(formatSummary(fromVideo, '/o')).toContain("(times from the video's frame rate). ");
+    // Without start_time, frame 0 is at 0 ms: the times are time since frame 0, not dates of 1970.
+    const noStart = { ...fromFps, time_base: { ...timeBase, first: '1970-01-01T09:00:00.000+09:00', last: '1970-01-01T09:00:59.900+09:00' } };
+    expect(formatSummary(noStart, '/o')).toContain('Time range 0:00:00.000 to 0:01:00.000 since frame 0 (times from metadata_fps). ');
     const noBase = { ...fromFps, time_base: { ...timeBase, kind: 'none' as const, first: null, last: null } };
     expect(formatSummary(noBase, '/o')).not.toContain('Time range');
   });

@@ -174,6 +174,18 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the Console flow in Chromium through 
     expect(await kept.count()).toBe(0);
   }, 60_000);
 
+  it('"Use this range" of metadata only asks for every result record of the range, and the analysis holds all of it', async () => {
+    await page.getByLabel('image folder').selectOption('');
+    await page.getByLabel('result records', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Find the data range' }).click();
+    await page.getByRole('button', { name: 'Use this range' }).click();
+    await expect.poll(pickers).toEqual({ from: tokyoInput(0), fromUtc: readable(0), to: tokyoInput(INFERENCES - 1), toUtc: readable(INFERENCES - 1) });
+    // It stayed at 3 (the newest 3 records, 6 of the range's 20 inferences) before the fix.
+    expect(await page.getByLabel('result records', { exact: true }).inputValue()).toBe('1000000');
+    await page.getByTestId('analyse').click();
+    await expectTimeline(Array.from({ length: INFERENCES }, (_, k) => k));
+  }, 120_000);
+
   it('finds the device\'s data range and the folder\'s images, shown in local time and UTC, and puts either into the pickers', async () => {
     await page.getByLabel('image folder').selectOption('20240501120000');
     await page.getByRole('button', { name: 'Find the data range' }).click();

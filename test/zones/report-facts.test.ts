@@ -59,7 +59,8 @@ describe('report facts', () => {
     expect(summary.time_base.kind).toBe('metadata_fps');
     expect(dataValue('time-base')).toBe('metadata_fps');
     expect(html).not.toMatch(/no timestamps|no time base/);
-    expect(html).toContain('From 2026-11-23 22:45:00 +13:45 to 2026-11-23 22:45:19 +13:45 (times in Pacific/Chatham; time base: local_data_settings.metadata_fps (2 frames a second)).');
+    // 40 frames at 2 a second: the last starts 19.5 s in and ends 20 s in, where the period ends.
+    expect(html).toContain('From 2026-11-23 22:45:00 +13:45 to 2026-11-23 22:45:20 +13:45 (times in Pacific/Chatham; time base: local_data_settings.metadata_fps (2 frames a second)).');
   });
 
   it('shows summary.json’s busiest place (person-seconds), not the window peak', () => {
