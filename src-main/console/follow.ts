@@ -435,7 +435,8 @@ async function writeRollingOutputs(
     skipped_records: diagnostics.skippedRecords,
     warnings: diagnostics.warningCounts(),
     time_range: frames.t.length === 0 ? null : { first: frames.t[0] ?? '', last: frames.t[frames.t.length - 1] ?? '' },
-    time_base: timeSummary(base, iso),
+    // Console frames carry T: their times are real moments.
+    time_base: timeSummary(base, iso, ''),
     period: { period: settings.output_settings.period, timezone: timeZone, buckets: view.buckets?.starts.length ?? 0 },
     outputs: [],
   };

@@ -120,6 +120,8 @@ export interface RunSummary {
   /** Time base, span and gaps of the frames (SPEC §8); set by the store sink. */
   time_base?: {
     kind: 'T' | 'metadata_fps' | 'video_fps' | 'none';
+    /** How the times read (timeClockOf): `wall` real moments, `elapsed` time since frame 0 (a rate without a start), `none`. */
+    clock: 'wall' | 'elapsed' | 'none';
     fps: number;
     unit: 'person-seconds' | 'person-frames';
     first: string | null;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
-import { parseIsoWithOffset, resolveTimeBase, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { parseIsoWithOffset, resolveTimeBase, timeClockOf, type TimeBase } from '../../src-shared/periods/time-base.js';
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
@@ -40,7 +40,7 @@ function round(value: number, digits: number): number {
 }
 
 /** The summary's figures on time: its base, the gaps, and the span it covers. */
-export function timeSummary(timeBase: TimeBase, clockIso: (ms: number) => string): NonNullable<RunSummary['time_base']> {
+export function timeSummary(timeBase: TimeBase, clockIso: (ms: number) => string, startTime: string): NonNullable<RunSummary['time_base']> {
   const times = timeBase.timesMs;
   const durations = timeBase.durationsMs;
   let total = 0;
@@ -48,6 +48,7 @@ export function timeSummary(timeBase: TimeBase, clockIso: (ms: number) => string
   const gapMs = timeBase.gaps.reduce((sum, gap) => sum + (gap.to_ms - gap.from_ms), 0);
   return {
     kind: timeBase.kind,
+    clock: timeClockOf(timeBase.kind, startTime),
     fps: timeBase.fps,
     unit: times === null ? 'person-frames' : 'person-seconds',
     first: times === null || times.length === 0 ? null : clockIso(times[0]),
@@ -151,7 +152,7 @@ export const storeSink: SinkFactory = async (context) => {
         const view = await periodView(store, frames, { params: context.params, period, timeZone });
         const clock = new LocalClock(timeZone);
         const iso = (ms: number): string => clock.iso(ms);
-        summary.time_base = timeSummary(timeBase, iso);
+        summary.time_base = timeSummary(timeBase, iso, isLocal ? local.start_time : '');
         const buckets = view.buckets;
         context.timing.current = {
           timesMs: timeBase.timesMs,

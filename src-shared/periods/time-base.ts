@@ -157,15 +157,17 @@ export function parseElapsed(text: string): number | null {
 }
 
 /**
- * `timeClockOf` for a summary.json `time_base` (kind and first frame's time, ISO 8601 with an
- * offset), which does not carry `start_time`: `metadata_fps` times whose first frame falls in 1970
- * came without one (frame 0 is then at 0 ms), a video's rate never has one.
+ * `timeClockOf` for a summary.json `time_base`: its `clock` as the run wrote it. A summary
+ * written before runs recorded it has only the kind and the first frame's time (ISO 8601 with
+ * an offset): there, `metadata_fps` times whose first frame falls in 1970 came without a
+ * `start_time` (frame 0 is then at 0 ms), and a video's rate never has one.
  *
  * ```ts
  * summaryTimeClock({ kind: 'metadata_fps', first: '1970-01-01T09:00:00.000+09:00' }) // 'elapsed'
  * ```
  */
-export function summaryTimeClock(base: { kind: TimeBaseKind; first: string | null }): 'wall' | 'elapsed' | 'none' {
+export function summaryTimeClock(base: { kind: TimeBaseKind; first: string | null; clock?: 'wall' | 'elapsed' | 'none' }): 'wall' | 'elapsed' | 'none' {
+  if (base.clock !== undefined) return base.clock;
   if (base.kind === 'none' || base.first === null) return 'none';
   const firstMs = parseIsoWithOffset(base.first);
   return timeClockOf(base.kind, base.kind === 'metadata_fps' && firstMs < Date.UTC(1971, 0, 1) ? '' : 'start');

@@ -78,8 +78,13 @@ describe('every time text of the window on the elapsed clock', () => {
   });
 });
 
-describe('a summary.json without start_time', () => {
-  it('counts from frame 0 when metadata_fps times begin in 1970 or come from a video, and keeps dates otherwise', () => {
+describe('how a summary.json reads its times', () => {
+  it("takes the run's own clock when the summary has one, whatever the year", () => {
+    expect(summaryTimeClock({ kind: 'metadata_fps', clock: 'wall', first: '1970-01-01T09:00:00.000+09:00' })).toBe('wall');
+    expect(summaryTimeClock({ kind: 'metadata_fps', clock: 'elapsed', first: '1970-01-01T09:00:00.000+09:00' })).toBe('elapsed');
+  });
+
+  it('without a clock (written before runs kept one): counts from frame 0 when metadata_fps times begin in 1970 or come from a video, and keeps dates otherwise', () => {
     expect(summaryTimeClock({ kind: 'metadata_fps', first: '1970-01-01T09:00:00.000+09:00' })).toBe('elapsed');
     expect(summaryTimeClock({ kind: 'metadata_fps', first: '2026-11-23T09:00:00.000+09:00' })).toBe('wall');
     expect(summaryTimeClock({ kind: 'video_fps', first: '1970-01-01T00:00:00.000+00:00' })).toBe('elapsed');

@@ -142,7 +142,7 @@ describe('summary', () => {
   test('without T but with a time base from metadata_fps or the video, the range is the one those times span', () => {
     const gaps = { count: 0, total_s: 0, listed: [] };
     const timeBase = {
-      kind: 'metadata_fps' as const, fps: 10, unit: 'person-seconds' as const, first: '2026-11-23T09:00:00+09:00',
+      kind: 'metadata_fps' as const, clock: 'wall' as const, fps: 10, unit: 'person-seconds' as const, first: '2026-11-23T09:00:00+09:00',
       last: '2026-11-23T09:00:59.900+09:00', median_interval_ms: 100, covered_s: 60, gaps,
     };
     const fromFps = { ...summary, time_range: null, time_base: timeBase, outputs: [] };
@@ -152,12 +152,18 @@ describe('summary', () => {
         'Time range 2026-11-23T09:00:00+09:00 to 2026-11-23T09:01:00.000+09:00 (times from metadata_fps). ' +
         'Busiest cell: 37 at (h 122, v 77), 20230412140026000. Outputs in /o',
     );
-    const fromVideo = { ...fromFps, time_base: { ...timeBase, kind: 'video_fps' as const } };
+    const fromVideo = { ...fromFps, time_base: { ...timeBase, kind: 'video_fps' as const, clock: 'elapsed' as const } };
     expect(formatSummary(fromVideo, '/o')).toContain("(times from the video's frame rate). ");
     // Without start_time, frame 0 is at 0 ms: the times are time since frame 0, not dates of 1970.
-    const noStart = { ...fromFps, time_base: { ...timeBase, first: '1970-01-01T09:00:00.000+09:00', last: '1970-01-01T09:00:59.900+09:00' } };
+    const noStart = {
+      ...fromFps,
+      time_base: { ...timeBase, clock: 'elapsed' as const, first: '1970-01-01T09:00:00.000+09:00', last: '1970-01-01T09:00:59.900+09:00' },
+    };
     expect(formatSummary(noStart, '/o')).toContain('Time range 0:00:00.000 to 0:01:00.000 since frame 0 (times from metadata_fps). ');
-    const noBase = { ...fromFps, time_base: { ...timeBase, kind: 'none' as const, first: null, last: null } };
+    // The run's own word decides: a start_time typed in 1970 is a date like any other.
+    const startIn1970 = { ...noStart, time_base: { ...noStart.time_base, clock: 'wall' as const } };
+    expect(formatSummary(startIn1970, '/o')).toContain('Time range 1970-01-01T09:00:00.000+09:00 to 1970-01-01T09:01:00.000+09:00 (times from metadata_fps). ');
+    const noBase = { ...fromFps, time_base: { ...timeBase, kind: 'none' as const, clock: 'none' as const, first: null, last: null } };
     expect(formatSummary(noBase, '/o')).not.toContain('Time range');
   });
 

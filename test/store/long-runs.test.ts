@@ -40,7 +40,8 @@ describe('runs longer than the per-frame limit', () => {
         'set output_settings.per_frame_outputs: always to write them',
     ]);
     expect((await readdir(join(dir, 'out'))).sort()).toEqual(['crowdheat.duckdb', 'heatmap.png', 'heatmap_period.npy', 'heatmap_period.png', 'people.csv', 'summary.json']);
-    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', covered_s: 10_000.1 });
+    // metadata_fps without start_time: its times are time since frame 0.
+    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', clock: 'elapsed', covered_s: 10_000.1 });
     // 101 people at 0.1 s each, all in cell (0, 0) with n = 0.
     expect(summary.busiest_place).toEqual({ h: 2, v: 2, value: 10.1, unit: 'person-seconds' });
     const store = await StoreReader.open(join(dir, 'out'));
@@ -64,7 +65,7 @@ describe('inference JSON folders', () => {
     const summary = await runPipeline(settings);
     expect(summary.frames).toBe(2);
     expect(summary.outputs).toEqual(expect.arrayContaining(['detect/', 'griddata.npy', 'crowdheat.duckdb']));
-    expect(summary.time_base).toMatchObject({ kind: 'T', first: expect.stringMatching(/^2023-04-12T/), covered_s: 2 });
+    expect(summary.time_base).toMatchObject({ kind: 'T', clock: 'wall', first: expect.stringMatching(/^2023-04-12T/), covered_s: 2 });
     const store = await StoreReader.open(join(dir, 'out-records'));
     const frames = await store.frames();
     store.close();

@@ -243,7 +243,7 @@ describe('a run writes the store and views from it equal the run', () => {
     const summary = await runPipeline(settings);
     expect(summary.frames).toBe(40);
     expect(summary.outputs).toEqual(expect.arrayContaining([STORE_FILE, 'heatmap_period.png', 'heatmap_period.npy', 'heatmap_buckets.npy', 'buckets.csv', 'periods/']));
-    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', fps: 2, unit: 'person-seconds', first: '2026-11-23T09:00:00+09:00', last: '2026-11-23T09:00:19.500+09:00', covered_s: 20 });
+    expect(summary.time_base).toMatchObject({ kind: 'metadata_fps', clock: 'wall', fps: 2, unit: 'person-seconds', first: '2026-11-23T09:00:00+09:00', last: '2026-11-23T09:00:19.500+09:00', covered_s: 20 });
 
     const npy = await readFile(join(dir, 'out', 'griddata.npy'));
     const cells = params.grid_num_h * params.grid_num_v;
