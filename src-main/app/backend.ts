@@ -949,12 +949,14 @@ export class Backend {
 
 /**
  * The views an analysis is opened to, with its own settings: its whole period, and, when it has a
- * time base, its buckets by its `period` (by hour when none), as the period bar asks them.
+ * time base, its buckets by its `period` (by hour when none), as the period bar asks them: in
+ * its time zone, or in UTC when its times count from frame 0 (the window's `storeZoneOf`).
  */
 function firstQuestions(opened: OpenedRun): [KeptViewQuestion] | [KeptViewQuestion, KeptViewQuestion] {
   const settings = recountSettings(opened.store.meta.settings, []);
   const params = settings.heat_map_settings.params;
-  const timeZone = timeZoneOf(settings);
+  const elapsed = timeClockOf(opened.store.meta.time_base, settings.data_source_settings.local_data_settings.start_time) === 'elapsed';
+  const timeZone = elapsed ? 'UTC' : timeZoneOf(settings);
   const period = periodOf(settings);
   const whole: KeptViewQuestion = { params, period: { kind: 'none' }, timeZone };
   if (opened.frames.timeMs === null) return [whole];

@@ -12,7 +12,7 @@ import { defaultSettings, type GridParams } from '../../src-shared/settings/type
 import { KEPT_VIEWS_DIR, KeptViews } from '../../src-main/app/kept-views.js';
 import { STORE_FILE } from '../../src-main/store/schema.js';
 import { startTestHost, timedSampleSettings, type TestHost } from './web-host-fixture.js';
-import { bucketPeriod, periodRequest, zoneOf } from '../../src-renderer/logic/period.js';
+import { bucketPeriod, periodRequest, shownZoneOf, zoneOf } from '../../src-renderer/logic/period.js';
 
 let cwd: string;
 let dataDir: string;
@@ -152,6 +152,26 @@ describe('period views kept beside an analysis', () => {
     expect(after.filter((name) => name.endsWith('.first.json'))).toEqual(firsts);
     expect(after).toHaveLength(2 + 16);
     await again.close();
+  }, 120_000);
+
+  it('serves the first views of an analysis whose times count from frame 0 (metadata_fps without start_time), asked in UTC as the window asks them', async () => {
+    const host = await startHost();
+    const settings = timedSampleSettings({ fps: 1, start: '', grid: [24, 14], timezone: 'Asia/Tokyo' });
+    const { runId } = await host.client.call('analyse', { settings });
+    expect(await host.finished(runId)).toMatchObject({ type: 'done' });
+    const firsts = await keptFiles(runId);
+    expect(firsts).toEqual([expect.stringMatching(/\.first\.json$/), expect.stringMatching(/\.first\.json$/)]);
+    // The window shows such times on the ELAPSED clock and asks the store for them in UTC.
+    const zone = shownZoneOf('elapsed', 'Asia/Tokyo');
+    const byBuckets = periodRequest(runId, { mode: 'buckets', period: bucketPeriod(''), timezone: zone });
+    expect(byBuckets.timezone).toBe('UTC');
+    const buckets = await host.client.call('periodView', byBuckets);
+    // 120 frames at 1 fps from 0 ms: one hour's bucket, starting at 0 ms (00:00 in UTC).
+    expect(buckets.buckets.map((bucket) => bucket.start)).toEqual(['1970-01-01T00:00:00+00:00']);
+    await host.client.call('periodView', periodRequest(runId, { mode: 'whole', period: bucketPeriod(''), timezone: zone }));
+    // Both read back from the first views: nothing new was counted and kept.
+    expect(await keptCount(runId, 2)).toEqual(firsts);
+    await host.close();
   }, 120_000);
 
   it('keeps only the whole period of an analysis without a time base, and a deleted analysis leaves no folder behind', async () => {
