@@ -9,6 +9,7 @@ import type { RgbImage } from '../../src-shared/frames.js';
 import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
 import { parseIsoWithOffset, resolveTimeBase, timeClockOf, type TimeBase } from '../../src-shared/periods/time-base.js';
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
+import { fallbackDurationMs } from '../../src-shared/periods/durations.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
 import { PictureAhead } from './picture-ahead.js';
@@ -156,7 +157,7 @@ export const storeSink: SinkFactory = async (context) => {
         const buckets = view.buckets;
         context.timing.current = {
           timesMs: timeBase.timesMs,
-          fallbackMs: timeBase.fps > 0 ? 1000 / timeBase.fps : 1000,
+          fallbackMs: fallbackDurationMs(timeBase.fps),
           bucketBoundariesMs: buckets === null || buckets.starts.length === 0 ? null : [...buckets.starts, buckets.ends[buckets.ends.length - 1]],
           utcOffsetMinutes: (ms) => Math.round(clock.offset(ms) / 60_000),
         };
