@@ -8,7 +8,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { showValue } from '../../src-shared/messages.js';
-import { parseIsoWithOffset } from '../../src-shared/periods/time-base.js';
+import { parseIsoWithOffset, timeClockOf } from '../../src-shared/periods/time-base.js';
 import { timeRangeProblem } from '../../src-shared/periods/range.js';
 import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
 import { recountSettings } from '../store/settings.js';
@@ -158,14 +158,16 @@ export const recountCommand: CliCommand = {
             `(they span ${clock.iso(times[0])} to ${clock.iso(endMs)}); the outputs are empty\n`,
         );
       }
+      const timeClock = timeClockOf(store.meta.time_base, settings.data_source_settings.local_data_settings.start_time);
       const label = fromMs !== undefined || toMs !== undefined
         ? `${values.from ?? 'start'} to ${values.to ?? 'end'}`
-        : rangeLabel(frames, (ms) => clock.iso(ms));
+        : rangeLabel(frames, (ms) => clock.iso(ms), timeClock);
       const outputs = await writePeriodOutputs(out, view, {
         output: settings.output_settings,
         imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
         timeZone,
         label,
+        elapsed: timeClock === 'elapsed',
         zones: settings.zones,
       });
       const report: Pick<RunSummary, 'busiest_moment' | 'busiest_place'> & Record<string, unknown> = {

@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { formatTimestamp, type RgbImage } from '../../src-shared/frames.js';
 import { FILE_STAMP, LocalClock } from '../../src-shared/periods/buckets.js';
+import { elapsedText } from '../../src-shared/periods/time-base.js';
 import { FrameRenderer } from '../../src-shared/render/index.js';
 import { resolveVideoFormat, type PixelSize } from '../../src-shared/render/video-format.js';
 import type { OutputSettings } from '../../src-shared/settings/types.js';
@@ -94,6 +95,12 @@ export interface PeriodOutputOptions {
   picture?: RgbImage;
   /** The range the view covers, for the picture's label. */
   label: string;
+  /**
+   * The times count from frame 0 (a rate without a start: `timeClockOf` is `elapsed`): the
+   * bucket pictures' labels say `0:15:00 since frame 0`, not a date of 1970. Their file names
+   * and buckets.csv keep the ISO times.
+   */
+  elapsed?: boolean;
   /** Zones outlined on the pictures (in the metadata's pixel space) when `output.zone_outlines` is true. */
   zones?: readonly ZoneDefinition[];
   /**
@@ -193,7 +200,8 @@ export async function writePeriodOutputs(outputDir: string, view: PeriodView, op
       const b = nextBucket++;
       if (options.onlyBuckets !== undefined && !options.onlyBuckets.has(b)) continue;
       const grid = buckets.grids.subarray(b * cells, (b + 1) * cells);
-      const label = `${view.unit}\n${clock.iso(buckets.starts[b])}`;
+      const start = buckets.starts[b];
+      const label = `${view.unit}\n${options.elapsed === true ? `${elapsedText(start)} since frame 0` : clock.iso(start)}`;
       try {
         const name = `${clock.fileStamp(buckets.starts[b])}.png`;
         bucketFiles.push(`${PERIODS_DIR}/${name}`);

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { RgbImage } from '../../src-shared/frames.js';
 import { LocalClock, machineTimeZone, parsePeriod, type Period } from '../../src-shared/periods/buckets.js';
-import { parseIsoWithOffset, resolveTimeBase, timeClockOf, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { elapsedText, parseIsoWithOffset, resolveTimeBase, timeClockOf, type TimeBase } from '../../src-shared/periods/time-base.js';
+import { frameSpanMs } from '../../src-shared/periods/range.js';
 import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { fallbackDurationMs } from '../../src-shared/periods/durations.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
@@ -75,14 +76,21 @@ export function addBusiest(summary: Pick<RunSummary, 'busiest_moment' | 'busiest
   summary.busiest_place = view.busiestPlace === null ? null : { ...view.busiestPlace, value: round(view.busiestPlace.value, 3), unit: view.unit };
 }
 
-/** A label of the range a view covers: first and last time, or the frames. */
-export function rangeLabel(frames: StoredFrames, iso: (ms: number) => string): string {
+/**
+ * A label of the range a view covers, as the period pictures write it: from the first frame's
+ * time to the end of the last frame (frameSpanMs, as the window and the report end a period),
+ * in `iso`'s clock to the second; as time since frame 0 (`0:00:00 to 0:02:00 since frame 0`)
+ * when `clock` is `elapsed`; by frame numbers without a time base.
+ */
+export function rangeLabel(frames: StoredFrames, iso: (ms: number) => string, clock: 'wall' | 'elapsed' | 'none' = 'wall'): string {
   const n = frames.index.length;
   if (n === 0) return 'no frames';
   // The label font has ASCII only: no dashes.
-  if (frames.timeMs === null) return `frames ${frames.index[0]} to ${frames.index[n - 1]}`;
+  const span = frameSpanMs(frames.timeMs, frames.durationMs);
+  if (span === null) return `frames ${frames.index[0]} to ${frames.index[n - 1]}`;
+  if (clock === 'elapsed') return `${elapsedText(span.fromMs)} to ${elapsedText(span.toMs)} since frame 0`;
   const show = (ms: number): string => iso(ms).slice(0, 19).replace('T', ' ');
-  return `${show(frames.timeMs[0])} to ${show(frames.timeMs[n - 1])}`;
+  return `${show(span.fromMs)} to ${show(span.toMs)}`;
 }
 
 /**
@@ -153,7 +161,8 @@ export const storeSink: SinkFactory = async (context) => {
         const view = await periodView(store, frames, { params: context.params, period, timeZone });
         const clock = new LocalClock(timeZone);
         const iso = (ms: number): string => clock.iso(ms);
-        summary.time_base = timeSummary(timeBase, iso, isLocal ? local.start_time : '');
+        const startTime = isLocal ? local.start_time : '';
+        summary.time_base = timeSummary(timeBase, iso, startTime);
         const buckets = view.buckets;
         context.timing.current = {
           timesMs: timeBase.timesMs,
@@ -169,7 +178,8 @@ export const storeSink: SinkFactory = async (context) => {
           output: settings.output_settings,
           imageSize: { width: settings.heat_map_settings.params.image_size_h, height: settings.heat_map_settings.params.image_size_v },
           timeZone,
-          label: rangeLabel(frames, iso),
+          label: rangeLabel(frames, iso, summary.time_base.clock),
+          elapsed: summary.time_base.clock === 'elapsed',
           zones: settings.zones,
           ...(picture !== undefined ? { picture } : {}),
         });

@@ -8,6 +8,9 @@ import { join, sep } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writePeriodOutputs } from '../../src-main/sinks/period-outputs.js';
+import { rangeLabel } from '../../src-main/sinks/store.js';
+import { getColormap } from '../../src-shared/colormaps/index.js';
+import { FrameRenderer } from '../../src-shared/render/index.js';
 import type { PeriodView } from '../../src-main/store/views.js';
 import { defaultSettings } from '../../src-shared/settings/types.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
@@ -125,5 +128,54 @@ describe('period outputs written into a folder an earlier run wrote', () => {
     // A run without buckets (period none): the buckets' files and pictures go, the user's file stays.
     await writePeriodOutputs(dir, { ...emptyView(), buckets: null }, options);
     expect(await listing()).toEqual(['heatmap_period.npy', 'heatmap_period.png', 'periods', 'periods/notes.txt']);
+  });
+});
+
+describe('the period pictures of times that count from frame 0', () => {
+  /** The bucket picture the renderer paints for `label` over an empty grid, as writePeriodOutputs paints it (1280×720, no picture). */
+  function expectedPicture(label: string): Uint8Array {
+    const output = defaultSettings().output_settings;
+    const renderer = new FrameRenderer({
+      width: 1280, height: 720, table: getColormap(output.cmap), interpolation: output.interpolation, overlay: output.overlay,
+      transparency: output.transparency, emptyCells: output.empty_cells, colorbar: true,
+    });
+    return renderer.render({ grid: new Float64Array(8), columns: 4, rows: 2, scale: { min: 0, max: 1 }, label }).data;
+  }
+  /** Whether the picture at `path` is, pixel for pixel, `expectedPicture(label)` (compared as bytes: a deep equality of 2.7 MB is slow). */
+  const paintedWith = async (path: string, label: string): Promise<boolean> => {
+    const data = await sharp(path).raw().toBuffer();
+    const expected = expectedPicture(label);
+    return data.equals(Buffer.from(expected.buffer, expected.byteOffset, expected.length));
+  };
+
+  it('label each bucket picture with its start since frame 0, and keep the ISO names of the files', async () => {
+    const options = { output: defaultSettings().output_settings, imageSize: { width: 1920, height: 1080 }, timeZone: 'UTC', label: 'test', elapsed: true };
+    await writePeriodOutputs(dir, emptyView(), options);
+    expect(await paintedWith(join(dir, 'periods/19700101-0100.png'), 'person-seconds\n1:00:00 since frame 0')).toBe(true);
+    expect(await paintedWith(join(dir, 'periods/19700101-0000.png'), 'person-seconds\n0:00:00 since frame 0')).toBe(true);
+    expect(await paintedWith(join(dir, 'periods/19700101-0100.png'), 'person-seconds\n1970-01-01T01:00:00+00:00')).toBe(false);
+    // Without `elapsed`, the same bucket reads as a date.
+    await writePeriodOutputs(dir, emptyView(), { ...options, elapsed: false });
+    expect(await paintedWith(join(dir, 'periods/19700101-0100.png'), 'person-seconds\n1970-01-01T01:00:00+00:00')).toBe(true);
+  });
+});
+
+describe('rangeLabel', () => {
+  const frames = {
+    index: Int32Array.of(0, 1, 2),
+    t: [null, null, null],
+    timeMs: Float64Array.of(0, 60_000, 120_000),
+    durationMs: Float64Array.of(60_000, 60_000, 60_000),
+  };
+  const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
+
+  it('runs from the first frame to the end of the last, as a period ends', () => {
+    expect(rangeLabel(frames, iso)).toBe('1970-01-01 00:00:00 to 1970-01-01 00:03:00');
+  });
+
+  it('reads as time since frame 0 on the elapsed clock, and by frame numbers without a time base', () => {
+    expect(rangeLabel(frames, iso, 'elapsed')).toBe('0:00:00 to 0:03:00 since frame 0');
+    expect(rangeLabel({ ...frames, timeMs: null, durationMs: null }, iso, 'none')).toBe('frames 0 to 2');
+    expect(rangeLabel({ index: new Int32Array(0), t: [], timeMs: null, durationMs: null }, iso)).toBe('no frames');
   });
 });
