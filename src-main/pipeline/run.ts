@@ -145,12 +145,20 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
  * Finishes every sink: the standalone ones side by side (a video's last frames being encoded,
  * heatmap.png's painting and the store's finish overlap), then the rest one after another in
  * their order. After a failure the others in flight are awaited and the first failure in sink
- * order is thrown, so the caller's abort never races a finish.
+ * order is thrown, so the caller's abort never races a finish. The fields the standalone sinks
+ * add to `summary` are added in sink order, whichever finish ends first.
  */
 async function finishSinks(sinks: readonly Sink[], summary: RunSummary, signal: AbortSignal): Promise<void> {
   const together = sinks.filter((sink) => sink.standalone === true);
-  const outcomes = await Promise.allSettled(together.map((sink) => untilAborted(sink.finish(summary), signal)));
+  // Each standalone sink fills its own copy of the summary, merged in sink order: summary.json's
+  // fields come in one order (the video's before the store's), not in the order finishes end.
+  const copies = together.map(() => ({ ...summary }));
+  const outcomes = await Promise.allSettled(together.map((sink, i) => untilAborted(sink.finish(copies[i]), signal)));
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  const before = new Map(Object.entries(summary));
+  for (const copy of copies) {
+    Object.assign(summary, Object.fromEntries(Object.entries(copy).filter(([key, value]) => !before.has(key) || !Object.is(before.get(key), value))));
+  }
   for (const sink of sinks) if (sink.standalone !== true) await untilAborted(sink.finish(summary), signal);
 }
 

@@ -3,6 +3,7 @@
  * in their order; a failure is thrown once every finish in flight has ended. And a video paired
  * with shorter metadata expects the metadata's count of frames once its first pass is done.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFirstPass } from '../progress-reports.js';
@@ -77,6 +78,32 @@ describe('finishing the sinks', () => {
     expect(events.slice(0, 3)).toEqual(['failing started', 'slow started', 'slow ended']);
     expect(events).not.toContain('later started');
     expect(events.slice(3).sort()).toEqual(['failing aborted', 'later aborted', 'slow aborted']);
+  });
+});
+
+describe("the summary's fields from standalone finishes", () => {
+  it('come in sink order in summary.json, not in the order the finishes end', async () => {
+    const events: string[] = [];
+    // The first sink in order ends last: its field still comes first.
+    const late = recordingSink('late', events, true, () => until(events, 'early ended'));
+    const early = recordingSink('early', events, true, async () => undefined);
+    const adding = (factory: SinkFactory, field: string): SinkFactory => async (context) => {
+      const sink = await factory(context);
+      if (sink === null) return null;
+      return {
+        ...sink,
+        async finish(summary) {
+          await sink.finish(summary);
+          Object.assign(summary, { [field]: true });
+        },
+      };
+    };
+    const settings = metadataRun('field-order');
+    const summary = await runPipeline(settings, { extraSinks: [adding(late, 'late_field'), adding(early, 'early_field')] });
+    expect(events).toEqual(['late started', 'early started', 'early ended', 'late ended']);
+    const written = Object.keys(JSON.parse(await readFile(join(dir, 'field-order', 'summary.json'), 'utf8')) as object);
+    expect(written.filter((key) => key.endsWith('_field'))).toEqual(['late_field', 'early_field']);
+    expect(Object.keys(summary).filter((key) => key.endsWith('_field'))).toEqual(['late_field', 'early_field']);
   });
 });
 
