@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFirstPass } from '../progress-reports.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
+import { CancelledError } from '../../src-shared/errors.js';
 import type { Progress, Sink, SinkFactory } from '../../src-main/pipeline/types.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { localSettings, makeTempDir, makeVideo, writeSeedCsv } from '../video/fixtures.js';
@@ -78,6 +79,26 @@ describe('finishing the sinks', () => {
     expect(events.slice(0, 3)).toEqual(['failing started', 'slow started', 'slow ended']);
     expect(events).not.toContain('later started');
     expect(events.slice(3).sort()).toEqual(['failing aborted', 'later aborted', 'slow aborted']);
+  });
+});
+
+describe('a cancel while the sinks finish', () => {
+  it('settles only once the finishes in flight have ended, and aborts each sink after its finish', async () => {
+    const events: string[] = [];
+    const controller = new AbortController();
+    const slow = recordingSink('slow', events, true, () => new Promise((resolve) => setTimeout(resolve, 300)));
+    const cancelling = recordingSink('cancelling', events, true, async () => controller.abort());
+    const later = recordingSink('later', events, false, async () => undefined);
+    const settings = metadataRun('cancel-finishing');
+    const error = await runPipeline(settings, { signal: controller.signal, extraSinks: [slow, cancelling, later] }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    const atSettle = [...events];
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(atSettle).toContain('slow ended');
+    expect(atSettle.indexOf('slow aborted')).toBeGreaterThan(atSettle.indexOf('slow ended'));
+    expect(atSettle).not.toContain('later started');
   });
 });
 
