@@ -54,11 +54,16 @@ function pastEnd(path: string, index: number): InputError {
 /** One framecrc line: stream, dts, pts, duration, size, checksum. */
 const PACKET_LINE = /^\d+,\s*(-?\d+),\s*(-?\d+),/;
 const TIME_BASE_LINE = /^#tb \d+: (\d+)\/(\d+)/;
+/** A framecrc line's packet flags (`F=0x…`, ffmpeg's AV_PKT_FLAG_*), when listed. */
+const PACKET_FLAGS = /F=0x([0-9a-fA-F]+)/;
+/** AV_PKT_FLAG_DISCARD: a packet decoded only to reach later frames, never shown (an MP4 edit list's cut). */
+const DISCARD_FLAG = 0x4;
 
 /**
  * The presentation timestamps of the first video stream's frames in presentation order, in its
  * time base and counted from the file's start (the origin `-ss` seeks from); null when a packet
- * has no timestamp. ffmpeg's framecrc muxer lists every packet without decoding any.
+ * has no timestamp. ffmpeg's framecrc muxer lists every packet without decoding any; those
+ * flagged discard (cut by an MP4 edit list) are left out, as the decoder leaves out their frames.
  */
 async function presentationTimes(
   ffmpeg: string,
@@ -75,6 +80,9 @@ async function presentationTimes(
     if (base !== null) timeBase = { num: Number(base[1]), den: Number(base[2]) };
     const packet = PACKET_LINE.exec(line);
     if (packet === null) continue;
+    // Packets an edit list cuts are decoded but not output: they are no frame of the video.
+    const flags = PACKET_FLAGS.exec(line);
+    if (flags !== null && (Number.parseInt(flags[1], 16) & DISCARD_FLAG) !== 0) continue;
     const value = Number(packet[2]);
     // A packet without a timestamp is listed with the smallest int64.
     if (!Number.isSafeInteger(value)) return null;

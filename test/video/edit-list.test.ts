@@ -3,17 +3,19 @@
  * every packet, so more metadata frames are paired than the video decodes to, and the
  * compositing ffmpeg waits for good once its background ends. Its progress blocks go on, but
  * say nothing new: the stall watchdog stops it with a one-line error instead of a run that hangs.
+ * A frame read by number (heatmap.png's picture) leaves the cut packets out as the decoder does.
  */
 import { spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readVideoFrame } from '../../src-main/ffmpeg/decoder.js';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
 import { STALL_ENV } from '../../src-main/ffmpeg/spawn.js';
 import { probeVideo } from '../../src-main/ffmpeg/probe.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { ProcessError } from '../../src-shared/errors.js';
-import { localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
+import { frameByNumber, localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
 import { descendantsNamed } from './processes.js';
 
 let dir = '';
@@ -43,6 +45,16 @@ function decodedFrames(path: string): number {
 }
 
 describe('a video with an edit list that drops frames', () => {
+  it("reads frame N as the decoder shows it, the edit list's cut packets left out", async () => {
+    const video = join(dir, 'edited.mp4');
+    const shown = decodedFrames(video);
+    for (const index of [1, 10, shown - 1]) {
+      const picture = await readVideoFrame(ffmpeg, video, index, 160, 90);
+      expect(Buffer.from(picture.data).equals(await frameByNumber(video, index, 160, 90))).toBe(true);
+    }
+    await expect(readVideoFrame(ffmpeg, video, shown, 160, 90)).rejects.toThrow(`cannot read frame ${shown}: frame ${shown} is past its end`);
+  }, 60_000);
+
   it('fails with the stall error, leaving no ffmpeg and no .partial, instead of hanging', async () => {
     const video = join(dir, 'edited.mp4');
     const packets = (await probeVideo(ffmpeg, video)).frameCount;
