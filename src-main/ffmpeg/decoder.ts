@@ -5,7 +5,7 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, isCutPacket, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
@@ -54,10 +54,6 @@ function pastEnd(path: string, index: number): InputError {
 /** One framecrc line: stream, dts, pts, duration, size, checksum. */
 const PACKET_LINE = /^\d+,\s*(-?\d+),\s*(-?\d+),/;
 const TIME_BASE_LINE = /^#tb \d+: (\d+)\/(\d+)/;
-/** A framecrc line's packet flags (`F=0x…`, ffmpeg's AV_PKT_FLAG_*), when listed. */
-const PACKET_FLAGS = /F=0x([0-9a-fA-F]+)/;
-/** AV_PKT_FLAG_DISCARD: a packet decoded only to reach later frames, never shown (an MP4 edit list's cut). */
-const DISCARD_FLAG = 0x4;
 
 /**
  * The presentation timestamps of the first video stream's frames in presentation order, in its
@@ -81,8 +77,7 @@ async function presentationTimes(
     const packet = PACKET_LINE.exec(line);
     if (packet === null) continue;
     // Packets an edit list cuts are decoded but not output: they are no frame of the video.
-    const flags = PACKET_FLAGS.exec(line);
-    if (flags !== null && (Number.parseInt(flags[1], 16) & DISCARD_FLAG) !== 0) continue;
+    if (isCutPacket(line)) continue;
     const value = Number(packet[2]);
     // A packet without a timestamp is listed with the smallest int64.
     if (!Number.isSafeInteger(value)) return null;
