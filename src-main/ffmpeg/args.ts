@@ -131,6 +131,20 @@ export function packetListOutput(map: string): OutputPart {
   return { args: ['-map', map, '-c', 'copy', '-f', 'framecrc', 'pipe:1'] };
 }
 
+/** A `packetListOutput` line's packet flags (`F=0x…`, ffmpeg's AV_PKT_FLAG_*). */
+const PACKET_FLAGS = /F=0x([0-9a-fA-F]+)/;
+/** AV_PKT_FLAG_DISCARD: a packet decoded only to reach later frames, never shown. */
+const DISCARD_FLAG = 0x4;
+
+/**
+ * Whether a line of `packetListOutput` lists a packet flagged discard (cut by an MP4 edit list,
+ * e.g. the frames before a stream-copied clip's start): the decoder outputs no frame for it.
+ */
+export function isCutPacket(line: string): boolean {
+  const flags = PACKET_FLAGS.exec(line);
+  return flags !== null && (Number.parseInt(flags[1], 16) & DISCARD_FLAG) !== 0;
+}
+
 /** Decodes (or, with `copy`, only demuxes) and throws the frames away: for probing and counting. */
 export function nullOutput(map: string, copy: boolean): OutputPart {
   return { args: ['-map', map, ...(copy ? ['-c', 'copy'] : []), '-f', 'null', '-'] };

@@ -5,7 +5,7 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, isCutPacket, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
@@ -58,7 +58,8 @@ const TIME_BASE_LINE = /^#tb \d+: (\d+)\/(\d+)/;
 /**
  * The presentation timestamps of the first video stream's frames in presentation order, in its
  * time base and counted from the file's start (the origin `-ss` seeks from); null when a packet
- * has no timestamp. ffmpeg's framecrc muxer lists every packet without decoding any.
+ * has no timestamp. ffmpeg's framecrc muxer lists every packet without decoding any; those
+ * flagged discard (cut by an MP4 edit list) are left out, as the decoder leaves out their frames.
  */
 async function presentationTimes(
   ffmpeg: string,
@@ -75,6 +76,8 @@ async function presentationTimes(
     if (base !== null) timeBase = { num: Number(base[1]), den: Number(base[2]) };
     const packet = PACKET_LINE.exec(line);
     if (packet === null) continue;
+    // Packets an edit list cuts are decoded but not output: they are no frame of the video.
+    if (isCutPacket(line)) continue;
     const value = Number(packet[2]);
     // A packet without a timestamp is listed with the smallest int64.
     if (!Number.isSafeInteger(value)) return null;

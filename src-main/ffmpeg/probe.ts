@@ -1,10 +1,11 @@
 /**
  * What a video holds, asked of ffmpeg itself (the bundle has no ffprobe): the first video
- * stream's size and frame rate from the stream line, and its frame count by demuxing it
- * without decoding (`-c copy -f null`), which costs milliseconds even for long videos.
+ * stream's size and frame rate from the stream line, and its frame count by listing its packets
+ * without decoding (`-c copy -f framecrc`, those an MP4 edit list cuts left out), which costs
+ * milliseconds even for long videos.
  */
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, nullOutput, rationalFromFps, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, isCutPacket, packetListOutput, rationalFromFps, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 export interface VideoInfo {
@@ -15,18 +16,19 @@ export interface VideoInfo {
   height: number;
   /** Nominal frame rate of the stream (fps, else tbr). */
   fps: Rational;
-  /** Video packets in the file, which is its frame count for every common codec. */
+  /** Video packets in the file but those an edit list cuts, which is its frame count for every common codec. */
   frameCount: number;
 }
 
 const STREAM_LINE = /Stream #\d+:\d+[^:]*: Video: (\w+)[^,]*, (\w+)(?:\([^)]*\))?[^,]*, (\d+)x(\d+)/;
 const FPS = /, ([\d.]+)(k?) fps/;
 const TBR = /, ([\d.]+)(k?) tbr/;
-const FRAME_COUNT = /frame=\s*(\d+)/g;
+/** One packet line of `packetListOutput` (stream, dts, pts, …). */
+const PACKET_LINE = /^\d+,\s*-?\d+,\s*-?\d+,/;
 
 export async function probeVideo(ffmpeg: string, path: string, signal?: AbortSignal): Promise<VideoInfo> {
-  const args = new FfmpegArgs().logLevel('info').input(fileInput(path)).output(nullOutput('0:v:0', true));
-  const { exit, process } = await runToEnd(ffmpeg, args, signal, `reading ${path}`);
+  const args = new FfmpegArgs().logLevel('info').input(fileInput(path)).output(packetListOutput('0:v:0'));
+  const { exit, stdout, process } = await runToEnd(ffmpeg, args, signal, `reading ${path}`);
   const stderr = process.stderrText;
   if (exit.code !== 0) {
     if (/matches no streams/.test(stderr)) throw new InputError(`video_file ${path}: has no video stream`);
@@ -36,8 +38,9 @@ export async function probeVideo(ffmpeg: string, path: string, signal?: AbortSig
   if (stream === null) throw new InputError(`video_file ${path}: has no video stream`);
   const rate = FPS.exec(stderr) ?? TBR.exec(stderr);
   const fpsValue = rate === null ? Number.NaN : Number(rate[1]) * (rate[2] === 'k' ? 1000 : 1);
+  // Packets an edit list cuts are decoded but not shown: no frame of the video.
   let frameCount = 0;
-  for (const match of stderr.matchAll(FRAME_COUNT)) frameCount = Number(match[1]);
+  for (const line of stdout.toString('latin1').split('\n')) if (PACKET_LINE.test(line) && !isCutPacket(line)) frameCount += 1;
   return {
     path,
     codec: stream[1],

@@ -6,7 +6,7 @@
  *
  * Every wait on ffmpeg has a deadline: while crowdheat waits for it (a write waiting for the
  * pipe to drain, or its end), ffmpeg must show a sign of life — read some input, write some
- * output or progress — at least every `stallMs`, else it is killed and the wait fails with a
+ * output or progress that advanced — at least every `stallMs`, else it is killed and the wait fails with a
  * ProcessError naming it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +17,9 @@ import type { FfmpegArgs } from './args.js';
 
 /** Lines of stderr kept for error messages; ffmpeg's progress lines would otherwise pile up. */
 const STDERR_LINES_KEPT = 40;
+
+/** The keys of a `-progress` block that change when ffmpeg has done work (frames out, bytes out, time out). */
+const PROGRESS_WORK_KEYS = new Set(['frame', 'total_size', 'out_time_us', 'out_time_ms', 'out_time']);
 
 /** Default limit of ffmpeg's silence while crowdheat waits on it (ms); see `ffmpegStallMs`. */
 export const DEFAULT_STALL_MS = 20_000;
@@ -108,6 +111,9 @@ export class FfmpegProcess {
   private progressText = '';
   private progressFrameCount: number | null = null;
   private progressEnded = false;
+  /** The work keys of the `-progress` block being read, and of the last whole one (null before it). */
+  private progressBlock = '';
+  private lastProgressBlock: string | null = null;
   /** Resolves on the process's own end ('exit'), even while a descendant still holds its pipes. */
   private readonly ended: Promise<void>;
 
@@ -250,13 +256,20 @@ export class FfmpegProcess {
   }
 
   private readProgress(text: string): void {
-    this.alive();
     const lines = (this.progressText + text).split('\n');
     this.progressText = lines.pop() ?? '';
     for (const line of lines) {
       const [key, value] = line.trim().split('=', 2);
       if (key === 'frame' && value !== undefined && /^\d+$/.test(value)) this.progressFrameCount = Number(value);
       else if (key === 'progress' && value === 'end') this.progressEnded = true;
+      if (PROGRESS_WORK_KEYS.has(key)) this.progressBlock += `${line.trim()}\n`;
+      if (key !== 'progress') continue;
+      // ffmpeg writes a block every half second even when it waits for good (an input that
+      // ended early, e.g. a video whose edit list drops frames): only a block telling of work
+      // done since the last one is a sign of life.
+      if (this.progressBlock !== this.lastProgressBlock || value === 'end') this.alive();
+      this.lastProgressBlock = this.progressBlock;
+      this.progressBlock = '';
     }
   }
 

@@ -66,6 +66,14 @@ function standardSinks(cwd: string): SinkFactory[] {
   });
 }
 
+/**
+ * How long a failed or cancelled run waits for the sinks' finishes still in flight before it
+ * aborts the sinks and settles. On a cancel they end at once (their ffmpeg is killed by the
+ * run's signal); what cannot be stopped (a PNG being encoded, the store's last queries) takes
+ * well under this.
+ */
+const FINISHES_END_MS = 10_000;
+
 /** How often progress is reported at most. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -115,6 +123,8 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
   // Partial files of an earlier run that was killed before it could remove them.
   await removeLeftoverPartials(outputDir);
   const sinks: Sink[] = [];
+  // Every finish started: a cancel does not wait for them (untilAborted), the clean-up below does.
+  const finishing: Promise<void>[] = [];
   try {
     // The preview sink comes after the video sink: for a video, the JPEGs are the video sink's
     // ffmpeg's, complete once that sink has finished.
@@ -126,7 +136,7 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
     const coordinateSpace = checkCoordinateSpace(source, params, tally, diagnostics);
     const summary = summarise(settings, source, tally, diagnostics, started);
     if (coordinateSpace !== null) summary.coordinate_space = coordinateSpace;
-    await finishSinks(sinks, summary, signal);
+    await finishSinks(sinks, summary, signal, finishing);
     // Sinks warn as they finish too (the store: no time base for a period): counted with the rest.
     summary.warnings = diagnostics.warningCounts();
     summary.outputs = sinks.flatMap((sink) => sink.outputs?.() ?? []);
@@ -135,6 +145,10 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
     await writeFileAtomic(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     return summary;
   } catch (error) {
+    // A finish still running would write its files after the run has settled (into a folder the
+    // app is deleting, or cut short by the worker's exit, leaving a .partial) and race its own
+    // sink's abort: the sinks are aborted once their finishes have ended.
+    await settledWithin(finishing, FINISHES_END_MS);
     await Promise.allSettled(sinks.map((sink) => sink.abort()));
     // Once cancelled, whatever a sink failed with (a killed ffmpeg, a closed pipe) is the cancel.
     throw signal.aborted ? new CancelledError() : error;
@@ -145,13 +159,40 @@ async function runIntoFolder(settings: Settings, options: RunOptions, start: Run
  * Finishes every sink: the standalone ones side by side (a video's last frames being encoded,
  * heatmap.png's painting and the store's finish overlap), then the rest one after another in
  * their order. After a failure the others in flight are awaited and the first failure in sink
- * order is thrown, so the caller's abort never races a finish.
+ * order is thrown, so the caller's abort never races a finish. Each finish started is added to
+ * `finishing`, for a cancel's clean-up to wait for. The fields the standalone sinks
+ * add to `summary` are added in sink order, whichever finish ends first.
  */
-async function finishSinks(sinks: readonly Sink[], summary: RunSummary, signal: AbortSignal): Promise<void> {
+async function finishSinks(sinks: readonly Sink[], summary: RunSummary, signal: AbortSignal, finishing: Promise<void>[]): Promise<void> {
+  const finish = (sink: Sink, part: RunSummary): Promise<void> => {
+    const work = sink.finish(part);
+    finishing.push(work);
+    return untilAborted(work, signal);
+  };
   const together = sinks.filter((sink) => sink.standalone === true);
-  const outcomes = await Promise.allSettled(together.map((sink) => untilAborted(sink.finish(summary), signal)));
+  // Each standalone sink fills its own copy of the summary, merged in sink order: summary.json's
+  // fields come in one order (the video's before the store's), not in the order finishes end.
+  const copies = together.map(() => ({ ...summary }));
+  const outcomes = await Promise.allSettled(together.map((sink, i) => finish(sink, copies[i])));
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-  for (const sink of sinks) if (sink.standalone !== true) await untilAborted(sink.finish(summary), signal);
+  const before = new Map(Object.entries(summary));
+  for (const copy of copies) {
+    Object.assign(summary, Object.fromEntries(Object.entries(copy).filter(([key, value]) => !before.has(key) || !Object.is(before.get(key), value))));
+  }
+  for (const sink of sinks) if (sink.standalone !== true) await finish(sink, summary);
+}
+
+/** Resolves once every promise of `work` has settled, or after `ms` milliseconds, whichever comes first; never rejects. */
+async function settledWithin(work: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolveDeadline) => {
+    timer = setTimeout(resolveDeadline, ms);
+  });
+  try {
+    await Promise.race([Promise.allSettled(work), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Tally {

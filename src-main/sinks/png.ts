@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { CancelledError } from '../../src-shared/errors.js';
 import type { Frame, RgbImage } from '../../src-shared/frames.js';
 import { getColormap } from '../../src-shared/colormaps/index.js';
 import { FrameRenderer, frameLabel } from '../../src-shared/render/index.js';
@@ -79,6 +80,8 @@ export const pngSink: SinkFactory = (context) => {
         drawZoneOutlines(rendered, settings.zones, params.image_size_h, params.image_size_v);
       }
       const png = await sharp(rendered.data, { raw: { width: rendered.width, height: rendered.height, channels: 3 } }).png().toBuffer();
+      // A run cancelled while this was painted writes no heatmap.png (the run waits for this finish).
+      if (signal.aborted) throw new CancelledError();
       await writeFileAtomic(join(outputDir, PNG_FILE), png);
     },
     // Nothing is on disk before finish, and writeFileAtomic cleans up after itself.

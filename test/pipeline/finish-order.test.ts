@@ -3,10 +3,12 @@
  * in their order; a failure is thrown once every finish in flight has ended. And a video paired
  * with shorter metadata expects the metadata's count of frames once its first pass is done.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFirstPass } from '../progress-reports.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
+import { CancelledError } from '../../src-shared/errors.js';
 import type { Progress, Sink, SinkFactory } from '../../src-main/pipeline/types.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
 import { localSettings, makeTempDir, makeVideo, writeSeedCsv } from '../video/fixtures.js';
@@ -77,6 +79,52 @@ describe('finishing the sinks', () => {
     expect(events.slice(0, 3)).toEqual(['failing started', 'slow started', 'slow ended']);
     expect(events).not.toContain('later started');
     expect(events.slice(3).sort()).toEqual(['failing aborted', 'later aborted', 'slow aborted']);
+  });
+});
+
+describe('a cancel while the sinks finish', () => {
+  it('settles only once the finishes in flight have ended, and aborts each sink after its finish', async () => {
+    const events: string[] = [];
+    const controller = new AbortController();
+    const slow = recordingSink('slow', events, true, () => new Promise((resolve) => setTimeout(resolve, 300)));
+    const cancelling = recordingSink('cancelling', events, true, async () => controller.abort());
+    const later = recordingSink('later', events, false, async () => undefined);
+    const settings = metadataRun('cancel-finishing');
+    const error = await runPipeline(settings, { signal: controller.signal, extraSinks: [slow, cancelling, later] }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    const atSettle = [...events];
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(atSettle).toContain('slow ended');
+    expect(atSettle.indexOf('slow aborted')).toBeGreaterThan(atSettle.indexOf('slow ended'));
+    expect(atSettle).not.toContain('later started');
+  });
+});
+
+describe("the summary's fields from standalone finishes", () => {
+  it('come in sink order in summary.json, not in the order the finishes end', async () => {
+    const events: string[] = [];
+    // The first sink in order ends last: its field still comes first.
+    const late = recordingSink('late', events, true, () => until(events, 'early ended'));
+    const early = recordingSink('early', events, true, async () => undefined);
+    const adding = (factory: SinkFactory, field: string): SinkFactory => async (context) => {
+      const sink = await factory(context);
+      if (sink === null) return null;
+      return {
+        ...sink,
+        async finish(summary) {
+          await sink.finish(summary);
+          Object.assign(summary, { [field]: true });
+        },
+      };
+    };
+    const settings = metadataRun('field-order');
+    const summary = await runPipeline(settings, { extraSinks: [adding(late, 'late_field'), adding(early, 'early_field')] });
+    expect(events).toEqual(['late started', 'early started', 'early ended', 'late ended']);
+    const written = Object.keys(JSON.parse(await readFile(join(dir, 'field-order', 'summary.json'), 'utf8')) as object);
+    expect(written.filter((key) => key.endsWith('_field'))).toEqual(['late_field', 'early_field']);
+    expect(Object.keys(summary).filter((key) => key.endsWith('_field'))).toEqual(['late_field', 'early_field']);
   });
 });
 
