@@ -84,12 +84,6 @@ export interface Sink {
   write(result: FrameResult): Promise<void> | void;
   /** Called once after the last frame; the sink moves its files into place here. */
   finish(summary: RunSummary): Promise<void>;
-  /**
-   * true when `finish` reads nothing another sink's `finish` makes (`RunContext.timing`, the
-   * video's preview pictures) and makes nothing but its own files and summary fields: such sinks
-   * finish side by side, before the others finish one after another in their order.
-   */
-  readonly standalone?: boolean;
   /** Called instead of `finish` on failure or cancel: removes temporary files, stops processes. */
   abort(): Promise<void>;
   /** Paths (relative to the output directory) this sink produced, for the summary. */

@@ -111,7 +111,6 @@ export const detectJsonSink: SinkFactory = async (context) => {
   let written = 0;
 
   const sink: Sink = {
-    standalone: true,
     async write({ frame, grid }) {
       // Written at once, synchronously (writeFileAtomicSync: the thread pool's round trips
       // cost more than the writes); the grid is overwritten by the next frame anyway.

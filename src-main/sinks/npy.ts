@@ -44,7 +44,6 @@ export const npySink: SinkFactory = async (context) => {
   await file.write(npyHeader([0, rows, columns]));
   let frames = 0;
   const sink: Sink = {
-    standalone: true,
     async write(result) {
       // Written before this returns (the counter overwrites its grid on the next frame).
       file.writeNow(littleEndianBytes(result.grid));

@@ -102,7 +102,6 @@ export function gatePerFrame(factory: SinkFactory, cwd: string, fileOf?: (frame:
         await inner.write(result);
         if (fileOf !== undefined) files.push(fileOf(result.frame));
       },
-      ...(inner.standalone === undefined ? {} : { standalone: inner.standalone }),
       finish: (summary) => (dropped ? Promise.resolve() : inner.finish(summary)),
       abort: () => (dropped ? Promise.resolve() : inner.abort()),
       outputs: () => (dropped ? [] : (inner.outputs?.() ?? [])),

@@ -9,6 +9,13 @@
 import type { RgbImage } from '../../src-shared/frames.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
 
+/**
+ * The largest picture decoded ahead, in pixels (4K UHD: 25 MB as RGB). A run holds each one
+ * from its start to its finish; a larger output (up to 8192×8192, 200 MB a picture) decodes
+ * its pictures at the finish as before, rather than hold them through the run.
+ */
+export const AHEAD_MAX_PIXELS = 3840 * 2160;
+
 interface Ahead {
   position: number;
   /** The picture, or null when the decode failed (the failure is met again by the exact decode). */
@@ -36,10 +43,11 @@ export class PictureAhead {
 
   /**
    * Starts decoding the picture at `position` (a frame index of the video) now. Only the first
-   * call does anything. A failure here is silent: `picture` decodes again and reports it.
+   * call does anything, and nothing for a picture larger than AHEAD_MAX_PIXELS. A failure here is
+   * silent: `picture` decodes again and reports it.
    */
   start(position: number): void {
-    if (this.ahead !== null) return;
+    if (this.ahead !== null || this.width * this.height > AHEAD_MAX_PIXELS) return;
     const stop = new AbortController();
     const signal = AbortSignal.any([this.signal, stop.signal]);
     const picture = readVideoFrame(this.ffmpeg, this.video, position, this.width, this.height, signal).catch(() => null);

@@ -35,7 +35,6 @@ export const pngSink: SinkFactory = (context) => {
   }
 
   const sink: Sink = {
-    standalone: true,
     write(result) {
       // By the first frame the metadata's first pass is done: the run's last position is known.
       if (ahead !== null && last === null && (source.expectedFrames ?? 0) > 0) ahead.start((source.expectedFrames ?? 0) - 1);

@@ -116,7 +116,6 @@ export const storeSink: SinkFactory = async (context) => {
   const firstPicture = firstPictureAhead(context);
 
   const sink: Sink = {
-    standalone: true,
     write({ frame, raw }) {
       // The run's filters kept `frame`'s detections out of `raw`'s: its count is the people per frame.
       writer.addFrame(raw ?? frame, raw === undefined ? undefined : frame.detections.count);

@@ -223,7 +223,6 @@ export const videoSink: SinkFactory = async (context) => {
   });
 
   const sink: Sink = {
-    standalone: true,
     async write(result) {
       if (framesWritten === 0) {
         const image = result.frame.image;

@@ -6,7 +6,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledFfmpegPath } from '../../src-main/ffmpeg/locate.js';
-import { PictureAhead } from '../../src-main/sinks/picture-ahead.js';
+import { AHEAD_MAX_PIXELS, PictureAhead } from '../../src-main/sinks/picture-ahead.js';
 import { CancelledError, InputError } from '../../src-shared/errors.js';
 import { frameByNumber, makeTempDir, makeVideo } from './fixtures.js';
 import { descendantsNamed } from './processes.js';
@@ -78,6 +78,19 @@ describe('PictureAhead', () => {
     } finally {
       await rename(`${video}.aside`, video);
     }
+  });
+
+  it('decodes nothing ahead for a picture larger than 4K UHD: it is decoded when asked', async () => {
+    const video = join(dir, 'large.mp4');
+    await makeVideo(video, { frames: 3, width: 160, height: 90, pattern: true });
+    const ahead = new PictureAhead(ffmpeg, video, 3840, 2162, new AbortController().signal);
+    expect(3840 * 2162).toBeGreaterThan(AHEAD_MAX_PIXELS);
+    ahead.start(2);
+    await noFfmpegLeft();
+    await rename(video, `${video}.moved`);
+    await expect(ahead.picture(2)).rejects.toThrow(`video_file ${video}: cannot list its frames`);
+    await rename(`${video}.moved`, video);
+    expect((await ahead.picture(2)).data.length).toBe(3840 * 2162 * 3);
   });
 
   it('stop ends a decode in flight: no ffmpeg is left once it returns', async () => {
