@@ -1,13 +1,13 @@
 /**
- * A cancel that comes as the sinks finish (the standalone ones side by side): the run settles
- * with no ffmpeg running, no temporary file, nothing written after it settled, and the earlier
- * run's heatmap.png untouched.
+ * A cancel that comes as the sinks finish (with the last frame's progress report, as the video's
+ * ffmpeg ends): the run settles with no ffmpeg running, no temporary file, nothing written after
+ * it settled, and the earlier run's heatmap.png untouched.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src-main/pipeline/run.js';
-import type { SinkFactory } from '../../src-main/pipeline/types.js';
+import type { Progress } from '../../src-main/pipeline/types.js';
 import { CancelledError } from '../../src-shared/errors.js';
 import { localSettings, makeTempDir, makeVideo, writeSeedCsv, type Box } from './fixtures.js';
 import { descendantsNamed } from './processes.js';
@@ -26,13 +26,6 @@ afterAll(() => cleanup());
 /** Every path under `folder`, sorted. */
 const listing = async (folder: string): Promise<string[]> => (await readdir(folder, { recursive: true })).map(String).sort();
 
-/** A standalone sink whose finish cancels the run: it starts beside the standard sinks' finishes. */
-const cancelOnFinish = (controller: AbortController): SinkFactory => () => ({
-  standalone: true,
-  write: () => undefined,
-  finish: async () => controller.abort(),
-  abort: async () => undefined,
-});
 
 describe('a cancel while the sinks finish', () => {
   it("settles with no ffmpeg and no .partial, writes nothing afterwards and keeps the earlier run's heatmap.png", async () => {
@@ -43,7 +36,10 @@ describe('a cancel while the sinks finish', () => {
 
     const controller = new AbortController();
     const rerun = localSettings(dir, join(dir, 'scene.mp4'), { ...size, cmap: 'inferno' });
-    const error = await runPipeline(rerun, { signal: controller.signal, extraSinks: [cancelOnFinish(controller)] }).then(
+    const onProgress = (report: Progress): void => {
+      if (report.frames === FRAMES) controller.abort();
+    };
+    const error = await runPipeline(rerun, { signal: controller.signal, onProgress }).then(
       () => null,
       (caught: unknown) => caught,
     );
