@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiHandlers } from '../../src-shared/api.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/index.js';
-import { Backend } from '../../src-main/app/backend.js';
-import { MemoryCredentialStore } from '../../src-main/host/serve.js';
+import type { Backend } from '../../src-main/app/backend.js';
+import { finishedIn, inProcessBackend } from './backend-fixture.js';
 import { runPipeline } from '../../src-main/pipeline/run.js';
 import { StoreWriter } from '../../src-main/store/store.js';
 import { RUN_RECORD_FILE } from '../../src-main/app/library.js';
@@ -24,20 +24,7 @@ let cwd: string;
 const events: ApiEvent[] = [];
 
 function backend(): Backend {
-  return new Backend({
-    host: 'web',
-    version: 'test',
-    cwd,
-    workRoot,
-    runAnalysis: runPipeline,
-    credentials: new MemoryCredentialStore(),
-    openConsole: () => {
-      throw new Error('no Console in this test');
-    },
-    prepareDemo: async () => defaultSettings(),
-    emit: (event) => events.push(event),
-    imageUrl: async (runId, index) => `/runs/${runId}/preview/${index}.jpg`,
-  });
+  return inProcessBackend(cwd, workRoot, events);
 }
 
 function sampleSettings(): Settings {
@@ -47,12 +34,8 @@ function sampleSettings(): Settings {
   return settings;
 }
 
-async function finished(runId: string): Promise<ApiEvent> {
-  for (;;) {
-    const event = events.find((seen) => 'runId' in seen && seen.runId === runId && (seen.type === 'done' || seen.type === 'error'));
-    if (event !== undefined) return event;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function finished(runId: string): Promise<ApiEvent> {
+  return finishedIn(events, runId);
 }
 
 /** griddata.npy as one Int32Array of frames × cells (little-endian int32, C order). */

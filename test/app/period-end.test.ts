@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-shared/api.js';
 import { defaultSettings } from '../../src-shared/settings/index.js';
-import { Backend } from '../../src-main/app/backend.js';
+import type { Backend } from '../../src-main/app/backend.js';
+import { finishedIn, inProcessBackend } from './backend-fixture.js';
 import { RUN_RECORD_FILE } from '../../src-main/app/library.js';
-import { MemoryCredentialStore } from '../../src-main/host/serve.js';
-import { runPipeline } from '../../src-main/pipeline/run.js';
 
 const START_MS = Date.UTC(2026, 10, 23, 9, 0, 0);
 /** 12 frames at 2 a second: the last starts 5.5 s in and ends 6 s in. */
@@ -23,28 +22,11 @@ let dir: string;
 const events: ApiEvent[] = [];
 
 function backend(): Backend {
-  return new Backend({
-    host: 'web',
-    version: 'test',
-    cwd: dir,
-    workRoot: join(dir, 'work'),
-    runAnalysis: runPipeline,
-    credentials: new MemoryCredentialStore(),
-    openConsole: () => {
-      throw new Error('no Console in this test');
-    },
-    prepareDemo: async () => defaultSettings(),
-    emit: (event) => events.push(event),
-    imageUrl: async (runId, index) => `/runs/${runId}/preview/${index}.jpg`,
-  });
+  return inProcessBackend(dir, join(dir, 'work'), events);
 }
 
-async function finished(runId: string): Promise<ApiEvent> {
-  for (;;) {
-    const event = events.find((seen) => 'runId' in seen && seen.runId === runId && (seen.type === 'done' || seen.type === 'error'));
-    if (event !== undefined) return event;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function finished(runId: string): Promise<ApiEvent> {
+  return finishedIn(events, runId);
 }
 
 beforeAll(async () => {
