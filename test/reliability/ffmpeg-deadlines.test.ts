@@ -12,7 +12,7 @@ import { CancelledError, InputError, ProcessError, SettingsError } from '../../s
 import { parseSettings, validateSettings } from '../../src-shared/settings/index.js';
 import { SAMPLE_MAIN_YAML, SAMPLE_PARAM_PATH, SAMPLE_PARAM_YAML } from '../settings/fixtures.js';
 import { localSettings, makeTempDir, writeSeedCsv, type Box } from '../video/fixtures.js';
-import { descendantsNamed, isAlive } from '../video/processes.js';
+import { commandLine, descendantsNamed, isAlive } from '../video/processes.js';
 
 const FRAMES = 40;
 
@@ -70,13 +70,15 @@ describe('waits on ffmpeg have deadlines', () => {
     const settings = localSettings(dir, '', { ffmpeg_path: stuck, output_dir: out, output_video_width: 640, output_video_height: 360 });
     const controller = new AbortController();
     const outcome = runPipeline(settings, { signal: controller.signal }).then(() => null, (caught: unknown) => caught);
-    // Wait until the fake encoder runs (a script's process bears its name) and its pipe is full;
-    // on a loaded machine the run can take seconds to get there.
-    for (let look = 0; look < 600 && descendantsNamed('stuck-ffmpeg-2').length === 0; look++) {
+    // Wait until the fake encoder runs (a script's process bears its name; not the quick
+    // `-version` check that comes first, which a loaded machine may still show) and its pipe is
+    // full; on a loaded machine the run can take seconds to get there.
+    const encoders = (): number[] => descendantsNamed('stuck-ffmpeg-2').filter((pid) => isAlive(pid) && !commandLine(pid).includes('-version'));
+    for (let look = 0; look < 600 && encoders().length === 0; look++) {
       await new Promise((wait) => setTimeout(wait, 50));
     }
     await new Promise((wait) => setTimeout(wait, 300));
-    const shells = descendantsNamed('stuck-ffmpeg-2');
+    const shells = encoders();
     expect(shells).toHaveLength(1);
     const cancelledAt = performance.now();
     controller.abort();
