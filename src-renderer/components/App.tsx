@@ -35,6 +35,7 @@ import { useZoneFigures } from './useZoneFigures.js';
 import { useAnalysisZones } from './useAnalysisZones.js';
 import { useAnalysisDisplay } from './useAnalysisDisplay.js';
 import { useWindowWidth } from './useWindowWidth.js';
+import { shownZoneOf } from '../logic/period.js';
 
 const META_KEY = 'data_source_settings.local_data_settings.meta_file';
 const VIDEO_KEY = 'data_source_settings.local_data_settings.video_file';
@@ -363,6 +364,7 @@ export function App({ api }: { api: ApiClient }) {
           onZonesChange={(zones) => setSettings((current) => ({ ...current, zones }))}
           {...(done === null ? {} : { figures: zoneFigures })}
           {...(done?.timeClock === undefined ? {} : { timeClock: done.timeClock })}
+          {...(done === null ? {} : { timeZone: shownZoneOf(done.timeClock, invalidKeys.has('output_settings.timezone') ? done.output.timezone : settings.output_settings.timezone) })}
         />
       </aside>
       <Splitter width={sidebarWidth} onResize={(sidebarWidth) => setLayout((current) => ({ ...current, sidebarWidth }))} />

@@ -33,9 +33,11 @@ interface ZoneEditorProps {
   figures?: ZoneFiguresState;
   /** How the analysis shown writes its times (RunInfo's `timeClock`): `elapsed` ones as time since frame 0. */
   timeClock?: RunInfo['timeClock'];
+  /** The clock the period bar shows the analysis's times on (shownZoneOf): the zone figures' range is written on it too. */
+  timeZone?: string;
 }
 
-export function ZoneEditor({ zones, width, height, onZonesChange, figures, timeClock }: ZoneEditorProps) {
+export function ZoneEditor({ zones, width, height, onZonesChange, figures, timeClock, timeZone }: ZoneEditorProps) {
   const [drawing, setDrawing] = useState<Array<[number, number]>>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -157,23 +159,30 @@ export function ZoneEditor({ zones, width, height, onZonesChange, figures, timeC
           {message}
         </p>
       ))}
-      {figures !== undefined && <ZoneFiguresTable figures={figures} timeClock={timeClock} />}
+      {figures !== undefined && <ZoneFiguresTable figures={figures} timeClock={timeClock} timeZone={timeZone} />}
     </section>
   );
 }
 
 
-/** The range the figures cover, in the run's local time (time since frame 0 for a rate without a start), or the frames. */
-function spanOf(data: NonNullable<ZoneFiguresState['data']>, timeClock: RunInfo['timeClock']): string {
+/**
+ * The range the figures cover, written as the period bar writes its ranges: on `timeZone`'s
+ * clock with its name (`2026-11-23 08:55:00 to 2026-11-23 08:56:00 (Asia/Tokyo)`), as time since
+ * frame 0 for a rate without a start, with the ISO offsets when no clock is known, or the frames.
+ */
+function spanOf(data: NonNullable<ZoneFiguresState['data']>, timeClock: RunInfo['timeClock'], timeZone: string | undefined): string {
   const first = data.zones[0]?.figures;
   if (first === undefined || first.start === null || first.end === null) return `frames ${data.first + 1} to ${data.last}`;
   if (timeClock === 'elapsed') return `${localText(parseIsoWithOffset(first.start), ELAPSED)} to ${localText(parseIsoWithOffset(first.end), ELAPSED)} since frame 0`;
+  if (timeZone !== undefined && timeZone !== ELAPSED) {
+    return `${localText(parseIsoWithOffset(first.start), timeZone)} to ${localText(parseIsoWithOffset(first.end), timeZone)} (${timeZone})`;
+  }
   const readable = (iso: string): string => iso.replace('T', ' ');
   return `${readable(first.start)} to ${readable(first.end)}`;
 }
 
 /** Every zone's figures over the range shown; each cell keeps the exact value in `data-value`. */
-function ZoneFiguresTable({ figures, timeClock }: { figures: ZoneFiguresState; timeClock: RunInfo['timeClock'] }) {
+function ZoneFiguresTable({ figures, timeClock, timeZone }: { figures: ZoneFiguresState; timeClock: RunInfo['timeClock']; timeZone: string | undefined }) {
   const { data, pending, error } = figures;
   if (error !== null) {
     return (
@@ -188,7 +197,7 @@ function ZoneFiguresTable({ figures, timeClock }: { figures: ZoneFiguresState; t
     <div className="zone-figures" aria-busy={pending}>
       <table data-testid="zone-figures">
         <caption>
-          {spanOf(data, timeClock)}
+          {spanOf(data, timeClock, timeZone)}
           {pending ? ' (updating…)' : ''}
         </caption>
         <thead>

@@ -108,6 +108,18 @@ describe.skipIf(E2E_SKIP_REASON !== null)('an analysis leaving the screen takes 
     expect(await seriousViolations(page)).toEqual([]);
   }, 180_000);
 
+  it('with a start_time, a zone’s figures name their range on the period bar’s clock, as its caption does', async () => {
+    // The zone drawn in the test before stays in the settings and is counted by this analysis too.
+    await page.getByLabel('Start time of frame 0').fill('2026-11-23T09:00:00Z');
+    await page.getByLabel('Time zone of the buckets').fill('Asia/Tokyo');
+    await analyse('clean.txt');
+    await page.getByRole('radio', { name: 'Whole period' }).check();
+    await expect.poll(() => page.getByTestId('period-caption').textContent(), PATIENT).toBe('whole period, 2026-11-23 18:00:00 to 2026-11-23 18:00:06 (Asia/Tokyo)');
+    // Before: the ISO strings with their offsets, `2026-11-23 18:00:00+09:00 to 2026-11-23 18:00:06+09:00`.
+    await expect.poll(() => page.locator('[data-testid="zone-figures"] caption').textContent(), PATIENT).toBe('2026-11-23 18:00:00 to 2026-11-23 18:00:06 (Asia/Tokyo)');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 180_000);
+
   it('a colormap changed while looking at an analysis comes back with it when it is opened again; another keeps its own', async () => {
     const shown = (await shownRunId())!;
     const { analyses } = await app.serve.api<{ analyses: Array<{ runId: string; state: string }> }>('listAnalyses', {});
