@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { SettingField as Field, Settings, SettingsIssue } from '../../src-shared/settings/index.js';
 import { colormapNames } from '../../src-shared/colormaps/index.js';
-import { CHOICES, kindOf, textOfValue, valueFromText } from '../logic/settings-form.js';
+import { choicesOf, kindOf, textOfValue, valueFromText } from '../logic/settings-form.js';
 import { settingText } from '../logic/setting-labels.js';
 import { settingMessage } from '../logic/setting-message.js';
 
@@ -50,7 +50,7 @@ export function SettingField({ field, settings, issues, onChange, label, placeho
   } else if (kind === 'choice') {
     input = (
       <select id={id} aria-describedby={describedBy} value={String(value)} onChange={(event) => onChange(field, event.target.value)}>
-        {(CHOICES[field.key] ?? []).map((choice) => (
+        {(choicesOf(field) ?? []).map((choice) => (
           <option key={choice} value={choice}>
             {choice}
           </option>

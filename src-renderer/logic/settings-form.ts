@@ -5,18 +5,15 @@
  */
 import { fieldByKey, SETTING_FIELDS, type SettingField, type Settings } from '../../src-shared/settings/index.js';
 
-/** The choices of the settings that take one of a few words. */
-export const CHOICES: Readonly<Record<string, readonly string[]>> = {
-  'data_source_settings.mode': ['local', 'console'],
-  'data_source_settings.local_data_settings.meta_format': ['auto', 'seed_csv', 'mot', 'inference_json'],
-  'heat_map_settings.counting': ['exact', 'legacy'],
-  'output_settings.interpolation': ['nearest', 'bilinear'],
-};
+/** The choices of a setting that takes one of a few words (its rule's), else none. */
+export function choicesOf(field: SettingField): readonly string[] | undefined {
+  return field.rule.choices;
+}
 
 export type FieldKind = 'boolean' | 'choice' | 'number' | 'text' | 'class-ids';
 
 export function kindOf(field: SettingField): FieldKind {
-  if (CHOICES[field.key] !== undefined) return 'choice';
+  if (choicesOf(field) !== undefined) return 'choice';
   if (field.key === 'heat_map_settings.class_ids') return 'class-ids';
   if (field.rule.allowed === 'true or false') return 'boolean';
   return field.rule.textual ? 'text' : 'number';

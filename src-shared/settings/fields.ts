@@ -18,6 +18,8 @@ export interface Rule {
   accepts(value: unknown): boolean;
   /** The value is text: a command-line value is taken as written, not read as YAML. */
   readonly textual: boolean;
+  /** The words the setting takes, when it takes one of a few (a form shows them as a choice). */
+  readonly choices?: readonly string[];
 }
 
 type SettingsSection = Record<string, unknown>;
@@ -131,7 +133,7 @@ function nonEmptyText(what: string): Rule {
 function oneOf(values: readonly string[]): Rule {
   const accepts = (value: unknown): boolean => typeof value === 'string' && values.includes(value);
   // An enum's type is its list of values: anything else could not be stored in Settings.
-  return { allowed: `one of ${values.join(', ')}`, hasType: accepts, accepts, textual: true };
+  return { allowed: `one of ${values.join(', ')}`, hasType: accepts, accepts, textual: true, choices: values };
 }
 
 /** A video size or rate setting: 0 takes the source's, anything else is `rule`'s. */

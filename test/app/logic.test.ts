@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getColormap } from '../../src-shared/colormaps/index.js';
-import { defaultSettings, findSettingsIssues } from '../../src-shared/settings/index.js';
+import { defaultSettings, findSettingsIssues, SETTING_FIELDS } from '../../src-shared/settings/index.js';
 import { cellAt, colourScaleOf, legendGradient, paintHeat } from '../../src-renderer/logic/heat.js';
-import { kindOf, settingField as field, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
+import { choicesOf, kindOf, settingField as field, valueFromText, withSetting } from '../../src-renderer/logic/settings-form.js';
 import {
   advancePlayback,
   chartFrameAt,
@@ -224,6 +224,23 @@ describe('heat colours', () => {
 });
 
 describe('settings form', () => {
+  it('offers every setting that takes one of a few words as a choice of exactly those words', () => {
+    expect(kindOf(field('output_settings.empty_cells'))).toBe('choice');
+    expect(choicesOf(field('output_settings.empty_cells'))).toEqual(['clear', 'tinted']);
+    expect(choicesOf(field('output_settings.encoder_preset'))).toEqual(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow']);
+    expect(choicesOf(field('output_settings.per_frame_outputs'))).toEqual(['auto', 'always', 'never']);
+    expect(choicesOf(field('output_settings.interpolation'))).toEqual(['nearest', 'bilinear']);
+    // Every choice is a value the setting accepts, and every such setting is a choice.
+    for (const setting of SETTING_FIELDS) {
+      const choices = choicesOf(setting);
+      if (choices === undefined) continue;
+      expect(kindOf(setting)).toBe('choice');
+      for (const choice of choices) expect(setting.rule.accepts(choice)).toBe(true);
+      expect(setting.rule.accepts('not one of them')).toBe(false);
+    }
+    expect(kindOf(field('output_settings.cmap'))).toBe('text');
+  });
+
   it('keeps a half-typed number as text so validation names it', () => {
     const transparency = field('output_settings.transparency');
     expect(kindOf(transparency)).toBe('number');

@@ -73,7 +73,7 @@ describe.skipIf(E2E_SKIP_REASON !== null)('the timeline of a long analysis (Chro
     await page.locator('summary', { hasText: 'Advanced' }).first().click();
     await page.getByLabel('Metadata rate (frames/s)').fill('1');
     await page.getByLabel('Start time of frame 0').fill('2026-11-23T08:00:00Z');
-    await page.getByLabel('Per-frame outputs').fill('never');
+    await page.getByLabel('Per-frame outputs').selectOption('never');
     await page.getByTestId('analyse').click();
     await page.getByTestId('frame-canvas').waitFor({ timeout: 120_000 });
     await expect.poll(frameNumber, PATIENT).toBe(`frame 1 / ${formatFigure(FRAMES)}`);
