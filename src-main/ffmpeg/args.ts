@@ -131,6 +131,9 @@ export function packetListOutput(map: string): OutputPart {
   return { args: ['-map', map, '-c', 'copy', '-f', 'framecrc', 'pipe:1'] };
 }
 
+/** One packet line of `packetListOutput`: stream, then the packet's dts (group 1) and pts (group 2), … */
+export const PACKET_LINE = /^\d+,\s*(-?\d+),\s*(-?\d+),/;
+
 /** A `packetListOutput` line's packet flags (`F=0x…`, ffmpeg's AV_PKT_FLAG_*). */
 const PACKET_FLAGS = /F=0x([0-9a-fA-F]+)/;
 /** AV_PKT_FLAG_DISCARD: a packet decoded only to reach later frames, never shown. */

@@ -5,7 +5,7 @@
  */
 import type { RgbImage } from '../../src-shared/frames.js';
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, isCutPacket, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, isCutPacket, PACKET_LINE, packetListOutput, rawVideoOutput, seekedFileInput, singleThreaded, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 /**
@@ -51,8 +51,6 @@ function pastEnd(path: string, index: number): InputError {
   return new InputError(`video_file ${path}: cannot read frame ${index}: frame ${index} is past its end`);
 }
 
-/** One framecrc line: stream, dts, pts, duration, size, checksum. */
-const PACKET_LINE = /^\d+,\s*(-?\d+),\s*(-?\d+),/;
 const TIME_BASE_LINE = /^#tb \d+: (\d+)\/(\d+)/;
 
 /**

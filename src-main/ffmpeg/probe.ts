@@ -5,7 +5,7 @@
  * milliseconds even for long videos.
  */
 import { InputError } from '../../src-shared/errors.js';
-import { FfmpegArgs, fileInput, isCutPacket, packetListOutput, rationalFromFps, type Rational } from './args.js';
+import { FfmpegArgs, fileInput, isCutPacket, PACKET_LINE, packetListOutput, rationalFromFps, type Rational } from './args.js';
 import { runToEnd } from './spawn.js';
 
 export interface VideoInfo {
@@ -23,8 +23,6 @@ export interface VideoInfo {
 const STREAM_LINE = /Stream #\d+:\d+[^:]*: Video: (\w+)[^,]*, (\w+)(?:\([^)]*\))?[^,]*, (\d+)x(\d+)/;
 const FPS = /, ([\d.]+)(k?) fps/;
 const TBR = /, ([\d.]+)(k?) tbr/;
-/** One packet line of `packetListOutput` (stream, dts, pts, …). */
-const PACKET_LINE = /^\d+,\s*-?\d+,\s*-?\d+,/;
 
 export async function probeVideo(ffmpeg: string, path: string, signal?: AbortSignal): Promise<VideoInfo> {
   const args = new FfmpegArgs().logLevel('info').input(fileInput(path)).output(packetListOutput('0:v:0'));
