@@ -7,7 +7,11 @@
  * (bench/README.md, "The run's tail").
  */
 import type { RgbImage } from '../../src-shared/frames.js';
+import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
 import { readVideoFrame } from '../ffmpeg/decoder.js';
+import type { RunContext } from '../pipeline/types.js';
+import { isVideoSource } from '../sources/video.js';
+import { outputSize, sourceFormatOf } from './video.js';
 
 /**
  * The largest picture decoded ahead, in pixels (4K UHD: 25 MB as RGB). A run holds each one
@@ -71,4 +75,16 @@ export class PictureAhead {
     this.ahead.stop.abort();
     await this.ahead.picture;
   }
+}
+
+/**
+ * A PictureAhead of the run's video at the output size, for a sink that paints the camera picture
+ * under its heat; null when the run has no video or `overlay` is off (nothing to decode).
+ */
+export function videoPictureAhead(context: RunContext): PictureAhead | null {
+  const { settings, source, signal } = context;
+  const output = settings.output_settings;
+  if (!output.overlay || !isVideoSource(source)) return null;
+  const size = outputSize(resolveVideoFormat(output, sourceFormatOf(source, settings, undefined)));
+  return new PictureAhead(source.ffmpeg, source.video.path, size.width, size.height, signal);
 }

@@ -12,8 +12,7 @@ import { getColormap } from '../../src-shared/colormaps/index.js';
 import { FrameRenderer, frameLabel } from '../../src-shared/render/index.js';
 import { drawZoneOutlines } from '../../src-shared/zones/draw.js';
 import type { Sink, SinkFactory } from '../pipeline/types.js';
-import { isVideoSource } from '../sources/video.js';
-import { PictureAhead } from './picture-ahead.js';
+import { videoPictureAhead } from './picture-ahead.js';
 import { writeFileAtomic } from './atomic.js';
 import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
 import { outputSize, RunningScale, sourceFormatOf } from './video.js';
@@ -28,11 +27,7 @@ export const pngSink: SinkFactory = (context) => {
   let last: { frame: Frame; grid: Int32Array; position: number; scale: { min: number; max: number } } | null = null;
   // The video's last paired frame, decoded while the run counts (picture-ahead.ts). Its size is
   // the output size, known from the video before the first frame.
-  let ahead: PictureAhead | null = null;
-  if (output.overlay && isVideoSource(source)) {
-    const size = outputSize(resolveVideoFormat(output, sourceFormatOf(source, settings, undefined)));
-    ahead = new PictureAhead(source.ffmpeg, source.video.path, size.width, size.height, signal);
-  }
+  const ahead = videoPictureAhead(context);
 
   const sink: Sink = {
     write(result) {

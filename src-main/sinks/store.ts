@@ -13,15 +13,13 @@ import { prepareOptionsFor } from '../../src-shared/periods/accumulate.js';
 import { fallbackDurationMs } from '../../src-shared/periods/durations.js';
 import { settingsToYaml } from '../../src-shared/settings/index.js';
 import type { Settings } from '../../src-shared/settings/types.js';
-import { PictureAhead } from './picture-ahead.js';
-import type { RunContext, RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
+import { videoPictureAhead } from './picture-ahead.js';
+import type { RunSummary, Sink, SinkFactory } from '../pipeline/types.js';
 import { isVideoSource } from '../sources/video.js';
 import { STORE_FILE } from '../store/schema.js';
 import { StoreReader, StoreWriter, type StoredFrames } from '../store/store.js';
 import { periodView, type PeriodView } from '../store/views.js';
 import { writePeriodOutputs } from './period-outputs.js';
-import { resolveVideoFormat } from '../../src-shared/render/video-format.js';
-import { outputSize, sourceFormatOf } from './video.js';
 
 /** The most gaps summary.json lists one by one (all are counted). */
 const LISTED_GAPS = 100;
@@ -93,19 +91,6 @@ export function rangeLabel(frames: StoredFrames, iso: (ms: number) => string, cl
   return `${show(span.fromMs)} to ${show(span.toMs)}`;
 }
 
-/**
- * The period pictures' camera picture of a video: its frame 0 at the output size, decoded from
- * the start of the run (picture-ahead.ts); null without a video or without `overlay`.
- */
-function firstPictureAhead(context: RunContext): PictureAhead | null {
-  const output = context.settings.output_settings;
-  if (!output.overlay || !isVideoSource(context.source)) return null;
-  const size = outputSize(resolveVideoFormat(output, sourceFormatOf(context.source, context.settings, undefined)));
-  const ahead = new PictureAhead(context.source.ffmpeg, context.source.video.path, size.width, size.height, context.signal);
-  ahead.start(0);
-  return ahead;
-}
-
 export const storeSink: SinkFactory = async (context) => {
   const path = join(context.outputDir, STORE_FILE);
   const writer = await StoreWriter.create(path);
@@ -113,7 +98,9 @@ export const storeSink: SinkFactory = async (context) => {
   let lastImage: RgbImage | undefined;
   let written: string[] = [];
   let finished = false;
-  const firstPicture = firstPictureAhead(context);
+  // The period pictures' camera picture of a video: its frame 0, decoded from the start of the run.
+  const firstPicture = videoPictureAhead(context);
+  firstPicture?.start(0);
 
   const sink: Sink = {
     write({ frame, raw }) {
