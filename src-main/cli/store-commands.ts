@@ -9,7 +9,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { showValue } from '../../src-shared/messages.js';
 import { parseIsoWithOffset, timeClockOf } from '../../src-shared/periods/time-base.js';
-import { timeRangeProblem } from '../../src-shared/periods/range.js';
+import { frameSpanMs, timeRangeProblem } from '../../src-shared/periods/range.js';
 import { parseOverrideValue, type SettingOverride } from '../../src-shared/settings/index.js';
 import { recountSettings } from '../store/settings.js';
 import { makeFolder, writeFileAtomic } from '../sinks/atomic.js';
@@ -148,14 +148,12 @@ export const recountCommand: CliCommand = {
         ...(toMs === undefined ? {} : { toMs }),
       });
       const clock = new LocalClock(timeZone);
-      const times = frames.timeMs;
-      if ((fromMs !== undefined || toMs !== undefined) && view.frames === 0 && times !== null && times.length > 0) {
+      const span = frameSpanMs(frames.timeMs, frames.durationMs);
+      if ((fromMs !== undefined || toMs !== undefined) && view.frames === 0 && span !== null) {
         // A range beside the data (a wrong day or offset) would otherwise give all-zero outputs without a word.
-        const last = times.length - 1;
-        const endMs = times[last] + (frames.durationMs?.[last] ?? 0);
         context.stderr.write(
           `crowdheat: warning: --from ${values.from ?? '(start)'} --to ${values.to ?? '(end)'} holds none of the analysis's frames ` +
-            `(they span ${clock.iso(times[0])} to ${clock.iso(endMs)}); the outputs are empty\n`,
+            `(they span ${clock.iso(span.fromMs)} to ${clock.iso(span.toMs)}); the outputs are empty\n`,
         );
       }
       const timeClock = timeClockOf(store.meta.time_base, settings.data_source_settings.local_data_settings.start_time);

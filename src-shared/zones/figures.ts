@@ -8,6 +8,7 @@
  * are a parameter too: a list of boundaries in ms, or null for one bucket holding every frame.
  */
 import { frameDurationsMs } from '../periods/durations.js';
+import { frameSpanMs } from '../periods/range.js';
 import type { TrackEntries } from './occupancy.js';
 
 /** Visits of one track in one zone join across gaps up to this long (SPEC §9). */
@@ -223,10 +224,8 @@ export function zoneFigures(input: FiguresInput): ZoneFigures[] {
 
 function bucketSpan(bucket: number, base: FrameTimes, boundaries: readonly number[] | null): [number | null, number | null] {
   if (boundaries !== null) return [boundaries[bucket], boundaries[bucket + 1]];
-  const times = base.timesMs;
-  if (times === null || times.length === 0) return [null, null];
-  const last = times.length - 1;
-  return [times[0], times[last] + base.durations[last]];
+  const span = frameSpanMs(base.timesMs, base.durations);
+  return span === null ? [null, null] : [span.fromMs, span.toMs];
 }
 
 function median(values: number[]): number {
