@@ -15,14 +15,12 @@ import { ANALYSIS_DISPLAY_KEYS, type AnalysisDisplay, type AnalysisEntry, type V
 import { CrowdheatError } from '../../src-shared/errors.js';
 import { findSettingsIssues } from '../../src-shared/settings/validate.js';
 import { defaultSettings, type Settings } from '../../src-shared/settings/types.js';
-import { SETTING_FIELDS } from '../../src-shared/settings/fields.js';
+import { fieldByKey, SETTING_FIELDS } from '../../src-shared/settings/fields.js';
 import { isPlainObject } from '../../src-shared/objects.js';
 import type { ZoneDefinition } from '../../src-shared/zones/definition.js';
 import { StoreReader } from '../store/store.js';
 import { frameSpanMs } from '../../src-shared/periods/range.js';
-import { timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
-
-const TIME_BASE_KINDS: readonly TimeBaseKind[] = ['T', 'metadata_fps', 'video_fps', 'none'];
+import { isTimeBaseKind, timeClockOf, type TimeBaseKind } from '../../src-shared/periods/time-base.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { outputDirOf, storePathOf } from './analysis.js';
 import { checkedZones } from './zones.js';
@@ -105,7 +103,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     !isTimeOrNull(fromMs) ||
     !isTimeOrNull(toMs) ||
     (endMs !== undefined && !isTimeOrNull(endMs)) ||
-    (timeBase !== undefined && !TIME_BASE_KINDS.includes(timeBase as TimeBaseKind)) ||
+    (timeBase !== undefined && !isTimeBaseKind(timeBase)) ||
     !Array.isArray(warnings) ||
     !warnings.every((warning) => typeof warning === 'string')
   ) {
@@ -143,7 +141,7 @@ export function runRecordOf(value: unknown): RunRecord | null {
     fromMs,
     toMs,
     ...(endMs === undefined ? {} : { endMs }),
-    ...(timeBase === undefined ? {} : { timeBase: timeBase as TimeBaseKind }),
+    ...(timeBase === undefined ? {} : { timeBase }),
     ...(checkedDisplayOf === undefined ? {} : { display: checkedDisplayOf }),
     ...(zones === undefined ? {} : { zones }),
   };
@@ -161,7 +159,7 @@ export function checkedDisplay(value: unknown, where: string): AnalysisDisplay {
   if (stray !== undefined) throw new CrowdheatError(`${where}: display has no setting ${JSON.stringify(stray)} (it holds ${ANALYSIS_DISPLAY_KEYS.join(', ')})`);
   const settings = defaultSettings();
   for (const key of ANALYSIS_DISPLAY_KEYS) {
-    const field = SETTING_FIELDS.find((candidate) => candidate.key === `output_settings.${key}`);
+    const field = fieldByKey(`output_settings.${key}`);
     if (field === undefined || !(key in value) || !field.rule.hasType(value[key])) {
       throw new CrowdheatError(`${where}: display.${key} must be ${field?.rule.allowed ?? 'given'}`);
     }

@@ -15,7 +15,7 @@ import type { Detections, Frame, PrepareOptions } from '../../src-shared/frames.
 import { InputError } from '../../src-shared/errors.js';
 import { positionLookup } from '../../src-shared/sorted.js';
 import { oneLine, showValue } from '../../src-shared/messages.js';
-import type { TimeBase } from '../../src-shared/periods/time-base.js';
+import { isTimeBaseKind, type TimeBase } from '../../src-shared/periods/time-base.js';
 import { temporaryPathFor } from '../sinks/atomic.js';
 import { expectColumnTypes, integerColumn, numberColumn, type NumberColumn } from './columns.js';
 import { RunVisitor, type DetectionBlock } from './blocks.js';
@@ -366,7 +366,7 @@ export class StoreReader {
     const meta: StoreMeta = {
       schema_version: version,
       complete: true,
-      time_base: timeBase === 'T' || timeBase === 'metadata_fps' || timeBase === 'video_fps' ? timeBase : 'none',
+      time_base: isTimeBaseKind(timeBase) ? timeBase : 'none',
       fps: Number(values.get('fps') ?? 0),
       frames: Number(values.get('frames') ?? 0),
       detections: Number(values.get('detections') ?? 0),

@@ -8,6 +8,13 @@ import { fallbackDurationMs, frameDurationsMs, GAP_FACTOR, medianIntervalMs, typ
 
 export type TimeBaseKind = 'T' | 'metadata_fps' | 'video_fps' | 'none';
 
+const TIME_BASE_KINDS: readonly string[] = ['T', 'metadata_fps', 'video_fps', 'none'] satisfies readonly TimeBaseKind[];
+
+/** Whether `value` names a time base (`T`, `metadata_fps`, `video_fps`, `none`), as a store or run.json records it. */
+export function isTimeBaseKind(value: unknown): value is TimeBaseKind {
+  return typeof value === 'string' && TIME_BASE_KINDS.includes(value);
+}
+
 export interface TimeBaseInput {
   /** Each frame's `T` string, or null where the frame has none (length = frames). */
   timestamps: readonly (string | null)[];
