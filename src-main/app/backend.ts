@@ -575,13 +575,7 @@ export class Backend {
     const run = this.finishedRun(runId, 'saveAnalysisZones');
     const checked = checkedZones(zones, 'saveAnalysisZones');
     run.zones = checked;
-    const save = (run.saving ?? Promise.resolve()).then(async () => {
-      const record = await readRunRecord(run.workDir);
-      if (record === null) throw new CrowdheatError(`saveAnalysisZones: the analysis ${runId} is no longer in the library`);
-      await writeRunRecord(run.workDir, { ...record, zones: checked });
-    });
-    run.saving = save.catch(() => undefined);
-    await save;
+    await this.saveInRecord(run, 'saveAnalysisZones', { zones: checked });
   }
 
   /**
@@ -592,10 +586,20 @@ export class Backend {
     const run = this.finishedRun(runId, 'saveAnalysisDisplay');
     const checked = checkedDisplay(display, 'saveAnalysisDisplay');
     run.display = checked;
+    await this.saveInRecord(run, 'saveAnalysisDisplay', { display: checked });
+  }
+
+  /**
+   * Writes `change` into `run`'s run.json once its earlier saves are written (`run.saving`), so
+   * saves of zones and display never overwrite each other.
+   *
+   * @throws CrowdheatError naming `request` when the analysis is no longer in the library.
+   */
+  private async saveInRecord(run: Run, request: string, change: Pick<RunRecord, 'zones' | 'display'>): Promise<void> {
     const save = (run.saving ?? Promise.resolve()).then(async () => {
       const record = await readRunRecord(run.workDir);
-      if (record === null) throw new CrowdheatError(`saveAnalysisDisplay: the analysis ${runId} is no longer in the library`);
-      await writeRunRecord(run.workDir, { ...record, display: checked });
+      if (record === null) throw new CrowdheatError(`${request}: the analysis ${run.id} is no longer in the library`);
+      await writeRunRecord(run.workDir, { ...record, ...change });
     });
     run.saving = save.catch(() => undefined);
     await save;
